@@ -1,0 +1,100 @@
+package io.quorumkeeper.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.quorumkeeper.operator.api.v1alpha1.spec.BrokersSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.ControllersSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.HealingSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.KafkaSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.PodTemplate;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
+
+/** What the user asks for: Kafka version and config, topology, pools, healing and pod template. */
+@ValidationRule(
+    value = "self.topology == 'Separated' || !has(self.brokers)",
+    message =
+        "spec.brokers can only be set with topology Separated: in a Combined cluster every node is"
+            + " already a broker")
+@ValidationRule(
+    value = "self.topology != 'Separated' || has(self.brokers)",
+    message = "topology Separated needs a broker pool: set spec.brokers.replicas")
+public class QuorumClusterSpec {
+
+  @JsonPropertyDescription("Kafka version and extra server properties.")
+  @Default("{}")
+  private KafkaSpec kafka = new KafkaSpec();
+
+  @JsonPropertyDescription(
+      "Combined: every node is broker and controller. Separated: a controller pool plus a broker"
+          + " pool. Cannot be changed after creation.")
+  @Default("Combined")
+  @ValidationRule(
+      value = "self == oldSelf",
+      message = "topology is immutable: create a new QuorumCluster to change it")
+  private Topology topology = Topology.Combined;
+
+  @JsonPropertyDescription(
+      "The pool of pods with the controller role (in Combined topology: all nodes).")
+  @Required
+  private ControllersSpec controllers;
+
+  @JsonPropertyDescription("The broker pool; only with topology Separated.")
+  private BrokersSpec brokers;
+
+  @JsonPropertyDescription("How the operator heals the controller quorum.")
+  @Default("{}")
+  private HealingSpec healing = new HealingSpec();
+
+  @JsonPropertyDescription("Scheduling and metadata applied to every pod of the cluster.")
+  private PodTemplate template;
+
+  public KafkaSpec getKafka() {
+    return kafka;
+  }
+
+  public void setKafka(KafkaSpec kafka) {
+    this.kafka = kafka;
+  }
+
+  public Topology getTopology() {
+    return topology;
+  }
+
+  public void setTopology(Topology topology) {
+    this.topology = topology;
+  }
+
+  public ControllersSpec getControllers() {
+    return controllers;
+  }
+
+  public void setControllers(ControllersSpec controllers) {
+    this.controllers = controllers;
+  }
+
+  public BrokersSpec getBrokers() {
+    return brokers;
+  }
+
+  public void setBrokers(BrokersSpec brokers) {
+    this.brokers = brokers;
+  }
+
+  public HealingSpec getHealing() {
+    return healing;
+  }
+
+  public void setHealing(HealingSpec healing) {
+    this.healing = healing;
+  }
+
+  public PodTemplate getTemplate() {
+    return template;
+  }
+
+  public void setTemplate(PodTemplate template) {
+    this.template = template;
+  }
+}

@@ -1,0 +1,87 @@
+package io.quorumkeeper.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.quorumkeeper.operator.api.v1alpha1.status.BootstrapStatus;
+import io.quorumkeeper.operator.api.v1alpha1.status.QuorumStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** What the operator observed and decided; written only by the operator. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class QuorumClusterStatus {
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("The Kafka cluster id, generated once and kept for the cluster's life.")
+  private String clusterId;
+
+  @JsonPropertyDescription(
+      "How the quorum was first formed: the initial voters' directory ids, generated once.")
+  private BootstrapStatus bootstrap;
+
+  @JsonPropertyDescription(
+      "Ready, QuorumHealthy, Healing, SpecInvalid, Paused and Warning conditions.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("The Raft controller quorum as last observed.")
+  private QuorumStatus quorum;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public String getClusterId() {
+    return clusterId;
+  }
+
+  public void setClusterId(String clusterId) {
+    this.clusterId = clusterId;
+  }
+
+  public BootstrapStatus getBootstrap() {
+    return bootstrap;
+  }
+
+  public void setBootstrap(BootstrapStatus bootstrap) {
+    this.bootstrap = bootstrap;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public QuorumStatus getQuorum() {
+    return quorum;
+  }
+
+  public void setQuorum(QuorumStatus quorum) {
+    this.quorum = quorum;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof QuorumClusterStatus s
+        && Objects.equals(observedGeneration, s.observedGeneration)
+        && Objects.equals(clusterId, s.clusterId)
+        && Objects.equals(bootstrap, s.bootstrap)
+        && Objects.equals(conditions, s.conditions)
+        && Objects.equals(quorum, s.quorum);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(observedGeneration, clusterId, bootstrap, conditions, quorum);
+  }
+}

@@ -1,0 +1,16 @@
+package io.quorumkeeper.operator.event;
+
+/** Every reason the operator records Kubernetes events with. */
+public enum EventReason {
+  LeaderChanged,
+  VoterAdded,
+  VoterRemoved,
+  VoterReplaced,
+  VoterLagging,
+  SpareActivated,
+  HealingBlocked,
+  QuorumLost,
+  QuorumRestored,
+  SpecInvalid,
+  RollingRestart
+}

@@ -1,0 +1,94 @@
+package io.quorumkeeper.operator.model;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The desired state of a cluster: every object the operator keeps in line with a QuorumCluster,
+ * computed purely from the resource, its identity and the operator's settings.
+ */
+public record ClusterModel(
+    List<Pool> pools,
+    List<ConfigMap> configMaps,
+    List<Service> services,
+    List<StatefulSet> statefulSets,
+    List<PodDisruptionBudget> disruptionBudgets) {
+
+  public static ClusterModel from(
+      QuorumCluster cr, ClusterIdentity identity, ModelSettings settings) {
+    List<Pool> pools = pools(cr);
+    Pool controllerPool = pools.get(0);
+    int brokerCount =
+        pools.stream().filter(p -> p.kind().hasBrokerRole()).mapToInt(Pool::replicas).sum();
+    List<ConfigMap> configMaps = new ArrayList<>();
+    List<Service> services = new ArrayList<>();
+    List<StatefulSet> statefulSets = new ArrayList<>();
+    List<PodDisruptionBudget> budgets = new ArrayList<>();
+    for (Pool pool : pools) {
+      ConfigMap configMap = ConfigMapModel.render(cr, pool, controllerPool, brokerCount, identity);
+      configMaps.add(configMap);
+      services.add(ServiceModel.headless(cr, pool));
+      statefulSets.add(StatefulSetModel.render(cr, pool, ConfigMapModel.hash(configMap), settings));
+      budgets.add(DisruptionBudgetModel.render(cr, pool));
+    }
+    services.add(ServiceModel.bootstrap(cr));
+    return new ClusterModel(
+        List.copyOf(pools),
+        List.copyOf(configMaps),
+        List.copyOf(services),
+        List.copyOf(statefulSets),
+        List.copyOf(budgets));
+  }
+
+  /** The pools of a cluster, the one with the controller role first. */
+  public static List<Pool> pools(QuorumCluster cr) {
+    QuorumClusterSpec spec = cr.getSpec();
+    String name = cr.getMetadata().getName();
+    String namespace = cr.getMetadata().getNamespace();
+    var controllers = spec.getControllers();
+    if (spec.getTopology() == Topology.Separated) {
+      var brokers = spec.getBrokers();
+      return List.of(
+          new Pool(
+              name,
+              namespace,
+              PoolKind.CONTROLLER,
+              controllers.getReplicas(),
+              controllers.getStorage(),
+              controllers.getResources()),
+          new Pool(
+              name,
+              namespace,
+              PoolKind.BROKER,
+              brokers.getReplicas(),
+              brokers.getStorage(),
+              brokers.getResources()));
+    }
+    return List.of(
+        new Pool(
+            name,
+            namespace,
+            PoolKind.NODE,
+            controllers.getReplicas(),
+            controllers.getStorage(),
+            controllers.getResources()));
+  }
+
+  /** Everything the model renders, in the order it should be created. */
+  public List<HasMetadata> all() {
+    List<HasMetadata> all = new ArrayList<>();
+    all.addAll(configMaps);
+    all.addAll(services);
+    all.addAll(disruptionBudgets);
+    all.addAll(statefulSets);
+    return all;
+  }
+}

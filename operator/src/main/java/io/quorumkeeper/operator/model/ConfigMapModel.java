@@ -1,0 +1,53 @@
+package io.quorumkeeper.operator.model;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A pool's ConfigMap: the server.properties template and the launcher's instructions. */
+public final class ConfigMapModel {
+
+  public static final String SERVER_PROPERTIES = "server.properties";
+  public static final String BOOTSTRAP_PROPERTIES = "bootstrap.properties";
+
+  private ConfigMapModel() {}
+
+  public static ConfigMap render(
+      QuorumCluster cr, Pool pool, Pool controllerPool, int brokerCount, ClusterIdentity identity) {
+    Map<String, String> data = new TreeMap<>();
+    data.put(
+        SERVER_PROPERTIES,
+        KafkaConfig.render(pool, controllerPool, brokerCount, cr.getSpec().getKafka().getConfig()));
+    data.put(BOOTSTRAP_PROPERTIES, BootstrapConfig.render(pool, controllerPool, identity));
+    return new ConfigMapBuilder()
+        .withMetadata(Owner.meta(cr, pool.configMapName(), Labels.pool(pool)))
+        .withData(data)
+        .build();
+  }
+
+  /**
+   * SHA-256 of the ConfigMap's data: on the pod template, it rolls pods exactly when it changes.
+   */
+  public static String hash(ConfigMap configMap) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      new TreeMap<>(configMap.getData())
+          .forEach(
+              (key, value) -> {
+                digest.update(key.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(value.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+              });
+      return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}

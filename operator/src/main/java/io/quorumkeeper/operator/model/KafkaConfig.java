@@ -1,0 +1,124 @@
+package io.quorumkeeper.operator.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The {@code server.properties} template of a pool, built by a small fluent builder. Keys are
+ * sorted and nothing varies per render, so the text (and its hash on the pod template) changes
+ * exactly when the configuration does. Per-pod values stay {@code ${NAME}} placeholders the
+ * launcher fills in (see docs/node-contract.md).
+ */
+public final class KafkaConfig {
+
+  /** Keys the operator owns; a user setting one gets a SpecInvalid condition. */
+  public static final List<String> RESERVED_KEYS =
+      List.of(
+          "node.id",
+          "broker.id",
+          "process.roles",
+          "listeners",
+          "advertised.listeners",
+          "listener.security.protocol.map",
+          "inter.broker.listener.name",
+          "controller.listener.names",
+          "log.dirs",
+          "log.dir",
+          "metadata.log.dir",
+          "cluster.id");
+
+  /** Key prefixes the operator owns. */
+  public static final List<String> RESERVED_PREFIXES = List.of("controller.quorum.");
+
+  private final SortedMap<String, String> properties = new TreeMap<>();
+
+  private KafkaConfig() {}
+
+  /** Whether a user may not set this key. */
+  public static boolean isReserved(String key) {
+    return RESERVED_KEYS.contains(key) || RESERVED_PREFIXES.stream().anyMatch(key::startsWith);
+  }
+
+  /** The template for a pool of the given cluster. */
+  public static String render(
+      Pool pool, Pool controllerPool, int brokerCount, Map<String, String> userConfig) {
+    return new KafkaConfig()
+        .withRoles(pool.kind())
+        .withListeners(pool.kind())
+        .withQuorum(controllerPool)
+        .withStorage()
+        .withInternalTopicDefaults(pool.kind(), brokerCount)
+        .withUserConfig(userConfig)
+        .text();
+  }
+
+  private KafkaConfig withRoles(PoolKind kind) {
+    properties.put("node.id", "${QK_NODE_ID}");
+    properties.put("process.roles", kind.processRoles());
+    return this;
+  }
+
+  private KafkaConfig withListeners(PoolKind kind) {
+    StringBuilder listeners = new StringBuilder();
+    StringBuilder advertised = new StringBuilder();
+    String protocols = "CONTROLLER:PLAINTEXT";
+    if (kind.hasControllerRole()) {
+      listeners.append("CONTROLLER://${POD_IP}:").append(Pool.CONTROLLER_PORT);
+      advertised.append("CONTROLLER://${QK_POD_HOST}:").append(Pool.CONTROLLER_PORT);
+    }
+    if (kind.hasBrokerRole()) {
+      String separator = kind.hasControllerRole() ? "," : "";
+      listeners.append(separator).append("PLAINTEXT://${POD_IP}:").append(Pool.KAFKA_PORT);
+      advertised.append(separator).append("PLAINTEXT://${QK_POD_HOST}:").append(Pool.KAFKA_PORT);
+      protocols += ",PLAINTEXT:PLAINTEXT";
+      properties.put("inter.broker.listener.name", "PLAINTEXT");
+    }
+    properties.put("listeners", listeners.toString());
+    properties.put("advertised.listeners", advertised.toString());
+    properties.put("listener.security.protocol.map", protocols);
+    properties.put("controller.listener.names", "CONTROLLER");
+    return this;
+  }
+
+  private KafkaConfig withQuorum(Pool controllerPool) {
+    properties.put("controller.quorum.bootstrap.servers", controllerPool.controllerEndpoints());
+    // The operator owns membership: a node never adds itself to the voter set.
+    properties.put("controller.quorum.auto.join.enable", "false");
+    return this;
+  }
+
+  private KafkaConfig withStorage() {
+    properties.put("log.dirs", "${QK_DATA_DIR}");
+    return this;
+  }
+
+  /** Kafka's defaults of 3 cannot be met by smaller clusters, whose brokers would never serve. */
+  private KafkaConfig withInternalTopicDefaults(PoolKind kind, int brokerCount) {
+    if (kind.hasBrokerRole()) {
+      int replication = Math.max(1, Math.min(3, brokerCount));
+      properties.put("offsets.topic.replication.factor", Integer.toString(replication));
+      properties.put("transaction.state.log.replication.factor", Integer.toString(replication));
+      properties.put("transaction.state.log.min.isr", Integer.toString(Math.min(2, replication)));
+    }
+    return this;
+  }
+
+  private KafkaConfig withUserConfig(Map<String, String> userConfig) {
+    userConfig.forEach(
+        (key, value) -> {
+          if (!isReserved(key)) {
+            properties.put(key, value);
+          }
+        });
+    return this;
+  }
+
+  private String text() {
+    return properties.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining("\n", "", "\n"));
+  }
+}

@@ -1,0 +1,50 @@
+package io.quorumkeeper.operator.model;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The labels the operator puts on what it creates, and the ones it selects pods by. */
+public final class Labels {
+
+  public static final String CLUSTER = "quorumkeeper.io/cluster";
+  public static final String POOL = "quorumkeeper.io/pool";
+  public static final String BROKER_ROLE = "quorumkeeper.io/broker";
+  public static final String CONTROLLER_ROLE = "quorumkeeper.io/controller";
+  public static final String CONFIG_HASH = "quorumkeeper.io/config-hash";
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String OPERATOR_NAME = "quorum-keeper";
+
+  private Labels() {}
+
+  /** Labels of everything the cluster owns. */
+  public static Map<String, String> cluster(String cluster) {
+    Map<String, String> labels = new TreeMap<>();
+    labels.put("app.kubernetes.io/name", "kafka");
+    labels.put("app.kubernetes.io/instance", cluster);
+    labels.put(MANAGED_BY, OPERATOR_NAME);
+    labels.put(CLUSTER, cluster);
+    return labels;
+  }
+
+  /** Labels of a pool's objects and pods. */
+  public static Map<String, String> pool(Pool pool) {
+    Map<String, String> labels = cluster(pool.cluster());
+    labels.put("app.kubernetes.io/component", pool.kind().suffix());
+    labels.put(POOL, pool.kind().suffix());
+    if (pool.kind().hasBrokerRole()) {
+      labels.put(BROKER_ROLE, "true");
+    }
+    if (pool.kind().hasControllerRole()) {
+      labels.put(CONTROLLER_ROLE, "true");
+    }
+    return labels;
+  }
+
+  /** The immutable selector of a pool's StatefulSet, Service and PodDisruptionBudget. */
+  public static Map<String, String> poolSelector(Pool pool) {
+    Map<String, String> selector = new TreeMap<>();
+    selector.put(CLUSTER, pool.cluster());
+    selector.put(POOL, pool.kind().suffix());
+    return selector;
+  }
+}

@@ -1,0 +1,53 @@
+package io.quorumkeeper.operator.model;
+
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.quorumkeeper.operator.api.v1alpha1.spec.StorageSpec;
+import java.util.stream.IntStream;
+
+/**
+ * One pool of identical pods of a cluster, with the names the operator derives for it.
+ *
+ * @param cluster the QuorumCluster's name
+ * @param namespace the QuorumCluster's namespace
+ */
+public record Pool(
+    String cluster,
+    String namespace,
+    PoolKind kind,
+    int replicas,
+    StorageSpec storage,
+    ResourceRequirements resources) {
+
+  public static final int KAFKA_PORT = 9092;
+  public static final int CONTROLLER_PORT = 9093;
+  public static final int AGENT_PORT = 8080;
+
+  /** Name of the StatefulSet, its headless Service and the prefix of its pods. */
+  public String name() {
+    return cluster + "-" + kind.suffix();
+  }
+
+  public String configMapName() {
+    return name() + "-config";
+  }
+
+  public String podName(int ordinal) {
+    return name() + "-" + ordinal;
+  }
+
+  /** The pod's stable DNS name through the pool's headless Service. */
+  public String podHost(int ordinal) {
+    return podName(ordinal) + "." + name() + "." + namespace + ".svc";
+  }
+
+  public int nodeId(int ordinal) {
+    return kind.nodeId(ordinal);
+  }
+
+  /** host:port of each pod's controller listener, in ordinal order. */
+  public String controllerEndpoints() {
+    return String.join(
+        ",",
+        IntStream.range(0, replicas).mapToObj(i -> podHost(i) + ":" + CONTROLLER_PORT).toList());
+  }
+}

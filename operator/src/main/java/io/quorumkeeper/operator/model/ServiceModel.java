@@ -1,0 +1,74 @@
+package io.quorumkeeper.operator.model;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The headless Service of each pool and the client bootstrap Service of the cluster. */
+public final class ServiceModel {
+
+  private ServiceModel() {}
+
+  public static String bootstrapName(String cluster) {
+    return cluster + "-bootstrap";
+  }
+
+  /**
+   * Gives each pod its stable DNS name. Not-ready pods are published too: controllers must find
+   * each other before any of them can be ready.
+   */
+  public static Service headless(QuorumCluster cr, Pool pool) {
+    return new ServiceBuilder()
+        .withMetadata(Owner.meta(cr, pool.name(), Labels.pool(pool)))
+        .withNewSpec()
+        .withClusterIP("None")
+        .withPublishNotReadyAddresses(true)
+        .withSelector(Labels.poolSelector(pool))
+        .withPorts(ports(pool))
+        .endSpec()
+        .build();
+  }
+
+  /** Where Kafka clients bootstrap: every pod with the broker role. */
+  public static Service bootstrap(QuorumCluster cr) {
+    String cluster = cr.getMetadata().getName();
+    Map<String, String> selector = new TreeMap<>();
+    selector.put(Labels.CLUSTER, cluster);
+    selector.put(Labels.BROKER_ROLE, "true");
+    return new ServiceBuilder()
+        .withMetadata(Owner.meta(cr, bootstrapName(cluster), Labels.cluster(cluster)))
+        .withNewSpec()
+        .withType("ClusterIP")
+        .withSelector(selector)
+        .withPorts(port("kafka", Pool.KAFKA_PORT))
+        .endSpec()
+        .build();
+  }
+
+  static List<ServicePort> ports(Pool pool) {
+    List<ServicePort> ports = new ArrayList<>();
+    if (pool.kind().hasBrokerRole()) {
+      ports.add(port("kafka", Pool.KAFKA_PORT));
+    }
+    if (pool.kind().hasControllerRole()) {
+      ports.add(port("controller", Pool.CONTROLLER_PORT));
+    }
+    ports.add(port("agent", Pool.AGENT_PORT));
+    return ports;
+  }
+
+  private static ServicePort port(String name, int port) {
+    return new ServicePortBuilder()
+        .withName(name)
+        .withPort(port)
+        .withNewTargetPort(name)
+        .withProtocol("TCP")
+        .build();
+  }
+}

@@ -1,0 +1,224 @@
+package io.quorumkeeper.operator.model;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.spec.PodTemplate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A pool's StatefulSet: quorum-node pods with stable names, a volume each, and the contract env.
+ */
+public final class StatefulSetModel {
+
+  public static final String CONTAINER = "quorum-node";
+  public static final String DATA_VOLUME = "data";
+  static final String DATA_MOUNT = "/var/lib/quorum";
+  static final String CONFIG_MOUNT = "/etc/quorum/config";
+  static final String SECRET_MOUNT = "/etc/quorum/secret";
+  private static final long NON_ROOT_ID = 1000L;
+
+  private StatefulSetModel() {}
+
+  public static StatefulSet render(
+      QuorumCluster cr, Pool pool, String configHash, ModelSettings settings) {
+    PodTemplate template = cr.getSpec().getTemplate();
+    Map<String, String> podLabels = new TreeMap<>();
+    Map<String, String> podAnnotations = new TreeMap<>();
+    if (template != null && template.getLabels() != null) {
+      podLabels.putAll(template.getLabels());
+    }
+    if (template != null && template.getAnnotations() != null) {
+      podAnnotations.putAll(template.getAnnotations());
+    }
+    podLabels.putAll(Labels.pool(pool)); // the operator's labels win: pods are selected by them
+    podAnnotations.put(Labels.CONFIG_HASH, configHash);
+    boolean deleteClaims = pool.storage().isDeleteClaim();
+    return new StatefulSetBuilder()
+        .withMetadata(Owner.meta(cr, pool.name(), Labels.pool(pool)))
+        .withNewSpec()
+        .withReplicas(pool.replicas())
+        .withServiceName(pool.name())
+        // Controllers must all start together to elect a first leader; ordered start would wait
+        // for pod 0 to be ready, which needs a quorum.
+        .withPodManagementPolicy("Parallel")
+        .withNewSelector()
+        .withMatchLabels(Labels.poolSelector(pool))
+        .endSelector()
+        .withNewUpdateStrategy()
+        .withType("RollingUpdate")
+        .endUpdateStrategy()
+        .withNewPersistentVolumeClaimRetentionPolicy()
+        .withWhenDeleted(deleteClaims ? "Delete" : "Retain")
+        .withWhenScaled("Retain")
+        .endPersistentVolumeClaimRetentionPolicy()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(podLabels)
+        .withAnnotations(podAnnotations)
+        .endMetadata()
+        .withSpec(podSpec(cr, pool, template, settings))
+        .endTemplate()
+        .withVolumeClaimTemplates(claim(pool))
+        .endSpec()
+        .build();
+  }
+
+  private static PodSpec podSpec(
+      QuorumCluster cr, Pool pool, PodTemplate template, ModelSettings settings) {
+    PodSpecBuilder spec =
+        new PodSpecBuilder()
+            .withContainers(container(cr, pool, settings))
+            .withTerminationGracePeriodSeconds(120L)
+            .withNewSecurityContext()
+            .withRunAsNonRoot(true)
+            .withRunAsUser(NON_ROOT_ID)
+            .withRunAsGroup(NON_ROOT_ID)
+            .withFsGroup(NON_ROOT_ID)
+            .endSecurityContext()
+            .addNewVolume()
+            .withName("config")
+            .withNewConfigMap()
+            .withName(pool.configMapName())
+            .endConfigMap()
+            .endVolume()
+            .addNewVolume()
+            .withName("agent-token")
+            .withNewSecret()
+            .withSecretName(SecretModel.name(pool.cluster()))
+            .withDefaultMode(0440)
+            .endSecret()
+            .endVolume();
+    if (template != null) {
+      spec.withAffinity(template.getAffinity())
+          .withTolerations(template.getTolerations())
+          .withTopologySpreadConstraints(template.getTopologySpreadConstraints());
+    }
+    return spec.build();
+  }
+
+  private static Container container(QuorumCluster cr, Pool pool, ModelSettings settings) {
+    return new ContainerBuilder()
+        .withName(CONTAINER)
+        .withImage(settings.image(cr.getSpec().getKafka().getVersion()))
+        .withImagePullPolicy(settings.imagePullPolicy())
+        .withEnv(env(pool))
+        .withPorts(containerPorts(pool))
+        .withResources(pool.resources())
+        .withReadinessProbe(probe("/v1/readyz", 10, 5, 3))
+        .withLivenessProbe(probe("/v1/healthz", 60, 10, 6))
+        .addNewVolumeMount()
+        .withName(DATA_VOLUME)
+        .withMountPath(DATA_MOUNT)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("config")
+        .withMountPath(CONFIG_MOUNT)
+        .withReadOnly(true)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("agent-token")
+        .withMountPath(SECRET_MOUNT)
+        .withReadOnly(true)
+        .endVolumeMount()
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .build();
+  }
+
+  /** The environment docs/node-contract.md promises the launcher. */
+  static List<EnvVar> env(Pool pool) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(fieldRef("POD_NAME", "metadata.name"));
+    env.add(fieldRef("POD_NAMESPACE", "metadata.namespace"));
+    env.add(fieldRef("POD_IP", "status.podIP"));
+    env.add(value("QK_POD_HOST", "$(POD_NAME)." + pool.name() + ".$(POD_NAMESPACE).svc"));
+    env.add(value("QK_CONFIG_DIR", CONFIG_MOUNT));
+    env.add(value("QK_DATA_DIR", DATA_MOUNT + "/data"));
+    env.add(value("QK_TOKEN_FILE", SECRET_MOUNT + "/" + SecretModel.TOKEN_KEY));
+    return env;
+  }
+
+  private static EnvVar fieldRef(String name, String path) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewFieldRef()
+        .withFieldPath(path)
+        .endFieldRef()
+        .endValueFrom()
+        .build();
+  }
+
+  private static EnvVar value(String name, String value) {
+    return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  private static List<ContainerPort> containerPorts(Pool pool) {
+    List<ContainerPort> ports = new ArrayList<>();
+    if (pool.kind().hasBrokerRole()) {
+      ports.add(containerPort("kafka", Pool.KAFKA_PORT));
+    }
+    if (pool.kind().hasControllerRole()) {
+      ports.add(containerPort("controller", Pool.CONTROLLER_PORT));
+    }
+    ports.add(containerPort("agent", Pool.AGENT_PORT));
+    return ports;
+  }
+
+  private static ContainerPort containerPort(String name, int port) {
+    return new ContainerPortBuilder()
+        .withName(name)
+        .withContainerPort(port)
+        .withProtocol("TCP")
+        .build();
+  }
+
+  private static Probe probe(String path, int initialDelay, int period, int failures) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withNewPort("agent")
+        .endHttpGet()
+        .withInitialDelaySeconds(initialDelay)
+        .withPeriodSeconds(period)
+        .withFailureThreshold(failures)
+        .build();
+  }
+
+  private static PersistentVolumeClaim claim(Pool pool) {
+    return new PersistentVolumeClaimBuilder()
+        .withNewMetadata()
+        .withName(DATA_VOLUME)
+        .withLabels(Labels.poolSelector(pool))
+        .endMetadata()
+        .withNewSpec()
+        .withAccessModes("ReadWriteOnce")
+        .withStorageClassName(pool.storage().getStorageClassName())
+        .withNewResources()
+        .withRequests(Map.of("storage", new Quantity(pool.storage().getSize())))
+        .endResources()
+        .endSpec()
+        .build();
+  }
+}

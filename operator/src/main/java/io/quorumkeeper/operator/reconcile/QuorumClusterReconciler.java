@@ -1,0 +1,222 @@
+package io.quorumkeeper.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
+import io.quorumkeeper.operator.config.OperatorConfig;
+import io.quorumkeeper.operator.config.OperatorSettings;
+import io.quorumkeeper.operator.event.EventReason;
+import io.quorumkeeper.operator.event.EventRecorder;
+import io.quorumkeeper.operator.model.ClusterIdentity;
+import io.quorumkeeper.operator.model.ClusterModel;
+import io.quorumkeeper.operator.model.Pool;
+import io.quorumkeeper.operator.model.SecretModel;
+import io.quorumkeeper.operator.model.SpecValidator;
+import io.quorumkeeper.operator.status.Conditions;
+import io.quorumkeeper.operator.status.StatusWriter;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns a QuorumCluster into the Kubernetes objects that run it: validate, persist the cluster's
+ * identity, bring owned objects in line, report. Decisions live in the pure {@code model} package;
+ * this class only sequences them.
+ */
+@ControllerConfiguration(name = QuorumClusterReconciler.NAME)
+public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
+
+  public static final String NAME = "quorumcluster";
+  private static final Logger LOG = Logger.getLogger(QuorumClusterReconciler.class);
+  private static final List<Class<? extends HasMetadata>> OWNED =
+      List.of(
+          ConfigMap.class,
+          Service.class,
+          PodDisruptionBudget.class,
+          StatefulSet.class,
+          Secret.class);
+
+  private final KubernetesClient client;
+  private final OperatorSettings settings;
+  private final Clock clock;
+  private final OwnedResources owned;
+  private final StatusWriter statusWriter;
+  private final EventRecorder events;
+
+  @Inject
+  public QuorumClusterReconciler(KubernetesClient client, OperatorConfig config) {
+    this(client, OperatorSettings.from(config), Clock.systemUTC());
+  }
+
+  public QuorumClusterReconciler(KubernetesClient client, OperatorSettings settings, Clock clock) {
+    this.client = client;
+    this.settings = settings;
+    this.clock = clock;
+    this.owned = new OwnedResources(client);
+    this.statusWriter = new StatusWriter(client);
+    this.events = new EventRecorder(client, clock);
+  }
+
+  @Override
+  public List<EventSource<?, QuorumCluster>> prepareEventSources(
+      EventSourceContext<QuorumCluster> context) {
+    return OWNED.stream()
+        .<EventSource<?, QuorumCluster>>map(type -> ownedInformer(type, context))
+        .toList();
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, QuorumCluster> ownedInformer(
+      Class<R> type, EventSourceContext<QuorumCluster> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(type, QuorumCluster.class)
+            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(QuorumCluster.class))
+            .build(),
+        context);
+  }
+
+  @Override
+  public UpdateControl<QuorumCluster> reconcile(QuorumCluster cr, Context<QuorumCluster> context) {
+    long generation =
+        cr.getMetadata().getGeneration() == null ? 0 : cr.getMetadata().getGeneration();
+    QuorumClusterStatus previous =
+        cr.getStatus() == null ? new QuorumClusterStatus() : cr.getStatus();
+    Conditions conditions = new Conditions(previous.getConditions(), generation, clock);
+    SpecValidator.Result validation =
+        SpecValidator.validate(cr.getSpec(), settings.supportedKafkaVersions());
+    if (!validation.valid()) {
+      rejectSpec(cr, previous, conditions, validation);
+      return UpdateControl.noUpdate();
+    }
+    cr = persistIdentity(cr, previous);
+    ClusterIdentity identity = Identities.kept(cr.getStatus());
+    ClusterModel model = ClusterModel.from(cr, identity, settings.model());
+    boolean paused =
+        "true"
+            .equals(
+                cr.getMetadata().getAnnotations() == null
+                    ? null
+                    : cr.getMetadata().getAnnotations().get(QuorumCluster.PAUSED_ANNOTATION));
+    if (!paused) {
+      int writes = ensureSecret(cr, context);
+      for (HasMetadata desired : model.all()) {
+        writes += owned.apply(desired, context);
+      }
+      if (writes > 0) {
+        LOG.infof(
+            "cluster=%s/%s wrote %d owned objects",
+            cr.getMetadata().getNamespace(), cr.getMetadata().getName(), writes);
+      }
+    }
+    writeStatus(cr, model, conditions, validation, paused, generation, context);
+    return UpdateControl.noUpdate();
+  }
+
+  private void rejectSpec(
+      QuorumCluster cr,
+      QuorumClusterStatus previous,
+      Conditions conditions,
+      SpecValidator.Result validation) {
+    String message = String.join("; ", validation.errors());
+    conditions.set(Conditions.SPEC_INVALID, true, "InvalidSpec", message);
+    conditions.keep(Conditions.READY).keep(Conditions.QUORUM_HEALTHY).keep(Conditions.WARNING);
+    if (conditions.becameTrue(Conditions.SPEC_INVALID)
+        || conditions.changedWhileTrue(Conditions.SPEC_INVALID)) {
+      LOG.warnf(
+          "cluster=%s/%s spec rejected, last good objects kept: %s",
+          cr.getMetadata().getNamespace(), cr.getMetadata().getName(), message);
+      events.warning(cr, EventReason.SpecInvalid, message);
+    }
+    QuorumClusterStatus next = copyOf(previous);
+    next.setConditions(conditions.build());
+    statusWriter.write(cr, next);
+  }
+
+  /** The identity is written to status before any object that carries it exists. */
+  private QuorumCluster persistIdentity(QuorumCluster cr, QuorumClusterStatus previous) {
+    if (Identities.kept(previous) != null) {
+      return cr;
+    }
+    ClusterIdentity identity = Identities.generate(cr);
+    QuorumClusterStatus next = copyOf(previous);
+    Identities.writeTo(next, identity);
+    LOG.infof(
+        "cluster=%s/%s generated cluster id %s",
+        cr.getMetadata().getNamespace(), cr.getMetadata().getName(), identity.clusterId());
+    return statusWriter.write(cr, next);
+  }
+
+  private int ensureSecret(QuorumCluster cr, Context<QuorumCluster> context) {
+    String name = SecretModel.name(cr.getMetadata().getName());
+    InformerEventSource<Secret, QuorumCluster> cache = OwnedResources.cache(Secret.class, context);
+    if (cache.get(new ResourceID(name, cr.getMetadata().getNamespace())).isPresent()) {
+      return 0; // a token, once issued, is kept
+    }
+    return owned.apply(SecretModel.render(cr, AgentToken.generate()), context);
+  }
+
+  private void writeStatus(
+      QuorumCluster cr,
+      ClusterModel model,
+      Conditions conditions,
+      SpecValidator.Result validation,
+      boolean paused,
+      long generation,
+      Context<QuorumCluster> context) {
+    InformerEventSource<StatefulSet, QuorumCluster> sets =
+        OwnedResources.cache(StatefulSet.class, context);
+    Map<String, Optional<StatefulSet>> current = new LinkedHashMap<>();
+    for (Pool pool : model.pools()) {
+      current.put(
+          pool.name(), sets.get(new ResourceID(pool.name(), cr.getMetadata().getNamespace())));
+    }
+    Readiness readiness = Readiness.of(model.pools(), current);
+    conditions.set(Conditions.READY, readiness.ready(), readiness.reason(), readiness.message());
+    conditions.set(Conditions.SPEC_INVALID, false, "SpecAccepted", "the spec is valid");
+    conditions.set(
+        Conditions.PAUSED,
+        paused,
+        paused ? "PausedByAnnotation" : "NotPaused",
+        paused
+            ? "annotation " + QuorumCluster.PAUSED_ANNOTATION + " is true: no changes are made"
+            : "the operator acts on this cluster");
+    boolean warn = !validation.warnings().isEmpty();
+    conditions.set(
+        Conditions.WARNING,
+        warn,
+        warn ? "BelowRecommendedSizing" : "NoWarnings",
+        warn ? String.join("; ", validation.warnings()) : "no warnings");
+    conditions.keep(Conditions.QUORUM_HEALTHY);
+    QuorumClusterStatus next = copyOf(cr.getStatus());
+    next.setObservedGeneration(generation);
+    next.setConditions(conditions.build());
+    statusWriter.write(cr, next);
+  }
+
+  private QuorumClusterStatus copyOf(QuorumClusterStatus status) {
+    QuorumClusterStatus copy =
+        client
+            .getKubernetesSerialization()
+            .clone(status == null ? new QuorumClusterStatus() : status);
+    return copy;
+  }
+}
