@@ -1,0 +1,76 @@
+package io.quorumkeeper.node;
+
+import io.quorumkeeper.node.agent.AgentRoutes;
+import io.quorumkeeper.node.agent.AgentServer;
+import io.quorumkeeper.node.agent.BearerToken;
+import io.quorumkeeper.node.agent.NodeIdentity;
+import io.quorumkeeper.node.agent.RequestCounter;
+import io.quorumkeeper.node.config.PodFacts;
+import io.quorumkeeper.node.kafka.JmxNodeProbe;
+import io.quorumkeeper.node.kafka.KafkaRunner;
+import io.quorumkeeper.node.storage.AdminLeaderCheck;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The quorum-node container's entry point: reads the pod's environment and ConfigMap, renders
+ * server.properties, formats an empty disk with Kafka's StorageTool, starts the HTTP agent, then
+ * runs Kafka in this JVM ({@link KafkaRunner} says why in-process).
+ *
+ * <p>Exit codes: 2 bad input (environment, ConfigMap, token, agent port), 3 the disk is refused
+ * (another cluster's or node's data), 4 formatting failed; once Kafka runs, Kafka's own exit codes.
+ */
+public final class Launcher {
+
+  /** How long the leader question may take when no controller peer is up yet. */
+  static final Duration LEADER_CHECK_DEADLINE = Duration.ofSeconds(3);
+
+  private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
+
+  private Launcher() {}
+
+  public static void main(String[] args) {
+    try {
+      run(System.getenv());
+    } catch (LaunchException e) {
+      LOG.error("quorum-node cannot start: {}", e.getMessage());
+      System.exit(e.exitCode());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      System.exit(1);
+    }
+  }
+
+  private static void run(Map<String, String> env) throws InterruptedException {
+    PodFacts pod = PodFacts.fromEnv(env);
+    LOG.info(
+        "quorum-node starting: pod {} (ordinal {}), host {}, ip {}",
+        pod.podName(),
+        pod.ordinal(),
+        pod.podHost(),
+        pod.podIp());
+    BearerToken token = BearerToken.fromFile(pod.tokenFile());
+    PreparedNode node =
+        new NodePreparation(servers -> new AdminLeaderCheck(servers, LEADER_CHECK_DEADLINE))
+            .prepare(pod);
+
+    KafkaRunner kafka = new KafkaRunner(node.serverProperties());
+    NodeIdentity identity =
+        new NodeIdentity(
+            node.nodeId(),
+            node.meta().directoryId(),
+            node.meta().clusterId(),
+            node.settings().roles());
+    AgentRoutes routes =
+        new AgentRoutes(new JmxNodeProbe(identity, kafka::isAlive), token, new RequestCounter());
+    AgentServer.start(pod.podIp(), node.settings().agentPort(), routes);
+
+    LOG.info("node {}: starting Kafka with {}", node.nodeId(), node.serverProperties());
+    kafka.start();
+    kafka.awaitExit();
+    LOG.error("node {}: Kafka returned without exiting; stopping", node.nodeId());
+    System.exit(1);
+  }
+}

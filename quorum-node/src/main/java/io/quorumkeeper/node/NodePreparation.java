@@ -1,0 +1,166 @@
+package io.quorumkeeper.node;
+
+import io.quorumkeeper.node.config.BootstrapSettings;
+import io.quorumkeeper.node.config.PodFacts;
+import io.quorumkeeper.node.config.ProcessRole;
+import io.quorumkeeper.node.config.TemplateRenderer;
+import io.quorumkeeper.node.storage.FormatDecider;
+import io.quorumkeeper.node.storage.FormatDecision;
+import io.quorumkeeper.node.storage.FormatFacts;
+import io.quorumkeeper.node.storage.LeaderCheck;
+import io.quorumkeeper.node.storage.MetaProperties;
+import io.quorumkeeper.node.storage.StorageFormatter;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the launcher does before Kafka starts: read the ConfigMap, render server.properties,
+ * decide how to treat the disk ({@link FormatDecider}) and format it with Kafka's StorageTool when
+ * it is empty.
+ */
+public final class NodePreparation {
+
+  static final String SERVER_PROPERTIES = "server.properties";
+  private static final Logger LOG = LoggerFactory.getLogger(NodePreparation.class);
+
+  private final Function<String, LeaderCheck> leaderCheckFor;
+
+  /**
+   * @param leaderCheckFor builds the leader check from {@code controller.quorum.bootstrap.servers}
+   */
+  public NodePreparation(Function<String, LeaderCheck> leaderCheckFor) {
+    this.leaderCheckFor = leaderCheckFor;
+  }
+
+  public PreparedNode prepare(PodFacts pod) {
+    Properties bootstrapProps =
+        readProperties(pod.configDir().resolve(BootstrapSettings.FILE_NAME));
+    BootstrapSettings settings = BootstrapSettings.parse(bootstrapProps);
+    Set<String> unknown = BootstrapSettings.unknownKeys(bootstrapProps);
+    if (!unknown.isEmpty()) {
+      LOG.warn("bootstrap.properties has keys this launcher does not know, ignored: {}", unknown);
+    }
+    int nodeId = settings.nodeIdOffset() + pod.ordinal();
+    String rendered =
+        new TemplateRenderer(PodFacts.PLACEHOLDER_NAMES)
+            .render(
+                readText(pod.configDir().resolve(SERVER_PROPERTIES)),
+                pod.placeholderValues(nodeId));
+    Properties server = parse(rendered);
+    checkConsistent(server, settings, nodeId);
+    Path metadataLogDir = metadataLogDir(server);
+    Path serverProperties = write(pod.workDir(), rendered);
+    LOG.info(
+        "node {} ({}), roles {}: rendered {}, metadata log dir {}",
+        nodeId,
+        pod.podName(),
+        ProcessRole.format(settings.roles()),
+        serverProperties,
+        metadataLogDir);
+
+    FormatFacts facts =
+        new FormatFacts(
+            nodeId,
+            settings.roles(),
+            settings.clusterId(),
+            settings.clusterFormed(),
+            settings.initialControllers(),
+            MetaProperties.read(metadataLogDir));
+    LeaderCheck leaderCheck =
+        leaderCheckFor.apply(server.getProperty("controller.quorum.bootstrap.servers", ""));
+    FormatDecision decision = FormatDecider.decide(facts, leaderCheck);
+    if (decision instanceof FormatDecision.ClusterIdMismatch
+        || decision instanceof FormatDecision.NodeIdMismatch) {
+      throw new LaunchException(
+          LaunchException.STORAGE_REFUSED, "node " + nodeId + ": " + decision.describe());
+    }
+    LOG.info("node {}: {}", nodeId, decision.describe());
+    if (!(decision instanceof FormatDecision.AlreadyFormatted)) {
+      StorageFormatter.format(decision, serverProperties, settings.clusterId());
+    }
+    MetaProperties meta =
+        MetaProperties.read(metadataLogDir)
+            .orElseThrow(
+                () ->
+                    new LaunchException(
+                        LaunchException.FORMAT_FAILED,
+                        "no meta.properties in " + metadataLogDir + " after formatting"));
+    LOG.info(
+        "node {}: cluster id {}, directory id {}", nodeId, meta.clusterId(), meta.directoryId());
+    return new PreparedNode(nodeId, settings, serverProperties, metadataLogDir, decision, meta);
+  }
+
+  private static void checkConsistent(Properties server, BootstrapSettings settings, int nodeId) {
+    String renderedNodeId = server.getProperty("node.id", "").trim();
+    if (!renderedNodeId.equals(Integer.toString(nodeId))) {
+      throw LaunchException.badInput(
+          "server.properties renders node.id='"
+              + renderedNodeId
+              + "' but node.id.offset + ordinal = "
+              + nodeId
+              + "; the template should say node.id=${QK_NODE_ID}");
+    }
+    Set<ProcessRole> roles = ProcessRole.parseAll(server.getProperty("process.roles", ""));
+    if (!roles.equals(settings.roles())) {
+      throw LaunchException.badInput(
+          "server.properties says process.roles="
+              + ProcessRole.format(roles)
+              + " but bootstrap.properties says "
+              + ProcessRole.format(settings.roles()));
+    }
+  }
+
+  /** Where meta.properties lives: {@code metadata.log.dir}, else the first of {@code log.dirs}. */
+  private static Path metadataLogDir(Properties server) {
+    String dir = server.getProperty("metadata.log.dir");
+    if (dir == null || dir.isBlank()) {
+      dir = server.getProperty("log.dirs", server.getProperty("log.dir", "")).split(",")[0];
+    }
+    if (dir.isBlank()) {
+      throw LaunchException.badInput(
+          "server.properties sets no log.dirs; expected log.dirs=${QK_DATA_DIR}");
+    }
+    return Path.of(dir.trim());
+  }
+
+  private static Path write(Path workDir, String rendered) {
+    try {
+      Files.createDirectories(workDir);
+      Path file = workDir.resolve(SERVER_PROPERTIES);
+      Files.writeString(file, rendered, StandardCharsets.UTF_8);
+      return file;
+    } catch (IOException e) {
+      throw LaunchException.badInput("cannot write server.properties into " + workDir + ": " + e);
+    }
+  }
+
+  private static Properties parse(String text) {
+    Properties props = new Properties();
+    try {
+      props.load(new StringReader(text));
+    } catch (IOException | IllegalArgumentException e) {
+      throw LaunchException.badInput("rendered server.properties is not a properties file: " + e);
+    }
+    return props;
+  }
+
+  private static Properties readProperties(Path file) {
+    return parse(readText(file));
+  }
+
+  private static String readText(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw LaunchException.badInput("cannot read " + file + " (is the ConfigMap mounted?): " + e);
+    }
+  }
+}

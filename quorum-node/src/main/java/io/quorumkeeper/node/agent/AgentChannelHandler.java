@@ -1,0 +1,99 @@
+package io.quorumkeeper.node.agent;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Netty plumbing between the HTTP codec and {@link AgentRoutes}: turns a decoded request into an
+ * {@link AgentRequest}, writes the {@link AgentResponse}, and answers undecodable input with a JSON
+ * 400 before closing the connection. Request bodies are ignored (every route is a GET).
+ */
+final class AgentChannelHandler extends SimpleChannelInboundHandler<HttpObject> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentChannelHandler.class);
+
+  private final AgentRoutes routes;
+
+  AgentChannelHandler(AgentRoutes routes) {
+    this.routes = routes;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+    if (!(msg instanceof HttpRequest request)) {
+      return;
+    }
+    if (request.decoderResult().isFailure()) {
+      Throwable cause = request.decoderResult().cause();
+      String why =
+          cause instanceof TooLongFrameException
+              ? "request line or headers too long"
+              : "malformed HTTP request";
+      write(ctx, routes.badRequest(why), false);
+      return;
+    }
+    AgentResponse response;
+    try {
+      QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+      String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+      response =
+          routes.handle(new AgentRequest(request.method().name(), uri.path(), authorization));
+    } catch (IllegalArgumentException e) {
+      write(ctx, routes.badRequest("malformed request URI"), false);
+      return;
+    }
+    write(ctx, response, HttpUtil.isKeepAlive(request));
+  }
+
+  private static void write(ChannelHandlerContext ctx, AgentResponse response, boolean keepAlive) {
+    FullHttpResponse http =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(response.status()),
+            Unpooled.wrappedBuffer(response.body()));
+    http.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, response.contentType())
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length)
+        .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+    response.headers().forEach((name, value) -> http.headers().set(name, value));
+    if (keepAlive) {
+      http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      ctx.writeAndFlush(http);
+    } else {
+      http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    if (event instanceof IdleStateEvent) {
+      ctx.close();
+    } else {
+      super.userEventTriggered(ctx, event);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug(
+        "agent connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+}

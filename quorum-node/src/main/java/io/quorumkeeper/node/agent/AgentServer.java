@@ -1,0 +1,79 @@
+package io.quorumkeeper.node.agent;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.quorumkeeper.node.LaunchException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Netty HTTP server of the agent: binds the pod IP and {@code agent.port} and hands each
+ * request to {@link AgentRoutes}. One daemon event-loop thread is plenty for probes and a scrape
+ * every few seconds, and a daemon thread never keeps the pod alive after Kafka exits.
+ */
+public final class AgentServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentServer.class);
+  private static final int MAX_INITIAL_LINE = 4096;
+  private static final int MAX_HEADER_SIZE = 8192;
+  private static final int IDLE_SECONDS = 60;
+
+  private final EventLoopGroup group;
+  private final Channel channel;
+
+  private AgentServer(EventLoopGroup group, Channel channel) {
+    this.group = group;
+    this.channel = channel;
+  }
+
+  /** Binds and starts serving; a bind failure is a {@link LaunchException} naming the address. */
+  public static AgentServer start(String host, int port, AgentRoutes routes) {
+    EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("quorum-agent", true));
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
+                        .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
+                        .addLast(new AgentChannelHandler(routes));
+                  }
+                });
+    try {
+      Channel channel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
+      AgentServer server = new AgentServer(group, channel);
+      LOG.info("agent listening on http://{}:{}", host, server.address().getPort());
+      return server;
+    } catch (Exception e) {
+      group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      throw LaunchException.badInput(
+          "agent cannot listen on " + host + ":" + port + ": " + e.getMessage());
+    }
+  }
+
+  public InetSocketAddress address() {
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  @Override
+  public void close() {
+    channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,53 @@
+package io.quorumkeeper.node.agent;
+
+import io.quorumkeeper.node.config.ProcessRole;
+import java.util.Optional;
+
+/**
+ * A snapshot of this node as the agent reports it.
+ *
+ * @param kafkaAlive the in-process Kafka server has not stopped or failed
+ * @param raft empty until Kafka has registered its raft metrics
+ * @param brokerRunning whether the broker role has reached RUNNING; empty for controller-only nodes
+ */
+public record NodeStatus(
+    NodeIdentity identity,
+    boolean kafkaAlive,
+    Optional<RaftMetrics> raft,
+    Optional<Boolean> brokerRunning) {
+
+  /**
+   * Readiness as DESIGN.md section 4 defines it: Kafka is serving, a controller follows a known
+   * leader, and a broker has reached RUNNING. A combined node needs both.
+   */
+  public Readiness readiness() {
+    if (!kafkaAlive) {
+      return Readiness.notReady("Kafka has stopped");
+    }
+    if (identity.hasRole(ProcessRole.CONTROLLER)) {
+      if (raft.isEmpty()) {
+        return Readiness.notReady("Kafka has not started its raft client yet");
+      }
+      RaftMetrics metrics = raft.get();
+      if (!metrics.followsKnownLeader()) {
+        return Readiness.notReady("raft state " + metrics.state() + ", no known leader");
+      }
+    }
+    if (identity.hasRole(ProcessRole.BROKER) && !brokerRunning.orElse(false)) {
+      return Readiness.notReady("broker is not RUNNING yet");
+    }
+    return raft.map(m -> Readiness.ready("raft state " + m.state() + ", leader " + m.leaderId()))
+        .orElse(Readiness.ready("broker RUNNING"));
+  }
+
+  /** The readiness verdict and a reason a person can read. */
+  public record Readiness(boolean ready, String reason) {
+    static Readiness ready(String reason) {
+      return new Readiness(true, reason);
+    }
+
+    static Readiness notReady(String reason) {
+      return new Readiness(false, reason);
+    }
+  }
+}

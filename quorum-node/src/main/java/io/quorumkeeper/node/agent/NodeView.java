@@ -1,0 +1,49 @@
+package io.quorumkeeper.node.agent;
+
+import java.util.List;
+
+/**
+ * The JSON body of {@code GET /v1/node}, the operator's view of one node. Raft fields are {@code
+ * null} until Kafka reports them; {@code leaderId} is {@code null} while no leader is known.
+ */
+public record NodeView(
+    int nodeId,
+    String directoryId,
+    String clusterId,
+    List<String> roles,
+    String raftState,
+    Integer leaderId,
+    Integer leaderEpoch,
+    Long highWatermark,
+    Long logEndOffset) {
+
+  public static NodeView of(NodeStatus status) {
+    NodeIdentity id = status.identity();
+    List<String> roles = id.roles().stream().sorted().map(r -> r.text()).toList();
+    return status
+        .raft()
+        .map(
+            m ->
+                new NodeView(
+                    id.nodeId(),
+                    id.directoryId(),
+                    id.clusterId(),
+                    roles,
+                    m.state(),
+                    m.leaderId() >= 0 ? m.leaderId() : null,
+                    m.epoch(),
+                    m.highWatermark(),
+                    m.logEndOffset()))
+        .orElse(
+            new NodeView(
+                id.nodeId(),
+                id.directoryId(),
+                id.clusterId(),
+                roles,
+                null,
+                null,
+                null,
+                null,
+                null));
+  }
+}
