@@ -1,0 +1,313 @@
+package io.quorumkeeper.operator.reconcile;
+
+import static io.quorumkeeper.operator.testing.ApiHarness.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.status.Conditions;
+import io.quorumkeeper.operator.testing.ApiCall;
+import io.quorumkeeper.operator.testing.ApiHarness;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class QuorumClusterReconcilerApiTest {
+
+  static final Path COMBINED = Path.of("../examples/combined.yaml");
+  static final Path SEPARATED = Path.of("../examples/separated.yaml");
+  static final List<Class<? extends HasMetadata>> OWNED =
+      List.of(
+          ConfigMap.class,
+          Service.class,
+          StatefulSet.class,
+          PodDisruptionBudget.class,
+          Secret.class);
+
+  ApiHarness api;
+  KubernetesClient client;
+
+  @BeforeEach
+  void start() {
+    api = ApiHarness.start();
+    client = api.client();
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  @Test
+  void givenCombinedExample_whenCreated_thenEveryObjectExistsOwnedByTheCluster() {
+    QuorumCluster cr = api.create(COMBINED);
+
+    await().untilAsserted(() -> assertThat(owned(cr.getMetadata().getUid())).hasSize(6));
+    assertThat(names(StatefulSet.class)).containsExactly("orders-node");
+    assertThat(names(Service.class)).containsExactlyInAnyOrder("orders-node", "orders-bootstrap");
+    assertThat(names(ConfigMap.class)).containsExactly("orders-node-config");
+    assertThat(names(PodDisruptionBudget.class)).containsExactly("orders-node");
+    assertThat(names(Secret.class)).containsExactly("orders-agent-token");
+    for (HasMetadata object : owned(cr.getMetadata().getUid())) {
+      OwnerReference owner = object.getMetadata().getOwnerReferences().get(0);
+      assertThat(owner.getKind()).isEqualTo("QuorumCluster");
+      assertThat(owner.getController()).isTrue();
+      assertThat(owner.getBlockOwnerDeletion()).isTrue();
+    }
+    await()
+        .untilAsserted(
+            () -> {
+              QuorumCluster current = api.get("orders");
+              assertThat(current.getStatus().getClusterId()).hasSize(22);
+              assertThat(current.getStatus().getObservedGeneration()).isEqualTo(1L);
+              assertThat(current.getStatus().getBootstrap().getInitialVoters()).hasSize(3);
+              assertThat(condition(current, Conditions.READY)).isEqualTo("False");
+              assertThat(condition(current, Conditions.SPEC_INVALID)).isEqualTo("False");
+            });
+  }
+
+  @Test
+  void givenSeparatedExample_whenCreated_thenControllerAndBrokerPoolsExist() {
+    api.create(SEPARATED);
+
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(names(StatefulSet.class))
+                    .containsExactlyInAnyOrder("payments-controller", "payments-broker"));
+    assertThat(statefulSet("payments-controller").getSpec().getReplicas()).isEqualTo(3);
+    assertThat(statefulSet("payments-broker").getSpec().getReplicas()).isEqualTo(3);
+    assertThat(names(PodDisruptionBudget.class))
+        .containsExactlyInAnyOrder("payments-controller", "payments-broker");
+    assertThat(names(ConfigMap.class))
+        .containsExactlyInAnyOrder("payments-controller-config", "payments-broker-config");
+  }
+
+  @Test
+  void givenRunningCluster_whenReplicasRaised_thenStatefulSetScalesAndConfigFollows() {
+    api.create(COMBINED);
+    await().until(() -> statefulSet("orders-node") != null);
+    String hashBefore = configHash(statefulSet("orders-node"));
+
+    edit(cr -> cr.getSpec().getControllers().setReplicas(4));
+
+    await()
+        .untilAsserted(
+            () -> assertThat(statefulSet("orders-node").getSpec().getReplicas()).isEqualTo(4));
+    // a fourth pod joins the bootstrap servers, so the config (and its hash) moves with it
+    assertThat(configHash(statefulSet("orders-node"))).isNotEqualTo(hashBefore);
+    assertThat(
+            client
+                .configMaps()
+                .inNamespace(NAMESPACE)
+                .withName("orders-node-config")
+                .get()
+                .getData()
+                .get("server.properties"))
+        .contains("orders-node-3.orders-node.kafka.svc:9093");
+  }
+
+  @Test
+  void givenInvalidSpec_whenApplied_thenSpecInvalidConditionAndEventAndObjectsUntouched() {
+    api.create(COMBINED);
+    await().until(() -> statefulSet("orders-node") != null);
+    await().until(() -> condition(api.get("orders"), Conditions.SPEC_INVALID) != null);
+    String stsVersion = statefulSet("orders-node").getMetadata().getResourceVersion();
+    String cmVersion = configMap("orders-node-config").getMetadata().getResourceVersion();
+
+    edit(
+        cr -> {
+          cr.getSpec().getKafka().getConfig().put("node.id", "7");
+          cr.getSpec().getControllers().setReplicas(5);
+        });
+
+    await()
+        .untilAsserted(
+            () -> {
+              QuorumCluster current = api.get("orders");
+              assertThat(condition(current, Conditions.SPEC_INVALID)).isEqualTo("True");
+              assertThat(message(current, Conditions.SPEC_INVALID)).contains("node.id");
+            });
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(events())
+                    .anySatisfy(
+                        e -> {
+                          assertThat(e.getReason()).isEqualTo("SpecInvalid");
+                          assertThat(e.getType()).isEqualTo("Warning");
+                          assertThat(e.getMessage()).contains("node.id");
+                        }));
+    assertThat(statefulSet("orders-node").getMetadata().getResourceVersion()).isEqualTo(stsVersion);
+    assertThat(statefulSet("orders-node").getSpec().getReplicas()).isEqualTo(3);
+    assertThat(configMap("orders-node-config").getMetadata().getResourceVersion())
+        .isEqualTo(cmVersion);
+  }
+
+  @Test
+  void givenUnsupportedVersion_whenApplied_thenSpecInvalidNamesTheSupportedOnes() {
+    api.create(COMBINED);
+    await().until(() -> statefulSet("orders-node") != null);
+
+    edit(cr -> cr.getSpec().getKafka().setVersion("3.7.0"));
+
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(message(api.get("orders"), Conditions.SPEC_INVALID))
+                    .contains("3.7.0 is not supported")
+                    .contains("4.4.0"));
+    assertThat(
+            statefulSet("orders-node")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage())
+        .endsWith(":4.4.0");
+  }
+
+  @Test
+  void givenPodsBecomeReady_whenStatefulSetReportsThem_thenClusterIsReady() {
+    api.create(COMBINED);
+    await().until(() -> statefulSet("orders-node") != null);
+
+    StatefulSet sts = statefulSet("orders-node");
+    sts.setStatus(new StatefulSetStatusBuilder().withReplicas(3).withReadyReplicas(3).build());
+    client.resource(sts).updateStatus();
+
+    await()
+        .untilAsserted(
+            () -> {
+              QuorumCluster current = api.get("orders");
+              assertThat(condition(current, Conditions.READY)).isEqualTo("True");
+              assertThat(message(current, Conditions.READY)).isEqualTo("3/3 node pods ready");
+            });
+  }
+
+  @Test
+  void givenCluster_whenDeleted_thenGarbageCollectionLeavesNothingOwned() {
+    QuorumCluster cr = api.create(COMBINED);
+    String uid = cr.getMetadata().getUid();
+    await().untilAsserted(() -> assertThat(owned(uid)).hasSize(6));
+
+    client.resource(cr).delete();
+    api.collectGarbageOf(uid, OWNED);
+
+    await().untilAsserted(() -> assertThat(owned(uid)).isEmpty());
+    assertThat(api.get("orders")).isNull();
+  }
+
+  @Test
+  void givenConvergedCluster_whenOperatorRestarts_thenItWritesNothing() {
+    api.create(COMBINED);
+    await()
+        .untilAsserted(
+            () -> assertThat(condition(api.get("orders"), Conditions.READY)).isNotNull());
+    QuorumCluster before = api.get("orders");
+    Map<String, String> versions = resourceVersions();
+
+    api.stopOperator();
+    api.drainCalls();
+    api.startOperator();
+    api.awaitReconciled("orders");
+
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> api.drainCalls().stream().noneMatch(ApiCall::isWrite));
+    assertThat(resourceVersions()).isEqualTo(versions);
+    assertThat(api.get("orders").getStatus()).isEqualTo(before.getStatus());
+  }
+
+  // ---- helpers
+
+  private void edit(java.util.function.Consumer<QuorumCluster> change) {
+    client
+        .resources(QuorumCluster.class)
+        .inNamespace(NAMESPACE)
+        .withName("orders")
+        .edit(
+            cr -> {
+              change.accept(cr);
+              cr.getMetadata().setGeneration(cr.getMetadata().getGeneration() + 1);
+              return cr;
+            });
+  }
+
+  private List<HasMetadata> owned(String uid) {
+    return OWNED.stream()
+        .flatMap(kind -> client.resources(kind).inNamespace(NAMESPACE).list().getItems().stream())
+        .filter(
+            o ->
+                o.getMetadata().getOwnerReferences().stream().anyMatch(r -> uid.equals(r.getUid())))
+        .map(HasMetadata.class::cast)
+        .toList();
+  }
+
+  private Map<String, String> resourceVersions() {
+    return OWNED.stream()
+        .flatMap(kind -> client.resources(kind).inNamespace(NAMESPACE).list().getItems().stream())
+        .collect(
+            java.util.stream.Collectors.toMap(
+                o -> o.getKind() + "/" + o.getMetadata().getName(),
+                o -> o.getMetadata().getResourceVersion()));
+  }
+
+  private List<String> names(Class<? extends HasMetadata> kind) {
+    return client.resources(kind).inNamespace(NAMESPACE).list().getItems().stream()
+        .map(o -> o.getMetadata().getName())
+        .toList();
+  }
+
+  private StatefulSet statefulSet(String name) {
+    return client.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  private ConfigMap configMap(String name) {
+    return client.configMaps().inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  private List<Event> events() {
+    return client.v1().events().inNamespace(NAMESPACE).list().getItems();
+  }
+
+  private static String configHash(StatefulSet sts) {
+    return sts.getSpec()
+        .getTemplate()
+        .getMetadata()
+        .getAnnotations()
+        .get("quorumkeeper.io/config-hash");
+  }
+
+  static String condition(QuorumCluster cr, String type) {
+    return cr.getStatus() == null
+        ? null
+        : Conditions.find(cr.getStatus().getConditions(), type)
+            .map(c -> c.getStatus())
+            .orElse(null);
+  }
+
+  static String message(QuorumCluster cr, String type) {
+    return cr.getStatus() == null
+        ? null
+        : Conditions.find(cr.getStatus().getConditions(), type)
+            .map(c -> c.getMessage())
+            .orElse(null);
+  }
+}

@@ -1,0 +1,162 @@
+package io.quorumkeeper.operator.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.javaoperatorsdk.operator.Operator;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.config.JosdkSettings;
+import io.quorumkeeper.operator.config.OperatorSettings;
+import io.quorumkeeper.operator.reconcile.QuorumClusterReconciler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The operator in-process against Fabric8's mock Kubernetes API in CRUD mode, with the generated
+ * CRD registered (so status is a subresource) and every API call recorded. The operator can be
+ * stopped and started again against the same API, as after a crash.
+ */
+public final class ApiHarness implements AutoCloseable {
+
+  public static final String NAMESPACE = "kafka";
+  public static final Path CRD = Path.of("target/crd/quorumclusters.quorumkeeper.io-v1.yml");
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final ReconcileCounter reconciles = new ReconcileCounter();
+  private final List<ApiCall> calls = new ArrayList<>();
+  private Operator operator;
+
+  private ApiHarness() {
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init();
+    client = server.createClient();
+    client.resource(crd()).create();
+  }
+
+  /** A mock API with the CRD installed and the operator running. */
+  public static ApiHarness start() {
+    ApiHarness harness = new ApiHarness();
+    harness.startOperator();
+    return harness;
+  }
+
+  public static CustomResourceDefinition crd() {
+    try {
+      return io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+          Files.readString(CRD), CustomResourceDefinition.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the build generates " + CRD + " before the tests", e);
+    }
+  }
+
+  public void startOperator() {
+    reconciles.reset();
+    operator =
+        new Operator(
+            o ->
+                JosdkSettings.apply(o)
+                    .withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withMetrics(reconciles)
+                    .withReconciliationTerminationTimeout(Duration.ofSeconds(5)));
+    operator.register(
+        new QuorumClusterReconciler(client, OperatorSettings.defaults(), Clock.systemUTC()));
+    operator.start();
+  }
+
+  public void stopOperator() {
+    operator.stop();
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public ReconcileCounter reconciles() {
+    return reconciles;
+  }
+
+  /** Creates a QuorumCluster from an example file in the namespace, as kubectl apply would. */
+  public QuorumCluster create(Path yaml) {
+    try {
+      QuorumCluster cr =
+          client
+              .getKubernetesSerialization()
+              .unmarshal(Files.readString(yaml), QuorumCluster.class);
+      cr.getMetadata().setNamespace(NAMESPACE);
+      return client.resource(cr).create();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public QuorumCluster get(String name) {
+    return client.resources(QuorumCluster.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  /** Waits until the operator finished at least one pass over {@code name} since its start. */
+  public void awaitReconciled(String name) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> reconciles.finished(name) > 0);
+  }
+
+  /** Every API call made since the last call of this method. */
+  public synchronized List<ApiCall> drainCalls() {
+    try {
+      RecordedRequest request;
+      while ((request = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+        calls.add(new ApiCall(request.getMethod(), request.getPath()));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<ApiCall> drained = List.copyOf(calls);
+    calls.clear();
+    return drained;
+  }
+
+  /**
+   * What Kubernetes' garbage collector does when an owner is deleted: deletes every object whose
+   * owner reference names its uid. The mock API has no garbage collector.
+   */
+  public void collectGarbageOf(String ownerUid, List<Class<? extends HasMetadata>> kinds) {
+    for (Class<? extends HasMetadata> kind : kinds) {
+      client.resources(kind).inNamespace(NAMESPACE).list().getItems().stream()
+          .filter(
+              o ->
+                  o.getMetadata().getOwnerReferences().stream()
+                      .anyMatch(r -> ownerUid.equals(r.getUid())))
+          .forEach(o -> client.resource(o).delete());
+    }
+  }
+
+  @Override
+  public void close() {
+    if (operator != null) {
+      operator.stop();
+    }
+    client.close();
+    server.destroy();
+  }
+}
