@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -48,6 +49,10 @@ final class AgentChannelHandler extends SimpleChannelInboundHandler<HttpObject> 
       write(ctx, routes.badRequest(why), false);
       return;
     }
+    if (request.protocolVersion().majorVersion() != 1) {
+      write(ctx, routes.badRequest("unsupported HTTP version; use HTTP/1.0 or HTTP/1.1"), false);
+      return;
+    }
     AgentResponse response;
     try {
       QueryStringDecoder uri = new QueryStringDecoder(request.uri());
@@ -58,15 +63,21 @@ final class AgentChannelHandler extends SimpleChannelInboundHandler<HttpObject> 
       write(ctx, routes.badRequest("malformed request URI"), false);
       return;
     }
-    write(ctx, response, HttpUtil.isKeepAlive(request));
+    boolean head = HttpMethod.HEAD.equals(request.method());
+    write(ctx, response, HttpUtil.isKeepAlive(request), head);
   }
 
   private static void write(ChannelHandlerContext ctx, AgentResponse response, boolean keepAlive) {
+    write(ctx, response, keepAlive, false);
+  }
+
+  private static void write(
+      ChannelHandlerContext ctx, AgentResponse response, boolean keepAlive, boolean headOnly) {
     FullHttpResponse http =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,
             HttpResponseStatus.valueOf(response.status()),
-            Unpooled.wrappedBuffer(response.body()));
+            headOnly ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(response.body()));
     http.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, response.contentType())
         .setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length)
