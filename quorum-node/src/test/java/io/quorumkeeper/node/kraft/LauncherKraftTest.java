@@ -1,0 +1,365 @@
+package io.quorumkeeper.node.kraft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.QuorumInfo;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real Kafka 4.4 KRaft nodes, each a JVM started through the launcher, on 127.0.77.x with the same
+ * ports, in the Separated topology: a controller pool (three initial voters plus a fourth
+ * controller) and a broker pool. One quorum is shared by the cases, which run in order.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LauncherKraftTest {
+
+  static final String CONTROLLERS = "qk-controller";
+  static final String BROKERS = "qk-broker";
+  static final List<Pod> CONTROLLER_PODS =
+      IntStream.range(0, 4).mapToObj(i -> new Pod(CONTROLLERS, i, "127.0.77." + (10 + i))).toList();
+  static final Pod BROKER = new Pod(BROKERS, 0, "127.0.77.20");
+  static final Duration FORMING = Duration.ofSeconds(90);
+
+  @TempDir static Path root;
+
+  private final String clusterId = Uuid.randomUuid().toString();
+  private final List<String> initialDirectoryIds =
+      IntStream.range(0, 3).mapToObj(i -> Uuid.randomUuid().toString()).toList();
+  private final String bootstrapControllers =
+      CONTROLLER_PODS.stream().map(p -> p.host() + ":9093").collect(Collectors.joining(","));
+  private NodeProcesses nodes;
+  private Admin controllerAdmin;
+
+  @RegisterExtension
+  final TestWatcher logsOnFailure =
+      new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+          System.out.println(nodes.tailOfLogs(80));
+        }
+      };
+
+  @BeforeAll
+  void startThreeInitialControllers() {
+    nodes =
+        new NodeProcesses(
+            root,
+            NodeProcesses.hostsFileOfThisJvm(),
+            List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    List<Pod> all = new java.util.ArrayList<>(CONTROLLER_PODS);
+    all.add(BROKER);
+    nodes.writeHosts(all);
+    nodes.writeConfigMap(CONTROLLERS, controllerTemplate(), controllerBootstrap(false));
+    nodes.writeConfigMap(BROKERS, brokerTemplate(), brokerBootstrap());
+    CONTROLLER_PODS.subList(0, 3).forEach(nodes::start);
+    controllerAdmin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, bootstrapControllers));
+  }
+
+  @AfterAll
+  void stopEverything() {
+    if (controllerAdmin != null) {
+      controllerAdmin.close(Duration.ofSeconds(2));
+    }
+    nodes.close();
+  }
+
+  @Test
+  @Order(1)
+  void threeControllersBootstrapADynamicQuorumWithTheOperatorsDirectoryIds() throws Exception {
+    await("a leader and the three initial voters")
+        .atMost(FORMING)
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumInfo quorum = quorum();
+              assertThat(quorum.leaderId()).isBetween(0, 2);
+              assertThat(voters(quorum))
+                  .containsExactlyInAnyOrderEntriesOf(
+                      Map.of(
+                          0, initialDirectoryIds.get(0),
+                          1, initialDirectoryIds.get(1),
+                          2, initialDirectoryIds.get(2)));
+            });
+    short kraftVersion =
+        controllerAdmin
+            .describeFeatures()
+            .featureMetadata()
+            .get(10, TimeUnit.SECONDS)
+            .finalizedFeatures()
+            .get("kraft.version")
+            .maxVersionLevel();
+    assertThat(kraftVersion).as("kraft.version: a dynamic quorum").isEqualTo((short) 1);
+    for (Pod pod : CONTROLLER_PODS.subList(0, 3)) {
+      assertThat(Files.readString(nodes.log(pod)))
+          .contains("formatting with --initial-controllers");
+    }
+  }
+
+  @Test
+  @Order(2)
+  void everyAgentReportsTheSameLeaderAndEpoch() {
+    await("all agents agree on leader and epoch")
+        .atMost(FORMING)
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumInfo quorum = quorum();
+              for (Pod pod : CONTROLLER_PODS.subList(0, 3)) {
+                JsonNode node = nodes.node(pod);
+                assertThat(node.get("nodeId").asInt()).isEqualTo(pod.ordinal());
+                assertThat(node.get("clusterId").asText()).isEqualTo(clusterId);
+                assertThat(node.get("directoryId").asText())
+                    .isEqualTo(initialDirectoryIds.get(pod.ordinal()));
+                assertThat(node.get("leaderId").asInt()).isEqualTo(quorum.leaderId());
+                assertThat(node.get("leaderEpoch").asInt()).isEqualTo(quorum.leaderEpoch());
+                assertThat(node.get("raftState").asText())
+                    .isEqualTo(pod.ordinal() == quorum.leaderId() ? "leader" : "follower");
+                assertThat(nodes.agentGet(pod, "/v1/readyz").statusCode()).isEqualTo(200);
+              }
+            });
+  }
+
+  @Test
+  @Order(3)
+  void aWipedVoterComesBackAsAnObserverWithANewDirectoryIdEvenBeforeClusterFormedIsSet()
+      throws Exception {
+    nodes.writeConfigMap(CONTROLLERS, controllerTemplate(), controllerBootstrap(false));
+    Pod wiped = aFollower();
+    String oldDirectoryId = initialDirectoryIds.get(wiped.ordinal());
+
+    nodes.kill(wiped);
+    nodes.wipeData(wiped);
+    nodes.start(wiped);
+
+    await("node " + wiped.ordinal() + " back as an observer")
+        .atMost(FORMING)
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              JsonNode node = nodes.node(wiped);
+              assertThat(node.get("raftState").asText()).isEqualTo("observer");
+              assertThat(node.get("leaderId").isNull()).isFalse();
+              String newDirectoryId = node.get("directoryId").asText();
+              assertThat(newDirectoryId).isNotEqualTo(oldDirectoryId);
+              QuorumInfo quorum = quorum();
+              assertThat(observers(quorum)).containsEntry(wiped.ordinal(), newDirectoryId);
+              assertThat(voters(quorum)).containsEntry(wiped.ordinal(), oldDirectoryId);
+            });
+    assertThat(Files.readString(nodes.log(wiped)))
+        .contains("controller peers already follow leader")
+        .contains("formatting with --no-initial-controllers");
+  }
+
+  @Test
+  @Order(4)
+  void aFourthControllerFormattedByTheLauncherJoinsAsAnObserver() {
+    nodes.writeConfigMap(CONTROLLERS, controllerTemplate(), controllerBootstrap(true));
+    Pod fourth = CONTROLLER_PODS.get(3);
+
+    nodes.start(fourth);
+
+    await("node 3 observes the quorum")
+        .atMost(FORMING)
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              JsonNode node = nodes.node(fourth);
+              assertThat(node.get("raftState").asText()).isEqualTo("observer");
+              QuorumInfo quorum = quorum();
+              assertThat(node.get("leaderId").asInt()).isEqualTo(quorum.leaderId());
+              assertThat(observers(quorum)).containsEntry(3, node.get("directoryId").asText());
+              assertThat(voters(quorum)).doesNotContainKey(3);
+              assertThat(nodes.agentGet(fourth, "/v1/readyz").statusCode()).isEqualTo(200);
+            });
+  }
+
+  @Test
+  @Order(5)
+  void aBrokerJoinsAndServesAProduceConsumeRoundTrip() throws Exception {
+    nodes.start(BROKER);
+    await("broker ready")
+        .atMost(FORMING)
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .until(() -> nodes.agentGet(BROKER, "/v1/readyz").statusCode() == 200);
+    assertThat(nodes.node(BROKER).get("nodeId").asInt()).isEqualTo(100);
+
+    String bootstrap = BROKER.host() + ":9092";
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin
+          .createTopics(List.of(new NewTopic("round-trip", 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+    List<String> sent = IntStream.range(0, 10).mapToObj(i -> "message-" + i).toList();
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(bootstrap))) {
+      for (String value : sent) {
+        producer.send(new ProducerRecord<>("round-trip", value)).get(30, TimeUnit.SECONDS);
+      }
+    }
+    List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig(bootstrap))) {
+      consumer.subscribe(List.of("round-trip"));
+      await("all messages consumed")
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                  received.add(r.value());
+                }
+                return received.size() >= sent.size();
+              });
+    }
+    assertThat(received).containsExactlyElementsOf(sent);
+  }
+
+  private Pod aFollower() throws Exception {
+    int leader = quorum().leaderId();
+    return CONTROLLER_PODS.subList(0, 3).stream()
+        .filter(p -> p.ordinal() != leader)
+        .reduce((first, second) -> second)
+        .orElseThrow();
+  }
+
+  private QuorumInfo quorum() throws Exception {
+    return controllerAdmin.describeMetadataQuorum().quorumInfo().get(5, TimeUnit.SECONDS);
+  }
+
+  private static Map<Integer, String> voters(QuorumInfo quorum) {
+    return quorum.voters().stream()
+        .collect(
+            Collectors.toMap(
+                QuorumInfo.ReplicaState::replicaId, r -> r.replicaDirectoryId().toString()));
+  }
+
+  private static Map<Integer, String> observers(QuorumInfo quorum) {
+    return quorum.observers().stream()
+        .collect(
+            Collectors.toMap(
+                QuorumInfo.ReplicaState::replicaId,
+                r -> r.replicaDirectoryId().toString(),
+                (a, b) -> a + "," + b));
+  }
+
+  private String controllerTemplate() {
+    return """
+        advertised.listeners=CONTROLLER://${QK_POD_HOST}:9093
+        controller.listener.names=CONTROLLER
+        controller.quorum.auto.join.enable=false
+        controller.quorum.bootstrap.servers=%s
+        listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+        listeners=CONTROLLER://${POD_IP}:9093
+        log.dirs=${QK_DATA_DIR}
+        node.id=${QK_NODE_ID}
+        process.roles=controller
+        """
+        .formatted(bootstrapControllers);
+  }
+
+  private String controllerBootstrap(boolean formed) {
+    String initial =
+        IntStream.range(0, 3)
+            .mapToObj(
+                i ->
+                    i + "@" + CONTROLLER_PODS.get(i).host() + ":9093:" + initialDirectoryIds.get(i))
+            .collect(Collectors.joining(","));
+    return """
+        agent.port=%d
+        cluster.formed=%s
+        cluster.id=%s
+        initial.controllers=%s
+        node.id.offset=0
+        process.roles=controller
+        """
+        .formatted(NodeProcesses.AGENT_PORT, formed, clusterId, initial);
+  }
+
+  private String brokerTemplate() {
+    return """
+        advertised.listeners=PLAINTEXT://${QK_POD_HOST}:9092
+        controller.listener.names=CONTROLLER
+        controller.quorum.bootstrap.servers=%s
+        group.initial.rebalance.delay.ms=0
+        inter.broker.listener.name=PLAINTEXT
+        listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+        listeners=PLAINTEXT://${POD_IP}:9092
+        log.dirs=${QK_DATA_DIR}
+        node.id=${QK_NODE_ID}
+        offsets.topic.replication.factor=1
+        process.roles=broker
+        transaction.state.log.min.isr=1
+        transaction.state.log.replication.factor=1
+        """
+        .formatted(bootstrapControllers);
+  }
+
+  private String brokerBootstrap() {
+    return """
+        agent.port=%d
+        cluster.formed=true
+        cluster.id=%s
+        node.id.offset=100
+        process.roles=broker
+        """
+        .formatted(NodeProcesses.AGENT_PORT, clusterId);
+  }
+
+  private static Properties producerConfig(String bootstrap) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    return props;
+  }
+
+  private static Properties consumerConfig(String bootstrap) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "round-trip-test");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    return props;
+  }
+}

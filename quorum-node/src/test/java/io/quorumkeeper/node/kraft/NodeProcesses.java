@@ -1,0 +1,235 @@
+package io.quorumkeeper.node.kraft;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Starts quorum-node pods as real JVMs through {@code io.quorumkeeper.node.Launcher}, the way the
+ * local runtime will: one loopback address per pod, pod DNS names from a hosts file, a ConfigMap
+ * directory per pool, a data directory per pod. Kills every process it started, children included.
+ */
+final class NodeProcesses implements AutoCloseable {
+
+  static final int AGENT_PORT = 18080;
+  static final String TOKEN = "kraft-test-token-0123456789abcdefghijklmnopq";
+
+  private final Path root;
+  private final Path hostsFile;
+  private final String classpath;
+  private final List<String> jvmOptions;
+  private final Map<String, Process> running = new LinkedHashMap<>();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final ObjectMapper json = new ObjectMapper();
+  private final Thread reaper = new Thread(this::killAll, "node-processes-reaper");
+
+  NodeProcesses(Path root, Path hostsFile, List<String> jvmOptions) {
+    this.root = root;
+    this.hostsFile = hostsFile;
+    this.classpath =
+        System.getProperty("quorum.node.classpath", System.getProperty("java.class.path"));
+    this.jvmOptions = List.copyOf(jvmOptions);
+    Runtime.getRuntime().addShutdownHook(reaper);
+    write(root.resolve("agent-token"), TOKEN + "\n");
+  }
+
+  /**
+   * The hosts file the test JVM must have been started with, so its Kafka clients resolve pod
+   * names.
+   */
+  static Path hostsFileOfThisJvm() {
+    String file = System.getProperty("jdk.net.hosts.file");
+    if (file == null) {
+      throw new IllegalStateException(
+          "start the test JVM with -Djdk.net.hosts.file=<file> (failsafe does) so it can resolve pod names");
+    }
+    return Path.of(file);
+  }
+
+  void writeHosts(Collection<Pod> pods) {
+    StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n");
+    try {
+      hosts
+          .append("127.0.0.1 ")
+          .append(java.net.InetAddress.getLocalHost().getHostName())
+          .append('\n');
+    } catch (IOException e) {
+      // no local host name to map: fine
+    }
+    pods.forEach(p -> hosts.append(p.ip()).append(' ').append(p.host()).append('\n'));
+    write(hostsFile, hosts.toString());
+  }
+
+  void writeConfigMap(String pool, String serverTemplate, String bootstrapProperties) {
+    write(configDir(pool).resolve("server.properties"), serverTemplate);
+    write(configDir(pool).resolve("bootstrap.properties"), bootstrapProperties);
+  }
+
+  Path configDir(String pool) {
+    return root.resolve("config").resolve(pool);
+  }
+
+  Path dataDir(Pod pod) {
+    return root.resolve("data").resolve(pod.name());
+  }
+
+  Path log(Pod pod) {
+    return root.resolve("logs").resolve(pod.name() + ".log");
+  }
+
+  /** Starts the pod's launcher; its output is appended to {@link #log(Pod)}. */
+  Process start(Pod pod) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-Djdk.net.hosts.file=" + hostsFile);
+    command.add("-cp");
+    command.add(classpath);
+    command.add("io.quorumkeeper.node.Launcher");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(createParent(log(pod)).toFile()));
+    Map<String, String> env = builder.environment();
+    env.put("POD_NAME", pod.name());
+    env.put("POD_NAMESPACE", Pod.NAMESPACE);
+    env.put("POD_IP", pod.ip());
+    env.put("QK_POD_HOST", pod.host());
+    env.put("QK_CONFIG_DIR", configDir(pod.pool()).toString());
+    env.put("QK_DATA_DIR", dataDir(pod).toString());
+    env.put("QK_TOKEN_FILE", root.resolve("agent-token").toString());
+    env.put("QK_WORK_DIR", root.resolve("work").resolve(pod.name()).toString());
+    try {
+      Process process = builder.start();
+      synchronized (running) {
+        running.put(pod.name(), process);
+      }
+      return process;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + pod.name(), e);
+    }
+  }
+
+  /** kill -9 of the pod and anything it spawned; waits until it is gone. */
+  void kill(Pod pod) {
+    Process process;
+    synchronized (running) {
+      process = running.remove(pod.name());
+    }
+    if (process != null) {
+      destroy(process);
+    }
+  }
+
+  void wipeData(Pod pod) throws IOException {
+    Path dir = dataDir(pod);
+    if (Files.exists(dir)) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(file);
+        }
+      }
+    }
+  }
+
+  /** GET an agent path with the bearer token; returns status and body. */
+  HttpResponse<String> agentGet(Pod pod, String path) throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://" + pod.ip() + ":" + AGENT_PORT + path))
+            .header("Authorization", "Bearer " + TOKEN)
+            .timeout(Duration.ofSeconds(3))
+            .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The agent's {@code /v1/node} view of the pod. */
+  JsonNode node(Pod pod) throws IOException, InterruptedException {
+    HttpResponse<String> response = agentGet(pod, "/v1/node");
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(pod.name() + " /v1/node answered " + response.statusCode());
+    }
+    return json.readTree(response.body());
+  }
+
+  /** The last lines of every pod's log, for a failure report. */
+  String tailOfLogs(int lines) {
+    StringBuilder out = new StringBuilder();
+    try (Stream<Path> logs = Files.list(root.resolve("logs"))) {
+      for (Path log : logs.sorted().toList()) {
+        List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+        out.append("==== ")
+            .append(log.getFileName())
+            .append(" (last ")
+            .append(lines)
+            .append(" lines)\n");
+        all.subList(Math.max(0, all.size() - lines), all.size())
+            .forEach(line -> out.append(line).append('\n'));
+      }
+    } catch (IOException e) {
+      out.append("(cannot read logs: ").append(e).append(")\n");
+    }
+    return out.toString();
+  }
+
+  @Override
+  public void close() {
+    killAll();
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook runs anyway
+    }
+  }
+
+  private void killAll() {
+    List<Process> all;
+    synchronized (running) {
+      all = new ArrayList<>(running.values());
+      running.clear();
+    }
+    all.forEach(NodeProcesses::destroy);
+  }
+
+  private static void destroy(Process process) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    try {
+      process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Path createParent(Path file) {
+    try {
+      Files.createDirectories(file.getParent());
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void write(Path file, String text) {
+    try {
+      Files.writeString(createParent(file), text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
