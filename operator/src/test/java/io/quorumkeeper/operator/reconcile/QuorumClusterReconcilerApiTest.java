@@ -230,7 +230,7 @@ class QuorumClusterReconcilerApiTest {
     await()
         .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(10))
-        .until(() -> api.drainCalls().stream().noneMatch(ApiCall::isWrite));
+        .until(() -> api.drainOperatorCalls().stream().noneMatch(ApiCall::isWrite));
     assertThat(resourceVersions()).isEqualTo(versions);
     assertThat(api.get("orders").getStatus()).isEqualTo(before.getStatus());
   }

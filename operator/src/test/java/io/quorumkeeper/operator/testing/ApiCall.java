@@ -3,7 +3,7 @@ package io.quorumkeeper.operator.testing;
 import java.util.Set;
 
 /** One HTTP request the operator made to the (mock) Kubernetes API. */
-public record ApiCall(String method, String path) {
+public record ApiCall(String method, String path, String userAgent) {
 
   private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
 

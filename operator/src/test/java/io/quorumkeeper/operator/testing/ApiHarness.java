@@ -4,7 +4,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -34,10 +36,15 @@ import java.util.concurrent.TimeUnit;
 public final class ApiHarness implements AutoCloseable {
 
   public static final String NAMESPACE = "kafka";
+
+  /** The user agent of the operator's own client, telling its calls apart from the test's. */
+  public static final String OPERATOR_AGENT = "quorum-keeper-operator";
+
   public static final Path CRD = Path.of("target/crd/quorumclusters.quorumkeeper.io-v1.yml");
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
+  private final KubernetesClient operatorClient;
   private final ReconcileCounter reconciles = new ReconcileCounter();
   private final List<ApiCall> calls = new ArrayList<>();
   private Operator operator;
@@ -52,6 +59,11 @@ public final class ApiHarness implements AutoCloseable {
             false);
     server.init();
     client = server.createClient();
+    operatorClient =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build())
+            .build();
     client.resource(crd()).create();
   }
 
@@ -77,12 +89,13 @@ public final class ApiHarness implements AutoCloseable {
         new Operator(
             o ->
                 JosdkSettings.apply(o)
-                    .withKubernetesClient(client)
+                    .withKubernetesClient(operatorClient)
                     .withCloseClientOnStop(false)
                     .withMetrics(reconciles)
                     .withReconciliationTerminationTimeout(Duration.ofSeconds(5)));
     operator.register(
-        new QuorumClusterReconciler(client, OperatorSettings.defaults(), Clock.systemUTC()));
+        new QuorumClusterReconciler(
+            operatorClient, OperatorSettings.defaults(), Clock.systemUTC()));
     operator.start();
   }
 
@@ -126,7 +139,8 @@ public final class ApiHarness implements AutoCloseable {
     try {
       RecordedRequest request;
       while ((request = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
-        calls.add(new ApiCall(request.getMethod(), request.getPath()));
+        calls.add(
+            new ApiCall(request.getMethod(), request.getPath(), request.getHeader("User-Agent")));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -134,6 +148,11 @@ public final class ApiHarness implements AutoCloseable {
     List<ApiCall> drained = List.copyOf(calls);
     calls.clear();
     return drained;
+  }
+
+  /** The calls the operator made since the last drain (the test's own calls are dropped). */
+  public List<ApiCall> drainOperatorCalls() {
+    return drainCalls().stream().filter(c -> OPERATOR_AGENT.equals(c.userAgent())).toList();
   }
 
   /**
@@ -156,6 +175,7 @@ public final class ApiHarness implements AutoCloseable {
     if (operator != null) {
       operator.stop();
     }
+    operatorClient.close();
     client.close();
     server.destroy();
   }

@@ -1,0 +1,76 @@
+package io.quorumkeeper.operator.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** {@code kubectl kustomize deploy/} renders offline into a complete, consistent install. */
+class DeployManifestsTest {
+
+  @Test
+  void givenDeployKustomization_whenRendered_thenCrdOperatorAndRbacAreConsistent()
+      throws Exception {
+    List<HasMetadata> objects = render();
+
+    assertThat(objects)
+        .extracting(HasMetadata::getKind)
+        .containsExactlyInAnyOrder(
+            "Namespace",
+            "CustomResourceDefinition",
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Deployment");
+    CustomResourceDefinition crd = first(objects, CustomResourceDefinition.class);
+    assertThat(crd.getMetadata().getName()).isEqualTo("quorumclusters.quorumkeeper.io");
+    Deployment deployment = first(objects, Deployment.class);
+    ClusterRoleBinding binding = first(objects, ClusterRoleBinding.class);
+    assertThat(binding.getSubjects().get(0).getName())
+        .isEqualTo(deployment.getSpec().getTemplate().getSpec().getServiceAccountName());
+    assertThat(binding.getSubjects().get(0).getNamespace())
+        .isEqualTo(deployment.getMetadata().getNamespace())
+        .isEqualTo("quorum-keeper");
+  }
+
+  private static List<HasMetadata> render() throws IOException, InterruptedException {
+    boolean ci = System.getenv("CI") != null;
+    boolean kubectl = onPath("kubectl");
+    if (ci) {
+      assertThat(kubectl).as("CI installs kubectl (.ci/run)").isTrue();
+    }
+    assumeThat(kubectl).as("kubectl on PATH (apt-get install kubernetes-client)").isTrue();
+    Process process =
+        new ProcessBuilder("kubectl", "kustomize", "../deploy").redirectErrorStream(false).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue())
+        .as(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+        .isZero();
+    return Arrays.stream(out.split("(?m)^---$"))
+        .filter(doc -> !doc.isBlank())
+        .map(doc -> Serialization.unmarshal(doc, HasMetadata.class))
+        .toList();
+  }
+
+  private static boolean onPath(String command) {
+    return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+        .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
+  }
+
+  private static <T> T first(List<HasMetadata> objects, Class<T> kind) {
+    return objects.stream().filter(kind::isInstance).map(kind::cast).findFirst().orElseThrow();
+  }
+}
