@@ -66,14 +66,6 @@ final class NodeProcesses implements AutoCloseable {
 
   void writeHosts(Collection<Pod> pods) {
     StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n");
-    try {
-      hosts
-          .append("127.0.0.1 ")
-          .append(java.net.InetAddress.getLocalHost().getHostName())
-          .append('\n');
-    } catch (IOException e) {
-      // no local host name to map: fine
-    }
     pods.forEach(p -> hosts.append(p.ip()).append(' ').append(p.host()).append('\n'));
     write(hostsFile, hosts.toString());
   }
