@@ -43,7 +43,11 @@ import org.jboss.logging.Logger;
  * identity, bring owned objects in line, report. Decisions live in the pure {@code model} package;
  * this class only sequences them.
  */
-@ControllerConfiguration(name = QuorumClusterReconciler.NAME)
+// Not generation-aware: the pause annotation (and, later, the operator's own status) change no
+// generation yet must be acted on; a pass that finds nothing to do writes nothing.
+@ControllerConfiguration(
+    name = QuorumClusterReconciler.NAME,
+    generationAwareEventProcessing = false)
 public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
 
   public static final String NAME = "quorumcluster";

@@ -127,6 +127,25 @@ class ClusterModelTest {
         .doesNotContain("process.roles=broker\n");
   }
 
+  @Test
+  void givenDeleteClaim_thenStatefulSetDeletesClaimsWithTheClusterOnlyThen() {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    assertThat(retention(cr)).isEqualTo("Retain");
+
+    cr.getSpec().getControllers().getStorage().setDeleteClaim(true);
+
+    assertThat(retention(cr)).isEqualTo("Delete");
+  }
+
+  private static String retention(QuorumCluster cr) {
+    return ClusterModel.from(cr, Examples.identity(cr), Examples.SETTINGS)
+        .statefulSets()
+        .get(0)
+        .getSpec()
+        .getPersistentVolumeClaimRetentionPolicy()
+        .getWhenDeleted();
+  }
+
   private static String hash(QuorumCluster cr) {
     return ClusterModel.from(cr, Examples.identity(cr), Examples.SETTINGS)
         .statefulSets()

@@ -101,7 +101,9 @@ class QuorumClusterReconcilerApiTest {
   void givenRunningCluster_whenReplicasRaised_thenStatefulSetScalesAndConfigFollows() {
     api.create(COMBINED);
     await().until(() -> statefulSet("orders-node") != null);
+    await().until(() -> api.get("orders").getStatus() != null);
     String hashBefore = configHash(statefulSet("orders-node"));
+    String clusterId = api.get("orders").getStatus().getClusterId();
 
     edit(cr -> cr.getSpec().getControllers().setReplicas(4));
 
@@ -119,6 +121,31 @@ class QuorumClusterReconcilerApiTest {
                 .getData()
                 .get("server.properties"))
         .contains("orders-node-3.orders-node.kafka.svc:9093");
+    assertThat(api.get("orders").getStatus().getClusterId()).isEqualTo(clusterId);
+  }
+
+  @Test
+  void givenPausedCluster_whenSpecChanges_thenNothingIsWrittenButStatusSaysPaused() {
+    api.create(COMBINED);
+    await().until(() -> statefulSet("orders-node") != null);
+
+    edit(
+        cr -> {
+          cr.getMetadata().getAnnotations().put(QuorumCluster.PAUSED_ANNOTATION, "true");
+          cr.getSpec().getControllers().setReplicas(5);
+        });
+
+    await()
+        .untilAsserted(
+            () -> assertThat(condition(api.get("orders"), Conditions.PAUSED)).isEqualTo("True"));
+    assertThat(statefulSet("orders-node").getSpec().getReplicas()).isEqualTo(3);
+
+    edit(cr -> cr.getMetadata().getAnnotations().remove(QuorumCluster.PAUSED_ANNOTATION));
+
+    await()
+        .untilAsserted(
+            () -> assertThat(statefulSet("orders-node").getSpec().getReplicas()).isEqualTo(5));
+    assertThat(condition(api.get("orders"), Conditions.PAUSED)).isEqualTo("False");
   }
 
   @Test
@@ -245,7 +272,6 @@ class QuorumClusterReconcilerApiTest {
         .edit(
             cr -> {
               change.accept(cr);
-              cr.getMetadata().setGeneration(cr.getMetadata().getGeneration() + 1);
               return cr;
             });
   }

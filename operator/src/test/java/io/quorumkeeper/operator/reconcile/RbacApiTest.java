@@ -58,7 +58,6 @@ class RbacApiTest {
               cr -> {
                 cr.getSpec().getControllers().setReplicas(4);
                 cr.getSpec().getKafka().getConfig().put("node.id", "1");
-                cr.getMetadata().setGeneration(cr.getMetadata().getGeneration() + 1);
                 return cr;
               });
       StatefulSet sts = statefulSet(api, "payments-broker");
