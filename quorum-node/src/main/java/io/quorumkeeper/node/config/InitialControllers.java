@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.DirectoryId;
+import org.apache.kafka.common.Uuid;
 
 /**
  * The {@code initial.controllers} value of bootstrap.properties: {@code
@@ -44,6 +46,7 @@ public record InitialControllers(String text, List<Voter> voters) {
                 + "' is not id@host:port:directoryId (directoryId: 22-character base64 UUID)");
       }
       int nodeId = Integer.parseInt(matcher.group(1));
+      checkDirectoryId(entry, matcher.group(4));
       if (voters.stream().anyMatch(v -> v.nodeId() == nodeId)) {
         throw LaunchException.badInput("initial.controllers names node id " + nodeId + " twice");
       }
@@ -52,6 +55,25 @@ public record InitialControllers(String text, List<Voter> voters) {
               nodeId, matcher.group(2), Integer.parseInt(matcher.group(3)), matcher.group(4)));
     }
     return new InitialControllers(text.trim(), voters);
+  }
+
+  private static void checkDirectoryId(String entry, String directoryId) {
+    Uuid uuid;
+    try {
+      uuid = Uuid.fromString(directoryId);
+    } catch (IllegalArgumentException e) {
+      throw LaunchException.badInput(
+          "initial.controllers entry '"
+              + entry
+              + "' has an invalid directory id: "
+              + e.getMessage());
+    }
+    if (DirectoryId.reserved(uuid)) {
+      throw LaunchException.badInput(
+          "initial.controllers entry '"
+              + entry
+              + "' uses a reserved directory id; Kafka would refuse to start on it");
+    }
   }
 
   public boolean isEmpty() {

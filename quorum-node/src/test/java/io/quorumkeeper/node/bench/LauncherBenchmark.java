@@ -41,8 +41,7 @@ public final class LauncherBenchmark {
 
   private LauncherBenchmark(Path root) {
     this.root = root;
-    this.classpath =
-        System.getProperty("quorum.node.classpath", System.getProperty("java.class.path"));
+    this.classpath = System.getProperty("quorum.node.classpath", nodeClasspath());
   }
 
   public static void main(String[] args) throws Exception {
@@ -57,7 +56,7 @@ public final class LauncherBenchmark {
   private void run(int runs, int requests) throws Exception {
     writeConfigMap();
     Launched first = launcher();
-    long firstBootMs = millisToStarted(first);
+    long firstBootMs = millisToStarted(first).startedMs();
     agentLatency(requests);
     stop(first.process());
     System.out.printf(
@@ -67,14 +66,18 @@ public final class LauncherBenchmark {
     Path rendered = root.resolve("work").resolve("server.properties");
     List<Long> viaLauncher = new ArrayList<>();
     List<Long> bare = new ArrayList<>();
+    List<Long> handoff = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
       boolean launcherFirst = i % 2 == 0;
       for (int leg = 0; leg < 2; leg++) {
         boolean launcherLeg = (leg == 0) == launcherFirst;
         Launched launched = launcherLeg ? launcher() : bareKafka(rendered);
-        long ms = millisToStarted(launched);
+        Timing timing = millisToStarted(launched);
         stop(launched.process());
-        (launcherLeg ? viaLauncher : bare).add(ms);
+        (launcherLeg ? viaLauncher : bare).add(timing.startedMs());
+        if (launcherLeg) {
+          handoff.add(timing.handoffMs());
+        }
       }
       System.out.printf(
           "  run %d: launcher %d ms, bare kafka.Kafka %d ms%n",
@@ -87,7 +90,9 @@ public final class LauncherBenchmark {
         "restart on a formatted disk, process start -> '%s' (%d runs each):%n"
             + "  through the launcher: median %.0f ms (min %d, max %d)%n"
             + "  bare kafka.Kafka:     median %.0f ms (min %d, max %d)%n"
-            + "  ratio launcher/bare:  %.2f (overhead %.0f ms)%n",
+            + "  ratio launcher/bare:  %.2f (overhead %.0f ms)%n"
+            + "  launcher start -> kafka.Kafka.main called: median %.0f ms (JVM start, render, read"
+            + " meta.properties, agent bind)%n",
         StartedWatcher.STARTED,
         runs,
         launcherMedian,
@@ -97,7 +102,8 @@ public final class LauncherBenchmark {
         min(bare),
         max(bare),
         launcherMedian / bareMedian,
-        launcherMedian - bareMedian);
+        launcherMedian - bareMedian,
+        median(handoff));
   }
 
   private void agentLatency(int requests) throws IOException, InterruptedException {
@@ -159,11 +165,23 @@ public final class LauncherBenchmark {
     return new Launched(builder.start(), startNanos);
   }
 
-  private long millisToStarted(Launched launched) {
+  /**
+   * Milliseconds from process start to "Kafka Server started", and to the launcher's hand-over (-1
+   * if none).
+   */
+  private record Timing(long startedMs, long handoffMs) {}
+
+  private Timing millisToStarted(Launched launched) {
     Path log = root.resolve("node-" + (++processCount) + ".log");
     try {
-      long startedNanos = StartedWatcher.watch(launched.process(), log).get(120, TimeUnit.SECONDS);
-      return TimeUnit.NANOSECONDS.toMillis(startedNanos - launched.startNanos());
+      StartedWatcher.Marks marks = StartedWatcher.watch(launched.process(), log);
+      long startedNanos = marks.started().get(120, TimeUnit.SECONDS);
+      long handoffNanos = marks.handoff().getNow(Long.MIN_VALUE);
+      return new Timing(
+          TimeUnit.NANOSECONDS.toMillis(startedNanos - launched.startNanos()),
+          handoffNanos == Long.MIN_VALUE
+              ? -1
+              : TimeUnit.NANOSECONDS.toMillis(handoffNanos - launched.startNanos()));
     } catch (Exception e) {
       launched.process().destroyForcibly();
       throw new IllegalStateException("node did not start; see " + log, e);
@@ -214,6 +232,18 @@ public final class LauncherBenchmark {
         """
             .formatted(AGENT_PORT, Uuid.randomUuid(), HOST, Uuid.randomUuid()),
         StandardCharsets.UTF_8);
+  }
+
+  /**
+   * This JVM's classpath without test classes: the nodes must log with the shipped
+   * log4j2.properties, not with log4j2-test.properties (which hides the "Kafka Server started"
+   * line).
+   */
+  private static String nodeClasspath() {
+    String separator = System.getProperty("path.separator");
+    return Arrays.stream(System.getProperty("java.class.path").split(separator))
+        .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("test-classes/"))
+        .collect(java.util.stream.Collectors.joining(separator));
   }
 
   private static double median(List<Long> values) {

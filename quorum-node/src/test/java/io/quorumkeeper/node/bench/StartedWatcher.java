@@ -10,18 +10,25 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Copies a node's output to a log file and completes when Kafka logs "Kafka Server started" (the
- * line {@code KafkaRaftServer} prints once startup is done), with the {@link System#nanoTime()} it
- * was seen at.
+ * Copies a node's output to a log file and notes, with {@link System#nanoTime()}, when the launcher
+ * hands over to Kafka ("starting Kafka with") and when Kafka logs "Kafka Server started" (the line
+ * {@code KafkaRaftServer} prints once startup is done).
  */
 final class StartedWatcher {
 
   static final String STARTED = "Kafka Server started";
+  static final String HANDOFF = "starting Kafka with";
+
+  /**
+   * When the launcher called kafka.Kafka (never completes for bare Kafka) and when Kafka was
+   * started.
+   */
+  record Marks(CompletableFuture<Long> handoff, CompletableFuture<Long> started) {}
 
   private StartedWatcher() {}
 
-  static CompletableFuture<Long> watch(Process process, Path log) {
-    CompletableFuture<Long> started = new CompletableFuture<>();
+  static Marks watch(Process process, Path log) {
+    Marks marks = new Marks(new CompletableFuture<>(), new CompletableFuture<>());
     Thread reader =
         new Thread(
             () -> {
@@ -29,23 +36,30 @@ final class StartedWatcher {
                       new BufferedReader(
                           new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
                   PrintWriter out =
-                      new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8))) {
+                      new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
                 String line;
                 while ((line = in.readLine()) != null) {
-                  if (!started.isDone() && line.contains(STARTED)) {
-                    started.complete(System.nanoTime());
+                  long now = System.nanoTime();
+                  if (!marks.handoff().isDone() && line.contains(HANDOFF)) {
+                    marks.handoff().complete(now);
+                  }
+                  if (!marks.started().isDone() && line.contains(STARTED)) {
+                    marks.started().complete(now);
                   }
                   out.println(line);
                 }
               } catch (IOException e) {
-                started.completeExceptionally(e);
+                marks.started().completeExceptionally(e);
               }
-              started.completeExceptionally(
-                  new IllegalStateException("process ended before '" + STARTED + "'; see " + log));
+              marks
+                  .started()
+                  .completeExceptionally(
+                      new IllegalStateException(
+                          "process ended before '" + STARTED + "'; see " + log));
             },
             "output-" + log.getFileName());
     reader.setDaemon(true);
     reader.start();
-    return started;
+    return marks;
   }
 }

@@ -110,6 +110,13 @@ class BootstrapSettingsTest {
   }
 
   @Test
+  void givenAReservedDirectoryId_whenParsed_thenRejectedBeforeAnythingIsFormatted() {
+    assertThatThrownBy(() -> InitialControllers.parse("0@a:9093:AAAAAAAAAAAAAAAAAAAAAQ"))
+        .isInstanceOf(LaunchException.class)
+        .hasMessageContaining("reserved directory id");
+  }
+
+  @Test
   void unknownKeysAreReportedNotRejected() {
     Properties props = props(controllerPool("future.key=1\n"));
 
