@@ -253,6 +253,49 @@ class LauncherKraftTest {
     assertThat(received).containsExactlyElementsOf(sent);
   }
 
+  @Test
+  @Order(6)
+  void aTemplateWithAnUnknownPlaceholderStopsTheNodeWithExitCode2AndTheLine() throws Exception {
+    Pod pod = new Pod("qk-bad", 0, "127.0.77.30");
+    nodes.writeConfigMap(
+        "qk-bad",
+        controllerTemplate().replace("log.dirs=${QK_DATA_DIR}", "log.dirs=${DATA_DIR}"),
+        controllerBootstrap(true));
+
+    Process process = nodes.start(pod);
+
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(Files.readString(nodes.log(pod)))
+        .contains(
+            "quorum-node cannot start: server.properties template line 7: unknown placeholder ${DATA_DIR}")
+        .doesNotContain("\tat ");
+    assertThat(nodes.dataDir(pod)).doesNotExist();
+  }
+
+  @Test
+  @Order(7)
+  void aDiskOfAnotherClusterStopsTheNodeWithExitCode3AndIsLeftAlone() throws Exception {
+    Pod pod = new Pod("qk-foreign", 0, "127.0.77.31");
+    nodes.writeConfigMap("qk-foreign", controllerTemplate(), controllerBootstrap(true));
+    String foreign =
+        "node.id=0\ndirectory.id="
+            + Uuid.randomUuid()
+            + "\nversion=1\ncluster.id="
+            + Uuid.randomUuid()
+            + "\n";
+    Files.createDirectories(nodes.dataDir(pod));
+    Files.writeString(nodes.dataDir(pod).resolve("meta.properties"), foreign);
+
+    Process process = nodes.start(pod);
+
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(3);
+    assertThat(Files.readString(nodes.log(pod)))
+        .contains("but the ConfigMap says " + clusterId + ": refusing to start");
+    assertThat(Files.readString(nodes.dataDir(pod).resolve("meta.properties"))).isEqualTo(foreign);
+  }
+
   private Pod aFollower() throws Exception {
     int leader = quorum().leaderId();
     return CONTROLLER_PODS.subList(0, 3).stream()
