@@ -40,6 +40,9 @@ public final class Launcher {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       System.exit(1);
+    } catch (RuntimeException e) {
+      LOG.error("quorum-node failed unexpectedly before Kafka started", e);
+      System.exit(1);
     }
   }
 
