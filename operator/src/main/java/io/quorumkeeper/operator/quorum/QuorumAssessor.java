@@ -1,0 +1,124 @@
+package io.quorumkeeper.operator.quorum;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Classifies every controller incarnation of a {@link QuorumSnapshot} and computes the quorum's
+ * fault tolerance. Times are compared on the leader's clock (the leader reports its own fetch time
+ * as now), so the operator's clock skew does not matter.
+ *
+ * @param caughtUpWithin a replica last caught up longer ago than this is Lagging (Kafka's {@code
+ *     controller.quorum.fetch.timeout.ms}, 2 s by default)
+ * @param unreachableAfter a replica that has not fetched for this long is Unreachable
+ */
+public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter) {
+
+  /** The classified quorum, or empty when no controller reported a leader. */
+  public Optional<QuorumView> assess(QuorumSnapshot snapshot) {
+    if (!snapshot.hasLeader()) {
+      return Optional.empty();
+    }
+    RaftQuorum raft = snapshot.raft().orElseThrow();
+    int leader = raft.leaderId().getAsInt();
+    long leaderEnd =
+        raft.voters().stream()
+            .filter(v -> v.nodeId() == leader)
+            .mapToLong(RaftReplica::logEndOffset)
+            .max()
+            .orElse(raft.highWatermark());
+    long now =
+        raft.voters().stream()
+            .filter(v -> v.nodeId() == leader)
+            .map(v -> v.lastFetchMs())
+            .filter(t -> t.isPresent())
+            .mapToLong(t -> t.getAsLong())
+            .findFirst()
+            .orElse(snapshot.observedAt().toEpochMilli());
+    Map<Integer, PodFacts> pods = snapshot.controllerPods();
+    Set<String> voterIncarnations =
+        raft.voters().stream().map(QuorumAssessor::incarnation).collect(Collectors.toSet());
+    List<Member> members = new ArrayList<>();
+    for (RaftReplica voter : raft.voters()) {
+      boolean diskLost =
+          raft.observers().stream()
+              .anyMatch(
+                  o ->
+                      o.nodeId() == voter.nodeId() && !o.directoryId().equals(voter.directoryId()));
+      Role role = voter.nodeId() == leader ? Role.Leader : Role.Follower;
+      Health health =
+          role == Role.Leader
+              ? Health.CaughtUp
+              : diskLost ? Health.DiskLost : health(voter, now, pods.get(voter.nodeId()));
+      members.add(member(voter, role, health, leaderEnd, now, pods));
+    }
+    Set<Integer> voterIds =
+        raft.voters().stream().map(RaftReplica::nodeId).collect(Collectors.toSet());
+    for (RaftReplica observer : raft.observers()) {
+      if (!pods.containsKey(observer.nodeId())
+          || voterIncarnations.contains(incarnation(observer))) {
+        continue; // brokers observe the metadata log too; only controllers are members
+      }
+      Role role = voterIds.contains(observer.nodeId()) ? Role.Observer : Role.Spare;
+      Health health = health(observer, now, pods.get(observer.nodeId()));
+      members.add(member(observer, role, health, leaderEnd, now, pods));
+    }
+    members.sort(Comparator.comparingInt(Member::nodeId).thenComparing(m -> m.role().ordinal()));
+    int liveCaughtUp =
+        (int) members.stream().filter(m -> m.isVoter() && m.health() == Health.CaughtUp).count();
+    return Optional.of(
+        new QuorumView(
+            OptionalInt.of(leader),
+            raft.leaderEpoch(),
+            raft.highWatermark(),
+            raft.voters().size(),
+            QuorumMath.faultTolerance(raft.voters().size(), liveCaughtUp),
+            members));
+  }
+
+  private Health health(RaftReplica replica, long now, PodFacts pod) {
+    if (pod != null && (!pod.running() || !pod.nodeReady())) {
+      return Health.Unreachable;
+    }
+    if (replica.lastCaughtUpMs().isPresent()
+        && now - replica.lastCaughtUpMs().getAsLong() <= caughtUpWithin.toMillis()) {
+      return Health.CaughtUp;
+    }
+    if (replica.lastFetchMs().isEmpty()
+        || now - replica.lastFetchMs().getAsLong() > unreachableAfter.toMillis()) {
+      return Health.Unreachable;
+    }
+    return Health.Lagging;
+  }
+
+  private static Member member(
+      RaftReplica replica,
+      Role role,
+      Health health,
+      long leaderEnd,
+      long now,
+      Map<Integer, PodFacts> pods) {
+    PodFacts pod = pods.get(replica.nodeId());
+    return new Member(
+        replica.nodeId(),
+        pod == null ? null : pod.pod(),
+        replica.directoryId(),
+        role,
+        Math.max(0, leaderEnd - replica.logEndOffset()),
+        replica.lastCaughtUpMs().isPresent()
+            ? Math.max(0, now - replica.lastCaughtUpMs().getAsLong())
+            : -1,
+        health);
+  }
+
+  private static String incarnation(RaftReplica replica) {
+    return replica.nodeId() + "/" + replica.directoryId();
+  }
+}

@@ -1,0 +1,28 @@
+package io.quorumkeeper.operator.quorum;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything observed about one cluster's quorum at one moment: Kafka's view (absent when no
+ * controller answered) and the pods behind the controller node ids. Immutable.
+ *
+ * @param cluster namespace/name of the QuorumCluster
+ * @param failure why Kafka's view is missing, for status messages
+ */
+public record QuorumSnapshot(
+    String cluster,
+    Instant observedAt,
+    Optional<RaftQuorum> raft,
+    Map<Integer, PodFacts> controllerPods,
+    String failure) {
+
+  public QuorumSnapshot {
+    controllerPods = Map.copyOf(controllerPods);
+  }
+
+  public boolean hasLeader() {
+    return raft.isPresent() && raft.get().leaderId().isPresent();
+  }
+}

@@ -1,0 +1,174 @@
+package io.quorumkeeper.operator.quorum;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class QuorumAssessorTest {
+
+  static final long NOW = 1_000_000L;
+  static final QuorumAssessor ASSESSOR =
+      new QuorumAssessor(Duration.ofSeconds(2), Duration.ofSeconds(30));
+
+  /** A quorum under construction: node 0 leads; ids below are node ids. */
+  static final class Quorum {
+    final List<RaftReplica> voters = new ArrayList<>();
+    final List<RaftReplica> observers = new ArrayList<>();
+    final Map<Integer, PodFacts> pods = new HashMap<>();
+    int leader = 0;
+
+    Quorum voters(int count) {
+      for (int id = 0; id < count; id++) {
+        voters.add(replica(id, "dir" + id, 100, NOW, NOW));
+        pods.put(id, new PodFacts(id, "c-" + id, true, true));
+      }
+      return this;
+    }
+
+    Quorum replace(List<RaftReplica> list, int id, RaftReplica replica) {
+      list.replaceAll(r -> r.nodeId() == id ? replica : r);
+      return this;
+    }
+
+    Quorum lagging(int id, long behind) {
+      return replace(voters, id, replica(id, "dir" + id, 100 - behind, NOW - 500, NOW - 5_000));
+    }
+
+    Quorum silent(int id) {
+      return replace(voters, id, replica(id, "dir" + id, 60, NOW - 31_000, NOW - 31_000));
+    }
+
+    Quorum podDown(int id) {
+      pods.put(id, new PodFacts(id, "c-" + id, false, true));
+      return this;
+    }
+
+    QuorumSnapshot snapshot() {
+      RaftQuorum raft = new RaftQuorum(OptionalInt.of(leader), 7, 100, voters, observers);
+      return new QuorumSnapshot(
+          "kafka/c", Instant.ofEpochMilli(NOW + 123), Optional.of(raft), pods, null);
+    }
+
+    QuorumView view() {
+      return ASSESSOR.assess(snapshot()).orElseThrow();
+    }
+  }
+
+  static RaftReplica replica(int id, String dir, long end, long fetch, long caughtUp) {
+    return new RaftReplica(id, dir, end, OptionalLong.of(fetch), OptionalLong.of(caughtUp));
+  }
+
+  @ParameterizedTest(name = "{0} healthy voters tolerate {1}")
+  @CsvSource({"1, 0", "2, 0", "3, 1", "4, 1", "5, 2", "6, 2", "7, 3"})
+  void givenAllVotersCaughtUp_thenToleranceIsWhatTheCountPromises(int voters, int tolerance) {
+    QuorumView view = new Quorum().voters(voters).view();
+
+    assertThat(view.voters()).isEqualTo(voters);
+    assertThat(view.faultTolerance()).isEqualTo(tolerance);
+    assertThat(view.members()).extracting(Member::health).containsOnly(Health.CaughtUp);
+    assertThat(view.members().get(0).role()).isEqualTo(Role.Leader);
+    assertThat(view.members())
+        .filteredOn(m -> m.nodeId() > 0)
+        .extracting(Member::role)
+        .containsOnly(Role.Follower);
+  }
+
+  @ParameterizedTest(name = "{0} voters, {1} lagging, {2} silent, {3} pods down → tolerates {4}")
+  @CsvSource({
+    "3, 1, 0, 0, 0",
+    "3, 0, 1, 0, 0",
+    "3, 0, 0, 1, 0",
+    "4, 1, 0, 0, 0",
+    "5, 1, 0, 0, 1",
+    "5, 1, 1, 0, 0",
+    "5, 0, 0, 2, 0",
+    "7, 1, 1, 1, 0",
+    "7, 1, 0, 0, 2",
+    "6, 1, 0, 0, 1"
+  })
+  void givenUnhealthyFollowers_thenOnlyLiveCaughtUpVotersCount(
+      int voters, int lagging, int silent, int down, int tolerance) {
+    Quorum quorum = new Quorum().voters(voters);
+    int next = 1;
+    for (int i = 0; i < lagging; i++) quorum.lagging(next++, 40);
+    for (int i = 0; i < silent; i++) quorum.silent(next++);
+    for (int i = 0; i < down; i++) quorum.podDown(next++);
+
+    QuorumView view = quorum.view();
+
+    assertThat(view.faultTolerance()).isEqualTo(tolerance);
+    assertThat(view.members()).filteredOn(m -> m.health() == Health.Lagging).hasSize(lagging);
+    assertThat(view.members())
+        .filteredOn(m -> m.health() == Health.Unreachable)
+        .hasSize(silent + down);
+  }
+
+  @Test
+  void givenLaggingFollower_thenLagAndTimeSinceCaughtUpAreReported() {
+    Member member = new Quorum().voters(3).lagging(2, 40).view().members().get(2);
+
+    assertThat(member.health()).isEqualTo(Health.Lagging);
+    assertThat(member.lag()).isEqualTo(40);
+    assertThat(member.sinceCaughtUpMs()).isEqualTo(5_000);
+    assertThat(member.pod()).isEqualTo("c-2");
+  }
+
+  @Test
+  void givenVoterWhoseNodeIdReturnsWithNewDirectory_thenVoterIsDiskLostAndNewIncarnationObserves() {
+    Quorum quorum = new Quorum().voters(3);
+    quorum.observers.add(replica(2, "fresh", 100, NOW, NOW));
+
+    QuorumView view = quorum.view();
+
+    assertThat(view.members())
+        .extracting(Member::nodeId, Member::directoryId, Member::role, Member::health)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(0, "dir0", Role.Leader, Health.CaughtUp),
+            org.assertj.core.groups.Tuple.tuple(1, "dir1", Role.Follower, Health.CaughtUp),
+            org.assertj.core.groups.Tuple.tuple(2, "dir2", Role.Follower, Health.DiskLost),
+            org.assertj.core.groups.Tuple.tuple(2, "fresh", Role.Observer, Health.CaughtUp));
+    assertThat(view.faultTolerance()).isZero();
+  }
+
+  @Test
+  void givenControllerObserverAndBrokerObservers_thenControllerIsSpareAndBrokersAreNotMembers() {
+    Quorum quorum = new Quorum().voters(3);
+    quorum.observers.add(replica(3, "dir3", 100, NOW, NOW));
+    quorum.pods.put(3, new PodFacts(3, "c-3", true, true));
+    quorum.observers.add(replica(100, "broker", 100, NOW, NOW));
+
+    QuorumView view = quorum.view();
+
+    assertThat(view.members()).extracting(Member::nodeId).containsExactly(0, 1, 2, 3);
+    assertThat(view.members().get(3).role()).isEqualTo(Role.Spare);
+    assertThat(view.voters()).isEqualTo(3);
+    assertThat(view.faultTolerance()).isEqualTo(1);
+  }
+
+  @Test
+  void givenNodeNotReady_thenItsVoterIsUnreachableEvenIfItFetchedRecently() {
+    Quorum quorum = new Quorum().voters(3);
+    quorum.pods.put(1, new PodFacts(1, "c-1", true, false));
+
+    assertThat(quorum.view().members().get(1).health()).isEqualTo(Health.Unreachable);
+  }
+
+  @Test
+  void givenNoLeader_thenThereIsNoView() {
+    QuorumSnapshot lost =
+        new QuorumSnapshot("kafka/c", Instant.now(), Optional.empty(), Map.of(), "timed out");
+
+    assertThat(ASSESSOR.assess(lost)).isEmpty();
+  }
+}
