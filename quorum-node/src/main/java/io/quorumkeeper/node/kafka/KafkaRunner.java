@@ -21,22 +21,31 @@ public final class KafkaRunner {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaRunner.class);
 
   private final Thread thread;
+  private volatile boolean stopped;
 
   public KafkaRunner(Path serverProperties) {
-    this.thread =
-        new Thread(
-            () -> kafka.Kafka.main(new String[] {serverProperties.toString()}), "kafka-main");
+    this.thread = new Thread(() -> runKafka(serverProperties), "kafka-main");
     this.thread.setUncaughtExceptionHandler(
         (t, e) -> LOG.error("Kafka stopped with an unexpected error", e));
+  }
+
+  private void runKafka(Path serverProperties) {
+    try {
+      kafka.Kafka.main(new String[] {serverProperties.toString()});
+    } finally {
+      stopped = true;
+    }
   }
 
   public void start() {
     thread.start();
   }
 
-  /** True from {@link #start()} until Kafka's main returns or throws. */
+  /**
+   * False once Kafka's main has returned or thrown (true while starting, so liveness never flaps).
+   */
   public boolean isAlive() {
-    return thread.isAlive();
+    return !stopped;
   }
 
   /** Blocks until Kafka's main returns (normally it exits the JVM itself first). */
