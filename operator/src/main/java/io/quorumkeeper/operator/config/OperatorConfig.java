@@ -2,6 +2,7 @@ package io.quorumkeeper.operator.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Set;
 
 /** Operator-wide settings, from application.properties or QUORUMKEEPER_* environment variables. */
@@ -19,4 +20,31 @@ public interface OperatorConfig {
   /** Kafka versions there is a quorum-node image for. */
   @WithDefault("4.4.0")
   Set<String> supportedKafkaVersions();
+
+  /** How the quorum is observed. */
+  Observe observe();
+
+  /** Quorum observation settings. */
+  interface Observe {
+
+    /** How often each cluster's controllers are asked for the quorum's state. */
+    @WithDefault("2s")
+    Duration interval();
+
+    /** Bound of one observation; a cluster that does not answer costs an observer thread this. */
+    @WithDefault("3s")
+    Duration timeout();
+
+    /** Threads observing clusters, shared by all clusters. */
+    @WithDefault("4")
+    int threads();
+
+    /** A replica last caught up longer ago than this is Lagging (Kafka's fetch timeout). */
+    @WithDefault("2s")
+    Duration caughtUpWithin();
+
+    /** While nothing else changes, lag numbers in status are refreshed at most this often. */
+    @WithDefault("30s")
+    Duration refreshEvery();
+  }
 }

@@ -1,27 +1,51 @@
 package io.quorumkeeper.operator.config;
 
 import io.quorumkeeper.operator.model.ModelSettings;
+import java.time.Duration;
 import java.util.Set;
 
 /**
  * The settings one reconciler works with, as a plain value: built from {@link OperatorConfig} in
  * the Quarkus app and directly in tests and the local runtime.
  */
-public record OperatorSettings(ModelSettings model, Set<String> supportedKafkaVersions) {
+public record OperatorSettings(
+    ModelSettings model, Set<String> supportedKafkaVersions, Observation observation) {
+
+  /** See {@link OperatorConfig.Observe}. */
+  public record Observation(
+      Duration interval,
+      Duration timeout,
+      int threads,
+      Duration caughtUpWithin,
+      Duration refreshEvery) {}
 
   public OperatorSettings {
     supportedKafkaVersions = Set.copyOf(supportedKafkaVersions);
   }
 
   public static OperatorSettings from(OperatorConfig config) {
+    OperatorConfig.Observe o = config.observe();
     return new OperatorSettings(
         new ModelSettings(config.imageRepository(), config.imagePullPolicy()),
-        config.supportedKafkaVersions());
+        config.supportedKafkaVersions(),
+        new Observation(
+            o.interval(), o.timeout(), o.threads(), o.caughtUpWithin(), o.refreshEvery()));
   }
 
   /** The defaults of {@link OperatorConfig}. */
   public static OperatorSettings defaults() {
     return new OperatorSettings(
-        new ModelSettings("quorum-keeper/quorum-node", "IfNotPresent"), Set.of("4.4.0"));
+        new ModelSettings("quorum-keeper/quorum-node", "IfNotPresent"),
+        Set.of("4.4.0"),
+        new Observation(
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(3),
+            4,
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(30)));
+  }
+
+  public OperatorSettings withObservation(Observation observation) {
+    return new OperatorSettings(model, supportedKafkaVersions, observation);
   }
 }

@@ -35,16 +35,12 @@ public final class ConfigMapModel {
    * SHA-256 of the ConfigMap's data: on the pod template, it rolls pods exactly when it changes.
    */
   public static String hash(ConfigMap configMap) {
+    // Only the server config rolls pods: bootstrap.properties is read once, at format time, and
+    // flips cluster.formed when the quorum first elects a leader.
+    String serverProperties = configMap.getData().get(SERVER_PROPERTIES);
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      new TreeMap<>(configMap.getData())
-          .forEach(
-              (key, value) -> {
-                digest.update(key.getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-                digest.update(value.getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-              });
+      digest.update(serverProperties.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);

@@ -41,6 +41,7 @@ public final class SpecValidator {
     checkConfig(spec, errors);
     checkTopology(spec, errors);
     checkVoters(spec.getControllers(), errors);
+    checkHealing(spec, errors);
     checkSizing("controllers", spec.getControllers(), warnings);
     if (spec.getBrokers() != null) {
       checkSizing("brokers", spec.getBrokers(), warnings);
@@ -105,6 +106,18 @@ public final class SpecValidator {
               + ") cannot exceed controllers.replicas ("
               + controllers.getReplicas()
               + ")");
+    }
+  }
+
+  private static void checkHealing(QuorumClusterSpec spec, List<String> errors) {
+    String after = spec.getHealing() == null ? null : spec.getHealing().getUnreachableAfter();
+    if (after == null) {
+      return;
+    }
+    try {
+      Durations.parse(after);
+    } catch (IllegalArgumentException e) {
+      errors.add("healing.unreachableAfter: " + e.getMessage());
     }
   }
 

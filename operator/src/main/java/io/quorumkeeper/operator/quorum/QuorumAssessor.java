@@ -57,18 +57,18 @@ public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter)
           role == Role.Leader
               ? Health.CaughtUp
               : diskLost ? Health.DiskLost : health(voter, now, pods.get(voter.nodeId()));
-      members.add(member(voter, role, health, leaderEnd, now, pods));
+      members.add(member(voter, role, health, leaderEnd, now, snapshot.controllerPodNames()));
     }
     Set<Integer> voterIds =
         raft.voters().stream().map(RaftReplica::nodeId).collect(Collectors.toSet());
     for (RaftReplica observer : raft.observers()) {
-      if (!pods.containsKey(observer.nodeId())
+      if (!snapshot.controllerPodNames().containsKey(observer.nodeId())
           || voterIncarnations.contains(incarnation(observer))) {
         continue; // brokers observe the metadata log too; only controllers are members
       }
       Role role = voterIds.contains(observer.nodeId()) ? Role.Observer : Role.Spare;
       Health health = health(observer, now, pods.get(observer.nodeId()));
-      members.add(member(observer, role, health, leaderEnd, now, pods));
+      members.add(member(observer, role, health, leaderEnd, now, snapshot.controllerPodNames()));
     }
     members.sort(Comparator.comparingInt(Member::nodeId).thenComparing(m -> m.role().ordinal()));
     int liveCaughtUp =
@@ -83,6 +83,7 @@ public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter)
             members));
   }
 
+  /** A pod Kubernetes knows is down decides; without pod facts, Kafka's timestamps do. */
   private Health health(RaftReplica replica, long now, PodFacts pod) {
     if (pod != null && (!pod.running() || !pod.nodeReady())) {
       return Health.Unreachable;
@@ -104,11 +105,10 @@ public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter)
       Health health,
       long leaderEnd,
       long now,
-      Map<Integer, PodFacts> pods) {
-    PodFacts pod = pods.get(replica.nodeId());
+      Map<Integer, String> podNames) {
     return new Member(
         replica.nodeId(),
-        pod == null ? null : pod.pod(),
+        podNames.get(replica.nodeId()),
         replica.directoryId(),
         role,
         Math.max(0, leaderEnd - replica.logEndOffset()),

@@ -9,16 +9,20 @@ import java.util.Optional;
  * controller answered) and the pods behind the controller node ids. Immutable.
  *
  * @param cluster namespace/name of the QuorumCluster
+ * @param controllerPodNames the pod name of every node id the controller pool can have
+ * @param controllerPods facts about the controller pods that exist
  * @param failure why Kafka's view is missing, for status messages
  */
 public record QuorumSnapshot(
     String cluster,
     Instant observedAt,
     Optional<RaftQuorum> raft,
+    Map<Integer, String> controllerPodNames,
     Map<Integer, PodFacts> controllerPods,
     String failure) {
 
   public QuorumSnapshot {
+    controllerPodNames = Map.copyOf(controllerPodNames);
     controllerPods = Map.copyOf(controllerPods);
   }
 

@@ -2,6 +2,7 @@ package io.quorumkeeper.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -25,17 +26,27 @@ import io.quorumkeeper.operator.event.EventReason;
 import io.quorumkeeper.operator.event.EventRecorder;
 import io.quorumkeeper.operator.model.ClusterIdentity;
 import io.quorumkeeper.operator.model.ClusterModel;
+import io.quorumkeeper.operator.model.Durations;
+import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.model.SecretModel;
 import io.quorumkeeper.operator.model.SpecValidator;
+import io.quorumkeeper.operator.observe.QuorumClient;
+import io.quorumkeeper.operator.observe.QuorumObservation;
+import io.quorumkeeper.operator.quorum.QuorumAssessor;
+import io.quorumkeeper.operator.quorum.QuorumSnapshot;
+import io.quorumkeeper.operator.quorum.QuorumView;
 import io.quorumkeeper.operator.status.Conditions;
+import io.quorumkeeper.operator.status.QuorumReport;
 import io.quorumkeeper.operator.status.StatusWriter;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -66,16 +77,20 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private final OwnedResources owned;
   private final StatusWriter statusWriter;
   private final EventRecorder events;
+  private final QuorumClient quorumClient;
 
   @Inject
-  public QuorumClusterReconciler(KubernetesClient client, OperatorConfig config) {
-    this(client, OperatorSettings.from(config), Clock.systemUTC());
+  public QuorumClusterReconciler(
+      KubernetesClient client, OperatorConfig config, QuorumClient quorumClient) {
+    this(client, OperatorSettings.from(config), Clock.systemUTC(), quorumClient);
   }
 
-  public QuorumClusterReconciler(KubernetesClient client, OperatorSettings settings, Clock clock) {
+  public QuorumClusterReconciler(
+      KubernetesClient client, OperatorSettings settings, Clock clock, QuorumClient quorumClient) {
     this.client = client;
     this.settings = settings;
     this.clock = clock;
+    this.quorumClient = quorumClient;
     this.owned = new OwnedResources(client);
     this.statusWriter = new StatusWriter(client);
     this.events = new EventRecorder(client, clock);
@@ -84,9 +99,24 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   @Override
   public List<EventSource<?, QuorumCluster>> prepareEventSources(
       EventSourceContext<QuorumCluster> context) {
-    return OWNED.stream()
-        .<EventSource<?, QuorumCluster>>map(type -> ownedInformer(type, context))
-        .toList();
+    List<EventSource<?, QuorumCluster>> sources = new ArrayList<>();
+    OWNED.forEach(type -> sources.add(ownedInformer(type, context)));
+    sources.add(
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, QuorumCluster.class)
+                .withLabelSelector(Labels.CLUSTER)
+                .withSecondaryToPrimaryMapper(
+                    pod ->
+                        Set.of(
+                            new ResourceID(
+                                pod.getMetadata().getLabels().get(Labels.CLUSTER),
+                                pod.getMetadata().getNamespace())))
+                .build(),
+            context));
+    OperatorSettings.Observation o = settings.observation();
+    sources.add(
+        QuorumObservation.eventSource(context, quorumClient, o.interval(), o.threads(), clock));
+    return sources;
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, QuorumCluster> ownedInformer(
@@ -112,6 +142,11 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       return UpdateControl.noUpdate();
     }
     cr = persistIdentity(cr, previous);
+    Optional<QuorumSnapshot> snapshot = Observed.snapshot(cr, context);
+    Optional<QuorumView> view = snapshot.flatMap(assessor(cr)::assess);
+    if (view.isPresent()) {
+      cr = markFormed(cr);
+    }
     ClusterIdentity identity = Identities.kept(cr.getStatus());
     ClusterModel model = ClusterModel.from(cr, identity, settings.model());
     boolean paused =
@@ -131,8 +166,27 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             cr.getMetadata().getNamespace(), cr.getMetadata().getName(), writes);
       }
     }
-    writeStatus(cr, model, conditions, validation, paused, generation, context);
+    writeStatus(cr, model, conditions, validation, paused, generation, context, snapshot, view);
     return UpdateControl.noUpdate();
+  }
+
+  private QuorumAssessor assessor(QuorumCluster cr) {
+    return new QuorumAssessor(
+        settings.observation().caughtUpWithin(),
+        Durations.parse(cr.getSpec().getHealing().getUnreachableAfter()));
+  }
+
+  /** Once a leader was seen, every empty controller disk joins as an observer, forever. */
+  private QuorumCluster markFormed(QuorumCluster cr) {
+    if (cr.getStatus().getBootstrap().isFormed()) {
+      return cr;
+    }
+    QuorumClusterStatus next = copyOf(cr.getStatus());
+    next.getBootstrap().setFormed(true);
+    LOG.infof(
+        "cluster=%s/%s quorum formed: new controller disks now join as observers",
+        cr.getMetadata().getNamespace(), cr.getMetadata().getName());
+    return statusWriter.write(cr, next);
   }
 
   private void rejectSpec(
@@ -185,7 +239,9 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       SpecValidator.Result validation,
       boolean paused,
       long generation,
-      Context<QuorumCluster> context) {
+      Context<QuorumCluster> context,
+      Optional<QuorumSnapshot> snapshot,
+      Optional<QuorumView> view) {
     InformerEventSource<StatefulSet, QuorumCluster> sets =
         OwnedResources.cache(StatefulSet.class, context);
     Map<String, Optional<StatefulSet>> current = new LinkedHashMap<>();
@@ -193,7 +249,28 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       current.put(
           pool.name(), sets.get(new ResourceID(pool.name(), cr.getMetadata().getNamespace())));
     }
+    QuorumClusterStatus next = copyOf(cr.getStatus());
     Readiness readiness = Readiness.of(model.pools(), current);
+    if (snapshot.isPresent()) {
+      QuorumReport report =
+          QuorumReport.of(
+              cr.getStatus().getQuorum(),
+              view,
+              snapshot.get().failure(),
+              cr.getSpec().getControllers().desiredVoters(),
+              clock.instant(),
+              settings.observation().refreshEvery());
+      next.setQuorum(report.status());
+      QuorumReport.Verdict verdict = report.verdict();
+      conditions.set(
+          Conditions.QUORUM_HEALTHY, verdict.healthy(), verdict.reason(), verdict.message());
+      if (view.isEmpty() && readiness.ready()) {
+        readiness = new Readiness(false, "NoLeader", "pods run but no controller reports a leader");
+      }
+      report.notices().forEach(n -> record(cr, n));
+    } else {
+      conditions.keep(Conditions.QUORUM_HEALTHY);
+    }
     conditions.set(Conditions.READY, readiness.ready(), readiness.reason(), readiness.message());
     conditions.set(Conditions.SPEC_INVALID, false, "SpecAccepted", "the spec is valid");
     conditions.set(
@@ -209,11 +286,23 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
         warn,
         warn ? "BelowRecommendedSizing" : "NoWarnings",
         warn ? String.join("; ", validation.warnings()) : "no warnings");
-    conditions.keep(Conditions.QUORUM_HEALTHY);
-    QuorumClusterStatus next = copyOf(cr.getStatus());
     next.setObservedGeneration(generation);
     next.setConditions(conditions.build());
     statusWriter.write(cr, next);
+  }
+
+  private void record(QuorumCluster cr, QuorumReport.Notice notice) {
+    LOG.infof(
+        "cluster=%s/%s %s: %s",
+        cr.getMetadata().getNamespace(),
+        cr.getMetadata().getName(),
+        notice.reason(),
+        notice.message());
+    if (notice.warning()) {
+      events.warning(cr, notice.reason(), notice.message());
+    } else {
+      events.normal(cr, notice.reason(), notice.message());
+    }
   }
 
   private QuorumClusterStatus copyOf(QuorumClusterStatus status) {

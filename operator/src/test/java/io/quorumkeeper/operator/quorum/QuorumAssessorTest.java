@@ -56,8 +56,12 @@ class QuorumAssessorTest {
 
     QuorumSnapshot snapshot() {
       RaftQuorum raft = new RaftQuorum(OptionalInt.of(leader), 7, 100, voters, observers);
+      Map<Integer, String> names = new HashMap<>();
+      for (int id = 0; id < 10; id++) {
+        names.put(id, "c-" + id);
+      }
       return new QuorumSnapshot(
-          "kafka/c", Instant.ofEpochMilli(NOW + 123), Optional.of(raft), pods, null);
+          "kafka/c", Instant.ofEpochMilli(NOW + 123), Optional.of(raft), names, pods, null);
     }
 
     QuorumView view() {
@@ -145,7 +149,6 @@ class QuorumAssessorTest {
   void givenControllerObserverAndBrokerObservers_thenControllerIsSpareAndBrokersAreNotMembers() {
     Quorum quorum = new Quorum().voters(3);
     quorum.observers.add(replica(3, "dir3", 100, NOW, NOW));
-    quorum.pods.put(3, new PodFacts(3, "c-3", true, true));
     quorum.observers.add(replica(100, "broker", 100, NOW, NOW));
 
     QuorumView view = quorum.view();
@@ -154,6 +157,19 @@ class QuorumAssessorTest {
     assertThat(view.members().get(3).role()).isEqualTo(Role.Spare);
     assertThat(view.voters()).isEqualTo(3);
     assertThat(view.faultTolerance()).isEqualTo(1);
+  }
+
+  @Test
+  void givenNoPodObjects_thenKafkaTimestampsDecideAndPodNamesStillShow() {
+    Quorum quorum = new Quorum().voters(3).lagging(1, 10);
+    quorum.pods.clear();
+
+    QuorumView view = quorum.view();
+
+    assertThat(view.members())
+        .extracting(Member::health)
+        .containsExactly(Health.CaughtUp, Health.Lagging, Health.CaughtUp);
+    assertThat(view.members()).extracting(Member::pod).containsExactly("c-0", "c-1", "c-2");
   }
 
   @Test
@@ -167,7 +183,8 @@ class QuorumAssessorTest {
   @Test
   void givenNoLeader_thenThereIsNoView() {
     QuorumSnapshot lost =
-        new QuorumSnapshot("kafka/c", Instant.now(), Optional.empty(), Map.of(), "timed out");
+        new QuorumSnapshot(
+            "kafka/c", Instant.now(), Optional.empty(), Map.of(), Map.of(), "timed out");
 
     assertThat(ASSESSOR.assess(lost)).isEmpty();
   }

@@ -211,6 +211,7 @@ class QuorumClusterReconcilerApiTest {
 
   @Test
   void givenPodsBecomeReady_whenStatefulSetReportsThem_thenClusterIsReady() {
+    api.quorum().script(NAMESPACE + "/orders", 3);
     api.create(COMBINED);
     await().until(() -> statefulSet("orders-node") != null);
 

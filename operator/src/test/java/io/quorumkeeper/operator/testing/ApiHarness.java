@@ -46,6 +46,19 @@ public final class ApiHarness implements AutoCloseable {
   private final KubernetesClient client;
   private final KubernetesClient operatorClient;
   private final ReconcileCounter reconciles = new ReconcileCounter();
+  private final FakeQuorumClient quorum = new FakeQuorumClient(Clock.systemUTC());
+
+  /** Observation every 200 ms, so quorum changes show up fast in tests. */
+  public static final OperatorSettings SETTINGS =
+      OperatorSettings.defaults()
+          .withObservation(
+              new OperatorSettings.Observation(
+                  Duration.ofMillis(200),
+                  Duration.ofSeconds(1),
+                  2,
+                  Duration.ofSeconds(2),
+                  Duration.ofSeconds(30)));
+
   private final List<ApiCall> calls = new ArrayList<>();
   private Operator operator;
 
@@ -94,8 +107,7 @@ public final class ApiHarness implements AutoCloseable {
                     .withMetrics(reconciles)
                     .withReconciliationTerminationTimeout(Duration.ofSeconds(5)));
     operator.register(
-        new QuorumClusterReconciler(
-            operatorClient, OperatorSettings.defaults(), Clock.systemUTC()));
+        new QuorumClusterReconciler(operatorClient, SETTINGS, Clock.systemUTC(), quorum));
     operator.start();
   }
 
@@ -105,6 +117,11 @@ public final class ApiHarness implements AutoCloseable {
 
   public KubernetesClient client() {
     return client;
+  }
+
+  /** The scripted quorum behind every cluster. */
+  public FakeQuorumClient quorum() {
+    return quorum;
   }
 
   public ReconcileCounter reconciles() {

@@ -31,6 +31,11 @@ public class QuorumStatus {
           + " voters.")
   private Integer faultTolerance;
 
+  @JsonPropertyDescription(
+      "When the numbers above were taken (RFC 3339). While nothing else changes they are refreshed"
+          + " at most every 30 seconds.")
+  private String observedAt;
+
   @JsonPropertyDescription("One row per controller incarnation the quorum knows.")
   private List<MemberStatus> members = new ArrayList<>();
 
@@ -82,6 +87,14 @@ public class QuorumStatus {
     this.faultTolerance = faultTolerance;
   }
 
+  public String getObservedAt() {
+    return observedAt;
+  }
+
+  public void setObservedAt(String observedAt) {
+    this.observedAt = observedAt;
+  }
+
   public List<MemberStatus> getMembers() {
     return members;
   }
@@ -99,12 +112,20 @@ public class QuorumStatus {
         && Objects.equals(voters, q.voters)
         && Objects.equals(voterSummary, q.voterSummary)
         && Objects.equals(faultTolerance, q.faultTolerance)
+        && Objects.equals(observedAt, q.observedAt)
         && Objects.equals(members, q.members);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        leaderId, leaderEpoch, highWatermark, voters, voterSummary, faultTolerance, members);
+        leaderId,
+        leaderEpoch,
+        highWatermark,
+        voters,
+        voterSummary,
+        faultTolerance,
+        observedAt,
+        members);
   }
 }

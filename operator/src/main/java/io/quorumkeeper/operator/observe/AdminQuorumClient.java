@@ -1,0 +1,125 @@
+package io.quorumkeeper.operator.observe;
+
+import io.quorumkeeper.operator.quorum.RaftQuorum;
+import io.quorumkeeper.operator.quorum.RaftReplica;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeMetadataQuorumOptions;
+import org.apache.kafka.clients.admin.QuorumInfo;
+import org.apache.kafka.common.KafkaException;
+
+/**
+ * {@link QuorumClient} over Kafka's Admin API, talking to the controllers directly ({@code
+ * bootstrap.controllers}). One Admin per cluster is kept and reused; every call is bounded by
+ * {@code timeout}, so an unreachable cluster costs its observer thread at most that long.
+ */
+public class AdminQuorumClient implements QuorumClient {
+
+  private record Connection(String bootstrap, Admin admin) {}
+
+  private final Duration timeout;
+  private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+
+  public AdminQuorumClient(Duration timeout) {
+    this.timeout = timeout;
+  }
+
+  @Override
+  public RaftQuorum describe(String cluster, String bootstrapControllers)
+      throws QuorumUnavailableException {
+    Admin admin;
+    try {
+      admin = admin(cluster, bootstrapControllers);
+    } catch (KafkaException e) {
+      // e.g. no controller name resolves yet: pods not created, or DNS not published
+      throw new QuorumUnavailableException("controllers not reachable: " + e.getMessage(), e);
+    }
+    try {
+      QuorumInfo info =
+          admin
+              .describeMetadataQuorum(
+                  new DescribeMetadataQuorumOptions().timeoutMs((int) timeout.toMillis()))
+              .quorumInfo()
+              .get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+      return toRaftQuorum(info);
+    } catch (ExecutionException e) {
+      throw new QuorumUnavailableException(
+          "no controller answered: " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new QuorumUnavailableException("no controller answered within " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QuorumUnavailableException("interrupted", e);
+    }
+  }
+
+  static RaftQuorum toRaftQuorum(QuorumInfo info) {
+    return new RaftQuorum(
+        info.leaderId() < 0 ? OptionalInt.empty() : OptionalInt.of(info.leaderId()),
+        info.leaderEpoch(),
+        info.highWatermark(),
+        replicas(info.voters()),
+        replicas(info.observers()));
+  }
+
+  private static List<RaftReplica> replicas(List<QuorumInfo.ReplicaState> states) {
+    return states.stream()
+        .map(
+            s ->
+                new RaftReplica(
+                    s.replicaId(),
+                    s.replicaDirectoryId().toString(),
+                    s.logEndOffset(),
+                    s.lastFetchTimestamp(),
+                    s.lastCaughtUpTimestamp()))
+        .toList();
+  }
+
+  private Admin admin(String cluster, String bootstrap) {
+    Connection connection =
+        connections.compute(
+            cluster,
+            (key, existing) -> {
+              if (existing != null && existing.bootstrap().equals(bootstrap)) {
+                return existing;
+              }
+              if (existing != null) {
+                existing.admin().close(Duration.ZERO);
+              }
+              return new Connection(bootstrap, Admin.create(config(cluster, bootstrap)));
+            });
+    return connection.admin();
+  }
+
+  private Properties config(String cluster, String bootstrap) {
+    Properties config = new Properties();
+    config.put(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, bootstrap);
+    config.put(AdminClientConfig.CLIENT_ID_CONFIG, "quorum-keeper-" + cluster.replace('/', '-'));
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+    return config;
+  }
+
+  @Override
+  public void forget(String cluster) {
+    Connection connection = connections.remove(cluster);
+    if (connection != null) {
+      connection.admin().close(Duration.ZERO);
+    }
+  }
+
+  @Override
+  public void close() {
+    connections.keySet().forEach(this::forget);
+  }
+}

@@ -1,0 +1,20 @@
+package io.quorumkeeper.operator.observe;
+
+import io.quorumkeeper.operator.config.OperatorConfig;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** The Quarkus app's quorum client: Kafka's Admin API, closed with the app. */
+public class QuorumClientProducer {
+
+  @Produces
+  @Singleton
+  QuorumClient quorumClient(OperatorConfig config) {
+    return new AdminQuorumClient(config.observe().timeout());
+  }
+
+  void close(@Disposes QuorumClient client) {
+    client.close();
+  }
+}

@@ -1,0 +1,237 @@
+package io.quorumkeeper.operator.status;
+
+import io.quorumkeeper.operator.api.v1alpha1.status.MemberStatus;
+import io.quorumkeeper.operator.api.v1alpha1.status.QuorumStatus;
+import io.quorumkeeper.operator.event.EventReason;
+import io.quorumkeeper.operator.quorum.Health;
+import io.quorumkeeper.operator.quorum.Member;
+import io.quorumkeeper.operator.quorum.QuorumMath;
+import io.quorumkeeper.operator.quorum.QuorumView;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a classified quorum into what users see: {@code status.quorum}, the QuorumHealthy condition
+ * and the events a change deserves. Pure: the previous status in, the next out.
+ *
+ * <p>Status churn is bounded: when nothing a user sees changed (leader, epoch, voters, tolerance,
+ * each member's role and health), the previous numbers (lag, high watermark) are kept until they
+ * are {@code refreshEvery} old, so an idle cluster causes no API writes between refreshes.
+ */
+public final class QuorumReport {
+
+  /** An event to record about the cluster. */
+  public record Notice(EventReason reason, boolean warning, String message) {}
+
+  /** The QuorumHealthy condition's value. */
+  public record Verdict(boolean healthy, String reason, String message) {}
+
+  private final QuorumStatus status;
+  private final Verdict verdict;
+  private final List<Notice> notices;
+
+  private QuorumReport(QuorumStatus status, Verdict verdict, List<Notice> notices) {
+    this.status = status;
+    this.verdict = verdict;
+    this.notices = List.copyOf(notices);
+  }
+
+  public QuorumStatus status() {
+    return status;
+  }
+
+  public Verdict verdict() {
+    return verdict;
+  }
+
+  public List<Notice> notices() {
+    return notices;
+  }
+
+  public static QuorumReport of(
+      QuorumStatus previous,
+      Optional<QuorumView> view,
+      String failure,
+      int desiredVoters,
+      Instant now,
+      Duration refreshEvery) {
+    List<Notice> notices = new ArrayList<>();
+    boolean hadLeader = previous != null && previous.getLeaderId() != null;
+    if (view.isEmpty()) {
+      QuorumStatus kept = previous == null ? new QuorumStatus() : previous;
+      if (hadLeader) {
+        notices.add(
+            new Notice(
+                EventReason.QuorumLost,
+                true,
+                "no controller reports a leader (last leader " + previous.getLeaderId() + ")"));
+      }
+      QuorumStatus lost = copy(kept);
+      lost.setLeaderId(null);
+      lost.setFaultTolerance(0);
+      String age =
+          kept.getObservedAt() == null
+              ? "never observed"
+              : "last observed "
+                  + Duration.between(Instant.parse(kept.getObservedAt()), now).toSeconds()
+                  + "s ago";
+      return new QuorumReport(
+          lost,
+          new Verdict(false, "NoLeader", "no controller reports a leader: " + failure + "; " + age),
+          notices);
+    }
+    QuorumView v = view.get();
+    QuorumStatus next = render(v, desiredVoters, now);
+    if (previous != null && sameForUsers(previous, next) && !stale(previous, now, refreshEvery)) {
+      next = previous;
+    }
+    if (previous != null
+        && previous.getLeaderId() != null
+        && !previous.getLeaderId().equals(next.getLeaderId())) {
+      notices.add(
+          new Notice(
+              EventReason.LeaderChanged,
+              false,
+              "leader "
+                  + previous.getLeaderId()
+                  + " → "
+                  + next.getLeaderId()
+                  + " at epoch "
+                  + v.leaderEpoch()));
+    }
+    if (previous != null && !hadLeader && previous.getObservedAt() != null) {
+      notices.add(
+          new Notice(
+              EventReason.QuorumRestored,
+              false,
+              "leader " + next.getLeaderId() + " elected at epoch " + v.leaderEpoch()));
+    }
+    for (Member member : v.voterMembers()) {
+      if (member.health() == Health.Lagging || member.health() == Health.Unreachable) {
+        if (!wasUnhealthy(previous, member)) {
+          notices.add(
+              new Notice(
+                  EventReason.VoterLagging,
+                  true,
+                  "voter " + member.nodeId() + " (" + member.pod() + ") is " + member.health()));
+        }
+      }
+    }
+    return new QuorumReport(next, verdict(v, desiredVoters), notices);
+  }
+
+  private static Verdict verdict(QuorumView v, int desiredVoters) {
+    int promised = QuorumMath.promisedTolerance(desiredVoters);
+    List<Member> unhealthy =
+        v.voterMembers().stream().filter(m -> m.health() != Health.CaughtUp).toList();
+    if (v.voters() != desiredVoters) {
+      return new Verdict(
+          false, "VoterCountMismatch", v.voters() + " voters, " + desiredVoters + " desired");
+    }
+    if (v.faultTolerance() < promised) {
+      return new Verdict(
+          false,
+          "ToleranceReduced",
+          "tolerates "
+              + v.faultTolerance()
+              + " of "
+              + promised
+              + " voter failures: "
+              + unhealthy.stream()
+                  .map(m -> "voter " + m.nodeId() + " " + m.health())
+                  .collect(Collectors.joining(", ")));
+    }
+    return new Verdict(
+        true,
+        "QuorumHealthy",
+        v.voters()
+            + " voters, leader "
+            + v.leaderId().getAsInt()
+            + ", tolerates "
+            + v.faultTolerance());
+  }
+
+  private static boolean wasUnhealthy(QuorumStatus previous, Member member) {
+    return previous != null
+        && previous.getMembers().stream()
+            .anyMatch(
+                m ->
+                    m.getNodeId() == member.nodeId()
+                        && Objects.equals(m.getDirectoryId(), member.directoryId())
+                        && !Health.CaughtUp.name().equals(m.getHealth()));
+  }
+
+  static QuorumStatus render(QuorumView v, int desiredVoters, Instant now) {
+    QuorumStatus status = new QuorumStatus();
+    status.setLeaderId(v.leaderId().getAsInt());
+    status.setLeaderEpoch(v.leaderEpoch());
+    status.setHighWatermark(v.highWatermark());
+    status.setVoters(v.voters());
+    status.setVoterSummary(v.voters() + "/" + desiredVoters);
+    status.setFaultTolerance(v.faultTolerance());
+    status.setObservedAt(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    List<MemberStatus> members = new ArrayList<>();
+    for (Member m : v.members()) {
+      MemberStatus row = new MemberStatus();
+      row.setNodeId(m.nodeId());
+      row.setPod(m.pod());
+      row.setDirectoryId(m.directoryId());
+      row.setRole(m.role().name());
+      row.setLag(m.lag());
+      row.setSinceCaughtUpMillis(m.sinceCaughtUpMs() < 0 ? null : m.sinceCaughtUpMs());
+      row.setHealth(m.health().name());
+      members.add(row);
+    }
+    status.setMembers(members);
+    return status;
+  }
+
+  /** Equal in everything but the numbers that move all the time. */
+  static boolean sameForUsers(QuorumStatus a, QuorumStatus b) {
+    return Objects.equals(a.getLeaderId(), b.getLeaderId())
+        && Objects.equals(a.getLeaderEpoch(), b.getLeaderEpoch())
+        && Objects.equals(a.getVoters(), b.getVoters())
+        && Objects.equals(a.getVoterSummary(), b.getVoterSummary())
+        && Objects.equals(a.getFaultTolerance(), b.getFaultTolerance())
+        && identities(a).equals(identities(b));
+  }
+
+  private static List<String> identities(QuorumStatus s) {
+    return s.getMembers().stream()
+        .map(
+            m ->
+                m.getNodeId()
+                    + "/"
+                    + m.getDirectoryId()
+                    + "/"
+                    + m.getPod()
+                    + "/"
+                    + m.getRole()
+                    + "/"
+                    + m.getHealth())
+        .toList();
+  }
+
+  private static boolean stale(QuorumStatus previous, Instant now, Duration refreshEvery) {
+    return previous.getObservedAt() == null
+        || !Instant.parse(previous.getObservedAt()).plus(refreshEvery).isAfter(now);
+  }
+
+  private static QuorumStatus copy(QuorumStatus s) {
+    QuorumStatus c = new QuorumStatus();
+    c.setLeaderId(s.getLeaderId());
+    c.setLeaderEpoch(s.getLeaderEpoch());
+    c.setHighWatermark(s.getHighWatermark());
+    c.setVoters(s.getVoters());
+    c.setVoterSummary(s.getVoterSummary());
+    c.setFaultTolerance(s.getFaultTolerance());
+    c.setObservedAt(s.getObservedAt());
+    c.setMembers(new ArrayList<>(s.getMembers()));
+    return c;
+  }
+}

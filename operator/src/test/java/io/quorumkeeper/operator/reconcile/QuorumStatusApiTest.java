@@ -1,0 +1,178 @@
+package io.quorumkeeper.operator.reconcile;
+
+import static io.quorumkeeper.operator.reconcile.QuorumClusterReconcilerApiTest.condition;
+import static io.quorumkeeper.operator.reconcile.QuorumClusterReconcilerApiTest.message;
+import static io.quorumkeeper.operator.testing.ApiHarness.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.status.MemberStatus;
+import io.quorumkeeper.operator.status.Conditions;
+import io.quorumkeeper.operator.testing.ApiCall;
+import io.quorumkeeper.operator.testing.ApiHarness;
+import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The quorum as users see it: status.quorum, QuorumHealthy, events, and no churn when idle. */
+class QuorumStatusApiTest {
+
+  ApiHarness api;
+  FakeQuorumClient.Script quorum;
+
+  @BeforeEach
+  void start() {
+    api = ApiHarness.start();
+    quorum = api.quorum().script(NAMESPACE + "/orders", 3);
+    api.create(Path.of("../examples/combined.yaml"));
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  @Test
+  void givenHealthyQuorum_thenStatusShowsLeaderVotersToleranceAndMembers() {
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get("orders");
+              var q = cr.getStatus().getQuorum();
+              assertThat(q.getLeaderId()).isZero();
+              assertThat(q.getLeaderEpoch()).isEqualTo(1L);
+              assertThat(q.getVoterSummary()).isEqualTo("3/3");
+              assertThat(q.getFaultTolerance()).isEqualTo(1);
+              assertThat(q.getMembers())
+                  .extracting(
+                      MemberStatus::getNodeId, MemberStatus::getRole, MemberStatus::getHealth)
+                  .containsExactly(
+                      org.assertj.core.groups.Tuple.tuple(0, "Leader", "CaughtUp"),
+                      org.assertj.core.groups.Tuple.tuple(1, "Follower", "CaughtUp"),
+                      org.assertj.core.groups.Tuple.tuple(2, "Follower", "CaughtUp"));
+              assertThat(condition(cr, Conditions.QUORUM_HEALTHY)).isEqualTo("True");
+              assertThat(cr.getStatus().getBootstrap().isFormed()).isTrue();
+            });
+    assertThat(
+            api.client()
+                .configMaps()
+                .inNamespace(NAMESPACE)
+                .withName("orders-node-config")
+                .get()
+                .getData()
+                .get("bootstrap.properties"))
+        .contains("cluster.formed=true");
+  }
+
+  @Test
+  void givenLeaderMoves_thenStatusAndOneLeaderChangedEvent() {
+    await().until(() -> Integer.valueOf(0).equals(leader()));
+
+    quorum.leader(2, 2);
+
+    await().until(() -> Integer.valueOf(2).equals(leader()));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(events("LeaderChanged"))
+                    .singleElement()
+                    .extracting(Event::getMessage)
+                    .isEqualTo("leader 0 → 2 at epoch 2"));
+    assertThat(api.get("orders").getStatus().getQuorum().getLeaderEpoch()).isEqualTo(2L);
+  }
+
+  @Test
+  void givenFollowerLags_thenToleranceDropsWithReasonAndReturnsWhenCaughtUp() {
+    await().until(() -> Integer.valueOf(1).equals(tolerance()));
+
+    quorum.lagging(1, 40);
+
+    await()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get("orders");
+              assertThat(cr.getStatus().getQuorum().getFaultTolerance()).isZero();
+              assertThat(condition(cr, Conditions.QUORUM_HEALTHY)).isEqualTo("False");
+              assertThat(message(cr, Conditions.QUORUM_HEALTHY))
+                  .isEqualTo("tolerates 0 of 1 voter failures: voter 1 Lagging");
+            });
+    assertThat(events("VoterLagging"))
+        .extracting(Event::getMessage)
+        .containsExactly("voter 1 (orders-node-1) is Lagging");
+
+    quorum.caughtUp(1);
+
+    await().until(() -> Integer.valueOf(1).equals(tolerance()));
+    assertThat(condition(api.get("orders"), Conditions.QUORUM_HEALTHY)).isEqualTo("True");
+  }
+
+  @Test
+  void givenNoLeader_thenQuorumLostIsReportedLastKnownStateKeptAndRestoredLater() {
+    await().until(() -> Integer.valueOf(0).equals(leader()));
+
+    quorum.noLeader(true);
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get("orders");
+              assertThat(condition(cr, Conditions.QUORUM_HEALTHY)).isEqualTo("False");
+              assertThat(cr.getStatus().getConditions())
+                  .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("NoLeader"));
+              assertThat(cr.getStatus().getQuorum().getLeaderId()).isNull();
+              assertThat(cr.getStatus().getQuorum().getMembers()).hasSize(3);
+              assertThat(message(cr, Conditions.QUORUM_HEALTHY)).contains("last observed");
+            });
+    assertThat(events("QuorumLost")).hasSize(1);
+
+    quorum.noLeader(false);
+
+    await().until(() -> Integer.valueOf(0).equals(leader()));
+    await().untilAsserted(() -> assertThat(events("QuorumRestored")).hasSize(1));
+  }
+
+  @Test
+  void givenIdleHealthyCluster_thenObservationCausesNoApiWrites() {
+    await().until(() -> Integer.valueOf(1).equals(tolerance()));
+    await().until(() -> condition(api.get("orders"), Conditions.READY) != null);
+    api.drainOperatorCalls();
+    int observationsBefore = api.quorum().calls();
+
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> api.drainOperatorCalls().stream().noneMatch(ApiCall::isWrite));
+
+    assertThat(api.quorum().calls() - observationsBefore)
+        .as("the quorum was observed all along (every 200 ms here)")
+        .isGreaterThanOrEqualTo(10);
+  }
+
+  private Integer leader() {
+    QuorumCluster cr = api.get("orders");
+    return cr.getStatus() == null || cr.getStatus().getQuorum() == null
+        ? null
+        : cr.getStatus().getQuorum().getLeaderId();
+  }
+
+  private Integer tolerance() {
+    QuorumCluster cr = api.get("orders");
+    return cr.getStatus() == null || cr.getStatus().getQuorum() == null
+        ? null
+        : cr.getStatus().getQuorum().getFaultTolerance();
+  }
+
+  private List<Event> events(String reason) {
+    return api.client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason()))
+        .toList();
+  }
+}
