@@ -1,0 +1,148 @@
+package io.quorumkeeper.operator.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.status.VoterRef;
+import io.quorumkeeper.operator.model.ClusterIdentity;
+import io.quorumkeeper.operator.model.ClusterModel;
+import io.quorumkeeper.operator.model.ModelSettings;
+import io.quorumkeeper.operator.model.Pool;
+import io.quorumkeeper.operator.quorum.Health;
+import io.quorumkeeper.operator.quorum.Member;
+import io.quorumkeeper.operator.quorum.QuorumAssessor;
+import io.quorumkeeper.operator.quorum.QuorumSnapshot;
+import io.quorumkeeper.operator.quorum.QuorumView;
+import io.quorumkeeper.operator.quorum.RaftQuorum;
+import io.quorumkeeper.operator.testing.KraftNodes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.Uuid;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Admin-based quorum client against three real KRaft controllers, started by the quorum-node
+ * launcher from the very ConfigMap the operator renders.
+ */
+@ExtendWith(AdminQuorumClientKraftTest.DumpLogsOnFailure.class)
+class AdminQuorumClientKraftTest {
+
+  static final String CLUSTER = "kafka/kt";
+  static final QuorumAssessor ASSESSOR =
+      new QuorumAssessor(Duration.ofSeconds(2), Duration.ofSeconds(4));
+
+  @TempDir static Path root;
+  static KraftNodes nodes;
+  static Pool pool;
+  static AdminQuorumClient client;
+
+  @BeforeAll
+  static void startThreeControllers() throws Exception {
+    QuorumCluster cr =
+        Serialization.unmarshal(
+            Files.readString(Path.of("../examples/combined.yaml")), QuorumCluster.class);
+    cr.getMetadata().setName("kt");
+    cr.getMetadata().setNamespace("kafka");
+    cr.getMetadata().setUid("kraft-test");
+    List<VoterRef> voters = new ArrayList<>();
+    for (int id = 0; id < 3; id++) {
+      voters.add(new VoterRef(id, Uuid.randomUuid().toString()));
+    }
+    ClusterIdentity identity = new ClusterIdentity(Uuid.randomUuid().toString(), voters, false);
+    ClusterModel model =
+        ClusterModel.from(
+            cr, identity, new ModelSettings("quorum-keeper/quorum-node", "IfNotPresent"));
+    pool = model.pools().get(0);
+    nodes = new KraftNodes(root, cr, pool, model.configMaps().get(0));
+    for (int ordinal = 0; ordinal < 3; ordinal++) {
+      nodes.start(ordinal);
+    }
+    client = new AdminQuorumClient(Duration.ofSeconds(3));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (client != null) {
+      client.close();
+    }
+    if (nodes != null) {
+      nodes.close();
+    }
+  }
+
+  @Test
+  void
+      givenThreeControllers_thenLeaderEpochAndCaughtUpVotersAreReported_andAfterKillingTheLeaderTheNewOne() {
+    QuorumView healthy =
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .ignoreExceptions()
+            .until(this::view, v -> v.isPresent() && v.get().faultTolerance() == 1)
+            .orElseThrow();
+    assertThat(healthy.voters()).isEqualTo(3);
+    assertThat(healthy.leaderEpoch()).isPositive();
+    assertThat(healthy.members()).extracting(Member::health).containsOnly(Health.CaughtUp);
+    assertThat(healthy.members()).allSatisfy(m -> assertThat(m.lag()).isLessThan(100));
+    int oldLeader = healthy.leaderId().getAsInt();
+
+    nodes.kill(oldLeader);
+
+    QuorumView failedOver =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .ignoreExceptions()
+            .until(
+                this::view,
+                v ->
+                    v.isPresent()
+                        && v.get().leaderId().getAsInt() != oldLeader
+                        && v.get().members().stream()
+                            .anyMatch(
+                                m -> m.nodeId() == oldLeader && m.health() == Health.Unreachable))
+            .orElseThrow();
+    assertThat(failedOver.leaderEpoch()).isGreaterThan(healthy.leaderEpoch());
+    assertThat(failedOver.faultTolerance()).isZero();
+
+    nodes.start(oldLeader);
+
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        .until(this::view, v -> v.isPresent() && v.get().faultTolerance() == 1);
+  }
+
+  private Optional<QuorumView> view() throws QuorumUnavailableException {
+    RaftQuorum raft = client.describe(CLUSTER, pool.controllerEndpoints());
+    Map<Integer, String> names = new HashMap<>();
+    for (int ordinal = 0; ordinal < 3; ordinal++) {
+      names.put(pool.nodeId(ordinal), pool.podName(ordinal));
+    }
+    return ASSESSOR.assess(
+        new QuorumSnapshot(CLUSTER, Instant.now(), Optional.of(raft), names, Map.of(), null));
+  }
+
+  /** On failure, the nodes' logs say why. */
+  static class DumpLogsOnFailure implements TestWatcher {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      if (nodes != null) {
+        System.err.println(nodes.tailOfLogs(40));
+      }
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package io.quorumkeeper.operator.testing;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.model.Pool;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs a pool's pods as real quorum-node processes (the launcher from the quorum-node module's
+ * build output) on loopback addresses 127.0.88.x, from the ConfigMap the operator's model renders:
+ * what a kubelet would do with the StatefulSet, minus Kubernetes. The test JVM must resolve pod
+ * names through {@link #HOSTS_FILE_PROPERTY}, which failsafe sets.
+ */
+public final class KraftNodes implements AutoCloseable {
+
+  public static final String HOSTS_FILE_PROPERTY = "jdk.net.hosts.file";
+  private static final String CLASSPATH_PROPERTY = "quorum.node.classpath";
+
+  private final Path root;
+  private final Pool pool;
+  private final Map<Integer, Process> running = new LinkedHashMap<>();
+
+  public KraftNodes(Path root, QuorumCluster cr, Pool pool, ConfigMap config) {
+    this.root = root;
+    this.pool = pool;
+    write(root.resolve("config/server.properties"), config.getData().get("server.properties"));
+    write(
+        root.resolve("config/bootstrap.properties"), config.getData().get("bootstrap.properties"));
+    write(root.resolve("agent-token"), "kraft-test-token\n");
+    StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n");
+    for (int ordinal = 0; ordinal < pool.replicas(); ordinal++) {
+      hosts.append(ip(ordinal)).append(' ').append(pool.podHost(ordinal)).append('\n');
+    }
+    write(hostsFile(), hosts.toString());
+  }
+
+  public static Path hostsFile() {
+    String file = System.getProperty(HOSTS_FILE_PROPERTY);
+    if (file == null) {
+      throw new IllegalStateException(
+          "run *KraftTest through failsafe: it sets " + HOSTS_FILE_PROPERTY);
+    }
+    return Path.of(file);
+  }
+
+  public String ip(int ordinal) {
+    return "127.0.88." + (ordinal + 1);
+  }
+
+  public void start(int ordinal) {
+    String classpath = System.getProperty(CLASSPATH_PROPERTY);
+    if (classpath == null
+        || !Files.exists(Path.of(classpath.split(java.io.File.pathSeparator)[0]))) {
+      throw new IllegalStateException(
+          "build quorum-node first (./mvnw verify builds it before operator)");
+    }
+    String pod = pool.podName(ordinal);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of("-Xmx320m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    command.add("-D" + HOSTS_FILE_PROPERTY + "=" + hostsFile());
+    command.addAll(List.of("-cp", classpath, "io.quorumkeeper.node.Launcher"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log(ordinal).toFile()));
+    Map<String, String> env = builder.environment();
+    env.put("POD_NAME", pod);
+    env.put("POD_NAMESPACE", pool.namespace());
+    env.put("POD_IP", ip(ordinal));
+    env.put("QK_POD_HOST", pool.podHost(ordinal));
+    env.put("QK_CONFIG_DIR", root.resolve("config").toString());
+    env.put("QK_DATA_DIR", root.resolve("data").resolve(pod).toString());
+    env.put("QK_TOKEN_FILE", root.resolve("agent-token").toString());
+    env.put("QK_WORK_DIR", root.resolve("work").resolve(pod).toString());
+    try {
+      running.put(ordinal, builder.start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** kill -9, as a crashed node or a lost machine. */
+  public void kill(int ordinal) {
+    Process process = running.remove(ordinal);
+    if (process != null) {
+      destroy(process);
+    }
+  }
+
+  public String tailOfLogs(int lines) {
+    StringBuilder out = new StringBuilder();
+    for (int ordinal = 0; ordinal < pool.replicas(); ordinal++) {
+      try {
+        List<String> all = Files.readAllLines(log(ordinal), StandardCharsets.UTF_8);
+        out.append("==== ").append(pool.podName(ordinal)).append('\n');
+        all.subList(Math.max(0, all.size() - lines), all.size())
+            .forEach(l -> out.append(l).append('\n'));
+      } catch (IOException e) {
+        out.append("(no log for ").append(pool.podName(ordinal)).append(")\n");
+      }
+    }
+    return out.toString();
+  }
+
+  private Path log(int ordinal) {
+    Path log = root.resolve("logs").resolve(pool.podName(ordinal) + ".log");
+    try {
+      Files.createDirectories(log.getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return log;
+  }
+
+  @Override
+  public void close() {
+    new ArrayList<>(running.keySet()).forEach(this::kill);
+  }
+
+  private static void destroy(Process process) {
+    Stream<ProcessHandle> children = process.descendants();
+    children.forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void write(Path file, String text) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
