@@ -5,13 +5,19 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** The Quarkus app's quorum client: Kafka's Admin API, closed with the app. */
+/** The Quarkus app's quorum client (Kafka's Admin API, closed with the app) and metrics. */
 public class QuorumClientProducer {
 
   @Produces
   @Singleton
   QuorumClient quorumClient(OperatorConfig config) {
     return new AdminQuorumClient(config.observe().timeout());
+  }
+
+  @Produces
+  @Singleton
+  QuorumMetrics quorumMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    return new QuorumMetrics(registry);
   }
 
   void close(@Disposes QuorumClient client) {

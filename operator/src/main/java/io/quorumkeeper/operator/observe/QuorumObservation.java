@@ -30,6 +30,7 @@ public final class QuorumObservation {
   public static PerResourcePollingEventSource<RaftObservation, QuorumCluster, String> eventSource(
       EventSourceContext<QuorumCluster> context,
       QuorumClient client,
+      QuorumMetrics metrics,
       Duration interval,
       int threads,
       Clock clock) {
@@ -45,26 +46,32 @@ public final class QuorumObservation {
         RaftObservation.class,
         context,
         new PerResourcePollingConfigurationBuilder<RaftObservation, QuorumCluster, String>(
-                cr -> Set.of(observe(cr, client, clock)), interval)
+                cr -> Set.of(observe(cr, client, metrics, clock)), interval)
             .withExecutorService(executor)
             .withResourceIDMapper(RaftObservation::cluster)
             .withName(NAME)
             .build());
   }
 
-  static RaftObservation observe(QuorumCluster cr, QuorumClient client, Clock clock) {
+  static RaftObservation observe(
+      QuorumCluster cr, QuorumClient client, QuorumMetrics metrics, Clock clock) {
     String key = key(cr);
     String bootstrap = ClusterModel.pools(cr).get(0).controllerEndpoints();
+    long start = System.nanoTime();
+    RaftObservation observation;
     try {
       RaftQuorum raft = client.describe(key, bootstrap);
-      return new RaftObservation(key, clock.instant(), Optional.of(raft), null);
+      observation = new RaftObservation(key, clock.instant(), Optional.of(raft), null);
     } catch (QuorumUnavailableException e) {
       LOG.debugf("cluster=%s quorum not observed: %s", key, e.getMessage());
-      return new RaftObservation(key, clock.instant(), Optional.empty(), e.getMessage());
+      observation = new RaftObservation(key, clock.instant(), Optional.empty(), e.getMessage());
     } catch (RuntimeException e) {
       LOG.warnf("cluster=%s quorum observation failed: %s", key, e.toString());
-      return new RaftObservation(key, clock.instant(), Optional.empty(), e.toString());
+      observation = new RaftObservation(key, clock.instant(), Optional.empty(), e.toString());
     }
+    metrics.observed(
+        key, Duration.ofNanos(System.nanoTime() - start), observation.raft().isPresent());
+    return observation;
   }
 
   public static String key(QuorumCluster cr) {

@@ -32,6 +32,7 @@ import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.model.SecretModel;
 import io.quorumkeeper.operator.model.SpecValidator;
 import io.quorumkeeper.operator.observe.QuorumClient;
+import io.quorumkeeper.operator.observe.QuorumMetrics;
 import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.quorum.QuorumAssessor;
 import io.quorumkeeper.operator.quorum.QuorumSnapshot;
@@ -79,18 +80,28 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private final EventRecorder events;
   private final QuorumClient quorumClient;
 
+  private final QuorumMetrics metrics;
+
   @Inject
   public QuorumClusterReconciler(
-      KubernetesClient client, OperatorConfig config, QuorumClient quorumClient) {
-    this(client, OperatorSettings.from(config), Clock.systemUTC(), quorumClient);
+      KubernetesClient client,
+      OperatorConfig config,
+      QuorumClient quorumClient,
+      QuorumMetrics metrics) {
+    this(client, OperatorSettings.from(config), Clock.systemUTC(), quorumClient, metrics);
   }
 
   public QuorumClusterReconciler(
-      KubernetesClient client, OperatorSettings settings, Clock clock, QuorumClient quorumClient) {
+      KubernetesClient client,
+      OperatorSettings settings,
+      Clock clock,
+      QuorumClient quorumClient,
+      QuorumMetrics metrics) {
     this.client = client;
     this.settings = settings;
     this.clock = clock;
     this.quorumClient = quorumClient;
+    this.metrics = metrics;
     this.owned = new OwnedResources(client);
     this.statusWriter = new StatusWriter(client);
     this.events = new EventRecorder(client, clock);
@@ -115,7 +126,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             context));
     OperatorSettings.Observation o = settings.observation();
     sources.add(
-        QuorumObservation.eventSource(context, quorumClient, o.interval(), o.threads(), clock));
+        QuorumObservation.eventSource(
+            context, quorumClient, metrics, o.interval(), o.threads(), clock));
     return sources;
   }
 
@@ -268,6 +280,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
         readiness = new Readiness(false, "NoLeader", "pods run but no controller reports a leader");
       }
       report.notices().forEach(n -> record(cr, n));
+      metrics.update(QuorumObservation.key(cr), view);
     } else {
       conditions.keep(Conditions.QUORUM_HEALTHY);
     }
@@ -298,6 +311,9 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
         cr.getMetadata().getName(),
         notice.reason(),
         notice.message());
+    if (notice.reason() == EventReason.LeaderChanged) {
+      metrics.leaderChanged(QuorumObservation.key(cr));
+    }
     if (notice.warning()) {
       events.warning(cr, notice.reason(), notice.message());
     } else {

@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.testing.ApiHarness;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +27,15 @@ class OperatorAppApiTest {
 
   @Inject KubernetesClient client;
   @Inject Operator operator;
+
+  @TestHTTPResource("/q/metrics")
+  URL metrics;
+
+  private static String get(URL url) throws Exception {
+    try (var in = url.openStream()) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
 
   @Test
   void givenQuarkusApp_whenClusterCreated_thenItIsReconciledWithoutServerSideApply()
@@ -50,6 +61,15 @@ class OperatorAppApiTest {
                             .withName("orders-node")
                             .get())
                     .isNotNull());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(get(metrics))
+                    .contains(
+                        "quorumkeeper_observation_seconds_count{answered=\"false\",cluster=\"orders\",namespace=\"apps\",}")
+                    .contains(
+                        "quorumkeeper_quorum_leader{cluster=\"orders\",namespace=\"apps\",} -1.0"));
     assertThat(operator.getConfigurationService().useSSAToPatchPrimaryResource()).isFalse();
     assertThat(operator.getConfigurationService().ssaBasedCreateUpdateMatchForDependentResources())
         .isFalse();

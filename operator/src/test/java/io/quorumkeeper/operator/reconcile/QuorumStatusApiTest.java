@@ -61,6 +61,14 @@ class QuorumStatusApiTest {
               assertThat(cr.getStatus().getBootstrap().isFormed()).isTrue();
             });
     assertThat(
+            api.meters()
+                .get("quorumkeeper.quorum.fault.tolerance")
+                .tags("namespace", NAMESPACE, "cluster", "orders")
+                .gauge()
+                .value())
+        .isEqualTo(1.0);
+    assertThat(api.meters().get("quorumkeeper.quorum.member.lag").gauges()).hasSize(3);
+    assertThat(
             api.client()
                 .configMaps()
                 .inNamespace(NAMESPACE)
@@ -86,6 +94,7 @@ class QuorumStatusApiTest {
                     .extracting(Event::getMessage)
                     .isEqualTo("leader 0 → 2 at epoch 2"));
     assertThat(api.get("orders").getStatus().getQuorum().getLeaderEpoch()).isEqualTo(2L);
+    assertThat(api.meters().get("quorumkeeper.leader.changes").counter().count()).isEqualTo(1.0);
   }
 
   @Test

@@ -13,9 +13,11 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.config.JosdkSettings;
 import io.quorumkeeper.operator.config.OperatorSettings;
+import io.quorumkeeper.operator.observe.QuorumMetrics;
 import io.quorumkeeper.operator.reconcile.QuorumClusterReconciler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,6 +49,7 @@ public final class ApiHarness implements AutoCloseable {
   private final KubernetesClient operatorClient;
   private final ReconcileCounter reconciles = new ReconcileCounter();
   private final FakeQuorumClient quorum = new FakeQuorumClient(Clock.systemUTC());
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   /** Observation every 200 ms, so quorum changes show up fast in tests. */
   public static final OperatorSettings SETTINGS =
@@ -107,7 +110,8 @@ public final class ApiHarness implements AutoCloseable {
                     .withMetrics(reconciles)
                     .withReconciliationTerminationTimeout(Duration.ofSeconds(5)));
     operator.register(
-        new QuorumClusterReconciler(operatorClient, SETTINGS, Clock.systemUTC(), quorum));
+        new QuorumClusterReconciler(
+            operatorClient, SETTINGS, Clock.systemUTC(), quorum, new QuorumMetrics(meters)));
     operator.start();
   }
 
@@ -122,6 +126,11 @@ public final class ApiHarness implements AutoCloseable {
   /** The scripted quorum behind every cluster. */
   public FakeQuorumClient quorum() {
     return quorum;
+  }
+
+  /** The operator's metrics. */
+  public SimpleMeterRegistry meters() {
+    return meters;
   }
 
   public ReconcileCounter reconciles() {
