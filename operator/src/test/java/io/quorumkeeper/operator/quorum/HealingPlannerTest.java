@@ -1,0 +1,215 @@
+package io.quorumkeeper.operator.quorum;
+
+import static io.quorumkeeper.operator.quorum.Health.CaughtUp;
+import static io.quorumkeeper.operator.quorum.Health.DiskLost;
+import static io.quorumkeeper.operator.quorum.Health.Lagging;
+import static io.quorumkeeper.operator.quorum.Health.Unreachable;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quorumkeeper.operator.quorum.Operation.Kind;
+import io.quorumkeeper.operator.quorum.Operation.Phase;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** One test per row of DESIGN.md's healing table, plus the operation lifecycle. */
+class HealingPlannerTest {
+
+  static final HealingPolicy AUTO3 = policy(3, null, Map.of());
+
+  static HealingPolicy policy(int voters, String blocked, Map<String, Duration> stranded) {
+    return new HealingPolicy(voters, blocked, Duration.ofMinutes(2), stranded);
+  }
+
+  static Action plan(HealingPolicy policy, Views views) {
+    return HealingPlanner.plan(policy, Optional.of(views.view()), Optional.empty());
+  }
+
+  static Operation op(Action action) {
+    assertThat(action).isInstanceOf(Action.Membership.class);
+    return ((Action.Membership) action).operation();
+  }
+
+  @Test
+  void givenHealthyQuorum_thenNothing() {
+    assertThat(plan(AUTO3, Views.voters(CaughtUp, CaughtUp, CaughtUp).spare(3, CaughtUp)))
+        .isInstanceOf(Action.None.class);
+  }
+
+  @Test
+  void givenLaggingFollower_thenOnlyReported() {
+    assertThat(plan(AUTO3, Views.voters(CaughtUp, Lagging, CaughtUp)))
+        .isInstanceOf(Action.None.class);
+  }
+
+  @Test
+  void givenDiskLostVoterWithCaughtUpNewIncarnation_thenReplaceSameIdRemovingFirst() {
+    Operation op = op(plan(AUTO3, Views.voters(CaughtUp, CaughtUp, DiskLost).reborn(2, CaughtUp)));
+
+    assertThat(op.kind()).isEqualTo(Kind.ReplaceVoter);
+    assertThat(op.remove()).isEqualTo(new Incarnation(2, "dir2"));
+    assertThat(op.add()).isEqualTo(new Incarnation(2, "new2"));
+    assertThat(op.phase()).isEqualTo(Phase.Removing);
+  }
+
+  @Test
+  void givenDiskLostVoterWhoseNewIncarnationLags_thenWait() {
+    assertThat(plan(AUTO3, Views.voters(CaughtUp, CaughtUp, DiskLost).reborn(2, Lagging)))
+        .isInstanceOf(Action.Wait.class);
+  }
+
+  @Test
+  void givenUnreachableVoterAndCaughtUpSpare_thenActivateSpare() {
+    Operation op =
+        op(plan(AUTO3, Views.voters(CaughtUp, Unreachable, CaughtUp).spare(3, CaughtUp)));
+
+    assertThat(op.kind()).isEqualTo(Kind.ActivateSpare);
+    assertThat(op.remove()).isEqualTo(new Incarnation(1, "dir1"));
+    assertThat(op.add()).isEqualTo(new Incarnation(3, "dir3"));
+  }
+
+  @Test
+  void givenUnreachableVoterAndOnlyLaggingSpare_thenWaitNeverShrink() {
+    Action action = plan(AUTO3, Views.voters(CaughtUp, Unreachable, CaughtUp).spare(3, Lagging));
+
+    assertThat(action).isInstanceOf(Action.Wait.class);
+    assertThat(((Action.Wait) action).reason()).contains("no caught-up spare");
+  }
+
+  @Test
+  void givenUnreachableVoterOnStrandedPodPastGraceAndNoSpare_thenDeleteThePod() {
+    HealingPolicy policy = policy(3, null, Map.of("c-1", Duration.ofMinutes(3)));
+
+    assertThat(plan(policy, Views.voters(CaughtUp, Unreachable, CaughtUp)))
+        .isInstanceOfSatisfying(Action.DeletePod.class, a -> assertThat(a.pod()).isEqualTo("c-1"));
+    assertThat(
+            plan(
+                policy(3, null, Map.of("c-1", Duration.ofSeconds(30))),
+                Views.voters(CaughtUp, Unreachable, CaughtUp)))
+        .isInstanceOf(Action.Wait.class);
+  }
+
+  @Test
+  void givenFiveVotersTwoDownAndTwoSpares_thenOneReplacementAtATime() {
+    Views views =
+        Views.voters(CaughtUp, Unreachable, CaughtUp, Unreachable, CaughtUp)
+            .spare(5, CaughtUp)
+            .spare(6, CaughtUp);
+
+    Operation op = op(plan(policy(5, null, Map.of()), views));
+
+    assertThat(op.remove().nodeId()).isEqualTo(1);
+    assertThat(op.add().nodeId()).isEqualTo(5);
+  }
+
+  @Test
+  void givenThreeVotersTwoDown_thenNothingIsRemoved() {
+    Action action =
+        plan(AUTO3, Views.voters(CaughtUp, Unreachable, Unreachable).spare(3, CaughtUp));
+
+    assertThat(action).isInstanceOf(Action.Wait.class);
+  }
+
+  @Test
+  void givenNoLeader_thenWait() {
+    assertThat(HealingPlanner.plan(AUTO3, Optional.empty(), Optional.empty()))
+        .isInstanceOf(Action.Wait.class);
+  }
+
+  @Test
+  void givenVotersRaised_thenAddOneCaughtUpSpare() {
+    Operation op =
+        op(
+            plan(
+                policy(5, null, Map.of()),
+                Views.voters(CaughtUp, CaughtUp, CaughtUp).spare(3, CaughtUp).spare(4, CaughtUp)));
+
+    assertThat(op.kind()).isEqualTo(Kind.AddVoter);
+    assertThat(op.add().nodeId()).isEqualTo(3);
+    assertThat(op.phase()).isEqualTo(Phase.Adding);
+  }
+
+  @Test
+  void givenVotersRaisedButNoCaughtUpSpare_thenWait() {
+    assertThat(
+            plan(
+                policy(5, null, Map.of()),
+                Views.voters(CaughtUp, CaughtUp, CaughtUp).spare(3, Lagging)))
+        .isInstanceOf(Action.Wait.class);
+  }
+
+  @Test
+  void givenVotersLowered_thenRemoveAFollowerNeverTheLeader() {
+    Operation op = op(plan(AUTO3, Views.voters(CaughtUp, CaughtUp, CaughtUp, CaughtUp, CaughtUp)));
+
+    assertThat(op.kind()).isEqualTo(Kind.RemoveVoter);
+    assertThat(op.remove().nodeId()).isEqualTo(4);
+  }
+
+  @Test
+  void givenVotersLoweredWithALaggingFollower_thenTheLaggingOneGoesFirst() {
+    Operation op = op(plan(AUTO3, Views.voters(CaughtUp, Lagging, CaughtUp, CaughtUp, CaughtUp)));
+
+    assertThat(op.remove().nodeId()).isEqualTo(1);
+  }
+
+  @Test
+  void givenReportOnly_thenTheWantedActionIsOnlyReported() {
+    Action action =
+        plan(
+            policy(3, "healing.mode is ReportOnly", Map.of()),
+            Views.voters(CaughtUp, Unreachable, CaughtUp).spare(3, CaughtUp));
+
+    assertThat(action)
+        .isInstanceOfSatisfying(
+            Action.Blocked.class,
+            b -> {
+              assertThat(b.reason()).isEqualTo("healing.mode is ReportOnly");
+              assertThat(b.wanted()).isInstanceOf(Action.Membership.class);
+            });
+  }
+
+  @Test
+  void givenReplacementRemovedButNotAdded_whenResumed_thenAddPhase() {
+    Operation inFlight =
+        Operation.start(Kind.ActivateSpare, new Incarnation(1, "dir1"), new Incarnation(3, "dir3"));
+    Views afterRemoval = Views.voters(CaughtUp, CaughtUp, CaughtUp).without(1).spare(3, CaughtUp);
+
+    Action action =
+        HealingPlanner.plan(AUTO3, Optional.of(afterRemoval.view()), Optional.of(inFlight));
+
+    assertThat(op(action).phase()).isEqualTo(Phase.Adding);
+    assertThat(op(action).add()).isEqualTo(new Incarnation(3, "dir3"));
+  }
+
+  @Test
+  void givenOperationNotYetSent_whenResumedAfterCrash_thenTheSameRemovalIsSentNotASecondChange() {
+    Operation inFlight =
+        Operation.start(Kind.ActivateSpare, new Incarnation(1, "dir1"), new Incarnation(3, "dir3"));
+
+    Action action =
+        HealingPlanner.plan(
+            AUTO3,
+            Optional.of(
+                Views.voters(CaughtUp, Unreachable, CaughtUp)
+                    .spare(3, CaughtUp)
+                    .spare(4, CaughtUp)
+                    .view()),
+            Optional.of(inFlight));
+
+    assertThat(op(action)).isEqualTo(inFlight);
+  }
+
+  @Test
+  void givenAddedVoterIsInTheVoterSet_thenComplete() {
+    Operation adding = new Operation(Kind.AddVoter, null, new Incarnation(2, "dir2"), Phase.Adding);
+
+    assertThat(
+            HealingPlanner.plan(
+                AUTO3,
+                Optional.of(Views.voters(CaughtUp, CaughtUp, CaughtUp).view()),
+                Optional.of(adding)))
+        .isInstanceOf(Action.Complete.class);
+  }
+}
