@@ -24,6 +24,17 @@ public interface OperatorConfig {
   /** How the quorum is observed. */
   Observe observe();
 
+  /** How the quorum is healed. */
+  Heal heal();
+
+  /** Healing settings. */
+  interface Heal {
+
+    /** A voter's pod stuck terminating this long, with no spare, is deleted to reschedule it. */
+    @WithDefault("2m")
+    Duration strandedGrace();
+  }
+
   /** Quorum observation settings. */
   interface Observe {
 

@@ -9,7 +9,13 @@ import java.util.Set;
  * the Quarkus app and directly in tests and the local runtime.
  */
 public record OperatorSettings(
-    ModelSettings model, Set<String> supportedKafkaVersions, Observation observation) {
+    ModelSettings model,
+    Set<String> supportedKafkaVersions,
+    Observation observation,
+    HealingSettings healing) {
+
+  /** See {@link OperatorConfig.Heal}. */
+  public record HealingSettings(Duration strandedGrace) {}
 
   /** See {@link OperatorConfig.Observe}. */
   public record Observation(
@@ -29,7 +35,8 @@ public record OperatorSettings(
         new ModelSettings(config.imageRepository(), config.imagePullPolicy()),
         config.supportedKafkaVersions(),
         new Observation(
-            o.interval(), o.timeout(), o.threads(), o.caughtUpWithin(), o.refreshEvery()));
+            o.interval(), o.timeout(), o.threads(), o.caughtUpWithin(), o.refreshEvery()),
+        new HealingSettings(config.heal().strandedGrace()));
   }
 
   /** The defaults of {@link OperatorConfig}. */
@@ -42,10 +49,11 @@ public record OperatorSettings(
             Duration.ofSeconds(3),
             4,
             Duration.ofSeconds(2),
-            Duration.ofSeconds(30)));
+            Duration.ofSeconds(30)),
+        new HealingSettings(Duration.ofMinutes(2)));
   }
 
   public OperatorSettings withObservation(Observation observation) {
-    return new OperatorSettings(model, supportedKafkaVersions, observation);
+    return new OperatorSettings(model, supportedKafkaVersions, observation, healing);
   }
 }

@@ -12,5 +12,6 @@ public enum EventReason {
   QuorumLost,
   QuorumRestored,
   SpecInvalid,
+  StrandedPodDeleted,
   RollingRestart
 }

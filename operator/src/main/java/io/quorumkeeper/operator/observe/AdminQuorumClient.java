@@ -1,5 +1,6 @@
 package io.quorumkeeper.operator.observe;
 
+import io.quorumkeeper.operator.quorum.Incarnation;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
 import io.quorumkeeper.operator.quorum.RaftReplica;
 import java.time.Duration;
@@ -7,15 +8,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.AddRaftVoterOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeMetadataQuorumOptions;
 import org.apache.kafka.clients.admin.QuorumInfo;
+import org.apache.kafka.clients.admin.RaftVoterEndpoint;
+import org.apache.kafka.clients.admin.RemoveRaftVoterOptions;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Uuid;
 
 /**
  * {@link QuorumClient} over Kafka's Admin API, talking to the controllers directly ({@code
@@ -56,6 +63,58 @@ public class AdminQuorumClient implements QuorumClient {
           "no controller answered: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
       throw new QuorumUnavailableException("no controller answered within " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QuorumUnavailableException("interrupted", e);
+    }
+  }
+
+  @Override
+  public void addVoter(
+      String cluster, String bootstrapControllers, Incarnation voter, String host, int port)
+      throws QuorumUnavailableException {
+    Admin admin = connect(cluster, bootstrapControllers);
+    await(
+        admin
+            .addRaftVoter(
+                voter.nodeId(),
+                Uuid.fromString(voter.directoryId()),
+                Set.of(new RaftVoterEndpoint("CONTROLLER", host, port)),
+                new AddRaftVoterOptions().timeoutMs((int) timeout.toMillis()))
+            .all(),
+        "add voter " + voter);
+  }
+
+  @Override
+  public void removeVoter(String cluster, String bootstrapControllers, Incarnation voter)
+      throws QuorumUnavailableException {
+    Admin admin = connect(cluster, bootstrapControllers);
+    await(
+        admin
+            .removeRaftVoter(
+                voter.nodeId(),
+                Uuid.fromString(voter.directoryId()),
+                new RemoveRaftVoterOptions().timeoutMs((int) timeout.toMillis()))
+            .all(),
+        "remove voter " + voter);
+  }
+
+  private Admin connect(String cluster, String bootstrap) throws QuorumUnavailableException {
+    try {
+      return admin(cluster, bootstrap);
+    } catch (KafkaException e) {
+      throw new QuorumUnavailableException("controllers not reachable: " + e.getMessage(), e);
+    }
+  }
+
+  private void await(KafkaFuture<Void> future, String what) throws QuorumUnavailableException {
+    try {
+      future.get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new QuorumUnavailableException(
+          what + " failed: " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new QuorumUnavailableException(what + ": no answer within " + timeout, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new QuorumUnavailableException("interrupted", e);

@@ -1,8 +1,12 @@
 package io.quorumkeeper.operator.observe;
 
+import io.quorumkeeper.operator.quorum.Incarnation;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
 
-/** Reads a cluster's controller quorum from Kafka. Implementations bound every call in time. */
+/**
+ * Reads a cluster's controller quorum from Kafka and changes its voter set. Implementations bound
+ * every call in time.
+ */
 public interface QuorumClient extends AutoCloseable {
 
   /**
@@ -12,6 +16,15 @@ public interface QuorumClient extends AutoCloseable {
    * @param bootstrapControllers host:port of the controllers, comma-separated
    */
   RaftQuorum describe(String cluster, String bootstrapControllers)
+      throws QuorumUnavailableException;
+
+  /** Asks Kafka to add a caught-up observer as a voter, reachable at {@code host:port}. */
+  void addVoter(
+      String cluster, String bootstrapControllers, Incarnation voter, String host, int port)
+      throws QuorumUnavailableException;
+
+  /** Asks Kafka to remove one voter incarnation. */
+  void removeVoter(String cluster, String bootstrapControllers, Incarnation voter)
       throws QuorumUnavailableException;
 
   /** Releases what is held for a cluster that is gone. */

@@ -81,6 +81,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private final QuorumClient quorumClient;
 
   private final QuorumMetrics metrics;
+  private final Healing healing;
 
   @Inject
   public QuorumClusterReconciler(
@@ -102,6 +103,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.clock = clock;
     this.quorumClient = quorumClient;
     this.metrics = metrics;
+    this.healing = new Healing(client, quorumClient);
     this.owned = new OwnedResources(client);
     this.statusWriter = new StatusWriter(client);
     this.events = new EventRecorder(client, clock);
@@ -178,7 +180,15 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             cr.getMetadata().getNamespace(), cr.getMetadata().getName(), writes);
       }
     }
-    writeStatus(cr, model, conditions, validation, paused, generation, context, snapshot, view);
+    Healing.Step step =
+        snapshot.isPresent()
+            ? Healing.plan(cr, view, clock.instant(), settings.healing().strandedGrace())
+            : null;
+    writeStatus(
+        cr, model, conditions, validation, paused, generation, context, snapshot, view, step);
+    if (step != null) {
+      healing.act(cr, step, events); // after the operation is in status, never before
+    }
     return UpdateControl.noUpdate();
   }
 
@@ -253,7 +263,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       long generation,
       Context<QuorumCluster> context,
       Optional<QuorumSnapshot> snapshot,
-      Optional<QuorumView> view) {
+      Optional<QuorumView> view,
+      Healing.Step step) {
     InformerEventSource<StatefulSet, QuorumCluster> sets =
         OwnedResources.cache(StatefulSet.class, context);
     Map<String, Optional<StatefulSet>> current = new LinkedHashMap<>();
@@ -299,6 +310,21 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
         warn,
         warn ? "BelowRecommendedSizing" : "NoWarnings",
         warn ? String.join("; ", validation.warnings()) : "no warnings");
+    if (step != null) {
+      next.setOperation(step.operation());
+      boolean inFlight = step.operation() != null;
+      String reason =
+          inFlight
+              ? step.operation().getType()
+              : step.action() instanceof io.quorumkeeper.operator.quorum.Action.Blocked
+                  ? "Blocked"
+                  : step.action() instanceof io.quorumkeeper.operator.quorum.Action.Wait
+                      ? "Waiting"
+                      : "NotNeeded";
+      conditions.set(Conditions.HEALING, inFlight, reason, step.summary());
+    } else {
+      conditions.keep(Conditions.HEALING);
+    }
     next.setObservedGeneration(generation);
     next.setConditions(conditions.build());
     statusWriter.write(cr, next);

@@ -91,10 +91,14 @@ class RbacApiTest {
   }
 
   @Test
-  void givenDeployRbac_thenItGrantsNoWildcardsAndNoDeletes() throws IOException {
+  void givenDeployRbac_thenItGrantsNoWildcardsAndDeletesOnlyPods() throws IOException {
     for (PolicyRule rule : clusterRole().getRules()) {
-      assertThat(rule.getVerbs())
-          .doesNotContain("*", "delete", "deletecollection", "escalate", "bind");
+      assertThat(rule.getVerbs()).doesNotContain("*", "deletecollection", "escalate", "bind");
+      if (rule.getVerbs().contains("delete")) {
+        assertThat(rule.getResources())
+            .as("only stranded pods are ever deleted")
+            .containsExactly("pods");
+      }
       assertThat(rule.getResources()).doesNotContain("*");
       assertThat(rule.getApiGroups()).doesNotContain("*");
     }

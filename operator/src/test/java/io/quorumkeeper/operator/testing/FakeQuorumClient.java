@@ -2,6 +2,7 @@ package io.quorumkeeper.operator.testing;
 
 import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumUnavailableException;
+import io.quorumkeeper.operator.quorum.Incarnation;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
 import io.quorumkeeper.operator.quorum.RaftReplica;
 import java.time.Clock;
@@ -10,13 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A scripted quorum for *ApiTests: per cluster, a leader, an epoch and followers that are caught
- * up, lagging or silent, with timestamps taken from the clock at each call as a live leader would
- * report them. Clusters without a script answer like unreachable controllers.
+ * A scripted quorum for *ApiTests: per cluster, voters and observers (as incarnations), a leader
+ * and epoch, members that lag or are dead, with timestamps taken from the clock at each call as a
+ * live leader reports them. Voter changes the operator asks for are applied and recorded. Clusters
+ * without a script answer like unreachable controllers.
  */
 public class FakeQuorumClient implements QuorumClient {
 
@@ -25,16 +29,30 @@ public class FakeQuorumClient implements QuorumClient {
     volatile int leader = 0;
     volatile long epoch = 1;
     volatile boolean noLeader;
-    final int voters;
+    volatile boolean crashAfterNextChange;
+    final List<Incarnation> voters = new CopyOnWriteArrayList<>();
+    final List<Incarnation> observers = new CopyOnWriteArrayList<>();
     final Map<Integer, Long> laggingBy = new ConcurrentHashMap<>();
+    final Set<Integer> dead = ConcurrentHashMap.newKeySet();
+
+    /** Every voter change asked for, as "add 3/dir3" or "remove 1/dir1". */
+    public final List<String> changes = new CopyOnWriteArrayList<>();
 
     Script(int voters) {
-      this.voters = voters;
+      for (int id = 0; id < voters; id++) {
+        this.voters.add(new Incarnation(id, "dir" + id));
+      }
     }
 
     public Script leader(int nodeId, long epoch) {
       this.leader = nodeId;
       this.epoch = epoch;
+      return this;
+    }
+
+    /** A controller outside the voter set that fetches (a hot spare). */
+    public Script observer(int nodeId) {
+      observers.add(new Incarnation(nodeId, "dir" + nodeId));
       return this;
     }
 
@@ -48,9 +66,25 @@ public class FakeQuorumClient implements QuorumClient {
       return this;
     }
 
+    /** The node stops fetching, as after kill -9 or a lost machine. */
+    public Script dead(int nodeId) {
+      dead.add(nodeId);
+      return this;
+    }
+
     public Script noLeader(boolean lost) {
       this.noLeader = lost;
       return this;
+    }
+
+    /** The next voter change is applied by Kafka, then the operator crashes before noting it. */
+    public Script crashAfterNextChange() {
+      crashAfterNextChange = true;
+      return this;
+    }
+
+    public List<Integer> voterIds() {
+      return voters.stream().map(Incarnation::nodeId).sorted().toList();
     }
   }
 
@@ -80,21 +114,75 @@ public class FakeQuorumClient implements QuorumClient {
       throw new QuorumUnavailableException("no controller answered (scripted)", null);
     }
     long now = clock.millis();
+    return new RaftQuorum(
+        OptionalInt.of(script.leader),
+        script.epoch,
+        1000,
+        replicas(script, script.voters, now),
+        replicas(script, script.observers, now));
+  }
+
+  private static List<RaftReplica> replicas(Script script, List<Incarnation> members, long now) {
     long end = 1000;
-    List<RaftReplica> voters = new ArrayList<>();
-    for (int id = 0; id < script.voters; id++) {
-      Long lag = script.laggingBy.get(id);
-      voters.add(
-          lag == null
-              ? new RaftReplica(id, "dir" + id, end, OptionalLong.of(now), OptionalLong.of(now))
-              : new RaftReplica(
-                  id,
-                  "dir" + id,
-                  end - lag,
-                  OptionalLong.of(now - 500),
-                  OptionalLong.of(now - 10_000)));
+    List<RaftReplica> replicas = new ArrayList<>();
+    for (Incarnation m : members) {
+      Long lag = script.laggingBy.get(m.nodeId());
+      if (script.dead.contains(m.nodeId())) {
+        replicas.add(
+            new RaftReplica(
+                m.nodeId(),
+                m.directoryId(),
+                end - 50,
+                OptionalLong.of(now - 600_000),
+                OptionalLong.of(now - 600_000)));
+      } else if (lag != null) {
+        replicas.add(
+            new RaftReplica(
+                m.nodeId(),
+                m.directoryId(),
+                end - lag,
+                OptionalLong.of(now - 500),
+                OptionalLong.of(now - 10_000)));
+      } else {
+        replicas.add(
+            new RaftReplica(
+                m.nodeId(), m.directoryId(), end, OptionalLong.of(now), OptionalLong.of(now)));
+      }
     }
-    return new RaftQuorum(OptionalInt.of(script.leader), script.epoch, end, voters, List.of());
+    return replicas;
+  }
+
+  @Override
+  public void addVoter(
+      String cluster, String bootstrapControllers, Incarnation voter, String host, int port)
+      throws QuorumUnavailableException {
+    Script script = scripts.get(cluster);
+    if (!script.observers.remove(voter)) {
+      throw new QuorumUnavailableException("no such observer " + voter, null);
+    }
+    script.voters.add(voter);
+    changed(script, "add " + voter);
+  }
+
+  @Override
+  public void removeVoter(String cluster, String bootstrapControllers, Incarnation voter)
+      throws QuorumUnavailableException {
+    Script script = scripts.get(cluster);
+    if (!script.voters.remove(voter)) {
+      throw new QuorumUnavailableException("VoterNotFound " + voter, null);
+    }
+    if (!script.dead.contains(voter.nodeId())) {
+      script.observers.add(voter); // a removed voter that still runs keeps fetching as an observer
+    }
+    changed(script, "remove " + voter);
+  }
+
+  private static void changed(Script script, String change) {
+    script.changes.add(change);
+    if (script.crashAfterNextChange) {
+      script.crashAfterNextChange = false;
+      throw new IllegalStateException("simulated operator crash after the Kafka call");
+    }
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.quorumkeeper.operator.api.v1alpha1.status.BootstrapStatus;
+import io.quorumkeeper.operator.api.v1alpha1.status.OperationStatus;
 import io.quorumkeeper.operator.api.v1alpha1.status.QuorumStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,11 @@ public class QuorumClusterStatus {
 
   @JsonPropertyDescription("The Raft controller quorum as last observed.")
   private QuorumStatus quorum;
+
+  @JsonPropertyDescription(
+      "The one voter-set change in flight, recorded before it starts and cleared once Kafka has"
+          + " committed it.")
+  private OperationStatus operation;
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -62,6 +68,14 @@ public class QuorumClusterStatus {
     this.conditions = conditions;
   }
 
+  public OperationStatus getOperation() {
+    return operation;
+  }
+
+  public void setOperation(OperationStatus operation) {
+    this.operation = operation;
+  }
+
   public QuorumStatus getQuorum() {
     return quorum;
   }
@@ -77,11 +91,12 @@ public class QuorumClusterStatus {
         && Objects.equals(clusterId, s.clusterId)
         && Objects.equals(bootstrap, s.bootstrap)
         && Objects.equals(conditions, s.conditions)
-        && Objects.equals(quorum, s.quorum);
+        && Objects.equals(quorum, s.quorum)
+        && Objects.equals(operation, s.operation);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, clusterId, bootstrap, conditions, quorum);
+    return Objects.hash(observedGeneration, clusterId, bootstrap, conditions, quorum, operation);
   }
 }

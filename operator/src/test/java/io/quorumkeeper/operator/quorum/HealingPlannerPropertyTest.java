@@ -18,7 +18,7 @@ import net.jqwik.api.Provide;
  * DESIGN.md section 6's invariants over random quorums: whatever the voters' health, spares and
  * desired count, no planned step breaks them.
  */
-class HealingPlannerProperties {
+class HealingPlannerPropertyTest {
 
   /** A random quorum and policy. */
   record Case(QuorumView view, HealingPolicy policy) {}

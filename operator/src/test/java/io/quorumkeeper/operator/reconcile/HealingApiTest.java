@@ -1,0 +1,145 @@
+package io.quorumkeeper.operator.reconcile;
+
+import static io.quorumkeeper.operator.reconcile.QuorumClusterReconcilerApiTest.condition;
+import static io.quorumkeeper.operator.testing.ApiHarness.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.spec.HealingMode;
+import io.quorumkeeper.operator.status.Conditions;
+import io.quorumkeeper.operator.testing.ApiHarness;
+import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The executor end to end against the mock API and a scripted quorum (examples/combined-spare). */
+class HealingApiTest {
+
+  static final Path SPARE = Path.of("../examples/combined-spare.yaml");
+
+  ApiHarness api;
+  FakeQuorumClient.Script quorum;
+
+  @BeforeEach
+  void start() {
+    api = ApiHarness.start();
+    quorum = api.quorum().script(NAMESPACE + "/inventory", 3).observer(3);
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  @Test
+  void givenDeadVoterAndCaughtUpSpare_thenSpareActivatedRemoveFirstThenAdd() {
+    api.create(SPARE);
+    awaitTolerance(1);
+
+    quorum.dead(1);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> quorum.voterIds().equals(List.of(0, 2, 3)));
+    assertThat(quorum.changes).containsExactly("remove 1/dir1", "add 3/dir3");
+    await()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get("inventory");
+              assertThat(cr.getStatus().getOperation()).isNull();
+              assertThat(cr.getStatus().getQuorum().getFaultTolerance()).isEqualTo(1);
+              assertThat(events("SpareActivated"))
+                  .extracting(Event::getMessage)
+                  .containsExactly("done: replace unreachable voter 1/dir1 by spare 3/dir3");
+            });
+  }
+
+  @Test
+  void givenReportOnly_thenNothingChangesAndHealingBlockedSaysWhatWouldBeDone() {
+    api.create(SPARE);
+    awaitTolerance(1);
+    api.client()
+        .resources(QuorumCluster.class)
+        .inNamespace(NAMESPACE)
+        .withName("inventory")
+        .edit(
+            cr -> {
+              cr.getSpec().getHealing().setMode(HealingMode.ReportOnly);
+              return cr;
+            });
+    await()
+        .until(
+            () ->
+                api.get("inventory").getMetadata().getGeneration() == 2
+                    && Long.valueOf(2)
+                        .equals(api.get("inventory").getStatus().getObservedGeneration()));
+
+    quorum.dead(1);
+
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(events("HealingBlocked"))
+                    .extracting(Event::getMessage)
+                    .containsExactly(
+                        "would replace unreachable voter 1/dir1 by spare 3/dir3, but healing.mode is ReportOnly"));
+    assertThat(condition(api.get("inventory"), Conditions.HEALING)).isEqualTo("False");
+    assertThat(quorum.changes).isEmpty();
+    assertThat(quorum.voterIds()).containsExactly(0, 1, 2);
+  }
+
+  @Test
+  void
+      givenCrashAfterKafkaCallBeforeStatusWrite_whenOperatorRestarts_thenExactlyOneChangeAndItCompletes() {
+    api.create(SPARE);
+    awaitTolerance(1);
+    quorum.crashAfterNextChange();
+
+    quorum.dead(1);
+
+    await().until(() -> quorum.changes.size() >= 1);
+    api.stopOperator();
+    api.startOperator();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> quorum.voterIds().equals(List.of(0, 2, 3)));
+    await().until(() -> api.get("inventory").getStatus().getOperation() == null);
+    assertThat(quorum.changes).containsExactly("remove 1/dir1", "add 3/dir3");
+  }
+
+  @Test
+  void givenTwoOfThreeVotersDead_thenNoChangeIsAttempted() {
+    api.create(SPARE);
+    awaitTolerance(1);
+
+    quorum.dead(1).dead(2);
+
+    await()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get("inventory");
+              assertThat(condition(cr, Conditions.HEALING)).isEqualTo("False");
+              assertThat(
+                      Conditions.find(cr.getStatus().getConditions(), Conditions.HEALING)
+                          .get()
+                          .getReason())
+                  .isEqualTo("Waiting");
+            });
+    assertThat(quorum.changes).isEmpty();
+  }
+
+  private void awaitTolerance(int tolerance) {
+    await()
+        .ignoreExceptions()
+        .until(() -> api.get("inventory").getStatus().getQuorum().getFaultTolerance() == tolerance);
+  }
+
+  private List<Event> events(String reason) {
+    return api.client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason()))
+        .toList();
+  }
+}
