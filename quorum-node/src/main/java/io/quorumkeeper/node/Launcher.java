@@ -5,10 +5,12 @@ import io.quorumkeeper.node.agent.AgentServer;
 import io.quorumkeeper.node.agent.BearerToken;
 import io.quorumkeeper.node.agent.NodeIdentity;
 import io.quorumkeeper.node.agent.RequestCounter;
+import io.quorumkeeper.node.config.BootstrapSettings;
 import io.quorumkeeper.node.config.PodFacts;
 import io.quorumkeeper.node.kafka.JmxNodeProbe;
 import io.quorumkeeper.node.kafka.KafkaRunner;
 import io.quorumkeeper.node.storage.AdminLeaderCheck;
+import io.quorumkeeper.node.storage.AgentFormationCheck;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -46,6 +48,27 @@ public final class Launcher {
     }
   }
 
+  /** The agent port peers listen on, from the pool's bootstrap.properties (default 8080). */
+  private static int agentPort(PodFacts pod) {
+    java.util.Properties props = new java.util.Properties();
+    try (var in =
+        java.nio.file.Files.newBufferedReader(
+            pod.configDir().resolve(BootstrapSettings.FILE_NAME))) {
+      props.load(in);
+    } catch (java.io.IOException e) {
+      return 8080; // NodePreparation reports the unreadable file with its own message
+    }
+    return Integer.parseInt(props.getProperty("agent.port", "8080").trim());
+  }
+
+  private static String readToken(PodFacts pod) {
+    try {
+      return java.nio.file.Files.readString(pod.tokenFile()).strip();
+    } catch (java.io.IOException e) {
+      return ""; // BearerToken.fromFile has already refused a missing token file
+    }
+  }
+
   private static void run(Map<String, String> env) throws InterruptedException {
     PodFacts pod = PodFacts.fromEnv(env);
     LOG.info(
@@ -55,8 +78,15 @@ public final class Launcher {
         pod.podHost(),
         pod.podIp());
     BearerToken token = BearerToken.fromFile(pod.tokenFile());
+    int agentPort = agentPort(pod);
+    String tokenValue = readToken(pod);
     PreparedNode node =
-        new NodePreparation(servers -> new AdminLeaderCheck(servers, LEADER_CHECK_DEADLINE))
+        new NodePreparation(
+                servers ->
+                    AgentFormationCheck.either(
+                        new AdminLeaderCheck(servers, LEADER_CHECK_DEADLINE),
+                        new AgentFormationCheck(
+                            servers, agentPort, tokenValue, Duration.ofMillis(1500))))
             .prepare(pod);
 
     KafkaRunner kafka = new KafkaRunner(node.serverProperties());

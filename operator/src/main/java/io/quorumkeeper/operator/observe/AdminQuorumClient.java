@@ -59,9 +59,13 @@ public class AdminQuorumClient implements QuorumClient {
               .get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
       return toRaftQuorum(info);
     } catch (ExecutionException e) {
+      // An Admin that lost its controller can stay wedged on stale metadata ("waiting for a node
+      // assignment"); the next observation starts from the bootstrap list again.
+      forget(cluster);
       throw new QuorumUnavailableException(
           "no controller answered: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
+      forget(cluster);
       throw new QuorumUnavailableException("no controller answered within " + timeout, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

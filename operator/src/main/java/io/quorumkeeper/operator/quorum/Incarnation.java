@@ -3,7 +3,7 @@ package io.quorumkeeper.operator.quorum;
 /** A controller incarnation: a node id and the directory id its disk was formatted with. */
 public record Incarnation(int nodeId, String directoryId) {
 
-  static Incarnation of(Member member) {
+  public static Incarnation of(Member member) {
     return new Incarnation(member.nodeId(), member.directoryId());
   }
 

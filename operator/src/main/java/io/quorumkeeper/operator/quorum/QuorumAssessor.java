@@ -51,7 +51,9 @@ public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter)
           raft.observers().stream()
               .anyMatch(
                   o ->
-                      o.nodeId() == voter.nodeId() && !o.directoryId().equals(voter.directoryId()));
+                      o.nodeId() == voter.nodeId()
+                          && !o.directoryId().equals(voter.directoryId())
+                          && fresh(o, now));
       Role role = voter.nodeId() == leader ? Role.Leader : Role.Follower;
       Health health =
           role == Role.Leader
@@ -66,7 +68,12 @@ public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter)
           || voterIncarnations.contains(incarnation(observer))) {
         continue; // brokers observe the metadata log too; only controllers are members
       }
-      Role role = voterIds.contains(observer.nodeId()) ? Role.Observer : Role.Spare;
+      // The leader remembers a removed incarnation for a while; one that no longer fetches is
+      // history (Retired), not a new disk for the voter with its node id.
+      Role role =
+          !voterIds.contains(observer.nodeId())
+              ? Role.Spare
+              : fresh(observer, now) ? Role.Observer : Role.Retired;
       Health health = health(observer, now, pods.get(observer.nodeId()));
       members.add(member(observer, role, health, leaderEnd, now, snapshot.controllerPodNames()));
     }
@@ -81,6 +88,11 @@ public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter)
             raft.voters().size(),
             QuorumMath.faultTolerance(raft.voters().size(), liveCaughtUp),
             members));
+  }
+
+  private boolean fresh(RaftReplica replica, long now) {
+    return replica.lastFetchMs().isPresent()
+        && now - replica.lastFetchMs().getAsLong() <= unreachableAfter.toMillis();
   }
 
   /** A pod Kubernetes knows is down decides; without pod facts, Kafka's timestamps do. */

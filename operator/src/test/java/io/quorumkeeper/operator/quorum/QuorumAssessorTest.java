@@ -146,6 +146,18 @@ class QuorumAssessorTest {
   }
 
   @Test
+  void givenStaleObserverEntryOfARemovedIncarnation_thenItIsRetiredAndTheVoterIsHealthy() {
+    Quorum quorum = new Quorum().voters(3);
+    quorum.observers.add(replica(2, "removed", 60, NOW - 120_000, NOW - 120_000));
+
+    QuorumView view = quorum.view();
+
+    assertThat(view.members().get(2).health()).isEqualTo(Health.CaughtUp);
+    assertThat(view.members().get(3).role()).isEqualTo(Role.Retired);
+    assertThat(view.faultTolerance()).isEqualTo(1);
+  }
+
+  @Test
   void givenControllerObserverAndBrokerObservers_thenControllerIsSpareAndBrokersAreNotMembers() {
     Quorum quorum = new Quorum().voters(3);
     quorum.observers.add(replica(3, "dir3", 100, NOW, NOW));

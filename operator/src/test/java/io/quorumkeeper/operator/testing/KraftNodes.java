@@ -96,6 +96,21 @@ public final class KraftNodes implements AutoCloseable {
     }
   }
 
+  /** Empties the pod's volume, as a lost disk; the next start formats it afresh. */
+  public void wipe(int ordinal) {
+    Path data = root.resolve("data").resolve(pool.podName(ordinal));
+    if (!Files.exists(data)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(data)) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public String tailOfLogs(int lines) {
     StringBuilder out = new StringBuilder();
     for (int ordinal = 0; ordinal < pool.replicas(); ordinal++) {

@@ -1,0 +1,273 @@
+package io.quorumkeeper.operator.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.status.VoterRef;
+import io.quorumkeeper.operator.model.ClusterIdentity;
+import io.quorumkeeper.operator.model.ClusterModel;
+import io.quorumkeeper.operator.model.ModelSettings;
+import io.quorumkeeper.operator.model.Pool;
+import io.quorumkeeper.operator.quorum.Action;
+import io.quorumkeeper.operator.quorum.HealingPlanner;
+import io.quorumkeeper.operator.quorum.HealingPolicy;
+import io.quorumkeeper.operator.quorum.Health;
+import io.quorumkeeper.operator.quorum.Incarnation;
+import io.quorumkeeper.operator.quorum.Member;
+import io.quorumkeeper.operator.quorum.Operation;
+import io.quorumkeeper.operator.quorum.QuorumAssessor;
+import io.quorumkeeper.operator.quorum.QuorumSnapshot;
+import io.quorumkeeper.operator.quorum.QuorumView;
+import io.quorumkeeper.operator.quorum.Role;
+import io.quorumkeeper.operator.testing.KraftNodes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.Uuid;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The healing planner driving real voter changes through the Admin quorum client, on four real
+ * controllers (three voters, one hot spare) started from the operator's rendered ConfigMap. The
+ * cases run in order on one cluster, each starting from where the previous one left it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(HealingKraftTest.DumpLogsOnFailure.class)
+class HealingKraftTest {
+
+  static final String CLUSTER = "kafka/hk";
+  static final QuorumAssessor ASSESSOR =
+      new QuorumAssessor(Duration.ofSeconds(2), Duration.ofSeconds(4));
+  static final HealingPolicy AUTO = new HealingPolicy(3, null, Duration.ofMinutes(2), Map.of());
+
+  @TempDir static Path root;
+  static KraftNodes nodes;
+  static Pool pool;
+  static AdminQuorumClient client;
+  static final List<String> changes = new ArrayList<>();
+
+  @BeforeAll
+  static void startThreeVotersAndASpare() throws Exception {
+    QuorumCluster cr =
+        Serialization.unmarshal(
+            Files.readString(Path.of("../examples/combined-spare.yaml")), QuorumCluster.class);
+    cr.getMetadata().setName("hk");
+    cr.getMetadata().setNamespace("kafka");
+    cr.getMetadata().setUid("healing-kraft-test");
+    List<VoterRef> voters = new ArrayList<>();
+    for (int id = 0; id < 3; id++) {
+      voters.add(new VoterRef(id, Uuid.randomUuid().toString()));
+    }
+    ClusterIdentity identity = new ClusterIdentity(Uuid.randomUuid().toString(), voters, false);
+    ClusterModel model =
+        ClusterModel.from(
+            cr, identity, new ModelSettings("quorum-keeper/quorum-node", "IfNotPresent"));
+    pool = model.pools().get(0);
+    nodes = new KraftNodes(root, cr, pool, model.configMaps().get(0));
+    for (int ordinal = 0; ordinal < 4; ordinal++) {
+      nodes.start(ordinal);
+    }
+    client = new AdminQuorumClient(Duration.ofSeconds(3));
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .ignoreExceptions()
+        .until(
+            () -> view().orElseThrow(),
+            v ->
+                v.faultTolerance() == 1
+                    && spare(v, 3).map(m -> m.health() == Health.CaughtUp).orElse(false));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (client != null) {
+      client.close();
+    }
+    if (nodes != null) {
+      nodes.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void givenVoterKilled_thenSpareActivatedAndTheOldPodReturnsAsSpare() {
+    nodes.kill(1);
+    awaitHealth(1, Health.Unreachable);
+
+    QuorumView healed = healUntilNothingToDo();
+
+    assertThat(voterIds(healed)).containsExactly(0, 2, 3);
+    assertThat(healed.faultTolerance()).isEqualTo(1);
+    assertThat(changes).hasSize(2);
+    assertThat(changes.get(0)).startsWith("remove 1/");
+    assertThat(changes.get(1)).startsWith("add 3/");
+
+    nodes.start(1);
+
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        .until(
+            () ->
+                spare(view().orElseThrow(), 1)
+                    .map(m -> m.health() == Health.CaughtUp)
+                    .orElse(false));
+  }
+
+  @Test
+  @Order(2)
+  void givenVoterDiskWiped_thenSameIdReplacedByItsNewIncarnation() throws Exception {
+    String oldDirectory = member(view().orElseThrow(), 2).directoryId();
+    changes.clear();
+
+    nodes.kill(2);
+    nodes.wipe(2);
+    nodes.start(2);
+    awaitHealth(2, Health.DiskLost);
+
+    QuorumView healed = healUntilNothingToDo();
+
+    Member reborn = member(healed, 2);
+    assertThat(reborn.isVoter()).isTrue();
+    assertThat(reborn.directoryId()).isNotEqualTo(oldDirectory);
+    assertThat(voterIds(healed)).containsExactly(0, 2, 3);
+    assertThat(changes)
+        .containsExactly("remove 2/" + oldDirectory, "add 2/" + reborn.directoryId());
+  }
+
+  @Test
+  @Order(3)
+  void givenAnotherVoterDead_thenRemovingALiveVoterIsRefusedBeforeKafkaIsAsked() {
+    nodes.kill(3);
+    QuorumView degraded =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .ignoreExceptions()
+            .until(() -> view().orElseThrow(), v -> member(v, 3).health() == Health.Unreachable);
+
+    int liveFollower =
+        degraded.voterMembers().stream()
+            .filter(m -> m.role() == Role.Follower && m.health() == Health.CaughtUp)
+            .findFirst()
+            .orElseThrow()
+            .nodeId();
+
+    assertThat(
+            HealingPlanner.safeToRemove(degraded, Incarnation.of(member(degraded, liveFollower))))
+        .isFalse();
+    nodes.start(3);
+  }
+
+  /** The executor's loop: observe, plan one step, send it, until the planner has nothing to do. */
+  private static QuorumView healUntilNothingToDo() {
+    Optional<Operation>[] inFlight = new Optional[] {Optional.empty()};
+    return await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              QuorumView v = view().orElseThrow();
+              Action action = HealingPlanner.plan(AUTO, Optional.of(v), inFlight[0]);
+              if (!(action instanceof Action.Wait)) {
+                System.err.println("heal: " + action);
+              }
+              if (action instanceof Action.Membership m) {
+                send(m.operation());
+                inFlight[0] = Optional.of(m.operation());
+              } else if (action instanceof Action.Complete) {
+                inFlight[0] = Optional.empty();
+              } else if (action instanceof Action.None && v.faultTolerance() == 1) {
+                return v;
+              }
+              return null;
+            },
+            v -> v != null);
+  }
+
+  private static void awaitHealth(int nodeId, Health health) {
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        .until(
+            () -> view().orElseThrow(),
+            v ->
+                v.voterMembers().stream()
+                    .anyMatch(m -> m.nodeId() == nodeId && m.health() == health));
+  }
+
+  private static void send(Operation op) throws QuorumUnavailableException {
+    String bootstrap = pool.controllerEndpoints();
+    try {
+      if (op.phase() == Operation.Phase.Removing) {
+        client.removeVoter(CLUSTER, bootstrap, op.remove());
+        changes.add("remove " + op.remove());
+      } else {
+        client.addVoter(CLUSTER, bootstrap, op.add(), pool.podHost(op.add().nodeId()), 9093);
+        changes.add("add " + op.add());
+      }
+    } catch (QuorumUnavailableException e) {
+      System.err.println("heal: " + op + " not confirmed: " + e.getMessage());
+      throw e;
+    }
+  }
+
+  static Optional<QuorumView> view() throws QuorumUnavailableException {
+    Map<Integer, String> names = new HashMap<>();
+    for (int ordinal = 0; ordinal < 4; ordinal++) {
+      names.put(pool.nodeId(ordinal), pool.podName(ordinal));
+    }
+    return ASSESSOR.assess(
+        new QuorumSnapshot(
+            CLUSTER,
+            Instant.now(),
+            Optional.of(client.describe(CLUSTER, pool.controllerEndpoints())),
+            names,
+            Map.of(),
+            null));
+  }
+
+  private static Optional<Member> spare(QuorumView v, int nodeId) {
+    return v.members().stream()
+        .filter(m -> m.nodeId() == nodeId && m.role() == Role.Spare)
+        .findFirst();
+  }
+
+  private static Member member(QuorumView v, int nodeId) {
+    return v.members().stream()
+        .filter(m -> m.nodeId() == nodeId)
+        .min(java.util.Comparator.comparing(m -> !m.isVoter()))
+        .orElseThrow();
+  }
+
+  private static List<Integer> voterIds(QuorumView v) {
+    return v.voterMembers().stream().map(Member::nodeId).sorted().toList();
+  }
+
+  /** On failure, the nodes' logs say why. */
+  static class DumpLogsOnFailure implements TestWatcher {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      if (nodes != null) {
+        System.err.println(nodes.tailOfLogs(40));
+      }
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.quorumkeeper.node.storage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks the controller peers' agents ({@code GET /v1/node}) whether the quorum has ever formed. A
+ * peer that follows a leader, or whose metadata log has any record (log end offset or high
+ * watermark above 0), proves it has: then this node must never format as an initial voter. This
+ * covers the moments Kafka's Admin API cannot answer (an election in progress, a controller that
+ * has not loaded its metadata version yet), when "nobody answered" is not "never formed".
+ *
+ * <p>Returns the leader's id, {@code -1} when the quorum formed but no leader is known right now,
+ * or empty when no peer shows any sign of a formed quorum.
+ */
+public final class AgentFormationCheck implements LeaderCheck {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentFormationCheck.class);
+
+  private final String bootstrapControllers;
+  private final int agentPort;
+  private final String token;
+  private final Duration timeout;
+  private final HttpClient http;
+  private final ObjectMapper json = new ObjectMapper();
+
+  public AgentFormationCheck(
+      String bootstrapControllers, int agentPort, String token, Duration timeout) {
+    this.bootstrapControllers = bootstrapControllers;
+    this.agentPort = agentPort;
+    this.token = token;
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+  }
+
+  @Override
+  public OptionalInt findLeader() {
+    if (bootstrapControllers == null || bootstrapControllers.isBlank()) {
+      return OptionalInt.empty();
+    }
+    boolean formed = false;
+    for (String server : bootstrapControllers.split(",")) {
+      String host = server.trim().substring(0, server.trim().lastIndexOf(':'));
+      JsonNode node = ask(host);
+      if (node == null) {
+        continue;
+      }
+      if (node.hasNonNull("leaderId")) {
+        LOG.info(
+            "peer {} follows leader {}: the quorum has formed", host, node.get("leaderId").asInt());
+        return OptionalInt.of(node.get("leaderId").asInt());
+      }
+      if (node.path("logEndOffset").asLong(0) > 0 || node.path("highWatermark").asLong(0) > 0) {
+        LOG.info(
+            "peer {} has metadata records (log end offset {}): the quorum has formed",
+            host,
+            node.path("logEndOffset").asLong(0));
+        formed = true;
+      }
+    }
+    return formed ? OptionalInt.of(-1) : OptionalInt.empty();
+  }
+
+  private JsonNode ask(String host) {
+    try {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://" + host + ":" + agentPort + "/v1/node"))
+                  .header("Authorization", "Bearer " + token)
+                  .timeout(timeout)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 ? json.readTree(response.body()) : null;
+    } catch (java.io.IOException e) {
+      LOG.debug("peer agent {} did not answer: {}", host, e.toString());
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** Kafka's answer first; when it has none, the agents' evidence. */
+  public static LeaderCheck either(LeaderCheck admin, LeaderCheck agents) {
+    return () -> {
+      OptionalInt leader = admin.findLeader();
+      return leader.isPresent() ? leader : agents.findLeader();
+    };
+  }
+}

@@ -1,0 +1,88 @@
+package io.quorumkeeper.node.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Peers' agents, played by real HTTP servers on 127.0.55.x, as evidence of a formed quorum. */
+class AgentFormationCheckTest {
+
+  static final int PORT = 18555;
+  final List<HttpServer> servers = new ArrayList<>();
+
+  void peer(String ip, String json) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(ip, PORT), 0);
+    server.createContext(
+        "/v1/node",
+        exchange -> {
+          boolean authorized =
+              "Bearer t0ken".equals(exchange.getRequestHeaders().getFirst("Authorization"));
+          byte[] body =
+              (authorized ? json : "{\"error\":\"unauthorized\"}").getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(authorized ? 200 : 401, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.start();
+    servers.add(server);
+  }
+
+  OptionalInt check() {
+    return new AgentFormationCheck(
+            "127.0.55.1:9093,127.0.55.2:9093,127.0.55.3:9093", PORT, "t0ken", Duration.ofSeconds(1))
+        .findLeader();
+  }
+
+  @AfterEach
+  void stop() {
+    servers.forEach(s -> s.stop(0));
+  }
+
+  @Test
+  void givenAPeerFollowingALeader_thenThatLeader() throws IOException {
+    peer("127.0.55.1", "{\"leaderId\":null,\"logEndOffset\":0,\"highWatermark\":null}");
+    peer("127.0.55.2", "{\"leaderId\":2,\"logEndOffset\":40,\"highWatermark\":40}");
+
+    assertThat(check()).hasValue(2);
+  }
+
+  @Test
+  void givenAPeerWithRecordsButNoLeaderRightNow_thenFormedWithoutLeader() throws IOException {
+    peer("127.0.55.1", "{\"leaderId\":null,\"logEndOffset\":310,\"highWatermark\":300}");
+
+    assertThat(check()).hasValue(-1);
+  }
+
+  @Test
+  void givenPeersThatNeverFormed_thenNoEvidence() throws IOException {
+    peer("127.0.55.1", "{\"leaderId\":null,\"logEndOffset\":0,\"highWatermark\":null}");
+    peer("127.0.55.2", "{\"leaderId\":null,\"logEndOffset\":null,\"highWatermark\":null}");
+
+    assertThat(check()).isEmpty();
+  }
+
+  @Test
+  void givenNoPeerAnswers_thenNoEvidence() {
+    assertThat(check()).isEmpty();
+  }
+
+  @Test
+  void givenAdminFindsNoLeader_thenTheAgentsAreAsked() throws IOException {
+    peer("127.0.55.3", "{\"leaderId\":null,\"logEndOffset\":12,\"highWatermark\":12}");
+
+    LeaderCheck combined = AgentFormationCheck.either(OptionalInt::empty, this::check);
+
+    assertThat(combined.findLeader()).hasValue(-1);
+    assertThat(AgentFormationCheck.either(() -> OptionalInt.of(1), this::check).findLeader())
+        .hasValue(1);
+  }
+}
