@@ -3,12 +3,6 @@ package io.quorumkeeper.operator.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
-import io.quorumkeeper.operator.api.v1alpha1.status.VoterRef;
-import io.quorumkeeper.operator.model.ClusterIdentity;
-import io.quorumkeeper.operator.model.ClusterModel;
-import io.quorumkeeper.operator.model.ModelSettings;
 import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.quorum.Action;
 import io.quorumkeeper.operator.quorum.HealingPlanner;
@@ -22,7 +16,6 @@ import io.quorumkeeper.operator.quorum.QuorumSnapshot;
 import io.quorumkeeper.operator.quorum.QuorumView;
 import io.quorumkeeper.operator.quorum.Role;
 import io.quorumkeeper.operator.testing.KraftNodes;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -65,22 +57,8 @@ class HealingKraftTest {
 
   @BeforeAll
   static void startThreeVotersAndASpare() throws Exception {
-    QuorumCluster cr =
-        Serialization.unmarshal(
-            Files.readString(Path.of("../examples/combined-spare.yaml")), QuorumCluster.class);
-    cr.getMetadata().setName("hk");
-    cr.getMetadata().setNamespace("kafka");
-    cr.getMetadata().setUid("healing-kraft-test");
-    List<VoterRef> voters = new ArrayList<>();
-    for (int id = 0; id < 3; id++) {
-      voters.add(new VoterRef(id, Uuid.randomUuid().toString()));
-    }
-    ClusterIdentity identity = new ClusterIdentity(Uuid.randomUuid().toString(), voters, false);
-    ClusterModel model =
-        ClusterModel.from(
-            cr, identity, new ModelSettings("quorum-keeper/quorum-node", "IfNotPresent"));
-    pool = model.pools().get(0);
-    nodes = new KraftNodes(root, cr, pool, model.configMaps().get(0));
+    nodes = KraftNodes.fromExample(root, "combined-spare.yaml", "hk");
+    pool = nodes.pool();
     for (int ordinal = 0; ordinal < 4; ordinal++) {
       nodes.start(ordinal);
     }

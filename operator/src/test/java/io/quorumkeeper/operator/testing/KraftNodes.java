@@ -1,7 +1,12 @@
 package io.quorumkeeper.operator.testing;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.status.VoterRef;
+import io.quorumkeeper.operator.model.ClusterIdentity;
+import io.quorumkeeper.operator.model.ClusterModel;
+import io.quorumkeeper.operator.model.ModelSettings;
 import io.quorumkeeper.operator.model.Pool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.kafka.common.Uuid;
 
 /**
  * Runs a pool's pods as real quorum-node processes (the launcher from the quorum-node module's
@@ -42,6 +48,32 @@ public final class KraftNodes implements AutoCloseable {
       hosts.append(ip(ordinal)).append(' ').append(pool.podHost(ordinal)).append('\n');
     }
     write(hostsFile(), hosts.toString());
+  }
+
+  /**
+   * Renders an example's first pool as cluster {@code kafka/<name>}, with fresh Kafka ids for the
+   * cluster and the initial voters, exactly as the operator would, and starts none of its pods.
+   */
+  public static KraftNodes fromExample(Path root, String example, String name) throws IOException {
+    QuorumCluster cr =
+        Serialization.unmarshal(
+            Files.readString(Path.of("../examples", example)), QuorumCluster.class);
+    cr.getMetadata().setName(name);
+    cr.getMetadata().setNamespace("kafka");
+    cr.getMetadata().setUid(name + "-uid");
+    List<VoterRef> voters = new ArrayList<>();
+    for (int id = 0; id < cr.getSpec().getControllers().desiredVoters(); id++) {
+      voters.add(new VoterRef(id, Uuid.randomUuid().toString()));
+    }
+    ClusterIdentity identity = new ClusterIdentity(Uuid.randomUuid().toString(), voters, false);
+    ClusterModel model =
+        ClusterModel.from(
+            cr, identity, new ModelSettings("quorum-keeper/quorum-node", "IfNotPresent"));
+    return new KraftNodes(root, cr, model.pools().get(0), model.configMaps().get(0));
+  }
+
+  public Pool pool() {
+    return pool;
   }
 
   public static Path hostsFile() {
