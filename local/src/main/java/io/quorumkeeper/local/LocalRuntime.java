@@ -1,14 +1,9 @@
 package io.quorumkeeper.local;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quorumkeeper.local.api.ApiServer;
 import io.quorumkeeper.local.api.QuorumClusters;
 import io.quorumkeeper.local.api.ResourceFiles;
@@ -57,7 +52,6 @@ public final class LocalRuntime implements AutoCloseable {
   private final Processes processes;
   private final ResourceFiles files;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final ScheduledExecutorService loop;
   private ApiServer api;
   private KubernetesClient controllerClient;
@@ -66,10 +60,6 @@ public final class LocalRuntime implements AutoCloseable {
   private StatefulSetController statefulSets;
   private GarbageCollector garbage;
   private OperatorProcess operator;
-  private SharedIndexInformer<Pod> pods;
-  private SharedIndexInformer<StatefulSet> sets;
-  private SharedIndexInformer<Service> services;
-  private SharedIndexInformer<PersistentVolumeClaim> claims;
 
   private LocalRuntime(RuntimeOptions options, FileChannel lockChannel, FileLock lock) {
     this.options = options;
@@ -164,10 +154,6 @@ public final class LocalRuntime implements AutoCloseable {
                 options.hostsFile()));
     statefulSets = new StatefulSetController(controllerClient, Kubelet::isReady);
     garbage = new GarbageCollector(controllerClient);
-    pods = watch(controllerClient.pods().inAnyNamespace().inform());
-    sets = watch(controllerClient.apps().statefulSets().inAnyNamespace().inform());
-    services = watch(controllerClient.services().inAnyNamespace().inform());
-    claims = watch(controllerClient.persistentVolumeClaims().inAnyNamespace().inform());
     loop.scheduleWithFixedDelay(this::safePass, 0, 500, TimeUnit.MILLISECONDS);
     loop.scheduleWithFixedDelay(this::collectAndSave, 2, 2, TimeUnit.SECONDS);
     operator =
@@ -183,48 +169,22 @@ public final class LocalRuntime implements AutoCloseable {
     LOG.info("runtime up: API {}, folder {}", api.url(), options.folder().toAbsolutePath());
   }
 
-  private <T> SharedIndexInformer<T> watch(SharedIndexInformer<T> informer) {
-    informer.addEventHandler(
-        new ResourceEventHandler<T>() {
-          @Override
-          public void onAdd(T obj) {
-            trigger();
-          }
-
-          @Override
-          public void onUpdate(T oldObj, T newObj) {
-            trigger();
-          }
-
-          @Override
-          public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-            trigger();
-          }
-        });
-    informers.add(informer);
-    return informer;
-  }
-
-  private final AtomicBoolean triggered = new AtomicBoolean();
-
-  private void trigger() {
-    if (triggered.compareAndSet(false, true) && !closed.get()) {
-      try {
-        loop.schedule(this::safePass, 50, TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        // closing
-      }
-    }
-  }
-
   private void safePass() {
-    triggered.set(false);
-    if (closed.get() || claims == null) {
-      return; // closing, or informers still being set up
+    if (closed.get()) {
+      return;
     }
     try {
-      statefulSets.sync(sets.getStore().list(), pods.getStore().list(), claims.getStore().list());
-      kubelet.sync(pods.getStore().list(), services.getStore().list());
+      // Lists, not informers: the mock API can leave a watch silent after a burst of writes (see
+      // docs/adr/003-local-runtime.md); a list every half second of a handful of objects is cheap.
+      KubernetesClient c = controllerClient;
+      List<Pod> pods = c.pods().inAnyNamespace().list().getItems();
+      statefulSets.sync(
+          c.apps().statefulSets().inAnyNamespace().list().getItems(),
+          pods,
+          c.persistentVolumeClaims().inAnyNamespace().list().getItems());
+      kubelet.sync(
+          c.pods().inAnyNamespace().list().getItems(),
+          c.services().inAnyNamespace().list().getItems());
     } catch (KubernetesClientException e) {
       LOG.debug("controller pass failed, retried: {}", e.getMessage());
     } catch (RuntimeException e) {
@@ -350,7 +310,6 @@ public final class LocalRuntime implements AutoCloseable {
     if (operator != null) {
       operator.close();
     }
-    informers.forEach(SharedIndexInformer::close);
     if (kubelet != null) {
       kubelet.close();
     }
