@@ -128,6 +128,14 @@ public final class Main {
         return 0;
       }
       case "bench" -> {
+        Path log = home.resolve("local/target/bench/bench.log");
+        try {
+          Files.createDirectories(log.getParent());
+        } catch (IOException e) {
+          throw new LocalRuntimeException(
+              "cannot create " + log.getParent() + ": " + e.getMessage());
+        }
+        System.setProperty("org.slf4j.simpleLogger.logFile", log.toString());
         return CreateToReadyBenchmark.run(home, args.positional());
       }
       default -> {
@@ -173,7 +181,7 @@ public final class Main {
       }
     }
     // Everything the user gave is checked before anything starts.
-    new io.quorumkeeper.local.kube.Addresses(dir.resolve("addresses.check"), options.net());
+    io.quorumkeeper.local.kube.Addresses.checkBlock(options.net());
     if (!Files.exists(options.crd())) {
       throw new LocalRuntimeException(
           options.crd() + " is missing: run ./mvnw -q -DskipTests package");

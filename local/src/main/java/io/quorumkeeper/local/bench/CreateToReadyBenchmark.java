@@ -37,10 +37,12 @@ public final class CreateToReadyBenchmark {
 
   public static int run(Path home, List<String> args) {
     int runs = args.isEmpty() ? 5 : Integer.parseInt(args.get(0));
+    List<String> examples =
+        args.size() > 1 ? args.subList(1, args.size()) : List.of("combined.yaml", "separated.yaml");
     Path root = home.resolve("local/target/bench");
     System.out.printf(
         "Create -> Ready, %d runs each, 2 CPUs here: see docs/local-runtime.md%n", runs);
-    for (String example : List.of("combined.yaml", "separated.yaml")) {
+    for (String example : examples) {
       List<Long> operator = new ArrayList<>();
       List<Long> floor = new ArrayList<>();
       for (int i = 0; i < runs; i++) {
@@ -54,11 +56,14 @@ public final class CreateToReadyBenchmark {
             "  %s run %d: operator %5d ms   floor %5d ms%n",
             example, i + 1, m.millis(), floor.get(i));
       }
+      if (operator.isEmpty()) {
+        continue;
+      }
       long op = median(operator);
       long fl = median(floor);
       System.out.printf(
-          "%s: Create -> Ready median %d ms through the operator, floor %d ms, ratio %.2f%n",
-          example, op, fl, (double) op / fl);
+          "%s: Create -> Ready median %d ms through the operator, floor %d ms, ratio %.2f (%d runs)%n",
+          example, op, fl, (double) op / fl, operator.size());
     }
     return 0;
   }
@@ -222,6 +227,16 @@ public final class CreateToReadyBenchmark {
     }
   }
 
+  private static boolean anyExited(Path pids) throws IOException {
+    if (!Files.exists(pids)) {
+      return false;
+    }
+    return Files.readAllLines(pids).stream()
+        .filter(l -> !l.isBlank())
+        .map(l -> ProcessHandle.of(Long.parseLong(l.trim())))
+        .anyMatch(h -> h.map(p -> !p.isAlive()).orElse(true));
+  }
+
   private static boolean started(Path log) {
     try {
       return Files.exists(log) && Files.readString(log).contains("Kafka Server started");
@@ -254,6 +269,8 @@ public final class CreateToReadyBenchmark {
         if (check.ok()) {
           return;
         }
+      } catch (LocalRuntimeException e) {
+        throw e;
       } catch (Exception e) {
         // not yet
       }

@@ -24,10 +24,20 @@ public final class Addresses {
 
   public Addresses(Path file, String block) {
     this.file = file;
+    int[] octets = checkBlock(block);
+    second = octets[0];
+    third = octets[1];
+    load();
+  }
+
+  /** The second and third octet of a block {@code 127.A.B}, or an input error. */
+  public static int[] checkBlock(String block) {
     String[] octets = block.split("\\.");
     if (octets.length != 3 || !"127".equals(octets[0])) {
       throw new InputException("--net must look like 127.A.B (a loopback block), found " + block);
     }
+    int second;
+    int third;
     try {
       second = Integer.parseInt(octets[1]);
       third = Integer.parseInt(octets[2]);
@@ -37,7 +47,7 @@ public final class Addresses {
     if (second < 0 || second > 255 || third < 0 || third > 250) {
       throw new InputException("--net octets out of range: " + block);
     }
-    load();
+    return new int[] {second, third};
   }
 
   private void load() {
