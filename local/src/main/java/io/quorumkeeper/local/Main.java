@@ -30,7 +30,7 @@ public final class Main {
         quorum-keeper apply FILE | delete NAME | status                       [--dir DIR]
         quorum-keeper kill|wipe|freeze|thaw|node-down|node-up POD [-n NAMESPACE] [--dir DIR]
             talk to the runtime running on DIR (default .local-runtime)
-        quorum-keeper bench [RUNS]
+        quorum-keeper bench [RUNS] [EXAMPLE...]
             Create -> Ready of the examples against bare Kafka processes (docs/local-runtime.md)
       """;
 
