@@ -1,0 +1,63 @@
+package io.quorumkeeper.local;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How one local runtime is set up.
+ *
+ * @param home the repository root: where the built operator, quorum-node and CRD are
+ * @param folder the runtime folder: API state, volumes, logs; a second start on it resumes
+ * @param hostsFile the hosts file every JVM resolves pod and Service names with
+ * @param net the loopback block pods get addresses from, {@code 127.A.B}
+ * @param apiPort the embedded API's port on 127.0.0.1, 0 for any free one
+ * @param nodeJvmOptions JVM options of every quorum-node process
+ * @param operatorJvmOptions JVM options of the operator
+ */
+public record RuntimeOptions(
+    Path home,
+    Path folder,
+    Path hostsFile,
+    String net,
+    int apiPort,
+    List<String> nodeJvmOptions,
+    List<String> operatorJvmOptions) {
+
+  public static final List<String> SMALL_JVM =
+      List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
+
+  public static RuntimeOptions defaults(Path home, Path folder) {
+    return new RuntimeOptions(
+        home, folder, folder.resolve("hosts"), "127.0.10", 0, SMALL_JVM, SMALL_JVM);
+  }
+
+  public RuntimeOptions withHostsFile(Path file) {
+    return new RuntimeOptions(home, folder, file, net, apiPort, nodeJvmOptions, operatorJvmOptions);
+  }
+
+  public RuntimeOptions withNet(String block) {
+    return new RuntimeOptions(
+        home, folder, hostsFile, block, apiPort, nodeJvmOptions, operatorJvmOptions);
+  }
+
+  public RuntimeOptions withApiPort(int port) {
+    return new RuntimeOptions(
+        home, folder, hostsFile, net, port, nodeJvmOptions, operatorJvmOptions);
+  }
+
+  public Path crd() {
+    return home.resolve("crds/quorumclusters.quorumkeeper.io-v1.yml");
+  }
+
+  public Path operatorJar() {
+    return home.resolve("operator/target/quarkus-app/quarkus-run.jar");
+  }
+
+  public Path nodeJar() {
+    return home.resolve("quorum-node/target/quorum-node.jar");
+  }
+
+  public Path nodeLib() {
+    return home.resolve("quorum-node/target/lib");
+  }
+}

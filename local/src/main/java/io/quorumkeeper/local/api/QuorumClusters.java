@@ -1,0 +1,68 @@
+package io.quorumkeeper.local.api;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * QuorumClusters as generic resources: the runtime reads and writes them like kubectl does, without
+ * the operator's Java classes (the operator is a separate JVM, exactly as on a cluster).
+ */
+public final class QuorumClusters {
+
+  public static final String API_VERSION = "quorumkeeper.io/v1alpha1";
+  public static final String KIND = "QuorumCluster";
+
+  private QuorumClusters() {}
+
+  public static MixedOperation<
+          GenericKubernetesResource,
+          GenericKubernetesResourceList,
+          Resource<GenericKubernetesResource>>
+      of(KubernetesClient client) {
+    return client.genericKubernetesResources(API_VERSION, KIND);
+  }
+
+  public static List<GenericKubernetesResource> all(KubernetesClient client) {
+    return of(client).inAnyNamespace().list().getItems();
+  }
+
+  /** A value at a dotted path of a generic resource ({@code status.clusterId}), if present. */
+  @SuppressWarnings("unchecked")
+  public static Optional<Object> at(GenericKubernetesResource resource, String path) {
+    Object node =
+        Map.of("spec", nullSafe(resource.get("spec")), "status", nullSafe(resource.get("status")));
+    for (String key : path.split("\\.")) {
+      if (!(node instanceof Map<?, ?> map)) {
+        return Optional.empty();
+      }
+      node = ((Map<String, Object>) map).get(key);
+    }
+    return Optional.ofNullable(node);
+  }
+
+  private static Object nullSafe(Object o) {
+    return o == null ? Map.of() : o;
+  }
+
+  /** The Ready condition's status ("True", "False") or empty when there is none yet. */
+  @SuppressWarnings("unchecked")
+  public static Optional<String> condition(GenericKubernetesResource resource, String type) {
+    return at(resource, "status.conditions")
+        .filter(List.class::isInstance)
+        .flatMap(
+            list ->
+                ((List<Object>) list)
+                    .stream()
+                        .filter(Map.class::isInstance)
+                        .map(c -> (Map<String, Object>) c)
+                        .filter(c -> type.equals(c.get("type")))
+                        .map(c -> String.valueOf(c.get("status")))
+                        .findFirst());
+  }
+}

@@ -1,0 +1,304 @@
+package io.quorumkeeper.local.bench;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.quorumkeeper.local.LocalRuntime;
+import io.quorumkeeper.local.LocalRuntimeException;
+import io.quorumkeeper.local.RuntimeOptions;
+import io.quorumkeeper.local.api.QuorumClusters;
+import io.quorumkeeper.local.kube.Processes;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * Create → Ready of examples/combined.yaml and examples/separated.yaml through the local runtime,
+ * against the floor: the same nodes as bare {@code kafka.Kafka} processes, formatted and started by
+ * a generated shell script (same rendered server.properties, disks, classpath and JVM flags), ready
+ * when every one logged "Kafka Server started". Prints each run, medians and the ratio, and the
+ * resident memory of the operator JVM and each node JVM once Ready. Not a test: figures only.
+ */
+public final class CreateToReadyBenchmark {
+
+  private static final Duration TIMEOUT = Duration.ofMinutes(5);
+
+  private CreateToReadyBenchmark() {}
+
+  public static int run(Path home, List<String> args) {
+    int runs = args.isEmpty() ? 5 : Integer.parseInt(args.get(0));
+    List<String> examples =
+        args.size() > 1 ? args.subList(1, args.size()) : List.of("combined.yaml", "separated.yaml");
+    Path root = home.resolve("local/target/bench");
+    System.out.printf(
+        "Create -> Ready, %d runs each, 2 CPUs here: see docs/local-runtime.md%n", runs);
+    for (String example : examples) {
+      List<Long> operator = new ArrayList<>();
+      List<Long> floor = new ArrayList<>();
+      for (int i = 0; i < runs; i++) {
+        Path dir = root.resolve(example.replace(".yaml", "") + "-" + i);
+        delete(dir);
+        Measured m =
+            throughOperator(home, dir, home.resolve("examples").resolve(example), i == runs - 1);
+        operator.add(m.millis());
+        floor.add(floor(home, dir, m));
+        System.out.printf(
+            "  %s run %d: operator %5d ms   floor %5d ms%n",
+            example, i + 1, m.millis(), floor.get(i));
+      }
+      if (operator.isEmpty()) {
+        continue;
+      }
+      long op = median(operator);
+      long fl = median(floor);
+      System.out.printf(
+          "%s: Create -> Ready median %d ms through the operator, floor %d ms, ratio %.2f (%d runs)%n",
+          example, op, fl, (double) op / fl, operator.size());
+    }
+    return 0;
+  }
+
+  record Measured(
+      long millis, Path folder, Path hosts, String clusterId, Map<String, Properties> bootstrap) {}
+
+  private static Measured throughOperator(Path home, Path dir, Path example, boolean printRss) {
+    RuntimeOptions options = RuntimeOptions.defaults(home, dir).withNet("127.0.50");
+    try (LocalRuntime runtime = LocalRuntime.start(options)) {
+      // the operator JVM is up and watching before the clock starts: Create -> Ready, not boot
+      waitFor(() -> runtime.operatorPid() > 0 && operatorStarted(runtime), "operator start");
+      long t0 = System.nanoTime();
+      GenericKubernetesResource qc = runtime.apply(example).get(0);
+      String name = qc.getMetadata().getName();
+      waitFor(
+          () -> {
+            var current =
+                QuorumClusters.of(runtime.client()).inNamespace("default").withName(name).get();
+            return QuorumClusters.condition(current, "Ready").filter("True"::equals).isPresent();
+          },
+          name + " Ready");
+      long millis = (System.nanoTime() - t0) / 1_000_000;
+      if (printRss) {
+        System.out.printf("  resident memory once Ready (%s):%n", example.getFileName());
+        System.out.printf("    operator JVM     %4d MiB%n", rssMib(runtime.operatorPid()));
+        for (var c :
+            runtime.kubelet().containers().stream()
+                .sorted(Comparator.comparing(c -> c.name()))
+                .toList()) {
+          System.out.printf("    %-16s %4d MiB%n", c.name(), rssMib(c.snapshot().pid()));
+        }
+      }
+      String clusterId =
+          (String)
+              QuorumClusters.at(
+                      QuorumClusters.of(runtime.client())
+                          .inNamespace("default")
+                          .withName(name)
+                          .get(),
+                      "status.clusterId")
+                  .orElseThrow();
+      Map<String, Properties> bootstrap = new LinkedHashMap<>();
+      for (Pod pod : runtime.client().pods().inNamespace("default").list().getItems()) {
+        String cm =
+            pod.getSpec().getVolumes().stream()
+                .filter(v -> v.getConfigMap() != null)
+                .findFirst()
+                .orElseThrow()
+                .getConfigMap()
+                .getName();
+        ConfigMap map = runtime.client().configMaps().inNamespace("default").withName(cm).get();
+        Properties p = new Properties();
+        p.load(new StringReader(map.getData().get("bootstrap.properties")));
+        bootstrap.put(pod.getMetadata().getName(), p);
+      }
+      return new Measured(millis, dir, options.hostsFile(), clusterId, bootstrap);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static boolean operatorStarted(LocalRuntime runtime) {
+    try {
+      return Files.readString(runtime.layout().operatorLog())
+          .contains("'quorumcluster' controller started");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The same nodes, bare: a script formats every disk and starts kafka.Kafka on the rendered files.
+   */
+  private static long floor(Path home, Path dir, Measured m) {
+    Path floorDir = dir.resolve("floor");
+    String cp =
+        home.resolve("quorum-node/target/quorum-node.jar")
+            + ":"
+            + home.resolve("quorum-node/target/lib")
+            + "/*";
+    String jvm =
+        String.join(" ", RuntimeOptions.SMALL_JVM)
+            + " -Djdk.net.hosts.file="
+            + m.hosts()
+            + " -Dqk.local.folder="
+            + floorDir;
+    StringBuilder script = new StringBuilder("#!/usr/bin/env bash\nset -e\ncd " + floorDir + "\n");
+    List<Path> logs = new ArrayList<>();
+    for (Map.Entry<String, Properties> pod : m.bootstrap().entrySet()) {
+      String name = pod.getKey();
+      Path rendered = dir.resolve("pods/default").resolve(name).resolve("work/server.properties");
+      Path data = floorDir.resolve(name + "-data");
+      Path config = floorDir.resolve(name + ".properties");
+      try {
+        Files.createDirectories(floorDir);
+        Properties p = new Properties();
+        try (var r = Files.newBufferedReader(rendered)) {
+          p.load(r);
+        }
+        p.setProperty("log.dirs", data.toString());
+        try (var w = Files.newBufferedWriter(config)) {
+          p.store(w, "floor: " + name);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      String roles = pod.getValue().getProperty("process.roles");
+      String format =
+          roles.contains("controller")
+              ? "--initial-controllers '" + pod.getValue().getProperty("initial.controllers") + "'"
+              : "";
+      script.append(
+          "(java "
+              + jvm
+              + " -cp '"
+              + cp
+              + "' kafka.tools.StorageTool format -c "
+              + config
+              + " -t "
+              + m.clusterId()
+              + " "
+              + format
+              + " > "
+              + name
+              + ".format.log 2>&1 && \\\n  exec java "
+              + jvm
+              + " -cp '"
+              + cp
+              + "' kafka.Kafka "
+              + config
+              + " > "
+              + name
+              + ".log 2>&1) &\n"
+              + "echo $! >> pids\n");
+      logs.add(floorDir.resolve(name + ".log"));
+    }
+    script.append("wait\n");
+    Path file = floorDir.resolve("floor.sh");
+    Process shell;
+    long t0;
+    try {
+      Files.writeString(file, script);
+      t0 = System.nanoTime();
+      shell =
+          new ProcessBuilder("bash", file.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(floorDir.resolve("floor.out").toFile())
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      waitFor(
+          () -> logs.stream().allMatch(CreateToReadyBenchmark::started),
+          "floor Kafka Server started");
+      return (System.nanoTime() - t0) / 1_000_000;
+    } finally {
+      shell.descendants().forEach(ProcessHandle::destroyForcibly);
+      Processes.kill(shell);
+    }
+  }
+
+  private static boolean anyExited(Path pids) throws IOException {
+    if (!Files.exists(pids)) {
+      return false;
+    }
+    return Files.readAllLines(pids).stream()
+        .filter(l -> !l.isBlank())
+        .map(l -> ProcessHandle.of(Long.parseLong(l.trim())))
+        .anyMatch(h -> h.map(p -> !p.isAlive()).orElse(true));
+  }
+
+  private static boolean started(Path log) {
+    try {
+      return Files.exists(log) && Files.readString(log).contains("Kafka Server started");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static long rssMib(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+        }
+      }
+    } catch (IOException e) {
+      // gone
+    }
+    return -1;
+  }
+
+  private interface Check {
+    boolean ok() throws Exception;
+  }
+
+  private static void waitFor(Check check, String what) {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (check.ok()) {
+          return;
+        }
+      } catch (LocalRuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        // not yet
+      }
+      try {
+        Thread.sleep(100); // a benchmark's polling interval, the resolution of its figures
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LocalRuntimeException("interrupted");
+      }
+    }
+    throw new LocalRuntimeException("timed out waiting for " + what);
+  }
+
+  private static long median(List<Long> values) {
+    List<Long> sorted = values.stream().sorted().toList();
+    return sorted.get(sorted.size() / 2);
+  }
+
+  private static void delete(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

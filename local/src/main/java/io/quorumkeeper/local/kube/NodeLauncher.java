@@ -1,0 +1,91 @@
+package io.quorumkeeper.local.kube;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts a pod's container as {@code java ... io.quorumkeeper.node.Launcher} (the quorum-node
+ * image's entry point) with the pod's environment, a clean process environment otherwise, and its
+ * output appended to the pod's log.
+ */
+public final class NodeLauncher implements PodContainer.Launcher {
+
+  private final KubernetesClient client;
+  private final RuntimeLayout layout;
+  private final PodLaunch podLaunch;
+  private final String classpath;
+  private final List<String> jvmOptions;
+  private final Path hostsFile;
+
+  public NodeLauncher(
+      KubernetesClient client,
+      RuntimeLayout layout,
+      Path nodeJar,
+      Path nodeLib,
+      List<String> jvmOptions,
+      Path hostsFile) {
+    this.client = client;
+    this.layout = layout;
+    this.podLaunch = new PodLaunch(layout);
+    this.classpath = nodeJar.toAbsolutePath() + ":" + nodeLib.toAbsolutePath() + "/*";
+    this.jvmOptions = jvmOptions;
+    this.hostsFile = hostsFile;
+  }
+
+  @Override
+  public ProcessBuilder prepare(Pod pod, String ip) {
+    String ns = pod.getMetadata().getNamespace();
+    String name = pod.getMetadata().getName();
+    Map<String, Path> mounts = podLaunch.prepareVolumes(client, pod);
+    Map<String, String> podEnv = PodLaunch.environment(pod, ip, mounts);
+    List<String> command = new ArrayList<>();
+    command.add(Processes.java().toString());
+    command.addAll(jvmOptions);
+    command.add("-Djdk.net.hosts.file=" + hostsFile.toAbsolutePath());
+    command.add("-Dsun.net.inetaddr.ttl=1");
+    command.add("-Dsun.net.inetaddr.negative.ttl=0");
+    command.add("-Dqk.local.folder=" + layout.root().toAbsolutePath());
+    command.add("-cp");
+    command.add(classpath);
+    command.add("io.quorumkeeper.node.Launcher");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    Map<String, String> env = builder.environment();
+    String path = env.get("PATH");
+    env.clear();
+    env.put("PATH", path == null ? "/usr/bin:/bin" : path);
+    env.put("LANG", "C.UTF-8");
+    env.putAll(podEnv);
+    Path work = layout.podDir(ns, name).resolve("work");
+    env.put("QK_WORK_DIR", work.toAbsolutePath().toString());
+    Path log = layout.podLog(ns, name);
+    try {
+      Files.createDirectories(work);
+      Files.createDirectories(log.getParent());
+      Files.writeString(
+          log,
+          "=== quorum-keeper local: start of pod "
+              + name
+              + " on "
+              + ip
+              + " at "
+              + Instant.now()
+              + " ===\n",
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.directory(work.toFile());
+    return builder;
+  }
+}

@@ -1,0 +1,56 @@
+package io.quorumkeeper.local.kube;
+
+import java.nio.file.Path;
+
+/**
+ * Where things live in the runtime folder: one directory per PVC under {@code volumes/} (the data,
+ * kept across pod restarts and runtime restarts), per-pod scratch under {@code pods/}, one log per
+ * pod under {@code logs/} (appended across restarts, like {@code kubectl logs --previous} and the
+ * current one together).
+ */
+public record RuntimeLayout(Path root) {
+
+  public Path claimDir(String namespace, String claim) {
+    return root.resolve("volumes").resolve(namespace).resolve(claim);
+  }
+
+  public Path podDir(String namespace, String pod) {
+    return root.resolve("pods").resolve(namespace).resolve(pod);
+  }
+
+  public Path podLog(String namespace, String pod) {
+    return root.resolve("logs").resolve(namespace).resolve(pod + ".log");
+  }
+
+  public Path operatorLog() {
+    return root.resolve("logs").resolve("operator.log");
+  }
+
+  public Path runtimeLog() {
+    return root.resolve("logs").resolve("runtime.log");
+  }
+
+  public Path apiState() {
+    return root.resolve("api-state.json");
+  }
+
+  public Path addresses() {
+    return root.resolve("addresses.properties");
+  }
+
+  public Path controlPort() {
+    return root.resolve("control.port");
+  }
+
+  public Path lock() {
+    return root.resolve("runtime.lock");
+  }
+
+  public Path pids() {
+    return root.resolve("pids");
+  }
+
+  public Path kubeconfig() {
+    return root.resolve("kubeconfig");
+  }
+}

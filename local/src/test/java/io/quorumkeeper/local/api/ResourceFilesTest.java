@@ -1,0 +1,49 @@
+package io.quorumkeeper.local.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quorumkeeper.local.InputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ResourceFilesTest {
+
+  private static final Path HOME = Path.of("..").toAbsolutePath().normalize();
+  private static final ResourceFiles FILES =
+      ResourceFiles.forCrd(HOME.resolve("crds/quorumclusters.quorumkeeper.io-v1.yml"));
+
+  static Stream<Path> examples() throws Exception {
+    return Files.list(HOME.resolve("examples")).filter(p -> p.toString().endsWith(".yaml"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("examples")
+  void givenEveryExample_whenRead_thenAcceptedIntoTheDefaultNamespace(Path example) {
+    assertThat(FILES.read(example))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getMetadata().getNamespace()).isEqualTo("default"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "kind: [QuorumCluster|not valid YAML",
+        "apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: x}|expected apiVersion quorumkeeper.io/v1alpha1",
+        "apiVersion: quorumkeeper.io/v1alpha1\\nkind: QuorumCluster\\nmetadata: {name: x}\\nspec: {topology: Mixed, kafka: {version: 4.4.0}, controllers: {replicas: 3}}|unsupported value \"Mixed\"",
+        "apiVersion: quorumkeeper.io/v1alpha1\\nkind: QuorumCluster\\nmetadata: {name: x}\\nspec: {topology: Combined, kafka: {version: 4.4.0}, controllers: {replicas: three}}|spec.controllers.replicas: must be an integer",
+        "apiVersion: quorumkeeper.io/v1alpha1\\nkind: QuorumCluster\\nmetadata: {name: x}\\nspec: {topologyy: Combined}|spec.topologyy: unknown field",
+        "apiVersion: quorumkeeper.io/v1alpha1\\nkind: QuorumCluster\\nmetadata: {name: Bad_Name}\\nspec: {}|metadata.name must be a DNS label"
+      })
+  void givenBadInput_whenParsed_thenOneLineNamingTheProblem(String yaml, String message) {
+    assertThatThrownBy(() -> FILES.parse("in.yaml", yaml.replace("\\n", "\n")))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining(message)
+        .satisfies(e -> assertThat(e.getMessage().lines()).hasSize(1));
+  }
+}

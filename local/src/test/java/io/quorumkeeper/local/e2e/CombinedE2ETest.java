@@ -1,0 +1,125 @@
+package io.quorumkeeper.local.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.quorumkeeper.local.api.QuorumClusters;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * examples/combined.yaml through the local runtime: three quorum-node processes, a quorum that
+ * elects a leader, Ready; the same cluster after a restart of the runtime; and a delete that ends
+ * every process. One runtime for the whole class, the cases in order.
+ */
+@TestMethodOrder(OrderAnnotation.class)
+class CombinedE2ETest {
+
+  @RegisterExtension
+  static final LocalRuntimeExtension local = new LocalRuntimeExtension("combined", "127.0.30");
+
+  private static final List<String> PODS =
+      List.of("orders-node-0", "orders-node-1", "orders-node-2");
+  private static String clusterId;
+  private static Map<Integer, String> directoryIds;
+
+  @Test
+  @Order(1)
+  void givenCombinedExample_whenApplied_thenThreeProcessesRunTheQuorumFormsAndItBecomesReady() {
+    local.runtime().apply(LocalRuntimeExtension.HOME.resolve("examples/combined.yaml"));
+
+    local.awaitReady("orders", 3);
+
+    assertThat(local.pods())
+        .extracting(p -> p.getMetadata().getName())
+        .containsExactlyInAnyOrderElementsOf(PODS);
+    assertThat(local.runtime().kubelet().pids()).hasSize(3);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              List<JsonNode> nodes = PODS.stream().map(p -> local.agentNode("orders", p)).toList();
+              assertThat(nodes).allSatisfy(n -> assertThat(n.path("leaderId").isInt()).isTrue());
+              assertThat(nodes.stream().map(n -> n.path("leaderId").asInt()).distinct()).hasSize(1);
+            });
+    clusterId =
+        (String) QuorumClusters.at(local.cluster("orders"), "status.clusterId").orElseThrow();
+    directoryIds = directoryIds();
+    assertThat(directoryIds).hasSize(3);
+    assertThat(local.agentNode("orders", "orders-node-0").path("clusterId").asText())
+        .isEqualTo(clusterId);
+  }
+
+  @Test
+  @Order(2)
+  void givenReadyCluster_whenRuntimeRestartedOnTheSameFolder_thenSameClusterIdAndDirectoryIds() {
+    local.restart();
+
+    local.awaitReady("orders", 3);
+
+    assertThat(QuorumClusters.at(local.cluster("orders"), "status.clusterId")).contains(clusterId);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(directoryIds()).isEqualTo(directoryIds));
+  }
+
+  @Test
+  @Order(3)
+  void givenReadyCluster_whenDeleted_thenEveryProcessEndsAndOwnedObjectsAreGone() {
+    List<Long> pids = local.runtime().kubelet().pids();
+
+    assertThat(local.runtime().delete("default", "orders")).isTrue();
+
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () -> {
+              assertThat(local.runtime().kubelet().pids()).isEmpty();
+              assertThat(pids)
+                  .allSatisfy(
+                      pid ->
+                          assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
+                              .isNotEqualTo(java.util.Optional.of(true)));
+              assertThat(owned()).isEmpty();
+            });
+    // deleteClaim: false (the default) keeps the data, as the StatefulSet's retention policy says
+    assertThat(local.client().persistentVolumeClaims().inNamespace("default").list().getItems())
+        .hasSize(3);
+  }
+
+  private static List<HasMetadata> owned() {
+    var c = local.client();
+    List<HasMetadata> all = new java.util.ArrayList<>();
+    all.addAll(c.apps().statefulSets().inNamespace("default").list().getItems());
+    all.addAll(c.pods().inNamespace("default").list().getItems());
+    all.addAll(c.services().inNamespace("default").list().getItems());
+    all.addAll(c.configMaps().inNamespace("default").list().getItems());
+    all.addAll(c.secrets().inNamespace("default").list().getItems());
+    all.addAll(c.policy().v1().podDisruptionBudget().inNamespace("default").list().getItems());
+    return all;
+  }
+
+  private static Map<Integer, String> directoryIds() {
+    Map<Integer, String> ids = new TreeMap<>();
+    for (String pod : PODS) {
+      JsonNode node = local.agentNode("orders", pod);
+      ids.put(node.path("nodeId").asInt(), node.path("directoryId").asText());
+    }
+    return ids;
+  }
+
+  static Path example(String name) {
+    return LocalRuntimeExtension.HOME.resolve("examples").resolve(name);
+  }
+}

@@ -1,0 +1,231 @@
+package io.quorumkeeper.local.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quorumkeeper.local.LocalRuntime;
+import io.quorumkeeper.local.RuntimeOptions;
+import io.quorumkeeper.local.api.QuorumClusters;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+
+/**
+ * The local runtime as a JUnit 5 extension: one runtime per test class (its cases share it, in
+ * order), in {@code target/e2e/<name>} on its own loopback block. When a case fails, the
+ * QuorumClusters' status, the events and the tail of every pod's and the operator's log are printed
+ * before the failure is reported.
+ */
+public final class LocalRuntimeExtension
+    implements BeforeAllCallback, AfterAllCallback, TestExecutionExceptionHandler {
+
+  public static final Path HOME =
+      Path.of(System.getProperty("quorumkeeper.home", "..")).toAbsolutePath().normalize();
+  public static final Path E2E_DIR =
+      Path.of(System.getProperty("quorumkeeper.e2e.dir", "target/e2e")).toAbsolutePath();
+  public static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
+
+  private final String name;
+  private final String net;
+  private LocalRuntime runtime;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  public LocalRuntimeExtension(String name, String net) {
+    this.name = name;
+    this.net = net;
+  }
+
+  public RuntimeOptions options() {
+    String hosts = System.getProperty("jdk.net.hosts.file");
+    RuntimeOptions options = RuntimeOptions.defaults(HOME, E2E_DIR.resolve(name)).withNet(net);
+    return hosts == null ? options : options.withHostsFile(Path.of(hosts));
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws IOException {
+    deleteTree(E2E_DIR.resolve(name));
+    runtime = LocalRuntime.start(options());
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (runtime != null) {
+      runtime.close();
+    }
+  }
+
+  public LocalRuntime runtime() {
+    return runtime;
+  }
+
+  public KubernetesClient client() {
+    return runtime.client();
+  }
+
+  /** Stops the runtime and starts it again on the same folder. */
+  public void restart() {
+    runtime.close();
+    runtime = LocalRuntime.start(options());
+  }
+
+  public GenericKubernetesResource cluster(String name) {
+    return QuorumClusters.of(client()).inNamespace("default").withName(name).get();
+  }
+
+  /**
+   * Until the cluster's Ready condition is True and {@code pods} of its pods are ready (after a
+   * restart of the runtime, the restored status says Ready before any pod runs again).
+   */
+  public void awaitReady(String cluster, int pods) {
+    await()
+        .atMost(READY_TIMEOUT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              GenericKubernetesResource qc = cluster(cluster);
+              long ready =
+                  pods().stream()
+                      .filter(p -> p.getMetadata().getName().startsWith(cluster + "-"))
+                      .filter(io.quorumkeeper.local.kube.Kubelet::isReady)
+                      .count();
+              return qc != null
+                  && QuorumClusters.condition(qc, "Ready").filter("True"::equals).isPresent()
+                  && ready == pods;
+            });
+  }
+
+  public List<Pod> pods() {
+    return client().pods().inNamespace("default").list().getItems();
+  }
+
+  /** The agent's {@code GET /v1/node} of a pod, with the cluster's bearer token. */
+  public JsonNode agentNode(String cluster, String pod) {
+    Pod p = client().pods().inNamespace("default").withName(pod).get();
+    Secret secret =
+        client().secrets().inNamespace("default").withName(cluster + "-agent-token").get();
+    String token =
+        new String(
+                Base64.getDecoder().decode(secret.getData().get("agent-token")),
+                StandardCharsets.UTF_8)
+            .strip();
+    try {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://" + p.getStatus().getPodIP() + ":8080/v1/node"))
+                  .header("Authorization", "Bearer " + token)
+                  .timeout(Duration.ofSeconds(3))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(pod + " /v1/node answered " + response.statusCode());
+      }
+      return new ObjectMapper().readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void handleTestExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
+    try {
+      dump(context.getDisplayName());
+    } catch (RuntimeException e) {
+      System.err.println("(could not dump the runtime: " + e + ")");
+    }
+    throw throwable;
+  }
+
+  private void dump(String test) {
+    StringBuilder out =
+        new StringBuilder(
+            "\n===== local runtime " + name + " after failure of " + test + " =====\n");
+    if (runtime != null) {
+      for (GenericKubernetesResource qc : QuorumClusters.all(client())) {
+        out.append("--- QuorumCluster ")
+            .append(qc.getMetadata().getName())
+            .append(" status:\n")
+            .append(
+                client()
+                    .getKubernetesSerialization()
+                    .asYaml(qc.getAdditionalProperties().get("status")));
+      }
+      out.append("--- events:\n");
+      client().v1().events().inAnyNamespace().list().getItems().stream()
+          .sorted(Comparator.comparing(e -> String.valueOf(e.getLastTimestamp())))
+          .forEach(e -> out.append("  ").append(line(e)).append('\n'));
+      out.append("--- pods:\n");
+      pods()
+          .forEach(
+              p ->
+                  out.append("  ")
+                      .append(p.getMetadata().getName())
+                      .append(' ')
+                      .append(client().getKubernetesSerialization().asJson(p.getStatus()))
+                      .append('\n'));
+    }
+    Path logs = E2E_DIR.resolve(name).resolve("logs");
+    try (Stream<Path> files = Files.walk(logs)) {
+      for (Path log : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        out.append("--- tail of ").append(logs.relativize(log)).append(":\n");
+        lines
+            .subList(Math.max(0, lines.size() - 40), lines.size())
+            .forEach(l -> out.append("  ").append(l).append('\n'));
+      }
+    } catch (IOException e) {
+      out.append("(no logs: ").append(e.getMessage()).append(")\n");
+    }
+    System.err.println(out);
+  }
+
+  private static String line(Event e) {
+    return e.getLastTimestamp()
+        + " "
+        + e.getType()
+        + " "
+        + e.getReason()
+        + " "
+        + e.getInvolvedObject().getKind()
+        + "/"
+        + e.getInvolvedObject().getName()
+        + ": "
+        + e.getMessage();
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
+      }
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package io.quorumkeeper.local.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * examples/separated.yaml through the local runtime: three controllers and three brokers, a
+ * produce/consume round trip through the bootstrap Service's name, brokers scaled 3 → 4 → 3, and a
+ * delete. One runtime for the class, the cases in order.
+ */
+@TestMethodOrder(OrderAnnotation.class)
+class SeparatedE2ETest {
+
+  @RegisterExtension
+  static final LocalRuntimeExtension local = new LocalRuntimeExtension("separated", "127.0.31");
+
+  private static final String BOOTSTRAP = "payments-bootstrap.default.svc:9092";
+
+  @Test
+  @Order(1)
+  void givenSeparatedExample_whenApplied_thenControllersAndBrokersRunAndClientsRoundTrip()
+      throws Exception {
+    local.runtime().apply(CombinedE2ETest.example("separated.yaml"));
+
+    local.awaitReady("payments", 6);
+
+    assertThat(local.pods())
+        .extracting(p -> p.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            "payments-controller-0",
+            "payments-controller-1",
+            "payments-controller-2",
+            "payments-broker-0",
+            "payments-broker-1",
+            "payments-broker-2");
+    assertThat(local.runtime().kubelet().pids()).hasSize(6);
+    String topic = "e2e-" + UUID.randomUUID();
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP))) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3))).all().get();
+    }
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig())) {
+      producer.send(new ProducerRecord<>(topic, "order-1", "paid")).get();
+    }
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig())) {
+      consumer.subscribe(List.of(topic));
+      List<ConsumerRecord<String, String>> received = new java.util.ArrayList<>();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                consumer.poll(Duration.ofMillis(500)).forEach(received::add);
+                return !received.isEmpty();
+              });
+      assertThat(received.get(0).key()).isEqualTo("order-1");
+      assertThat(received.get(0).value()).isEqualTo("paid");
+    }
+  }
+
+  // The QuorumCluster's Ready condition is not awaited after the scale: the operator's cache of the
+  // broker StatefulSet stays at its own last write (3/4 ready) until it restarts; reported with the
+  // branch (docs/adr/005-local-runtime.md, "Known issues"). What the runtime owns is asserted.
+  @Test
+  @Order(2)
+  void givenThreeBrokers_whenScaledToFourAndBack_thenTheFourthBrokerComesAndGoes() {
+    scaleBrokers(4);
+    await()
+        .atMost(LocalRuntimeExtension.READY_TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(brokers().getStatus().getReadyReplicas()).isEqualTo(4);
+              assertThat(local.runtime().kubelet().pids()).hasSize(7);
+              assertThat(local.pods())
+                  .allSatisfy(
+                      p -> assertThat(io.quorumkeeper.local.kube.Kubelet.isReady(p)).isTrue());
+            });
+
+    scaleBrokers(3);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      local
+                          .client()
+                          .pods()
+                          .inNamespace("default")
+                          .withName("payments-broker-3")
+                          .get())
+                  .isNull();
+              assertThat(local.runtime().kubelet().pids()).hasSize(6);
+              assertThat(brokers().getStatus().getReadyReplicas()).isEqualTo(3);
+            });
+  }
+
+  @Test
+  @Order(3)
+  void givenRunningCluster_whenDeleted_thenEveryProcessEnds() {
+    assertThat(local.runtime().delete("default", "payments")).isTrue();
+
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () -> {
+              assertThat(local.runtime().kubelet().pids()).isEmpty();
+              assertThat(
+                      local.client().apps().statefulSets().inNamespace("default").list().getItems())
+                  .isEmpty();
+              assertThat(local.pods()).isEmpty();
+            });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void scaleBrokers(int replicas) {
+    GenericKubernetesResource qc =
+        local.runtime().files().read(CombinedE2ETest.example("separated.yaml")).get(0);
+    ((Map<String, Object>)
+            ((Map<String, Object>) qc.getAdditionalProperties().get("spec")).get("brokers"))
+        .put("replicas", replicas);
+    local.runtime().apply(List.of(qc));
+  }
+
+  private static StatefulSet brokers() {
+    return local
+        .client()
+        .apps()
+        .statefulSets()
+        .inNamespace("default")
+        .withName("payments-broker")
+        .get();
+  }
+
+  private static Properties producerConfig() {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    return p;
+  }
+
+  private static Properties consumerConfig() {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    return p;
+  }
+}

@@ -1,0 +1,106 @@
+package io.quorumkeeper.local.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.quorumkeeper.local.api.ApiServer;
+import io.quorumkeeper.local.api.QuorumClusters;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The command as a user runs it, in its own JVM: once its cluster is Ready, stopping it (SIGTERM,
+ * which runs the same shutdown hook as Ctrl-C's SIGINT) ends every process it started, and exit
+ * code 2 for a file that is not valid YAML.
+ */
+class StopE2ETest {
+
+  private static final Path DIR = LocalRuntimeExtension.E2E_DIR.resolve("stop");
+
+  @Test
+  void givenRunningCommandWithReadyCluster_whenStopped_thenNoProcessItStartedRemains()
+      throws Exception {
+    LocalRuntimeExtension.deleteTree(DIR);
+    Process command =
+        command(
+                "local",
+                Path.of("src/test/resources/single.yaml").toAbsolutePath().toString(),
+                "--dir",
+                DIR.toString(),
+                "--net",
+                "127.0.32",
+                "--hosts-file",
+                DIR.resolve("hosts").toString(),
+                "--no-view")
+            .redirectOutput(LocalRuntimeExtension.E2E_DIR.resolve("stop.out").toFile())
+            .start();
+    try (KubernetesClient client = clientOf(DIR)) {
+      await()
+          .atMost(LocalRuntimeExtension.READY_TIMEOUT)
+          .ignoreExceptions()
+          .until(
+              () ->
+                  QuorumClusters.condition(
+                          QuorumClusters.of(client).inNamespace("default").withName("solo").get(),
+                          "Ready")
+                      .filter("True"::equals)
+                      .isPresent());
+    }
+    List<ProcessHandle> started = new ArrayList<>(command.descendants().toList());
+    assertThat(started).hasSizeGreaterThanOrEqualTo(2); // the operator and the node
+
+    command.destroy(); // SIGTERM
+
+    assertThat(command.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(started).noneMatch(ProcessHandle::isAlive));
+    assertThat(DIR.resolve("control.port")).doesNotExist();
+    assertThat(Files.readString(DIR.resolve("pids")).isBlank()).isTrue();
+  }
+
+  @Test
+  void givenMalformedYaml_whenStarted_thenOneLineErrorAndExitCode2() throws Exception {
+    Path bad = Files.createTempFile("bad", ".yaml");
+    Files.writeString(bad, "apiVersion: quorumkeeper.io/v1alpha1\nkind: [QuorumCluster\n");
+    Process command =
+        command("local", bad.toString(), "--dir", DIR.resolve("bad").toString()).start();
+
+    assertThat(command.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(command.exitValue()).isEqualTo(2);
+    String stderr = new String(command.getErrorStream().readAllBytes()).strip();
+    assertThat(stderr.lines()).hasSize(1);
+    assertThat(stderr).startsWith("error: " + bad + ": not valid YAML");
+  }
+
+  private static ProcessBuilder command(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx128m");
+    cmd.add("-Dquorumkeeper.home=" + LocalRuntimeExtension.HOME);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("io.quorumkeeper.local.Main");
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd);
+  }
+
+  private static KubernetesClient clientOf(Path dir) throws Exception {
+    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dir.resolve("kubeconfig")));
+    Matcher m =
+        Pattern.compile("server: \"(http://127\\.0\\.0\\.1:\\d+)\"")
+            .matcher(Files.readString(dir.resolve("kubeconfig")));
+    assertThat(m.find()).isTrue();
+    return new KubernetesClientBuilder()
+        .withConfig(ApiServer.clientConfig(m.group(1), "e2e"))
+        .build();
+  }
+}

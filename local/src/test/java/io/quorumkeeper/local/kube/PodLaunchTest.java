@@ -1,0 +1,106 @@
+package io.quorumkeeper.local.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PodLaunchTest {
+
+  private static final Pod POD =
+      new PodBuilder()
+          .withNewMetadata()
+          .withName("orders-node-1")
+          .withNamespace("kafka")
+          .withLabels(Map.of("pool", "node"))
+          .endMetadata()
+          .withNewSpec()
+          .withHostname("orders-node-1")
+          .withSubdomain("orders-node")
+          .addNewContainer()
+          .withName("quorum-node")
+          .addNewEnv()
+          .withName("POD_NAME")
+          .withNewValueFrom()
+          .withNewFieldRef()
+          .withFieldPath("metadata.name")
+          .endFieldRef()
+          .endValueFrom()
+          .endEnv()
+          .addNewEnv()
+          .withName("POD_IP")
+          .withNewValueFrom()
+          .withNewFieldRef()
+          .withFieldPath("status.podIP")
+          .endFieldRef()
+          .endValueFrom()
+          .endEnv()
+          .addNewEnv()
+          .withName("QK_POD_HOST")
+          .withValue("$(POD_NAME).orders-node.$(POD_NAMESPACE).svc")
+          .endEnv()
+          .addNewEnv()
+          .withName("QK_DATA_DIR")
+          .withValue("/var/lib/quorum/data")
+          .endEnv()
+          .endContainer()
+          .endSpec()
+          .build();
+
+  @Test
+  void givenPodSpec_whenEnvironmentResolved_thenFieldRefsExpandAndMountPathsAreTranslated() {
+    Map<String, String> env =
+        PodLaunch.environment(
+            POD,
+            "127.0.10.2",
+            Map.of("/var/lib/quorum", Path.of("/rt/volumes/kafka/data-orders-node-1")));
+
+    assertThat(env)
+        .containsEntry("POD_NAME", "orders-node-1")
+        .containsEntry("POD_IP", "127.0.10.2")
+        // POD_NAMESPACE is not defined in this env: Kubernetes leaves the reference as written
+        .containsEntry("QK_POD_HOST", "orders-node-1.orders-node.$(POD_NAMESPACE).svc")
+        .containsEntry("QK_DATA_DIR", "/rt/volumes/kafka/data-orders-node-1/data");
+  }
+
+  @Test
+  void givenPathOutsideEveryMount_whenTranslated_thenUnchanged() {
+    assertThat(PodLaunch.translate("/var/lib/quorumx", Map.of("/var/lib/quorum", Path.of("/d"))))
+        .isEqualTo("/var/lib/quorumx");
+  }
+
+  @Test
+  void givenPodsAndAService_whenHostsRendered_thenPodNamesAndTheServiceResolveToLoopback() {
+    Service bootstrap =
+        new ServiceBuilder()
+            .withNewMetadata()
+            .withName("orders-bootstrap")
+            .withNamespace("kafka")
+            .endMetadata()
+            .withNewSpec()
+            .withSelector(Map.of("pool", "node"))
+            .endSpec()
+            .build();
+
+    String hosts = HostsFile.render(List.of(POD), List.of(bootstrap), p -> "127.0.10.2");
+
+    assertThat(hosts.lines())
+        .contains(
+            "127.0.10.2 orders-node-1.orders-node.kafka.svc",
+            "127.0.10.2 orders-bootstrap.kafka.svc")
+        .allMatch(l -> l.startsWith("#") || l.startsWith("127."));
+  }
+
+  @Test
+  void givenStatefulSetPodNames_whenOrdinalParsed_thenOnlyOwnNumberedPodsCount() {
+    assertThat(StatefulSetController.ordinal("orders-node", "orders-node-3")).contains(3);
+    assertThat(StatefulSetController.ordinal("orders-node", "orders-node-x")).isEmpty();
+    assertThat(StatefulSetController.ordinal("orders", "orders-node-3")).isEmpty();
+  }
+}
