@@ -29,6 +29,7 @@ class StopE2ETest {
   void givenRunningCommandWithReadyCluster_whenStopped_thenNoProcessItStartedRemains()
       throws Exception {
     LocalRuntimeExtension.deleteTree(DIR);
+    java.nio.file.Files.createDirectories(LocalRuntimeExtension.E2E_DIR);
     Process command =
         command(
                 "local",

@@ -63,6 +63,58 @@ final class ManagedFields {
     return managed;
   }
 
+  /**
+   * The current object with every managed field replaced by its desired value; labels and
+   * annotations others added are kept. Its resourceVersion is the current one.
+   */
+  <R extends HasMetadata> R applyTo(ObjectNode managed, R current, Class<R> type) {
+    ObjectNode result = (ObjectNode) serialization.convertValue(current, JsonNode.class);
+    ObjectNode metadata = (ObjectNode) result.get("metadata");
+    managed
+        .path("metadata")
+        .fields()
+        .forEachRemaining(
+            field -> {
+              if (field.getValue().isObject() && metadata.path(field.getKey()).isObject()) {
+                ((ObjectNode) metadata.get(field.getKey())).setAll((ObjectNode) field.getValue());
+              } else {
+                metadata.set(field.getKey(), field.getValue());
+              }
+            });
+    managed
+        .fields()
+        .forEachRemaining(
+            field -> {
+              if (!field.getKey().equals("metadata")) {
+                replace(result, field.getKey(), field.getValue());
+              }
+            });
+    return serialization.convertValue(result, type);
+  }
+
+  /** Sets the managed leaves in {@code target}, keeping the siblings it does not name. */
+  private static void replace(ObjectNode target, String key, JsonNode managed) {
+    JsonNode existing = target.get(key);
+    if (managed.isObject() && existing != null && existing.isObject() && !ownedWhole(key)) {
+      managed
+          .fields()
+          .forEachRemaining(f -> replace((ObjectNode) existing, f.getKey(), f.getValue()));
+    } else {
+      target.set(key, managed);
+    }
+  }
+
+  /** Objects the model owns whole (a ConfigMap's data, a pod template), never merged. */
+  private static boolean ownedWhole(String key) {
+    return List.of(
+            "data",
+            "template",
+            "selector",
+            "updateStrategy",
+            "persistentVolumeClaimRetentionPolicy")
+        .contains(key);
+  }
+
   /** Whether {@code actual} already carries every managed value of {@code desired}. */
   boolean satisfiedBy(ObjectNode managed, HasMetadata actual) {
     return contains(serialization.convertValue(actual, JsonNode.class), managed);

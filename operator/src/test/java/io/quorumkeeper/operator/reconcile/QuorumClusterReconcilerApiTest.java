@@ -122,6 +122,11 @@ class QuorumClusterReconcilerApiTest {
                 .get("server.properties"))
         .contains("orders-node-3.orders-node.kafka.svc:9093");
     assertThat(api.get("orders").getStatus().getClusterId()).isEqualTo(clusterId);
+    // the update replaced the pod template, it did not append to its lists
+    assertThat(statefulSet("orders-node").getSpec().getTemplate().getSpec().getContainers())
+        .hasSize(1);
+    assertThat(statefulSet("orders-node").getSpec().getTemplate().getSpec().getVolumes())
+        .hasSize(2);
   }
 
   @Test
