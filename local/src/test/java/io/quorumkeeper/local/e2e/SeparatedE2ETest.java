@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.quorumkeeper.local.api.QuorumClusters;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -81,9 +82,6 @@ class SeparatedE2ETest {
     }
   }
 
-  // The QuorumCluster's Ready condition is not awaited after the scale: the operator's cache of the
-  // broker StatefulSet stays at its own last write (3/4 ready) until it restarts; reported with the
-  // branch (docs/adr/005-local-runtime.md, "Known issues"). What the runtime owns is asserted.
   @Test
   @Order(2)
   void givenThreeBrokers_whenScaledToFourAndBack_thenTheFourthBrokerComesAndGoes() {
@@ -94,6 +92,8 @@ class SeparatedE2ETest {
             () -> {
               assertThat(brokers().getStatus().getReadyReplicas()).isEqualTo(4);
               assertThat(local.runtime().kubelet().pids()).hasSize(7);
+              assertThat(QuorumClusters.condition(local.cluster("payments"), "Ready").orElse(null))
+                  .isEqualTo("True");
               assertThat(local.pods())
                   .allSatisfy(
                       p -> assertThat(io.quorumkeeper.local.kube.Kubelet.isReady(p)).isTrue());
@@ -114,6 +114,8 @@ class SeparatedE2ETest {
                   .isNull();
               assertThat(local.runtime().kubelet().pids()).hasSize(6);
               assertThat(brokers().getStatus().getReadyReplicas()).isEqualTo(3);
+              assertThat(QuorumClusters.condition(local.cluster("payments"), "Ready").orElse(null))
+                  .isEqualTo("True");
             });
   }
 
