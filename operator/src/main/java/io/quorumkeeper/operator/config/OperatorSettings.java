@@ -53,6 +53,10 @@ public record OperatorSettings(
         new HealingSettings(Duration.ofMinutes(2)));
   }
 
+  public OperatorSettings withHealing(HealingSettings healing) {
+    return new OperatorSettings(model, supportedKafkaVersions, observation, healing);
+  }
+
   public OperatorSettings withObservation(Observation observation) {
     return new OperatorSettings(model, supportedKafkaVersions, observation, healing);
   }

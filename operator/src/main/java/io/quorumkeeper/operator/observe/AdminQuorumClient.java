@@ -43,33 +43,20 @@ public class AdminQuorumClient implements QuorumClient {
   @Override
   public RaftQuorum describe(String cluster, String bootstrapControllers)
       throws QuorumUnavailableException {
-    Admin admin;
+    Admin admin = connect(cluster, bootstrapControllers);
     try {
-      admin = admin(cluster, bootstrapControllers);
-    } catch (KafkaException e) {
-      // e.g. no controller name resolves yet: pods not created, or DNS not published
-      throw new QuorumUnavailableException("controllers not reachable: " + e.getMessage(), e);
-    }
-    try {
-      QuorumInfo info =
-          admin
-              .describeMetadataQuorum(
-                  new DescribeMetadataQuorumOptions().timeoutMs((int) timeout.toMillis()))
-              .quorumInfo()
-              .get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
-      return toRaftQuorum(info);
-    } catch (ExecutionException e) {
+      return toRaftQuorum(
+          await(
+              admin
+                  .describeMetadataQuorum(
+                      new DescribeMetadataQuorumOptions().timeoutMs((int) timeout.toMillis()))
+                  .quorumInfo(),
+              "describe the quorum"));
+    } catch (QuorumUnavailableException e) {
       // An Admin that lost its controller can stay wedged on stale metadata ("waiting for a node
       // assignment"); the next observation starts from the bootstrap list again.
       forget(cluster);
-      throw new QuorumUnavailableException(
-          "no controller answered: " + e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      forget(cluster);
-      throw new QuorumUnavailableException("no controller answered within " + timeout, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new QuorumUnavailableException("interrupted", e);
+      throw e;
     }
   }
 
@@ -111,14 +98,14 @@ public class AdminQuorumClient implements QuorumClient {
     }
   }
 
-  private void await(KafkaFuture<Void> future, String what) throws QuorumUnavailableException {
+  private <T> T await(KafkaFuture<T> future, String what) throws QuorumUnavailableException {
     try {
-      future.get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+      return future.get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new QuorumUnavailableException(
           what + " failed: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
-      throw new QuorumUnavailableException(what + ": no answer within " + timeout, e);
+      throw new QuorumUnavailableException(what + ": no controller answered within " + timeout, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new QuorumUnavailableException("interrupted", e);

@@ -47,10 +47,14 @@ final class Healing {
   }
 
   static Step plan(
-      QuorumCluster cr, Optional<QuorumView> view, Instant now, Duration strandedGrace) {
+      QuorumCluster cr,
+      Optional<QuorumView> view,
+      Instant now,
+      Duration strandedGrace,
+      Map<String, Duration> strandedPods) {
     OperationStatus previous = cr.getStatus().getOperation();
     Optional<Operation> inFlight = Optional.ofNullable(previous).map(Healing::toOperation);
-    Action action = HealingPlanner.plan(policy(cr, strandedGrace), view, inFlight);
+    Action action = HealingPlanner.plan(policy(cr, strandedGrace, strandedPods), view, inFlight);
     if (action instanceof Action.Membership m) {
       OperationStatus next = toStatus(m.operation(), previous, now);
       boolean samePhaseSent =
@@ -115,7 +119,8 @@ final class Healing {
     }
   }
 
-  static HealingPolicy policy(QuorumCluster cr, Duration strandedGrace) {
+  static HealingPolicy policy(
+      QuorumCluster cr, Duration strandedGrace, Map<String, Duration> strandedPods) {
     String blocked = null;
     Map<String, String> annotations = cr.getMetadata().getAnnotations();
     if (annotations != null && "true".equals(annotations.get(QuorumCluster.PAUSED_ANNOTATION))) {
@@ -124,7 +129,7 @@ final class Healing {
       blocked = "healing.mode is ReportOnly";
     }
     return new HealingPolicy(
-        cr.getSpec().getControllers().desiredVoters(), blocked, strandedGrace, Map.of());
+        cr.getSpec().getControllers().desiredVoters(), blocked, strandedGrace, strandedPods);
   }
 
   static Operation toOperation(OperationStatus s) {

@@ -43,10 +43,6 @@ final class ManagedFields {
     this.serialization = serialization;
   }
 
-  static boolean supports(Class<?> type) {
-    return SPEC_FIELDS.containsKey(type);
-  }
-
   /** The managed part of a desired object, as the body of a JSON merge patch. */
   ObjectNode of(HasMetadata desired) {
     JsonNode full = prune(serialization.convertValue(desired, JsonNode.class));

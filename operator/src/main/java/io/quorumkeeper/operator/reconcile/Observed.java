@@ -9,6 +9,8 @@ import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.observe.RaftObservation;
 import io.quorumkeeper.operator.quorum.PodFacts;
 import io.quorumkeeper.operator.quorum.QuorumSnapshot;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +43,20 @@ final class Observed {
       names.put(controllers.nodeId(ordinal), controllers.podName(ordinal));
     }
     return names;
+  }
+
+  /** Controller pods stuck terminating, with how long since their deletion was asked for. */
+  static Map<String, Duration> strandedPods(
+      QuorumCluster cr, Context<QuorumCluster> context, Instant now) {
+    String prefix = ClusterModel.pools(cr).get(0).name() + "-";
+    Map<String, Duration> stranded = new HashMap<>();
+    for (Pod pod : context.getSecondaryResources(Pod.class)) {
+      String deleted = pod.getMetadata().getDeletionTimestamp();
+      if (deleted != null && pod.getMetadata().getName().startsWith(prefix)) {
+        stranded.put(pod.getMetadata().getName(), Duration.between(Instant.parse(deleted), now));
+      }
+    }
+    return stranded;
   }
 
   private static Map<Integer, PodFacts> controllerPods(

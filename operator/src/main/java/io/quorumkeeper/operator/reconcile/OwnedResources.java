@@ -50,8 +50,8 @@ final class OwnedResources {
     // A replace guarded by resourceVersion, built from the current object with the managed fields
     // set: every API server (and Fabric8's mock, whose merge patch appends to lists) stores exactly
     // this, and a concurrent writer makes it fail instead of being overwritten.
-    R patched = client.resource(managedFields.applyTo(managed, current.get(), type)).update();
-    cache.handleRecentResourceUpdate(id, patched, current.get());
+    R updated = client.resource(managedFields.applyTo(managed, current.get(), type)).update();
+    cache.handleRecentResourceUpdate(id, updated, current.get());
     return 1;
   }
 

@@ -182,7 +182,12 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     }
     Healing.Step step =
         snapshot.isPresent()
-            ? Healing.plan(cr, view, clock.instant(), settings.healing().strandedGrace())
+            ? Healing.plan(
+                cr,
+                view,
+                clock.instant(),
+                settings.healing().strandedGrace(),
+                Observed.strandedPods(cr, context, clock.instant()))
             : null;
     writeStatus(
         cr, model, conditions, validation, paused, generation, context, snapshot, view, step);

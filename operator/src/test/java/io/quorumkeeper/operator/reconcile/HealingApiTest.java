@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.spec.HealingMode;
 import io.quorumkeeper.operator.status.Conditions;
@@ -129,6 +130,45 @@ class HealingApiTest {
                   .isEqualTo("Waiting");
             });
     assertThat(quorum.changes).isEmpty();
+  }
+
+  @Test
+  void givenDeadVoterOnPodStuckTerminatingPastGraceAndNoSpare_thenThePodIsDeleted() {
+    FakeQuorumClient.Script orders = api.quorum().script(NAMESPACE + "/orders", 3);
+    api.create(Path.of("../examples/combined.yaml"));
+    await()
+        .ignoreExceptions()
+        .until(() -> api.get("orders").getStatus().getQuorum().getFaultTolerance() == 1);
+    // A finalizer keeps the deleted pod Terminating, as a kubelet on a dead node would.
+    api.client()
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("orders-node-1")
+                .withNamespace(NAMESPACE)
+                .addToLabels("quorumkeeper.io/cluster", "orders")
+                .addToFinalizers("test.quorumkeeper.io/stuck")
+                .endMetadata()
+                .withNewStatus()
+                .withPhase("Running")
+                .endStatus()
+                .build())
+        .create();
+    api.client().pods().inNamespace(NAMESPACE).withName("orders-node-1").delete();
+    api.drainOperatorCalls();
+
+    orders.dead(1);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(events("StrandedPodDeleted")).hasSize(1));
+    assertThat(api.drainOperatorCalls())
+        .anySatisfy(
+            c -> {
+              assertThat(c.method()).isEqualTo("DELETE");
+              assertThat(c.path()).endsWith("/pods/orders-node-1");
+            });
+    assertThat(orders.changes).isEmpty();
   }
 
   private void awaitTolerance(int tolerance) {

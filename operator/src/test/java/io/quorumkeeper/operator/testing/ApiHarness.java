@@ -51,7 +51,7 @@ public final class ApiHarness implements AutoCloseable {
   private final FakeQuorumClient quorum = new FakeQuorumClient(Clock.systemUTC());
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-  /** Observation every 200 ms, so quorum changes show up fast in tests. */
+  /** Observation every 200 ms and a 1 s stranded-pod grace, so changes show up fast in tests. */
   public static final OperatorSettings SETTINGS =
       OperatorSettings.defaults()
           .withObservation(
@@ -60,7 +60,8 @@ public final class ApiHarness implements AutoCloseable {
                   Duration.ofSeconds(1),
                   2,
                   Duration.ofSeconds(2),
-                  Duration.ofSeconds(30)));
+                  Duration.ofSeconds(30)))
+          .withHealing(new OperatorSettings.HealingSettings(Duration.ofSeconds(1)));
 
   private final List<ApiCall> calls = new ArrayList<>();
   private Operator operator;
