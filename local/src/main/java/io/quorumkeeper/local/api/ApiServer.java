@@ -70,13 +70,24 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
-   * Ends every open watch, as a real API server ends each watch after its timeout; clients (the
-   * operator's informers) watch again and get the current objects. The mock server can leave a
-   * watch silent after a burst of writes to one object (seen while the operator scales a pool), and
-   * an informer behind a silent watch keeps a stale cache forever; a bounded watch lifetime bounds
-   * that staleness. Reflection because the mock keeps its watch listeners private.
+   * The event a real API server sends when a watch's resource version is too old: informers answer
+   * it with a fresh list, which also drops objects whose deletion a silent watch never delivered.
    */
-  private void endWatches() {
+  private static final String EXPIRED =
+      "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+          + "\"status\":\"Failure\",\"reason\":\"Expired\",\"code\":410,"
+          + "\"message\":\"too old resource version\"}}";
+
+  /**
+   * Ends every open watch, as a real API server ends each watch after its timeout, saying the
+   * resource version expired so that clients (the operator's informers) list again rather than
+   * resume. The mock server can leave a watch silent after a burst of writes to one object (seen
+   * while the operator scales a pool); an informer behind a silent watch keeps a stale cache, and
+   * resuming a watch does not bring back the events it missed (a deleted QuorumCluster stayed in
+   * the operator's cache, which kept re-creating its StatefulSets). A bounded watch lifetime and a
+   * re-list bound that staleness. Reflection because the mock keeps its watch listeners private.
+   */
+  void endWatches() {
     try {
       Field listenersField = KubernetesCrudDispatcher.class.getDeclaredField("watchEventListeners");
       listenersField.setAccessible(true);
@@ -86,6 +97,7 @@ public final class ApiServer implements AutoCloseable {
         ref.setAccessible(true);
         Object socket = ((AtomicReference<?>) ref.get(listener)).get();
         if (socket instanceof WebSocket webSocket) {
+          webSocket.send(EXPIRED);
           webSocket.close(1000, "watch timeout");
         }
       }

@@ -128,11 +128,12 @@ class SeparatedE2ETest {
         .atMost(Duration.ofSeconds(90))
         .untilAsserted(
             () -> {
-              assertThat(local.runtime().kubelet().pids()).isEmpty();
+              // in the order things go, so a failure names the stage that got stuck
               assertThat(
                       local.client().apps().statefulSets().inNamespace("default").list().getItems())
                   .isEmpty();
               assertThat(local.pods()).isEmpty();
+              assertThat(local.runtime().kubelet().pids()).isEmpty();
             });
   }
 
