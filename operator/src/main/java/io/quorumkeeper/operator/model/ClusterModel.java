@@ -24,7 +24,19 @@ public record ClusterModel(
 
   public static ClusterModel from(
       QuorumCluster cr, ClusterIdentity identity, ModelSettings settings) {
-    List<Pool> pools = pools(cr);
+    return from(cr, identity, settings, 0);
+  }
+
+  /**
+   * The model with the controller pool kept at no fewer than {@code keepControllerPods} pods: a pod
+   * that still runs a voter goes only once its voter has been removed, whatever the spec says.
+   */
+  public static ClusterModel from(
+      QuorumCluster cr, ClusterIdentity identity, ModelSettings settings, int keepControllerPods) {
+    List<Pool> pools = new ArrayList<>(pools(cr));
+    if (keepControllerPods > pools.get(0).replicas()) {
+      pools.set(0, pools.get(0).withReplicas(keepControllerPods));
+    }
     Pool controllerPool = pools.get(0);
     int brokerCount =
         pools.stream().filter(p -> p.kind().hasBrokerRole()).mapToInt(Pool::replicas).sum();

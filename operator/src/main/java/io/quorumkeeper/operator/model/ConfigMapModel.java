@@ -15,6 +15,7 @@ public final class ConfigMapModel {
 
   public static final String SERVER_PROPERTIES = "server.properties";
   public static final String BOOTSTRAP_PROPERTIES = "bootstrap.properties";
+  private static final String DISCOVERY_KEY = "controller.quorum.bootstrap.servers";
 
   private ConfigMapModel() {}
 
@@ -36,8 +37,16 @@ public final class ConfigMapModel {
    */
   public static String hash(ConfigMap configMap) {
     // Only the server config rolls pods: bootstrap.properties is read once, at format time, and
-    // flips cluster.formed when the quorum first elects a leader.
-    String serverProperties = configMap.getData().get(SERVER_PROPERTIES);
+    // flips cluster.formed when the quorum first elects a leader. The controller list is left out
+    // too: it only tells a starting node where to look for the quorum (KIP-853 discovery), so
+    // resizing the controller pool must not restart every node.
+    String serverProperties =
+        configMap
+            .getData()
+            .get(SERVER_PROPERTIES)
+            .lines()
+            .filter(line -> !line.startsWith(DISCOVERY_KEY + "="))
+            .collect(java.util.stream.Collectors.joining("\n"));
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       digest.update(serverProperties.getBytes(StandardCharsets.UTF_8));

@@ -22,6 +22,11 @@ public record Pool(
   public static final int CONTROLLER_PORT = 9093;
   public static final int AGENT_PORT = 8080;
 
+  /** The same pool with {@code n} pods. */
+  public Pool withReplicas(int n) {
+    return new Pool(cluster, namespace, kind, n, storage, resources);
+  }
+
   /** Name of the StatefulSet, its headless Service and the prefix of its pods. */
   public String name() {
     return cluster + "-" + kind.suffix();

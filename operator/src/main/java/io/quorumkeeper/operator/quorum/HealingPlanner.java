@@ -5,7 +5,10 @@ import io.quorumkeeper.operator.quorum.Operation.Phase;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Decides the one step a pass may take to bring the voter set back to what the spec asks for,
@@ -14,6 +17,8 @@ import java.util.Optional;
  * change without a known leader; a removal only while a majority of the voters that remain are live
  * and caught up; only caught-up members are added; one operation at a time, continued (never
  * doubled) after a restart; the voter set never shrinks to heal; ReportOnly and pause only report.
+ * A live voter that must leave (its pod is dropped by the spec) is replaced add-first; a dead one
+ * remove-first, since it cannot vote anyway and Kafka refuses a second voter with its node id.
  */
 public final class HealingPlanner {
 
@@ -67,12 +72,19 @@ public final class HealingPlanner {
       return removeThenAdd(v, Kind.ReplaceVoter, lost, reborn.get());
     }
     for (Member dead : filter(voters, Health.Unreachable)) {
-      Optional<Member> spare =
-          v.members().stream()
-              .filter(m -> m.role() == Role.Spare && m.health() == Health.CaughtUp)
-              .min(Comparator.comparingInt(Member::nodeId));
-      if (spare.isPresent()) {
+      Optional<Member> spare = bestSpare(v, policy, dead);
+      if (spare.isPresent() && silentFor(dead, policy.unreachableAfter())) {
         return removeThenAdd(v, Kind.ActivateSpare, dead, spare.get());
+      }
+      if (spare.isPresent()) {
+        return new Action.Wait(
+            "voter "
+                + dead.nodeId()
+                + " is unreachable; spare "
+                + spare.get().nodeId()
+                + " takes its place once it has been silent for "
+                + policy.unreachableAfter().toSeconds()
+                + "s");
       }
       Duration stranded = dead.pod() == null ? null : policy.strandedPods().get(dead.pod());
       if (stranded != null && stranded.compareTo(policy.strandedGrace()) >= 0) {
@@ -91,9 +103,7 @@ public final class HealingPlanner {
               + tolerance(v));
     }
     if (voters.size() < policy.desiredVoters()) {
-      return v.members().stream()
-          .filter(m -> !m.isVoter() && m.health() == Health.CaughtUp && m.role() == Role.Spare)
-          .min(Comparator.comparingInt(Member::nodeId))
+      return bestSpare(v, policy, null)
           .<Action>map(
               m -> new Action.Membership(Operation.start(Kind.AddVoter, null, Incarnation.of(m))))
           .orElse(
@@ -104,11 +114,13 @@ public final class HealingPlanner {
                       + " voters and no caught-up spare to add"));
     }
     if (voters.size() > policy.desiredVoters()) {
+      // Voters on pods the spec drops go first, followers before the leader, laggards first.
       Member leaving =
           voters.stream()
-              .filter(m -> m.role() != Role.Leader)
               .min(
-                  Comparator.comparing((Member m) -> m.health() == Health.CaughtUp)
+                  Comparator.comparing(policy::stays)
+                      .thenComparing((Member m) -> m.role() == Role.Leader)
+                      .thenComparing((Member m) -> m.health() == Health.CaughtUp)
                       .thenComparing(Member::nodeId, Comparator.reverseOrder()))
               .orElseThrow();
       return safeToRemove(v, Incarnation.of(leaving))
@@ -116,7 +128,46 @@ public final class HealingPlanner {
           : new Action.Wait(
               "removing voter " + leaving.nodeId() + " is not safe now: " + tolerance(v));
     }
+    Optional<Member> retiring = voters.stream().filter(m -> !policy.stays(m)).findFirst();
+    if (retiring.isPresent()) {
+      // A live voter leaves add-first: its successor votes before it goes, so tolerance holds.
+      return bestSpare(v, policy, retiring.get())
+          .<Action>map(
+              m -> new Action.Membership(Operation.start(Kind.AddVoter, null, Incarnation.of(m))))
+          .orElse(
+              new Action.Wait(
+                  "voter "
+                      + retiring.get().nodeId()
+                      + " is on a pod the spec removes; waiting for a caught-up spare to take over"));
+    }
     return new Action.None();
+  }
+
+  /**
+   * The caught-up spare to make a voter, on a pod the spec keeps: preferably in a zone where none
+   * of the voters that stay runs, then the lowest node id.
+   */
+  private static Optional<Member> bestSpare(QuorumView v, HealingPolicy policy, Member leaving) {
+    Set<String> voterZones =
+        v.voterMembers().stream()
+            .filter(m -> leaving == null || m.nodeId() != leaving.nodeId())
+            .map(m -> policy.zones().get(m.nodeId()))
+            .filter(Objects::nonNull)
+            .collect(Collectors.toSet());
+    return v.members().stream()
+        .filter(m -> m.role() == Role.Spare && m.health() == Health.CaughtUp && policy.stays(m))
+        .min(
+            Comparator.comparing(
+                    (Member m) -> {
+                      String zone = policy.zones().get(m.nodeId());
+                      return zone == null || voterZones.contains(zone);
+                    })
+                .thenComparingInt(Member::nodeId));
+  }
+
+  /** Silent at least this long, by the leader's clock (never caught up counts as silent). */
+  private static boolean silentFor(Member m, Duration d) {
+    return m.sinceCaughtUpMs() < 0 || m.sinceCaughtUpMs() >= d.toMillis();
   }
 
   private static Action removeThenAdd(QuorumView v, Kind kind, Member out, Member in) {

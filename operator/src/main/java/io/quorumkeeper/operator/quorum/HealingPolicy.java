@@ -2,26 +2,86 @@ package io.quorumkeeper.operator.quorum;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * What the user allows the planner to do, from the spec and annotations.
+ * What the spec, the annotations and Kubernetes tell the planner beyond Kafka's view of the quorum.
  *
  * @param desiredVoters {@code spec.controllers.voters} in force (odd)
  * @param blockedBecause why healing may not act (ReportOnly, paused), or null when it may
+ * @param unreachableAfter a voter silent this long may be replaced by a spare ({@code
+ *     healing.unreachableAfter}); a pod restart or a short node blip is not worth a membership
+ *     change
  * @param strandedGrace a pod stuck terminating or on a NotReady node this long may be deleted
  * @param strandedPods how long each stranded controller pod has been stuck, by pod name
+ * @param retiring node ids whose pods the spec no longer keeps (the controller pool shrinks): their
+ *     voters are moved out (added-first replacement or removal) before the pods go, and they are
+ *     never chosen as a new voter
+ * @param zones the zone of each controller node id's Kubernetes node, where known
  */
 public record HealingPolicy(
     int desiredVoters,
     String blockedBecause,
+    Duration unreachableAfter,
     Duration strandedGrace,
-    Map<String, Duration> strandedPods) {
+    Map<String, Duration> strandedPods,
+    Set<Integer> retiring,
+    Map<Integer, String> zones) {
 
   public HealingPolicy {
     strandedPods = Map.copyOf(strandedPods);
+    retiring = Set.copyOf(retiring);
+    zones = Map.copyOf(zones);
+  }
+
+  /** Auto healing of {@code voters} voters with the default timings and nothing else known. */
+  public static HealingPolicy auto(int voters) {
+    return new HealingPolicy(
+        voters, null, Duration.ofSeconds(30), Duration.ofMinutes(2), Map.of(), Set.of(), Map.of());
+  }
+
+  public HealingPolicy blocked(String because) {
+    return new HealingPolicy(
+        desiredVoters, because, unreachableAfter, strandedGrace, strandedPods, retiring, zones);
+  }
+
+  public HealingPolicy withUnreachableAfter(Duration d) {
+    return new HealingPolicy(
+        desiredVoters, blockedBecause, d, strandedGrace, strandedPods, retiring, zones);
+  }
+
+  public HealingPolicy withStranded(Map<String, Duration> pods) {
+    return new HealingPolicy(
+        desiredVoters, blockedBecause, unreachableAfter, strandedGrace, pods, retiring, zones);
+  }
+
+  public HealingPolicy withRetiring(Set<Integer> nodeIds) {
+    return new HealingPolicy(
+        desiredVoters,
+        blockedBecause,
+        unreachableAfter,
+        strandedGrace,
+        strandedPods,
+        nodeIds,
+        zones);
+  }
+
+  public HealingPolicy withZones(Map<Integer, String> nodeZones) {
+    return new HealingPolicy(
+        desiredVoters,
+        blockedBecause,
+        unreachableAfter,
+        strandedGrace,
+        strandedPods,
+        retiring,
+        nodeZones);
   }
 
   public boolean mayAct() {
     return blockedBecause == null;
+  }
+
+  boolean stays(Member m) {
+    return !retiring.contains(m.nodeId());
   }
 }

@@ -8,6 +8,7 @@ import io.quorumkeeper.operator.api.v1alpha1.status.VoterRef;
 import io.quorumkeeper.operator.event.EventReason;
 import io.quorumkeeper.operator.event.EventRecorder;
 import io.quorumkeeper.operator.model.ClusterModel;
+import io.quorumkeeper.operator.model.Durations;
 import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumObservation;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,15 +48,10 @@ final class Healing {
     this.quorum = quorum;
   }
 
-  static Step plan(
-      QuorumCluster cr,
-      Optional<QuorumView> view,
-      Instant now,
-      Duration strandedGrace,
-      Map<String, Duration> strandedPods) {
+  static Step plan(QuorumCluster cr, Optional<QuorumView> view, Instant now, HealingPolicy policy) {
     OperationStatus previous = cr.getStatus().getOperation();
     Optional<Operation> inFlight = Optional.ofNullable(previous).map(Healing::toOperation);
-    Action action = HealingPlanner.plan(policy(cr, strandedGrace, strandedPods), view, inFlight);
+    Action action = HealingPlanner.plan(policy, view, inFlight);
     if (action instanceof Action.Membership m) {
       OperationStatus next = toStatus(m.operation(), previous, now);
       boolean samePhaseSent =
@@ -95,7 +92,14 @@ final class Healing {
       events.warning(cr, EventReason.HealingBlocked, step.summary());
     } else if (action instanceof Action.DeletePod d) {
       LOG.infof("cluster=%s deleting pod %s: %s", key, d.pod(), d.reason());
-      client.pods().inNamespace(cr.getMetadata().getNamespace()).withName(d.pod()).delete();
+      // Forced: the kubelet of a NotReady node cannot confirm a graceful deletion, and the
+      // StatefulSet controller re-creates the pod only once the old object is gone.
+      client
+          .pods()
+          .inNamespace(cr.getMetadata().getNamespace())
+          .withName(d.pod())
+          .withGracePeriod(0)
+          .delete();
       events.warning(cr, EventReason.StrandedPodDeleted, d.pod() + ": " + d.reason());
     }
   }
@@ -119,8 +123,8 @@ final class Healing {
     }
   }
 
-  static HealingPolicy policy(
-      QuorumCluster cr, Duration strandedGrace, Map<String, Duration> strandedPods) {
+  /** The spec's and annotations' part of the policy; the caller adds what Kubernetes shows. */
+  static HealingPolicy policy(QuorumCluster cr, Duration strandedGrace) {
     String blocked = null;
     Map<String, String> annotations = cr.getMetadata().getAnnotations();
     if (annotations != null && "true".equals(annotations.get(QuorumCluster.PAUSED_ANNOTATION))) {
@@ -129,7 +133,13 @@ final class Healing {
       blocked = "healing.mode is ReportOnly";
     }
     return new HealingPolicy(
-        cr.getSpec().getControllers().desiredVoters(), blocked, strandedGrace, strandedPods);
+        cr.getSpec().getControllers().desiredVoters(),
+        blocked,
+        Durations.parse(cr.getSpec().getHealing().getUnreachableAfter()),
+        strandedGrace,
+        Map.of(),
+        Set.of(),
+        Map.of());
   }
 
   static Operation toOperation(OperationStatus s) {

@@ -1,27 +1,39 @@
 package io.quorumkeeper.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.status.OperationStatus;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.observe.RaftObservation;
 import io.quorumkeeper.operator.quorum.PodFacts;
 import io.quorumkeeper.operator.quorum.QuorumSnapshot;
+import io.quorumkeeper.operator.quorum.RaftQuorum;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
 /** Assembles a {@link QuorumSnapshot} from the cached observation and the pod cache. */
 final class Observed {
 
+  private static final int MAX_PODS = 100;
+
   private Observed() {}
 
   /** Empty until the first observation of this cluster has come back. */
-  static Optional<QuorumSnapshot> snapshot(QuorumCluster cr, Context<QuorumCluster> context) {
+  static Optional<QuorumSnapshot> snapshot(
+      QuorumCluster cr, Context<QuorumCluster> context, NodeCache nodes) {
     return context
         .getSecondaryResource(RaftObservation.class, QuorumObservation.NAME)
         .map(
@@ -31,7 +43,7 @@ final class Observed {
                     o.observedAt(),
                     o.raft(),
                     podNames(cr),
-                    controllerPods(cr, context),
+                    controllerPods(cr, context, nodes),
                     o.failure()));
   }
 
@@ -39,43 +51,125 @@ final class Observed {
   private static Map<Integer, String> podNames(QuorumCluster cr) {
     Pool controllers = ClusterModel.pools(cr).get(0);
     Map<Integer, String> names = new HashMap<>();
-    for (int ordinal = 0; ordinal < 100; ordinal++) {
+    for (int ordinal = 0; ordinal < MAX_PODS; ordinal++) {
       names.put(controllers.nodeId(ordinal), controllers.podName(ordinal));
     }
     return names;
   }
 
-  /** Controller pods stuck terminating, with how long since their deletion was asked for. */
+  /** Node ids of the controller pods the spec no longer keeps (ordinals from spec replicas up). */
+  static Set<Integer> retiring(QuorumCluster cr) {
+    Pool controllers = ClusterModel.pools(cr).get(0);
+    Set<Integer> ids = new HashSet<>();
+    for (int ordinal = controllers.replicas(); ordinal < MAX_PODS; ordinal++) {
+      ids.add(controllers.nodeId(ordinal));
+    }
+    return ids;
+  }
+
+  /**
+   * How many controller pods to keep: the spec's count, or more while a voter (or the voter being
+   * added) still lives on a pod above it. Without a view of the voters, the pods that exist stay.
+   */
+  static int controllerPodsToKeep(
+      QuorumCluster cr, Optional<QuorumSnapshot> snapshot, Context<QuorumCluster> context) {
+    Pool controllers = ClusterModel.pools(cr).get(0);
+    int keep = controllers.replicas();
+    Optional<RaftQuorum> raft = snapshot.flatMap(QuorumSnapshot::raft);
+    if (raft.isEmpty()) {
+      int current =
+          OwnedResources.cache(StatefulSet.class, context)
+              .get(new ResourceID(controllers.name(), cr.getMetadata().getNamespace()))
+              .map(s -> s.getSpec().getReplicas() == null ? 0 : s.getSpec().getReplicas())
+              .orElse(0);
+      return Math.max(keep, current);
+    }
+    List<Integer> voterIds = new ArrayList<>();
+    raft.get().voters().forEach(v -> voterIds.add(v.nodeId()));
+    OperationStatus op = cr.getStatus() == null ? null : cr.getStatus().getOperation();
+    if (op != null && op.getAdd() != null) {
+      voterIds.add(op.getAdd().getNodeId());
+    }
+    for (int id : voterIds) {
+      int ordinal = id - controllers.kind().nodeIdOffset();
+      if (ordinal >= 0 && ordinal < MAX_PODS) {
+        keep = Math.max(keep, ordinal + 1);
+      }
+    }
+    return keep;
+  }
+
+  /**
+   * Controller pods stuck: terminating (since their deletion was asked for) or on a NotReady node
+   * (since the node stopped being Ready), with how long.
+   */
   static Map<String, Duration> strandedPods(
-      QuorumCluster cr, Context<QuorumCluster> context, Instant now) {
+      QuorumCluster cr, Context<QuorumCluster> context, NodeCache nodes, Instant now) {
     String prefix = ClusterModel.pools(cr).get(0).name() + "-";
     Map<String, Duration> stranded = new HashMap<>();
     for (Pod pod : context.getSecondaryResources(Pod.class)) {
+      if (!pod.getMetadata().getName().startsWith(prefix)) {
+        continue;
+      }
       String deleted = pod.getMetadata().getDeletionTimestamp();
-      if (deleted != null && pod.getMetadata().getName().startsWith(prefix)) {
-        stranded.put(pod.getMetadata().getName(), Duration.between(Instant.parse(deleted), now));
+      NodeCache.NodeFacts node =
+          nodes.facts(pod.getSpec() == null ? null : pod.getSpec().getNodeName());
+      Instant since = deleted != null ? Instant.parse(deleted) : null;
+      if (!node.ready() && (since == null || node.notReadySince().isBefore(since))) {
+        since = node.notReadySince();
+      }
+      if (since != null) {
+        stranded.put(pod.getMetadata().getName(), Duration.between(since, now));
       }
     }
     return stranded;
   }
 
+  /** The zone of each controller pod's node, by node id, where the node has a zone label. */
+  static Map<Integer, String> zones(
+      QuorumCluster cr, Context<QuorumCluster> context, NodeCache nodes) {
+    Map<Integer, String> zones = new HashMap<>();
+    forEachControllerPod(
+        cr,
+        context,
+        (nodeId, pod) -> {
+          String zone =
+              nodes.facts(pod.getSpec() == null ? null : pod.getSpec().getNodeName()).zone();
+          if (zone != null) {
+            zones.put(nodeId, zone);
+          }
+        });
+    return zones;
+  }
+
   private static Map<Integer, PodFacts> controllerPods(
-      QuorumCluster cr, Context<QuorumCluster> context) {
-    Pool controllers = ClusterModel.pools(cr).get(0);
+      QuorumCluster cr, Context<QuorumCluster> context, NodeCache nodes) {
     Map<Integer, PodFacts> facts = new HashMap<>();
+    forEachControllerPod(
+        cr,
+        context,
+        (nodeId, pod) -> {
+          boolean running =
+              pod.getMetadata().getDeletionTimestamp() == null
+                  && pod.getStatus() != null
+                  && "Running".equals(pod.getStatus().getPhase());
+          boolean nodeReady =
+              nodes.facts(pod.getSpec() == null ? null : pod.getSpec().getNodeName()).ready();
+          facts.put(nodeId, new PodFacts(nodeId, pod.getMetadata().getName(), running, nodeReady));
+        });
+    return facts;
+  }
+
+  private static void forEachControllerPod(
+      QuorumCluster cr, Context<QuorumCluster> context, BiConsumer<Integer, Pod> action) {
+    Pool controllers = ClusterModel.pools(cr).get(0);
+    String prefix = controllers.name() + "-";
     for (Pod pod : context.getSecondaryResources(Pod.class)) {
       String name = pod.getMetadata().getName();
-      String prefix = controllers.name() + "-";
       if (!name.startsWith(prefix) || !name.substring(prefix.length()).matches("[0-9]+")) {
         continue;
       }
-      int nodeId = controllers.nodeId(Integer.parseInt(name.substring(prefix.length())));
-      boolean running =
-          pod.getMetadata().getDeletionTimestamp() == null
-              && pod.getStatus() != null
-              && "Running".equals(pod.getStatus().getPhase());
-      facts.put(nodeId, new PodFacts(nodeId, name, running, true));
+      action.accept(controllers.nodeId(Integer.parseInt(name.substring(prefix.length()))), pod);
     }
-    return facts;
   }
 }

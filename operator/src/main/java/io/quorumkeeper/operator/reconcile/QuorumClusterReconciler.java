@@ -72,6 +72,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
           StatefulSet.class,
           Secret.class);
 
+  private final NodeCache nodes;
   private final KubernetesClient client;
   private final OperatorSettings settings;
   private final Clock clock;
@@ -107,6 +108,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.owned = new OwnedResources(client);
     this.statusWriter = new StatusWriter(client);
     this.events = new EventRecorder(client, clock);
+    this.nodes = new NodeCache(client);
   }
 
   @Override
@@ -156,13 +158,15 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       return UpdateControl.noUpdate();
     }
     cr = persistIdentity(cr, previous);
-    Optional<QuorumSnapshot> snapshot = Observed.snapshot(cr, context);
+    Optional<QuorumSnapshot> snapshot = Observed.snapshot(cr, context, nodes);
     Optional<QuorumView> view = snapshot.flatMap(assessor(cr)::assess);
     if (view.isPresent()) {
       cr = markFormed(cr);
     }
     ClusterIdentity identity = Identities.kept(cr.getStatus());
-    ClusterModel model = ClusterModel.from(cr, identity, settings.model());
+    ClusterModel model =
+        ClusterModel.from(
+            cr, identity, settings.model(), Observed.controllerPodsToKeep(cr, snapshot, context));
     boolean paused =
         "true"
             .equals(
@@ -186,8 +190,10 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 cr,
                 view,
                 clock.instant(),
-                settings.healing().strandedGrace(),
-                Observed.strandedPods(cr, context, clock.instant()))
+                Healing.policy(cr, settings.healing().strandedGrace())
+                    .withStranded(Observed.strandedPods(cr, context, nodes, clock.instant()))
+                    .withRetiring(Observed.retiring(cr))
+                    .withZones(Observed.zones(cr, context, nodes)))
             : null;
     writeStatus(
         cr, model, conditions, validation, paused, generation, context, snapshot, view, step);

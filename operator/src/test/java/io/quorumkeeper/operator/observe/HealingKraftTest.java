@@ -47,7 +47,8 @@ class HealingKraftTest {
   static final String CLUSTER = "kafka/hk";
   static final QuorumAssessor ASSESSOR =
       new QuorumAssessor(Duration.ofSeconds(2), Duration.ofSeconds(4));
-  static final HealingPolicy AUTO = new HealingPolicy(3, null, Duration.ofMinutes(2), Map.of());
+  static final HealingPolicy AUTO =
+      HealingPolicy.auto(3).withUnreachableAfter(Duration.ofSeconds(4));
 
   @TempDir static Path root;
   static KraftNodes nodes;

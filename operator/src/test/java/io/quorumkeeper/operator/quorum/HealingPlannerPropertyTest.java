@@ -3,10 +3,9 @@ package io.quorumkeeper.operator.quorum;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quorumkeeper.operator.quorum.Operation.Phase;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -31,9 +30,10 @@ class HealingPlannerPropertyTest {
         Arbitraries.of(Health.CaughtUp, Health.Lagging, Health.Unreachable).list().ofMaxSize(3);
     Arbitrary<Integer> desired = Arbitraries.of(1, 3, 5, 7);
     Arbitrary<Boolean> blocked = Arbitraries.of(true, false);
-    return Combinators.combine(voterHealth, spareHealth, desired, blocked)
+    Arbitrary<Set<Integer>> retiring = Arbitraries.integers().between(0, 9).set().ofMaxSize(3);
+    return Combinators.combine(voterHealth, spareHealth, desired, blocked, retiring)
         .as(
-            (voters, spares, wanted, isBlocked) -> {
+            (voters, spares, wanted, isBlocked, dropped) -> {
               Views views = Views.voters(voters.toArray(Health[]::new));
               for (int i = 0; i < spares.size(); i++) {
                 views.spare(voters.size() + i, spares.get(i));
@@ -45,8 +45,9 @@ class HealingPlannerPropertyTest {
               }
               return new Case(
                   views.view(),
-                  new HealingPolicy(
-                      wanted, isBlocked ? "paused" : null, Duration.ofMinutes(2), Map.of()));
+                  HealingPolicy.auto(wanted)
+                      .blocked(isBlocked ? "paused" : null)
+                      .withRetiring(dropped));
             });
   }
 
@@ -87,7 +88,23 @@ class HealingPlannerPropertyTest {
       assertThat(c.view().voters()).isGreaterThan(c.policy().desiredVoters());
     }
     if (action instanceof Action.Membership m && m.operation().remove() == null) {
-      assertThat(c.view().voters()).isLessThan(c.policy().desiredVoters());
+      // below the count, or at it while a live voter must leave its pod (added first)
+      assertThat(c.view().voters()).isLessThanOrEqualTo(c.policy().desiredVoters());
+      if (c.view().voters() == c.policy().desiredVoters()) {
+        assertThat(c.view().voterMembers())
+            .anyMatch(v -> c.policy().retiring().contains(v.nodeId()));
+      }
+    }
+  }
+
+  @Property
+  void aNewVoterIsNeverOnAPodTheSpecDrops(@ForAll("cases") Case c) {
+    Action action = HealingPlanner.plan(c.policy(), Optional.of(c.view()), Optional.empty());
+
+    if (action instanceof Action.Membership m
+        && m.operation().add() != null
+        && m.operation().kind() != Operation.Kind.ReplaceVoter) {
+      assertThat(c.policy().retiring()).doesNotContain(m.operation().add().nodeId());
     }
   }
 

@@ -11,6 +11,7 @@ import io.quorumkeeper.operator.quorum.Operation.Phase;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** One test per row of DESIGN.md's healing table, plus the operation lifecycle. */
@@ -19,7 +20,7 @@ class HealingPlannerTest {
   static final HealingPolicy AUTO3 = policy(3, null, Map.of());
 
   static HealingPolicy policy(int voters, String blocked, Map<String, Duration> stranded) {
-    return new HealingPolicy(voters, blocked, Duration.ofMinutes(2), stranded);
+    return HealingPolicy.auto(voters).blocked(blocked).withStranded(stranded);
   }
 
   static Action plan(HealingPolicy policy, Views views) {
@@ -67,6 +68,77 @@ class HealingPlannerTest {
     assertThat(op.kind()).isEqualTo(Kind.ActivateSpare);
     assertThat(op.remove()).isEqualTo(new Incarnation(1, "dir1"));
     assertThat(op.add()).isEqualTo(new Incarnation(3, "dir3"));
+  }
+
+  @Test
+  void givenVoterDownForLessThanUnreachableAfter_thenWaitEvenWithASpare() {
+    Views views =
+        Views.voters(CaughtUp, Unreachable, CaughtUp).spare(3, CaughtUp).silentFor(1, 5_000);
+
+    Action action = plan(AUTO3, views);
+
+    assertThat(action).isInstanceOf(Action.Wait.class);
+    assertThat(((Action.Wait) action).reason()).contains("spare 3 takes its place once");
+    assertThat(plan(AUTO3, views.silentFor(1, 30_000))).isInstanceOf(Action.Membership.class);
+  }
+
+  @Test
+  void givenSparesInSeveralZones_thenTheSpareOutsideTheVotersZonesIsActivated() {
+    Views views =
+        Views.voters(CaughtUp, CaughtUp, Unreachable).spare(3, CaughtUp).spare(4, CaughtUp);
+    HealingPolicy zoned = AUTO3.withZones(Map.of(0, "a", 1, "b", 2, "c", 3, "a", 4, "c"));
+
+    assertThat(op(plan(zoned, views)).add().nodeId()).isEqualTo(4);
+    assertThat(op(plan(AUTO3, views)).add().nodeId()).isEqualTo(3);
+  }
+
+  @Test
+  void givenLiveVoterOnAPodTheSpecDrops_thenItsSuccessorIsAddedFirstThenItIsRemoved() {
+    HealingPolicy shrinking = AUTO3.withRetiring(Set.of(2));
+
+    Operation add =
+        op(plan(shrinking, Views.voters(CaughtUp, CaughtUp, CaughtUp).spare(3, CaughtUp)));
+    Operation remove = op(plan(shrinking, Views.voters(CaughtUp, CaughtUp, CaughtUp, CaughtUp)));
+
+    assertThat(add.kind()).isEqualTo(Kind.AddVoter);
+    assertThat(add.add()).isEqualTo(new Incarnation(3, "dir3"));
+    assertThat(remove.kind()).isEqualTo(Kind.RemoveVoter);
+    assertThat(remove.remove()).isEqualTo(new Incarnation(2, "dir2"));
+  }
+
+  @Test
+  void givenLiveVoterOnAPodTheSpecDropsAndNoSpare_thenWait() {
+    HealingPolicy shrinking = AUTO3.withRetiring(Set.of(2, 3));
+
+    Action action = plan(shrinking, Views.voters(CaughtUp, CaughtUp, CaughtUp).spare(3, CaughtUp));
+
+    assertThat(action).isInstanceOf(Action.Wait.class);
+    assertThat(((Action.Wait) action).reason()).contains("on a pod the spec removes");
+  }
+
+  @Test
+  void givenVotersLoweredWhileTheLeaderIsOnADroppedPod_thenFollowersGoFirstAndTheLeaderLast() {
+    HealingPolicy shrinking = policy(3, null, Map.of()).withRetiring(Set.of(0, 3, 4));
+    Views five = Views.voters(CaughtUp, CaughtUp, CaughtUp, CaughtUp, CaughtUp);
+
+    assertThat(op(plan(shrinking, five)).remove().nodeId()).isEqualTo(4);
+    assertThat(op(plan(shrinking, five.without(4))).remove().nodeId()).isEqualTo(3);
+    assertThat(
+            op(plan(
+                    policy(3, null, Map.of()).withRetiring(Set.of(0)),
+                    Views.voters(CaughtUp, CaughtUp, CaughtUp, CaughtUp)))
+                .remove()
+                .nodeId())
+        .isEqualTo(0);
+  }
+
+  @Test
+  void givenVotersRaised_thenOnlyASpareOnAPodTheSpecKeepsIsAdded() {
+    Views views = Views.voters(CaughtUp, CaughtUp, CaughtUp).spare(3, CaughtUp);
+
+    assertThat(op(plan(policy(5, null, Map.of()), views)).add().nodeId()).isEqualTo(3);
+    assertThat(plan(policy(5, null, Map.of()).withRetiring(Set.of(3)), views))
+        .isInstanceOf(Action.Wait.class);
   }
 
   @Test

@@ -15,19 +15,39 @@ final class Views {
     for (int id = 0; id < healths.length; id++) {
       Role role = id == views.leader ? Role.Leader : Role.Follower;
       Health health = id == views.leader ? Health.CaughtUp : healths[id];
-      views.members.add(new Member(id, "c-" + id, "dir" + id, role, 0, 0, health));
+      views.members.add(new Member(id, "c-" + id, "dir" + id, role, 0, since(health), health));
     }
     return views;
   }
 
   Views spare(int id, Health health) {
-    members.add(new Member(id, "c-" + id, "dir" + id, Role.Spare, 0, 0, health));
+    members.add(new Member(id, "c-" + id, "dir" + id, Role.Spare, 0, since(health), health));
     return this;
   }
 
   /** A new incarnation of voter {@code id}, after its disk was lost. */
   Views reborn(int id, Health health) {
-    members.add(new Member(id, "c-" + id, "new" + id, Role.Observer, 0, 0, health));
+    members.add(new Member(id, "c-" + id, "new" + id, Role.Observer, 0, since(health), health));
+    return this;
+  }
+
+  /** Time since caught up, as the assessor would have it for each health: silent ten minutes. */
+  private static long since(Health health) {
+    return switch (health) {
+      case CaughtUp -> 0;
+      case Lagging -> 5_000;
+      case Unreachable, DiskLost -> 600_000;
+    };
+  }
+
+  /** Voter {@code id} was last caught up {@code ms} ago (a pod that went down moments ago). */
+  Views silentFor(int id, long ms) {
+    members.replaceAll(
+        m ->
+            m.nodeId() == id && m.isVoter()
+                ? new Member(
+                    m.nodeId(), m.pod(), m.directoryId(), m.role(), m.lag(), ms, m.health())
+                : m);
     return this;
   }
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.spec.HealingMode;
@@ -14,6 +16,7 @@ import io.quorumkeeper.operator.testing.ApiHarness;
 import io.quorumkeeper.operator.testing.FakeQuorumClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -169,6 +172,118 @@ class HealingApiTest {
               assertThat(c.path()).endsWith("/pods/orders-node-1");
             });
     assertThat(orders.changes).isEmpty();
+  }
+
+  @Test
+  void givenDeadVoterOnANotReadyNodePastGraceAndNoSpare_thenThePodIsDeleted() {
+    FakeQuorumClient.Script orders = api.quorum().script(NAMESPACE + "/orders", 3);
+    api.create(Path.of("../examples/combined.yaml"));
+    await()
+        .ignoreExceptions()
+        .until(() -> api.get("orders").getStatus().getQuorum().getFaultTolerance() == 1);
+    api.client()
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName("node-b")
+                .addToLabels("topology.kubernetes.io/zone", "b")
+                .endMetadata()
+                .withNewStatus()
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("Unknown")
+                .withLastTransitionTime(Instant.now().minusSeconds(60).toString())
+                .endCondition()
+                .endStatus()
+                .build())
+        .create();
+    api.client().resource(runningPod("orders-node-1", "orders", "node-b")).create();
+    api.drainOperatorCalls();
+
+    orders.dead(1);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(events("StrandedPodDeleted"))
+                    .extracting(Event::getMessage)
+                    .singleElement()
+                    .asString()
+                    .startsWith("orders-node-1: voter 1 is stranded for"));
+    assertThat(api.drainOperatorCalls())
+        .anySatisfy(
+            c -> {
+              assertThat(c.method()).isEqualTo("DELETE");
+              assertThat(c.path()).endsWith("/pods/orders-node-1");
+            });
+    assertThat(api.client().pods().inNamespace(NAMESPACE).withName("orders-node-1").get()).isNull();
+    assertThat(orders.changes).isEmpty();
+  }
+
+  @Test
+  void givenVotersAndPodsLowered_thenPodsShrinkOnlyAfterTheirVotersAreRemoved() {
+    FakeQuorumClient.Script five = api.quorum().script(NAMESPACE + "/orders", 5);
+    QuorumCluster cr = api.read(Path.of("../examples/combined.yaml"));
+    cr.getSpec().getControllers().setReplicas(5);
+    cr.getSpec().getControllers().setVoters(5);
+    api.client().resource(cr).create();
+    await()
+        .ignoreExceptions()
+        .until(() -> api.get("orders").getStatus().getQuorum().getFaultTolerance() == 2);
+    five.dead(1).dead(2); // removing 4 or 3 now would leave no caught-up majority
+    await().until(() -> api.get("orders").getStatus().getQuorum().getFaultTolerance() == 0);
+
+    api.client()
+        .resources(QuorumCluster.class)
+        .inNamespace(NAMESPACE)
+        .withName("orders")
+        .edit(
+            c -> {
+              c.getSpec().getControllers().setReplicas(3);
+              c.getSpec().getControllers().setVoters(3);
+              return c;
+            });
+
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(five.changes).isEmpty();
+              assertThat(nodePoolReplicas()).isEqualTo(5);
+            });
+    five.alive(1).alive(2);
+    await().atMost(Duration.ofSeconds(20)).until(() -> nodePoolReplicas() == 3);
+    assertThat(five.changes).containsExactly("remove 4/dir4", "remove 3/dir3");
+    assertThat(five.voterIds()).containsExactly(0, 1, 2);
+  }
+
+  private int nodePoolReplicas() {
+    return api.client()
+        .apps()
+        .statefulSets()
+        .inNamespace(NAMESPACE)
+        .withName("orders-node")
+        .get()
+        .getSpec()
+        .getReplicas();
+  }
+
+  static Pod runningPod(String name, String cluster, String node) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(NAMESPACE)
+        .addToLabels("quorumkeeper.io/cluster", cluster)
+        .endMetadata()
+        .withNewSpec()
+        .withNodeName(node)
+        .endSpec()
+        .withNewStatus()
+        .withPhase("Running")
+        .endStatus()
+        .build();
   }
 
   private void awaitTolerance(int tolerance) {

@@ -98,7 +98,7 @@ class QuorumClusterReconcilerApiTest {
   }
 
   @Test
-  void givenRunningCluster_whenReplicasRaised_thenStatefulSetScalesAndConfigFollows() {
+  void givenRunningCluster_whenReplicasRaised_thenStatefulSetScalesAndConfigFollowsWithoutARoll() {
     api.create(COMBINED);
     await().until(() -> statefulSet("orders-node") != null);
     await().until(() -> api.get("orders").getStatus() != null);
@@ -110,8 +110,9 @@ class QuorumClusterReconcilerApiTest {
     await()
         .untilAsserted(
             () -> assertThat(statefulSet("orders-node").getSpec().getReplicas()).isEqualTo(4));
-    // a fourth pod joins the bootstrap servers, so the config (and its hash) moves with it
-    assertThat(configHash(statefulSet("orders-node"))).isNotEqualTo(hashBefore);
+    // a fourth pod joins the bootstrap servers, but that list is only for discovery: the hash on
+    // the pod template stays, so growing the pool restarts none of the running nodes
+    assertThat(configHash(statefulSet("orders-node"))).isEqualTo(hashBefore);
     assertThat(
             client
                 .configMaps()

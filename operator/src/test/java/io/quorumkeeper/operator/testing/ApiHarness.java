@@ -140,13 +140,18 @@ public final class ApiHarness implements AutoCloseable {
 
   /** Creates a QuorumCluster from an example file in the namespace, as kubectl apply would. */
   public QuorumCluster create(Path yaml) {
+    return client.resource(read(yaml)).create();
+  }
+
+  /** A QuorumCluster from a file, in the test namespace, not created yet. */
+  public QuorumCluster read(Path yaml) {
     try {
       QuorumCluster cr =
           client
               .getKubernetesSerialization()
               .unmarshal(Files.readString(yaml), QuorumCluster.class);
       cr.getMetadata().setNamespace(NAMESPACE);
-      return client.resource(cr).create();
+      return cr;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

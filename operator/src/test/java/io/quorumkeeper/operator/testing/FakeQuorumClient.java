@@ -72,6 +72,12 @@ public class FakeQuorumClient implements QuorumClient {
       return this;
     }
 
+    /** The node fetches again, as after its pod came back. */
+    public Script alive(int nodeId) {
+      dead.remove(nodeId);
+      return this;
+    }
+
     public Script noLeader(boolean lost) {
       this.noLeader = lost;
       return this;
