@@ -55,6 +55,7 @@ class HealingKraftTest {
   static Pool pool;
   static AdminQuorumClient client;
   static final List<String> changes = new ArrayList<>();
+  static final List<Integer> voterCounts = new ArrayList<>();
 
   @BeforeAll
   static void startThreeVotersAndASpare() throws Exception {
@@ -154,8 +155,60 @@ class HealingKraftTest {
     nodes.start(3);
   }
 
-  /** The executor's loop: observe, plan one step, send it, until the planner has nothing to do. */
+  @Test
+  @Order(4)
+  void givenVotersRaisedToFiveThenLoweredToThree_thenOneChangeAtATimeAndNeverAnUnsafeCount()
+      throws Exception {
+    nodes.start(4);
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .ignoreExceptions()
+        .until(
+            () -> view().orElseThrow(),
+            v ->
+                v.faultTolerance() == 1
+                    && spare(v, 1).map(m -> m.health() == Health.CaughtUp).orElse(false)
+                    && spare(v, 4).map(m -> m.health() == Health.CaughtUp).orElse(false));
+    changes.clear();
+    voterCounts.clear();
+
+    QuorumView five =
+        healUntilNothingToDo(HealingPolicy.auto(5).withUnreachableAfter(Duration.ofSeconds(4)), 2);
+
+    assertThat(voterIds(five)).containsExactly(0, 1, 2, 3, 4);
+    assertThat(changes).hasSize(2).allMatch(c -> c.startsWith("add "));
+    assertThat(changes.get(0)).startsWith("add 1/");
+    assertThat(changes.get(1)).startsWith("add 4/");
+
+    // voters 3 with pods 0-2 kept: node ids 3 and 4 retire, followers before the leader
+    changes.clear();
+    QuorumView three =
+        healUntilNothingToDo(
+            HealingPolicy.auto(3)
+                .withUnreachableAfter(Duration.ofSeconds(4))
+                .withRetiring(java.util.Set.of(3, 4)),
+            1);
+
+    assertThat(voterIds(three)).containsExactly(0, 1, 2);
+    assertThat(changes).hasSize(2).allMatch(c -> c.startsWith("remove "));
+    assertThat(changes).anyMatch(c -> c.startsWith("remove 3/"));
+    assertThat(changes).anyMatch(c -> c.startsWith("remove 4/"));
+    // each step moved the voter count by one, between 3 and 5, as Kafka reported it
+    assertThat(voterCounts).allMatch(n -> n >= 3 && n <= 5);
+    for (int i = 1; i < voterCounts.size(); i++) {
+      assertThat(Math.abs(voterCounts.get(i) - voterCounts.get(i - 1))).isLessThanOrEqualTo(1);
+    }
+    nodes.kill(3);
+    nodes.kill(4);
+    assertThat(view()).hasValueSatisfying(v -> assertThat(v.voters()).isEqualTo(3));
+  }
+
   private static QuorumView healUntilNothingToDo() {
+    return healUntilNothingToDo(AUTO, 1);
+  }
+
+  /** The executor's loop: observe, plan one step, send it, until the planner has nothing to do. */
+  private static QuorumView healUntilNothingToDo(HealingPolicy policy, int tolerance) {
     Optional<Operation>[] inFlight = new Optional[] {Optional.empty()};
     return await()
         .atMost(Duration.ofSeconds(120))
@@ -164,7 +217,8 @@ class HealingKraftTest {
         .until(
             () -> {
               QuorumView v = view().orElseThrow();
-              Action action = HealingPlanner.plan(AUTO, Optional.of(v), inFlight[0]);
+              voterCounts.add(v.voters());
+              Action action = HealingPlanner.plan(policy, Optional.of(v), inFlight[0]);
               if (!(action instanceof Action.Wait)) {
                 System.err.println("heal: " + action);
               }
@@ -173,7 +227,7 @@ class HealingKraftTest {
                 inFlight[0] = Optional.of(m.operation());
               } else if (action instanceof Action.Complete) {
                 inFlight[0] = Optional.empty();
-              } else if (action instanceof Action.None && v.faultTolerance() == 1) {
+              } else if (action instanceof Action.None && v.faultTolerance() == tolerance) {
                 return v;
               }
               return null;
@@ -210,7 +264,7 @@ class HealingKraftTest {
 
   static Optional<QuorumView> view() throws QuorumUnavailableException {
     Map<Integer, String> names = new HashMap<>();
-    for (int ordinal = 0; ordinal < 4; ordinal++) {
+    for (int ordinal = 0; ordinal < pool.replicas() + KraftNodes.GROWTH; ordinal++) {
       names.put(pool.nodeId(ordinal), pool.podName(ordinal));
     }
     return ASSESSOR.assess(

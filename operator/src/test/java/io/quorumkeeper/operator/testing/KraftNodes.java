@@ -32,6 +32,9 @@ public final class KraftNodes implements AutoCloseable {
   public static final String HOSTS_FILE_PROPERTY = "jdk.net.hosts.file";
   private static final String CLASSPATH_PROPERTY = "quorum.node.classpath";
 
+  /** Pods a test may start beyond the example's replicas (a scale-up), with names that resolve. */
+  public static final int GROWTH = 2;
+
   private final Path root;
   private final Pool pool;
   private final Map<Integer, Process> running = new LinkedHashMap<>();
@@ -44,7 +47,7 @@ public final class KraftNodes implements AutoCloseable {
         root.resolve("config/bootstrap.properties"), config.getData().get("bootstrap.properties"));
     write(root.resolve("agent-token"), "kraft-test-token\n");
     StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n");
-    for (int ordinal = 0; ordinal < pool.replicas(); ordinal++) {
+    for (int ordinal = 0; ordinal < pool.replicas() + GROWTH; ordinal++) {
       hosts.append(ip(ordinal)).append(' ').append(pool.podHost(ordinal)).append('\n');
     }
     write(hostsFile(), hosts.toString());
@@ -145,7 +148,7 @@ public final class KraftNodes implements AutoCloseable {
 
   public String tailOfLogs(int lines) {
     StringBuilder out = new StringBuilder();
-    for (int ordinal = 0; ordinal < pool.replicas(); ordinal++) {
+    for (int ordinal = 0; ordinal < pool.replicas() + GROWTH; ordinal++) {
       try {
         List<String> all = Files.readAllLines(log(ordinal), StandardCharsets.UTF_8);
         out.append("==== ").append(pool.podName(ordinal)).append('\n');
