@@ -1,5 +1,6 @@
 package io.quorumkeeper.operator.observe;
 
+import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.Incarnation;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
 import io.quorumkeeper.operator.quorum.RaftReplica;
@@ -33,11 +34,22 @@ public class AdminQuorumClient implements QuorumClient {
 
   private record Connection(String bootstrap, Admin admin) {}
 
+  /** Agents answer from memory; one that takes longer than this is as good as down. */
+  static final Duration AGENT_TIMEOUT = Duration.ofSeconds(1);
+
   private final Duration timeout;
+  private final AgentClient agents;
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
   public AdminQuorumClient(Duration timeout) {
     this.timeout = timeout;
+    this.agents = new AgentClient(AGENT_TIMEOUT.compareTo(timeout) < 0 ? AGENT_TIMEOUT : timeout);
+  }
+
+  @Override
+  public Map<Integer, AgentReport> agents(
+      String cluster, Map<Integer, String> hosts, String token) {
+    return agents.nodes(hosts, token);
   }
 
   @Override

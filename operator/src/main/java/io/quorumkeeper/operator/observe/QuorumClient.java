@@ -1,7 +1,9 @@
 package io.quorumkeeper.operator.observe;
 
+import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.Incarnation;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
+import java.util.Map;
 
 /**
  * Reads a cluster's controller quorum from Kafka and changes its voter set. Implementations bound
@@ -26,6 +28,18 @@ public interface QuorumClient extends AutoCloseable {
   /** Asks Kafka to remove one voter incarnation. */
   void removeVoter(String cluster, String bootstrapControllers, Incarnation voter)
       throws QuorumUnavailableException;
+
+  /**
+   * Each controller pod's own report from its agent ({@code /v1/node}), by node id; pods that do
+   * not answer within the client's bound are absent. None by default.
+   *
+   * @param hosts each controller node id's pod host name
+   * @param token the cluster's agent bearer token
+   */
+  default Map<Integer, AgentReport> agents(
+      String cluster, Map<Integer, String> hosts, String token) {
+    return Map.of();
+  }
 
   /** Releases what is held for a cluster that is gone. */
   void forget(String cluster);

@@ -5,20 +5,27 @@ import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePo
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.model.ClusterModel;
+import io.quorumkeeper.operator.model.Pool;
+import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
  * Polls every cluster's controllers on its own small thread pool, so a slow or unreachable cluster
  * never holds a reconcile thread: each poll is bounded by the quorum client's timeout, and the
  * reconciler only reads the latest cached {@link RaftObservation}. Each poll triggers a reconcile,
- * which writes status only when something a user sees changed.
+ * which writes status only when something a user sees changed. Besides Kafka's Admin API, each
+ * controller pod's agent is asked for its own view (one round, all pods at once, bounded by a
+ * second), which tells a lost disk at once and what each node sees while no leader is elected.
  */
 public final class QuorumObservation {
 
@@ -33,7 +40,8 @@ public final class QuorumObservation {
       QuorumMetrics metrics,
       Duration interval,
       int threads,
-      Clock clock) {
+      Clock clock,
+      AgentTokens tokens) {
     ScheduledExecutorService executor =
         Executors.newScheduledThreadPool(
             threads,
@@ -46,7 +54,7 @@ public final class QuorumObservation {
         RaftObservation.class,
         context,
         new PerResourcePollingConfigurationBuilder<RaftObservation, QuorumCluster, String>(
-                cr -> Set.of(observe(cr, client, metrics, clock)), interval)
+                cr -> Set.of(observe(cr, client, metrics, clock, tokens)), interval)
             .withExecutorService(executor)
             .withResourceIDMapper(RaftObservation::cluster)
             .withName(NAME)
@@ -54,24 +62,66 @@ public final class QuorumObservation {
   }
 
   static RaftObservation observe(
-      QuorumCluster cr, QuorumClient client, QuorumMetrics metrics, Clock clock) {
+      QuorumCluster cr,
+      QuorumClient client,
+      QuorumMetrics metrics,
+      Clock clock,
+      AgentTokens tokens) {
     String key = key(cr);
-    String bootstrap = ClusterModel.pools(cr).get(0).controllerEndpoints();
+    Pool controllers = ClusterModel.pools(cr).get(0);
+    String bootstrap = controllers.controllerEndpoints();
     long start = System.nanoTime();
-    RaftObservation observation;
+    Optional<RaftQuorum> raft = Optional.empty();
+    String failure = null;
     try {
-      RaftQuorum raft = client.describe(key, bootstrap);
-      observation = new RaftObservation(key, clock.instant(), Optional.of(raft), null);
+      raft = Optional.of(client.describe(key, bootstrap));
     } catch (QuorumUnavailableException e) {
       LOG.debugf("cluster=%s quorum not observed: %s", key, e.getMessage());
-      observation = new RaftObservation(key, clock.instant(), Optional.empty(), e.getMessage());
+      failure = e.getMessage();
     } catch (RuntimeException e) {
       LOG.warnf("cluster=%s quorum observation failed: %s", key, e.toString());
-      observation = new RaftObservation(key, clock.instant(), Optional.empty(), e.toString());
+      failure = e.toString();
     }
+    Map<Integer, AgentReport> agents = Map.of();
+    Optional<String> token = Optional.empty();
+    try {
+      token = tokens.get(cr);
+    } catch (RuntimeException e) {
+      LOG.debugf("cluster=%s agent token not read: %s", key, e.toString());
+    }
+    if (token.isPresent()) {
+      Map<Integer, String> hosts = new TreeMap<>();
+      for (int ordinal = 0; ordinal < controllers.replicas(); ordinal++) {
+        hosts.put(controllers.nodeId(ordinal), controllers.podHost(ordinal));
+      }
+      try {
+        agents = client.agents(key, hosts, token.get());
+      } catch (RuntimeException e) {
+        LOG.debugf("cluster=%s agents not asked: %s", key, e.toString());
+      }
+      if (failure != null) {
+        failure = failure + "; " + ownViews(hosts.keySet(), agents);
+      }
+    }
+    RaftObservation observation = new RaftObservation(key, clock.instant(), raft, failure, agents);
     metrics.observed(
         key, Duration.ofNanos(System.nanoTime() - start), observation.raft().isPresent());
     return observation;
+  }
+
+  /**
+   * "node 0: candidate, epoch 7, node 1: no answer": each controller's own view of the election.
+   */
+  static String ownViews(Set<Integer> nodeIds, Map<Integer, AgentReport> agents) {
+    return nodeIds.stream()
+        .sorted()
+        .map(
+            id ->
+                "node "
+                    + id
+                    + ": "
+                    + (agents.containsKey(id) ? agents.get(id).describe() : "no answer"))
+        .collect(Collectors.joining(", "));
   }
 
   public static String key(QuorumCluster cr) {

@@ -49,11 +49,12 @@ public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter)
     for (RaftReplica voter : raft.voters()) {
       boolean diskLost =
           raft.observers().stream()
-              .anyMatch(
-                  o ->
-                      o.nodeId() == voter.nodeId()
-                          && !o.directoryId().equals(voter.directoryId())
-                          && fresh(o, now));
+                  .anyMatch(
+                      o ->
+                          o.nodeId() == voter.nodeId()
+                              && !o.directoryId().equals(voter.directoryId())
+                              && fresh(o, now))
+              || otherDisk(snapshot.agents().get(voter.nodeId()), voter);
       Role role = voter.nodeId() == leader ? Role.Leader : Role.Follower;
       Health health =
           role == Role.Leader
@@ -88,6 +89,13 @@ public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter)
             raft.voters().size(),
             QuorumMath.faultTolerance(raft.voters().size(), liveCaughtUp),
             members));
+  }
+
+  /** The pod's own agent reads another directory id than the voter's from its disk. */
+  private static boolean otherDisk(AgentReport agent, RaftReplica voter) {
+    return agent != null
+        && agent.directoryId() != null
+        && !agent.directoryId().equals(voter.directoryId());
   }
 
   private boolean fresh(RaftReplica replica, long now) {

@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param controllerPodNames the pod name of every node id the controller pool can have
  * @param controllerPods facts about the controller pods that exist
  * @param failure why Kafka's view is missing, for status messages
+ * @param agents what each controller pod's agent said of its own node, by node id (those that
+ *     answered)
  */
 public record QuorumSnapshot(
     String cluster,
@@ -19,11 +21,24 @@ public record QuorumSnapshot(
     Optional<RaftQuorum> raft,
     Map<Integer, String> controllerPodNames,
     Map<Integer, PodFacts> controllerPods,
-    String failure) {
+    String failure,
+    Map<Integer, AgentReport> agents) {
 
   public QuorumSnapshot {
     controllerPodNames = Map.copyOf(controllerPodNames);
     controllerPods = Map.copyOf(controllerPods);
+    agents = Map.copyOf(agents);
+  }
+
+  /** A snapshot without agent reports. */
+  public QuorumSnapshot(
+      String cluster,
+      Instant observedAt,
+      Optional<RaftQuorum> raft,
+      Map<Integer, String> controllerPodNames,
+      Map<Integer, PodFacts> controllerPods,
+      String failure) {
+    this(cluster, observedAt, raft, controllerPodNames, controllerPods, failure, Map.of());
   }
 
   public boolean hasLeader() {

@@ -44,7 +44,8 @@ final class Observed {
                     o.raft(),
                     podNames(cr),
                     controllerPods(cr, context, nodes),
-                    o.failure()));
+                    o.failure(),
+                    o.agents()));
   }
 
   /** Every node id the controller pool can hold (ordinals 0-99), with its pod's name. */

@@ -31,6 +31,7 @@ import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.model.SecretModel;
 import io.quorumkeeper.operator.model.SpecValidator;
+import io.quorumkeeper.operator.observe.AgentTokens;
 import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumMetrics;
 import io.quorumkeeper.operator.observe.QuorumObservation;
@@ -73,6 +74,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
           Secret.class);
 
   private final NodeCache nodes;
+  private final AgentTokens agentTokens;
   private final KubernetesClient client;
   private final OperatorSettings settings;
   private final Clock clock;
@@ -109,6 +111,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.statusWriter = new StatusWriter(client);
     this.events = new EventRecorder(client, clock);
     this.nodes = new NodeCache(client);
+    this.agentTokens = new AgentTokens(client);
   }
 
   @Override
@@ -131,7 +134,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     OperatorSettings.Observation o = settings.observation();
     sources.add(
         QuorumObservation.eventSource(
-            context, quorumClient, metrics, o.interval(), o.threads(), clock));
+            context, quorumClient, metrics, o.interval(), o.threads(), clock, agentTokens));
     return sources;
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.quorumkeeper.operator.model.Pool;
+import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.Health;
 import io.quorumkeeper.operator.quorum.Member;
 import io.quorumkeeper.operator.quorum.QuorumAssessor;
@@ -75,6 +76,22 @@ class AdminQuorumClientKraftTest {
     assertThat(healthy.members()).extracting(Member::health).containsOnly(Health.CaughtUp);
     assertThat(healthy.members()).allSatisfy(m -> assertThat(m.lag()).isLessThan(100));
     int oldLeader = healthy.leaderId().getAsInt();
+    // every agent reads the incarnation Kafka lists as the voter, and follows the same leader
+    Map<Integer, AgentReport> agents =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> client.agents(CLUSTER, hosts(), KraftNodes.AGENT_TOKEN),
+                a ->
+                    a.size() == 3
+                        && a.values().stream()
+                            .allMatch(r -> Integer.valueOf(oldLeader).equals(r.leaderId())));
+    assertThat(agents.values())
+        .extracting(r -> r.nodeId() + "/" + r.directoryId())
+        .containsExactlyInAnyOrderElementsOf(
+            healthy.voterMembers().stream().map(m -> m.nodeId() + "/" + m.directoryId()).toList());
+    assertThat(agents.get(oldLeader).raftState()).isEqualTo("leader");
+    assertThat(client.agents(CLUSTER, hosts(), "wrong-token")).isEmpty();
 
     nodes.kill(oldLeader);
 
@@ -94,12 +111,24 @@ class AdminQuorumClientKraftTest {
     assertThat(failedOver.leaderEpoch()).isGreaterThan(healthy.leaderEpoch());
     assertThat(failedOver.faultTolerance()).isZero();
 
+    assertThat(client.agents(CLUSTER, hosts(), KraftNodes.AGENT_TOKEN))
+        .doesNotContainKey(oldLeader)
+        .hasSize(2);
+
     nodes.start(oldLeader);
 
     await()
         .atMost(Duration.ofSeconds(90))
         .ignoreExceptions()
         .until(this::view, v -> v.isPresent() && v.get().faultTolerance() == 1);
+  }
+
+  private static Map<Integer, String> hosts() {
+    Map<Integer, String> hosts = new HashMap<>();
+    for (int ordinal = 0; ordinal < 3; ordinal++) {
+      hosts.put(pool.nodeId(ordinal), pool.podHost(ordinal));
+    }
+    return hosts;
   }
 
   private Optional<QuorumView> view() throws QuorumUnavailableException {

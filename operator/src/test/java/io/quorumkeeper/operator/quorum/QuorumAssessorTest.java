@@ -146,6 +146,33 @@ class QuorumAssessorTest {
   }
 
   @Test
+  void givenPodWhoseAgentReadsANewDirectoryBeforeItFetches_thenItsVoterIsDiskLostAlready() {
+    Quorum quorum = new Quorum().voters(3);
+    QuorumSnapshot plain = quorum.snapshot();
+    QuorumSnapshot withAgents =
+        new QuorumSnapshot(
+            plain.cluster(),
+            plain.observedAt(),
+            plain.raft(),
+            plain.controllerPodNames(),
+            plain.controllerPods(),
+            null,
+            Map.of(
+                1, new AgentReport(1, "dir1", "follower", 0, 7),
+                2, new AgentReport(2, "fresh", "unattached", null, 7)));
+
+    QuorumView view = ASSESSOR.assess(withAgents).orElseThrow();
+
+    assertThat(view.members())
+        .extracting(Member::nodeId, Member::health)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(0, Health.CaughtUp),
+            org.assertj.core.groups.Tuple.tuple(1, Health.CaughtUp),
+            org.assertj.core.groups.Tuple.tuple(2, Health.DiskLost));
+    assertThat(view.faultTolerance()).isZero();
+  }
+
+  @Test
   void givenStaleObserverEntryOfARemovedIncarnation_thenItIsRetiredAndTheVoterIsHealthy() {
     Quorum quorum = new Quorum().voters(3);
     quorum.observers.add(replica(2, "removed", 60, NOW - 120_000, NOW - 120_000));

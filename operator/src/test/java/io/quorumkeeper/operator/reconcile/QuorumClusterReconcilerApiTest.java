@@ -253,6 +253,16 @@ class QuorumClusterReconcilerApiTest {
     await()
         .untilAsserted(
             () -> assertThat(condition(api.get("orders"), Conditions.READY)).isNotNull());
+    // converged: the status has stopped changing (the first observations still fill it in)
+    java.util.concurrent.atomic.AtomicReference<Object> last =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                java.util.Objects.equals(
+                    last.getAndSet(api.get("orders").getStatus()), last.get()));
     QuorumCluster before = api.get("orders");
     Map<String, String> versions = resourceVersions();
 

@@ -9,6 +9,8 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Event;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.status.MemberStatus;
+import io.quorumkeeper.operator.model.SecretModel;
+import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiCall;
 import io.quorumkeeper.operator.testing.ApiHarness;
@@ -126,6 +128,8 @@ class QuorumStatusApiTest {
   void givenNoLeader_thenQuorumLostIsReportedLastKnownStateKeptAndRestoredLater() {
     await().until(() -> Integer.valueOf(0).equals(leader()));
 
+    quorum.agents.put(0, new AgentReport(0, "dir0", "candidate", null, 5));
+    quorum.agents.put(2, new AgentReport(2, "dir2", "unattached", null, 5));
     quorum.noLeader(true);
 
     await()
@@ -134,6 +138,11 @@ class QuorumStatusApiTest {
             () -> {
               QuorumCluster cr = api.get("orders");
               assertThat(condition(cr, Conditions.QUORUM_HEALTHY)).isEqualTo("False");
+              // each controller's own view, from its agent, with the token of the cluster's Secret
+              assertThat(message(cr, Conditions.QUORUM_HEALTHY))
+                  .contains(
+                      "node 0: candidate, epoch 5, node 1: no answer, node 2: unattached, epoch 5");
+              assertThat(quorum.agentToken).isEqualTo(agentToken("orders"));
               assertThat(cr.getStatus().getConditions())
                   .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("NoLeader"));
               assertThat(cr.getStatus().getQuorum().getLeaderId()).isNull();
@@ -146,6 +155,16 @@ class QuorumStatusApiTest {
 
     await().until(() -> Integer.valueOf(0).equals(leader()));
     await().untilAsserted(() -> assertThat(events("QuorumRestored")).hasSize(1));
+  }
+
+  private String agentToken(String cluster) {
+    return SecretModel.token(
+            api.client()
+                .secrets()
+                .inNamespace(ApiHarness.NAMESPACE)
+                .withName(SecretModel.name(cluster))
+                .get())
+        .orElseThrow();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.quorumkeeper.operator.testing;
 
 import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumUnavailableException;
+import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.Incarnation;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
 import io.quorumkeeper.operator.quorum.RaftReplica;
@@ -34,6 +35,12 @@ public class FakeQuorumClient implements QuorumClient {
     final List<Incarnation> observers = new CopyOnWriteArrayList<>();
     final Map<Integer, Long> laggingBy = new ConcurrentHashMap<>();
     final Set<Integer> dead = ConcurrentHashMap.newKeySet();
+
+    /** What each pod's agent answers, by node id; absent ids do not answer. */
+    public final Map<Integer, AgentReport> agents = new ConcurrentHashMap<>();
+
+    /** The bearer token the operator last presented to the agents. */
+    public volatile String agentToken;
 
     /** Every voter change asked for, as "add 3/dir3" or "remove 1/dir1". */
     public final List<String> changes = new CopyOnWriteArrayList<>();
@@ -109,6 +116,19 @@ public class FakeQuorumClient implements QuorumClient {
 
   public int calls() {
     return calls.get();
+  }
+
+  @Override
+  public Map<Integer, AgentReport> agents(
+      String cluster, Map<Integer, String> hosts, String token) {
+    Script script = scripts.get(cluster);
+    if (script == null) {
+      return Map.of();
+    }
+    script.agentToken = token;
+    Map<Integer, AgentReport> answers = new java.util.HashMap<>(script.agents);
+    answers.keySet().retainAll(hosts.keySet());
+    return answers;
   }
 
   @Override

@@ -35,6 +35,9 @@ public final class KraftNodes implements AutoCloseable {
   /** Pods a test may start beyond the example's replicas (a scale-up), with names that resolve. */
   public static final int GROWTH = 2;
 
+  /** The bearer token every node's agent is started with. */
+  public static final String AGENT_TOKEN = "kraft-test-token";
+
   private final Path root;
   private final Pool pool;
   private final Map<Integer, Process> running = new LinkedHashMap<>();
@@ -45,7 +48,7 @@ public final class KraftNodes implements AutoCloseable {
     write(root.resolve("config/server.properties"), config.getData().get("server.properties"));
     write(
         root.resolve("config/bootstrap.properties"), config.getData().get("bootstrap.properties"));
-    write(root.resolve("agent-token"), "kraft-test-token\n");
+    write(root.resolve("agent-token"), AGENT_TOKEN + "\n");
     StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n");
     for (int ordinal = 0; ordinal < pool.replicas() + GROWTH; ordinal++) {
       hosts.append(ip(ordinal)).append(' ').append(pool.podHost(ordinal)).append('\n');

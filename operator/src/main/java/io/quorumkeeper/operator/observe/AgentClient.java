@@ -1,0 +1,84 @@
+package io.quorumkeeper.operator.observe;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quorumkeeper.operator.quorum.AgentReport;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
+
+/**
+ * Asks every controller pod's agent for {@code /v1/node}, all at once, with the bearer token from
+ * the cluster's Secret. The whole round is bounded by {@code timeout}: a pod that does not answer
+ * in time (down, frozen, partitioned) is simply absent from the result.
+ */
+public final class AgentClient {
+
+  /** The agent's port on every pod (the node contract, docs/node-contract.md). */
+  public static final int PORT = 8080;
+
+  private static final Logger LOG = Logger.getLogger(AgentClient.class);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final Duration timeout;
+  private final HttpClient http;
+
+  public AgentClient(Duration timeout) {
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+  }
+
+  /**
+   * The reports of the agents that answered, by node id.
+   *
+   * @param hosts each controller node id's pod host name
+   */
+  public Map<Integer, AgentReport> nodes(Map<Integer, String> hosts, String token) {
+    Map<Integer, CompletableFuture<HttpResponse<String>>> calls = new HashMap<>();
+    hosts.forEach(
+        (nodeId, host) ->
+            calls.put(
+                nodeId,
+                http.sendAsync(
+                    HttpRequest.newBuilder(URI.create("http://" + host + ":" + PORT + "/v1/node"))
+                        .timeout(timeout)
+                        .header("Authorization", "Bearer " + token)
+                        .GET()
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<Integer, AgentReport> reports = new HashMap<>();
+    calls.forEach(
+        (nodeId, call) -> {
+          try {
+            HttpResponse<String> response =
+                call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (response.statusCode() == 200) {
+              AgentReport report = JSON.readValue(response.body(), AgentReport.class);
+              if (report.nodeId() == nodeId) {
+                reports.put(nodeId, report);
+              }
+            } else {
+              LOG.debugf(
+                  "agent of node %s answered %s", (Object) nodeId, (Object) response.statusCode());
+            }
+          } catch (TimeoutException | ExecutionException | java.io.IOException e) {
+            call.cancel(true);
+            LOG.debugf("agent of node %d did not answer: %s", nodeId, e.toString());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    return reports;
+  }
+}

@@ -1,0 +1,27 @@
+package io.quorumkeeper.operator.quorum;
+
+/**
+ * What one controller pod's agent ({@code GET /v1/node}) says about its own node: the incarnation
+ * on its disk and its own view of the election, which Kafka's Admin API cannot give while no leader
+ * is elected.
+ *
+ * @param directoryId the directory id in the node's {@code meta.properties}
+ * @param raftState Kafka's raft state (leader, follower, candidate, ...), or null before it runs
+ * @param leaderId the leader this node follows, or null when it knows none
+ * @param leaderEpoch the epoch it is in, or null before Kafka reports one
+ */
+public record AgentReport(
+    int nodeId, String directoryId, String raftState, Integer leaderId, Integer leaderEpoch) {
+
+  /** "candidate, epoch 7", "follower of 2, epoch 7": for status messages. */
+  public String describe() {
+    StringBuilder out = new StringBuilder(raftState == null ? "starting" : raftState);
+    if (leaderId != null && !"leader".equalsIgnoreCase(raftState)) {
+      out.append(" of ").append(leaderId);
+    }
+    if (leaderEpoch != null) {
+      out.append(", epoch ").append(leaderEpoch);
+    }
+    return out.toString();
+  }
+}
