@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quorumkeeper.local.api.ApiRequests;
 import io.quorumkeeper.local.api.ApiServer;
 import io.quorumkeeper.local.api.QuorumClusters;
 import io.quorumkeeper.local.api.ResourceFiles;
@@ -44,6 +45,9 @@ import org.slf4j.LoggerFactory;
 public final class LocalRuntime implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
+
+  /** The User-Agent of the operator's API requests, as the operator's Deployment would set it. */
+  public static final String OPERATOR_AGENT = OperatorProcess.USER_AGENT;
 
   private final RuntimeOptions options;
   private final RuntimeLayout layout;
@@ -276,6 +280,13 @@ public final class LocalRuntime implements AutoCloseable {
   /** Deletes a QuorumCluster; the garbage collector removes what it owns. */
   public boolean delete(String namespace, String name) {
     return !QuorumClusters.of(client()).inNamespace(namespace).withName(name).delete().isEmpty();
+  }
+
+  /**
+   * Counts of the requests the embedded API served (the operator's carry {@link #OPERATOR_AGENT}).
+   */
+  public ApiRequests apiRequests() {
+    return api.requests();
   }
 
   public Kubelet kubelet() {

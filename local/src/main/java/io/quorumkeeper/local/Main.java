@@ -2,6 +2,8 @@ package io.quorumkeeper.local;
 
 import io.quorumkeeper.local.api.ResourceFiles;
 import io.quorumkeeper.local.bench.CreateToReadyBenchmark;
+import io.quorumkeeper.local.bench.FailoverBenchmark;
+import io.quorumkeeper.local.bench.IdleCostBenchmark;
 import io.quorumkeeper.local.control.ControlClient;
 import io.quorumkeeper.local.control.ControlServer;
 import io.quorumkeeper.local.control.Faults;
@@ -30,8 +32,12 @@ public final class Main {
         quorum-keeper apply FILE | delete NAME | status                       [--dir DIR]
         quorum-keeper kill|wipe|freeze|thaw|node-down|node-up POD [-n NAMESPACE] [--dir DIR]
             talk to the runtime running on DIR (default .local-runtime)
-        quorum-keeper bench [RUNS] [EXAMPLE...]
+        quorum-keeper bench [ready] [RUNS] [EXAMPLE...]
             Create -> Ready of the examples against bare Kafka processes (docs/local-runtime.md)
+        quorum-keeper bench failover [RUNS]
+            kill -9 the leader RUNS times (default 10): new leader's own log -> status.quorum.leaderId
+        quorum-keeper bench idle [SECONDS]
+            operator CPU and API writes per minute on an idle Ready cluster (default 60 s; docs/observation.md)
       """;
 
   private Main() {}
@@ -136,7 +142,7 @@ public final class Main {
               "cannot create " + log.getParent() + ": " + e.getMessage());
         }
         System.setProperty("org.slf4j.simpleLogger.logFile", log.toString());
-        return CreateToReadyBenchmark.run(home, args.positional());
+        return bench(home, args.positional());
       }
       default -> {
         if (!Faults.POD_VERBS.contains(args.verb())) {
@@ -147,6 +153,24 @@ public final class Main {
         return 0;
       }
     }
+  }
+
+  /** {@code bench failover|idle|ready ...}; without a name, the Create -> Ready benchmark. */
+  private static int bench(Path home, List<String> args) {
+    String name = args.isEmpty() ? "ready" : args.get(0);
+    List<String> rest = args.isEmpty() ? args : args.subList(1, args.size());
+    return switch (name) {
+      case "failover" -> FailoverBenchmark.run(home, rest);
+      case "idle" -> IdleCostBenchmark.run(home, rest);
+      case "ready" -> CreateToReadyBenchmark.run(home, rest);
+      default -> {
+        if (!name.matches("\\d+")) {
+          throw new InputException("unknown benchmark " + name + "\n" + USAGE);
+        }
+        yield CreateToReadyBenchmark.run(
+            home, args); // the original form: bench [RUNS] [EXAMPLE...]
+      }
+    };
   }
 
   private static String one(Args args, String what) {

@@ -51,6 +51,7 @@ public final class ApiServer implements AutoCloseable {
   private final KubernetesCrudDispatcher dispatcher;
   private final KubernetesClient client;
   private final String url;
+  private final ApiRequests requests;
   private final ScheduledExecutorService watchTimeouts =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -63,6 +64,7 @@ public final class ApiServer implements AutoCloseable {
     this.server = server;
     this.dispatcher = dispatcher;
     this.url = url;
+    this.requests = new ApiRequests(server);
     this.client =
         new KubernetesClientBuilder().withConfig(clientConfig(url, "quorum-keeper-local")).build();
     watchTimeouts.scheduleWithFixedDelay(
@@ -169,6 +171,11 @@ public final class ApiServer implements AutoCloseable {
     return client;
   }
 
+  /** What the API served so far, by client, verb and resource. */
+  public ApiRequests requests() {
+    return requests;
+  }
+
   /** A new client of its own, for a component with its own informers. */
   public KubernetesClient newClient(String userAgent) {
     return new KubernetesClientBuilder().withConfig(clientConfig(url, userAgent)).build();
@@ -177,6 +184,7 @@ public final class ApiServer implements AutoCloseable {
   @Override
   public void close() {
     watchTimeouts.shutdownNow();
+    requests.close();
     client.close();
     server.destroy();
   }

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.quorumkeeper.local.LocalRuntime;
-import io.quorumkeeper.local.LocalRuntimeException;
 import io.quorumkeeper.local.RuntimeOptions;
 import io.quorumkeeper.local.api.QuorumClusters;
 import io.quorumkeeper.local.kube.Processes;
@@ -20,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 /**
  * Create → Ready of examples/combined.yaml and examples/separated.yaml through the local runtime,
@@ -32,6 +30,10 @@ import java.util.stream.Stream;
 public final class CreateToReadyBenchmark {
 
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
+
+  private static void waitFor(BenchSupport.Check check, String what) {
+    BenchSupport.waitFor(check, what, TIMEOUT);
+  }
 
   private CreateToReadyBenchmark() {}
 
@@ -47,7 +49,7 @@ public final class CreateToReadyBenchmark {
       List<Long> floor = new ArrayList<>();
       for (int i = 0; i < runs; i++) {
         Path dir = root.resolve(example.replace(".yaml", "") + "-" + i);
-        delete(dir);
+        BenchSupport.delete(dir);
         Measured m =
             throughOperator(home, dir, home.resolve("examples").resolve(example), i == runs - 1);
         operator.add(m.millis());
@@ -59,8 +61,8 @@ public final class CreateToReadyBenchmark {
       if (operator.isEmpty()) {
         continue;
       }
-      long op = median(operator);
-      long fl = median(floor);
+      long op = BenchSupport.median(operator);
+      long fl = BenchSupport.median(floor);
       System.out.printf(
           "%s: Create -> Ready median %d ms through the operator, floor %d ms, ratio %.2f (%d runs)%n",
           example, op, fl, (double) op / fl, operator.size());
@@ -75,7 +77,7 @@ public final class CreateToReadyBenchmark {
     RuntimeOptions options = RuntimeOptions.defaults(home, dir).withNet("127.0.50");
     try (LocalRuntime runtime = LocalRuntime.start(options)) {
       // the operator JVM is up and watching before the clock starts: Create -> Ready, not boot
-      waitFor(() -> runtime.operatorPid() > 0 && operatorStarted(runtime), "operator start");
+      waitFor(() -> BenchSupport.operatorStarted(runtime), "operator start");
       long t0 = System.nanoTime();
       GenericKubernetesResource qc = runtime.apply(example).get(0);
       String name = qc.getMetadata().getName();
@@ -89,12 +91,14 @@ public final class CreateToReadyBenchmark {
       long millis = (System.nanoTime() - t0) / 1_000_000;
       if (printRss) {
         System.out.printf("  resident memory once Ready (%s):%n", example.getFileName());
-        System.out.printf("    operator JVM     %4d MiB%n", rssMib(runtime.operatorPid()));
+        System.out.printf(
+            "    operator JVM     %4d MiB%n", BenchSupport.rssMib(runtime.operatorPid()));
         for (var c :
             runtime.kubelet().containers().stream()
                 .sorted(Comparator.comparing(c -> c.name()))
                 .toList()) {
-          System.out.printf("    %-16s %4d MiB%n", c.name(), rssMib(c.snapshot().pid()));
+          System.out.printf(
+              "    %-16s %4d MiB%n", c.name(), BenchSupport.rssMib(c.snapshot().pid()));
         }
       }
       String clusterId =
@@ -123,15 +127,6 @@ public final class CreateToReadyBenchmark {
       return new Measured(millis, dir, options.hostsFile(), clusterId, bootstrap);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static boolean operatorStarted(LocalRuntime runtime) {
-    try {
-      return Files.readString(runtime.layout().operatorLog())
-          .contains("'quorumcluster' controller started");
-    } catch (IOException e) {
-      return false;
     }
   }
 
@@ -227,78 +222,11 @@ public final class CreateToReadyBenchmark {
     }
   }
 
-  private static boolean anyExited(Path pids) throws IOException {
-    if (!Files.exists(pids)) {
-      return false;
-    }
-    return Files.readAllLines(pids).stream()
-        .filter(l -> !l.isBlank())
-        .map(l -> ProcessHandle.of(Long.parseLong(l.trim())))
-        .anyMatch(h -> h.map(p -> !p.isAlive()).orElse(true));
-  }
-
   private static boolean started(Path log) {
     try {
       return Files.exists(log) && Files.readString(log).contains("Kafka Server started");
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private static long rssMib(long pid) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-        }
-      }
-    } catch (IOException e) {
-      // gone
-    }
-    return -1;
-  }
-
-  private interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private static void waitFor(Check check, String what) {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (check.ok()) {
-          return;
-        }
-      } catch (LocalRuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        // not yet
-      }
-      try {
-        Thread.sleep(100); // a benchmark's polling interval, the resolution of its figures
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new LocalRuntimeException("interrupted");
-      }
-    }
-    throw new LocalRuntimeException("timed out waiting for " + what);
-  }
-
-  private static long median(List<Long> values) {
-    List<Long> sorted = values.stream().sorted().toList();
-    return sorted.get(sorted.size() / 2);
-  }
-
-  private static void delete(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(f);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -21,6 +21,12 @@ public final class OperatorProcess implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OperatorProcess.class);
 
+  /**
+   * Set through Fabric8's {@code KUBERNETES_USER_AGENT} (Quarkus builds its client config on
+   * Fabric8's auto-configuration), so the API can tell the operator's requests from the runtime's.
+   */
+  public static final String USER_AGENT = "quorum-keeper-operator";
+
   private final Path quarkusRunJar;
   private final String apiUrl;
   private final Path hostsFile;
@@ -77,6 +83,7 @@ public final class OperatorProcess implements AutoCloseable {
     env.put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", apiUrl);
     env.put("QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS", "true");
     env.put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", "default");
+    env.put("KUBERNETES_USER_AGENT", USER_AGENT);
     env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
     env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
     env.put("KUBECONFIG", folder.resolve("no-kubeconfig").toAbsolutePath().toString());

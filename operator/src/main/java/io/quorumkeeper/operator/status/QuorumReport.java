@@ -7,6 +7,7 @@ import io.quorumkeeper.operator.quorum.Health;
 import io.quorumkeeper.operator.quorum.Member;
 import io.quorumkeeper.operator.quorum.QuorumMath;
 import io.quorumkeeper.operator.quorum.QuorumView;
+import io.quorumkeeper.operator.quorum.Role;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -90,15 +91,14 @@ public final class QuorumReport {
     if (previous != null && sameForUsers(previous, next) && !stale(previous, now, refreshEvery)) {
       next = previous;
     }
-    if (previous != null
-        && previous.getLeaderId() != null
-        && !previous.getLeaderId().equals(next.getLeaderId())) {
+    Integer lastLeader = lastKnownLeader(previous);
+    if (lastLeader != null && !lastLeader.equals(next.getLeaderId())) {
       notices.add(
           new Notice(
               EventReason.LeaderChanged,
               false,
               "leader "
-                  + previous.getLeaderId()
+                  + lastLeader
                   + " → "
                   + next.getLeaderId()
                   + " at epoch "
@@ -123,6 +123,26 @@ public final class QuorumReport {
       }
     }
     return new QuorumReport(next, verdict(v, desiredVoters), notices);
+  }
+
+  /**
+   * The leader before this observation. While no controller answers (the election after a leader
+   * dies takes seconds, longer than an observation interval), {@code leaderId} is cleared but the
+   * members of the last good observation are kept, the old leader among them: a change is judged
+   * against that, so a failover seen through a failed observation is still one LeaderChanged.
+   */
+  private static Integer lastKnownLeader(QuorumStatus previous) {
+    if (previous == null) {
+      return null;
+    }
+    if (previous.getLeaderId() != null) {
+      return previous.getLeaderId();
+    }
+    return previous.getMembers().stream()
+        .filter(m -> Role.Leader.name().equals(m.getRole()))
+        .map(MemberStatus::getNodeId)
+        .findFirst()
+        .orElse(null);
   }
 
   private static Verdict verdict(QuorumView v, int desiredVoters) {

@@ -1,0 +1,90 @@
+package io.quorumkeeper.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.quorumkeeper.operator.api.v1alpha1.status.QuorumStatus;
+import io.quorumkeeper.operator.event.EventReason;
+import io.quorumkeeper.operator.quorum.Health;
+import io.quorumkeeper.operator.quorum.Member;
+import io.quorumkeeper.operator.quorum.QuorumView;
+import io.quorumkeeper.operator.quorum.Role;
+import io.quorumkeeper.operator.status.QuorumReport.Notice;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+/** The events a sequence of observations deserves, from the report alone (no API, no Kafka). */
+class QuorumReportTest {
+
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  private static final Duration REFRESH = Duration.ofSeconds(30);
+
+  @Test
+  void givenLeaderZero_whenNextObservationSeesLeaderTwo_thenOneLeaderChanged() {
+    QuorumStatus first = report(null, view(0, 1)).status();
+
+    List<Notice> notices = report(first, view(2, 2)).notices();
+
+    assertThat(notices)
+        .containsExactly(new Notice(EventReason.LeaderChanged, false, "leader 0 → 2 at epoch 2"));
+  }
+
+  @Test
+  void
+      givenLeaderKilled_whenAnObservationDuringTheElectionFails_thenLeaderChangedStillNamesOldAndNew() {
+    QuorumStatus healthy = report(null, view(0, 1)).status();
+    QuorumReport duringElection = report(healthy, Optional.empty());
+    assertThat(duringElection.status().getLeaderId()).isNull();
+
+    List<Notice> notices = report(duringElection.status(), view(1, 2)).notices();
+
+    assertThat(notices)
+        .extracting(Notice::reason, Notice::message)
+        .containsExactly(
+            tuple(EventReason.LeaderChanged, "leader 0 → 1 at epoch 2"),
+            tuple(EventReason.QuorumRestored, "leader 1 elected at epoch 2"));
+  }
+
+  @Test
+  void givenQuorumLostAndRegained_whenTheSameNodeLeadsAgain_thenNoLeaderChanged() {
+    QuorumStatus healthy = report(null, view(0, 1)).status();
+    QuorumStatus lost = report(healthy, Optional.empty()).status();
+    QuorumStatus stillLost = report(lost, Optional.empty()).status();
+
+    List<Notice> notices = report(stillLost, view(0, 3)).notices();
+
+    assertThat(notices).extracting(Notice::reason).containsExactly(EventReason.QuorumRestored);
+  }
+
+  @Test
+  void givenNeverObserved_whenFirstLeaderSeen_thenNoEvent() {
+    assertThat(report(null, view(1, 1)).notices()).isEmpty();
+    assertThat(report(new QuorumStatus(), view(1, 1)).notices()).isEmpty();
+  }
+
+  private static QuorumReport report(QuorumStatus previous, Optional<QuorumView> view) {
+    return QuorumReport.of(previous, view, "no controller answered", 3, T0, REFRESH);
+  }
+
+  /** Three caught-up voters, {@code leader} leading at {@code epoch}. */
+  private static Optional<QuorumView> view(int leader, long epoch) {
+    List<Member> members = new ArrayList<>();
+    for (int id = 0; id < 3; id++) {
+      members.add(
+          new Member(
+              id,
+              "orders-node-" + id,
+              "dir" + id,
+              id == leader ? Role.Leader : Role.Follower,
+              0,
+              0,
+              Health.CaughtUp));
+    }
+    return Optional.of(new QuorumView(OptionalInt.of(leader), epoch, 100, 3, 1, members));
+  }
+}
