@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -13,9 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * Records Kubernetes events about a resource, with reasons from {@link EventReason}. The same
- * reason and message for the same object is recorded once, until something else is recorded for
- * that reason: callers emit on changes, and a repeated pass never floods the event stream.
+ * Records Kubernetes events about a resource, with reasons from {@link EventReason}. Callers emit
+ * on changes; a second pass that sees the same change (its status write not yet in the informer
+ * cache) must not record it twice, so the same reason and message for the same object is dropped
+ * within {@link #REPEAT_WINDOW}. A real repeat later on (a second quorum loss, a voter lagging
+ * again) is recorded. {@link #warningOnce} is for what a pass says every time while a situation
+ * lasts (healing blocked): once, until the message changes.
  */
 public class EventRecorder {
 
@@ -24,7 +28,13 @@ public class EventRecorder {
 
   private final KubernetesClient client;
   private final Clock clock;
-  private final Map<String, String> lastMessage = new ConcurrentHashMap<>();
+
+  /** Identical events closer than this are one. */
+  public static final Duration REPEAT_WINDOW = Duration.ofMinutes(1);
+
+  private record Recorded(String message, Instant at) {}
+
+  private final Map<String, Recorded> last = new ConcurrentHashMap<>();
 
   public EventRecorder(KubernetesClient client, Clock clock) {
     this.client = client;
@@ -36,15 +46,30 @@ public class EventRecorder {
   }
 
   public void warning(HasMetadata about, EventReason reason, String message) {
-    record(about, "Warning", reason, message);
+    record(about, "Warning", reason, message, REPEAT_WINDOW);
+  }
+
+  /** A warning recorded once while its message stays the same. */
+  public void warningOnce(HasMetadata about, EventReason reason, String message) {
+    record(about, "Warning", reason, message, null);
   }
 
   private void record(HasMetadata about, String type, EventReason reason, String message) {
+    record(about, type, reason, message, REPEAT_WINDOW);
+  }
+
+  private void record(
+      HasMetadata about, String type, EventReason reason, String message, Duration window) {
     String key = about.getMetadata().getUid() + "/" + reason;
-    if (Objects.equals(lastMessage.put(key, message), message)) {
+    Instant at = Instant.now(clock);
+    Recorded before = last.put(key, new Recorded(message, at));
+    if (before != null
+        && Objects.equals(before.message(), message)
+        && (window == null || before.at().plus(window).isAfter(at))) {
+      last.put(key, before); // the first sighting counts, not the latest
       return;
     }
-    String now = Instant.now(clock).toString();
+    String now = at.toString();
     Event event =
         new EventBuilder()
             .withNewMetadata()

@@ -10,6 +10,7 @@ import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -42,6 +43,7 @@ public final class QuorumObservation {
       int threads,
       Clock clock,
       AgentTokens tokens) {
+    EpochClock epochs = new EpochClock();
     ScheduledExecutorService executor =
         Executors.newScheduledThreadPool(
             threads,
@@ -54,7 +56,7 @@ public final class QuorumObservation {
         RaftObservation.class,
         context,
         new PerResourcePollingConfigurationBuilder<RaftObservation, QuorumCluster, String>(
-                cr -> Set.of(observe(cr, client, metrics, clock, tokens)), interval)
+                cr -> Set.of(observe(cr, client, metrics, clock, tokens, epochs)), interval)
             .withExecutorService(executor)
             .withResourceIDMapper(RaftObservation::cluster)
             .withName(NAME)
@@ -66,7 +68,8 @@ public final class QuorumObservation {
       QuorumClient client,
       QuorumMetrics metrics,
       Clock clock,
-      AgentTokens tokens) {
+      AgentTokens tokens,
+      EpochClock epochs) {
     String key = key(cr);
     Pool controllers = ClusterModel.pools(cr).get(0);
     String bootstrap = controllers.controllerEndpoints();
@@ -103,7 +106,10 @@ public final class QuorumObservation {
         failure = failure + "; " + ownViews(hosts.keySet(), agents);
       }
     }
-    RaftObservation observation = new RaftObservation(key, clock.instant(), raft, failure, agents);
+    Instant now = clock.instant();
+    Instant epochSince =
+        raft.map(r -> epochs.since(key, r.leaderEpoch(), now)).orElse(Instant.EPOCH);
+    RaftObservation observation = new RaftObservation(key, now, raft, failure, agents, epochSince);
     metrics.observed(
         key, Duration.ofNanos(System.nanoTime() - start), observation.raft().isPresent());
     return observation;
@@ -122,6 +128,19 @@ public final class QuorumObservation {
                     + ": "
                     + (agents.containsKey(id) ? agents.get(id).describe() : "no answer"))
         .collect(Collectors.joining(", "));
+  }
+
+  /** When each cluster's current leader epoch was first observed, by the operator's clock. */
+  static final class EpochClock {
+    private record Seen(long epoch, Instant at) {}
+
+    private final Map<String, Seen> seen = new java.util.concurrent.ConcurrentHashMap<>();
+
+    Instant since(String cluster, long epoch, Instant now) {
+      return seen.compute(
+              cluster, (k, s) -> s != null && s.epoch() == epoch ? s : new Seen(epoch, now))
+          .at();
+    }
   }
 
   public static String key(QuorumCluster cr) {

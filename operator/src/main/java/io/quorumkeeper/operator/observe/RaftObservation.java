@@ -9,13 +9,17 @@ import java.util.Optional;
 /**
  * The latest answer (or failure) of a cluster's controllers, as cached by the observation event
  * source between reconciles.
+ *
+ * @param epochSeenSince when the operator first saw the current leader epoch ({@link Instant#EPOCH}
+ *     when unknown): a new leader knows nothing of its followers until they fetch
  */
 public record RaftObservation(
     String cluster,
     Instant observedAt,
     Optional<RaftQuorum> raft,
     String failure,
-    Map<Integer, AgentReport> agents) {
+    Map<Integer, AgentReport> agents,
+    Instant epochSeenSince) {
 
   public RaftObservation {
     agents = Map.copyOf(agents);
@@ -23,6 +27,6 @@ public record RaftObservation(
 
   public RaftObservation(
       String cluster, Instant observedAt, Optional<RaftQuorum> raft, String failure) {
-    this(cluster, observedAt, raft, failure, Map.of());
+    this(cluster, observedAt, raft, failure, Map.of(), Instant.EPOCH);
   }
 }

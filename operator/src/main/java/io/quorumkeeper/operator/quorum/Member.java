@@ -4,7 +4,9 @@ package io.quorumkeeper.operator.quorum;
  * One controller incarnation with its classification.
  *
  * @param lag records behind the leader's log end offset
- * @param sinceCaughtUpMs time since it was last caught up, by the leader's clock; -1 if never
+ * @param sinceCaughtUpMs time since it was last caught up, by the leader's clock; if the leader has
+ *     not seen it caught up, how long that leader has led (as the operator saw it), or -1 if
+ *     unknown
  */
 public record Member(
     int nodeId,

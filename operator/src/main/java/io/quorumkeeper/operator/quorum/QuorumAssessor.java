@@ -1,6 +1,7 @@
 package io.quorumkeeper.operator.quorum;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -43,6 +44,13 @@ public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter)
             .findFirst()
             .orElse(snapshot.observedAt().toEpochMilli());
     Map<Integer, PodFacts> pods = snapshot.controllerPods();
+    // How long this leader has led, as far as the operator knows: a replica it has not heard from
+    // yet is not silent for longer than that.
+    long epochAge =
+        snapshot.epochSeenSince().equals(Instant.EPOCH)
+            ? -1
+            : Math.max(
+                0, snapshot.observedAt().toEpochMilli() - snapshot.epochSeenSince().toEpochMilli());
     Set<String> voterIncarnations =
         raft.voters().stream().map(QuorumAssessor::incarnation).collect(Collectors.toSet());
     List<Member> members = new ArrayList<>();
@@ -59,8 +67,9 @@ public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter)
       Health health =
           role == Role.Leader
               ? Health.CaughtUp
-              : diskLost ? Health.DiskLost : health(voter, now, pods.get(voter.nodeId()));
-      members.add(member(voter, role, health, leaderEnd, now, snapshot.controllerPodNames()));
+              : diskLost ? Health.DiskLost : health(voter, now, pods.get(voter.nodeId()), epochAge);
+      members.add(
+          member(voter, role, health, leaderEnd, now, epochAge, snapshot.controllerPodNames()));
     }
     Set<Integer> voterIds =
         raft.voters().stream().map(RaftReplica::nodeId).collect(Collectors.toSet());
@@ -75,8 +84,9 @@ public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter)
           !voterIds.contains(observer.nodeId())
               ? Role.Spare
               : fresh(observer, now) ? Role.Observer : Role.Retired;
-      Health health = health(observer, now, pods.get(observer.nodeId()));
-      members.add(member(observer, role, health, leaderEnd, now, snapshot.controllerPodNames()));
+      Health health = health(observer, now, pods.get(observer.nodeId()), epochAge);
+      members.add(
+          member(observer, role, health, leaderEnd, now, epochAge, snapshot.controllerPodNames()));
     }
     members.sort(Comparator.comparingInt(Member::nodeId).thenComparing(m -> m.role().ordinal()));
     int liveCaughtUp =
@@ -103,8 +113,12 @@ public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter)
         && now - replica.lastFetchMs().getAsLong() <= unreachableAfter.toMillis();
   }
 
-  /** A pod Kubernetes knows is down decides; without pod facts, Kafka's timestamps do. */
-  private Health health(RaftReplica replica, long now, PodFacts pod) {
+  /**
+   * A pod Kubernetes knows is down decides; without pod facts, Kafka's timestamps do. A replica a
+   * new leader has not heard from yet is Lagging (not known to be caught up, not known to be gone)
+   * until the leader has led for {@code unreachableAfter}.
+   */
+  private Health health(RaftReplica replica, long now, PodFacts pod, long epochAge) {
     if (pod != null && (!pod.running() || !pod.nodeReady())) {
       return Health.Unreachable;
     }
@@ -112,8 +126,12 @@ public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter)
         && now - replica.lastCaughtUpMs().getAsLong() <= caughtUpWithin.toMillis()) {
       return Health.CaughtUp;
     }
-    if (replica.lastFetchMs().isEmpty()
-        || now - replica.lastFetchMs().getAsLong() > unreachableAfter.toMillis()) {
+    if (replica.lastFetchMs().isEmpty()) {
+      return epochAge >= 0 && epochAge < unreachableAfter.toMillis()
+          ? Health.Lagging
+          : Health.Unreachable;
+    }
+    if (now - replica.lastFetchMs().getAsLong() > unreachableAfter.toMillis()) {
       return Health.Unreachable;
     }
     return Health.Lagging;
@@ -125,6 +143,7 @@ public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter)
       Health health,
       long leaderEnd,
       long now,
+      long epochAge,
       Map<Integer, String> podNames) {
     return new Member(
         replica.nodeId(),
@@ -134,7 +153,7 @@ public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter)
         Math.max(0, leaderEnd - replica.logEndOffset()),
         replica.lastCaughtUpMs().isPresent()
             ? Math.max(0, now - replica.lastCaughtUpMs().getAsLong())
-            : -1,
+            : epochAge,
         health);
   }
 

@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param failure why Kafka's view is missing, for status messages
  * @param agents what each controller pod's agent said of its own node, by node id (those that
  *     answered)
+ * @param epochSeenSince when the current leader epoch was first observed ({@link Instant#EPOCH}
+ *     when unknown); a replica the new leader has not heard from is not judged before long
  */
 public record QuorumSnapshot(
     String cluster,
@@ -22,7 +24,8 @@ public record QuorumSnapshot(
     Map<Integer, String> controllerPodNames,
     Map<Integer, PodFacts> controllerPods,
     String failure,
-    Map<Integer, AgentReport> agents) {
+    Map<Integer, AgentReport> agents,
+    Instant epochSeenSince) {
 
   public QuorumSnapshot {
     controllerPodNames = Map.copyOf(controllerPodNames);
@@ -38,7 +41,15 @@ public record QuorumSnapshot(
       Map<Integer, String> controllerPodNames,
       Map<Integer, PodFacts> controllerPods,
       String failure) {
-    this(cluster, observedAt, raft, controllerPodNames, controllerPods, failure, Map.of());
+    this(
+        cluster,
+        observedAt,
+        raft,
+        controllerPodNames,
+        controllerPods,
+        failure,
+        Map.of(),
+        Instant.EPOCH);
   }
 
   public boolean hasLeader() {

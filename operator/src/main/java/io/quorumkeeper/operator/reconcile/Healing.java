@@ -89,7 +89,7 @@ final class Healing {
       LOG.infof("cluster=%s %s", key, step.summary());
       events.normal(cr, reason(c.operation().kind()), step.summary());
     } else if (action instanceof Action.Blocked) {
-      events.warning(cr, EventReason.HealingBlocked, step.summary());
+      events.warningOnce(cr, EventReason.HealingBlocked, step.summary());
     } else if (action instanceof Action.DeletePod d) {
       LOG.infof("cluster=%s deleting pod %s: %s", key, d.pod(), d.reason());
       // Forced: the kubelet of a NotReady node cannot confirm a graceful deletion, and the

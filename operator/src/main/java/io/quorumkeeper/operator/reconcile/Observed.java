@@ -45,7 +45,8 @@ final class Observed {
                     podNames(cr),
                     controllerPods(cr, context, nodes),
                     o.failure(),
-                    o.agents()));
+                    o.agents(),
+                    o.epochSeenSince()));
   }
 
   /** Every node id the controller pool can hold (ordinals 0-99), with its pod's name. */

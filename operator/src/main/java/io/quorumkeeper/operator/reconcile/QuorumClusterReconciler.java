@@ -43,6 +43,7 @@ import io.quorumkeeper.operator.status.QuorumReport;
 import io.quorumkeeper.operator.status.StatusWriter;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,6 +76,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
 
   private final NodeCache nodes;
   private final AgentTokens agentTokens;
+  private final Map<String, Instant> leaderSeenAt = new java.util.concurrent.ConcurrentHashMap<>();
   private final KubernetesClient client;
   private final OperatorSettings settings;
   private final Clock clock;
@@ -206,6 +208,15 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     return UpdateControl.noUpdate();
   }
 
+  /** When a leader was last observed for this cluster by this operator process, if ever. */
+  private Instant leaderSeen(QuorumCluster cr, Optional<QuorumView> view) {
+    String key = QuorumObservation.key(cr);
+    if (view.isPresent()) {
+      leaderSeenAt.put(key, clock.instant());
+    }
+    return leaderSeenAt.get(key);
+  }
+
   private QuorumAssessor assessor(QuorumCluster cr) {
     return new QuorumAssessor(
         settings.observation().caughtUpWithin(),
@@ -296,7 +307,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
               snapshot.get().failure(),
               cr.getSpec().getControllers().desiredVoters(),
               clock.instant(),
-              settings.observation().refreshEvery());
+              settings.observation().refreshEvery(),
+              leaderSeen(cr, view));
       next.setQuorum(report.status());
       QuorumReport.Verdict verdict = report.verdict();
       conditions.set(

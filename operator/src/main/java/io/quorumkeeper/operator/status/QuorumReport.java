@@ -54,6 +54,12 @@ public final class QuorumReport {
     return notices;
   }
 
+  /**
+   * How long a leader may be missing before the quorum is reported lost: a failover's election
+   * (Kafka's fetch timeout, then a vote) takes a few seconds, and is not a quorum loss.
+   */
+  public static final Duration ELECTION_GRACE = Duration.ofSeconds(10);
+
   public static QuorumReport of(
       QuorumStatus previous,
       Optional<QuorumView> view,
@@ -61,8 +67,41 @@ public final class QuorumReport {
       int desiredVoters,
       Instant now,
       Duration refreshEvery) {
+    return of(previous, view, failure, desiredVoters, now, refreshEvery, null);
+  }
+
+  /**
+   * @param leaderSeenAt when this operator last observed a leader, or null if it does not know
+   */
+  public static QuorumReport of(
+      QuorumStatus previous,
+      Optional<QuorumView> view,
+      String failure,
+      int desiredVoters,
+      Instant now,
+      Duration refreshEvery,
+      Instant leaderSeenAt) {
     List<Notice> notices = new ArrayList<>();
     boolean hadLeader = previous != null && previous.getLeaderId() != null;
+    if (view.isEmpty()
+        && hadLeader
+        && leaderSeenAt != null
+        && leaderSeenAt.plus(ELECTION_GRACE).isAfter(now)) {
+      // Probably an election: the last status stands, QuorumHealthy says what is going on.
+      return new QuorumReport(
+          previous,
+          new Verdict(
+              false,
+              "Electing",
+              "no leader since "
+                  + leaderSeenAt
+                  + ", an election is probably under way (last leader "
+                  + previous.getLeaderId()
+                  + " at epoch "
+                  + previous.getLeaderEpoch()
+                  + ")"),
+          notices);
+    }
     if (view.isEmpty()) {
       QuorumStatus kept = previous == null ? new QuorumStatus() : previous;
       if (hadLeader) {
@@ -70,7 +109,11 @@ public final class QuorumReport {
             new Notice(
                 EventReason.QuorumLost,
                 true,
-                "no controller reports a leader (last leader " + previous.getLeaderId() + ")"));
+                "no controller reports a leader (last leader "
+                    + previous.getLeaderId()
+                    + " at epoch "
+                    + previous.getLeaderEpoch()
+                    + ")"));
       }
       QuorumStatus lost = copy(kept);
       lost.setLeaderId(null);

@@ -145,6 +145,33 @@ class QuorumAssessorTest {
     assertThat(view.faultTolerance()).isZero();
   }
 
+  @ParameterizedTest(name = "leader for {0} ms: a follower it has not heard from is {1}")
+  @CsvSource({"1000, Lagging, 1000", "29000, Lagging, 29000", "31000, Unreachable, 31000"})
+  void givenANewLeaderThatHasNotHeardFromAFollowerYet_thenItIsNotJudgedGoneBeforeUnreachableAfter(
+      long ledFor, Health health, long silentFor) {
+    Quorum quorum = new Quorum().voters(3);
+    quorum.replace(
+        quorum.voters,
+        2,
+        new RaftReplica(2, "dir2", 0, OptionalLong.empty(), OptionalLong.empty()));
+    QuorumSnapshot plain = quorum.snapshot();
+    QuorumSnapshot snapshot =
+        new QuorumSnapshot(
+            plain.cluster(),
+            plain.observedAt(),
+            plain.raft(),
+            plain.controllerPodNames(),
+            plain.controllerPods(),
+            null,
+            Map.of(),
+            plain.observedAt().minusMillis(ledFor));
+
+    Member follower = ASSESSOR.assess(snapshot).orElseThrow().members().get(2);
+
+    assertThat(follower.health()).isEqualTo(health);
+    assertThat(follower.sinceCaughtUpMs()).isEqualTo(silentFor);
+  }
+
   @Test
   void givenPodWhoseAgentReadsANewDirectoryBeforeItFetches_thenItsVoterIsDiskLostAlready() {
     Quorum quorum = new Quorum().voters(3);
@@ -159,7 +186,8 @@ class QuorumAssessorTest {
             null,
             Map.of(
                 1, new AgentReport(1, "dir1", "follower", 0, 7),
-                2, new AgentReport(2, "fresh", "unattached", null, 7)));
+                2, new AgentReport(2, "fresh", "unattached", null, 7)),
+            Instant.EPOCH);
 
     QuorumView view = ASSESSOR.assess(withAgents).orElseThrow();
 

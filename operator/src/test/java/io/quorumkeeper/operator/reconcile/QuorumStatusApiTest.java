@@ -12,6 +12,7 @@ import io.quorumkeeper.operator.api.v1alpha1.status.MemberStatus;
 import io.quorumkeeper.operator.model.SecretModel;
 import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.status.Conditions;
+import io.quorumkeeper.operator.status.QuorumReport;
 import io.quorumkeeper.operator.testing.ApiCall;
 import io.quorumkeeper.operator.testing.ApiHarness;
 import io.quorumkeeper.operator.testing.FakeQuorumClient;
@@ -132,7 +133,23 @@ class QuorumStatusApiTest {
     quorum.agents.put(2, new AgentReport(2, "dir2", "unattached", null, 5));
     quorum.noLeader(true);
 
+    // first an election as far as anyone can tell: the last status stands, no QuorumLost yet
     await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        Conditions.find(
+                                api.get("orders").getStatus().getConditions(),
+                                Conditions.QUORUM_HEALTHY)
+                            .get()
+                            .getReason())
+                    .isEqualTo("Electing"));
+    assertThat(api.get("orders").getStatus().getQuorum().getLeaderId()).isZero();
+    assertThat(events("QuorumLost")).isEmpty();
+    // then, past the election grace, a lost quorum
+    await()
+        .atMost(QuorumReport.ELECTION_GRACE.plusSeconds(20))
         .ignoreExceptions()
         .untilAsserted(
             () -> {

@@ -62,6 +62,42 @@ class QuorumReportTest {
   }
 
   @Test
+  void givenLeaderSeenMomentsAgo_whenAnObservationFindsNone_thenElectingNotQuorumLost() {
+    QuorumStatus healthy = report(null, view(0, 1)).status();
+
+    QuorumReport electing =
+        QuorumReport.of(
+            healthy,
+            Optional.empty(),
+            "no controller answered",
+            3,
+            T0,
+            REFRESH,
+            T0.minusSeconds(3));
+    QuorumReport lost =
+        QuorumReport.of(
+            healthy,
+            Optional.empty(),
+            "no controller answered",
+            3,
+            T0,
+            REFRESH,
+            T0.minus(QuorumReport.ELECTION_GRACE));
+
+    assertThat(electing.notices()).isEmpty();
+    assertThat(electing.status()).isSameAs(healthy);
+    assertThat(electing.verdict().reason()).isEqualTo("Electing");
+    assertThat(lost.notices())
+        .extracting(Notice::reason, Notice::message)
+        .containsExactly(
+            tuple(
+                EventReason.QuorumLost,
+                "no controller reports a leader (last leader 0 at epoch 1)"));
+    assertThat(lost.status().getLeaderId()).isNull();
+    assertThat(lost.verdict().reason()).isEqualTo("NoLeader");
+  }
+
+  @Test
   void givenNeverObserved_whenFirstLeaderSeen_thenNoEvent() {
     assertThat(report(null, view(1, 1)).notices()).isEmpty();
     assertThat(report(new QuorumStatus(), view(1, 1)).notices()).isEmpty();
