@@ -160,18 +160,17 @@ public final class LocalRuntimeExtension
    * fault tolerance, every spare caught up, and no operation in flight.
    */
   QuorumState awaitHealthyQuorum(String cluster, int voters, int tolerance, Duration atMost) {
-    return awaitQuorum(
-        cluster,
-        atMost,
-        q -> {
-          assertThat(q.voterSummary()).isEqualTo(voters + "/" + voters);
-          assertThat(q.faultTolerance()).isEqualTo(tolerance);
-          assertThat(q.allVotersCaughtUp()).as("all voters caught up: %s", q.members()).isTrue();
-          assertThat(q.members())
-              .filteredOn(m -> "Spare".equals(m.role()))
-              .allSatisfy(m -> assertThat(m.health()).isEqualTo("CaughtUp"));
-          assertThat(q.operation()).isEmpty();
-        });
+    return awaitQuorum(cluster, atMost, q -> assertHealthy(q, voters, tolerance));
+  }
+
+  static void assertHealthy(QuorumState q, int voters, int tolerance) {
+    assertThat(q.voterSummary()).isEqualTo(voters + "/" + voters);
+    assertThat(q.faultTolerance()).isEqualTo(tolerance);
+    assertThat(q.allVotersCaughtUp()).as("all voters caught up: %s", q.members()).isTrue();
+    assertThat(q.members())
+        .filteredOn(m -> "Spare".equals(m.role()))
+        .allSatisfy(m -> assertThat(m.health()).isEqualTo("CaughtUp"));
+    assertThat(q.operation()).isEmpty();
   }
 
   /** A condition of the cluster's status (type, status, reason, message), if present. */
