@@ -2,6 +2,7 @@ package io.quorumkeeper.local;
 
 import io.quorumkeeper.local.api.ResourceFiles;
 import io.quorumkeeper.local.bench.CreateToReadyBenchmark;
+import io.quorumkeeper.local.bench.HealBenchmark;
 import io.quorumkeeper.local.control.ControlClient;
 import io.quorumkeeper.local.control.ControlServer;
 import io.quorumkeeper.local.control.Faults;
@@ -32,6 +33,8 @@ public final class Main {
             talk to the runtime running on DIR (default .local-runtime)
         quorum-keeper bench [RUNS] [EXAMPLE...]
             Create -> Ready of the examples against bare Kafka processes (docs/local-runtime.md)
+        quorum-keeper bench heal [RUNS]
+            fault -> full fault tolerance again: spare activation, volume wipe vs Kafka's auto-join (docs/local-runtime.md)
       """;
 
   private Main() {}
@@ -136,7 +139,11 @@ public final class Main {
               "cannot create " + log.getParent() + ": " + e.getMessage());
         }
         System.setProperty("org.slf4j.simpleLogger.logFile", log.toString());
-        return CreateToReadyBenchmark.run(home, args.positional());
+        List<String> bench = args.positional();
+        if (!bench.isEmpty() && bench.get(0).equals("heal")) {
+          return HealBenchmark.run(home, bench.subList(1, bench.size()));
+        }
+        return CreateToReadyBenchmark.run(home, bench);
       }
       default -> {
         if (!Faults.POD_VERBS.contains(args.verb())) {
