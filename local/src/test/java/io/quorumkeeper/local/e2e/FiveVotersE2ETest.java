@@ -96,6 +96,7 @@ class FiveVotersE2ETest {
                 }
               });
       assertThat(returned.voterIncarnations()).isEqualTo(healed.voterIncarnations());
+      local.awaitReady(CLUSTER, 7); // the returning pods are ready again, and so is the cluster
       assertThat(local.events(CLUSTER, "SpareActivated", "VoterAdded", "VoterRemoved")).hasSize(2);
       int acknowledged = topics.acknowledged().size();
       topics.awaitAcknowledgedMoreThan(acknowledged + 2, Duration.ofSeconds(60));

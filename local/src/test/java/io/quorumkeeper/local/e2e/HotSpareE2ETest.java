@@ -89,6 +89,7 @@ class HotSpareE2ETest {
                         });
               });
       assertThat(returned.voterIncarnations()).isEqualTo(healed.voterIncarnations());
+      local.awaitReady(CLUSTER, 4); // the returning pod is ready again, and so is the cluster
       assertThat(local.events(CLUSTER, "SpareActivated", "VoterAdded", "VoterRemoved")).hasSize(1);
       int acknowledged = topics.acknowledged().size();
       topics.awaitAcknowledgedMoreThan(acknowledged + 2, Duration.ofSeconds(60));

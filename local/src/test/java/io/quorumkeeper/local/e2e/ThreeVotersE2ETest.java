@@ -112,6 +112,7 @@ class ThreeVotersE2ETest {
 
       QuorumState after = local.awaitHealthyQuorum(CLUSTER, 3, 1, HEAL_TIMEOUT);
       assertThat(after.voterIncarnations()).isEqualTo(before.voterIncarnations());
+      local.awaitReady(CLUSTER, 3);
       assertThat(local.events(CLUSTER, "QuorumRestored")).hasSizeGreaterThan(restoredBefore);
       assertThat(local.events(CLUSTER, MEMBERSHIP_CHANGES.toArray(String[]::new)))
           .hasSize(changesBefore);
@@ -150,10 +151,16 @@ class ThreeVotersE2ETest {
               });
 
       String reborn = healed.voter(victim.nodeId()).orElseThrow().directoryId();
+      local.awaitReady(CLUSTER, 3);
       assertThat(healed.voterIncarnations()).hasSize(3).doesNotContain(victim.incarnation());
       assertThat(voterCounts).as("voter counts seen during the heal").isSubsetOf(2, 3);
-      assertThat(local.agentNode(CLUSTER, victim.pod()).path("directoryId").asText())
-          .isEqualTo(reborn);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(
+              () ->
+                  assertThat(local.agentNode(CLUSTER, victim.pod()).path("directoryId").asText())
+                      .isEqualTo(reborn));
       assertThat(local.events(CLUSTER, "VoterReplaced"))
           .hasSize(replacedBefore + 1)
           .last()
