@@ -4,6 +4,7 @@ import io.quorumkeeper.local.api.ResourceFiles;
 import io.quorumkeeper.local.bench.CreateToReadyBenchmark;
 import io.quorumkeeper.local.bench.FailoverBenchmark;
 import io.quorumkeeper.local.bench.IdleCostBenchmark;
+import io.quorumkeeper.local.bench.HealBenchmark;
 import io.quorumkeeper.local.control.ControlClient;
 import io.quorumkeeper.local.control.ControlServer;
 import io.quorumkeeper.local.control.Faults;
@@ -38,6 +39,8 @@ public final class Main {
             kill -9 the leader RUNS times (default 10): new leader's own log -> status.quorum.leaderId
         quorum-keeper bench idle [SECONDS]
             operator CPU and API writes per minute on an idle Ready cluster (default 60 s; docs/observation.md)
+        quorum-keeper bench heal [RUNS]
+            fault -> full fault tolerance again: spare activation, volume wipe vs Kafka's auto-join (docs/local-runtime.md)
       """;
 
   private Main() {}
@@ -163,6 +166,7 @@ public final class Main {
       case "failover" -> FailoverBenchmark.run(home, rest);
       case "idle" -> IdleCostBenchmark.run(home, rest);
       case "ready" -> CreateToReadyBenchmark.run(home, rest);
+      case "heal" -> HealBenchmark.run(home, rest);
       default -> {
         if (!name.matches("\\d+")) {
           throw new InputException("unknown benchmark " + name + "\n" + USAGE);

@@ -201,6 +201,9 @@ public final class Kubelet implements AutoCloseable {
     copy.getStatus().getContainerStatuses().forEach(cs -> cs.setReady(false));
     try {
       client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).updateStatus();
+      // The ready status written before the node went down is no longer what the API holds: once
+      // the node is back, that same status must be written again.
+      writtenStatus.remove(pod.getMetadata().getUid());
     } catch (KubernetesClientException e) {
       LOG.debug("pod {}: status write failed, retried next pass", pod.getMetadata().getName());
     }

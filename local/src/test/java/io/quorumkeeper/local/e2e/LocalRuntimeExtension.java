@@ -1,5 +1,6 @@
 package io.quorumkeeper.local.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +26,12 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.assertj.core.api.ThrowingConsumer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -113,6 +119,87 @@ public final class LocalRuntimeExtension
                   && QuorumClusters.condition(qc, "Ready").filter("True"::equals).isPresent()
                   && ready == pods;
             });
+  }
+
+  /** The cluster's {@code status.quorum} and {@code status.operation}. */
+  QuorumState quorum(String cluster) {
+    return QuorumState.of(cluster(cluster));
+  }
+
+  /**
+   * Until {@code assertions} hold for the cluster's quorum status; returns the status they held
+   * for. Every status seen on the way is passed to {@code seen} first (to check what happened
+   * during a heal, not only how it ended).
+   */
+  QuorumState awaitQuorum(
+      String cluster,
+      Duration atMost,
+      Consumer<QuorumState> seen,
+      ThrowingConsumer<QuorumState> assertions) {
+    AtomicReference<QuorumState> last = new AtomicReference<>();
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              QuorumState q = quorum(cluster);
+              seen.accept(q);
+              last.set(q);
+              assertions.accept(q);
+            });
+    return last.get();
+  }
+
+  QuorumState awaitQuorum(
+      String cluster, Duration atMost, ThrowingConsumer<QuorumState> assertions) {
+    return awaitQuorum(cluster, atMost, q -> {}, assertions);
+  }
+
+  /**
+   * Until the quorum is as a user wants it: {@code voters/voters} voters, all caught up, the given
+   * fault tolerance, every spare caught up, and no operation in flight.
+   */
+  QuorumState awaitHealthyQuorum(String cluster, int voters, int tolerance, Duration atMost) {
+    return awaitQuorum(cluster, atMost, q -> assertHealthy(q, voters, tolerance));
+  }
+
+  static void assertHealthy(QuorumState q, int voters, int tolerance) {
+    assertThat(q.voterSummary()).isEqualTo(voters + "/" + voters);
+    assertThat(q.faultTolerance()).isEqualTo(tolerance);
+    assertThat(q.allVotersCaughtUp()).as("all voters caught up: %s", q.members()).isTrue();
+    assertThat(q.members())
+        .filteredOn(m -> "Spare".equals(m.role()))
+        .allSatisfy(m -> assertThat(m.health()).isEqualTo("CaughtUp"));
+    assertThat(q.operation()).isEmpty();
+  }
+
+  /** A condition of the cluster's status (type, status, reason, message), if present. */
+  @SuppressWarnings("unchecked")
+  Optional<Map<String, Object>> condition(String cluster, String type) {
+    return QuorumClusters.at(cluster(cluster), "status.conditions")
+        .filter(List.class::isInstance)
+        .flatMap(
+            list ->
+                ((List<Object>) list)
+                    .stream()
+                        .map(c -> (Map<String, Object>) c)
+                        .filter(c -> type.equals(c.get("type")))
+                        .findFirst());
+  }
+
+  /** The events the operator recorded about a QuorumCluster, oldest first. */
+  public List<Event> events(String cluster) {
+    return client().v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> "QuorumCluster".equals(e.getInvolvedObject().getKind()))
+        .filter(e -> cluster.equals(e.getInvolvedObject().getName()))
+        .sorted(Comparator.comparing(e -> String.valueOf(e.getLastTimestamp())))
+        .toList();
+  }
+
+  /** The events about a QuorumCluster with one of these reasons, oldest first. */
+  public List<Event> events(String cluster, String... reasons) {
+    List<String> wanted = List.of(reasons);
+    return events(cluster).stream().filter(e -> wanted.contains(e.getReason())).toList();
   }
 
   public List<Pod> pods() {
