@@ -203,13 +203,70 @@ class HealingKraftTest {
     assertThat(view()).hasValueSatisfying(v -> assertThat(v.voters()).isEqualTo(3));
   }
 
+  @Test
+  @Order(5)
+  void
+      givenExecutorCrashesAfterKafkaCallBeforeStatusWrite_whenRestarted_thenExactlyOneChangeCompletes()
+          throws Exception {
+    nodes.start(3); // back as a spare: its voter was removed by the scale-down
+    QuorumView ready =
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .ignoreExceptions()
+            .until(
+                () -> view().orElseThrow(),
+                v ->
+                    v.faultTolerance() == 1
+                        && spare(v, 3).map(m -> m.health() == Health.CaughtUp).orElse(false));
+    int victim =
+        ready.voterMembers().stream()
+            .filter(m -> m.role() == Role.Follower)
+            .findFirst()
+            .orElseThrow()
+            .nodeId();
+    nodes.kill(victim);
+    awaitHealth(victim, Health.Unreachable);
+    changes.clear();
+
+    // The executor records the operation (the status write), sends it to Kafka, and dies before
+    // it can record anything else: only the recorded operation survives the crash.
+    Action first =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .ignoreExceptions()
+            .until(
+                () -> HealingPlanner.plan(AUTO, view(), Optional.empty()),
+                a -> a instanceof Action.Membership);
+    Operation recorded = ((Action.Membership) first).operation();
+    send(recorded);
+    assertThat(changes).containsExactly("remove " + recorded.remove());
+
+    // A new executor starts from the recorded operation and drives it to the end.
+    QuorumView healed = healUntilNothingToDo(AUTO, 1, Optional.of(recorded));
+
+    assertThat(recorded.kind()).isEqualTo(Operation.Kind.ActivateSpare);
+    assertThat(changes)
+        .containsExactly("remove " + recorded.remove(), "add " + recorded.add())
+        .hasSize(2);
+    assertThat(voterIds(healed))
+        .doesNotContain(victim)
+        .contains(recorded.add().nodeId())
+        .hasSize(3);
+  }
+
   private static QuorumView healUntilNothingToDo() {
     return healUntilNothingToDo(AUTO, 1);
   }
 
   /** The executor's loop: observe, plan one step, send it, until the planner has nothing to do. */
   private static QuorumView healUntilNothingToDo(HealingPolicy policy, int tolerance) {
-    Optional<Operation>[] inFlight = new Optional[] {Optional.empty()};
+    return healUntilNothingToDo(policy, tolerance, Optional.empty());
+  }
+
+  private static QuorumView healUntilNothingToDo(
+      HealingPolicy policy, int tolerance, Optional<Operation> recorded) {
+    Optional<Operation>[] inFlight = new Optional[] {recorded};
     return await()
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(500))

@@ -259,6 +259,39 @@ class HealingApiTest {
     assertThat(five.voterIds()).containsExactly(0, 1, 2);
   }
 
+  @Test
+  void givenTwoCaughtUpSpares_whenAVoterDies_thenTheSpareInAZoneWithoutAVoterIsActivated() {
+    FakeQuorumClient.Script zoned =
+        api.quorum().script(NAMESPACE + "/orders", 3).observer(3).observer(4);
+    QuorumCluster cr = api.read(Path.of("../examples/combined.yaml"));
+    cr.getSpec().getControllers().setReplicas(5);
+    cr.getSpec().getControllers().setVoters(3);
+    api.client().resource(cr).create();
+    String[] zones = {"a", "b", "c", "a", "c"};
+    for (int ordinal = 0; ordinal < 5; ordinal++) {
+      api.client()
+          .resource(
+              new NodeBuilder()
+                  .withNewMetadata()
+                  .withName("node-" + ordinal)
+                  .addToLabels("topology.kubernetes.io/zone", zones[ordinal])
+                  .endMetadata()
+                  .build())
+          .create();
+      api.client()
+          .resource(runningPod("orders-node-" + ordinal, "orders", "node-" + ordinal))
+          .create();
+    }
+    await()
+        .ignoreExceptions()
+        .until(() -> api.get("orders").getStatus().getQuorum().getFaultTolerance() == 1);
+
+    zoned.dead(2); // zone c: the voters left are in a and b; spare 3 is in a, spare 4 in c
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> zoned.voterIds().equals(List.of(0, 1, 4)));
+    assertThat(zoned.changes).containsExactly("remove 2/dir2", "add 4/dir4");
+  }
+
   private int nodePoolReplicas() {
     return api.client()
         .apps()
