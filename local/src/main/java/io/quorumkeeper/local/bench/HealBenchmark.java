@@ -12,17 +12,14 @@ import io.quorumkeeper.local.bench.QuorumProbe.Sample;
 import io.quorumkeeper.local.kube.Kubelet;
 import io.quorumkeeper.local.kube.Processes;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * {@code quorum-keeper bench heal [RUNS]}: fault → full fault tolerance again (DESIGN.md section
@@ -320,7 +317,7 @@ public final class HealBenchmark {
   }
 
   private static RuntimeOptions options(Path home, Path dir, Path hosts) {
-    delete(dir);
+    BenchSupport.delete(dir);
     return RuntimeOptions.defaults(home, dir).withNet(OPERATOR_NET).withHostsFile(hosts);
   }
 
@@ -345,19 +342,6 @@ public final class HealBenchmark {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LocalRuntimeException("interrupted");
-    }
-  }
-
-  private static void delete(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(f);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

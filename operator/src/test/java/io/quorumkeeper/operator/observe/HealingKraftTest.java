@@ -65,14 +65,24 @@ class HealingKraftTest {
       nodes.start(ordinal);
     }
     client = new AdminQuorumClient(Duration.ofSeconds(3));
-    await()
+    awaitToleranceAndCaughtUpSpares(3);
+  }
+
+  /** Until one voter may fail and each of {@code spares} is a caught-up spare. */
+  private static QuorumView awaitToleranceAndCaughtUpSpares(int... spares) {
+    return await()
         .atMost(Duration.ofSeconds(120))
         .ignoreExceptions()
         .until(
             () -> view().orElseThrow(),
             v ->
                 v.faultTolerance() == 1
-                    && spare(v, 3).map(m -> m.health() == Health.CaughtUp).orElse(false));
+                    && java.util.Arrays.stream(spares)
+                        .allMatch(
+                            id ->
+                                spare(v, id)
+                                    .map(m -> m.health() == Health.CaughtUp)
+                                    .orElse(false)));
   }
 
   @AfterAll
@@ -160,15 +170,7 @@ class HealingKraftTest {
   void givenVotersRaisedToFiveThenLoweredToThree_thenOneChangeAtATimeAndNeverAnUnsafeCount()
       throws Exception {
     nodes.start(4);
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .ignoreExceptions()
-        .until(
-            () -> view().orElseThrow(),
-            v ->
-                v.faultTolerance() == 1
-                    && spare(v, 1).map(m -> m.health() == Health.CaughtUp).orElse(false)
-                    && spare(v, 4).map(m -> m.health() == Health.CaughtUp).orElse(false));
+    awaitToleranceAndCaughtUpSpares(1, 4);
     changes.clear();
     voterCounts.clear();
 
@@ -209,15 +211,7 @@ class HealingKraftTest {
       givenExecutorCrashesAfterKafkaCallBeforeStatusWrite_whenRestarted_thenExactlyOneChangeCompletes()
           throws Exception {
     nodes.start(3); // back as a spare: its voter was removed by the scale-down
-    QuorumView ready =
-        await()
-            .atMost(Duration.ofSeconds(120))
-            .ignoreExceptions()
-            .until(
-                () -> view().orElseThrow(),
-                v ->
-                    v.faultTolerance() == 1
-                        && spare(v, 3).map(m -> m.health() == Health.CaughtUp).orElse(false));
+    QuorumView ready = awaitToleranceAndCaughtUpSpares(3);
     int victim =
         ready.voterMembers().stream()
             .filter(m -> m.role() == Role.Follower)

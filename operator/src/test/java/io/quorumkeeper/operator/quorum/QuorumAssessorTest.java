@@ -67,6 +67,20 @@ class QuorumAssessorTest {
     QuorumView view() {
       return ASSESSOR.assess(snapshot()).orElseThrow();
     }
+
+    /** The snapshot with what the agents said and when the leader's epoch was first seen. */
+    QuorumSnapshot snapshot(Map<Integer, AgentReport> agents, Instant epochSeenSince) {
+      QuorumSnapshot plain = snapshot();
+      return new QuorumSnapshot(
+          plain.cluster(),
+          plain.observedAt(),
+          plain.raft(),
+          plain.controllerPodNames(),
+          plain.controllerPods(),
+          null,
+          agents,
+          epochSeenSince);
+    }
   }
 
   static RaftReplica replica(int id, String dir, long end, long fetch, long caughtUp) {
@@ -154,17 +168,8 @@ class QuorumAssessorTest {
         quorum.voters,
         2,
         new RaftReplica(2, "dir2", 0, OptionalLong.empty(), OptionalLong.empty()));
-    QuorumSnapshot plain = quorum.snapshot();
     QuorumSnapshot snapshot =
-        new QuorumSnapshot(
-            plain.cluster(),
-            plain.observedAt(),
-            plain.raft(),
-            plain.controllerPodNames(),
-            plain.controllerPods(),
-            null,
-            Map.of(),
-            plain.observedAt().minusMillis(ledFor));
+        quorum.snapshot(Map.of(), quorum.snapshot().observedAt().minusMillis(ledFor));
 
     Member follower = ASSESSOR.assess(snapshot).orElseThrow().members().get(2);
 
@@ -175,15 +180,8 @@ class QuorumAssessorTest {
   @Test
   void givenPodWhoseAgentReadsANewDirectoryBeforeItFetches_thenItsVoterIsDiskLostAlready() {
     Quorum quorum = new Quorum().voters(3);
-    QuorumSnapshot plain = quorum.snapshot();
     QuorumSnapshot withAgents =
-        new QuorumSnapshot(
-            plain.cluster(),
-            plain.observedAt(),
-            plain.raft(),
-            plain.controllerPodNames(),
-            plain.controllerPods(),
-            null,
+        quorum.snapshot(
             Map.of(
                 1, new AgentReport(1, "dir1", "follower", 0, 7),
                 2, new AgentReport(2, "fresh", "unattached", null, 7)),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -183,11 +184,7 @@ class HealingApiTest {
         .until(() -> api.get("orders").getStatus().getQuorum().getFaultTolerance() == 1);
     api.client()
         .resource(
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName("node-b")
-                .addToLabels("topology.kubernetes.io/zone", "b")
-                .endMetadata()
+            new NodeBuilder(node("node-b", "b"))
                 .withNewStatus()
                 .addNewCondition()
                 .withType("Ready")
@@ -269,15 +266,7 @@ class HealingApiTest {
     api.client().resource(cr).create();
     String[] zones = {"a", "b", "c", "a", "c"};
     for (int ordinal = 0; ordinal < 5; ordinal++) {
-      api.client()
-          .resource(
-              new NodeBuilder()
-                  .withNewMetadata()
-                  .withName("node-" + ordinal)
-                  .addToLabels("topology.kubernetes.io/zone", zones[ordinal])
-                  .endMetadata()
-                  .build())
-          .create();
+      api.client().resource(node("node-" + ordinal, zones[ordinal])).create();
       api.client()
           .resource(runningPod("orders-node-" + ordinal, "orders", "node-" + ordinal))
           .create();
@@ -301,6 +290,15 @@ class HealingApiTest {
         .get()
         .getSpec()
         .getReplicas();
+  }
+
+  static Node node(String name, String zone) {
+    return new NodeBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .addToLabels("topology.kubernetes.io/zone", zone)
+        .endMetadata()
+        .build();
   }
 
   static Pod runningPod(String name, String cluster, String node) {
