@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
@@ -74,6 +75,22 @@ public final class QuorumObservation {
     Pool controllers = ClusterModel.pools(cr).get(0);
     String bootstrap = controllers.controllerEndpoints();
     long start = System.nanoTime();
+    Optional<String> token = Optional.empty();
+    try {
+      token = tokens.get(cr);
+    } catch (RuntimeException e) {
+      LOG.debugf("cluster=%s agent token not read: %s", key, e.toString());
+    }
+    Map<Integer, String> hosts = new TreeMap<>();
+    for (int ordinal = 0; ordinal < controllers.replicas(); ordinal++) {
+      hosts.put(controllers.nodeId(ordinal), controllers.podHost(ordinal));
+    }
+    // The agents are asked while Kafka is: a pod slow to answer costs the round at most the
+    // longer of the two bounds, not their sum.
+    CompletableFuture<Map<Integer, AgentReport>> asked =
+        token
+            .map(t -> CompletableFuture.supplyAsync(() -> client.agents(key, hosts, t)))
+            .orElse(CompletableFuture.completedFuture(Map.of()));
     Optional<RaftQuorum> raft = Optional.empty();
     String failure = null;
     try {
@@ -86,25 +103,13 @@ public final class QuorumObservation {
       failure = e.toString();
     }
     Map<Integer, AgentReport> agents = Map.of();
-    Optional<String> token = Optional.empty();
     try {
-      token = tokens.get(cr);
+      agents = asked.join();
     } catch (RuntimeException e) {
-      LOG.debugf("cluster=%s agent token not read: %s", key, e.toString());
+      LOG.debugf("cluster=%s agents not asked: %s", key, e.toString());
     }
-    if (token.isPresent()) {
-      Map<Integer, String> hosts = new TreeMap<>();
-      for (int ordinal = 0; ordinal < controllers.replicas(); ordinal++) {
-        hosts.put(controllers.nodeId(ordinal), controllers.podHost(ordinal));
-      }
-      try {
-        agents = client.agents(key, hosts, token.get());
-      } catch (RuntimeException e) {
-        LOG.debugf("cluster=%s agents not asked: %s", key, e.toString());
-      }
-      if (failure != null) {
-        failure = failure + "; " + ownViews(hosts.keySet(), agents);
-      }
+    if (failure != null && token.isPresent()) {
+      failure = failure + "; " + ownViews(hosts.keySet(), agents);
     }
     Instant now = clock.instant();
     Instant epochSince =
