@@ -1,6 +1,7 @@
 package io.quorumkeeper.local.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.quorumkeeper.local.e2e.QuorumState.Member;
@@ -71,11 +72,18 @@ class FiveVotersE2ETest {
                 assertThat(q.operation()).isEmpty();
               });
       assertThat(voterCounts).as("voter counts seen during the heal").isSubsetOf(4, 5);
-      assertThat(local.events(CLUSTER, "SpareActivated"))
-          .hasSize(2)
-          .extracting(Event::getMessage)
-          .anySatisfy(message -> assertThat(message).contains(down.get(0).directoryId()))
-          .anySatisfy(message -> assertThat(message).contains(down.get(1).directoryId()));
+      // the event is recorded just after the status write that ends the operation
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(local.events(CLUSTER, "SpareActivated"))
+                      .hasSize(2)
+                      .extracting(Event::getMessage)
+                      .anySatisfy(
+                          message -> assertThat(message).contains(down.get(0).directoryId()))
+                      .anySatisfy(
+                          message -> assertThat(message).contains(down.get(1).directoryId())));
 
       down.forEach(m -> local.runtime().kubelet().nodeUp("default", m.pod()));
 

@@ -1,6 +1,7 @@
 package io.quorumkeeper.local.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.quorumkeeper.local.e2e.QuorumState.Member;
@@ -65,11 +66,16 @@ class HotSpareE2ETest {
               });
       assertThat(healed.voterIncarnations()).contains(spare.incarnation());
       assertThat(voterCounts).as("voter counts seen during the heal").isSubsetOf(2, 3);
-      assertThat(local.events(CLUSTER, "SpareActivated"))
-          .singleElement()
-          .extracting(Event::getMessage)
-          .asString()
-          .contains(victim.directoryId(), spare.directoryId());
+      // the event is recorded just after the status write that ends the operation
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(local.events(CLUSTER, "SpareActivated"))
+                      .singleElement()
+                      .extracting(Event::getMessage)
+                      .asString()
+                      .contains(victim.directoryId(), spare.directoryId()));
 
       local.runtime().kubelet().nodeUp("default", victim.pod());
 

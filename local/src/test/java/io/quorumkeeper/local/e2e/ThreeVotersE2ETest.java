@@ -113,7 +113,13 @@ class ThreeVotersE2ETest {
       QuorumState after = local.awaitHealthyQuorum(CLUSTER, 3, 1, HEAL_TIMEOUT);
       assertThat(after.voterIncarnations()).isEqualTo(before.voterIncarnations());
       local.awaitReady(CLUSTER, 3);
-      assertThat(local.events(CLUSTER, "QuorumRestored")).hasSizeGreaterThan(restoredBefore);
+      // the event is recorded just after the status write that ends the operation
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(local.events(CLUSTER, "QuorumRestored"))
+                      .hasSizeGreaterThan(restoredBefore));
       assertThat(local.events(CLUSTER, MEMBERSHIP_CHANGES.toArray(String[]::new)))
           .hasSize(changesBefore);
       assertThat(podUids()).isEqualTo(podUids);
@@ -161,12 +167,17 @@ class ThreeVotersE2ETest {
               () ->
                   assertThat(local.agentNode(CLUSTER, victim.pod()).path("directoryId").asText())
                       .isEqualTo(reborn));
-      assertThat(local.events(CLUSTER, "VoterReplaced"))
-          .hasSize(replacedBefore + 1)
-          .last()
-          .extracting(Event::getMessage)
-          .asString()
-          .contains(victim.directoryId(), reborn);
+      // the event is recorded just after the status write that ends the operation
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(local.events(CLUSTER, "VoterReplaced"))
+                      .hasSize(replacedBefore + 1)
+                      .last()
+                      .extracting(Event::getMessage)
+                      .asString()
+                      .contains(victim.directoryId(), reborn));
       int acknowledged = topics.acknowledged().size();
       topics.awaitAcknowledgedMoreThan(acknowledged + 2, Duration.ofSeconds(60));
       topics.stopAndAssertEveryAcknowledgedTopicExists();
