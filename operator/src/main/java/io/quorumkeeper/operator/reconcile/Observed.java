@@ -127,23 +127,6 @@ final class Observed {
     return stranded;
   }
 
-  /** The zone of each controller pod's node, by node id, where the node has a zone label. */
-  static Map<Integer, String> zones(
-      QuorumCluster cr, Context<QuorumCluster> context, NodeCache nodes) {
-    Map<Integer, String> zones = new HashMap<>();
-    forEachControllerPod(
-        cr,
-        context,
-        (nodeId, pod) -> {
-          String zone =
-              nodes.facts(pod.getSpec() == null ? null : pod.getSpec().getNodeName()).zone();
-          if (zone != null) {
-            zones.put(nodeId, zone);
-          }
-        });
-    return zones;
-  }
-
   private static Map<Integer, PodFacts> controllerPods(
       QuorumCluster cr, Context<QuorumCluster> context, NodeCache nodes) {
     Map<Integer, PodFacts> facts = new HashMap<>();
@@ -155,9 +138,12 @@ final class Observed {
               pod.getMetadata().getDeletionTimestamp() == null
                   && pod.getStatus() != null
                   && "Running".equals(pod.getStatus().getPhase());
-          boolean nodeReady =
-              nodes.facts(pod.getSpec() == null ? null : pod.getSpec().getNodeName()).ready();
-          facts.put(nodeId, new PodFacts(nodeId, pod.getMetadata().getName(), running, nodeReady));
+          NodeCache.NodeFacts node =
+              nodes.facts(pod.getSpec() == null ? null : pod.getSpec().getNodeName());
+          facts.put(
+              nodeId,
+              new PodFacts(
+                  nodeId, pod.getMetadata().getName(), running, node.ready(), node.zone()));
         });
     return facts;
   }

@@ -198,7 +198,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 Healing.policy(cr, settings.healing().strandedGrace())
                     .withStranded(Observed.strandedPods(cr, context, nodes, clock.instant()))
                     .withRetiring(Observed.retiring(cr))
-                    .withZones(Observed.zones(cr, context, nodes)))
+                    .withZones(zones(snapshot.get())))
             : null;
     writeStatus(
         cr, model, conditions, validation, paused, generation, context, snapshot, view, step);
@@ -206,6 +206,15 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       healing.act(cr, step, events); // after the operation is in status, never before
     }
     return UpdateControl.noUpdate();
+  }
+
+  /** The zone of each controller pod's node, by node id, where its node has one. */
+  private static Map<Integer, String> zones(QuorumSnapshot snapshot) {
+    Map<Integer, String> zones = new java.util.HashMap<>();
+    snapshot.controllerPods().values().stream()
+        .filter(p -> p.zone() != null)
+        .forEach(p -> zones.put(p.nodeId(), p.zone()));
+    return zones;
   }
 
   /** When a leader was last observed for this cluster by this operator process, if ever. */

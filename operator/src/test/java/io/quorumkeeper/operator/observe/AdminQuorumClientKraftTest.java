@@ -8,14 +8,10 @@ import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.Health;
 import io.quorumkeeper.operator.quorum.Member;
 import io.quorumkeeper.operator.quorum.QuorumAssessor;
-import io.quorumkeeper.operator.quorum.QuorumSnapshot;
 import io.quorumkeeper.operator.quorum.QuorumView;
-import io.quorumkeeper.operator.quorum.RaftQuorum;
 import io.quorumkeeper.operator.testing.KraftNodes;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -81,7 +77,7 @@ class AdminQuorumClientKraftTest {
         await()
             .atMost(Duration.ofSeconds(30))
             .until(
-                () -> client.agents(CLUSTER, hosts(), KraftNodes.AGENT_TOKEN),
+                () -> client.agents(CLUSTER, nodes.podHosts(), KraftNodes.AGENT_TOKEN),
                 a ->
                     a.size() == 3
                         && a.values().stream()
@@ -91,7 +87,7 @@ class AdminQuorumClientKraftTest {
         .containsExactlyInAnyOrderElementsOf(
             healthy.voterMembers().stream().map(m -> m.nodeId() + "/" + m.directoryId()).toList());
     assertThat(agents.get(oldLeader).raftState()).isEqualTo("leader");
-    assertThat(client.agents(CLUSTER, hosts(), "wrong-token")).isEmpty();
+    assertThat(client.agents(CLUSTER, nodes.podHosts(), "wrong-token")).isEmpty();
 
     nodes.kill(oldLeader);
 
@@ -111,7 +107,7 @@ class AdminQuorumClientKraftTest {
     assertThat(failedOver.leaderEpoch()).isGreaterThan(healthy.leaderEpoch());
     assertThat(failedOver.faultTolerance()).isZero();
 
-    assertThat(client.agents(CLUSTER, hosts(), KraftNodes.AGENT_TOKEN))
+    assertThat(client.agents(CLUSTER, nodes.podHosts(), KraftNodes.AGENT_TOKEN))
         .doesNotContainKey(oldLeader)
         .hasSize(2);
 
@@ -123,22 +119,9 @@ class AdminQuorumClientKraftTest {
         .until(this::view, v -> v.isPresent() && v.get().faultTolerance() == 1);
   }
 
-  private static Map<Integer, String> hosts() {
-    Map<Integer, String> hosts = new HashMap<>();
-    for (int ordinal = 0; ordinal < 3; ordinal++) {
-      hosts.put(pool.nodeId(ordinal), pool.podHost(ordinal));
-    }
-    return hosts;
-  }
-
   private Optional<QuorumView> view() throws QuorumUnavailableException {
-    RaftQuorum raft = client.describe(CLUSTER, pool.controllerEndpoints());
-    Map<Integer, String> names = new HashMap<>();
-    for (int ordinal = 0; ordinal < 3; ordinal++) {
-      names.put(pool.nodeId(ordinal), pool.podName(ordinal));
-    }
     return ASSESSOR.assess(
-        new QuorumSnapshot(CLUSTER, Instant.now(), Optional.of(raft), names, Map.of(), null));
+        nodes.snapshot(CLUSTER, client.describe(CLUSTER, pool.controllerEndpoints())));
   }
 
   /** On failure, the nodes' logs say why. */

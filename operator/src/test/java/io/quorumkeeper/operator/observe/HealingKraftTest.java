@@ -12,17 +12,13 @@ import io.quorumkeeper.operator.quorum.Incarnation;
 import io.quorumkeeper.operator.quorum.Member;
 import io.quorumkeeper.operator.quorum.Operation;
 import io.quorumkeeper.operator.quorum.QuorumAssessor;
-import io.quorumkeeper.operator.quorum.QuorumSnapshot;
 import io.quorumkeeper.operator.quorum.QuorumView;
 import io.quorumkeeper.operator.quorum.Role;
 import io.quorumkeeper.operator.testing.KraftNodes;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -314,18 +310,8 @@ class HealingKraftTest {
   }
 
   static Optional<QuorumView> view() throws QuorumUnavailableException {
-    Map<Integer, String> names = new HashMap<>();
-    for (int ordinal = 0; ordinal < pool.replicas() + KraftNodes.GROWTH; ordinal++) {
-      names.put(pool.nodeId(ordinal), pool.podName(ordinal));
-    }
     return ASSESSOR.assess(
-        new QuorumSnapshot(
-            CLUSTER,
-            Instant.now(),
-            Optional.of(client.describe(CLUSTER, pool.controllerEndpoints())),
-            names,
-            Map.of(),
-            null));
+        nodes.snapshot(CLUSTER, client.describe(CLUSTER, pool.controllerEndpoints())));
   }
 
   private static Optional<Member> spare(QuorumView v, int nodeId) {

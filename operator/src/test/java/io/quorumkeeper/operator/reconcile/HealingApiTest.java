@@ -138,11 +138,7 @@ class HealingApiTest {
 
   @Test
   void givenDeadVoterOnPodStuckTerminatingPastGraceAndNoSpare_thenThePodIsDeleted() {
-    FakeQuorumClient.Script orders = api.quorum().script(NAMESPACE + "/orders", 3);
-    api.create(Path.of("../examples/combined.yaml"));
-    await()
-        .ignoreExceptions()
-        .until(() -> api.get("orders").getStatus().getQuorum().getFaultTolerance() == 1);
+    FakeQuorumClient.Script orders = ordersAtFullTolerance();
     // A finalizer keeps the deleted pod Terminating, as a kubelet on a dead node would.
     api.client()
         .resource(
@@ -177,11 +173,7 @@ class HealingApiTest {
 
   @Test
   void givenDeadVoterOnANotReadyNodePastGraceAndNoSpare_thenThePodIsDeleted() {
-    FakeQuorumClient.Script orders = api.quorum().script(NAMESPACE + "/orders", 3);
-    api.create(Path.of("../examples/combined.yaml"));
-    await()
-        .ignoreExceptions()
-        .until(() -> api.get("orders").getStatus().getQuorum().getFaultTolerance() == 1);
+    FakeQuorumClient.Script orders = ordersAtFullTolerance();
     api.client()
         .resource(
             new NodeBuilder(node("node-b", "b"))
@@ -279,6 +271,16 @@ class HealingApiTest {
 
     await().atMost(Duration.ofSeconds(20)).until(() -> zoned.voterIds().equals(List.of(0, 1, 4)));
     assertThat(zoned.changes).containsExactly("remove 2/dir2", "add 4/dir4");
+  }
+
+  /** examples/combined.yaml with three scripted voters, once status shows it tolerates one. */
+  private FakeQuorumClient.Script ordersAtFullTolerance() {
+    FakeQuorumClient.Script orders = api.quorum().script(NAMESPACE + "/orders", 3);
+    api.create(Path.of("../examples/combined.yaml"));
+    await()
+        .ignoreExceptions()
+        .until(() -> api.get("orders").getStatus().getQuorum().getFaultTolerance() == 1);
+    return orders;
   }
 
   private int nodePoolReplicas() {

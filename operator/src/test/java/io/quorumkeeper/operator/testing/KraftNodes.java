@@ -8,6 +8,8 @@ import io.quorumkeeper.operator.model.ClusterIdentity;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.ModelSettings;
 import io.quorumkeeper.operator.model.Pool;
+import io.quorumkeeper.operator.quorum.QuorumSnapshot;
+import io.quorumkeeper.operator.quorum.RaftQuorum;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -80,6 +82,27 @@ public final class KraftNodes implements AutoCloseable {
 
   public Pool pool() {
     return pool;
+  }
+
+  /** The pod host of each node id of the example's pods, as the operator's agent calls use them. */
+  public Map<Integer, String> podHosts() {
+    Map<Integer, String> hosts = new java.util.TreeMap<>();
+    for (int ordinal = 0; ordinal < pool.replicas(); ordinal++) {
+      hosts.put(pool.nodeId(ordinal), pool.podHost(ordinal));
+    }
+    return hosts;
+  }
+
+  /**
+   * Kafka's view with the pod names of every node id a test may start, as the operator builds it.
+   */
+  public QuorumSnapshot snapshot(String cluster, RaftQuorum raft) {
+    Map<Integer, String> names = new java.util.HashMap<>();
+    for (int ordinal = 0; ordinal < pool.replicas() + GROWTH; ordinal++) {
+      names.put(pool.nodeId(ordinal), pool.podName(ordinal));
+    }
+    return new QuorumSnapshot(
+        cluster, java.time.Instant.now(), java.util.Optional.of(raft), names, Map.of(), null);
   }
 
   public static Path hostsFile() {
