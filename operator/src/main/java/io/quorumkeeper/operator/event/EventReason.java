@@ -12,6 +12,7 @@ public enum EventReason {
   QuorumLost,
   QuorumRestored,
   SpecInvalid,
+  ObjectNotWritten,
   StrandedPodDeleted,
   RollingRestart
 }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quorumkeeper.operator.status.Conditions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +41,9 @@ public class EventRecorder {
     this.client = client;
     this.clock = clock;
   }
+
+  /** The events API refuses longer notes. */
+  static final int MAX_MESSAGE = 1024;
 
   public void normal(HasMetadata about, EventReason reason, String message) {
     record(about, "Normal", reason, message);
@@ -86,7 +90,7 @@ public class EventRecorder {
             .endInvolvedObject()
             .withType(type)
             .withReason(reason.name())
-            .withMessage(message)
+            .withMessage(Conditions.shorten(message, MAX_MESSAGE))
             .withCount(1)
             .withFirstTimestamp(now)
             .withLastTimestamp(now)

@@ -60,6 +60,13 @@ public record ClusterModel(
         List.copyOf(budgets));
   }
 
+  /** The kinds of pool a topology runs, the one with the controller role first. */
+  public static List<PoolKind> poolKinds(Topology topology) {
+    return topology == Topology.Separated
+        ? List.of(PoolKind.CONTROLLER, PoolKind.BROKER)
+        : List.of(PoolKind.NODE);
+  }
+
   /** The pools of a cluster, the one with the controller role first. */
   public static List<Pool> pools(QuorumCluster cr) {
     QuorumClusterSpec spec = cr.getSpec();

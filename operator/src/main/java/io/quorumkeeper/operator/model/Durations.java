@@ -14,20 +14,27 @@ public final class Durations {
   private Durations() {}
 
   public static Duration parse(String text) {
+    if (text == null) {
+      throw new IllegalArgumentException("no duration given");
+    }
     Matcher matcher = PART.matcher(text);
     Duration total = Duration.ZERO;
     int end = 0;
-    while (matcher.find() && matcher.start() == end) {
-      long amount = Long.parseLong(matcher.group(1));
-      total =
-          total.plus(
-              switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-              });
-      end = matcher.end();
+    try {
+      while (matcher.find() && matcher.start() == end) {
+        long amount = Long.parseLong(matcher.group(1));
+        total =
+            total.plus(
+                switch (matcher.group(2)) {
+                  case "ms" -> Duration.ofMillis(amount);
+                  case "s" -> Duration.ofSeconds(amount);
+                  case "m" -> Duration.ofMinutes(amount);
+                  default -> Duration.ofHours(amount);
+                });
+        end = matcher.end();
+      }
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw new IllegalArgumentException("a duration too long to represent: " + text);
     }
     if (end == 0 || end != text.length()) {
       throw new IllegalArgumentException("not a duration like 30s or 1m30s: " + text);

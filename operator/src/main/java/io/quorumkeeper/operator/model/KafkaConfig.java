@@ -1,9 +1,15 @@
 package io.quorumkeeper.operator.model;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -37,9 +43,31 @@ public final class KafkaConfig {
 
   private KafkaConfig() {}
 
+  /**
+   * What a user key may look like: Kafka's own keys are dotted words, with dashes in listener and
+   * mechanism names. Anything else (spaces, escapes, '=', ':', control characters) could parse as
+   * another key than the one the validator read, so it is refused rather than escaped.
+   */
+  static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
+
+  /** A ConfigMap holds at most 1 MiB; the user's part of the rendered file stays well below. */
+  public static final int MAX_USER_CONFIG_BYTES = 256 * 1024;
+
   /** Whether a user may not set this key. */
   public static boolean isReserved(String key) {
     return RESERVED_KEYS.contains(key) || RESERVED_PREFIXES.stream().anyMatch(key::startsWith);
+  }
+
+  /** Whether a user key has a shape the rendered file reads back as exactly that key. */
+  public static boolean isWellFormedKey(String key) {
+    return key != null && KEY.matcher(key).matches();
+  }
+
+  /** How many bytes the user's entries take in the rendered file, escaped. */
+  public static int renderedSize(Map<String, String> userConfig) {
+    return userConfig.entrySet().stream()
+        .mapToInt(e -> e.getKey().length() + 2 + escape(e.getValue()).length())
+        .sum();
   }
 
   /** The template for a pool of the given cluster. */
@@ -109,11 +137,36 @@ public final class KafkaConfig {
   private KafkaConfig withUserConfig(Map<String, String> userConfig) {
     userConfig.forEach(
         (key, value) -> {
-          if (!isReserved(key)) {
-            properties.put(key, value);
+          if (isWellFormedKey(key) && !isReserved(key) && value != null) {
+            properties.put(key, escape(value));
           }
         });
     return this;
+  }
+
+  /**
+   * A user value as {@code server.properties} text that {@link Properties#load} reads back as the
+   * same string: the JDK's own escaping (backslashes, line breaks, leading spaces, separators,
+   * anything outside printable ASCII), and every {@code $} as a unicode escape, so that no user
+   * value is ever taken for one of the launcher's {@code ${NAME}} placeholders (Kafka still sees
+   * the {@code $}, so config-provider references keep working).
+   */
+  static String escape(String value) {
+    Properties one = new Properties();
+    one.setProperty("k", value);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      one.store(out, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String line =
+        out.toString(StandardCharsets.ISO_8859_1)
+            .lines()
+            .filter(l -> l.startsWith("k="))
+            .findFirst()
+            .orElseThrow();
+    return line.substring(2).replace("$", "\\u0024");
   }
 
   private String text() {

@@ -1,5 +1,7 @@
 package io.quorumkeeper.operator.model;
 
+import static io.quorumkeeper.operator.model.KubernetesNames.shown;
+
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
@@ -7,11 +9,12 @@ import io.quorumkeeper.operator.api.v1alpha1.spec.ControllersSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.PoolSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Checks what the CRD schema cannot (reserved Kafka keys, supported versions) and repeats the
@@ -25,6 +28,23 @@ public final class SpecValidator {
 
   static final BigDecimal RECOMMENDED_CPU = new Quantity("1").getNumericalAmount();
 
+  /** Below this, ordinary pauses would pass for a dead voter. */
+  static final Duration MIN_UNREACHABLE_AFTER = Duration.ofSeconds(5);
+
+  static final Duration MAX_UNREACHABLE_AFTER = Duration.ofDays(7);
+
+  /** Pod labels the operator selects and identifies pods by. */
+  static final Set<String> OPERATOR_LABEL_KEYS =
+      Set.of(
+          Labels.CLUSTER,
+          Labels.POOL,
+          Labels.BROKER_ROLE,
+          Labels.CONTROLLER_ROLE,
+          Labels.MANAGED_BY,
+          "app.kubernetes.io/name",
+          "app.kubernetes.io/instance",
+          "app.kubernetes.io/component");
+
   private SpecValidator() {}
 
   /** What is wrong with a spec (errors) and what is merely unwise (warnings). */
@@ -34,56 +54,153 @@ public final class SpecValidator {
     }
   }
 
+  /** A spec on its own, as the schema sees it on create. */
   public static Result validate(QuorumClusterSpec spec, Set<String> supportedVersions) {
+    return validate(null, spec, supportedVersions, Optional.empty());
+  }
+
+  /**
+   * A cluster's spec: {@code name} is checked when given; {@code running} is the topology the
+   * cluster already runs, which the spec may not change.
+   */
+  public static Result validate(
+      String name,
+      QuorumClusterSpec spec,
+      Set<String> supportedVersions,
+      Optional<Topology> running) {
     List<String> errors = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
+    if (spec == null) {
+      return new Result(List.of("spec is required"), List.of());
+    }
+    if (spec.getTopology() == null) {
+      errors.add("spec.topology must be Combined or Separated");
+    } else {
+      checkName(name, spec.getTopology(), errors);
+      checkTopology(spec, running, errors);
+    }
     checkVersion(spec, supportedVersions, errors);
     checkConfig(spec, errors);
-    checkTopology(spec, errors);
     checkVoters(spec.getControllers(), errors);
-    checkHealing(spec, errors);
-    checkSizing("controllers", spec.getControllers(), warnings);
+    if (spec.getControllers() != null) {
+      PodRules.checkPool("controllers", spec.getControllers(), errors);
+    }
     if (spec.getBrokers() != null) {
+      PodRules.checkPool("brokers", spec.getBrokers(), errors);
+    }
+    checkHealing(spec, errors);
+    PodRules.checkTemplate(spec.getTemplate(), OPERATOR_LABEL_KEYS, errors);
+    if (errors.isEmpty()) {
+      checkSizing("controllers", spec.getControllers(), warnings);
       checkSizing("brokers", spec.getBrokers(), warnings);
     }
     return new Result(List.copyOf(errors), List.copyOf(warnings));
   }
 
+  /**
+   * Pool names become Service names (DNS-1035 labels), and a StatefulSet's name must leave room for
+   * the revision hash Kubernetes appends in a 63-character label.
+   */
+  private static void checkName(String name, Topology topology, List<String> errors) {
+    if (name == null) {
+      return;
+    }
+    int max =
+        KubernetesNames.MAX_STATEFULSET_NAME
+            - ClusterModel.poolKinds(topology).stream()
+                .mapToInt(k -> k.suffix().length() + 1)
+                .max()
+                .orElse(0);
+    if (!KubernetesNames.isDns1035Label(name)) {
+      errors.add(
+          "metadata.name "
+              + shown(name)
+              + " must start with a lower-case letter and hold only lower-case letters, digits"
+              + " and '-': it names Services and pods");
+    } else if (name.length() > max) {
+      errors.add(
+          "metadata.name is "
+              + name.length()
+              + " characters; a "
+              + topology
+              + " cluster's name may have at most "
+              + max
+              + " so that its StatefulSets' names fit Kubernetes' label limit");
+    }
+  }
+
   private static void checkVersion(
       QuorumClusterSpec spec, Set<String> supported, List<String> errors) {
-    String version = spec.getKafka().getVersion();
+    String version = spec.getKafka() == null ? null : spec.getKafka().getVersion();
     if (!supported.contains(version)) {
       errors.add(
           "kafka.version "
-              + version
+              + shown(version)
               + " is not supported; supported versions: "
               + String.join(", ", supported.stream().sorted().toList()));
     }
   }
 
   private static void checkConfig(QuorumClusterSpec spec, List<String> errors) {
-    Map<String, String> config = spec.getKafka().getConfig();
+    Map<String, String> config = spec.getKafka() == null ? null : spec.getKafka().getConfig();
     if (config == null) {
       return;
     }
-    List<String> reserved =
-        new TreeMap<>(config).keySet().stream().filter(KafkaConfig::isReserved).toList();
+    List<String> malformed = new ArrayList<>();
+    List<String> reserved = new ArrayList<>();
+    List<String> nullValues = new ArrayList<>();
+    config.forEach(
+        (key, value) -> {
+          if (!KafkaConfig.isWellFormedKey(key)) {
+            malformed.add(shown(key));
+          } else if (KafkaConfig.isReserved(key)) {
+            reserved.add(key);
+          } else if (value == null) {
+            nullValues.add(key);
+          }
+        });
+    if (!malformed.isEmpty()) {
+      errors.add(
+          "kafka.config keys must be Kafka property names (letters, digits, '.', '_' and '-'): "
+              + String.join(", ", malformed.stream().sorted().toList()));
+    }
     if (!reserved.isEmpty()) {
       errors.add(
           "kafka.config sets "
-              + String.join(", ", reserved)
+              + String.join(", ", reserved.stream().sorted().toList())
               + ", which the operator owns (node ids, roles, listeners, quorum membership and log"
               + " directories); remove "
               + (reserved.size() == 1 ? "it" : "them"));
     }
+    if (!nullValues.isEmpty()) {
+      errors.add(
+          "kafka.config values must be strings: "
+              + String.join(", ", nullValues.stream().sorted().toList())
+              + " has none");
+    }
+    if (malformed.isEmpty() && nullValues.isEmpty()) {
+      int size = KafkaConfig.renderedSize(config);
+      if (size > KafkaConfig.MAX_USER_CONFIG_BYTES) {
+        errors.add(
+            "kafka.config renders to "
+                + size
+                + " bytes; at most "
+                + KafkaConfig.MAX_USER_CONFIG_BYTES
+                + " fit the pool's ConfigMap");
+      }
+    }
   }
 
-  private static void checkTopology(QuorumClusterSpec spec, List<String> errors) {
+  private static void checkTopology(
+      QuorumClusterSpec spec, Optional<Topology> running, List<String> errors) {
+    if (running.isPresent() && running.get() != spec.getTopology()) {
+      errors.add(QuorumClusterSpec.TOPOLOGY_IMMUTABLE + " (it runs " + running.get() + ")");
+    }
     if (spec.getTopology() == Topology.Combined && spec.getBrokers() != null) {
-      errors.add("spec.brokers can only be set with topology Separated");
+      errors.add(QuorumClusterSpec.BROKERS_ONLY_SEPARATED);
     }
     if (spec.getTopology() == Topology.Separated && spec.getBrokers() == null) {
-      errors.add("topology Separated needs a broker pool: set spec.brokers.replicas");
+      errors.add(QuorumClusterSpec.SEPARATED_NEEDS_BROKERS);
     }
   }
 
@@ -96,26 +213,34 @@ public final class SpecValidator {
     if (voters == null) {
       return;
     }
-    if (voters < 1 || voters > ControllersSpec.MAX_VOTERS || voters % 2 == 0) {
-      errors.add("controllers.voters must be odd and between 1 and 9, not " + voters);
+    if (voters < 1 || voters > ControllersSpec.MAX_VOTERS) {
+      errors.add(ControllersSpec.VOTERS_RANGE);
+    } else if (voters % 2 == 0) {
+      errors.add(ControllersSpec.VOTERS_ODD);
     }
     if (voters > controllers.getReplicas()) {
-      errors.add(
-          "controllers.voters ("
-              + voters
-              + ") cannot exceed controllers.replicas ("
-              + controllers.getReplicas()
-              + ")");
+      errors.add(ControllersSpec.VOTERS_WITHIN_REPLICAS);
     }
   }
 
   private static void checkHealing(QuorumClusterSpec spec, List<String> errors) {
-    String after = spec.getHealing() == null ? null : spec.getHealing().getUnreachableAfter();
-    if (after == null) {
+    if (spec.getHealing() == null) {
+      errors.add("spec.healing must not be null");
       return;
     }
+    if (spec.getHealing().getMode() == null) {
+      errors.add("healing.mode must be Auto or ReportOnly");
+    }
+    String after = spec.getHealing().getUnreachableAfter();
     try {
-      Durations.parse(after);
+      Duration d = Durations.parse(after);
+      if (d.compareTo(MIN_UNREACHABLE_AFTER) < 0 || d.compareTo(MAX_UNREACHABLE_AFTER) > 0) {
+        errors.add(
+            "healing.unreachableAfter "
+                + shown(after)
+                + " must be between 5s (a shorter silence is an ordinary pause: a garbage"
+                + " collection, a restart) and 168h");
+      }
     } catch (IllegalArgumentException e) {
       errors.add("healing.unreachableAfter: " + e.getMessage());
     }

@@ -4,6 +4,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.model.AcceptedSpec;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.quorum.AgentReport;
@@ -72,7 +73,22 @@ public final class QuorumObservation {
       AgentTokens tokens,
       EpochClock epochs) {
     String key = key(cr);
-    Pool controllers = ClusterModel.pools(cr).get(0);
+    Pool controllers;
+    try {
+      // What runs: a refused newer spec names pods that may not exist, or another topology's.
+      controllers =
+          ClusterModel.pools(
+                  AcceptedSpec.read(cr).map(spec -> AcceptedSpec.running(cr, spec)).orElse(cr))
+              .get(0);
+    } catch (RuntimeException unusableSpec) {
+      return new RaftObservation(
+          key,
+          clock.instant(),
+          Optional.empty(),
+          "no accepted spec to observe by",
+          Map.of(),
+          Instant.EPOCH);
+    }
     String bootstrap = controllers.controllerEndpoints();
     long start = System.nanoTime();
     Optional<String> token = Optional.empty();

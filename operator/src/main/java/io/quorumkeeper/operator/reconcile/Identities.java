@@ -1,14 +1,20 @@
 package io.quorumkeeper.operator.reconcile;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
 import io.quorumkeeper.operator.api.v1alpha1.status.BootstrapStatus;
 import io.quorumkeeper.operator.api.v1alpha1.status.VoterRef;
 import io.quorumkeeper.operator.model.ClusterIdentity;
 import io.quorumkeeper.operator.model.ClusterModel;
+import io.quorumkeeper.operator.model.ConfigMapModel;
 import io.quorumkeeper.operator.model.Pool;
+import java.io.IOException;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -38,6 +44,38 @@ final class Identities {
       initial.add(new VoterRef(controllers.nodeId(ordinal), Uuid.randomUuid().toString()));
     }
     return new ClusterIdentity(Uuid.randomUuid().toString(), initial, false);
+  }
+
+  /**
+   * The identity the launcher was given in a controller pool's ConfigMap ({@code
+   * bootstrap.properties}: cluster id, formed flag, initial voters as {@code id@host:port:dir}).
+   */
+  static Optional<ClusterIdentity> recover(ConfigMap map) {
+    String text =
+        map.getData() == null ? null : map.getData().get(ConfigMapModel.BOOTSTRAP_PROPERTIES);
+    if (text == null) {
+      return Optional.empty();
+    }
+    Properties bootstrap = new Properties();
+    try {
+      bootstrap.load(new StringReader(text));
+      String clusterId = bootstrap.getProperty("cluster.id");
+      String initial = bootstrap.getProperty("initial.controllers", "");
+      if (clusterId == null || clusterId.isBlank() || initial.isBlank()) {
+        return Optional.empty();
+      }
+      List<VoterRef> voters = new ArrayList<>();
+      for (String voter : initial.split(",")) {
+        int at = voter.indexOf('@');
+        String directoryId = voter.substring(voter.lastIndexOf(':') + 1);
+        voters.add(new VoterRef(Integer.parseInt(voter.substring(0, at)), directoryId));
+      }
+      return Optional.of(
+          new ClusterIdentity(
+              clusterId, voters, Boolean.parseBoolean(bootstrap.getProperty("cluster.formed"))));
+    } catch (IOException | RuntimeException unreadable) {
+      return Optional.empty();
+    }
   }
 
   static void writeTo(QuorumClusterStatus status, ClusterIdentity identity) {

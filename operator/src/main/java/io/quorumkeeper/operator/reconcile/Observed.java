@@ -154,7 +154,8 @@ final class Observed {
     String prefix = controllers.name() + "-";
     for (Pod pod : context.getSecondaryResources(Pod.class)) {
       String name = pod.getMetadata().getName();
-      if (!name.startsWith(prefix) || !name.substring(prefix.length()).matches("[0-9]+")) {
+      // Ordinals of pods the StatefulSet can make; a stray pod named like one is not a node.
+      if (!name.startsWith(prefix) || !name.substring(prefix.length()).matches("[1-9]?[0-9]")) {
         continue;
       }
       action.accept(controllers.nodeId(Integer.parseInt(name.substring(prefix.length()))), pod);

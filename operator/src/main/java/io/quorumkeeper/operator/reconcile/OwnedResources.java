@@ -2,6 +2,7 @@ package io.quorumkeeper.operator.reconcile;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -9,7 +10,10 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import java.net.HttpURLConnection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,8 +34,69 @@ final class OwnedResources {
     this.managedFields = new ManagedFields(client.getKubernetesSerialization());
   }
 
+  /** An object with an owned name exists but belongs to someone else: it is never adopted. */
+  static final class NotOwnedException extends RuntimeException {
+    NotOwnedException(HasMetadata existing) {
+      super(
+          "exists and does not belong to this QuorumCluster; the operator leaves it alone (rename"
+              + " or delete "
+              + existing.getKind()
+              + " "
+              + existing.getMetadata().getName()
+              + ")");
+    }
+  }
+
+  /**
+   * Writes each desired object on its own: one the API server refuses, or one that exists without
+   * belonging to {@code owner}, is skipped and named in the answer, and the rest are still written.
+   *
+   * @return what was not written, one readable line each
+   */
+  List<String> applyAll(
+      List<Supplier<HasMetadata>> desired, QuorumCluster owner, Context<QuorumCluster> context) {
+    List<String> refused = new ArrayList<>();
+    int writes = 0;
+    for (Supplier<HasMetadata> next : desired) {
+      HasMetadata object = next.get();
+      if (object == null) {
+        continue;
+      }
+      try {
+        writes += apply(object, owner, context);
+      } catch (NotOwnedException | KubernetesClientException e) {
+        String why =
+            e instanceof KubernetesClientException k && k.getStatus() != null
+                ? k.getStatus().getMessage()
+                : e.getMessage();
+        LOG.warnf(
+            "namespace=%s %s %s not written: %s",
+            object.getMetadata().getNamespace(),
+            object.getKind(),
+            object.getMetadata().getName(),
+            why);
+        refused.add(object.getKind() + " " + object.getMetadata().getName() + ": " + why);
+      }
+    }
+    if (writes > 0) {
+      LOG.infof(
+          "cluster=%s/%s wrote %d owned objects",
+          owner.getMetadata().getNamespace(), owner.getMetadata().getName(), writes);
+    }
+    return refused;
+  }
+
+  /** Whether {@code object} carries an owner reference to this very resource (by uid). */
+  static boolean ownedBy(HasMetadata object, QuorumCluster owner) {
+    String uid = owner.getMetadata().getUid();
+    List<OwnerReference> refs = object.getMetadata().getOwnerReferences();
+    return refs != null
+        && refs.stream().anyMatch(r -> r.getUid() != null && r.getUid().equals(uid));
+  }
+
   /** Creates or patches {@code desired}; returns how many writes it made (0 or 1). */
-  <R extends HasMetadata> int apply(R desired, Context<QuorumCluster> context) {
+  <R extends HasMetadata> int apply(
+      R desired, QuorumCluster owner, Context<QuorumCluster> context) {
     @SuppressWarnings("unchecked")
     Class<R> type = (Class<R>) desired.getClass();
     InformerEventSource<R, QuorumCluster> cache = cache(type, context);
@@ -39,6 +104,9 @@ final class OwnedResources {
     Optional<R> current = cache.get(id);
     if (current.isEmpty()) {
       return create(desired, cache, id);
+    }
+    if (!ownedBy(current.get(), owner)) {
+      throw new NotOwnedException(current.get());
     }
     ObjectNode managed = managedFields.of(desired);
     if (managedFields.satisfiedBy(managed, current.get())) {

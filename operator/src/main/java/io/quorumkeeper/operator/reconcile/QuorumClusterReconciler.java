@@ -24,6 +24,7 @@ import io.quorumkeeper.operator.config.OperatorConfig;
 import io.quorumkeeper.operator.config.OperatorSettings;
 import io.quorumkeeper.operator.event.EventReason;
 import io.quorumkeeper.operator.event.EventRecorder;
+import io.quorumkeeper.operator.model.AcceptedSpec;
 import io.quorumkeeper.operator.model.ClusterIdentity;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.Durations;
@@ -50,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -156,56 +158,95 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     QuorumClusterStatus previous =
         cr.getStatus() == null ? new QuorumClusterStatus() : cr.getStatus();
     Conditions conditions = new Conditions(previous.getConditions(), generation, clock);
-    SpecValidator.Result validation =
-        SpecValidator.validate(cr.getSpec(), settings.supportedKafkaVersions());
-    if (!validation.valid()) {
-      rejectSpec(cr, previous, conditions, validation);
+    Acceptance acceptance = Acceptance.judge(cr, settings.supportedKafkaVersions(), context);
+    if (!acceptance.valid()) {
+      reportRefusal(cr, conditions, acceptance.validation());
+    }
+    if (acceptance.running().isEmpty()) {
+      // Refused before any spec was accepted: nothing runs that could be observed or healed.
+      writeRefusal(cr, previous, conditions, generation);
       return UpdateControl.noUpdate();
     }
-    cr = persistIdentity(cr, previous);
-    Optional<QuorumSnapshot> snapshot = Observed.snapshot(cr, context, nodes);
-    Optional<QuorumView> view = snapshot.flatMap(assessor(cr)::assess);
+    QuorumCluster running = persistIdentity(acceptance.running().get(), context);
+    Optional<QuorumSnapshot> snapshot = Observed.snapshot(running, context, nodes);
+    Optional<QuorumView> view = snapshot.flatMap(assessor(running)::assess);
     if (view.isPresent()) {
-      cr = markFormed(cr);
+      running = markFormed(running);
     }
-    ClusterIdentity identity = Identities.kept(cr.getStatus());
     ClusterModel model =
         ClusterModel.from(
-            cr, identity, settings.model(), Observed.controllerPodsToKeep(cr, snapshot, context));
-    boolean paused =
-        "true"
-            .equals(
-                cr.getMetadata().getAnnotations() == null
-                    ? null
-                    : cr.getMetadata().getAnnotations().get(QuorumCluster.PAUSED_ANNOTATION));
-    if (!paused) {
-      int writes = ensureSecret(cr, context);
-      for (HasMetadata desired : model.all()) {
-        writes += owned.apply(desired, context);
-      }
-      if (writes > 0) {
-        LOG.infof(
-            "cluster=%s/%s wrote %d owned objects",
-            cr.getMetadata().getNamespace(), cr.getMetadata().getName(), writes);
-      }
-    }
+            running,
+            Identities.kept(running.getStatus()),
+            settings.model(),
+            Observed.controllerPodsToKeep(running, snapshot, context));
+    boolean paused = isPaused(running);
+    List<String> refused =
+        acceptance.valid() && !paused
+            ? owned.applyAll(desired(running, model, context), running, context)
+            : List.of();
     Healing.Step step =
-        snapshot.isPresent()
-            ? Healing.plan(
-                cr,
-                view,
-                clock.instant(),
-                Healing.policy(cr, settings.healing().strandedGrace())
-                    .withStranded(Observed.strandedPods(cr, context, nodes, clock.instant()))
-                    .withRetiring(Observed.retiring(cr))
-                    .withZones(zones(snapshot.get())))
-            : null;
+        snapshot.isPresent() ? planHealing(running, context, snapshot.get(), view) : null;
     writeStatus(
-        cr, model, conditions, validation, paused, generation, context, snapshot, view, step);
+        new Pass(running, model, conditions, acceptance, paused, generation, refused, step),
+        context,
+        snapshot,
+        view);
     if (step != null) {
-      healing.act(cr, step, events); // after the operation is in status, never before
+      act(running, step); // after the operation is in status, never before
     }
     return UpdateControl.noUpdate();
+  }
+
+  /** What one pass decided, for its status write. */
+  private record Pass(
+      QuorumCluster cr,
+      ClusterModel model,
+      Conditions conditions,
+      Acceptance acceptance,
+      boolean paused,
+      long generation,
+      List<String> refused,
+      Healing.Step step) {}
+
+  private static boolean isPaused(QuorumCluster cr) {
+    Map<String, String> annotations = cr.getMetadata().getAnnotations();
+    return annotations != null && "true".equals(annotations.get(QuorumCluster.PAUSED_ANNOTATION));
+  }
+
+  /** The agent token Secret while the cluster has none, then every object of the model. */
+  private List<Supplier<HasMetadata>> desired(
+      QuorumCluster cr, ClusterModel model, Context<QuorumCluster> context) {
+    List<Supplier<HasMetadata>> desired = new ArrayList<>();
+    desired.add(() -> missingSecret(cr, context));
+    model.all().forEach(object -> desired.add(() -> object));
+    return desired;
+  }
+
+  private Healing.Step planHealing(
+      QuorumCluster cr,
+      Context<QuorumCluster> context,
+      QuorumSnapshot snapshot,
+      Optional<QuorumView> view) {
+    Instant now = clock.instant();
+    return Healing.plan(
+        cr,
+        view,
+        now,
+        Healing.policy(cr, settings.healing().strandedGrace())
+            .withStranded(Observed.strandedPods(cr, context, nodes, now))
+            .withRetiring(Observed.retiring(cr))
+            .withZones(zones(snapshot)));
+  }
+
+  /** A failed step is logged, not thrown: the next pass re-observes and re-plans it. */
+  private void act(QuorumCluster cr, Healing.Step step) {
+    try {
+      healing.act(cr, step, events);
+    } catch (RuntimeException e) {
+      LOG.warnf(
+          "cluster=%s healing step not carried out, the next pass plans again: %s",
+          QuorumObservation.key(cr), e.getMessage());
+    }
   }
 
   /** The zone of each controller pod's node, by node id, where its node has one. */
@@ -245,60 +286,80 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     return statusWriter.write(cr, next);
   }
 
-  private void rejectSpec(
-      QuorumCluster cr,
-      QuorumClusterStatus previous,
-      Conditions conditions,
-      SpecValidator.Result validation) {
+  /** The SpecInvalid event, once per new refusal; the condition goes out with the status. */
+  private void reportRefusal(
+      QuorumCluster cr, Conditions conditions, SpecValidator.Result validation) {
     String message = String.join("; ", validation.errors());
     conditions.set(Conditions.SPEC_INVALID, true, "InvalidSpec", message);
-    conditions.keep(Conditions.READY).keep(Conditions.QUORUM_HEALTHY).keep(Conditions.WARNING);
     if (conditions.becameTrue(Conditions.SPEC_INVALID)
         || conditions.changedWhileTrue(Conditions.SPEC_INVALID)) {
       LOG.warnf(
-          "cluster=%s/%s spec rejected, last good objects kept: %s",
-          cr.getMetadata().getNamespace(), cr.getMetadata().getName(), message);
+          "cluster=%s spec rejected, the last accepted spec keeps running: %s",
+          QuorumObservation.key(cr), message);
       events.warning(cr, EventReason.SpecInvalid, message);
     }
+  }
+
+  private void writeRefusal(
+      QuorumCluster cr, QuorumClusterStatus previous, Conditions conditions, long generation) {
+    conditions.set(
+        Conditions.READY, false, "SpecInvalid", "no spec of this cluster was accepted yet");
+    conditions.keep(Conditions.QUORUM_HEALTHY).keep(Conditions.WARNING);
     QuorumClusterStatus next = copyOf(previous);
+    next.setObservedGeneration(generation);
     next.setConditions(conditions.build());
     statusWriter.write(cr, next);
   }
 
-  /** The identity is written to status before any object that carries it exists. */
-  private QuorumCluster persistIdentity(QuorumCluster cr, QuorumClusterStatus previous) {
+  /**
+   * The identity is written to status before any object that carries it exists. If status lost it
+   * while the cluster's objects remain, it is read back from the bootstrap instructions those
+   * objects carry: a cluster never gets a second cluster id.
+   */
+  private QuorumCluster persistIdentity(QuorumCluster cr, Context<QuorumCluster> context) {
+    QuorumClusterStatus previous =
+        cr.getStatus() == null ? new QuorumClusterStatus() : cr.getStatus();
     if (Identities.kept(previous) != null) {
       return cr;
     }
-    ClusterIdentity identity = Identities.generate(cr);
+    Pool controllers = ClusterModel.pools(cr).get(0);
+    Optional<ClusterIdentity> recovered =
+        OwnedResources.cache(ConfigMap.class, context)
+            .get(new ResourceID(controllers.configMapName(), cr.getMetadata().getNamespace()))
+            .filter(map -> OwnedResources.ownedBy(map, cr))
+            .flatMap(Identities::recover);
+    ClusterIdentity identity = recovered.orElseGet(() -> Identities.generate(cr));
     QuorumClusterStatus next = copyOf(previous);
     Identities.writeTo(next, identity);
     LOG.infof(
-        "cluster=%s/%s generated cluster id %s",
-        cr.getMetadata().getNamespace(), cr.getMetadata().getName(), identity.clusterId());
+        "cluster=%s %s cluster id %s",
+        QuorumObservation.key(cr),
+        recovered.isPresent() ? "recovered from its ConfigMap the" : "generated",
+        identity.clusterId());
     return statusWriter.write(cr, next);
   }
 
-  private int ensureSecret(QuorumCluster cr, Context<QuorumCluster> context) {
+  /** The agent token Secret when the cluster has none yet; a token, once issued, is kept. */
+  private HasMetadata missingSecret(QuorumCluster cr, Context<QuorumCluster> context) {
     String name = SecretModel.name(cr.getMetadata().getName());
-    InformerEventSource<Secret, QuorumCluster> cache = OwnedResources.cache(Secret.class, context);
-    if (cache.get(new ResourceID(name, cr.getMetadata().getNamespace())).isPresent()) {
-      return 0; // a token, once issued, is kept
+    Optional<Secret> current =
+        OwnedResources.cache(Secret.class, context)
+            .get(new ResourceID(name, cr.getMetadata().getNamespace()));
+    if (current.isPresent() && OwnedResources.ownedBy(current.get(), cr)) {
+      return null;
     }
-    return owned.apply(SecretModel.render(cr, AgentToken.generate()), context);
+    return SecretModel.render(cr, AgentToken.generate());
   }
 
   private void writeStatus(
-      QuorumCluster cr,
-      ClusterModel model,
-      Conditions conditions,
-      SpecValidator.Result validation,
-      boolean paused,
-      long generation,
+      Pass pass,
       Context<QuorumCluster> context,
       Optional<QuorumSnapshot> snapshot,
-      Optional<QuorumView> view,
-      Healing.Step step) {
+      Optional<QuorumView> view) {
+    QuorumCluster cr = pass.cr();
+    ClusterModel model = pass.model();
+    Conditions conditions = pass.conditions();
+    Healing.Step step = pass.step();
     InformerEventSource<StatefulSet, QuorumCluster> sets =
         OwnedResources.cache(StatefulSet.class, context);
     Map<String, Optional<StatefulSet>> current = new LinkedHashMap<>();
@@ -330,8 +391,23 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     } else {
       conditions.keep(Conditions.QUORUM_HEALTHY);
     }
+    if (!pass.refused().isEmpty()) {
+      String message = String.join("; ", pass.refused());
+      readiness = new Readiness(false, "ObjectsNotWritten", message);
+      events.warningOnce(cr, EventReason.ObjectNotWritten, message);
+    }
+    if (!pass.acceptance().valid()) {
+      readiness =
+          new Readiness(
+              false,
+              "SpecInvalid",
+              "generation " + pass.generation() + " is refused; the last accepted spec runs");
+    } else {
+      conditions.set(Conditions.SPEC_INVALID, false, "SpecAccepted", "the spec is valid");
+      next.setLastAcceptedSpec(AcceptedSpec.write(cr.getSpec()));
+    }
     conditions.set(Conditions.READY, readiness.ready(), readiness.reason(), readiness.message());
-    conditions.set(Conditions.SPEC_INVALID, false, "SpecAccepted", "the spec is valid");
+    boolean paused = pass.paused();
     conditions.set(
         Conditions.PAUSED,
         paused,
@@ -339,6 +415,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
         paused
             ? "annotation " + QuorumCluster.PAUSED_ANNOTATION + " is true: no changes are made"
             : "the operator acts on this cluster");
+    SpecValidator.Result validation = pass.acceptance().validation();
     boolean warn = !validation.warnings().isEmpty();
     conditions.set(
         Conditions.WARNING,
@@ -360,7 +437,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     } else {
       conditions.keep(Conditions.HEALING);
     }
-    next.setObservedGeneration(generation);
+    next.setObservedGeneration(pass.generation());
     next.setConditions(conditions.build());
     statusWriter.write(cr, next);
   }

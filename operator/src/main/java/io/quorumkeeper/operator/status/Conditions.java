@@ -28,6 +28,17 @@ public final class Conditions {
   private final long generation;
   private final Clock clock;
 
+  /** Kubernetes caps a condition's message at 32768 characters; a reader wants far fewer. */
+  static final int MAX_MESSAGE = 4096;
+
+  /** {@code text} cut to {@code max} characters, marked as cut. */
+  public static String shorten(String text, int max) {
+    if (text == null || text.length() <= max) {
+      return text;
+    }
+    return text.substring(0, max - 20) + " ... (" + (text.length() - max + 20) + " more)";
+  }
+
   public Conditions(List<Condition> previous, long generation, Clock clock) {
     this.previous = previous == null ? List.of() : previous;
     this.generation = generation;
@@ -47,7 +58,7 @@ public final class Conditions {
             .withType(type)
             .withStatus(value)
             .withReason(reason)
-            .withMessage(message)
+            .withMessage(shorten(message, MAX_MESSAGE))
             .withObservedGeneration(generation)
             .withLastTransitionTime(since)
             .build());

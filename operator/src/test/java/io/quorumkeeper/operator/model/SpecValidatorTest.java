@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.BrokersSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.ControllersSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,11 +62,12 @@ class SpecValidatorTest {
   void givenEvenOrTooManyVoters_thenRejected() {
     QuorumCluster cr = Examples.load("combined-spare.yaml");
     cr.getSpec().getControllers().setVoters(4);
-    assertThat(SpecValidator.validate(cr.getSpec(), SUPPORTED).errors()).hasSize(1);
+    assertThat(SpecValidator.validate(cr.getSpec(), SUPPORTED).errors())
+        .containsExactly(ControllersSpec.VOTERS_ODD);
 
     cr.getSpec().getControllers().setVoters(5);
     assertThat(SpecValidator.validate(cr.getSpec(), SUPPORTED).errors())
-        .containsExactly("controllers.voters (5) cannot exceed controllers.replicas (4)");
+        .containsExactly(ControllersSpec.VOTERS_WITHIN_REPLICAS);
   }
 
   @Test
@@ -73,7 +78,7 @@ class SpecValidatorTest {
     cr.getSpec().setBrokers(brokers);
 
     assertThat(SpecValidator.validate(cr.getSpec(), SUPPORTED).errors())
-        .containsExactly("spec.brokers can only be set with topology Separated");
+        .containsExactly(QuorumClusterSpec.BROKERS_ONLY_SEPARATED);
   }
 
   @Test
@@ -94,5 +99,49 @@ class SpecValidatorTest {
         .containsExactly(
             "controllers request 512Mi memory; Kafka's docs recommend at least a 1 GiB heap, so 2Gi per pod",
             "controllers request 250m CPU; Kafka's docs recommend a dedicated CPU per pod");
+  }
+
+  @Test
+  void givenRunningCombined_whenSpecSaysSeparated_thenImmutableTopologyWithTheSchemaMessage() {
+    QuorumCluster cr = Examples.load("separated.yaml");
+
+    var result =
+        SpecValidator.validate("orders", cr.getSpec(), SUPPORTED, Optional.of(Topology.Combined));
+
+    assertThat(result.errors())
+        .containsExactly(QuorumClusterSpec.TOPOLOGY_IMMUTABLE + " (it runs Combined)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Orders", "1orders", "orders.eu", "orders_1", "-orders", "orders-", ""})
+  void givenNameThatIsNoDns1035Label_thenRefusedNamingTheRule(String name) {
+    var result =
+        SpecValidator.validate(
+            name, Examples.load("combined.yaml").getSpec(), SUPPORTED, Optional.empty());
+
+    assertThat(result.errors()).singleElement().asString().contains("metadata.name");
+  }
+
+  @Test
+  void givenNameTooLongForTheStatefulSetRevisionLabel_thenRefusedWithTheLimitOfTheTopology() {
+    QuorumCluster combined = Examples.load("combined.yaml");
+    QuorumCluster separated = Examples.load("separated.yaml");
+
+    assertThat(
+            SpecValidator.validate("a".repeat(46), combined.getSpec(), SUPPORTED, Optional.empty())
+                .valid())
+        .isTrue();
+    assertThat(
+            SpecValidator.validate("a".repeat(48), combined.getSpec(), SUPPORTED, Optional.empty())
+                .errors())
+        .singleElement()
+        .asString()
+        .contains("at most 47");
+    assertThat(
+            SpecValidator.validate("a".repeat(42), separated.getSpec(), SUPPORTED, Optional.empty())
+                .errors())
+        .singleElement()
+        .asString()
+        .contains("at most 41");
   }
 }

@@ -14,13 +14,20 @@ import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
 /** What the user asks for: Kafka version and config, topology, pools, healing and pod template. */
 @ValidationRule(
     value = "self.topology == 'Separated' || !has(self.brokers)",
-    message =
-        "spec.brokers can only be set with topology Separated: in a Combined cluster every node is"
-            + " already a broker")
+    message = QuorumClusterSpec.BROKERS_ONLY_SEPARATED)
 @ValidationRule(
     value = "self.topology != 'Separated' || has(self.brokers)",
-    message = "topology Separated needs a broker pool: set spec.brokers.replicas")
+    message = QuorumClusterSpec.SEPARATED_NEEDS_BROKERS)
 public class QuorumClusterSpec {
+
+  // The schema's messages, repeated word for word by the operator's own validation.
+  public static final String BROKERS_ONLY_SEPARATED =
+      "spec.brokers can only be set with topology Separated: in a Combined cluster every node is"
+          + " already a broker";
+  public static final String SEPARATED_NEEDS_BROKERS =
+      "topology Separated needs a broker pool: set spec.brokers.replicas";
+  public static final String TOPOLOGY_IMMUTABLE =
+      "topology is immutable: create a new QuorumCluster to change it";
 
   @JsonPropertyDescription("Kafka version and extra server properties.")
   @Default("{}")
@@ -30,9 +37,7 @@ public class QuorumClusterSpec {
       "Combined: every node is broker and controller. Separated: a controller pool plus a broker"
           + " pool. Cannot be changed after creation.")
   @Default("Combined")
-  @ValidationRule(
-      value = "self == oldSelf",
-      message = "topology is immutable: create a new QuorumCluster to change it")
+  @ValidationRule(value = "self == oldSelf", message = TOPOLOGY_IMMUTABLE)
   private Topology topology = Topology.Combined;
 
   @JsonPropertyDescription(

@@ -36,6 +36,18 @@ public class QuorumClusterStatus {
           + " committed it.")
   private OperationStatus operation;
 
+  @JsonPropertyDescription(
+      "The spec the operator last accepted, as JSON: what runs while a newer spec is refused.")
+  private String lastAcceptedSpec;
+
+  public String getLastAcceptedSpec() {
+    return lastAcceptedSpec;
+  }
+
+  public void setLastAcceptedSpec(String lastAcceptedSpec) {
+    this.lastAcceptedSpec = lastAcceptedSpec;
+  }
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -92,11 +104,13 @@ public class QuorumClusterStatus {
         && Objects.equals(bootstrap, s.bootstrap)
         && Objects.equals(conditions, s.conditions)
         && Objects.equals(quorum, s.quorum)
-        && Objects.equals(operation, s.operation);
+        && Objects.equals(operation, s.operation)
+        && Objects.equals(lastAcceptedSpec, s.lastAcceptedSpec);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, clusterId, bootstrap, conditions, quorum, operation);
+    return Objects.hash(
+        observedGeneration, clusterId, bootstrap, conditions, quorum, operation, lastAcceptedSpec);
   }
 }

@@ -6,18 +6,23 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** The controller pool: pods with the controller role, how many of them vote, the rest spares. */
 @ValidationRule(
     value = "!has(self.voters) || (self.voters >= 1 && self.voters <= 9)",
-    message = "controllers.voters must be between 1 and 9")
+    message = ControllersSpec.VOTERS_RANGE)
 @ValidationRule(
     value = "!has(self.voters) || self.voters % 2 == 1",
-    message =
-        "controllers.voters must be odd (1, 3, 5, 7 or 9): an even count tolerates no more failed"
-            + " voters than the odd count below it")
+    message = ControllersSpec.VOTERS_ODD)
 @ValidationRule(
     value = "!has(self.voters) || self.voters <= self.replicas",
-    message =
-        "controllers.voters cannot exceed controllers.replicas: every voter needs its own"
-            + " controller pod")
+    message = ControllersSpec.VOTERS_WITHIN_REPLICAS)
 public class ControllersSpec extends PoolSpec {
+
+  // The schema's messages, repeated word for word by the operator's own validation.
+  public static final String VOTERS_RANGE = "controllers.voters must be between 1 and 9";
+  public static final String VOTERS_ODD =
+      "controllers.voters must be odd (1, 3, 5, 7 or 9): an even count tolerates no more failed"
+          + " voters than the odd count below it";
+  public static final String VOTERS_WITHIN_REPLICAS =
+      "controllers.voters cannot exceed controllers.replicas: every voter needs its own"
+          + " controller pod";
 
   /** The most voters a quorum may have; more only slow every commit down. */
   public static final int MAX_VOTERS = 9;

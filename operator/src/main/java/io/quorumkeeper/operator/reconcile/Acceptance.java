@@ -1,0 +1,62 @@
+package io.quorumkeeper.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
+import io.quorumkeeper.operator.model.AcceptedSpec;
+import io.quorumkeeper.operator.model.ClusterModel;
+import io.quorumkeeper.operator.model.SpecValidator;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The operator's verdict on a resource's spec, and what runs as a result: the spec itself when it
+ * is accepted, else the last accepted one, so that observation and healing of the running cluster
+ * go on while a refused spec waits to be corrected.
+ *
+ * @param running the resource with the spec that runs; empty when no spec was ever accepted
+ */
+record Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> running) {
+
+  boolean valid() {
+    return validation.valid();
+  }
+
+  static Acceptance judge(
+      QuorumCluster cr, Set<String> supportedVersions, Context<QuorumCluster> context) {
+    SpecValidator.Result validation =
+        SpecValidator.validate(
+            cr.getMetadata().getName(),
+            cr.getSpec(),
+            supportedVersions,
+            runningTopology(cr, context));
+    Optional<QuorumClusterSpec> spec =
+        validation.valid() ? Optional.of(cr.getSpec()) : AcceptedSpec.read(cr);
+    return new Acceptance(validation, spec.map(s -> AcceptedSpec.running(cr, s)));
+  }
+
+  /**
+   * The topology the cluster already runs: from the last accepted spec, or, if status was lost,
+   * from the StatefulSets it owns.
+   */
+  private static Optional<Topology> runningTopology(
+      QuorumCluster cr, Context<QuorumCluster> context) {
+    Optional<Topology> accepted = AcceptedSpec.topology(cr);
+    if (accepted.isPresent()) {
+      return accepted;
+    }
+    var sets = OwnedResources.cache(StatefulSet.class, context);
+    for (Topology topology : Topology.values()) {
+      String name =
+          cr.getMetadata().getName() + "-" + ClusterModel.poolKinds(topology).get(0).suffix();
+      Optional<StatefulSet> set = sets.get(new ResourceID(name, cr.getMetadata().getNamespace()));
+      if (set.isPresent() && OwnedResources.ownedBy(set.get(), cr)) {
+        return Optional.of(topology);
+      }
+    }
+    return Optional.empty();
+  }
+}
