@@ -1,0 +1,246 @@
+package io.quorumkeeper.operator.reconcile;
+
+import static io.quorumkeeper.operator.reconcile.QuorumClusterReconcilerApiTest.condition;
+import static io.quorumkeeper.operator.reconcile.QuorumClusterReconcilerApiTest.message;
+import static io.quorumkeeper.operator.testing.ApiHarness.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
+import io.quorumkeeper.operator.api.v1alpha1.spec.BrokersSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
+import io.quorumkeeper.operator.model.Labels;
+import io.quorumkeeper.operator.status.Conditions;
+import io.quorumkeeper.operator.testing.ApiHarness;
+import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.OwnedObjects;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A spec the operator refuses, or a world that does not look as the operator left it, never stops
+ * it from observing and healing what runs, and never makes it write what it cannot run.
+ */
+class SpecRefusalApiTest {
+
+  static final Path COMBINED = Path.of("../examples/combined.yaml");
+  static final Path SPARE = Path.of("../examples/combined-spare.yaml");
+
+  ApiHarness api = ApiHarness.start();
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  @Test
+  void
+      givenRunningCombined_whenTopologyChangedToSeparated_thenRefusedNothingCreatedQuorumObserved() {
+    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/orders", 3);
+    api.create(COMBINED);
+    awaitAccepted("orders", 1);
+    Map<String, String> before = OwnedObjects.resourceVersions(api.client());
+
+    edit(
+        "orders",
+        spec -> {
+          spec.setTopology(Topology.Separated);
+          BrokersSpec brokers = new BrokersSpec();
+          brokers.setReplicas(3);
+          spec.setBrokers(brokers);
+        });
+
+    awaitRefused("orders", 2, QuorumClusterSpec.TOPOLOGY_IMMUTABLE + " (it runs Combined)");
+    quorum.leader(1, 2);
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var q = api.get("orders").getStatus().getQuorum();
+              assertThat(q.getLeaderId()).isEqualTo(1);
+              assertThat(q.getLeaderEpoch()).isEqualTo(2L);
+            });
+    QuorumCluster cr = api.get("orders");
+    assertThat(condition(cr, Conditions.READY)).isEqualTo("False");
+    assertThat(statefulSet("orders-controller")).isNull();
+    assertThat(statefulSet("orders-broker")).isNull();
+    assertThat(OwnedObjects.resourceVersions(api.client())).isEqualTo(before);
+    assertThat(events("SpecInvalid")).hasSize(1);
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  @Test
+  void givenRefusedSpec_whenVoterDies_thenTheLastAcceptedSpecIsStillHealed() {
+    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/inventory", 3).observer(3);
+    api.create(SPARE);
+    awaitAccepted("inventory", 1);
+    await()
+        .ignoreExceptions()
+        .until(() -> api.get("inventory").getStatus().getQuorum().getFaultTolerance() == 1);
+
+    edit("inventory", spec -> spec.getControllers().setVoters(2));
+    awaitRefused("inventory", 2, "controllers.voters must be odd");
+    quorum.dead(1);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> quorum.voterIds().equals(List.of(0, 2, 3)));
+    assertThat(quorum.changes).containsExactly("remove 1/dir1", "add 3/dir3");
+    assertThat(api.get("inventory").getSpec().getControllers().getVoters()).isEqualTo(2);
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  @Test
+  void givenObjectWithAnOwnedNameThatIsNotOurs_thenLeftAloneReportedAndTheRestWritten() {
+    api.quorum().script(NAMESPACE + "/orders", 3);
+    ConfigMap foreign =
+        api.client()
+            .resource(
+                new ConfigMapBuilder()
+                    .withNewMetadata()
+                    .withName("orders-node-config")
+                    .withNamespace(NAMESPACE)
+                    .endMetadata()
+                    .withData(Map.of("owner", "someone else"))
+                    .build())
+            .create();
+
+    api.create(COMBINED);
+
+    await()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get("orders");
+              assertThat(condition(cr, Conditions.READY)).isEqualTo("False");
+              assertThat(message(cr, Conditions.READY))
+                  .contains("ConfigMap orders-node-config")
+                  .contains("does not belong to this QuorumCluster");
+              assertThat(events("ObjectNotWritten")).hasSize(1);
+            });
+    ConfigMap after =
+        api.client().configMaps().inNamespace(NAMESPACE).withName("orders-node-config").get();
+    assertThat(after.getData()).isEqualTo(Map.of("owner", "someone else"));
+    assertThat(after.getMetadata().getOwnerReferences()).isEmpty();
+    assertThat(after.getMetadata().getResourceVersion())
+        .isEqualTo(foreign.getMetadata().getResourceVersion());
+    assertThat(statefulSet("orders-node")).isNotNull();
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  @Test
+  void givenStatusLost_thenTheClusterIdIsReadBackFromItsConfigMapNotGeneratedAgain() {
+    api.quorum().script(NAMESPACE + "/orders", 3);
+    api.create(COMBINED);
+    awaitAccepted("orders", 1);
+    QuorumCluster running = api.get("orders");
+    String clusterId = running.getStatus().getClusterId();
+    var initialVoters = running.getStatus().getBootstrap().getInitialVoters();
+
+    running.setStatus(new QuorumClusterStatus());
+    api.client().resource(running).updateStatus();
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumClusterStatus status = api.get("orders").getStatus();
+              assertThat(status.getClusterId()).isEqualTo(clusterId);
+              assertThat(status.getBootstrap().getInitialVoters()).isEqualTo(initialVoters);
+            });
+    assertThat(
+            api.client()
+                .configMaps()
+                .inNamespace(NAMESPACE)
+                .withName("orders-node-config")
+                .get()
+                .getData()
+                .get("bootstrap.properties"))
+        .contains("cluster.id=" + clusterId);
+  }
+
+  @Test
+  void givenStrayPodNamedBeyondAnyOrdinal_thenIgnoredAndStatusKeepsRefreshing() {
+    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/orders", 3);
+    api.create(COMBINED);
+    awaitAccepted("orders", 1);
+
+    api.client()
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("orders-node-99999999999")
+                .withNamespace(NAMESPACE)
+                .withLabels(Map.of(Labels.CLUSTER, "orders"))
+                .endMetadata()
+                .withNewStatus()
+                .withPhase("Running")
+                .endStatus()
+                .build())
+        .create();
+    quorum.leader(2, 3);
+
+    await()
+        .ignoreExceptions()
+        .until(() -> api.get("orders").getStatus().getQuorum().getLeaderEpoch() == 3L);
+    assertThat(api.get("orders").getStatus().getQuorum().getMembers())
+        .extracting(m -> m.getNodeId())
+        .containsExactly(0, 1, 2);
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  private void awaitAccepted(String name, long generation) {
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get(name);
+              assertThat(cr.getStatus().getObservedGeneration()).isEqualTo(generation);
+              assertThat(cr.getStatus().getLastAcceptedSpec()).isNotBlank();
+              assertThat(cr.getStatus().getQuorum().getLeaderEpoch()).isNotNull();
+            });
+  }
+
+  private void awaitRefused(String name, long generation, String because) {
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get(name);
+              assertThat(cr.getStatus().getObservedGeneration()).isEqualTo(generation);
+              assertThat(condition(cr, Conditions.SPEC_INVALID)).isEqualTo("True");
+              assertThat(message(cr, Conditions.SPEC_INVALID)).contains(because);
+            });
+  }
+
+  private void edit(String name, Consumer<QuorumClusterSpec> change) {
+    api.client()
+        .resources(QuorumCluster.class)
+        .inNamespace(NAMESPACE)
+        .withName(name)
+        .edit(
+            cr -> {
+              change.accept(cr.getSpec());
+              return cr;
+            });
+  }
+
+  private StatefulSet statefulSet(String name) {
+    return api.client().apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  private List<Event> events(String reason) {
+    return api.client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason()))
+        .toList();
+  }
+}
