@@ -15,7 +15,8 @@ import java.util.Optional;
  */
 public final class QuorumClusters {
 
-  public static final String API_VERSION = "quorumkeeper.io/v1alpha1";
+  public static final String GROUP = "quorumkeeper.io";
+  public static final String API_VERSION = GROUP + "/v1alpha1";
   public static final String KIND = "QuorumCluster";
 
   private QuorumClusters() {}
