@@ -17,8 +17,11 @@ class ResourceFilesTest {
   private static final ResourceFiles FILES =
       ResourceFiles.forCrd(HOME.resolve("crds/quorumclusters.quorumkeeper.io-v1.yml"));
 
+  /** The examples users apply and the clusters the E2E tests apply (src/test/resources). */
   static Stream<Path> examples() throws Exception {
-    return Files.list(HOME.resolve("examples")).filter(p -> p.toString().endsWith(".yaml"));
+    return Stream.concat(
+            Files.list(HOME.resolve("examples")), Files.list(Path.of("src/test/resources")))
+        .filter(p -> p.toString().endsWith(".yaml"));
   }
 
   @ParameterizedTest
