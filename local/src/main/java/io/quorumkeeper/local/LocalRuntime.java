@@ -259,22 +259,9 @@ public final class LocalRuntime implements AutoCloseable {
     return apply(files.read(file));
   }
 
+  /** Creates or updates each resource ({@link QuorumClusters#apply}). */
   public List<GenericKubernetesResource> apply(List<GenericKubernetesResource> resources) {
-    List<GenericKubernetesResource> applied = new ArrayList<>();
-    for (GenericKubernetesResource r : resources) {
-      String ns = r.getMetadata().getNamespace();
-      var op = QuorumClusters.of(client()).inNamespace(ns);
-      GenericKubernetesResource existing = op.withName(r.getMetadata().getName()).get();
-      if (existing == null) {
-        applied.add(op.resource(r).create());
-      } else {
-        existing.getAdditionalProperties().put("spec", r.getAdditionalProperties().get("spec"));
-        existing.getMetadata().setLabels(r.getMetadata().getLabels());
-        existing.getMetadata().setAnnotations(r.getMetadata().getAnnotations());
-        applied.add(op.resource(existing).update());
-      }
-    }
-    return applied;
+    return QuorumClusters.apply(client(), resources);
   }
 
   /** Deletes a QuorumCluster; the garbage collector removes what it owns. */

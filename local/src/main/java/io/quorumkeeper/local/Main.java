@@ -11,6 +11,7 @@ import io.quorumkeeper.local.control.Faults;
 import io.quorumkeeper.local.control.Scenario;
 import io.quorumkeeper.local.view.TerminalView;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code quorum-keeper}: run the local runtime, or send it a verb from another terminal. Exit
- * codes: 0 done, 1 the runtime failed, 2 bad input (a file, an argument).
+ * codes: 0 done, 1 the runtime failed, 2 bad input (a file, an argument, an object the API refuses
+ * as invalid).
  */
 public final class Main {
 
@@ -46,17 +48,20 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    int code;
+    System.exit(execute(args, System.err));
+  }
+
+  /** Runs the command; an error is one line on {@code err} and its exit code (1 or 2). */
+  static int execute(String[] args, PrintStream err) {
     try {
-      code = run(args);
+      return run(args);
     } catch (InputException e) {
-      System.err.println("error: " + e.getMessage());
-      code = 2;
+      err.println("error: " + e.getMessage());
+      return 2;
     } catch (LocalRuntimeException e) {
-      System.err.println("error: " + e.getMessage());
-      code = 1;
+      err.println("error: " + e.getMessage());
+      return 1;
     }
-    System.exit(code);
   }
 
   /** Parsed command line: the verb, its positional arguments and its --options. */
@@ -259,10 +264,15 @@ public final class Main {
                 },
                 "shutdown"));
     for (Path file : applied) {
-      runtime
-          .apply(file)
-          .forEach(
-              r -> System.out.println("quorumcluster/" + r.getMetadata().getName() + " applied"));
+      try {
+        runtime
+            .apply(file)
+            .forEach(
+                r -> System.out.println("quorumcluster/" + r.getMetadata().getName() + " applied"));
+      } catch (InputException e) {
+        // e.g. a changed topology against the resumed state: refused, the running cluster stays
+        System.err.println("error: " + e.getMessage());
+      }
     }
     if (!args.options().containsKey("--no-view")) {
       view.start();

@@ -10,8 +10,10 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.WebSocket;
+import io.quorumkeeper.crds.CelSchemaValidator;
 import io.quorumkeeper.local.LocalRuntimeException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded Kubernetes API: Fabric8's mock server in CRUD mode (with watches) on 127.0.0.1, with
- * the QuorumCluster CRD registered so that status is a subresource, as on a real API server.
+ * the QuorumCluster CRD registered so that status is a subresource, and its schema enforced on
+ * QuorumCluster writes (defaults, OpenAPI checks, CEL rules; {@link ValidatingDispatcher}), as on a
+ * real API server.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -108,13 +112,22 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  /** Starts the API on 127.0.0.1:{@code port} (0: any free port) and installs the CRD file. */
+  /**
+   * Starts the API on 127.0.0.1:{@code port} (0: any free port), installs the CRD file and enforces
+   * its schema on QuorumClusters.
+   */
   public static ApiServer start(int port, Path crdFile) {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     if (port != 0) {
       ensureFree(loopback, port);
     }
-    KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher();
+    CelSchemaValidator validator;
+    try {
+      validator = CelSchemaValidator.forCrd(crdFile);
+    } catch (UncheckedIOException e) {
+      throw new LocalRuntimeException("cannot read the CRD " + crdFile + ": " + e.getMessage());
+    }
+    KubernetesCrudDispatcher dispatcher = new ValidatingDispatcher(validator);
     KubernetesMockServer server =
         new KubernetesMockServer(
             new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);

@@ -3,8 +3,11 @@ package io.quorumkeeper.local.api;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.quorumkeeper.local.InputException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +18,8 @@ import java.util.Optional;
  */
 public final class QuorumClusters {
 
-  public static final String API_VERSION = "quorumkeeper.io/v1alpha1";
+  public static final String GROUP = "quorumkeeper.io";
+  public static final String API_VERSION = GROUP + "/v1alpha1";
   public static final String KIND = "QuorumCluster";
 
   private QuorumClusters() {}
@@ -26,6 +30,40 @@ public final class QuorumClusters {
           Resource<GenericKubernetesResource>>
       of(KubernetesClient client) {
     return client.genericKubernetesResources(API_VERSION, KIND);
+  }
+
+  /**
+   * Creates or updates (spec, labels, annotations) each resource, as {@code kubectl apply} would;
+   * an object the API refuses as invalid (a CEL rule such as "topology is immutable") ends it with
+   * an {@link InputException} carrying the API's one-line message.
+   */
+  public static List<GenericKubernetesResource> apply(
+      KubernetesClient client, List<GenericKubernetesResource> resources) {
+    List<GenericKubernetesResource> applied = new ArrayList<>();
+    for (GenericKubernetesResource r : resources) {
+      try {
+        applied.add(applyOne(client, r));
+      } catch (KubernetesClientException e) {
+        if (ApiErrors.isInvalid(e)) {
+          throw new InputException(ApiErrors.message(e));
+        }
+        throw e;
+      }
+    }
+    return applied;
+  }
+
+  private static GenericKubernetesResource applyOne(
+      KubernetesClient client, GenericKubernetesResource r) {
+    var op = of(client).inNamespace(r.getMetadata().getNamespace());
+    GenericKubernetesResource existing = op.withName(r.getMetadata().getName()).get();
+    if (existing == null) {
+      return op.resource(r).create();
+    }
+    existing.getAdditionalProperties().put("spec", r.getAdditionalProperties().get("spec"));
+    existing.getMetadata().setLabels(r.getMetadata().getLabels());
+    existing.getMetadata().setAnnotations(r.getMetadata().getAnnotations());
+    return op.resource(existing).update();
   }
 
   public static List<GenericKubernetesResource> all(KubernetesClient client) {

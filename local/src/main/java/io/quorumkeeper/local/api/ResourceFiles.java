@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.quorumkeeper.crds.CelSchemaValidator;
+import io.quorumkeeper.crds.Invalid;
+import io.quorumkeeper.crds.Violation;
 import io.quorumkeeper.local.InputException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -18,27 +20,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the QuorumCluster files a user applies and checks them against the CRD's structural schema
- * (types, required fields, enums, unknown fields), as an API server would before storing them.
- * Every problem is one line naming the file; the CRD's CEL rules are left to the operator's own
- * validation (SpecInvalid), which this runtime exercises as a cluster would.
+ * Reads the QuorumCluster files a user applies and checks them as the API server would check their
+ * creation (the CRD's defaults, OpenAPI schema and CEL rules, with the embedded API's validator),
+ * so that a bad file is refused before anything starts. Every problem is one line naming the file.
+ * Rules about changes (topology is immutable) need the stored object: the embedded API checks them.
  */
 public final class ResourceFiles {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private final JSONSchemaProps schema;
+  private final CelSchemaValidator validator;
   private final KubernetesSerialization serialization = new KubernetesSerialization();
 
-  public ResourceFiles(CustomResourceDefinition crd) {
-    this.schema = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
+  public ResourceFiles(CelSchemaValidator validator) {
+    this.validator = validator;
   }
 
   public static ResourceFiles forCrd(Path crdFile) {
     try {
-      return new ResourceFiles(
-          new KubernetesSerialization()
-              .unmarshal(Files.readString(crdFile), CustomResourceDefinition.class));
-    } catch (IOException e) {
+      return new ResourceFiles(CelSchemaValidator.forCrd(crdFile));
+    } catch (UncheckedIOException e) {
       throw new InputException("cannot read the CRD " + crdFile + ": " + e.getMessage());
     }
   }
@@ -101,14 +101,14 @@ public final class ResourceFiles {
     }
     ObjectNode checked = doc.deepCopy();
     checked.remove("status");
-    List<String> errors = new ArrayList<>();
-    SchemaCheck.check(schema.getProperties().get("spec"), checked.path("spec"), "spec", errors);
+    List<Violation> violations = new ArrayList<>();
     if (!checked.has("spec")) {
-      errors.add("spec: required");
+      violations.add(new Violation("spec", "required", "", Violation.Type.REQUIRED, null));
     }
-    if (!errors.isEmpty()) {
-      throw new InputException(
-          source + ": QuorumCluster " + name + " is invalid: " + String.join("; ", errors));
+    violations.addAll(validator.validate(checked, null));
+    if (!violations.isEmpty()) {
+      Invalid invalid = new Invalid(QuorumClusters.KIND, QuorumClusters.GROUP, name, violations);
+      throw new InputException(source + ": " + invalid.message());
     }
     GenericKubernetesResource resource =
         serialization.convertValue(checked, GenericKubernetesResource.class);

@@ -2,9 +2,11 @@ package io.quorumkeeper.local.control;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quorumkeeper.local.InputException;
 import io.quorumkeeper.local.LocalRuntime;
 import io.quorumkeeper.local.LocalRuntimeException;
+import io.quorumkeeper.local.api.ApiErrors;
 import io.quorumkeeper.local.view.ClusterTable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -90,6 +92,9 @@ public final class ControlServer implements AutoCloseable {
     } catch (InputException e) {
       code = 400;
       reply = e.getMessage();
+    } catch (KubernetesClientException e) {
+      code = ApiErrors.isInvalid(e) ? 400 : 500;
+      reply = ApiErrors.message(e);
     } catch (RuntimeException e) {
       code = 500;
       reply = String.valueOf(e.getMessage());

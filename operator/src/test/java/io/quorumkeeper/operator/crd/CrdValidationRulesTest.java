@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.quorumkeeper.operator.crd.CelSchemaValidator.Rule;
-import io.quorumkeeper.operator.crd.CelSchemaValidator.Violation;
+import io.quorumkeeper.crds.CelSchemaValidator;
+import io.quorumkeeper.crds.CelSchemaValidator.Rule;
+import io.quorumkeeper.crds.Violation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.quorumkeeper.operator.crd;
+package io.quorumkeeper.crds;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +14,7 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,25 +26,38 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Evaluates a CRD's {@code x-kubernetes-validations} rules the way the API server does, with a real
- * CEL implementation (cel-java), so the rules can be tested without a cluster.
+ * Validates an object against a CRD's schema the way the API server does on create and update:
+ * defaults, then the OpenAPI checks ({@link StructuralCheck}), then the {@code
+ * x-kubernetes-validations} CEL rules with a real CEL implementation (cel-java). Used by the
+ * operator's tests and by the local runtime's embedded API, so both refuse what a cluster refuses.
  *
  * <p>What it mirrors: schema defaults are applied to the new and the old object first (the
  * apiextensions defaulting algorithm: missing properties get their default, then recurse into
- * properties, additionalProperties and items); every rule is evaluated with {@code self} bound to
- * the value at its schema node, only when that value is present; transition rules (those whose
- * checked AST references {@code oldSelf}) only on update and only where the old value exists,
- * correlated through object properties and map keys, never through list items.
+ * properties, additionalProperties and items); the CEL rules are skipped when an OpenAPI error
+ * blocks them (wrong type, enum, required...), as the API server does; every rule is evaluated with
+ * {@code self} bound to the value at its schema node, only when that value is present; transition
+ * rules (those whose checked AST references {@code oldSelf}) only on update and only where the old
+ * value exists, correlated through object properties and map keys, never through list items.
  *
- * <p>What it does not: OpenAPI validation (required, enum, pattern, min/max), pruning, rule cost
- * estimation, type-checking against the schema (variables are {@code dyn}) and the Kubernetes CEL
- * extension libraries (strings, lists, regex, quantity...). Rules that use {@code
+ * <p>What it does not: pruning (undeclared fields are refused instead), rule cost estimation,
+ * validation ratcheting, type-checking against the schema (variables are {@code dyn}) and the
+ * Kubernetes CEL extension libraries (strings, lists, regex, quantity...). Rules that use {@code
  * messageExpression} or {@code optionalOldSelf} are refused rather than half-evaluated.
  */
-final class CelSchemaValidator {
+public final class CelSchemaValidator {
+
+  /**
+   * Where the QuorumCluster CRD sits on the classpath (this module packages {@code crds/*.yml}).
+   */
+  public static final String QUORUM_CLUSTER_CRD = "crds/quorumclusters.quorumkeeper.io-v1.yml";
 
   static final String SELF = "self";
   static final String OLD_SELF = "oldSelf";
+
+  /** The API server's answer when OpenAPI errors keep it from evaluating the CEL rules. */
+  static final String RULES_NOT_CHECKED =
+      "some validation rules were not checked because the object was invalid; correct the existing"
+          + " errors to complete validation";
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -58,10 +72,7 @@ final class CelSchemaValidator {
   private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
 
   /** One rule of the CRD, where it sits in the schema (e.g. {@code spec.controllers}). */
-  record Rule(String path, String rule, String message, boolean transition) {}
-
-  /** One failed rule: the field path the API server would report and the message it would show. */
-  record Violation(String path, String rule, String message) {}
+  public record Rule(String path, String rule, String message, boolean transition) {}
 
   private final JsonNode schema;
   private final Map<String, CelRuntime.Program> programs = new HashMap<>();
@@ -73,17 +84,38 @@ final class CelSchemaValidator {
   }
 
   /** Reads the openAPIV3Schema of the CRD's first version; compiles every rule up front. */
-  static CelSchemaValidator forCrd(Path crdYaml) {
-    JsonNode crd = readYaml(crdYaml);
+  public static CelSchemaValidator forCrd(Path crdYaml) {
+    return forCrd(crdYaml.toString(), readYaml(crdYaml));
+  }
+
+  /** The validator of a CRD given as YAML text. */
+  public static CelSchemaValidator forCrdText(String crdYaml) {
+    return forCrd("the CRD", parseYaml(crdYaml));
+  }
+
+  /** The validator of the QuorumCluster CRD packaged with this module. */
+  public static CelSchemaValidator forQuorumClusters() {
+    try (InputStream in =
+        CelSchemaValidator.class.getClassLoader().getResourceAsStream(QUORUM_CLUSTER_CRD)) {
+      if (in == null) {
+        throw new IllegalStateException(QUORUM_CLUSTER_CRD + " is not on the classpath");
+      }
+      return forCrd(QUORUM_CLUSTER_CRD, YAML.readTree(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static CelSchemaValidator forCrd(String source, JsonNode crd) {
     JsonNode schema = crd.at("/spec/versions/0/schema/openAPIV3Schema");
     if (schema.isMissingNode()) {
       throw new IllegalArgumentException(
-          crdYaml + " has no spec.versions[0].schema.openAPIV3Schema");
+          source + " has no spec.versions[0].schema.openAPIV3Schema");
     }
     return new CelSchemaValidator(schema);
   }
 
-  static JsonNode readYaml(Path file) {
+  public static JsonNode readYaml(Path file) {
     try {
       return YAML.readTree(Files.readString(file));
     } catch (IOException e) {
@@ -91,7 +123,7 @@ final class CelSchemaValidator {
     }
   }
 
-  static JsonNode parseYaml(String text) {
+  public static JsonNode parseYaml(String text) {
     try {
       return YAML.readTree(text);
     } catch (IOException e) {
@@ -99,12 +131,12 @@ final class CelSchemaValidator {
     }
   }
 
-  JsonNode schema() {
+  public JsonNode schema() {
     return schema;
   }
 
   /** Every rule in the schema, in document order, with the path of the node that declares it. */
-  List<Rule> rules() {
+  public List<Rule> rules() {
     List<Rule> rules = new ArrayList<>();
     collectRules(schema, "", rules);
     return rules;
@@ -126,26 +158,38 @@ final class CelSchemaValidator {
     }
   }
 
-  /** The rules that fail when the object is created. */
-  List<Violation> validateCreate(String objectYaml) {
+  /** What fails when the object is created. */
+  public List<Violation> validateCreate(String objectYaml) {
     return validate(parseYaml(objectYaml), null);
   }
 
-  /** The rules that fail when {@code oldYaml} is updated to {@code newYaml}. */
-  List<Violation> validateUpdate(String oldYaml, String newYaml) {
+  /** What fails when {@code oldYaml} is updated to {@code newYaml}. */
+  public List<Violation> validateUpdate(String oldYaml, String newYaml) {
     return validate(parseYaml(newYaml), parseYaml(oldYaml));
   }
 
-  List<Violation> validate(JsonNode object, JsonNode oldObject) {
+  /**
+   * What fails when {@code object} is created ({@code oldObject} null) or replaces {@code
+   * oldObject}: both are defaulted first, then the OpenAPI checks run, then the CEL rules unless an
+   * OpenAPI error blocks them. Empty when the API server would accept the object.
+   */
+  public List<Violation> validate(JsonNode object, JsonNode oldObject) {
     JsonNode self = withDefaults(object);
     JsonNode oldSelf = oldObject == null ? null : withDefaults(oldObject);
     List<Violation> violations = new ArrayList<>();
+    StructuralCheck.checkRoot(schema, self, violations);
+    if (violations.stream().anyMatch(v -> v.type().blocksRules())) {
+      violations.add(
+          new Violation(
+              "", "", RULES_NOT_CHECKED, Violation.Type.INVALID, Violation.quoted("null")));
+      return violations;
+    }
     validate(schema, self, oldSelf, "", violations);
     return violations;
   }
 
   /** A copy of the object with the schema's defaults applied, as the API server stores it. */
-  JsonNode withDefaults(JsonNode object) {
+  public JsonNode withDefaults(JsonNode object) {
     JsonNode copy = object.deepCopy();
     applyDefaults(schema, copy);
     return copy;
@@ -186,7 +230,9 @@ final class CelSchemaValidator {
       return;
     }
     for (JsonNode v : schema.path("x-kubernetes-validations")) {
-      evaluate(v, value, oldValue, path).ifPresent(out::add);
+      evaluate(v, value, oldValue, path)
+          .map(message -> celViolation(schema, path, v, message))
+          .ifPresent(out::add);
     }
     if (value.isObject()) {
       value
@@ -215,12 +261,24 @@ final class CelSchemaValidator {
     }
   }
 
-  private Optional<Violation> evaluate(
+  /** A failed rule as the API server reports it: the value shown is the schema's type name. */
+  private static Violation celViolation(
+      JsonNode schema, String path, JsonNode validation, String message) {
+    return new Violation(
+        path,
+        validation.path("rule").asText(),
+        message,
+        Violation.Type.INVALID,
+        Violation.quoted(schema.path("type").asText("object")));
+  }
+
+  /** The message of the rule when it fails, empty when it holds. */
+  private Optional<String> evaluate(
       JsonNode validation, JsonNode value, JsonNode oldValue, String path) {
     String rule = validation.path("rule").asText();
     if (validation.has("messageExpression") || validation.path("optionalOldSelf").asBoolean()) {
       throw new UnsupportedOperationException(
-          "messageExpression and optionalOldSelf are not supported by this test helper: " + rule);
+          "messageExpression and optionalOldSelf are not supported by this validator: " + rule);
     }
     boolean transition = isTransition(rule);
     if (transition && (oldValue == null || oldValue.isNull())) {
@@ -241,17 +299,16 @@ final class CelSchemaValidator {
         return Optional.empty();
       }
       if (result instanceof Boolean) {
-        return Optional.of(new Violation(path, rule, message));
+        return Optional.of(message);
       }
-      return Optional.of(
-          new Violation(path, rule, "rule did not evaluate to a bool but to " + result));
+      return Optional.of("rule did not evaluate to a bool but to " + result + " at " + path);
     } catch (CelEvaluationException e) {
-      return Optional.of(new Violation(path, rule, "error evaluating rule: " + e.getMessage()));
+      return Optional.of("error evaluating rule: " + e.getMessage());
     }
   }
 
   /** Whether the rule is a transition rule: its checked AST references {@code oldSelf}. */
-  boolean isTransition(String rule) {
+  public boolean isTransition(String rule) {
     compile(rule);
     return transitions.get(rule);
   }
@@ -310,6 +367,6 @@ final class CelSchemaValidator {
   }
 
   private static String join(String path, String name) {
-    return path.isEmpty() ? name : path + "." + name;
+    return StructuralCheck.join(path, name);
   }
 }

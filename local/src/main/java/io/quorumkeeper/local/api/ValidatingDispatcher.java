@@ -1,0 +1,176 @@
+package io.quorumkeeper.local.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.StatusCauseBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.quorumkeeper.crds.CelSchemaValidator;
+import io.quorumkeeper.crds.Invalid;
+import io.quorumkeeper.crds.Violation;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * The mock's CRUD dispatcher plus what a real API server does when a QuorumCluster itself is
+ * created, updated or patched: the CRD's defaults are applied and the defaulted object is stored
+ * and returned, or the write is refused with 422 Invalid naming the failed rules ({@link
+ * CelSchemaValidator}: OpenAPI schema, then CEL rules, transition rules against the stored object).
+ * The mock's handlers compute the object to store (a patch applied, status and metadata kept) and
+ * hand it to {@link #processEvent}; the check sits there, so create, update, merge patch and JSON
+ * patch share it. Status writes are not checked: the API server checks them against the status
+ * schema only, and only the operator writes status.
+ */
+final class ValidatingDispatcher extends KubernetesCrudDispatcher {
+
+  static final int UNPROCESSABLE_ENTITY = 422;
+
+  private final CelSchemaValidator validator;
+
+  /** Set while a create/update/patch of a QuorumCluster runs: what it stored, for the response. */
+  private final ThreadLocal<AtomicReference<String>> stored = new ThreadLocal<>();
+
+  ValidatingDispatcher(CelSchemaValidator validator) {
+    this.validator = validator;
+  }
+
+  @Override
+  public MockResponse handleCreate(RecordedRequest request) {
+    return checked(request, super::handleCreate);
+  }
+
+  @Override
+  public MockResponse handleUpdate(RecordedRequest request) {
+    return checked(request, super::handleUpdate);
+  }
+
+  @Override
+  public MockResponse handlePatch(RecordedRequest request) {
+    return checked(request, super::handlePatch);
+  }
+
+  private MockResponse checked(
+      RecordedRequest request, Function<RecordedRequest, MockResponse> handler) {
+    if (!isQuorumCluster(request.getPath())) {
+      return handler.apply(request);
+    }
+    AtomicReference<String> written = new AtomicReference<>();
+    stored.set(written);
+    try {
+      MockResponse response = handler.apply(request);
+      if (written.get() != null) {
+        response.setBody(written.get()); // the defaulted object, as the API server answers
+      }
+      return response;
+    } catch (Rejected e) {
+      return new MockResponse().setResponseCode(UNPROCESSABLE_ENTITY).setBody(e.statusJson);
+    } finally {
+      stored.remove();
+    }
+  }
+
+  /** The QuorumCluster resource itself (not its status): {@code .../quorumclusters[/NAME]}. */
+  static boolean isQuorumCluster(String path) {
+    ApiRequests.Call call = ApiRequests.classify("", path, "");
+    return path != null
+        && path.startsWith("/apis/" + QuorumClusters.GROUP + "/")
+        && "quorumclusters".equals(call.resource())
+        && call.subresource().isEmpty();
+  }
+
+  @Override
+  public void processEvent(
+      String path,
+      AttributeSet pathAttributes,
+      AttributeSet oldAttributes,
+      GenericKubernetesResource resource,
+      String newState) {
+    AtomicReference<String> written = stored.get();
+    String state = newState;
+    if (written != null && newState != null) {
+      state = admitted(oldAttributes == null ? null : map.get(oldAttributes), newState);
+      written.set(state);
+    }
+    super.processEvent(path, pathAttributes, oldAttributes, resource, state);
+  }
+
+  /** The object to store: {@code newState} defaulted; throws {@link Rejected} when invalid. */
+  private String admitted(String oldState, String newState) {
+    JsonNode object = Serialization.unmarshal(newState, JsonNode.class);
+    JsonNode old = oldState == null ? null : Serialization.unmarshal(oldState, JsonNode.class);
+    List<Violation> violations = validator.validate(withoutStatus(object), withoutStatus(old));
+    if (!violations.isEmpty()) {
+      String name = object.path("metadata").path("name").asText();
+      throw new Rejected(new Invalid(QuorumClusters.KIND, QuorumClusters.GROUP, name, violations));
+    }
+    ObjectNode defaulted = (ObjectNode) validator.withDefaults(object);
+    if (old != null && old.path("spec").equals(defaulted.path("spec"))) {
+      // the request differed from the stored spec only by the defaults: not a new generation
+      ((ObjectNode) defaulted.get("metadata")).set("generation", old.at("/metadata/generation"));
+    }
+    if (old != null && sameExceptVersion(old, defaulted)) {
+      return oldState; // a no-op once defaulted: no new version, no watch event
+    }
+    return Serialization.asJson(defaulted);
+  }
+
+  private static boolean sameExceptVersion(JsonNode old, ObjectNode updated) {
+    ObjectNode candidate = updated.deepCopy();
+    ((ObjectNode) candidate.get("metadata"))
+        .set("resourceVersion", old.at("/metadata/resourceVersion"));
+    return old.equals(candidate);
+  }
+
+  private static JsonNode withoutStatus(JsonNode object) {
+    if (object == null) {
+      return null;
+    }
+    ObjectNode copy = object.deepCopy();
+    copy.remove("status");
+    return copy;
+  }
+
+  /** The 422 answer, as a real API server sends it (kubectl and Fabric8 read it). */
+  static Status status(Invalid invalid) {
+    return new StatusBuilder()
+        .withStatus("Failure")
+        .withReason("Invalid")
+        .withCode(UNPROCESSABLE_ENTITY)
+        .withMessage(invalid.message())
+        .withNewMetadata()
+        .endMetadata()
+        .withNewDetails()
+        .withName(invalid.name())
+        .withGroup(invalid.group())
+        .withKind(invalid.kind())
+        .withCauses(
+            invalid.violations().stream()
+                .map(
+                    v ->
+                        new StatusCauseBuilder()
+                            .withReason(v.type().reason())
+                            .withMessage(v.body())
+                            .withField(v.path())
+                            .build())
+                .toList())
+        .endDetails()
+        .build();
+  }
+
+  /** Ends the handler's work before anything is stored; carries the 422 body. */
+  private static final class Rejected extends RuntimeException {
+    private final String statusJson;
+
+    Rejected(Invalid invalid) {
+      super(invalid.message(), null, false, false);
+      this.statusJson = Serialization.asJson(status(invalid));
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package io.quorumkeeper.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ./quorum-keeper apply} with a file the API would refuse: one line, exit code 2. */
+class MainTest {
+
+  @TempDir Path dir;
+  private String home;
+
+  @BeforeEach
+  void pointHomeAtTheRepository() {
+    home = System.getProperty("quorumkeeper.home");
+    System.setProperty("quorumkeeper.home", "..");
+  }
+
+  @AfterEach
+  void restoreHome() {
+    if (home == null) {
+      System.clearProperty("quorumkeeper.home");
+    } else {
+      System.setProperty("quorumkeeper.home", home);
+    }
+  }
+
+  @Test
+  void givenAFileWithAnEvenVoterCount_whenApplied_thenTheRulesMessageInOneLineAndExitCode2()
+      throws Exception {
+    Path file = dir.resolve("even.yaml");
+    Files.writeString(
+        file,
+        """
+        apiVersion: quorumkeeper.io/v1alpha1
+        kind: QuorumCluster
+        metadata:
+          name: orders
+        spec:
+          controllers:
+            replicas: 3
+            voters: 2
+        """);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int code =
+        Main.execute(
+            new String[] {"apply", file.toString(), "--dir", dir.resolve("rt").toString()},
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(code).isEqualTo(2);
+    String printed = err.toString(StandardCharsets.UTF_8).strip();
+    assertThat(printed.lines()).hasSize(1);
+    assertThat(printed)
+        .startsWith(
+            "error: "
+                + file
+                + ": QuorumCluster.quorumkeeper.io \"orders\" is invalid: spec.controllers:"
+                + " Invalid value: \"object\": controllers.voters must be odd");
+  }
+
+  @Test
+  void givenNoRuntime_whenAValidFileIsApplied_thenExitCode1NamingTheFolder() throws Exception {
+    Path file = dir.resolve("ok.yaml");
+    Files.writeString(
+        file,
+        """
+        apiVersion: quorumkeeper.io/v1alpha1
+        kind: QuorumCluster
+        metadata:
+          name: orders
+        spec:
+          controllers:
+            replicas: 3
+        """);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int code =
+        Main.execute(
+            new String[] {"apply", file.toString(), "--dir", dir.resolve("rt").toString()},
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("no runtime is running on");
+  }
+}
