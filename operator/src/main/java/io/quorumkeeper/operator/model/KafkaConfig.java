@@ -50,8 +50,11 @@ public final class KafkaConfig {
    */
   static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
 
-  /** A ConfigMap holds at most 1 MiB; the user's part of the rendered file stays well below. */
-  public static final int MAX_USER_CONFIG_BYTES = 256 * 1024;
+  /**
+   * The user's part of a pool's server.properties; far more than any real config, far below a
+   * ConfigMap's 1 MiB.
+   */
+  public static final int MAX_USER_CONFIG_BYTES = 32 * 1024;
 
   /** Whether a user may not set this key. */
   public static boolean isReserved(String key) {

@@ -28,6 +28,8 @@ final class PodRules {
   private static final Set<String> TAINT_EFFECTS =
       Set.of("NoSchedule", "PreferNoSchedule", "NoExecute");
 
+  private static final BigDecimal INT64_LIMIT = BigDecimal.valueOf(2).pow(63);
+
   private PodRules() {}
 
   static void checkPool(String field, PoolSpec pool, List<String> errors) {
@@ -110,7 +112,9 @@ final class PodRules {
       return Optional.empty();
     }
     try {
-      return Optional.of(new Quantity(text).getNumericalAmount());
+      BigDecimal amount = new Quantity(text).getNumericalAmount();
+      // Kubernetes keeps quantities in 64 bits; beyond that no node has it anyway.
+      return amount.abs().compareTo(INT64_LIMIT) >= 0 ? Optional.empty() : Optional.of(amount);
     } catch (RuntimeException notAQuantity) {
       return Optional.empty();
     }

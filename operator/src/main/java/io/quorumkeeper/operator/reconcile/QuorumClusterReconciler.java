@@ -160,7 +160,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     Conditions conditions = new Conditions(previous.getConditions(), generation, clock);
     Acceptance acceptance = Acceptance.judge(cr, settings.supportedKafkaVersions(), context);
     if (!acceptance.valid()) {
-      reportRefusal(cr, conditions, acceptance.validation());
+      reportRefusal(cr, conditions, acceptance);
     }
     if (acceptance.running().isEmpty()) {
       // Refused before any spec was accepted: nothing runs that could be observed or healed.
@@ -287,9 +287,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   }
 
   /** The SpecInvalid event, once per new refusal; the condition goes out with the status. */
-  private void reportRefusal(
-      QuorumCluster cr, Conditions conditions, SpecValidator.Result validation) {
-    String message = String.join("; ", validation.errors());
+  private void reportRefusal(QuorumCluster cr, Conditions conditions, Acceptance acceptance) {
+    String message = String.join("; ", acceptance.validation().errors());
     conditions.set(Conditions.SPEC_INVALID, true, "InvalidSpec", message);
     if (conditions.becameTrue(Conditions.SPEC_INVALID)
         || conditions.changedWhileTrue(Conditions.SPEC_INVALID)) {
