@@ -13,5 +13,6 @@ public enum EventReason {
   QuorumRestored,
   SpecInvalid,
   StrandedPodDeleted,
+  OperationAbandoned,
   RollingRestart
 }
