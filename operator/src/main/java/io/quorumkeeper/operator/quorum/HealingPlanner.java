@@ -101,6 +101,11 @@ public final class HealingPlanner {
 
   static Action decide(QuorumView v, HealingPolicy policy) {
     List<Member> voters = v.voterMembers();
+    if (voters.size() < policy.desiredVoters()) {
+      // Short of a voter (an operation was abandoned after its removal): add before anything is
+      // removed, or a remove-first replacement would take the count two below the spec.
+      return addSpare(v, policy, voters);
+    }
     for (Member lost : filter(voters, Health.DiskLost)) {
       Optional<Member> reborn =
           v.members().stream()
@@ -139,17 +144,6 @@ public final class HealingPlanner {
               + " is unreachable and no caught-up spare exists; "
               + tolerance(v));
     }
-    if (voters.size() < policy.desiredVoters()) {
-      return bestSpare(v, policy, null)
-          .<Action>map(
-              m -> new Action.Membership(Operation.start(Kind.AddVoter, null, Incarnation.of(m))))
-          .orElse(
-              new Action.Wait(
-                  voters.size()
-                      + " of "
-                      + policy.desiredVoters()
-                      + " voters and no caught-up spare to add"));
-    }
     if (voters.size() > policy.desiredVoters()) {
       // Voters on pods the spec drops go first, followers before the leader, laggards first.
       Member leaving =
@@ -178,6 +172,19 @@ public final class HealingPlanner {
                       + " is on a pod the spec removes; waiting for a caught-up spare to take over"));
     }
     return new Action.None();
+  }
+
+  private static Action addSpare(QuorumView v, HealingPolicy policy, List<Member> voters) {
+    String lacking =
+        voters.size() + " of " + policy.desiredVoters() + " voters and no caught-up spare to add";
+    List<Member> lost = filter(voters, Health.DiskLost);
+    if (!lost.isEmpty()) {
+      lacking += "; voter " + Incarnation.of(lost.get(0)) + " lost its disk and waits for one";
+    }
+    return bestSpare(v, policy, null)
+        .<Action>map(
+            m -> new Action.Membership(Operation.start(Kind.AddVoter, null, Incarnation.of(m))))
+        .orElse(new Action.Wait(lacking));
   }
 
   /**

@@ -392,4 +392,17 @@ class HealingPlannerTest {
         .isInstanceOfSatisfying(
             Action.DeletePod.class, d -> assertThat(d.uid()).isEqualTo("uid-c-1"));
   }
+
+  @Test
+  void givenOneVoterShortAfterAnAbandonedOperation_thenASpareIsAddedBeforeAnyRemoval() {
+    HealingPolicy five = policy(5, null, Map.of());
+    Views short1 = Views.voters(CaughtUp, CaughtUp, DiskLost, CaughtUp).reborn(2, CaughtUp);
+
+    assertThat(plan(five, short1))
+        .isInstanceOfSatisfying(
+            Action.Wait.class, w -> assertThat(w.reason()).contains("4 of 5 voters"));
+    Operation add = op(plan(five, short1.spare(5, CaughtUp)));
+    assertThat(add.kind()).isEqualTo(Kind.AddVoter);
+    assertThat(add.add().nodeId()).isEqualTo(5);
+  }
 }
