@@ -70,7 +70,11 @@ final class Healing {
     }
     Optional<Operation> inFlight =
         Optional.ofNullable(previous).map(s -> toOperation(s).sent(sinceSent(s, now)));
-    Action action = HealingPlanner.plan(policy, view, inFlight);
+    return step(HealingPlanner.plan(policy, view, inFlight), previous, now);
+  }
+
+  /** What status says of the planner's action, and whether its phase goes to Kafka now. */
+  private static Step step(Action action, OperationStatus previous, Instant now) {
     if (action instanceof Action.Membership m) {
       OperationStatus next = toStatus(m.operation(), previous, now);
       boolean samePhaseSent =
@@ -87,11 +91,8 @@ final class Healing {
       return new Step(action, null, false, "done: " + describe(c.operation()));
     }
     if (action instanceof Action.Abandon a) {
-      return new Step(
-          action,
-          null,
-          false,
-          "abandoned " + describe(a.operation()) + ": " + a.reason() + "; planning afresh");
+      String summary = "abandoned " + describe(a.operation()) + ": " + a.reason();
+      return new Step(action, null, false, summary + "; planning afresh");
     }
     String summary = "the voter set is as desired";
     if (action instanceof Action.Wait w) {
