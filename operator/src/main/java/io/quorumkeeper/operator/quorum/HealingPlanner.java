@@ -181,9 +181,17 @@ public final class HealingPlanner {
     if (!lost.isEmpty()) {
       lacking += "; voter " + Incarnation.of(lost.get(0)) + " lost its disk and waits for one";
     }
-    return bestSpare(v, policy, null)
-        .<Action>map(
-            m -> new Action.Membership(Operation.start(Kind.AddVoter, null, Incarnation.of(m))))
+    Optional<Member> spare = bestSpare(v, policy, null);
+    if (spare.isPresent()) {
+      return new Action.Membership(
+          Operation.start(Kind.AddVoter, null, Incarnation.of(spare.get())));
+    }
+    // No voter change, but a stranded voter's pod may still be rescheduled.
+    return filter(voters, Health.Unreachable).stream()
+        .map(dead -> deleteStranded(dead, policy))
+        .flatMap(Optional::stream)
+        .filter(Action.DeletePod.class::isInstance)
+        .findFirst()
         .orElse(new Action.Wait(lacking));
   }
 

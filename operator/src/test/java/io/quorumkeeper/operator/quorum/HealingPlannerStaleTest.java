@@ -140,4 +140,12 @@ class HealingPlannerStaleTest {
     assertThat(add.kind()).isEqualTo(Kind.AddVoter);
     assertThat(add.add().nodeId()).isEqualTo(5);
   }
+
+  @Test
+  void givenOneVoterShortWithoutASpare_thenAStrandedVotersPodIsStillDeleted() {
+    HealingPolicy five = policy(5, null, Map.of("c-1", Duration.ofMinutes(3)));
+
+    assertThat(plan(five, Views.voters(CaughtUp, Unreachable, CaughtUp, CaughtUp)))
+        .isInstanceOfSatisfying(Action.DeletePod.class, d -> assertThat(d.pod()).isEqualTo("c-1"));
+  }
 }
