@@ -14,5 +14,6 @@ public enum EventReason {
   SpecInvalid,
   ObjectNotWritten,
   StrandedPodDeleted,
+  OperationAbandoned,
   RollingRestart
 }

@@ -15,8 +15,19 @@ public sealed interface Action {
   /** The operation in flight is committed: clear it from status and say so. */
   record Complete(Operation operation) implements Action {}
 
-  /** Delete a stranded pod so its StatefulSet reschedules it. */
-  record DeletePod(String pod, String reason) implements Action {}
+  /**
+   * The operation in flight can no longer finish (its new voter is gone) and Kafka shows nothing of
+   * it pending: clear it from status, warn, and plan afresh in the next pass. No voter change.
+   *
+   * @param operation the operation given up, or null when status held no readable operation
+   */
+  record Abandon(Operation operation, String reason) implements Action {}
+
+  /**
+   * Force-delete a stranded pod so its StatefulSet reschedules it; only the pod object the decision
+   * was made on ({@code uid}), never one re-created under the same name since.
+   */
+  record DeletePod(String pod, String uid, String reason) implements Action {}
 
   /** What would be done, were healing not ReportOnly or paused. */
   record Blocked(Action wanted, String reason) implements Action {}

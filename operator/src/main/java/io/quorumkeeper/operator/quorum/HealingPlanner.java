@@ -30,15 +30,25 @@ public final class HealingPlanner {
       return new Action.Wait("no leader: nothing changes while the quorum is lost");
     }
     QuorumView v = view.get();
-    Action wanted = inFlight.isPresent() ? resume(inFlight.get(), v) : decide(v, policy);
+    Action wanted = inFlight.isPresent() ? resume(inFlight.get(), v, policy) : decide(v, policy);
     boolean acts = wanted instanceof Action.Membership || wanted instanceof Action.DeletePod;
     return acts && !policy.mayAct() ? new Action.Blocked(wanted, policy.blockedBecause()) : wanted;
   }
 
-  /** Drives the operation in flight by what Kafka has committed, never starting another. */
-  static Action resume(Operation op, QuorumView v) {
+  /**
+   * Drives the operation in flight by what Kafka has committed, never starting another. One whose
+   * new voter is gone is abandoned, but only once Kafka shows its removal undone or committed and
+   * nothing sent for it may still commit (KAFKA-20740: a change that timed out can still land).
+   */
+  static Action resume(Operation op, QuorumView v, HealingPolicy policy) {
     if (op.phase() == Phase.Removing) {
       if (isVoter(v, op.remove())) {
+        Optional<String> gone = op.add() == null ? Optional.empty() : gone(v, op.add());
+        if (gone.isPresent()) {
+          return policy.settled(op)
+              ? new Action.Abandon(op, gone.get() + "; " + op.remove() + " stays a voter")
+              : new Action.Wait(gone.get() + "; waiting for the removal already sent to settle");
+        }
         return safeToRemove(v, op.remove())
             ? new Action.Membership(op)
             : new Action.Wait("removing " + op.remove() + " is not safe now: " + tolerance(v));
@@ -46,18 +56,56 @@ public final class HealingPlanner {
       if (op.add() == null) {
         return new Action.Complete(op);
       }
-      op = new Operation(op.kind(), op.remove(), op.add(), Phase.Adding);
+      op = op.adding();
     }
     if (isVoter(v, op.add())) {
       return new Action.Complete(op);
     }
-    return caughtUpNonVoter(v, op.add())
-        ? new Action.Membership(op)
-        : new Action.Wait("waiting for " + op.add() + " to catch up before it votes");
+    if (caughtUpNonVoter(v, op.add())) {
+      return new Action.Membership(op);
+    }
+    Optional<String> gone = gone(v, op.add());
+    if (gone.isPresent() && policy.settled(op)) {
+      return new Action.Abandon(op, gone.get() + "; it is not a voter");
+    }
+    return new Action.Wait(
+        gone.map(g -> g + "; waiting for the addition already sent to settle")
+            .orElse("waiting for " + op.add() + " to catch up before it votes"));
+  }
+
+  /**
+   * Why an incarnation to add can no longer become a voter: Kafka does not know it, does not hear
+   * from it, or its node id came back with another disk. Empty while it may still catch up.
+   */
+  private static Optional<String> gone(QuorumView v, Incarnation add) {
+    Optional<Member> member =
+        v.members().stream().filter(m -> Incarnation.of(m).equals(add)).findFirst();
+    if (member.isEmpty()) {
+      return Optional.of(add + " is no longer a member of the quorum");
+    }
+    if (member.get().health() == Health.Unreachable || member.get().health() == Health.DiskLost) {
+      return Optional.of(add + " is unreachable");
+    }
+    boolean reformatted =
+        v.members().stream()
+            .anyMatch(
+                m ->
+                    m.nodeId() == add.nodeId()
+                        && !m.isVoter()
+                        && !m.directoryId().equals(add.directoryId())
+                        && (m.health() == Health.CaughtUp || m.health() == Health.Lagging));
+    return reformatted
+        ? Optional.of("node " + add.nodeId() + " came back with another disk than " + add)
+        : Optional.empty();
   }
 
   static Action decide(QuorumView v, HealingPolicy policy) {
     List<Member> voters = v.voterMembers();
+    if (voters.size() < policy.desiredVoters()) {
+      // Short of a voter (an operation was abandoned after its removal): add before anything is
+      // removed, or a remove-first replacement would take the count two below the spec.
+      return addSpare(v, policy, voters);
+    }
     for (Member lost : filter(voters, Health.DiskLost)) {
       Optional<Member> reborn =
           v.members().stream()
@@ -86,32 +134,15 @@ public final class HealingPlanner {
                 + policy.unreachableAfter().toSeconds()
                 + "s");
       }
-      Duration stranded = dead.pod() == null ? null : policy.strandedPods().get(dead.pod());
-      if (stranded != null && stranded.compareTo(policy.strandedGrace()) >= 0) {
-        return new Action.DeletePod(
-            dead.pod(),
-            "voter "
-                + dead.nodeId()
-                + " is stranded for "
-                + stranded.toSeconds()
-                + "s and no spare is caught up");
+      Optional<Action> delete = deleteStranded(dead, policy);
+      if (delete.isPresent()) {
+        return delete.get();
       }
       return new Action.Wait(
           "voter "
               + dead.nodeId()
               + " is unreachable and no caught-up spare exists; "
               + tolerance(v));
-    }
-    if (voters.size() < policy.desiredVoters()) {
-      return bestSpare(v, policy, null)
-          .<Action>map(
-              m -> new Action.Membership(Operation.start(Kind.AddVoter, null, Incarnation.of(m))))
-          .orElse(
-              new Action.Wait(
-                  voters.size()
-                      + " of "
-                      + policy.desiredVoters()
-                      + " voters and no caught-up spare to add"));
     }
     if (voters.size() > policy.desiredVoters()) {
       // Voters on pods the spec drops go first, followers before the leader, laggards first.
@@ -143,6 +174,27 @@ public final class HealingPlanner {
     return new Action.None();
   }
 
+  private static Action addSpare(QuorumView v, HealingPolicy policy, List<Member> voters) {
+    String lacking =
+        voters.size() + " of " + policy.desiredVoters() + " voters and no caught-up spare to add";
+    List<Member> lost = filter(voters, Health.DiskLost);
+    if (!lost.isEmpty()) {
+      lacking += "; voter " + Incarnation.of(lost.get(0)) + " lost its disk and waits for one";
+    }
+    Optional<Member> spare = bestSpare(v, policy, null);
+    if (spare.isPresent()) {
+      return new Action.Membership(
+          Operation.start(Kind.AddVoter, null, Incarnation.of(spare.get())));
+    }
+    // No voter change, but a stranded voter's pod may still be rescheduled.
+    return filter(voters, Health.Unreachable).stream()
+        .map(dead -> deleteStranded(dead, policy))
+        .flatMap(Optional::stream)
+        .filter(Action.DeletePod.class::isInstance)
+        .findFirst()
+        .orElse(new Action.Wait(lacking));
+  }
+
   /**
    * The caught-up spare to make a voter, on a pod the spec keeps: preferably in a zone where none
    * of the voters that stay runs, then the lowest node id.
@@ -163,6 +215,39 @@ public final class HealingPlanner {
                       return zone == null || voterZones.contains(zone);
                     })
                 .thenComparingInt(Member::nodeId));
+  }
+
+  /**
+   * A voter's pod stuck past the grace is force-deleted only if Kafka, too, has not heard from it
+   * for the grace: a pod on a NotReady node may still fetch and vote, and deleting it would cost a
+   * live voter.
+   */
+  private static Optional<Action> deleteStranded(Member dead, HealingPolicy policy) {
+    HealingPolicy.Stranded stranded =
+        dead.pod() == null ? null : policy.strandedPods().get(dead.pod());
+    Duration grace = policy.strandedGrace();
+    if (stranded == null || stranded.stuckFor().compareTo(grace) < 0) {
+      return Optional.empty();
+    }
+    if (!silentFor(dead, grace)
+        || !(dead.sinceFetchMs() < 0 || dead.sinceFetchMs() >= grace.toMillis())) {
+      return Optional.of(
+          new Action.Wait(
+              "voter "
+                  + dead.nodeId()
+                  + "'s pod is stranded, but Kafka heard from it within "
+                  + grace.toSeconds()
+                  + "s; its pod is not deleted"));
+    }
+    return Optional.of(
+        new Action.DeletePod(
+            dead.pod(),
+            stranded.uid(),
+            "voter "
+                + dead.nodeId()
+                + " is stranded for "
+                + stranded.stuckFor().toSeconds()
+                + "s, Kafka has not heard from it since, and no spare is caught up"));
   }
 
   /** Silent at least this long, by the leader's clock (never caught up counts as silent). */

@@ -7,6 +7,8 @@ package io.quorumkeeper.operator.quorum;
  * @param sinceCaughtUpMs time since it was last caught up, by the leader's clock; if the leader has
  *     not seen it caught up, how long that leader has led (as the operator saw it), or -1 if
  *     unknown
+ * @param sinceFetchMs time since it last fetched from the leader, by the leader's clock, with the
+ *     same fallbacks: Kafka's own evidence that it is silent, whatever Kubernetes says of its pod
  */
 public record Member(
     int nodeId,
@@ -15,7 +17,31 @@ public record Member(
     Role role,
     long lag,
     long sinceCaughtUpMs,
-    Health health) {
+    Health health,
+    long sinceFetchMs) {
+
+  /**
+   * A member whose fetches agree with its health: a live one fetches now, a silent one stopped when
+   * it was last caught up.
+   */
+  public Member(
+      int nodeId,
+      String pod,
+      String directoryId,
+      Role role,
+      long lag,
+      long sinceCaughtUpMs,
+      Health health) {
+    this(
+        nodeId,
+        pod,
+        directoryId,
+        role,
+        lag,
+        sinceCaughtUpMs,
+        health,
+        health == Health.CaughtUp || health == Health.Lagging ? 0 : sinceCaughtUpMs);
+  }
 
   public boolean isVoter() {
     return role == Role.Leader || role == Role.Follower;

@@ -154,7 +154,10 @@ public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter)
         replica.lastCaughtUpMs().isPresent()
             ? Math.max(0, now - replica.lastCaughtUpMs().getAsLong())
             : epochAge,
-        health);
+        health,
+        replica.lastFetchMs().isPresent()
+            ? Math.max(0, now - replica.lastFetchMs().getAsLong())
+            : epochAge);
   }
 
   private static String incarnation(RaftReplica replica) {

@@ -1,6 +1,11 @@
 package io.quorumkeeper.operator.reconcile;
 
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.Preconditions;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.utils.URLUtils;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.spec.HealingMode;
 import io.quorumkeeper.operator.api.v1alpha1.status.OperationStatus;
@@ -21,9 +26,13 @@ import io.quorumkeeper.operator.quorum.Operation;
 import io.quorumkeeper.operator.quorum.QuorumView;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,7 +43,7 @@ import org.jboss.logging.Logger;
  */
 final class Healing {
 
-  static final Duration RESEND_AFTER = Duration.ofSeconds(10);
+  static final Duration RESEND_AFTER = HealingPolicy.SETTLE_AFTER;
   private static final Logger LOG = Logger.getLogger(Healing.class);
 
   /** The planner's step, what status should say about it, and whether to send it. */
@@ -50,8 +59,22 @@ final class Healing {
 
   static Step plan(QuorumCluster cr, Optional<QuorumView> view, Instant now, HealingPolicy policy) {
     OperationStatus previous = cr.getStatus().getOperation();
-    Optional<Operation> inFlight = Optional.ofNullable(previous).map(Healing::toOperation);
-    Action action = HealingPlanner.plan(policy, view, inFlight);
+    String corrupt = previous == null ? null : unreadable(previous);
+    if (corrupt != null) {
+      // No voter change this pass: what Kafka may still commit is unknown; the next pass plans.
+      return new Step(
+          new Action.Abandon(null, corrupt),
+          null,
+          false,
+          "cleared an unreadable status.operation (" + corrupt + "); planning resumes next pass");
+    }
+    Optional<Operation> inFlight =
+        Optional.ofNullable(previous).map(s -> toOperation(s).sent(sinceSent(s, now)));
+    return step(HealingPlanner.plan(policy, view, inFlight), previous, now);
+  }
+
+  /** What status says of the planner's action, and whether its phase goes to Kafka now. */
+  private static Step step(Action action, OperationStatus previous, Instant now) {
     if (action instanceof Action.Membership m) {
       OperationStatus next = toStatus(m.operation(), previous, now);
       boolean samePhaseSent =
@@ -64,9 +87,12 @@ final class Healing {
       }
       return new Step(action, next, !samePhaseSent, describe(m.operation()));
     }
-    if (action instanceof Action.Complete) {
-      return new Step(
-          action, null, false, "done: " + describe(((Action.Complete) action).operation()));
+    if (action instanceof Action.Complete c) {
+      return new Step(action, null, false, "done: " + describe(c.operation()));
+    }
+    if (action instanceof Action.Abandon a) {
+      String summary = "abandoned " + describe(a.operation()) + ": " + a.reason();
+      return new Step(action, null, false, summary + "; planning afresh");
     }
     String summary = "the voter set is as desired";
     if (action instanceof Action.Wait w) {
@@ -79,6 +105,70 @@ final class Healing {
     return new Step(action, previous, false, summary);
   }
 
+  /** How long ago the operation's current phase was sent (or, lacking that, started), if known. */
+  private static Duration sinceSent(OperationStatus s, Instant now) {
+    String at = s.getSentAt() != null ? s.getSentAt() : s.getStartedAt();
+    return at == null ? null : Duration.between(Instant.parse(at), now);
+  }
+
+  /**
+   * What makes a status.operation unreadable (a user's edit, an older operator), or null if it
+   * reads as an operation this operator could have written.
+   */
+  static String unreadable(OperationStatus s) {
+    Operation.Kind kind = enumValue(Operation.Kind.class, s.getType());
+    Operation.Phase phase = enumValue(Operation.Phase.class, s.getPhase());
+    if (kind == null) {
+      return "unknown type '" + s.getType() + "'";
+    }
+    if (phase == null) {
+      return "unknown phase '" + s.getPhase() + "'";
+    }
+    boolean removes = kind != Operation.Kind.AddVoter;
+    boolean adds = kind != Operation.Kind.RemoveVoter;
+    if (removes != (s.getRemove() != null) || adds != (s.getAdd() != null)) {
+      return kind
+          + " needs "
+          + (removes ? "remove" : "no remove")
+          + " and "
+          + (adds ? "add" : "no add");
+    }
+    if (phase == Operation.Phase.Removing ? !removes : !adds) {
+      return kind + " has no phase " + phase;
+    }
+    for (VoterRef ref : new VoterRef[] {s.getRemove(), s.getAdd()}) {
+      if (ref != null
+          && (ref.getNodeId() < 0
+              || ref.getDirectoryId() == null
+              || ref.getDirectoryId().isBlank())) {
+        return "voter "
+            + ref.getNodeId()
+            + "/"
+            + ref.getDirectoryId()
+            + " is not a node id and a directory id";
+      }
+    }
+    for (String time : new String[] {s.getStartedAt(), s.getSentAt()}) {
+      try {
+        if (time != null) {
+          Instant.parse(time);
+        }
+      } catch (DateTimeParseException e) {
+        return "'" + time + "' is not an RFC 3339 time";
+      }
+    }
+    return null;
+  }
+
+  private static <E extends Enum<E>> E enumValue(Class<E> type, String name) {
+    for (E value : type.getEnumConstants()) {
+      if (value.name().equals(name)) {
+        return value;
+      }
+    }
+    return null;
+  }
+
   /** Performs a step whose operation status has already been written, and reports it. */
   void act(QuorumCluster cr, Step step, EventRecorder events) {
     String key = QuorumObservation.key(cr);
@@ -88,19 +178,63 @@ final class Healing {
     } else if (action instanceof Action.Complete c) {
       LOG.infof("cluster=%s %s", key, step.summary());
       events.normal(cr, reason(c.operation().kind()), step.summary());
+    } else if (action instanceof Action.Abandon) {
+      LOG.warnf("cluster=%s %s", key, step.summary());
+      events.warning(cr, EventReason.OperationAbandoned, step.summary());
     } else if (action instanceof Action.Blocked) {
       events.warningOnce(cr, EventReason.HealingBlocked, step.summary());
     } else if (action instanceof Action.DeletePod d) {
-      LOG.infof("cluster=%s deleting pod %s: %s", key, d.pod(), d.reason());
-      // Forced: the kubelet of a NotReady node cannot confirm a graceful deletion, and the
-      // StatefulSet controller re-creates the pod only once the old object is gone.
-      client
-          .pods()
-          .inNamespace(cr.getMetadata().getNamespace())
-          .withName(d.pod())
-          .withGracePeriod(0)
-          .delete();
-      events.warning(cr, EventReason.StrandedPodDeleted, d.pod() + ": " + d.reason());
+      if (forceDelete(cr.getMetadata().getNamespace(), key, d)) {
+        events.warning(cr, EventReason.StrandedPodDeleted, d.pod() + ": " + d.reason());
+      }
+    }
+  }
+
+  /**
+   * Deletes the stranded pod at once (the kubelet of a NotReady node cannot confirm a graceful
+   * deletion, and the StatefulSet controller re-creates the pod only once the old object is gone),
+   * but only the object the decision was made on: a UID precondition, which Fabric8's delete DSL
+   * does not send, makes the API refuse (409) a pod re-created under the same name since.
+   */
+  private boolean forceDelete(String namespace, String key, Action.DeletePod d) {
+    DeleteOptions options = new DeleteOptions();
+    options.setGracePeriodSeconds(0L);
+    options.setPreconditions(new Preconditions(null, d.uid()));
+    String url =
+        URLUtils.join(
+            client.getMasterUrl().toString(),
+            "api",
+            "v1",
+            "namespaces",
+            namespace,
+            "pods",
+            d.pod());
+    HttpClient http = client.getHttpClient();
+    HttpRequest request =
+        http.newHttpRequestBuilder()
+            .uri(url)
+            .delete("application/json", client.getKubernetesSerialization().asJson(options))
+            .build();
+    try {
+      int code = http.sendAsync(request, String.class).get(30, TimeUnit.SECONDS).code();
+      if (code == 404 || code == 409) {
+        LOG.infof(
+            "cluster=%s pod %s (uid %s) not deleted: %s",
+            key, d.pod(), d.uid(), code == 404 ? "already gone" : "re-created since");
+        return false;
+      }
+      if (code >= 300) {
+        LOG.warnf("cluster=%s deleting pod %s answered HTTP %d", key, d.pod(), code);
+        return false;
+      }
+      LOG.infof("cluster=%s deleted pod %s (uid %s): %s", key, d.pod(), d.uid(), d.reason());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warnf("cluster=%s deleting pod %s failed: %s", key, d.pod(), e.getMessage());
+      return false;
     }
   }
 
@@ -139,7 +273,8 @@ final class Healing {
         strandedGrace,
         Map.of(),
         Set.of(),
-        Map.of());
+        Map.of(),
+        RESEND_AFTER);
   }
 
   static Operation toOperation(OperationStatus s) {
@@ -180,6 +315,9 @@ final class Healing {
   }
 
   static String describe(Operation op) {
+    if (op == null) {
+      return "an unreadable operation";
+    }
     return switch (op.kind()) {
       case AddVoter -> "add voter " + op.add();
       case RemoveVoter -> "remove voter " + op.remove();

@@ -10,6 +10,7 @@ import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.observe.RaftObservation;
+import io.quorumkeeper.operator.quorum.HealingPolicy;
 import io.quorumkeeper.operator.quorum.PodFacts;
 import io.quorumkeeper.operator.quorum.QuorumSnapshot;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
@@ -105,10 +106,10 @@ final class Observed {
    * Controller pods stuck: terminating (since their deletion was asked for) or on a NotReady node
    * (since the node stopped being Ready), with how long.
    */
-  static Map<String, Duration> strandedPods(
+  static Map<String, HealingPolicy.Stranded> strandedPods(
       QuorumCluster cr, Context<QuorumCluster> context, NodeCache nodes, Instant now) {
     String prefix = ClusterModel.pools(cr).get(0).name() + "-";
-    Map<String, Duration> stranded = new HashMap<>();
+    Map<String, HealingPolicy.Stranded> stranded = new HashMap<>();
     for (Pod pod : context.getSecondaryResources(Pod.class)) {
       if (!pod.getMetadata().getName().startsWith(prefix)) {
         continue;
@@ -121,7 +122,9 @@ final class Observed {
         since = node.notReadySince();
       }
       if (since != null) {
-        stranded.put(pod.getMetadata().getName(), Duration.between(since, now));
+        stranded.put(
+            pod.getMetadata().getName(),
+            new HealingPolicy.Stranded(pod.getMetadata().getUid(), Duration.between(since, now)));
       }
     }
     return stranded;

@@ -20,7 +20,9 @@ class HealingPlannerTest {
   static final HealingPolicy AUTO3 = policy(3, null, Map.of());
 
   static HealingPolicy policy(int voters, String blocked, Map<String, Duration> stranded) {
-    return HealingPolicy.auto(voters).blocked(blocked).withStranded(stranded);
+    Map<String, HealingPolicy.Stranded> pods = new java.util.HashMap<>();
+    stranded.forEach((pod, d) -> pods.put(pod, new HealingPolicy.Stranded("uid-" + pod, d)));
+    return HealingPolicy.auto(voters).blocked(blocked).withStranded(pods);
   }
 
   static Action plan(HealingPolicy policy, Views views) {

@@ -1,7 +1,10 @@
 package io.quorumkeeper.operator.testing;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -9,8 +12,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -64,16 +69,85 @@ public final class ApiHarness implements AutoCloseable {
           .withHealing(new OperatorSettings.HealingSettings(Duration.ofSeconds(1)));
 
   private final List<ApiCall> calls = new ArrayList<>();
+  private final Dispatcher dispatcher = new Dispatcher();
   private Operator operator;
+
+  /**
+   * The CRUD API plus two things: a DELETE honours a UID precondition as a real API server does
+   * (409 when the object under that name is another one), and the test can have the API refuse an
+   * operator request once.
+   */
+  private static final class Dispatcher extends KubernetesCrudDispatcher {
+
+    /**
+     * Refuse the operator's next {@code method} whose path contains {@code path} and body {@code
+     * body}.
+     */
+    record Refusal(String method, String path, String body) {}
+
+    final List<Refusal> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      String body =
+          request.getBody() == null ? "" : new String(request.getBody().getBytes(), UTF_8);
+      for (Refusal r : refusals) {
+        if (r.method().equals(request.getMethod())
+            && request.getPath().contains(r.path())
+            && body.contains(r.body())
+            && OPERATOR_AGENT.equals(request.getHeader("User-Agent"))
+            && refusals.remove(r)) {
+          return status(500, "InternalError", "refused once by the test");
+        }
+      }
+      if ("DELETE".equals(request.getMethod()) && body.contains("\"preconditions\"")) {
+        String wanted =
+            Serialization.unmarshal(body, DeleteOptions.class).getPreconditions().getUid();
+        MockResponse stored = handleGet(request.getPath());
+        if (wanted != null && stored.code() == 200) {
+          String uid =
+              Serialization.unmarshal(stored.getBody().readUtf8(), GenericKubernetesResource.class)
+                  .getMetadata()
+                  .getUid();
+          if (!wanted.equals(uid)) {
+            return status(409, "Conflict", "Precondition failed: UID in precondition: " + wanted);
+          }
+        }
+      }
+      return super.dispatch(request);
+    }
+
+    private static MockResponse status(int code, String reason, String message) {
+      return new MockResponse()
+          .setResponseCode(code)
+          .setBody(
+              "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":"
+                  + code
+                  + ",\"reason\":\""
+                  + reason
+                  + "\",\"message\":\""
+                  + message
+                  + "\"}");
+    }
+  }
+
+  /**
+   * The API refuses (HTTP 500) the operator's next request with this method whose path contains
+   * {@code path} and whose body contains {@code body}, once.
+   */
+  public void refuseOnce(String method, String path, String body) {
+    dispatcher.refusals.add(new Dispatcher.Refusal(method, path, body));
+  }
+
+  /** Refusals asked for and not yet made. */
+  public int pendingRefusals() {
+    return dispatcher.refusals.size();
+  }
 
   private ApiHarness() {
     server =
         new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.init();
     client = server.createClient();
     operatorClient =

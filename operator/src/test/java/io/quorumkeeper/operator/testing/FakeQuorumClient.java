@@ -96,6 +96,14 @@ public class FakeQuorumClient implements QuorumClient {
       return this;
     }
 
+    /** Once Kafka applied {@code change} ("remove 1/dir1"), {@code then} changes the script. */
+    public Script whenChanged(String change, java.util.function.Consumer<Script> then) {
+      afterChange.put(change, then);
+      return this;
+    }
+
+    final Map<String, java.util.function.Consumer<Script>> afterChange = new ConcurrentHashMap<>();
+
     public List<Integer> voterIds() {
       return voters.stream().map(Incarnation::nodeId).sorted().toList();
     }
@@ -205,6 +213,10 @@ public class FakeQuorumClient implements QuorumClient {
 
   private static void changed(Script script, String change) {
     script.changes.add(change);
+    java.util.function.Consumer<Script> then = script.afterChange.remove(change);
+    if (then != null) {
+      then.accept(script);
+    }
     if (script.crashAfterNextChange) {
       script.crashAfterNextChange = false;
       throw new IllegalStateException("simulated operator crash after the Kafka call");

@@ -1,0 +1,172 @@
+package io.quorumkeeper.operator.reconcile;
+
+import static io.quorumkeeper.operator.testing.ApiHarness.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.status.OperationStatus;
+import io.quorumkeeper.operator.api.v1alpha1.status.VoterRef;
+import io.quorumkeeper.operator.event.EventRecorder;
+import io.quorumkeeper.operator.quorum.Action;
+import io.quorumkeeper.operator.testing.ApiHarness;
+import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Healing when its facts go stale (issue 11): a status write refused after a Kafka call, an
+ * unreadable status.operation, a new voter that dies mid-operation, a pod re-created under the name
+ * of one the operator decided to delete.
+ */
+class HealingStaleApiTest {
+
+  static final Path SPARE = Path.of("../examples/combined-spare.yaml");
+
+  ApiHarness api;
+
+  @BeforeEach
+  void start() {
+    api = ApiHarness.start();
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  @Test
+  void givenTheStatusWriteAfterTheRemovalIsRefused_thenOneRemovalAndOneAdditionInTotal() {
+    FakeQuorumClient.Script quorum = inventory();
+    api.refuseOnce("PUT", "/quorumclusters/inventory/status", "\"phase\":\"Adding\"");
+
+    quorum.dead(1);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> quorum.voterIds().equals(List.of(0, 2, 3)));
+    await().until(() -> api.get("inventory").getStatus().getOperation() == null);
+    assertThat(api.pendingRefusals()).isZero();
+    assertThat(quorum.changes).containsExactly("remove 1/dir1", "add 3/dir3");
+  }
+
+  @Test
+  void givenAUserWritesAnUnreadableOperation_thenItIsClearedWithAWarningAndNoVoterChanges() {
+    FakeQuorumClient.Script quorum = inventory();
+    // Read as it stands, this "AddVoter" in a Removing phase would add spare 3 at once.
+    OperationStatus corrupt = new OperationStatus();
+    corrupt.setType("AddVoter");
+    corrupt.setPhase("Removing");
+    corrupt.setAdd(new VoterRef(3, "dir3"));
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get("inventory");
+              cr.getStatus().setOperation(corrupt);
+              api.client().resource(cr).updateStatus();
+            });
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(events("OperationAbandoned"))
+                    .extracting(Event::getMessage)
+                    .singleElement()
+                    .asString()
+                    .contains("AddVoter has no phase Removing"));
+    await().until(() -> api.get("inventory").getStatus().getOperation() == null);
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(quorum.changes).isEmpty());
+    assertThat(quorum.voterIds()).containsExactly(0, 1, 2);
+  }
+
+  @Test
+  void givenTheActivatedSpareDiesAfterTheRemoval_thenAbandonedAndTheOtherSpareIsAdded() {
+    FakeQuorumClient.Script quorum =
+        api.quorum().script(NAMESPACE + "/orders", 3).observer(3).observer(4);
+    QuorumCluster cr = api.read(Path.of("../examples/combined.yaml"));
+    cr.getSpec().getControllers().setReplicas(5);
+    cr.getSpec().getControllers().setVoters(3);
+    api.client().resource(cr).create();
+    await()
+        .ignoreExceptions()
+        .until(() -> api.get("orders").getStatus().getQuorum().getFaultTolerance() == 1);
+    quorum.whenChanged("remove 1/dir1", q -> q.dead(3));
+
+    quorum.dead(1);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> quorum.voterIds().equals(List.of(0, 2, 4)));
+    assertThat(quorum.changes).containsExactly("remove 1/dir1", "add 4/dir4");
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(events("OperationAbandoned"))
+                    .extracting(Event::getMessage)
+                    .singleElement()
+                    .asString()
+                    .startsWith(
+                        "abandoned replace unreachable voter 1/dir1 by spare 3/dir3: 3/dir3 is"
+                            + " unreachable"));
+    await().until(() -> api.get("orders").getStatus().getOperation() == null);
+  }
+
+  @Test
+  void givenThePodWasReCreatedSinceTheDecision_thenTheForcedDeleteLeavesTheNewPod() {
+    QuorumCluster cr = api.read(SPARE); // not created: the executor alone is under test
+    Healing healing = new Healing(api.client(), api.quorum());
+    EventRecorder events = new EventRecorder(api.client(), Clock.systemUTC());
+    Pod first =
+        api.client().resource(HealingApiTest.runningPod("inventory-node-1", "x", "n")).create();
+    api.client().resource(first).withGracePeriod(0).delete();
+    await().until(() -> pod("inventory-node-1") == null);
+    Pod second =
+        api.client().resource(HealingApiTest.runningPod("inventory-node-1", "x", "n")).create();
+    assertThat(second.getMetadata().getUid()).isNotEqualTo(first.getMetadata().getUid());
+
+    healing.act(cr, deleteStep(first.getMetadata().getUid()), events);
+
+    assertThat(pod("inventory-node-1").getMetadata().getUid())
+        .isEqualTo(second.getMetadata().getUid());
+    assertThat(events("StrandedPodDeleted")).isEmpty();
+
+    healing.act(cr, deleteStep(second.getMetadata().getUid()), events);
+
+    await().until(() -> pod("inventory-node-1") == null);
+    assertThat(events("StrandedPodDeleted")).hasSize(1);
+  }
+
+  private static Healing.Step deleteStep(String uid) {
+    Action.DeletePod delete = new Action.DeletePod("inventory-node-1", uid, "stranded (test)");
+    return new Healing.Step(delete, null, false, delete.reason());
+  }
+
+  /** examples/combined-spare.yaml (three voters, spare 3), once status shows it tolerates one. */
+  private FakeQuorumClient.Script inventory() {
+    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/inventory", 3).observer(3);
+    api.create(SPARE);
+    await()
+        .ignoreExceptions()
+        .until(() -> api.get("inventory").getStatus().getQuorum().getFaultTolerance() == 1);
+    return quorum;
+  }
+
+  private Pod pod(String name) {
+    return api.client().pods().inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  private List<Event> events(String reason) {
+    return api.client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason()))
+        .toList();
+  }
+}
