@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded Kubernetes API: Fabric8's mock server in CRUD mode (with watches) on 127.0.0.1, with
- * the QuorumCluster CRD registered so that status is a subresource, as on a real API server.
+ * the QuorumCluster CRD registered so that status is a subresource, as on a real API server, and
+ * RBAC self-reviews answered (see {@link AllowAllRulesReview}).
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -114,7 +115,7 @@ public final class ApiServer implements AutoCloseable {
     if (port != 0) {
       ensureFree(loopback, port);
     }
-    KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher();
+    KubernetesCrudDispatcher dispatcher = new AllowAllRulesReview();
     KubernetesMockServer server =
         new KubernetesMockServer(
             new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
