@@ -11,8 +11,8 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 /**
  * The embedded API's dispatcher: Fabric8's CRUD mock, which also answers a SelfSubjectRulesReview
  * truthfully for an API without authorization: everything is allowed. The operator's leader
- * election (JOSDK) asks for one before it campaigns for its Lease; the plain mock would store the
- * review and answer without a status.
+ * election (JOSDK) asks for one before it campaigns for its Lease; the plain mock refuses it (422:
+ * a review has no metadata), and the operator would not start.
  */
 final class AllowAllRulesReview extends KubernetesCrudDispatcher {
 

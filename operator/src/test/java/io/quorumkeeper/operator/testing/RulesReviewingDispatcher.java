@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 /**
  * Fabric8's CRUD mock API, answering a SelfSubjectRulesReview with the rules given, as an API
  * server with RBAC would. JOSDK asks for one before it campaigns for the Lease (and fails without
- * lease rights); the plain CRUD mock would store the review and answer without a status.
+ * lease rights); the plain CRUD mock refuses it (422: a review has no metadata).
  */
 public final class RulesReviewingDispatcher extends KubernetesCrudDispatcher {
 
