@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * The embedded Kubernetes API: Fabric8's mock server in CRUD mode (with watches) on 127.0.0.1, with
  * the QuorumCluster CRD registered so that status is a subresource, and its schema enforced on
  * QuorumCluster writes (defaults, OpenAPI checks, CEL rules; {@link ValidatingDispatcher}), as on a
- * real API server.
+ * real API server. RBAC self-reviews are answered (see {@link AllowAllRulesReview}).
  */
 public final class ApiServer implements AutoCloseable {
 

@@ -28,7 +28,7 @@ import java.util.function.Function;
  * patch share it. Status writes are not checked: the API server checks them against the status
  * schema only, and only the operator writes status.
  */
-final class ValidatingDispatcher extends KubernetesCrudDispatcher {
+final class ValidatingDispatcher extends AllowAllRulesReview {
 
   static final int UNPROCESSABLE_ENTITY = 422;
 

@@ -27,6 +27,9 @@ public final class OperatorProcess implements AutoCloseable {
    */
   public static final String USER_AGENT = "quorum-keeper-operator";
 
+  /** The operator's name in its leader Lease (default/quorum-keeper-operator). */
+  public static final String LEADER_IDENTITY = "local-operator";
+
   private final Path quarkusRunJar;
   private final String apiUrl;
   private final Path hostsFile;
@@ -84,6 +87,10 @@ public final class OperatorProcess implements AutoCloseable {
     env.put("QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS", "true");
     env.put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", "default");
     env.put("KUBERNETES_USER_AGENT", USER_AGENT);
+    // Leader election on, as deployed: one name for every restart, so that a restarted operator
+    // renews its own Lease at once instead of waiting for it to expire.
+    env.put("QUORUMKEEPER_LEADER_ELECTION_IDENTITY", LEADER_IDENTITY);
+    env.put("QUORUMKEEPER_LEADER_ELECTION_LEASE_NAMESPACE", "default");
     env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
     env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
     env.put("KUBECONFIG", folder.resolve("no-kubeconfig").toAbsolutePath().toString());

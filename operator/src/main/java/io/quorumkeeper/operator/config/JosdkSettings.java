@@ -18,4 +18,12 @@ public final class JosdkSettings {
         .withUseSSAToPatchPrimaryResource(false)
         .withSSABasedCreateUpdateMatchForDependentResources(false);
   }
+
+  /** As {@link #apply(ConfigurationServiceOverrider)}, with leader election when it is on. */
+  public static ConfigurationServiceOverrider apply(
+      ConfigurationServiceOverrider overrider, Leadership leadership) {
+    apply(overrider);
+    leadership.josdkConfiguration().ifPresent(overrider::withLeaderElectionConfiguration);
+    return overrider;
+  }
 }

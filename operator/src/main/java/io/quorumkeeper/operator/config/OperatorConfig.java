@@ -3,6 +3,7 @@ package io.quorumkeeper.operator.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /** Operator-wide settings, from application.properties or QUORUMKEEPER_* environment variables. */
@@ -26,6 +27,42 @@ public interface OperatorConfig {
 
   /** How the quorum is healed. */
   Heal heal();
+
+  /** Which of several operator replicas acts. */
+  LeaderElection leaderElection();
+
+  /**
+   * Leader election through a coordination.k8s.io Lease: only the holder reconciles and changes
+   * voters; a replica that loses the Lease exits so that Kubernetes restarts it as a standby.
+   */
+  interface LeaderElection {
+
+    /** Off only for a single replica run by hand; two replicas without it both act. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Name of the Lease. */
+    @WithDefault("quorum-keeper-operator")
+    String leaseName();
+
+    /** Namespace of the Lease; the client's namespace (the pod's own) when unset. */
+    Optional<String> leaseNamespace();
+
+    /** This replica's name in the Lease; the pod name (HOSTNAME) when unset. */
+    Optional<String> identity();
+
+    /** How long a standby waits, after the last renewal it saw, before it takes the Lease. */
+    @WithDefault("15s")
+    Duration leaseDuration();
+
+    /** The leader gives up (and exits) when it could not renew for this long. */
+    @WithDefault("10s")
+    Duration renewDeadline();
+
+    /** How often the Lease is renewed by the leader and tried by a standby. */
+    @WithDefault("2s")
+    Duration retryPeriod();
+  }
 
   /** Healing settings. */
   interface Heal {

@@ -1,17 +1,22 @@
 package io.quorumkeeper.operator.observe;
 
+import io.quorumkeeper.operator.config.Leadership;
 import io.quorumkeeper.operator.config.OperatorConfig;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** The Quarkus app's quorum client (Kafka's Admin API, closed with the app) and metrics. */
+/**
+ * The Quarkus app's quorum client (Kafka's Admin API, closed with the app; voter changes only while
+ * this replica leads) and metrics.
+ */
 public class QuorumClientProducer {
 
   @Produces
   @Singleton
-  QuorumClient quorumClient(OperatorConfig config) {
-    return new AdminQuorumClient(config.observe().timeout());
+  QuorumClient quorumClient(OperatorConfig config, Leadership leadership) {
+    return new LeaderOnlyQuorumClient(
+        new AdminQuorumClient(config.observe().timeout()), leadership);
   }
 
   @Produces

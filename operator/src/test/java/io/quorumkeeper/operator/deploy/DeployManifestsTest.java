@@ -3,10 +3,13 @@ package io.quorumkeeper.operator.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +36,8 @@ class DeployManifestsTest {
             "ServiceAccount",
             "ClusterRole",
             "ClusterRoleBinding",
+            "Role",
+            "RoleBinding",
             "Deployment");
     CustomResourceDefinition crd = first(objects, CustomResourceDefinition.class);
     assertThat(crd.getMetadata().getName()).isEqualTo("quorumclusters.quorumkeeper.io");
@@ -43,6 +48,33 @@ class DeployManifestsTest {
     assertThat(binding.getSubjects().get(0).getNamespace())
         .isEqualTo(deployment.getMetadata().getNamespace())
         .isEqualTo("quorum-keeper");
+  }
+
+  @Test
+  void givenDeployKustomization_whenRendered_thenReplicasElectALeaderThroughALeaseTheyMayUse()
+      throws Exception {
+    List<HasMetadata> objects = render();
+    Deployment deployment = first(objects, Deployment.class);
+    Role role = first(objects, Role.class);
+    RoleBinding binding = first(objects, RoleBinding.class);
+
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+    assertThat(role.getMetadata().getNamespace())
+        .isEqualTo(deployment.getMetadata().getNamespace());
+    assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+    assertThat(binding.getSubjects().get(0).getName())
+        .isEqualTo(deployment.getSpec().getTemplate().getSpec().getServiceAccountName());
+    assertThat(role.getRules())
+        .anySatisfy(
+            r -> assertThat(r.getResourceNames()).containsExactly("quorum-keeper-operator"));
+    List<EnvVar> env = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+    assertThat(env)
+        .filteredOn(e -> e.getName().startsWith("QUORUMKEEPER_LEADER_ELECTION_"))
+        .extracting(e -> e.getName() + "=" + e.getValueFrom().getFieldRef().getFieldPath())
+        .containsExactlyInAnyOrder(
+            "QUORUMKEEPER_LEADER_ELECTION_IDENTITY=metadata.name",
+            "QUORUMKEEPER_LEADER_ELECTION_LEASE_NAMESPACE=metadata.namespace");
   }
 
   private static List<HasMetadata> render() throws IOException, InterruptedException {

@@ -1,0 +1,73 @@
+package io.quorumkeeper.operator.observe;
+
+import io.quorumkeeper.operator.config.Leadership;
+import io.quorumkeeper.operator.quorum.AgentReport;
+import io.quorumkeeper.operator.quorum.Incarnation;
+import io.quorumkeeper.operator.quorum.RaftQuorum;
+import java.util.Map;
+
+/**
+ * A quorum client that sends voter changes only while this operator replica may act (holds the
+ * leader Lease): a replica that lost the Lease may still be inside a reconcile until it exits, and
+ * must not change the quorum the new leader now plans for. Reads pass through.
+ */
+public final class LeaderOnlyQuorumClient implements QuorumClient {
+
+  private final QuorumClient delegate;
+  private final Leadership leadership;
+
+  public LeaderOnlyQuorumClient(QuorumClient delegate, Leadership leadership) {
+    this.delegate = delegate;
+    this.leadership = leadership;
+  }
+
+  @Override
+  public RaftQuorum describe(String cluster, String bootstrapControllers)
+      throws QuorumUnavailableException {
+    return delegate.describe(cluster, bootstrapControllers);
+  }
+
+  @Override
+  public void addVoter(
+      String cluster, String bootstrapControllers, Incarnation voter, String host, int port)
+      throws QuorumUnavailableException {
+    requireLeadership("add voter " + voter);
+    delegate.addVoter(cluster, bootstrapControllers, voter, host, port);
+  }
+
+  @Override
+  public void removeVoter(String cluster, String bootstrapControllers, Incarnation voter)
+      throws QuorumUnavailableException {
+    requireLeadership("remove voter " + voter);
+    delegate.removeVoter(cluster, bootstrapControllers, voter);
+  }
+
+  private void requireLeadership(String change) throws QuorumUnavailableException {
+    if (!leadership.mayAct()) {
+      throw new QuorumUnavailableException(
+          change
+              + " not sent: operator "
+              + leadership.identity()
+              + " does not hold the leader Lease ("
+              + leadership.state()
+              + ")",
+          null);
+    }
+  }
+
+  @Override
+  public Map<Integer, AgentReport> agents(
+      String cluster, Map<Integer, String> hosts, String token) {
+    return delegate.agents(cluster, hosts, token);
+  }
+
+  @Override
+  public void forget(String cluster) {
+    delegate.forget(cluster);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}
