@@ -227,6 +227,9 @@ class TopologyChangeE2ETest {
             c -> {
               assertThat(c.get("status")).isEqualTo("False");
               assertThat(c.get("reason")).isEqualTo("SpecInvalid");
+              assertThat(c.get("message"))
+                  .isEqualTo(
+                      "generation " + generation + " is refused; the last accepted spec runs");
             });
     assertThat(QuorumClusters.at(qc, "status.quorum.leaderId")).isPresent();
   }
