@@ -48,6 +48,13 @@ public final class ApiServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
+  /**
+   * A system property for tests of the operator's own checks: {@code false} makes the API one
+   * without CEL, which admits a QuorumCluster that only a CEL rule refuses ({@link
+   * ValidatingDispatcher}); read on every write.
+   */
+  public static final String CEL_RULES = "quorumkeeper.local.celRules";
+
   /** How long a watch lives before the API ends it and the client watches again (see below). */
   static final long WATCH_LIFETIME_SECONDS = 20;
 

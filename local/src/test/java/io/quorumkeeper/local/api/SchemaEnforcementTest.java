@@ -189,6 +189,33 @@ class SchemaEnforcementTest {
                 + TOPOLOGY_IMMUTABLE);
   }
 
+  @Test
+  void givenAnApiWithoutCel_whenTopologyChanged_thenAdmittedButTheSchemaStillEnforced() {
+    QuorumClusters.apply(api.client(), List.of(quorumCluster("nocel", "{replicas: 3}")));
+    GenericKubernetesResource separated =
+        quorumCluster("nocel", "{replicas: 3}", "Separated", Map.of("replicas", 3));
+    GenericKubernetesResource wrongType = quorumCluster("nocel", "{replicas: three}");
+
+    System.setProperty(ApiServer.CEL_RULES, "false");
+    try {
+      QuorumClusters.apply(api.client(), List.of(separated));
+      assertThatThrownBy(() -> QuorumClusters.apply(api.client(), List.of(wrongType)))
+          .hasMessageContaining("spec.controllers.replicas in body must be of type integer");
+    } finally {
+      System.clearProperty(ApiServer.CEL_RULES);
+    }
+
+    GenericKubernetesResource stored = stored("nocel");
+    assertThat(QuorumClusters.at(stored, "spec.topology")).contains("Separated");
+    assertThat(stored.getMetadata().getGeneration()).isEqualTo(2L);
+    assertThatThrownBy(
+            () ->
+                QuorumClusters.apply(
+                    api.client(),
+                    List.of(quorumCluster("nocel", "{replicas: 3}", "Combined", null))))
+        .hasMessageContaining(TOPOLOGY_IMMUTABLE);
+  }
+
   private static KubernetesClientException rejected(ThrowingCallable write) {
     try {
       write.call();
