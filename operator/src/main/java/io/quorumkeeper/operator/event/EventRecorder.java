@@ -20,7 +20,9 @@ import org.jboss.logging.Logger;
  * cache) must not record it twice, so the same reason and message for the same object is dropped
  * within {@link #REPEAT_WINDOW}. A real repeat later on (a second quorum loss, a voter lagging
  * again) is recorded. {@link #warningOnce} is for what a pass says every time while a situation
- * lasts (healing blocked): once, until the message changes.
+ * lasts (healing blocked): once, until the message changes. What is remembered for this is bounded:
+ * a deleted object's entries are dropped ({@link #forget}), and past {@link #MAX_REMEMBERED}
+ * entries the expired ones go, then all (at worst an event is recorded twice).
  */
 public class EventRecorder {
 
@@ -33,7 +35,15 @@ public class EventRecorder {
   /** Identical events closer than this are one. */
   public static final Duration REPEAT_WINDOW = Duration.ofMinutes(1);
 
-  private record Recorded(String message, Instant at) {}
+  /** More remembered events than this are pruned. */
+  static final int MAX_REMEMBERED = 1024;
+
+  /** {@code window} null: remembered until the message changes. */
+  private record Recorded(String message, Instant at, Duration window) {
+    boolean expired(Instant now) {
+      return window != null && !at.plus(window).isAfter(now);
+    }
+  }
 
   private final Map<String, Recorded> last = new ConcurrentHashMap<>();
 
@@ -62,11 +72,33 @@ public class EventRecorder {
     record(about, type, reason, message, REPEAT_WINDOW);
   }
 
+  /** Drops what is remembered about a deleted object, by its uid. */
+  public void forget(String uid) {
+    last.keySet().removeIf(key -> key.startsWith(uid + "/"));
+  }
+
+  /** How many events are remembered for de-duplication. */
+  int remembered() {
+    return last.size();
+  }
+
+  private void prune(Instant now) {
+    if (last.size() <= MAX_REMEMBERED) {
+      return;
+    }
+    last.values().removeIf(r -> r.expired(now));
+    if (last.size() > MAX_REMEMBERED) {
+      LOG.debugf("forgetting %d remembered events, the oldest may repeat", last.size());
+      last.clear();
+    }
+  }
+
   private void record(
       HasMetadata about, String type, EventReason reason, String message, Duration window) {
     String key = about.getMetadata().getUid() + "/" + reason;
     Instant at = Instant.now(clock);
-    Recorded before = last.put(key, new Recorded(message, at));
+    prune(at);
+    Recorded before = last.put(key, new Recorded(message, at, window));
     if (before != null
         && Objects.equals(before.message(), message)
         && (window == null || before.at().plus(window).isAfter(at))) {

@@ -38,4 +38,12 @@ public final class AgentTokens {
     read.ifPresent(t -> tokens.put(key, t));
     return read;
   }
+
+  /**
+   * Drops the token of a deleted cluster: a cluster created again under the same name gets a new
+   * Secret with a new token.
+   */
+  public void forget(String cluster) {
+    tokens.remove(cluster);
+  }
 }

@@ -2,26 +2,39 @@ package io.quorumkeeper.operator.observe;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.quorumkeeper.operator.quorum.Member;
 import io.quorumkeeper.operator.quorum.QuorumView;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The quorum as Prometheus metrics on {@code /q/metrics}: per cluster leader id, epoch, voters and
  * fault tolerance, per member lag, a leader-change counter and how long observations take. A
- * cluster without a known leader reports leader -1.
+ * cluster without a known leader reports leader -1. A member that leaves the quorum loses its
+ * gauges; a deleted cluster loses all its meters ({@link #forget}).
  */
 public class QuorumMetrics {
 
+  static final String PREFIX = "quorumkeeper.";
+  private static final String MEMBER_LAG = "member.lag";
+
+  /** A gauge's value and the gauge, so it can be removed again. */
+  private record Held(AtomicLong value, Gauge gauge) {}
+
   private final MeterRegistry registry;
-  private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
+
+  /** Per cluster, its gauges by name and tags. */
+  private final Map<String, Map<String, Held>> gauges = new ConcurrentHashMap<>();
 
   public QuorumMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -29,7 +42,7 @@ public class QuorumMetrics {
 
   /** Records one observation's duration, tagged by whether a leader answered. */
   public void observed(String cluster, Duration took, boolean answered) {
-    Timer.builder("quorumkeeper.observation")
+    Timer.builder(PREFIX + "observation")
         .description("time to ask a cluster's controllers for the quorum's state")
         .tags(tags(cluster).and("answered", Boolean.toString(answered)))
         .publishPercentileHistogram()
@@ -56,37 +69,70 @@ public class QuorumMetrics {
     set(cluster, "epoch", v.leaderEpoch(), Tags.empty());
     set(cluster, "voters", v.voters(), Tags.empty());
     set(cluster, "fault.tolerance", v.faultTolerance(), Tags.empty());
+    Set<String> members = new HashSet<>();
     for (Member m : v.members()) {
-      set(
-          cluster,
-          "member.lag",
-          m.lag(),
-          Tags.of("node_id", Integer.toString(m.nodeId()), "directory_id", m.directoryId()));
+      members.add(
+          set(
+              cluster,
+              MEMBER_LAG,
+              m.lag(),
+              Tags.of("node_id", Integer.toString(m.nodeId()), "directory_id", m.directoryId())));
     }
+    dropLeftMembers(cluster, members);
   }
 
   public void leaderChanged(String cluster) {
-    Counter.builder("quorumkeeper.leader.changes")
+    Counter.builder(PREFIX + "leader.changes")
         .description("leader changes seen by the operator")
         .tags(tags(cluster))
         .register(registry)
         .increment();
   }
 
-  private void set(String cluster, String name, long value, Tags extra) {
+  /** Removes every meter of a cluster that is gone: gauges, counter and timers. */
+  public void forget(String cluster) {
+    Map<String, Held> held = gauges.remove(cluster);
+    if (held != null) {
+      held.values().forEach(h -> registry.remove(h.gauge()));
+    }
+    Tags tags = tags(cluster);
+    List<Meter> left =
+        registry.getMeters().stream()
+            .filter(m -> m.getId().getName().startsWith(PREFIX))
+            .filter(
+                m -> tags.stream().allMatch(t -> t.getValue().equals(m.getId().getTag(t.getKey()))))
+            .toList();
+    left.forEach(registry::remove);
+  }
+
+  /** Member lag gauges of members the latest view no longer has (a removed voter, a lost disk). */
+  private void dropLeftMembers(String cluster, Set<String> current) {
+    Map<String, Held> held = gauges.getOrDefault(cluster, Map.of());
+    held.keySet().stream()
+        .filter(key -> key.startsWith(MEMBER_LAG) && !current.contains(key))
+        .toList()
+        .forEach(key -> registry.remove(held.remove(key).gauge()));
+  }
+
+  /** Sets a gauge, registering it on first use; returns its key. */
+  private String set(String cluster, String name, long value, Tags extra) {
     Tags tags = tags(cluster).and(extra);
     String key = name + tags;
-    values
+    gauges
+        .computeIfAbsent(cluster, c -> new ConcurrentHashMap<>())
         .computeIfAbsent(
             key,
             k -> {
               AtomicLong holder = new AtomicLong();
-              Gauge.builder("quorumkeeper.quorum." + name, holder, AtomicLong::get)
-                  .tags(tags)
-                  .register(registry);
-              return holder;
+              Gauge gauge =
+                  Gauge.builder(PREFIX + "quorum." + name, holder, AtomicLong::get)
+                      .tags(tags)
+                      .register(registry);
+              return new Held(holder, gauge);
             })
+        .value()
         .set(value);
+    return key;
   }
 
   private static Tags tags(String cluster) {

@@ -1,9 +1,13 @@
 package io.quorumkeeper.operator.observe;
 
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.Cache;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfiguration;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.config.OperatorSettings;
 import io.quorumkeeper.operator.model.AcceptedSpec;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.Pool;
@@ -18,7 +22,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -41,28 +48,90 @@ public final class QuorumObservation {
       EventSourceContext<QuorumCluster> context,
       QuorumClient client,
       QuorumMetrics metrics,
-      Duration interval,
-      int threads,
+      OperatorSettings.Observation settings,
       Clock clock,
-      AgentTokens tokens) {
+      AgentTokens tokens,
+      Consumer<QuorumCluster> forget) {
     EpochClock epochs = new EpochClock();
     ScheduledExecutorService executor =
         Executors.newScheduledThreadPool(
-            threads,
+            settings.threads(),
             runnable -> {
               Thread thread = new Thread(runnable, "quorum-observer");
               thread.setDaemon(true);
               return thread;
             });
-    return new PerResourcePollingEventSource<>(
-        RaftObservation.class,
+    return new Source(
         context,
         new PerResourcePollingConfigurationBuilder<RaftObservation, QuorumCluster, String>(
-                cr -> Set.of(observe(cr, client, metrics, clock, tokens, epochs)), interval)
+                cr -> Set.of(observe(cr, client, metrics, clock, tokens, epochs)),
+                settings.interval())
             .withExecutorService(executor)
             .withResourceIDMapper(RaftObservation::cluster)
             .withName(NAME)
-            .build());
+            .build(),
+        executor,
+        // A poll under way ends within the client's timeout, the agents' round in parallel.
+        settings.interval().plus(settings.timeout().multipliedBy(2)),
+        cr -> {
+          epochs.forget(key(cr));
+          forget.accept(cr);
+        });
+  }
+
+  /**
+   * The polling source, which also reports a deleted cluster. JOSDK tells every event source of a
+   * deleted primary, finalizer or not (ADR 009): polling stops and what is held for the cluster is
+   * forgotten. A poll under way at that moment may still finish and schedule one more run (which
+   * then finds no cluster and stops), leaving a fresh Admin client, meters or a cached observation
+   * behind, so all of it is dropped once more after {@code settle}, unless a cluster of the same
+   * name exists again by then.
+   */
+  private static final class Source
+      extends PerResourcePollingEventSource<RaftObservation, QuorumCluster, String> {
+
+    private final Cache<QuorumCluster> clusters;
+    private final ScheduledExecutorService executor;
+    private final Duration settle;
+    private final Consumer<QuorumCluster> forget;
+
+    Source(
+        EventSourceContext<QuorumCluster> context,
+        PerResourcePollingConfiguration<RaftObservation, QuorumCluster, String> configuration,
+        ScheduledExecutorService executor,
+        Duration settle,
+        Consumer<QuorumCluster> forget) {
+      super(RaftObservation.class, context, configuration);
+      this.clusters = context.getPrimaryCache();
+      this.executor = executor;
+      this.settle = settle;
+      this.forget = forget;
+    }
+
+    @Override
+    public void onResourceDeleted(QuorumCluster cr) {
+      forgetAbout(cr);
+      LOG.infof(
+          "cluster=%s deleted: no longer observed, its Admin client, metrics and cached state"
+              + " are released",
+          key(cr));
+      try {
+        executor.schedule(() -> forgetAgain(cr), settle.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException stopping) {
+        LOG.debugf("cluster=%s not forgotten again: the operator stops", key(cr));
+      }
+    }
+
+    private void forgetAgain(QuorumCluster cr) {
+      if (clusters.get(ResourceID.fromResource(cr)).isEmpty()) {
+        forgetAbout(cr);
+      }
+    }
+
+    private void forgetAbout(QuorumCluster cr) {
+      super.onResourceDeleted(cr);
+      forget.accept(cr);
+    }
   }
 
   static RaftObservation observe(
@@ -156,6 +225,10 @@ public final class QuorumObservation {
     private record Seen(long epoch, Instant at) {}
 
     private final Map<String, Seen> seen = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void forget(String cluster) {
+      seen.remove(cluster);
+    }
 
     Instant since(String cluster, long epoch, Instant now) {
       return seen.compute(

@@ -135,10 +135,15 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                                 pod.getMetadata().getNamespace())))
                 .build(),
             context));
-    OperatorSettings.Observation o = settings.observation();
     sources.add(
         QuorumObservation.eventSource(
-            context, quorumClient, metrics, o.interval(), o.threads(), clock, agentTokens));
+            context,
+            quorumClient,
+            metrics,
+            settings.observation(),
+            clock,
+            agentTokens,
+            ClusterForgetter.of(quorumClient, metrics, agentTokens, leaderSeenAt, events)));
     return sources;
   }
 

@@ -31,6 +31,8 @@ public class FakeQuorumClient implements QuorumClient {
     volatile long epoch = 1;
     volatile boolean noLeader;
     volatile boolean crashAfterNextChange;
+    volatile java.time.Duration answerAfter = java.time.Duration.ZERO;
+    volatile boolean answering;
     final List<Incarnation> voters = new CopyOnWriteArrayList<>();
     final List<Incarnation> observers = new CopyOnWriteArrayList<>();
     final Map<Integer, Long> laggingBy = new ConcurrentHashMap<>();
@@ -104,6 +106,20 @@ public class FakeQuorumClient implements QuorumClient {
 
     final Map<String, java.util.function.Consumer<Script>> afterChange = new ConcurrentHashMap<>();
 
+    /**
+     * Each describe takes this long, and goes on when interrupted, as a Kafka call already on the
+     * wire does.
+     */
+    public Script slow(java.time.Duration answerAfter) {
+      this.answerAfter = answerAfter;
+      return this;
+    }
+
+    /** Whether a describe is under way right now. */
+    public boolean answering() {
+      return answering;
+    }
+
     public List<Integer> voterIds() {
       return voters.stream().map(Incarnation::nodeId).sorted().toList();
     }
@@ -112,6 +128,8 @@ public class FakeQuorumClient implements QuorumClient {
   private final Clock clock;
   private final Map<String, Script> scripts = new ConcurrentHashMap<>();
   private final AtomicInteger calls = new AtomicInteger();
+  private final Map<String, AtomicInteger> describes = new ConcurrentHashMap<>();
+  private final List<String> forgotten = new CopyOnWriteArrayList<>();
 
   public FakeQuorumClient(Clock clock) {
     this.clock = clock;
@@ -124,6 +142,17 @@ public class FakeQuorumClient implements QuorumClient {
 
   public int calls() {
     return calls.get();
+  }
+
+  /** How often the quorum of {@code cluster} (namespace/name) was described. */
+  public int describes(String cluster) {
+    AtomicInteger count = describes.get(cluster);
+    return count == null ? 0 : count.get();
+  }
+
+  /** Every {@link #forget} asked for, by cluster, in order. */
+  public List<String> forgotten() {
+    return List.copyOf(forgotten);
   }
 
   @Override
@@ -143,7 +172,11 @@ public class FakeQuorumClient implements QuorumClient {
   public RaftQuorum describe(String cluster, String bootstrapControllers)
       throws QuorumUnavailableException {
     calls.incrementAndGet();
+    describes.computeIfAbsent(cluster, k -> new AtomicInteger()).incrementAndGet();
     Script script = scripts.get(cluster);
+    if (script != null && !script.answerAfter.isZero()) {
+      answerSlowly(script);
+    }
     if (script == null || script.noLeader) {
       throw new QuorumUnavailableException("no controller answered (scripted)", null);
     }
@@ -154,6 +187,23 @@ public class FakeQuorumClient implements QuorumClient {
         1000,
         replicas(script, script.voters, now),
         replicas(script, script.observers, now));
+  }
+
+  private static void answerSlowly(Script script) {
+    script.answering = true;
+    long until = System.nanoTime() + script.answerAfter.toNanos();
+    boolean interrupted = false;
+    while (System.nanoTime() < until) {
+      try {
+        Thread.sleep(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    script.answering = false;
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static List<RaftReplica> replicas(Script script, List<Incarnation> members, long now) {
@@ -224,7 +274,9 @@ public class FakeQuorumClient implements QuorumClient {
   }
 
   @Override
-  public void forget(String cluster) {}
+  public void forget(String cluster) {
+    forgotten.add(cluster);
+  }
 
   @Override
   public void close() {}
