@@ -47,7 +47,22 @@ final class Healing {
   private static final Logger LOG = Logger.getLogger(Healing.class);
 
   /** The planner's step, what status should say about it, and whether to send it. */
-  record Step(Action action, OperationStatus operation, boolean send, String summary) {}
+  record Step(Action action, OperationStatus operation, boolean send, String summary) {
+
+    /** The Healing condition's reason: the operation in flight, or why there is none. */
+    String conditionReason() {
+      if (operation != null) {
+        return operation.getType();
+      }
+      if (action instanceof Action.Blocked) {
+        return "Blocked";
+      }
+      if (action instanceof Action.Wait) {
+        return "Waiting";
+      }
+      return action instanceof Action.Abandon ? "Abandoned" : "NotNeeded";
+    }
+  }
 
   private final KubernetesClient client;
   private final QuorumClient quorum;

@@ -428,16 +428,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
         warn ? String.join("; ", validation.warnings()) : "no warnings");
     if (step != null) {
       next.setOperation(step.operation());
-      boolean inFlight = step.operation() != null;
-      String reason =
-          inFlight
-              ? step.operation().getType()
-              : step.action() instanceof io.quorumkeeper.operator.quorum.Action.Blocked
-                  ? "Blocked"
-                  : step.action() instanceof io.quorumkeeper.operator.quorum.Action.Wait
-                      ? "Waiting"
-                      : "NotNeeded";
-      conditions.set(Conditions.HEALING, inFlight, reason, step.summary());
+      conditions.set(
+          Conditions.HEALING, step.operation() != null, step.conditionReason(), step.summary());
     } else {
       conditions.keep(Conditions.HEALING);
     }
