@@ -113,6 +113,9 @@ final class ValidatingDispatcher extends AllowAllRulesReview {
   private String admitted(String oldState, String newState) {
     JsonNode object = Serialization.unmarshal(newState, JsonNode.class);
     JsonNode old = oldState == null ? null : Serialization.unmarshal(oldState, JsonNode.class);
+    if (newState.length() > MAX_OBJECT_BYTES) {
+      throw new Rejected(tooLarge(object, newState.length()));
+    }
     List<Violation> violations = validator.validate(withoutStatus(object), withoutStatus(old));
     if ("false".equals(System.getProperty(ApiServer.CEL_RULES))) {
       violations = violations.stream().filter(v -> !celRules.contains(v.rule())).toList();
@@ -137,6 +140,30 @@ final class ValidatingDispatcher extends AllowAllRulesReview {
     ((ObjectNode) candidate.get("metadata"))
         .set("resourceVersion", old.at("/metadata/resourceVersion"));
     return old.equals(candidate);
+  }
+
+  /**
+   * Fabric8's mock API stops delivering watch events once it has to send an object of about 64 KB:
+   * the operator would never see such a write. A real API server stores about 1.5 MB; the operator
+   * itself refuses more than 32 KiB of Kafka config, so no valid cluster comes near this.
+   */
+  static final int MAX_OBJECT_BYTES = 60_000;
+
+  private static Invalid tooLarge(JsonNode object, int bytes) {
+    return new Invalid(
+        QuorumClusters.KIND,
+        QuorumClusters.GROUP,
+        object.path("metadata").path("name").asText(),
+        List.of(
+            new Violation(
+                "",
+                "size",
+                "the local runtime's API stores objects up to "
+                    + MAX_OBJECT_BYTES
+                    + " bytes; this one has "
+                    + bytes,
+                Violation.Type.TOO_LONG,
+                null)));
   }
 
   private static JsonNode withoutStatus(JsonNode object) {

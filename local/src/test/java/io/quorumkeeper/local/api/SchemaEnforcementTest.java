@@ -64,6 +64,20 @@ class SchemaEnforcementTest {
   }
 
   @Test
+  void givenAnObjectLargerThanTheMockCanWatch_whenCreated_then422NamingTheLimitAndNothingStored() {
+    GenericKubernetesResource big = quorumCluster("big", "{replicas: 3}");
+    spec(big)
+        .put("kafka", Map.of("config", Map.of("ssl.truststore.certificates", "x".repeat(70_000))));
+
+    KubernetesClientException e = rejected(() -> create(big));
+
+    assertThat(e.getCode()).isEqualTo(422);
+    assertThat(e.getStatus().getMessage())
+        .contains("the local runtime's API stores objects up to 60000 bytes");
+    assertThat(stored("big")).isNull();
+  }
+
+  @Test
   void givenAValidCluster_whenCreated_thenStoredAndAnsweredWithTheDefaults() {
     GenericKubernetesResource answered = create(quorumCluster("valid", "{replicas: 3}"));
     GenericKubernetesResource stored = stored("valid");
