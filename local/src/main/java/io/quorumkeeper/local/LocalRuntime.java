@@ -36,11 +36,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator on one machine without Kubernetes (DESIGN.md section 7): an embedded API, the real
- * operator JVM, and stand-ins for the StatefulSet controller, the garbage collector and the kubelet
- * that realize pods as quorum-node processes on loopback addresses. One instance per runtime
- * folder; closing it ends every process it started and saves the API's objects, so the next start
- * on the same folder resumes the same cluster.
+ * The operator on one machine without Kubernetes (docs/design.md section 7): an embedded API, the
+ * real operator JVM, and stand-ins for the StatefulSet controller, the garbage collector and the
+ * kubelet that realize pods as quorum-node processes on loopback addresses. One instance per
+ * runtime folder; closing it ends every process it started and saves the API's objects, so the next
+ * start on the same folder resumes the same cluster.
  */
 public final class LocalRuntime implements AutoCloseable {
 

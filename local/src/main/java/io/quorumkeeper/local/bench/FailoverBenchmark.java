@@ -18,12 +18,12 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Failover visibility (DESIGN.md section 9): on a Ready 3-node Combined cluster, kill -9 the leader
- * and measure how long after the new leader's own Kafka log says it became leader the API's {@code
- * status.quorum.leaderId} shows it, polled every 25 ms. The election itself (kill → that log line)
- * is printed for context: it is Kafka's, not the operator's. Between runs the killed pod restarts
- * and the cluster returns to full fault tolerance (every voter CaughtUp, tolerance 1, all pods
- * Ready, for 5 s). Not a test: figures only.
+ * Failover visibility (docs/design.md section 9): on a Ready 3-node Combined cluster, kill -9 the
+ * leader and measure how long after the new leader's own Kafka log says it became leader the API's
+ * {@code status.quorum.leaderId} shows it, polled every 25 ms. The election itself (kill → that log
+ * line) is printed for context: it is Kafka's, not the operator's. Between runs the killed pod
+ * restarts and the cluster returns to full fault tolerance (every voter CaughtUp, tolerance 1, all
+ * pods Ready, for 5 s). Not a test: figures only.
  */
 public final class FailoverBenchmark {
 

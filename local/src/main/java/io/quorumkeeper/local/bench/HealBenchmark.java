@@ -22,9 +22,9 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * {@code quorum-keeper bench heal [RUNS]}: fault → full fault tolerance again (DESIGN.md section
- * 9), judged by the benchmark's own {@code describeMetadataQuorum} every 100 ms, for three paths:
- * the operator activating a hot spare after a voter's node goes down
+ * {@code quorum-keeper bench heal [RUNS]}: fault → full fault tolerance again (docs/design.md
+ * section 9), judged by the benchmark's own {@code describeMetadataQuorum} every 100 ms, for three
+ * paths: the operator activating a hot spare after a voter's node goes down
  * (examples/combined-spare.yaml), the operator replacing a follower whose volume was wiped by its
  * new incarnation (examples/combined.yaml), and the same wipe on bare Kafka with {@code
  * controller.quorum.auto.join.enable=true} and no operator, interleaved run by run with the

@@ -20,7 +20,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Observation cost (DESIGN.md section 9): what the operator spends on an idle, healthy 3-node
+ * Observation cost (docs/design.md section 9): what the operator spends on an idle, healthy 3-node
  * Combined cluster it observes every 2 s. After Ready, full fault tolerance and a warm-up, for N
  * seconds: the operator JVM's CPU time from {@code /proc/<pid>/stat} (utime + stime), and its
  * writes to the API (status, events, others) counted by the embedded API by User-Agent. Not a test:

@@ -20,11 +20,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Healing a three-voter Combined cluster without spares (DESIGN.md section 6): a voter whose volume
- * was wiped, follower then leader, comes back under the same node id with a new directory id and is
- * swapped in for its old incarnation; with two of three voters down nothing is changed until they
- * return. Each case ends with the metadata check of {@link TopicCreations}. One runtime for the
- * class, the cases in order, each starting from the healthy quorum the previous one left.
+ * Healing a three-voter Combined cluster without spares (docs/design.md section 6): a voter whose
+ * volume was wiped, follower then leader, comes back under the same node id with a new directory id
+ * and is swapped in for its old incarnation; with two of three voters down nothing is changed until
+ * they return. Each case ends with the metadata check of {@link TopicCreations}. One runtime for
+ * the class, the cases in order, each starting from the healthy quorum the previous one left.
  */
 @TestMethodOrder(OrderAnnotation.class)
 class ThreeVotersE2ETest {

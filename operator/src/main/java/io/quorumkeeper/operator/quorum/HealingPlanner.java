@@ -13,12 +13,13 @@ import java.util.stream.Collectors;
 /**
  * Decides the one step a pass may take to bring the voter set back to what the spec asks for,
  * without ever risking committed metadata. Pure: a classified quorum, the operation in flight and
- * the user's policy in; one {@link Action} out. The invariants it keeps are DESIGN.md section 6: no
- * change without a known leader; a removal only while a majority of the voters that remain are live
- * and caught up; only caught-up members are added; one operation at a time, continued (never
- * doubled) after a restart; the voter set never shrinks to heal; ReportOnly and pause only report.
- * A live voter that must leave (its pod is dropped by the spec) is replaced add-first; a dead one
- * remove-first, since it cannot vote anyway and Kafka refuses a second voter with its node id.
+ * the user's policy in; one {@link Action} out. The invariants it keeps are docs/design.md section
+ * 6: no change without a known leader; a removal only while a majority of the voters that remain
+ * are live and caught up; only caught-up members are added; one operation at a time, continued
+ * (never doubled) after a restart; the voter set never shrinks to heal; ReportOnly and pause only
+ * report. A live voter that must leave (its pod is dropped by the spec) is replaced add-first; a
+ * dead one remove-first, since it cannot vote anyway and Kafka refuses a second voter with its node
+ * id.
  */
 public final class HealingPlanner {
 

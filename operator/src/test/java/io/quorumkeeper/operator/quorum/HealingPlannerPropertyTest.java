@@ -14,8 +14,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * DESIGN.md section 6's invariants over random quorums: whatever the voters' health, spares and
- * desired count, no planned step breaks them.
+ * docs/design.md section 6's invariants over random quorums: whatever the voters' health, spares
+ * and desired count, no planned step breaks them.
  */
 class HealingPlannerPropertyTest {
 

@@ -16,10 +16,11 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * DESIGN.md section 6's invariants over sequences: a cluster of 3 or 5 voters and up to 2 spares,
- * then random events between planner steps (voters die and return, disks are wiped, the leader
- * moves, the operation's new voter dies or is reformatted, Kafka commits a change at once, later or
- * never). Each planner step is applied to {@link KafkaModel} as the executor would, and checked.
+ * docs/design.md section 6's invariants over sequences: a cluster of 3 or 5 voters and up to 2
+ * spares, then random events between planner steps (voters die and return, disks are wiped, the
+ * leader moves, the operation's new voter dies or is reformatted, Kafka commits a change at once,
+ * later or never). Each planner step is applied to {@link KafkaModel} as the executor would, and
+ * checked.
  */
 class HealingPlannerSequenceTest {
 

@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** One test per row of DESIGN.md's healing table, plus the operation lifecycle. */
+/** One test per row of docs/design.md's healing table, plus the operation lifecycle. */
 class HealingPlannerTest {
 
   static final HealingPolicy AUTO3 = policy(3, null, Map.of());

@@ -17,8 +17,8 @@ public record NodeStatus(
     Optional<Boolean> brokerRunning) {
 
   /**
-   * Readiness as DESIGN.md section 4 defines it: Kafka is serving, a controller follows a known
-   * leader, and a broker has reached RUNNING. A combined node needs both.
+   * Readiness as docs/design.md section 4 defines it: Kafka is serving, a controller follows a
+   * known leader, and a broker has reached RUNNING. A combined node needs both.
    */
   public Readiness readiness() {
     if (!kafkaAlive) {

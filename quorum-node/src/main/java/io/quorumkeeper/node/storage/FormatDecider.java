@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * The formatting rules of DESIGN.md section 4 and docs/node-contract.md as one pure function.
+ * The formatting rules of docs/design.md section 4 and docs/node-contract.md as one pure function.
  *
  * <ol>
  *   <li>A disk with {@code meta.properties} is never formatted: it is used as is, or refused when
@@ -20,7 +20,8 @@ import java.util.OptionalInt;
  * </ol>
  *
  * The leader question guards the dangerous case: a voter whose disk was wiped while the ConfigMap
- * still says "never formed" must not come back with its old directory id (DESIGN.md invariant 4).
+ * still says "never formed" must not come back with its old directory id (docs/design.md invariant
+ * 4).
  */
 public final class FormatDecider {
 

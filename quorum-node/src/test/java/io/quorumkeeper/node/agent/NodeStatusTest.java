@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Readiness per DESIGN.md section 4, as a table. */
+/** Readiness per docs/design.md section 4, as a table. */
 class NodeStatusTest {
 
   static Stream<Arguments> readiness() {
