@@ -33,10 +33,11 @@ class MainTest {
     }
   }
 
-  @Test
-  void givenAFileWithAnEvenVoterCount_whenApplied_thenTheRulesMessageInOneLineAndExitCode2()
-      throws Exception {
-    Path file = dir.resolve("even.yaml");
+  /** What {@code ./quorum-keeper apply} of a file with these controllers answers. */
+  private record Applied(Path file, int code, String stderr) {}
+
+  private Applied apply(String controllers) throws Exception {
+    Path file = dir.resolve("cluster.yaml");
     Files.writeString(
         file,
         """
@@ -45,50 +46,37 @@ class MainTest {
         metadata:
           name: orders
         spec:
-          controllers:
-            replicas: 3
-            voters: 2
-        """);
+          controllers: %s
+        """
+            .formatted(controllers));
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-
     int code =
         Main.execute(
             new String[] {"apply", file.toString(), "--dir", dir.resolve("rt").toString()},
             new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Applied(file, code, err.toString(StandardCharsets.UTF_8).strip());
+  }
 
-    assertThat(code).isEqualTo(2);
-    String printed = err.toString(StandardCharsets.UTF_8).strip();
-    assertThat(printed.lines()).hasSize(1);
-    assertThat(printed)
+  @Test
+  void givenAFileWithAnEvenVoterCount_whenApplied_thenTheRulesMessageInOneLineAndExitCode2()
+      throws Exception {
+    Applied applied = apply("{replicas: 3, voters: 2}");
+
+    assertThat(applied.code()).isEqualTo(2);
+    assertThat(applied.stderr().lines()).hasSize(1);
+    assertThat(applied.stderr())
         .startsWith(
             "error: "
-                + file
+                + applied.file()
                 + ": QuorumCluster.quorumkeeper.io \"orders\" is invalid: spec.controllers:"
                 + " Invalid value: \"object\": controllers.voters must be odd");
   }
 
   @Test
   void givenNoRuntime_whenAValidFileIsApplied_thenExitCode1NamingTheFolder() throws Exception {
-    Path file = dir.resolve("ok.yaml");
-    Files.writeString(
-        file,
-        """
-        apiVersion: quorumkeeper.io/v1alpha1
-        kind: QuorumCluster
-        metadata:
-          name: orders
-        spec:
-          controllers:
-            replicas: 3
-        """);
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Applied applied = apply("{replicas: 3}");
 
-    int code =
-        Main.execute(
-            new String[] {"apply", file.toString(), "--dir", dir.resolve("rt").toString()},
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-
-    assertThat(code).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("no runtime is running on");
+    assertThat(applied.code()).isEqualTo(1);
+    assertThat(applied.stderr()).contains("no runtime is running on");
   }
 }

@@ -33,7 +33,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The operator in-process against Fabric8's mock Kubernetes API in CRUD mode, with the generated
@@ -242,15 +241,7 @@ public final class ApiHarness implements AutoCloseable {
 
   /** Every API call made since the last call of this method. */
   public synchronized List<ApiCall> drainCalls() {
-    try {
-      RecordedRequest request;
-      while ((request = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
-        calls.add(
-            new ApiCall(request.getMethod(), request.getPath(), request.getHeader("User-Agent")));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    calls.addAll(ApiCall.takeAll(server));
     List<ApiCall> drained = List.copyOf(calls);
     calls.clear();
     return drained;

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quorumkeeper.operator.config.JosdkSettings;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Several operator replicas in-process, each with its own client, JOSDK Operator and leader
@@ -163,15 +161,7 @@ public final class OperatorReplicas implements AutoCloseable {
 
   /** Every API call made since the last call of this method. */
   public synchronized List<ApiCall> drainCalls() {
-    try {
-      RecordedRequest request;
-      while ((request = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
-        calls.add(
-            new ApiCall(request.getMethod(), request.getPath(), request.getHeader("User-Agent")));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    calls.addAll(ApiCall.takeAll(server));
     List<ApiCall> drained = List.copyOf(calls);
     calls.clear();
     return drained;
