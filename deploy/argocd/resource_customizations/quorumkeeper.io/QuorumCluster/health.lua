@@ -70,6 +70,27 @@ local function reduced(quorum, healing, ready)
   return "Progressing", message
 end
 
+-- The quorum is healthy (or not observed yet): the cluster's objects and pods decide.
+local function settled(conditions, quorum, ready, healing)
+  if holds(healing, "True") then
+    return "Progressing", "healing: " .. text(healing)
+  end
+  if holds(ready, "False") and ready.reason == "ObjectsNotWritten" then
+    return "Degraded", "objects not written: " .. text(ready)
+  end
+  if not holds(ready, "True") then
+    return "Progressing", ready == nil and "waiting for the pods" or "not ready: " .. text(ready)
+  end
+  if quorum == nil then
+    return "Progressing", "waiting for the first observation of the quorum"
+  end
+  local warning = find(conditions, "Warning")
+  if holds(warning, "True") then
+    return "Healthy", text(quorum) .. "; warning: " .. text(warning)
+  end
+  return "Healthy", text(quorum)
+end
+
 local function assess(obj)
   local status, message = pending(obj)
   if status ~= nil then
@@ -102,23 +123,7 @@ local function assess(obj)
   if holds(quorum, "False") then
     return reduced(quorum, healing, ready)
   end
-  if holds(healing, "True") then
-    return "Progressing", "healing: " .. text(healing)
-  end
-  if holds(ready, "False") and ready.reason == "ObjectsNotWritten" then
-    return "Degraded", "objects not written: " .. text(ready)
-  end
-  if not holds(ready, "True") then
-    return "Progressing", ready == nil and "waiting for the pods" or "not ready: " .. text(ready)
-  end
-  if quorum == nil then
-    return "Progressing", "waiting for the first observation of the quorum"
-  end
-  local warning = find(conditions, "Warning")
-  if holds(warning, "True") then
-    return "Healthy", text(quorum) .. "; warning: " .. text(warning)
-  end
-  return "Healthy", text(quorum)
+  return settled(conditions, quorum, ready, healing)
 end
 
 local hs = {}
