@@ -1,5 +1,6 @@
 package io.quorumkeeper.node;
 
+import io.quorumkeeper.node.agent.AgentLimits;
 import io.quorumkeeper.node.agent.AgentRoutes;
 import io.quorumkeeper.node.agent.AgentServer;
 import io.quorumkeeper.node.agent.BearerToken;
@@ -98,7 +99,14 @@ public final class Launcher {
             node.settings().roles());
     AgentRoutes routes =
         new AgentRoutes(new JmxNodeProbe(identity, kafka::isAlive), token, new RequestCounter());
-    AgentServer.start(pod.podIp(), node.settings().agentPort(), routes);
+    AgentServer.start(
+        pod.podIp(),
+        node.settings().agentPort(),
+        routes,
+        node.settings()
+            .agentMaxConnections()
+            .map(AgentLimits.DEFAULT::withMaxConnections)
+            .orElse(AgentLimits.DEFAULT));
 
     LOG.info("node {}: starting Kafka with {}", node.nodeId(), node.serverProperties());
     kafka.start();

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PodLaunchTest {
 
@@ -67,6 +69,33 @@ class PodLaunchTest {
         // POD_NAMESPACE is not defined in this env: Kubernetes leaves the reference as written
         .containsEntry("QK_POD_HOST", "orders-node-1.orders-node.$(POD_NAMESPACE).svc")
         .containsEntry("QK_DATA_DIR", "/rt/volumes/kafka/data-orders-node-1/data");
+  }
+
+  @Test
+  void givenAnEmptyDirVolume_whenPrepared_thenItIsAnEmptyDirectoryOfThePod(@TempDir Path root) {
+    Pod pod =
+        new PodBuilder(POD)
+            .editSpec()
+            .addNewVolume()
+            .withName("tmp")
+            .withNewEmptyDir()
+            .withSizeLimit(new Quantity("128Mi"))
+            .endEmptyDir()
+            .endVolume()
+            .editFirstContainer()
+            .addNewVolumeMount()
+            .withName("tmp")
+            .withMountPath("/tmp")
+            .endVolumeMount()
+            .endContainer()
+            .endSpec()
+            .build();
+
+    // no ConfigMap or Secret volume: the client is never asked
+    Map<String, Path> mounts = new PodLaunch(new RuntimeLayout(root)).prepareVolumes(null, pod);
+
+    assertThat(mounts).containsOnlyKeys("/tmp");
+    assertThat(mounts.get("/tmp")).isDirectory().isEmptyDirectory().startsWith(root);
   }
 
   @Test

@@ -14,6 +14,12 @@ public final class Labels {
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String OPERATOR_NAME = "quorum-keeper";
 
+  /**
+   * What the operator's informers for owned kinds select: every object it creates carries it, so
+   * the operator never lists, watches or caches anyone else's Secrets, ConfigMaps, ...
+   */
+  public static final String MANAGED_BY_SELECTOR = MANAGED_BY + "=" + OPERATOR_NAME;
+
   private Labels() {}
 
   /** Labels of everything the cluster owns. */

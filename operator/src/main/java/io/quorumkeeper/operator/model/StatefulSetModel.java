@@ -32,7 +32,6 @@ public final class StatefulSetModel {
   static final String DATA_MOUNT = "/var/lib/quorum";
   static final String CONFIG_MOUNT = "/etc/quorum/config";
   static final String SECRET_MOUNT = "/etc/quorum/secret";
-  private static final long NON_ROOT_ID = 1000L;
 
   private StatefulSetModel() {}
 
@@ -86,12 +85,9 @@ public final class StatefulSetModel {
         new PodSpecBuilder()
             .withContainers(container(cr, pool, settings))
             .withTerminationGracePeriodSeconds(120L)
-            .withNewSecurityContext()
-            .withRunAsNonRoot(true)
-            .withRunAsUser(NON_ROOT_ID)
-            .withRunAsGroup(NON_ROOT_ID)
-            .withFsGroup(NON_ROOT_ID)
-            .endSecurityContext()
+            // The node never calls the Kubernetes API: no token in the pod.
+            .withAutomountServiceAccountToken(false)
+            .withSecurityContext(PodSecurity.pod())
             .addNewVolume()
             .withName("config")
             .withNewConfigMap()
@@ -104,7 +100,8 @@ public final class StatefulSetModel {
             .withSecretName(SecretModel.name(pool.cluster()))
             .withDefaultMode(0440)
             .endSecret()
-            .endVolume();
+            .endVolume()
+            .addToVolumes(PodSecurity.tmpVolume());
     if (template != null) {
       spec.withAffinity(template.getAffinity())
           .withTolerations(template.getTolerations())
@@ -137,12 +134,8 @@ public final class StatefulSetModel {
         .withMountPath(SECRET_MOUNT)
         .withReadOnly(true)
         .endVolumeMount()
-        .withNewSecurityContext()
-        .withAllowPrivilegeEscalation(false)
-        .withNewCapabilities()
-        .withDrop("ALL")
-        .endCapabilities()
-        .endSecurityContext()
+        .addToVolumeMounts(PodSecurity.tmpMount())
+        .withSecurityContext(PodSecurity.container())
         .build();
   }
 

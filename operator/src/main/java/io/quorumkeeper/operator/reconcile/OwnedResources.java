@@ -9,10 +9,14 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.model.Labels;
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -103,7 +107,7 @@ final class OwnedResources {
     ResourceID id = ResourceID.fromResource(desired);
     Optional<R> current = cache.get(id);
     if (current.isEmpty()) {
-      return create(desired, cache, id);
+      return create(desired, owner, cache, id);
     }
     if (!ownedBy(current.get(), owner)) {
       throw new NotOwnedException(current.get());
@@ -124,7 +128,7 @@ final class OwnedResources {
   }
 
   private <R extends HasMetadata> int create(
-      R desired, InformerEventSource<R, QuorumCluster> cache, ResourceID id) {
+      R desired, QuorumCluster owner, InformerEventSource<R, QuorumCluster> cache, ResourceID id) {
     try {
       R created = client.resource(desired).create();
       LOG.infof(
@@ -134,11 +138,45 @@ final class OwnedResources {
       return 1;
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        // The cache had not seen it yet; the informer event will bring us back to compare.
-        return 0;
+        return labelIfInvisible(desired, owner, cache, id);
       }
       throw e;
     }
+  }
+
+  /**
+   * After a 409 on create: the object exists but the cache does not hold it. Usually the cache has
+   * not seen it yet, and the informer event will bring us back to compare. But the caches select
+   * {@link Labels#MANAGED_BY_SELECTOR}, so an object of ours that lacks the label (written by an
+   * operator before the caches selected, or a user removed it) would stay invisible and be created
+   * again on every pass: read it once and, if it is ours, give it back the label and nothing else
+   * (a Secret's token is kept). Someone else's object is never touched.
+   */
+  private <R extends HasMetadata> int labelIfInvisible(
+      R desired, QuorumCluster owner, InformerEventSource<R, QuorumCluster> cache, ResourceID id) {
+    R existing = client.resource(desired).get();
+    if (existing == null) {
+      return 0; // deleted meanwhile; the next pass creates it
+    }
+    if (!ownedBy(existing, owner)) {
+      throw new NotOwnedException(existing);
+    }
+    Map<String, String> labels =
+        new TreeMap<>(Objects.requireNonNullElse(existing.getMetadata().getLabels(), Map.of()));
+    if (Labels.OPERATOR_NAME.equals(labels.get(Labels.MANAGED_BY))) {
+      return 0; // the cache had not seen it yet
+    }
+    labels.put(Labels.MANAGED_BY, Labels.OPERATOR_NAME);
+    existing.getMetadata().setLabels(labels);
+    R labelled = client.resource(existing).update(); // guarded by its resourceVersion
+    LOG.infof(
+        "namespace=%s labelled %s %s %s: it is ours but was invisible to the operator's caches",
+        desired.getMetadata().getNamespace(),
+        desired.getKind(),
+        desired.getMetadata().getName(),
+        Labels.MANAGED_BY_SELECTOR);
+    cache.handleRecentResourceCreate(id, labelled);
+    return 1;
   }
 
   @SuppressWarnings("unchecked")

@@ -151,6 +151,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       Class<R> type, EventSourceContext<QuorumCluster> context) {
     return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(type, QuorumCluster.class)
+            .withLabelSelector(Labels.MANAGED_BY_SELECTOR)
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(QuorumCluster.class))
             .build(),
         context);

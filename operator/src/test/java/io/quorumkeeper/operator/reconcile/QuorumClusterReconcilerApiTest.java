@@ -127,7 +127,7 @@ class QuorumClusterReconcilerApiTest {
     assertThat(statefulSet("orders-node").getSpec().getTemplate().getSpec().getContainers())
         .hasSize(1);
     assertThat(statefulSet("orders-node").getSpec().getTemplate().getSpec().getVolumes())
-        .hasSize(2);
+        .hasSize(3); // config, agent-token, tmp
   }
 
   @Test

@@ -18,6 +18,8 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.processing.Controller;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.config.JosdkSettings;
@@ -250,6 +252,18 @@ public final class ApiHarness implements AutoCloseable {
   /** The calls the operator made since the last drain (the test's own calls are dropped). */
   public List<ApiCall> drainOperatorCalls() {
     return drainCalls().stream().filter(c -> OPERATOR_AGENT.equals(c.userAgent())).toList();
+  }
+
+  /** What the running operator's informer for {@code type} holds, in the test namespace. */
+  @SuppressWarnings("unchecked")
+  public <R extends HasMetadata> List<R> cached(Class<R> type) {
+    Controller<QuorumCluster> controller =
+        (Controller<QuorumCluster>)
+            operator.getRegisteredController(QuorumClusterReconciler.NAME).orElseThrow();
+    InformerEventSource<R, QuorumCluster> informer =
+        (InformerEventSource<R, QuorumCluster>)
+            controller.getEventSourceManager().getEventSourceFor(type);
+    return informer.list(NAMESPACE, o -> true).toList();
   }
 
   /**

@@ -6,12 +6,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -23,9 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Netty plumbing between the HTTP codec and {@link AgentRoutes}: turns a decoded request into an
  * {@link AgentRequest}, writes the {@link AgentResponse}, and answers undecodable input with a JSON
- * 400 before closing the connection. Request bodies are ignored (every route is a GET).
+ * 400 before closing the connection. Request bodies are ignored (every route is a GET); {@link
+ * BoundedAggregator} has already refused large ones.
  */
-final class AgentChannelHandler extends SimpleChannelInboundHandler<HttpObject> {
+final class AgentChannelHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentChannelHandler.class);
 
@@ -36,9 +36,10 @@ final class AgentChannelHandler extends SimpleChannelInboundHandler<HttpObject> 
   }
 
   @Override
-  protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
-    if (!(msg instanceof HttpRequest request)) {
-      return;
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    RequestDeadline deadline = ctx.pipeline().get(RequestDeadline.class);
+    if (deadline != null) {
+      deadline.requestComplete();
     }
     if (request.decoderResult().isFailure()) {
       Throwable cause = request.decoderResult().cause();
@@ -67,7 +68,7 @@ final class AgentChannelHandler extends SimpleChannelInboundHandler<HttpObject> 
     write(ctx, response, HttpUtil.isKeepAlive(request), head);
   }
 
-  private static void write(ChannelHandlerContext ctx, AgentResponse response, boolean keepAlive) {
+  static void write(ChannelHandlerContext ctx, AgentResponse response, boolean keepAlive) {
     write(ctx, response, keepAlive, false);
   }
 

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  *       It never looks at the quorum, so losing the quorum does not make the kubelet restart every
  *       pod.
  *   <li>{@code GET /v1/readyz} — readiness: 200 when Kafka serves and (controller roles) follows a
- *       known leader and (broker roles) the broker is RUNNING; 503 with the reason otherwise.
+ *       known leader and (broker roles) the broker is RUNNING; 503 otherwise. The body says ready
+ *       or not and nothing more.
  *   <li>{@code GET /v1/node} — node id, directory id, cluster id, roles and raft state as JSON
  *       (token needed).
  *   <li>{@code GET /metrics} — Prometheus text (token needed).
@@ -43,6 +44,7 @@ public final class AgentRoutes {
   private final BearerToken token;
   private final RequestCounter counter;
   private final ObjectMapper json = new ObjectMapper();
+  private volatile NodeStatus.Readiness lastReadiness;
 
   public AgentRoutes(NodeProbe probe, BearerToken token, RequestCounter counter) {
     this.probe = probe;
@@ -66,6 +68,12 @@ public final class AgentRoutes {
     }
     counter.record(route == null ? OTHER_PATH : request.path(), response.status());
     return response;
+  }
+
+  /** The answer to a request whose body is larger than the agent accepts. */
+  public AgentResponse tooLarge(int maxBytes) {
+    counter.record(OTHER_PATH, 413);
+    return error(413, "too_large", "request bodies are limited to " + maxBytes + " bytes");
   }
 
   /** The answer to a request the HTTP layer could not parse. */
@@ -98,12 +106,28 @@ public final class AgentRoutes {
   private AgentResponse healthz(NodeStatus status) {
     return status.kafkaAlive()
         ? jsonResponse(200, Map.of("status", "alive"))
-        : jsonResponse(503, Map.of("status", "failed", "reason", "Kafka has stopped"));
+        : jsonResponse(503, Map.of("status", "failed"));
   }
 
+  /**
+   * Anyone who reaches the port may ask, so the body says ready or not and nothing else (no raft
+   * state, no leader id); the reason goes to the pod log when the verdict or its reason changes.
+   */
   private AgentResponse readyz(NodeStatus status) {
     NodeStatus.Readiness readiness = status.readiness();
-    return jsonResponse(readiness.ready() ? 200 : 503, readiness);
+    if (!readiness.equals(lastReadiness)) {
+      lastReadiness = readiness;
+      LOG.info(
+          "node {} is {}: {}",
+          status.identity().nodeId(),
+          readinessWord(readiness),
+          readiness.reason());
+    }
+    return jsonResponse(readiness.ready() ? 200 : 503, Map.of("status", readinessWord(readiness)));
+  }
+
+  private static String readinessWord(NodeStatus.Readiness readiness) {
+    return readiness.ready() ? "ready" : "not_ready";
   }
 
   private AgentResponse metrics(NodeStatus status) {

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Netty HTTP server of the agent: binds the pod IP and {@code agent.port} and hands each
  * request to {@link AgentRoutes}. One daemon event-loop thread is plenty for probes and a scrape
- * every few seconds, and a daemon thread never keeps the pod alive after Kafka exits.
+ * every few seconds, and a daemon thread never keeps the pod alive after Kafka exits. It shares the
+ * Kafka JVM, so {@link AgentLimits} bound what a client can cost it: connections, the time a
+ * request may take to arrive, and its size.
  */
 public final class AgentServer implements AutoCloseable {
 
@@ -37,8 +39,14 @@ public final class AgentServer implements AutoCloseable {
     this.channel = channel;
   }
 
-  /** Binds and starts serving; a bind failure is a {@link LaunchException} naming the address. */
+  /** Binds and starts serving with {@link AgentLimits#DEFAULT}. */
   public static AgentServer start(String host, int port, AgentRoutes routes) {
+    return start(host, port, routes, AgentLimits.DEFAULT);
+  }
+
+  /** Binds and starts serving; a bind failure is a {@link LaunchException} naming the address. */
+  public static AgentServer start(String host, int port, AgentRoutes routes, AgentLimits limits) {
+    ConnectionLimit connections = new ConnectionLimit(limits.maxConnections());
     EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("quorum-agent", true));
     ServerBootstrap bootstrap =
         new ServerBootstrap()
@@ -49,16 +57,25 @@ public final class AgentServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    if (!connections.admit(ch)) {
+                      return;
+                    }
                     ch.pipeline()
                         .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
+                        .addLast(new RequestDeadline(limits.requestDeadline()))
                         .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
+                        .addLast(new BoundedAggregator(limits.maxContentBytes(), routes))
                         .addLast(new AgentChannelHandler(routes));
                   }
                 });
     try {
       Channel channel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
       AgentServer server = new AgentServer(group, channel);
-      LOG.info("agent listening on http://{}:{}", host, server.address().getPort());
+      LOG.info(
+          "agent listening on http://{}:{} (at most {} connections)",
+          host,
+          server.address().getPort(),
+          limits.maxConnections());
       return server;
     } catch (Exception e) {
       group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);

@@ -1,6 +1,7 @@
 package io.quorumkeeper.node.config;
 
 import io.quorumkeeper.node.LaunchException;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -12,9 +13,12 @@ import java.util.regex.Pattern;
  *
  * @param clusterFormed {@code false} until the operator has seen the quorum elect a leader
  * @param initialControllers empty for pools without the controller role
+ * @param agentMaxConnections the optional {@code agent.max.connections}; empty means the agent's
+ *     default
  */
 public record BootstrapSettings(
     int agentPort,
+    Optional<Integer> agentMaxConnections,
     boolean clusterFormed,
     String clusterId,
     InitialControllers initialControllers,
@@ -25,6 +29,7 @@ public record BootstrapSettings(
 
   private static final Set<String> KEYS =
       Set.of(
+          "agent.max.connections",
           "agent.port",
           "cluster.formed",
           "cluster.id",
@@ -51,6 +56,9 @@ public record BootstrapSettings(
     }
     return new BootstrapSettings(
         parseInt(props, "agent.port", 1, 65535),
+        props.getProperty("agent.max.connections") == null
+            ? Optional.empty()
+            : Optional.of(parseInt(props, "agent.max.connections", 1, 10_000)),
         formed,
         clusterId,
         initial,

@@ -116,8 +116,28 @@ class AgentRoutesTest {
     assertThat(get("/v1/healthz", null).status()).isEqualTo(200);
     AgentResponse ready = get("/v1/readyz", null);
     assertThat(ready.status()).isEqualTo(503);
-    assertThat(body(ready).get("ready").asBoolean()).isFalse();
-    assertThat(body(ready).get("reason").asText()).contains("candidate", "no known leader");
+    assertThat(ready.bodyText()).isEqualTo("{\"status\":\"not_ready\"}");
+  }
+
+  @Test
+  void givenAFollowerOfAKnownLeader_whenReadinessIsAskedWithoutToken_thenTheBodySaysOnlyReady() {
+    AgentResponse ready = get("/v1/readyz", null);
+
+    assertThat(ready.status()).isEqualTo(200);
+    assertThat(ready.bodyText()).isEqualTo("{\"status\":\"ready\"}");
+  }
+
+  @Test
+  void givenKafkaStopped_whenProbedWithoutToken_thenNoBodySaysMoreThanItsVerdict() {
+    probe.set(
+        new NodeStatus(
+            FakeNodeProbe.CONTROLLER,
+            false,
+            Optional.of(FakeNodeProbe.follower(0, 7)),
+            Optional.empty()));
+
+    assertThat(get("/v1/healthz", null).bodyText()).isEqualTo("{\"status\":\"failed\"}");
+    assertThat(get("/v1/readyz", null).bodyText()).isEqualTo("{\"status\":\"not_ready\"}");
   }
 
   @Test

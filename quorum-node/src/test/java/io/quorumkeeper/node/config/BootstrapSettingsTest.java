@@ -45,6 +45,7 @@ class BootstrapSettingsTest {
     BootstrapSettings settings = BootstrapSettings.parse(props(controllerPool("")));
 
     assertThat(settings.agentPort()).isEqualTo(8080);
+    assertThat(settings.agentMaxConnections()).isEmpty();
     assertThat(settings.clusterFormed()).isFalse();
     assertThat(settings.roles()).containsExactly(ProcessRole.CONTROLLER);
     assertThat(settings.initialControllers().text()).isEqualTo(INITIAL);
@@ -79,6 +80,7 @@ class BootstrapSettingsTest {
         "cluster.id=short                           | cluster.id 'short' is not a 22-character",
         "cluster.formed=yes                         | cluster.formed must be true or false",
         "agent.port=70000                           | agent.port must be an integer in [1, 65535]",
+        "agent.max.connections=0                    | agent.max.connections must be an integer",
         "node.id.offset=-1                          | node.id.offset must be an integer",
         "process.roles=zookeeper                    | unknown role 'zookeeper'",
         "process.roles=controller,controller        | names 'controller' twice",
@@ -89,6 +91,16 @@ class BootstrapSettingsTest {
     assertThatThrownBy(() -> BootstrapSettings.parse(props(controllerPool(override + "\n"))))
         .isInstanceOf(LaunchException.class)
         .hasMessageContaining(message.strip());
+  }
+
+  @Test
+  void givenAgentMaxConnections_whenParsed_thenTheAgentLimitIsKept() {
+    BootstrapSettings settings =
+        BootstrapSettings.parse(props(controllerPool("agent.max.connections=8\n")));
+
+    assertThat(settings.agentMaxConnections()).hasValue(8);
+    assertThat(BootstrapSettings.unknownKeys(props(controllerPool("agent.max.connections=8\n"))))
+        .isEmpty();
   }
 
   @Test

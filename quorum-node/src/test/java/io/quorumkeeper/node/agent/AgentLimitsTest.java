@@ -1,0 +1,199 @@
+package io.quorumkeeper.node.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What one client may cost the agent, on real loopback sockets: connections, time, size. */
+class AgentLimitsTest {
+
+  private static final int MAX_CONNECTIONS = 4;
+  private static final Duration DEADLINE = Duration.ofSeconds(1);
+  private static final int MAX_BODY = 1024;
+  private static final byte[] HEALTHZ =
+      "GET /v1/healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  private final List<Socket> sockets = new ArrayList<>();
+  private AgentServer server;
+
+  @BeforeEach
+  void start() {
+    FakeNodeProbe probe = new FakeNodeProbe(FakeNodeProbe.controllerFollowing(2, 5));
+    AgentRoutes routes =
+        new AgentRoutes(probe, new BearerToken(AgentRoutesTest.TOKEN), new RequestCounter());
+    server =
+        AgentServer.start(
+            "127.0.0.1", 0, routes, new AgentLimits(MAX_CONNECTIONS, DEADLINE, MAX_BODY));
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    for (Socket socket : sockets) {
+      socket.close();
+    }
+    server.close();
+  }
+
+  @Test
+  void givenMaxConnectionsOpen_whenOneMoreConnects_thenItIsClosedAtOnceAndALaterOneIsServed()
+      throws IOException {
+    List<Socket> open = new ArrayList<>();
+    for (int i = 0; i < MAX_CONNECTIONS; i++) {
+      Socket socket = connect();
+      assertThat(request(socket, HEALTHZ)).startsWith("HTTP/1.1 200 OK"); // admitted and kept
+      open.add(socket);
+    }
+
+    Socket extra = connect();
+    assertThat(extra.getInputStream().read()).as("the server closed it").isEqualTo(-1);
+
+    open.get(0).close();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(request(connect(), HEALTHZ)).startsWith("HTTP/1.1 200 OK"));
+  }
+
+  @Test
+  void givenAClientTricklingItsHeader_thenTheConnectionIsClosedWithinTheDeadline()
+      throws Exception {
+    Socket socket = connect();
+    OutputStream out = socket.getOutputStream();
+    CompletableFuture<Integer> closed = readOneByte(socket.getInputStream());
+    long started = System.nanoTime();
+    byte[] header = "GET /v1/healthz HTTP/1.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
+    out.write(header);
+
+    // The scenario itself: one header byte every 100 ms, each well inside any read timeout, the
+    // header never finished. The deadline, not idleness, has to end it.
+    await()
+        .atMost(DEADLINE.plusSeconds(3))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> closed.isDone() || !trickle(out));
+
+    assertThat(closed.get(3, TimeUnit.SECONDS)).as("no answer, just closed").isEqualTo(-1);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(DEADLINE);
+  }
+
+  @Test
+  void givenAConnectionThatSendsNothing_thenItIsClosedWithinTheDeadline() throws Exception {
+    CompletableFuture<Integer> closed = readOneByte(connect().getInputStream());
+
+    await().atMost(DEADLINE.plusSeconds(3)).until(closed::isDone);
+    assertThat(closed.get()).isEqualTo(-1);
+  }
+
+  @Test
+  void givenAServedRequest_whenTheConnectionIdlesPastTheDeadline_thenItIsKeptForTheNextRequest()
+      throws Exception {
+    Socket socket = connect();
+    assertThat(request(socket, HEALTHZ)).startsWith("HTTP/1.1 200 OK");
+    CompletableFuture<Integer> closed = readOneByte(socket.getInputStream());
+
+    await()
+        .during(DEADLINE.multipliedBy(2))
+        .atMost(DEADLINE.multipliedBy(3))
+        .until(() -> !closed.isDone());
+  }
+
+  @Test
+  void givenABodyLargerThanTheLimit_then413AndTheConnectionIsClosed() throws IOException {
+    byte[] request =
+        ("GET /v1/healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"
+                + "a".repeat(2 * MAX_BODY))
+            .getBytes(StandardCharsets.US_ASCII);
+
+    String answer = exchange(request);
+
+    assertThat(answer).startsWith("HTTP/1.1 413 Request Entity Too Large");
+    assertThat(answer).contains("\"error\":\"too_large\"");
+  }
+
+  @Test
+  void givenAChunkedBodyGrowingPastTheLimit_then413AndTheConnectionIsClosed() throws IOException {
+    String chunk = Integer.toHexString(MAX_BODY) + "\r\n" + "a".repeat(MAX_BODY) + "\r\n";
+    byte[] request =
+        ("GET /v1/healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + chunk
+                + chunk)
+            .getBytes(StandardCharsets.US_ASCII);
+
+    assertThat(exchange(request)).startsWith("HTTP/1.1 413 Request Entity Too Large");
+  }
+
+  @Test
+  void givenASmallBody_thenTheRequestIsServed() throws IOException {
+    byte[] request =
+        "GET /v1/healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello"
+            .getBytes(StandardCharsets.US_ASCII);
+
+    assertThat(exchange(request)).startsWith("HTTP/1.1 200 OK");
+  }
+
+  private Socket connect() throws IOException {
+    Socket socket = new Socket("127.0.0.1", server.address().getPort());
+    socket.setSoTimeout(5000);
+    sockets.add(socket);
+    return socket;
+  }
+
+  /** Writes one more header byte; false once the server has closed the connection. */
+  private static boolean trickle(OutputStream out) {
+    try {
+      out.write('a');
+      out.flush();
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static CompletableFuture<Integer> readOneByte(InputStream in) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return in.read();
+          } catch (IOException e) {
+            return -1; // a reset is a close too
+          }
+        });
+  }
+
+  /** Sends one keep-alive request and reads exactly its answer (headers and JSON body). */
+  private static String request(Socket socket, byte[] request) throws IOException {
+    socket.getOutputStream().write(request);
+    socket.getOutputStream().flush();
+    InputStream in = socket.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        return head.toString();
+      }
+      head.append((char) b);
+    }
+    int length =
+        Integer.parseInt(head.toString().replaceAll("(?s).*content-length: (\\d+).*", "$1"));
+    return head + new String(in.readNBytes(length), StandardCharsets.US_ASCII);
+  }
+
+  /** Sends raw bytes and reads the answer until the server closes the connection. */
+  private String exchange(byte[] request) throws IOException {
+    Socket socket = connect();
+    socket.getOutputStream().write(request);
+    socket.getOutputStream().flush();
+    return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+  }
+}
