@@ -114,7 +114,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.owned = new OwnedResources(client);
     this.statusWriter =
         new StatusWriter(
-            client, (cr, next) -> metrics.conditions(QuorumObservation.key(cr), next.getConditions()));
+            client,
+            (cr, next) -> metrics.conditions(QuorumObservation.key(cr), next.getConditions()));
     this.events = new EventRecorder(client, clock);
     this.nodes = new NodeCache(client);
     this.agentTokens = new AgentTokens(client);
