@@ -1,5 +1,6 @@
 package io.quorumkeeper.operator.observe;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.quorumkeeper.operator.quorum.Member;
 import io.quorumkeeper.operator.quorum.QuorumView;
+import io.quorumkeeper.operator.status.Conditions;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -20,13 +22,29 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The quorum as Prometheus metrics on {@code /q/metrics}: per cluster leader id, epoch, voters and
  * fault tolerance, per member lag, a leader-change counter and how long observations take. A
- * cluster without a known leader reports leader -1. A member that leaves the quorum loses its
- * gauges; a deleted cluster loses all its meters ({@link #forget}).
+ * cluster without a known leader reports leader -1. Each condition the operator writes is a 0/1
+ * gauge {@code quorumkeeper_cluster_condition{type}}, with {@code HealingBlocked} for a Healing
+ * condition whose reason is Blocked, so alerts need no access to the API. A member that leaves the
+ * quorum loses its gauges; a deleted cluster loses all its meters ({@link #forget}).
  */
 public class QuorumMetrics {
 
   static final String PREFIX = "quorumkeeper.";
-  private static final String MEMBER_LAG = "member.lag";
+  private static final String MEMBER_LAG = "quorum.member.lag";
+  private static final String CONDITION = "cluster.condition";
+
+  /** The condition types reported, each 0 while absent from status. */
+  static final List<String> CONDITION_TYPES =
+      List.of(
+          Conditions.READY,
+          Conditions.QUORUM_HEALTHY,
+          Conditions.HEALING,
+          Conditions.SPEC_INVALID,
+          Conditions.PAUSED,
+          Conditions.WARNING);
+
+  /** Derived type: the Healing condition's reason says the planned step is blocked. */
+  static final String HEALING_BLOCKED = "HealingBlocked";
 
   /** A gauge's value and the gauge, so it can be removed again. */
   private record Held(AtomicLong value, Gauge gauge) {}
@@ -53,7 +71,7 @@ public class QuorumMetrics {
   public void update(String cluster, Optional<QuorumView> view) {
     set(
         cluster,
-        "leader",
+        "quorum.leader",
         view.flatMap(
                 v ->
                     v.leaderId().isPresent()
@@ -62,13 +80,13 @@ public class QuorumMetrics {
             .orElse(-1L),
         Tags.empty());
     if (view.isEmpty()) {
-      set(cluster, "fault.tolerance", 0, Tags.empty());
+      set(cluster, "quorum.fault.tolerance", 0, Tags.empty());
       return;
     }
     QuorumView v = view.get();
-    set(cluster, "epoch", v.leaderEpoch(), Tags.empty());
-    set(cluster, "voters", v.voters(), Tags.empty());
-    set(cluster, "fault.tolerance", v.faultTolerance(), Tags.empty());
+    set(cluster, "quorum.epoch", v.leaderEpoch(), Tags.empty());
+    set(cluster, "quorum.voters", v.voters(), Tags.empty());
+    set(cluster, "quorum.fault.tolerance", v.faultTolerance(), Tags.empty());
     Set<String> members = new HashSet<>();
     for (Member m : v.members()) {
       members.add(
@@ -79,6 +97,18 @@ public class QuorumMetrics {
               Tags.of("node_id", Integer.toString(m.nodeId()), "directory_id", m.directoryId())));
     }
     dropLeftMembers(cluster, members);
+  }
+
+  /** The conditions of a status the operator computed: 1 for True, 0 otherwise or absent. */
+  public void conditions(String cluster, List<Condition> conditions) {
+    for (String type : CONDITION_TYPES) {
+      set(cluster, CONDITION, Conditions.isTrue(conditions, type) ? 1 : 0, Tags.of("type", type));
+    }
+    boolean blocked =
+        Conditions.find(conditions, Conditions.HEALING)
+            .map(c -> "Blocked".equals(c.getReason()))
+            .orElse(false);
+    set(cluster, CONDITION, blocked ? 1 : 0, Tags.of("type", HEALING_BLOCKED));
   }
 
   public void leaderChanged(String cluster) {
@@ -125,7 +155,7 @@ public class QuorumMetrics {
             k -> {
               AtomicLong holder = new AtomicLong();
               Gauge gauge =
-                  Gauge.builder(PREFIX + "quorum." + name, holder, AtomicLong::get)
+                  Gauge.builder(PREFIX + name, holder, AtomicLong::get)
                       .tags(tags)
                       .register(registry);
               return new Held(holder, gauge);

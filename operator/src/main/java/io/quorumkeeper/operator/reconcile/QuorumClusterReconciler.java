@@ -112,7 +112,10 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.metrics = metrics;
     this.healing = new Healing(client, quorumClient);
     this.owned = new OwnedResources(client);
-    this.statusWriter = new StatusWriter(client);
+    this.statusWriter =
+        new StatusWriter(
+            client,
+            (cr, next) -> metrics.conditions(QuorumObservation.key(cr), next.getConditions()));
     this.events = new EventRecorder(client, clock);
     this.nodes = new NodeCache(client);
     this.agentTokens = new AgentTokens(client);

@@ -3,14 +3,19 @@ package io.quorumkeeper.operator.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.quorumkeeper.operator.model.Labels;
+import io.quorumkeeper.operator.model.SecretModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +25,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** {@code kubectl kustomize deploy/} renders offline into a complete, consistent install. */
+/**
+ * {@code kubectl kustomize deploy/} renders offline into a complete, consistent install; so do the
+ * monitoring kit ({@code deploy/monitoring/}) and its per-cluster PodMonitor for the nodes.
+ */
 class DeployManifestsTest {
 
   @Test
@@ -77,7 +85,51 @@ class DeployManifestsTest {
             "QUORUMKEEPER_LEADER_ELECTION_LEASE_NAMESPACE=metadata.namespace");
   }
 
+  @Test
+  void givenMonitoringKit_whenRendered_thenOperatorIsScrapedAlertedAndCharted() throws Exception {
+    List<HasMetadata> objects = render("../deploy/monitoring");
+
+    assertThat(objects)
+        .extracting(HasMetadata::getKind)
+        .containsExactlyInAnyOrder("Service", "ServiceMonitor", "PrometheusRule", "ConfigMap");
+    assertThat(objects)
+        .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo("quorum-keeper"));
+    Service service = first(objects, Service.class);
+    Deployment operator = first(render(), Deployment.class);
+    assertThat(operator.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(service.getSpec().getSelector());
+    GenericKubernetesResource monitor = ofKind(objects, "ServiceMonitor");
+    assertThat(service.getMetadata().getLabels())
+        .containsAllEntriesOf(monitor.get("spec", "selector", "matchLabels"));
+    assertThat(monitor.<String>get("spec", "endpoints", 0, "path")).isEqualTo("/q/metrics");
+    assertThat(monitor.<String>get("spec", "endpoints", 0, "port"))
+        .isEqualTo(service.getSpec().getPorts().get(0).getName());
+    ConfigMap dashboard = first(objects, ConfigMap.class);
+    assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+    assertThat(dashboard.getData().get("grafana-dashboard.json"))
+        .isEqualTo(Files.readString(Path.of("../deploy/monitoring/grafana-dashboard.json")));
+  }
+
+  @Test
+  void givenNodesPodMonitor_whenRendered_thenItScrapesOneClustersAgentsWithItsToken()
+      throws Exception {
+    List<HasMetadata> objects = render("../deploy/monitoring/nodes");
+
+    GenericKubernetesResource monitor = ofKind(objects, "PodMonitor");
+    assertThat(monitor.<String>get("spec", "selector", "matchLabels", Labels.CLUSTER))
+        .isEqualTo("orders");
+    assertThat(monitor.<String>get("spec", "podMetricsEndpoints", 0, "port")).isEqualTo("agent");
+    assertThat(monitor.<String>get("spec", "podMetricsEndpoints", 0, "bearerTokenSecret", "name"))
+        .isEqualTo(SecretModel.name("orders"));
+    assertThat(monitor.<String>get("spec", "podMetricsEndpoints", 0, "bearerTokenSecret", "key"))
+        .isEqualTo(SecretModel.TOKEN_KEY);
+  }
+
   private static List<HasMetadata> render() throws IOException, InterruptedException {
+    return render("../deploy");
+  }
+
+  private static List<HasMetadata> render(String dir) throws IOException, InterruptedException {
     boolean ci = System.getenv("CI") != null;
     boolean kubectl = onPath("kubectl");
     if (ci) {
@@ -85,7 +137,7 @@ class DeployManifestsTest {
     }
     assumeThat(kubectl).as("kubectl on PATH (apt-get install kubernetes-client)").isTrue();
     Process process =
-        new ProcessBuilder("kubectl", "kustomize", "../deploy").redirectErrorStream(false).start();
+        new ProcessBuilder("kubectl", "kustomize", dir).redirectErrorStream(false).start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue())
@@ -100,6 +152,14 @@ class DeployManifestsTest {
   private static boolean onPath(String command) {
     return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
         .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
+  }
+
+  private static GenericKubernetesResource ofKind(List<HasMetadata> objects, String kind) {
+    return objects.stream()
+        .filter(o -> kind.equals(o.getKind()))
+        .map(GenericKubernetesResource.class::cast)
+        .findFirst()
+        .orElseThrow();
   }
 
   private static <T> T first(List<HasMetadata> objects, Class<T> kind) {

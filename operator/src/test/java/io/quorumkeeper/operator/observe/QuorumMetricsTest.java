@@ -2,6 +2,8 @@ package io.quorumkeeper.operator.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quorumkeeper.operator.quorum.Health;
@@ -47,6 +49,7 @@ class QuorumMetricsTest {
       metrics.observed(cluster, Duration.ofMillis(5), true);
       metrics.observed(cluster, Duration.ofMillis(5), false);
       metrics.leaderChanged(cluster);
+      metrics.conditions(cluster, List.of());
     }
     int payments = meters("payments").size();
 
@@ -65,6 +68,49 @@ class QuorumMetricsTest {
 
     assertThat(registry.get("quorumkeeper.quorum.voters").gauge().value()).isEqualTo(3.0);
     assertThat(registry.get("quorumkeeper.quorum.member.lag").gauges()).hasSize(3);
+  }
+
+  @Test
+  void givenConditions_thenEachTypeIsOneWhenTrueAndZeroOtherwise() {
+    metrics.conditions(
+        "kafka/orders",
+        List.of(
+            condition("Ready", "False", "SpecInvalid"),
+            condition("SpecInvalid", "True", "InvalidSpec"),
+            condition("Healing", "False", "Blocked")));
+
+    assertThat(condition("Ready")).isEqualTo(0.0);
+    assertThat(condition("SpecInvalid")).isEqualTo(1.0);
+    assertThat(condition("Healing")).isEqualTo(0.0);
+    assertThat(condition("HealingBlocked")).isEqualTo(1.0);
+    assertThat(condition("QuorumHealthy")).isEqualTo(0.0);
+  }
+
+  @Test
+  void givenHealingNoLongerBlocked_thenHealingBlockedDropsToZero() {
+    metrics.conditions("kafka/orders", List.of(condition("Healing", "False", "Blocked")));
+
+    metrics.conditions("kafka/orders", List.of(condition("Healing", "True", "AddVoter")));
+
+    assertThat(condition("HealingBlocked")).isEqualTo(0.0);
+    assertThat(condition("Healing")).isEqualTo(1.0);
+  }
+
+  @Test
+  void givenConditionGauges_whenClusterIsForgotten_thenTheyGo() {
+    metrics.conditions("kafka/orders", List.of(condition("Ready", "True", "Ready")));
+
+    metrics.forget("kafka/orders");
+
+    assertThat(registry.find("quorumkeeper.cluster.condition").gauges()).isEmpty();
+  }
+
+  private double condition(String type) {
+    return registry.get("quorumkeeper.cluster.condition").tag("type", type).gauge().value();
+  }
+
+  private static Condition condition(String type, String status, String reason) {
+    return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).build();
   }
 
   private List<Meter> meters(String cluster) {

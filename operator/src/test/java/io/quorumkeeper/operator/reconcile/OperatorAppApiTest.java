@@ -69,7 +69,9 @@ class OperatorAppApiTest {
                     .contains(
                         "quorumkeeper_observation_seconds_count{answered=\"false\",cluster=\"orders\",namespace=\"apps\",}")
                     .contains(
-                        "quorumkeeper_quorum_leader{cluster=\"orders\",namespace=\"apps\",} -1.0"));
+                        "quorumkeeper_quorum_leader{cluster=\"orders\",namespace=\"apps\",} -1.0")
+                    .contains(
+                        "quorumkeeper_cluster_condition{cluster=\"orders\",namespace=\"apps\",type=\"SpecInvalid\",} 0.0"));
     assertThat(operator.getConfigurationService().useSSAToPatchPrimaryResource()).isFalse();
     assertThat(operator.getConfigurationService().ssaBasedCreateUpdateMatchForDependentResources())
         .isFalse();
