@@ -24,14 +24,12 @@ import io.quorumkeeper.operator.config.OperatorConfig;
 import io.quorumkeeper.operator.config.OperatorSettings;
 import io.quorumkeeper.operator.event.EventReason;
 import io.quorumkeeper.operator.event.EventRecorder;
-import io.quorumkeeper.operator.model.AcceptedSpec;
 import io.quorumkeeper.operator.model.ClusterIdentity;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.Durations;
 import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.model.SecretModel;
-import io.quorumkeeper.operator.model.SpecValidator;
 import io.quorumkeeper.operator.observe.AgentTokens;
 import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumMetrics;
@@ -359,87 +357,45 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     return SecretModel.render(cr, AgentToken.generate());
   }
 
+  /** The one status write of the pass, then what it announces. */
   private void writeStatus(
       Pass pass,
       Context<QuorumCluster> context,
       Optional<QuorumSnapshot> snapshot,
       Optional<QuorumView> view) {
     QuorumCluster cr = pass.cr();
-    ClusterModel model = pass.model();
-    Conditions conditions = pass.conditions();
-    Healing.Step step = pass.step();
     InformerEventSource<StatefulSet, QuorumCluster> sets =
         OwnedResources.cache(StatefulSet.class, context);
     Map<String, Optional<StatefulSet>> current = new LinkedHashMap<>();
-    for (Pool pool : model.pools()) {
+    for (Pool pool : pass.model().pools()) {
       current.put(
           pool.name(), sets.get(new ResourceID(pool.name(), cr.getMetadata().getNamespace())));
     }
-    QuorumClusterStatus next = copyOf(cr.getStatus());
-    Readiness readiness = Readiness.of(model.pools(), current);
+    StatusComposer.Next next =
+        StatusComposer.compose(
+            new StatusComposer.Facts(
+                cr,
+                pass.generation(),
+                pass.acceptance(),
+                pass.paused(),
+                Readiness.of(pass.model().pools(), current),
+                snapshot,
+                view,
+                pass.refused(),
+                pass.step(),
+                clock.instant(),
+                settings.observation().refreshEvery(),
+                snapshot.isPresent() ? leaderSeen(cr, view) : null),
+            copyOf(cr.getStatus()),
+            pass.conditions());
+    statusWriter.write(cr, next.status());
     if (snapshot.isPresent()) {
-      QuorumReport report =
-          QuorumReport.of(
-              cr.getStatus().getQuorum(),
-              view,
-              snapshot.get().failure(),
-              cr.getSpec().getControllers().desiredVoters(),
-              clock.instant(),
-              settings.observation().refreshEvery(),
-              leaderSeen(cr, view));
-      next.setQuorum(report.status());
-      QuorumReport.Verdict verdict = report.verdict();
-      conditions.set(
-          Conditions.QUORUM_HEALTHY, verdict.healthy(), verdict.reason(), verdict.message());
-      if (view.isEmpty() && readiness.ready()) {
-        readiness = new Readiness(false, "NoLeader", "pods run but no controller reports a leader");
-      }
-      report.notices().forEach(n -> record(cr, n));
+      next.notices().forEach(n -> record(cr, n));
       metrics.update(QuorumObservation.key(cr), view);
-    } else {
-      conditions.keep(Conditions.QUORUM_HEALTHY);
     }
     if (!pass.refused().isEmpty()) {
-      String message = String.join("; ", pass.refused());
-      readiness = new Readiness(false, "ObjectsNotWritten", message);
-      events.warningOnce(cr, EventReason.ObjectNotWritten, message);
+      events.warningOnce(cr, EventReason.ObjectNotWritten, String.join("; ", pass.refused()));
     }
-    if (!pass.acceptance().valid()) {
-      readiness =
-          new Readiness(
-              false,
-              "SpecInvalid",
-              "generation " + pass.generation() + " is refused; the last accepted spec runs");
-    } else {
-      conditions.set(Conditions.SPEC_INVALID, false, "SpecAccepted", "the spec is valid");
-      next.setLastAcceptedSpec(AcceptedSpec.write(cr.getSpec()));
-    }
-    conditions.set(Conditions.READY, readiness.ready(), readiness.reason(), readiness.message());
-    boolean paused = pass.paused();
-    conditions.set(
-        Conditions.PAUSED,
-        paused,
-        paused ? "PausedByAnnotation" : "NotPaused",
-        paused
-            ? "annotation " + QuorumCluster.PAUSED_ANNOTATION + " is true: no changes are made"
-            : "the operator acts on this cluster");
-    SpecValidator.Result validation = pass.acceptance().validation();
-    boolean warn = !validation.warnings().isEmpty();
-    conditions.set(
-        Conditions.WARNING,
-        warn,
-        warn ? "BelowRecommendedSizing" : "NoWarnings",
-        warn ? String.join("; ", validation.warnings()) : "no warnings");
-    if (step != null) {
-      next.setOperation(step.operation());
-      conditions.set(
-          Conditions.HEALING, step.operation() != null, step.conditionReason(), step.summary());
-    } else {
-      conditions.keep(Conditions.HEALING);
-    }
-    next.setObservedGeneration(pass.generation());
-    next.setConditions(conditions.build());
-    statusWriter.write(cr, next);
   }
 
   private void record(QuorumCluster cr, QuorumReport.Notice notice) {

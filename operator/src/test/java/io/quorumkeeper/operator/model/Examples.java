@@ -11,14 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The repository's example resources, with the metadata an API server would have given them. */
-final class Examples {
+public final class Examples {
 
   static final ModelSettings SETTINGS =
       new ModelSettings("quorum-keeper/quorum-node", "IfNotPresent");
 
   private Examples() {}
 
-  static QuorumCluster load(String file) {
+  public static QuorumCluster load(String file) {
     try {
       QuorumCluster cr =
           Serialization.unmarshal(
