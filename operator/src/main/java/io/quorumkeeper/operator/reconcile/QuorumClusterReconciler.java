@@ -388,11 +388,11 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 snapshot.isPresent() ? leaderSeen(cr, view) : null),
             copyOf(cr.getStatus()),
             pass.conditions());
-    statusWriter.write(cr, next.status());
     if (snapshot.isPresent()) {
-      next.notices().forEach(n -> record(cr, n));
-      metrics.update(QuorumObservation.key(cr), view);
+      metrics.update(QuorumObservation.key(cr), view); // never behind what status shows
     }
+    statusWriter.write(cr, next.status());
+    next.notices().forEach(n -> record(cr, n));
     if (!pass.refused().isEmpty()) {
       events.warningOnce(cr, EventReason.ObjectNotWritten, String.join("; ", pass.refused()));
     }
