@@ -15,6 +15,6 @@ public record PartitionIsr(String partition, Set<Integer> replicas, Set<Integer>
 
   /** Restarting {@code broker} would take this partition below its min.insync.replicas. */
   public boolean dropsBelowMinIsr(int broker) {
-    return false;
+    return isr.contains(broker) && isr.size() - 1 < minIsr;
   }
 }
