@@ -197,7 +197,14 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
         step == null
             ? null
             : rolling.plan(
-                running, model.pools(), context, view, healingActs(step), clock.instant());
+                running,
+                model.pools(),
+                context,
+                view,
+                healingActs(step),
+                snapshot.get().observedAt(),
+                settings.observation().caughtUpWithin(),
+                clock.instant());
     writeStatus(
         new Pass(running, model, conditions, acceptance, paused, generation, refused, step, roll),
         context,

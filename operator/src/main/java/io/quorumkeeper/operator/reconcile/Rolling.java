@@ -21,7 +21,9 @@ import io.quorumkeeper.operator.quorum.RollPlanner;
 import io.quorumkeeper.operator.quorum.RollPod;
 import io.quorumkeeper.operator.quorum.RollStep;
 import io.quorumkeeper.operator.status.Conditions;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,6 +57,9 @@ final class Rolling {
    * Plans this pass's step from the pods, their StatefulSets, the quorum, the ISRs and status.
    *
    * @param healingActs healing has a voter-set change in flight or acts this pass: no roll
+   * @param observedAt when the quorum view was observed
+   * @param caughtUpWithin how recent a fetch makes a member caught up: a view observed less than
+   *     this after the last restart may still show the old incarnation as caught up
    */
   Step plan(
       QuorumCluster cr,
@@ -62,8 +67,18 @@ final class Rolling {
       Context<QuorumCluster> context,
       Optional<QuorumView> view,
       boolean healingActs,
+      Instant observedAt,
+      Duration caughtUpWithin,
       Instant now) {
     RollStatus previous = cr.getStatus() == null ? null : cr.getStatus().getRoll();
+    Instant restartedAt = startedAt(previous);
+    if (restartedAt != null && observedAt.isBefore(restartedAt.plus(caughtUpWithin))) {
+      RollStep held = new RollStep(previous.getPod(), previous.getUid(), previous.getReason());
+      return new Step(
+          new RollAction.Wait("waiting for a view of the quorum newer than the restart", held),
+          previous,
+          "waiting for a view of the quorum newer than the restart of " + previous.getPod());
+    }
     List<RollPod> rollPods = pods(cr, pools, context);
     boolean rolling = previous != null || rollPods.stream().anyMatch(RollPod::outdated);
     Optional<List<PartitionIsr>> partitions =
@@ -77,6 +92,16 @@ final class Rolling {
                 .map(r -> new RollStep(r.getPod(), r.getUid(), r.getReason())),
             healingActs);
     return step(RollPlanner.plan(facts, Healing.blockedBecause(cr)), previous, now);
+  }
+
+  private static Instant startedAt(RollStatus roll) {
+    try {
+      return roll == null || roll.getStartedAt() == null
+          ? null
+          : Instant.parse(roll.getStartedAt());
+    } catch (DateTimeParseException e) {
+      return null; // an unreadable time (a user's edit) does not hold the roll
+    }
   }
 
   static Step step(RollAction action, RollStatus previous, Instant now) {

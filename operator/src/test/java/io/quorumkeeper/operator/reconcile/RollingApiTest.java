@@ -1,5 +1,6 @@
 package io.quorumkeeper.operator.reconcile;
 
+import static io.quorumkeeper.operator.reconcile.QuorumClusterReconcilerApiTest.condition;
 import static io.quorumkeeper.operator.testing.ApiHarness.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -80,6 +81,8 @@ class RollingApiTest {
     changeConfig();
     int first = awaitOneDeleted();
     setAnnotation(QuorumCluster.PAUSED_ANNOTATION, "true");
+    // The pod comes back only once the operator has seen the pause (the two informers race).
+    await().until(() -> "True".equals(condition(api.get("orders"), Conditions.PAUSED)));
     Map<String, String> uids = recreateAndBringBack(first);
 
     await().until(() -> "RollBlocked".equals(progressing()));
