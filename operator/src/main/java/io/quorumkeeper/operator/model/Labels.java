@@ -11,6 +11,19 @@ public final class Labels {
   public static final String BROKER_ROLE = "quorumkeeper.io/broker";
   public static final String CONTROLLER_ROLE = "quorumkeeper.io/controller";
   public static final String CONFIG_HASH = "quorumkeeper.io/config-hash";
+
+  /**
+   * SHA-256 of the rest of the pod template, on the template and so on every pod made from it: a
+   * pod whose value differs from its StatefulSet's is outdated and waits for the operator's roll.
+   */
+  public static final String TEMPLATE_HASH = "quorumkeeper.io/template-hash";
+
+  /**
+   * A user's restart request: on the QuorumCluster, any new value is copied onto the pod templates,
+   * which rolls every pod once (as {@code kubectl rollout restart} does).
+   */
+  public static final String RESTART = "quorumkeeper.io/restart";
+
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String OPERATOR_NAME = "quorum-keeper";
 

@@ -1,5 +1,10 @@
 package io.quorumkeeper.operator.model;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -17,7 +22,10 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.spec.PodTemplate;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,6 +40,11 @@ public final class StatefulSetModel {
   static final String DATA_MOUNT = "/var/lib/quorum";
   static final String CONFIG_MOUNT = "/etc/quorum/config";
   static final String SECRET_MOUNT = "/etc/quorum/secret";
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .build();
 
   private StatefulSetModel() {}
 
@@ -48,35 +61,58 @@ public final class StatefulSetModel {
     }
     podLabels.putAll(Labels.pool(pool)); // the operator's labels win: pods are selected by them
     podAnnotations.put(Labels.CONFIG_HASH, configHash);
+    Map<String, String> crAnnotations = cr.getMetadata().getAnnotations();
+    if (crAnnotations != null && crAnnotations.get(Labels.RESTART) != null) {
+      podAnnotations.put(Labels.RESTART, crAnnotations.get(Labels.RESTART));
+    }
     boolean deleteClaims = pool.storage().isDeleteClaim();
-    return new StatefulSetBuilder()
-        .withMetadata(Owner.meta(cr, pool.name(), Labels.pool(pool)))
-        .withNewSpec()
-        .withReplicas(pool.replicas())
-        .withServiceName(pool.name())
-        // Controllers must all start together to elect a first leader; ordered start would wait
-        // for pod 0 to be ready, which needs a quorum.
-        .withPodManagementPolicy("Parallel")
-        .withNewSelector()
-        .withMatchLabels(Labels.poolSelector(pool))
-        .endSelector()
-        .withNewUpdateStrategy()
-        .withType("RollingUpdate")
-        .endUpdateStrategy()
-        .withNewPersistentVolumeClaimRetentionPolicy()
-        .withWhenDeleted(deleteClaims ? "Delete" : "Retain")
-        .withWhenScaled("Retain")
-        .endPersistentVolumeClaimRetentionPolicy()
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(podLabels)
-        .withAnnotations(podAnnotations)
-        .endMetadata()
-        .withSpec(podSpec(cr, pool, template, settings))
-        .endTemplate()
-        .withVolumeClaimTemplates(claim(pool))
-        .endSpec()
-        .build();
+    StatefulSet set =
+        new StatefulSetBuilder()
+            .withMetadata(Owner.meta(cr, pool.name(), Labels.pool(pool)))
+            .withNewSpec()
+            .withReplicas(pool.replicas())
+            .withServiceName(pool.name())
+            // Controllers must all start together to elect a first leader; ordered start would wait
+            // for pod 0 to be ready, which needs a quorum.
+            .withPodManagementPolicy("Parallel")
+            .withNewSelector()
+            .withMatchLabels(Labels.poolSelector(pool))
+            .endSelector()
+            // The operator restarts pods itself, one at a time in a quorum- and ISR-safe order
+            // (RollPlanner); Kubernetes never replaces a pod on a template change.
+            .withNewUpdateStrategy()
+            .withType("OnDelete")
+            .endUpdateStrategy()
+            .withNewPersistentVolumeClaimRetentionPolicy()
+            .withWhenDeleted(deleteClaims ? "Delete" : "Retain")
+            .withWhenScaled("Retain")
+            .endPersistentVolumeClaimRetentionPolicy()
+            .withNewTemplate()
+            .withNewMetadata()
+            .withLabels(podLabels)
+            .withAnnotations(podAnnotations)
+            .endMetadata()
+            .withSpec(podSpec(cr, pool, template, settings))
+            .endTemplate()
+            .withVolumeClaimTemplates(claim(pool))
+            .endSpec()
+            .build();
+    podAnnotations.put(Labels.TEMPLATE_HASH, templateHash(set));
+    set.getSpec().getTemplate().getMetadata().setAnnotations(podAnnotations);
+    return set;
+  }
+
+  /** SHA-256 of the pod template as rendered (without its own hash): image, resources, config. */
+  public static String templateHash(StatefulSet set) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(JSON.writeValueAsBytes(set.getSpec().getTemplate()));
+      return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a pod template is always JSON", e);
+    }
   }
 
   private static PodSpec podSpec(

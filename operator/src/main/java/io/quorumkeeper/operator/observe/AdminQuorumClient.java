@@ -2,6 +2,7 @@ package io.quorumkeeper.operator.observe;
 
 import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.Incarnation;
+import io.quorumkeeper.operator.quorum.PartitionIsr;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
 import io.quorumkeeper.operator.quorum.RaftReplica;
 import java.time.Duration;
@@ -39,11 +40,19 @@ public class AdminQuorumClient implements QuorumClient {
 
   private final Duration timeout;
   private final AgentClient agents;
+  private final IsrReader isrs;
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
   public AdminQuorumClient(Duration timeout) {
     this.timeout = timeout;
     this.agents = new AgentClient(AGENT_TIMEOUT.compareTo(timeout) < 0 ? AGENT_TIMEOUT : timeout);
+    this.isrs = new IsrReader(timeout);
+  }
+
+  @Override
+  public List<PartitionIsr> partitions(String cluster, String bootstrapServers)
+      throws QuorumUnavailableException {
+    return isrs.partitions(cluster, bootstrapServers);
   }
 
   @Override
@@ -174,6 +183,7 @@ public class AdminQuorumClient implements QuorumClient {
 
   @Override
   public void forget(String cluster) {
+    isrs.forget(cluster);
     Connection connection = connections.remove(cluster);
     if (connection != null) {
       connection.admin().close(Duration.ZERO);
@@ -183,5 +193,6 @@ public class AdminQuorumClient implements QuorumClient {
   @Override
   public void close() {
     connections.keySet().forEach(this::forget);
+    isrs.close();
   }
 }

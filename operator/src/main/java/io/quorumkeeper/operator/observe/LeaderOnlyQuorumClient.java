@@ -3,7 +3,9 @@ package io.quorumkeeper.operator.observe;
 import io.quorumkeeper.operator.config.Leadership;
 import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.Incarnation;
+import io.quorumkeeper.operator.quorum.PartitionIsr;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -59,6 +61,12 @@ public final class LeaderOnlyQuorumClient implements QuorumClient {
   public Map<Integer, AgentReport> agents(
       String cluster, Map<Integer, String> hosts, String token) {
     return delegate.agents(cluster, hosts, token);
+  }
+
+  @Override
+  public List<PartitionIsr> partitions(String cluster, String bootstrapServers)
+      throws QuorumUnavailableException {
+    return delegate.partitions(cluster, bootstrapServers);
   }
 
   @Override

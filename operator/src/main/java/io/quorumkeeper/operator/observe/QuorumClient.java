@@ -2,7 +2,9 @@ package io.quorumkeeper.operator.observe;
 
 import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.Incarnation;
+import io.quorumkeeper.operator.quorum.PartitionIsr;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,6 +41,17 @@ public interface QuorumClient extends AutoCloseable {
   default Map<Integer, AgentReport> agents(
       String cluster, Map<Integer, String> hosts, String token) {
     return Map.of();
+  }
+
+  /**
+   * Every partition's replicas and in-sync replicas, with its topic's min.insync.replicas in force,
+   * read from the brokers: what a rolling restart must not break. Unknown by default.
+   *
+   * @param bootstrapServers host:port of the brokers, comma-separated
+   */
+  default List<PartitionIsr> partitions(String cluster, String bootstrapServers)
+      throws QuorumUnavailableException {
+    throw new QuorumUnavailableException("this client does not read partition ISRs", null);
   }
 
   /** Releases what is held for a cluster that is gone. */

@@ -1,11 +1,6 @@
 package io.quorumkeeper.operator.reconcile;
 
-import io.fabric8.kubernetes.api.model.DeleteOptions;
-import io.fabric8.kubernetes.api.model.Preconditions;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.http.HttpClient;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.utils.URLUtils;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.spec.HealingMode;
 import io.quorumkeeper.operator.api.v1alpha1.status.OperationStatus;
@@ -30,9 +25,6 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -64,12 +56,12 @@ final class Healing {
     }
   }
 
-  private final KubernetesClient client;
   private final QuorumClient quorum;
+  private final PodDeletion pods;
 
   Healing(KubernetesClient client, QuorumClient quorum) {
-    this.client = client;
     this.quorum = quorum;
+    this.pods = new PodDeletion(client);
   }
 
   static Step plan(QuorumCluster cr, Optional<QuorumView> view, Instant now, HealingPolicy policy) {
@@ -199,57 +191,10 @@ final class Healing {
     } else if (action instanceof Action.Blocked) {
       events.warningOnce(cr, EventReason.HealingBlocked, step.summary());
     } else if (action instanceof Action.DeletePod d) {
-      if (forceDelete(cr.getMetadata().getNamespace(), key, d)) {
+      // At once: the kubelet of a NotReady node cannot confirm a graceful deletion.
+      if (pods.delete(cr.getMetadata().getNamespace(), key, d.pod(), d.uid(), 0L, d.reason())) {
         events.warning(cr, EventReason.StrandedPodDeleted, d.pod() + ": " + d.reason());
       }
-    }
-  }
-
-  /**
-   * Deletes the stranded pod at once (the kubelet of a NotReady node cannot confirm a graceful
-   * deletion, and the StatefulSet controller re-creates the pod only once the old object is gone),
-   * but only the object the decision was made on: a UID precondition, which Fabric8's delete DSL
-   * does not send, makes the API refuse (409) a pod re-created under the same name since.
-   */
-  private boolean forceDelete(String namespace, String key, Action.DeletePod d) {
-    DeleteOptions options = new DeleteOptions();
-    options.setGracePeriodSeconds(0L);
-    options.setPreconditions(new Preconditions(null, d.uid()));
-    String url =
-        URLUtils.join(
-            client.getMasterUrl().toString(),
-            "api",
-            "v1",
-            "namespaces",
-            namespace,
-            "pods",
-            d.pod());
-    HttpClient http = client.getHttpClient();
-    HttpRequest request =
-        http.newHttpRequestBuilder()
-            .uri(url)
-            .delete("application/json", client.getKubernetesSerialization().asJson(options))
-            .build();
-    try {
-      int code = http.sendAsync(request, String.class).get(30, TimeUnit.SECONDS).code();
-      if (code == 404 || code == 409) {
-        LOG.infof(
-            "cluster=%s pod %s (uid %s) not deleted: %s",
-            key, d.pod(), d.uid(), code == 404 ? "already gone" : "re-created since");
-        return false;
-      }
-      if (code >= 300) {
-        LOG.warnf("cluster=%s deleting pod %s answered HTTP %d", key, d.pod(), code);
-        return false;
-      }
-      LOG.infof("cluster=%s deleted pod %s (uid %s): %s", key, d.pod(), d.uid(), d.reason());
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } catch (ExecutionException | TimeoutException e) {
-      LOG.warnf("cluster=%s deleting pod %s failed: %s", key, d.pod(), e.getMessage());
-      return false;
     }
   }
 
@@ -274,22 +219,28 @@ final class Healing {
 
   /** The spec's and annotations' part of the policy; the caller adds what Kubernetes shows. */
   static HealingPolicy policy(QuorumCluster cr, Duration strandedGrace) {
-    String blocked = null;
-    Map<String, String> annotations = cr.getMetadata().getAnnotations();
-    if (annotations != null && "true".equals(annotations.get(QuorumCluster.PAUSED_ANNOTATION))) {
-      blocked = "the cluster is paused (" + QuorumCluster.PAUSED_ANNOTATION + ")";
-    } else if (cr.getSpec().getHealing().getMode() == HealingMode.ReportOnly) {
-      blocked = "healing.mode is ReportOnly";
-    }
     return new HealingPolicy(
         cr.getSpec().getControllers().desiredVoters(),
-        blocked,
+        blockedBecause(cr),
         Durations.parse(cr.getSpec().getHealing().getUnreachableAfter()),
         strandedGrace,
         Map.of(),
         Set.of(),
         Map.of(),
         RESEND_AFTER);
+  }
+
+  /**
+   * Why the operator may not act on the cluster's pods and voters (paused, ReportOnly), or null.
+   */
+  static String blockedBecause(QuorumCluster cr) {
+    Map<String, String> annotations = cr.getMetadata().getAnnotations();
+    if (annotations != null && "true".equals(annotations.get(QuorumCluster.PAUSED_ANNOTATION))) {
+      return "the cluster is paused (" + QuorumCluster.PAUSED_ANNOTATION + ")";
+    }
+    return cr.getSpec().getHealing().getMode() == HealingMode.ReportOnly
+        ? "healing.mode is ReportOnly"
+        : null;
   }
 
   static Operation toOperation(OperationStatus s) {

@@ -87,6 +87,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
 
   private final QuorumMetrics metrics;
   private final Healing healing;
+  private final Rolling rolling;
 
   @Inject
   public QuorumClusterReconciler(
@@ -109,6 +110,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.quorumClient = quorumClient;
     this.metrics = metrics;
     this.healing = new Healing(client, quorumClient);
+    this.rolling = new Rolling(quorumClient, new PodDeletion(client));
     this.owned = new OwnedResources(client);
     this.statusWriter =
         new StatusWriter(
@@ -193,13 +195,25 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             : List.of();
     Healing.Step step =
         snapshot.isPresent() ? planHealing(running, context, snapshot.get(), view) : null;
+    Rolling.Step roll =
+        step == null
+            ? null
+            : rolling.plan(
+                running,
+                model.pools(),
+                context,
+                view,
+                healingActs(step),
+                snapshot.get().observedAt(),
+                settings.observation().caughtUpWithin(),
+                clock.instant());
     writeStatus(
-        new Pass(running, model, conditions, acceptance, paused, generation, refused, step),
+        new Pass(running, model, conditions, acceptance, paused, generation, refused, step, roll),
         context,
         snapshot,
         view);
     if (step != null) {
-      act(running, step); // after the operation is in status, never before
+      act(running, step, roll); // after the operation and the roll are in status, never before
     }
     return UpdateControl.noUpdate();
   }
@@ -213,7 +227,15 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       boolean paused,
       long generation,
       List<String> refused,
-      Healing.Step step) {}
+      Healing.Step step,
+      Rolling.Step roll) {}
+
+  /** Healing takes precedence: no pod restarts while a voter-set change is in flight or sent. */
+  private static boolean healingActs(Healing.Step step) {
+    return step.operation() != null
+        || step.action() instanceof io.quorumkeeper.operator.quorum.Action.Membership
+        || step.action() instanceof io.quorumkeeper.operator.quorum.Action.DeletePod;
+  }
 
   private static boolean isPaused(QuorumCluster cr) {
     Map<String, String> annotations = cr.getMetadata().getAnnotations();
@@ -246,12 +268,13 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   }
 
   /** A failed step is logged, not thrown: the next pass re-observes and re-plans it. */
-  private void act(QuorumCluster cr, Healing.Step step) {
+  private void act(QuorumCluster cr, Healing.Step step, Rolling.Step roll) {
     try {
       healing.act(cr, step, events);
+      rolling.act(cr, roll, events);
     } catch (RuntimeException e) {
       LOG.warnf(
-          "cluster=%s healing step not carried out, the next pass plans again: %s",
+          "cluster=%s healing or roll step not carried out, the next pass plans again: %s",
           QuorumObservation.key(cr), e.getMessage());
     }
   }
@@ -383,6 +406,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 view,
                 pass.refused(),
                 pass.step(),
+                pass.roll(),
                 clock.instant(),
                 settings.observation().refreshEvery(),
                 snapshot.isPresent() ? leaderSeen(cr, view) : null),

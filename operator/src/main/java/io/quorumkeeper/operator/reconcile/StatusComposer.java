@@ -28,6 +28,7 @@ final class StatusComposer {
    * @param pods the pools' readiness as their StatefulSets report it
    * @param refused owned objects this pass could not write, one line each
    * @param step the healing step, or null before the quorum was first observed
+   * @param roll the rolling-restart step, or null when none was planned
    * @param leaderSeen when this operator last saw a leader for the cluster, or null
    */
   record Facts(
@@ -40,6 +41,7 @@ final class StatusComposer {
       Optional<QuorumView> view,
       List<String> refused,
       Healing.Step step,
+      Rolling.Step roll,
       Instant now,
       Duration refreshEvery,
       Instant leaderSeen) {}
@@ -99,6 +101,12 @@ final class StatusComposer {
           f.step().summary());
     } else {
       conditions.keep(Conditions.HEALING);
+    }
+    if (f.roll() != null) {
+      next.setRoll(f.roll().roll());
+      Rolling.report(conditions, f.roll());
+    } else {
+      conditions.keep(Conditions.PROGRESSING);
     }
     next.setObservedGeneration(f.generation());
     next.setConditions(conditions.build());

@@ -19,6 +19,10 @@ public final class Conditions {
   public static final String READY = "Ready";
   public static final String QUORUM_HEALTHY = "QuorumHealthy";
   public static final String HEALING = "Healing";
+
+  /** True while pods run an outdated template and the operator rolls them, one at a time. */
+  public static final String PROGRESSING = "Progressing";
+
   public static final String SPEC_INVALID = "SpecInvalid";
   public static final String PAUSED = "Paused";
   public static final String WARNING = "Warning";

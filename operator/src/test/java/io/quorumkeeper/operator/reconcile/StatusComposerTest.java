@@ -95,6 +95,7 @@ class StatusComposerTest {
                 Optional.empty(),
                 refused,
                 null,
+                null,
                 NOW,
                 Duration.ofSeconds(30),
                 null),

@@ -4,6 +4,7 @@ import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumUnavailableException;
 import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.Incarnation;
+import io.quorumkeeper.operator.quorum.PartitionIsr;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
 import io.quorumkeeper.operator.quorum.RaftReplica;
 import java.time.Clock;
@@ -43,6 +44,11 @@ public class FakeQuorumClient implements QuorumClient {
 
     /** The bearer token the operator last presented to the agents. */
     public volatile String agentToken;
+
+    /**
+     * What the brokers say of the partitions' ISRs, asked at each read; null: no broker answers.
+     */
+    public volatile java.util.function.Supplier<List<PartitionIsr>> partitions;
 
     /** Every voter change asked for, as "add 3/dir3" or "remove 1/dir1". */
     public final List<String> changes = new CopyOnWriteArrayList<>();
@@ -166,6 +172,16 @@ public class FakeQuorumClient implements QuorumClient {
     Map<Integer, AgentReport> answers = new java.util.HashMap<>(script.agents);
     answers.keySet().retainAll(hosts.keySet());
     return answers;
+  }
+
+  @Override
+  public List<PartitionIsr> partitions(String cluster, String bootstrapServers)
+      throws QuorumUnavailableException {
+    Script script = scripts.get(cluster);
+    if (script == null || script.partitions == null) {
+      throw new QuorumUnavailableException("no broker answered (scripted)", null);
+    }
+    return script.partitions.get();
   }
 
   @Override

@@ -157,6 +157,38 @@ public final class KraftNodes implements AutoCloseable {
     }
   }
 
+  /** SIGSTOP: the node is alive but silent, as a process stuck in a long GC pause. */
+  public void freeze(int ordinal) {
+    signal(ordinal, "-STOP");
+  }
+
+  /** SIGCONT after {@link #freeze}. */
+  public void thaw(int ordinal) {
+    signal(ordinal, "-CONT");
+  }
+
+  private void signal(int ordinal, String signal) {
+    Process process = running.get(ordinal);
+    if (process == null) {
+      return;
+    }
+    List<String> command = new ArrayList<>(List.of("kill", signal, String.valueOf(process.pid())));
+    process.descendants().forEach(child -> command.add(String.valueOf(child.pid())));
+    try {
+      new ProcessBuilder(command).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Whether the node's process runs (started and not killed). */
+  public boolean running(int ordinal) {
+    Process process = running.get(ordinal);
+    return process != null && process.isAlive();
+  }
+
   /** Empties the pod's volume, as a lost disk; the next start formats it afresh. */
   public void wipe(int ordinal) {
     Path data = root.resolve("data").resolve(pool.podName(ordinal));

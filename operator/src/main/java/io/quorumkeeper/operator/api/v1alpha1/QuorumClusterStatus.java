@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.quorumkeeper.operator.api.v1alpha1.status.BootstrapStatus;
 import io.quorumkeeper.operator.api.v1alpha1.status.OperationStatus;
 import io.quorumkeeper.operator.api.v1alpha1.status.QuorumStatus;
+import io.quorumkeeper.operator.api.v1alpha1.status.RollStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -25,7 +26,7 @@ public class QuorumClusterStatus {
   private BootstrapStatus bootstrap;
 
   @JsonPropertyDescription(
-      "Ready, QuorumHealthy, Healing, SpecInvalid, Paused and Warning conditions.")
+      "Ready, QuorumHealthy, Healing, Progressing, SpecInvalid, Paused and Warning conditions.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The Raft controller quorum as last observed.")
@@ -35,6 +36,11 @@ public class QuorumClusterStatus {
       "The one voter-set change in flight, recorded before it starts and cleared once Kafka has"
           + " committed it.")
   private OperationStatus operation;
+
+  @JsonPropertyDescription(
+      "The one pod restart of a rolling restart in flight, recorded before the pod is deleted and"
+          + " cleared once the pod is back (Ready, caught up, in its ISRs).")
+  private RollStatus roll;
 
   @JsonPropertyDescription(
       "The spec the operator last accepted, as JSON: what runs while a newer spec is refused.")
@@ -88,6 +94,14 @@ public class QuorumClusterStatus {
     this.operation = operation;
   }
 
+  public RollStatus getRoll() {
+    return roll;
+  }
+
+  public void setRoll(RollStatus roll) {
+    this.roll = roll;
+  }
+
   public QuorumStatus getQuorum() {
     return quorum;
   }
@@ -105,12 +119,20 @@ public class QuorumClusterStatus {
         && Objects.equals(conditions, s.conditions)
         && Objects.equals(quorum, s.quorum)
         && Objects.equals(operation, s.operation)
+        && Objects.equals(roll, s.roll)
         && Objects.equals(lastAcceptedSpec, s.lastAcceptedSpec);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        observedGeneration, clusterId, bootstrap, conditions, quorum, operation, lastAcceptedSpec);
+        observedGeneration,
+        clusterId,
+        bootstrap,
+        conditions,
+        quorum,
+        operation,
+        roll,
+        lastAcceptedSpec);
   }
 }

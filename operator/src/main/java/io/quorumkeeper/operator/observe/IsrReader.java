@@ -1,0 +1,138 @@
+package io.quorumkeeper.operator.observe;
+
+import io.quorumkeeper.operator.quorum.PartitionIsr;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
+
+/**
+ * Reads every partition's ISR and its topic's min.insync.replicas through the brokers ({@code
+ * bootstrap.servers}): one Admin per cluster, kept and reused, every call bounded by {@code
+ * timeout}. A topic config read from a broker carries the broker's default where the topic sets
+ * none, so the value is the one in force.
+ */
+final class IsrReader {
+
+  static final String MIN_ISR = "min.insync.replicas";
+
+  private record Connection(String bootstrap, Admin admin) {}
+
+  private final Duration timeout;
+  private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+
+  IsrReader(Duration timeout) {
+    this.timeout = timeout;
+  }
+
+  List<PartitionIsr> partitions(String cluster, String bootstrapServers)
+      throws QuorumUnavailableException {
+    try {
+      Admin admin = admin(cluster, bootstrapServers);
+      Set<String> topics =
+          await(admin.listTopics(new ListTopicsOptions().listInternal(true)).names(), "list");
+      if (topics.isEmpty()) {
+        return List.of();
+      }
+      Map<String, TopicDescription> descriptions =
+          await(admin.describeTopics(topics).allTopicNames(), "describe topics");
+      List<ConfigResource> resources =
+          topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+      Map<ConfigResource, Config> configs =
+          await(admin.describeConfigs(resources).all(), "describe topic configs");
+      List<PartitionIsr> partitions = new ArrayList<>();
+      for (TopicDescription topic : descriptions.values()) {
+        ConfigEntry entry =
+            configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic.name())).get(MIN_ISR);
+        int minIsr = entry == null || entry.value() == null ? 1 : Integer.parseInt(entry.value());
+        for (TopicPartitionInfo p : topic.partitions()) {
+          partitions.add(
+              new PartitionIsr(
+                  topic.name() + "-" + p.partition(), ids(p.replicas()), ids(p.isr()), minIsr));
+        }
+      }
+      return partitions;
+    } catch (KafkaException e) {
+      forget(cluster);
+      throw new QuorumUnavailableException("brokers not reachable: " + e.getMessage(), e);
+    } catch (QuorumUnavailableException e) {
+      forget(cluster); // a wedged Admin starts again from the bootstrap list
+      throw e;
+    }
+  }
+
+  private static Set<Integer> ids(List<Node> nodes) {
+    return nodes.stream().map(Node::id).collect(Collectors.toSet());
+  }
+
+  private <T> T await(KafkaFuture<T> future, String what) throws QuorumUnavailableException {
+    try {
+      return future.get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new QuorumUnavailableException(
+          "ISR read (" + what + ") failed: " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new QuorumUnavailableException(
+          "ISR read (" + what + "): no broker answered within " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QuorumUnavailableException("interrupted", e);
+    }
+  }
+
+  private Admin admin(String cluster, String bootstrap) {
+    return connections
+        .compute(
+            cluster,
+            (key, existing) -> {
+              if (existing != null && existing.bootstrap().equals(bootstrap)) {
+                return existing;
+              }
+              if (existing != null) {
+                existing.admin().close(Duration.ZERO);
+              }
+              return new Connection(bootstrap, Admin.create(config(cluster, bootstrap)));
+            })
+        .admin();
+  }
+
+  private Properties config(String cluster, String bootstrap) {
+    Properties config = new Properties();
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(
+        AdminClientConfig.CLIENT_ID_CONFIG, "quorum-keeper-isr-" + cluster.replace('/', '-'));
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+    return config;
+  }
+
+  void forget(String cluster) {
+    Connection connection = connections.remove(cluster);
+    if (connection != null) {
+      connection.admin().close(Duration.ZERO);
+    }
+  }
+
+  void close() {
+    connections.keySet().forEach(this::forget);
+  }
+}

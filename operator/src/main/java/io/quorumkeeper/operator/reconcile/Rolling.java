@@ -1,0 +1,234 @@
+package io.quorumkeeper.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.status.RollStatus;
+import io.quorumkeeper.operator.event.EventReason;
+import io.quorumkeeper.operator.event.EventRecorder;
+import io.quorumkeeper.operator.model.Labels;
+import io.quorumkeeper.operator.model.Pool;
+import io.quorumkeeper.operator.observe.QuorumClient;
+import io.quorumkeeper.operator.observe.QuorumObservation;
+import io.quorumkeeper.operator.observe.QuorumUnavailableException;
+import io.quorumkeeper.operator.quorum.PartitionIsr;
+import io.quorumkeeper.operator.quorum.QuorumView;
+import io.quorumkeeper.operator.quorum.RollAction;
+import io.quorumkeeper.operator.quorum.RollFacts;
+import io.quorumkeeper.operator.quorum.RollPlanner;
+import io.quorumkeeper.operator.quorum.RollPod;
+import io.quorumkeeper.operator.quorum.RollStep;
+import io.quorumkeeper.operator.status.Conditions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.jboss.logging.Logger;
+
+/**
+ * Executes the roll planner's step: the restart goes into {@code status.roll} first (by the
+ * caller's status write), then the pod object is deleted, gracefully and only that object (its
+ * uid); the StatefulSet ({@code OnDelete}) re-creates it from the current template.
+ */
+final class Rolling {
+
+  private static final Logger LOG = Logger.getLogger(Rolling.class);
+
+  /** The planner's step and what status should say about it. */
+  record Step(RollAction action, RollStatus roll, String summary) {}
+
+  private final QuorumClient quorum;
+  private final PodDeletion pods;
+
+  Rolling(QuorumClient quorum, PodDeletion pods) {
+    this.quorum = quorum;
+    this.pods = pods;
+  }
+
+  /**
+   * Plans this pass's step from the pods, their StatefulSets, the quorum, the ISRs and status.
+   *
+   * @param healingActs healing has a voter-set change in flight or acts this pass: no roll
+   * @param observedAt when the quorum view was observed
+   * @param caughtUpWithin how recent a fetch makes a member caught up: a view observed less than
+   *     this after the last restart may still show the old incarnation as caught up
+   */
+  Step plan(
+      QuorumCluster cr,
+      List<Pool> pools,
+      Context<QuorumCluster> context,
+      Optional<QuorumView> view,
+      boolean healingActs,
+      Instant observedAt,
+      Duration caughtUpWithin,
+      Instant now) {
+    RollStatus previous = cr.getStatus() == null ? null : cr.getStatus().getRoll();
+    Instant restartedAt = startedAt(previous);
+    if (restartedAt != null && observedAt.isBefore(restartedAt.plus(caughtUpWithin))) {
+      RollStep held = new RollStep(previous.getPod(), previous.getUid(), previous.getReason());
+      return new Step(
+          new RollAction.Wait("waiting for a view of the quorum newer than the restart", held),
+          previous,
+          "waiting for a view of the quorum newer than the restart of " + previous.getPod());
+    }
+    List<RollPod> rollPods = pods(cr, pools, context);
+    boolean rolling = previous != null || rollPods.stream().anyMatch(RollPod::outdated);
+    Optional<List<PartitionIsr>> partitions =
+        rolling ? partitions(cr, pools) : Optional.of(List.of());
+    RollFacts facts =
+        new RollFacts(
+            rollPods,
+            view,
+            partitions,
+            Optional.ofNullable(previous)
+                .map(r -> new RollStep(r.getPod(), r.getUid(), r.getReason())),
+            healingActs);
+    return step(RollPlanner.plan(facts, Healing.blockedBecause(cr)), previous, now);
+  }
+
+  private static Instant startedAt(RollStatus roll) {
+    try {
+      return roll == null || roll.getStartedAt() == null
+          ? null
+          : Instant.parse(roll.getStartedAt());
+    } catch (DateTimeParseException e) {
+      return null; // an unreadable time (a user's edit) does not hold the roll
+    }
+  }
+
+  static Step step(RollAction action, RollStatus previous, Instant now) {
+    if (action instanceof RollAction.Restart r) {
+      boolean same =
+          previous != null
+              && r.pod().equals(previous.getPod())
+              && r.uid().equals(previous.getUid());
+      String since = same ? previous.getStartedAt() : now.toString();
+      return new Step(
+          action, new RollStatus(r.pod(), r.uid(), r.reason(), since), "restarting " + r.pod());
+    }
+    if (action instanceof RollAction.Wait w) {
+      return new Step(action, w.holding() == null ? null : previous, w.reason());
+    }
+    if (action instanceof RollAction.Blocked b && b.wanted() instanceof RollAction.Restart r) {
+      boolean same =
+          previous != null
+              && r.pod().equals(previous.getPod())
+              && r.uid().equals(previous.getUid());
+      return new Step(
+          action, same ? previous : null, "would restart " + r.pod() + ", but " + b.reason());
+    }
+    return new Step(action, null, "every pod runs its StatefulSet's current template");
+  }
+
+  /** The Progressing condition: True while pods are outdated or a restarted one is not back. */
+  static void report(Conditions conditions, Step step) {
+    RollAction action = step.action();
+    boolean rolling =
+        action instanceof RollAction.Restart
+            || action instanceof RollAction.Wait w && w.holding() != null;
+    if (action instanceof RollAction.None) {
+      conditions.set(Conditions.PROGRESSING, false, "UpToDate", step.summary());
+    } else {
+      conditions.set(
+          Conditions.PROGRESSING, true, rolling ? "Rolling" : "RollBlocked", step.summary());
+    }
+  }
+
+  /** Deletes the pod of a restart already recorded in status, and reports it. */
+  void act(QuorumCluster cr, Step step, EventRecorder events) {
+    if (step.action() instanceof RollAction.Restart r) {
+      String key = QuorumObservation.key(cr);
+      if (pods.delete(cr.getMetadata().getNamespace(), key, r.pod(), r.uid(), null, r.reason())) {
+        events.normal(cr, EventReason.RollingRestart, r.pod() + ": " + r.reason());
+      }
+    }
+  }
+
+  /** Every pod the pools want, as the planner sees it. */
+  static List<RollPod> pods(QuorumCluster cr, List<Pool> pools, Context<QuorumCluster> context) {
+    Map<String, Pod> byName = new HashMap<>();
+    context.getSecondaryResources(Pod.class).forEach(p -> byName.put(p.getMetadata().getName(), p));
+    List<RollPod> result = new ArrayList<>();
+    for (Pool pool : pools) {
+      String desired =
+          OwnedResources.cache(StatefulSet.class, context)
+              .get(new ResourceID(pool.name(), cr.getMetadata().getNamespace()))
+              .map(Rolling::templateHash)
+              .orElse(null);
+      for (int ordinal = 0; ordinal < pool.replicas(); ordinal++) {
+        Pod pod = byName.get(pool.podName(ordinal));
+        result.add(rollPod(pool, ordinal, pod, desired));
+      }
+    }
+    return result;
+  }
+
+  private static RollPod rollPod(Pool pool, int ordinal, Pod pod, String desired) {
+    boolean exists = pod != null;
+    // A terminating pod is not outdated: what replaces it comes from the current template.
+    boolean terminating = exists && pod.getMetadata().getDeletionTimestamp() != null;
+    String hash = exists ? annotation(pod, Labels.TEMPLATE_HASH) : null;
+    boolean outdated = exists && !terminating && desired != null && !desired.equals(hash);
+    return new RollPod(
+        pool.podName(ordinal),
+        exists ? pod.getMetadata().getUid() : null,
+        pool.nodeId(ordinal),
+        pool.kind().hasControllerRole(),
+        pool.kind().hasBrokerRole(),
+        outdated,
+        exists && !terminating && ready(pod));
+  }
+
+  private static String templateHash(StatefulSet set) {
+    var meta = set.getSpec().getTemplate().getMetadata();
+    return meta == null || meta.getAnnotations() == null
+        ? null
+        : meta.getAnnotations().get(Labels.TEMPLATE_HASH);
+  }
+
+  private static String annotation(Pod pod, String key) {
+    Map<String, String> annotations = pod.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(key);
+  }
+
+  private static boolean ready(Pod pod) {
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** The ISRs, read through every broker-role pod; empty (unknown) when no broker answers. */
+  private Optional<List<PartitionIsr>> partitions(QuorumCluster cr, List<Pool> pools) {
+    String bootstrap =
+        pools.stream()
+            .filter(p -> p.kind().hasBrokerRole())
+            .flatMap(
+                p ->
+                    IntStream.range(0, p.replicas())
+                        .mapToObj(i -> p.podHost(i) + ":" + Pool.KAFKA_PORT))
+            .collect(Collectors.joining(","));
+    if (bootstrap.isEmpty()) {
+      return Optional.of(List.of());
+    }
+    try {
+      return Optional.of(quorum.partitions(QuorumObservation.key(cr), bootstrap));
+    } catch (QuorumUnavailableException e) {
+      LOG.infof(
+          "cluster=%s partition ISRs unknown, no broker-role pod restarts: %s",
+          QuorumObservation.key(cr), e.getMessage());
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      LOG.warnf("cluster=%s reading partition ISRs failed: %s", QuorumObservation.key(cr), e);
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,227 @@
+package io.quorumkeeper.operator.quorum;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The roll planner's rules, one situation each: a 3-node Combined cluster, node 0 leads. */
+class RollPlannerTest {
+
+  static final Set<Integer> ALL = Set.of(0, 1, 2);
+
+  /** Pods c-0..c-2, Combined, all ready; {@code outdated} lists the outdated node ids. */
+  static List<RollPod> pods(Set<Integer> outdated, Set<Integer> notReady) {
+    List<RollPod> pods = new ArrayList<>();
+    for (int id = 0; id < 3; id++) {
+      pods.add(
+          new RollPod(
+              "c-" + id, "u" + id, id, true, true, outdated.contains(id), !notReady.contains(id)));
+    }
+    return pods;
+  }
+
+  static QuorumView view(int leader, Health... healths) {
+    List<Member> members = new ArrayList<>();
+    for (int id = 0; id < healths.length; id++) {
+      Role role = id == leader ? Role.Leader : Role.Follower;
+      members.add(new Member(id, "c-" + id, "d" + id, role, 0, 0, healths[id]));
+    }
+    return new QuorumView(OptionalInt.of(leader), 1, 1, healths.length, 1, members);
+  }
+
+  static final QuorumView HEALTHY = view(0, Health.CaughtUp, Health.CaughtUp, Health.CaughtUp);
+
+  /** One partition replicated on all three, min.insync.replicas=2, with this ISR. */
+  static Optional<List<PartitionIsr>> isr(Integer... isr) {
+    return Optional.of(List.of(new PartitionIsr("t-0", ALL, Set.of(isr), 2)));
+  }
+
+  static RollAction plan(List<RollPod> pods, QuorumView view, Optional<List<PartitionIsr>> isr) {
+    return RollPlanner.plan(
+        new RollFacts(pods, Optional.of(view), isr, Optional.empty(), false), null);
+  }
+
+  static String restarted(RollAction action) {
+    assertThat(action).isInstanceOf(RollAction.Restart.class);
+    return ((RollAction.Restart) action).pod();
+  }
+
+  @Test
+  void givenNothingOutdated_thenNone() {
+    assertThat(plan(pods(Set.of(), Set.of()), HEALTHY, isr(0, 1, 2)))
+        .isInstanceOf(RollAction.None.class);
+  }
+
+  @Test
+  void givenAllOutdated_thenTheHighestFollowerFirst_andTheLeaderLast() {
+    assertThat(restarted(plan(pods(ALL, Set.of()), HEALTHY, isr(0, 1, 2)))).isEqualTo("c-2");
+    assertThat(restarted(plan(pods(Set.of(0, 1), Set.of()), HEALTHY, isr(0, 1, 2))))
+        .isEqualTo("c-1");
+    assertThat(restarted(plan(pods(Set.of(0), Set.of()), HEALTHY, isr(0, 1, 2)))).isEqualTo("c-0");
+  }
+
+  @Test
+  void givenARestartedPodNotReady_thenWait() {
+    RollAction action = plan(pods(Set.of(0, 1), Set.of(2)), HEALTHY, isr(0, 1));
+    assertThat(action).isInstanceOf(RollAction.Wait.class);
+    assertThat(((RollAction.Wait) action).reason()).contains("c-2 is not ready");
+  }
+
+  @Test
+  void givenARestartedControllerNotCaughtUp_thenWait() {
+    QuorumView lagging = view(0, Health.CaughtUp, Health.CaughtUp, Health.Lagging);
+    RollAction action = plan(pods(Set.of(0, 1), Set.of()), lagging, isr(0, 1, 2));
+    assertThat(((RollAction.Wait) action).reason()).contains("controller 2 is not caught up");
+  }
+
+  @Test
+  void givenABrokerNotBackInAnIsr_thenWait() {
+    RollAction action = plan(pods(Set.of(0, 1), Set.of()), HEALTHY, isr(0, 1));
+    assertThat(((RollAction.Wait) action).reason()).contains("broker 2 is not in the ISR of t-0");
+  }
+
+  @Test
+  void givenAFrozenFollower_thenNoVoterRestarts() {
+    // Node 1 is frozen: restarting 2 would leave 1 caught-up voter of 3.
+    QuorumView frozen = view(0, Health.CaughtUp, Health.Unreachable, Health.CaughtUp);
+    List<RollPod> pods = pods(Set.of(0, 2), Set.of());
+    RollAction action =
+        RollPlanner.plan(
+            new RollFacts(pods, Optional.of(frozen), isr(0, 1, 2), Optional.empty(), false), null);
+    assertThat(action).isInstanceOf(RollAction.Wait.class);
+    assertThat(((RollAction.Wait) action).reason()).contains("controller 1 is not caught up");
+  }
+
+  @Test
+  void givenTheDownFollowerItselfOutdated_thenItGoesFirst() {
+    QuorumView frozen = view(0, Health.CaughtUp, Health.Unreachable, Health.CaughtUp);
+    List<RollPod> pods = pods(Set.of(1), Set.of(1));
+    // c-1 is down and outdated: restarting it costs nothing, so it goes first.
+    assertThat(restarted(plan(pods, frozen, isr(0, 2)))).isEqualTo("c-1");
+  }
+
+  @Test
+  void givenAPartitionAtMinIsr_thenItsBrokerIsNotRestarted() {
+    List<PartitionIsr> tight =
+        List.of(
+            new PartitionIsr("t-0", ALL, ALL, 2),
+            new PartitionIsr("t-1", Set.of(1, 2), Set.of(1, 2), 2));
+    RollAction action = plan(pods(ALL, Set.of()), HEALTHY, Optional.of(tight));
+    assertThat(((RollAction.Wait) action).reason())
+        .contains("restarting broker 2 would take t-1 below min.insync.replicas=2");
+  }
+
+  @Test
+  void givenUnknownIsrs_thenNoBrokerRoleRestarts() {
+    RollAction action = plan(pods(ALL, Set.of()), HEALTHY, Optional.empty());
+    assertThat(((RollAction.Wait) action).reason()).contains("ISRs are unknown");
+  }
+
+  @Test
+  void givenNoLeader_orAMembershipChange_thenWait() {
+    RollAction lost =
+        RollPlanner.plan(
+            new RollFacts(
+                pods(ALL, Set.of()), Optional.empty(), isr(0, 1, 2), Optional.empty(), false),
+            null);
+    RollAction healing =
+        RollPlanner.plan(
+            new RollFacts(
+                pods(ALL, Set.of()), Optional.of(HEALTHY), isr(0, 1, 2), Optional.empty(), true),
+            null);
+    assertThat(((RollAction.Wait) lost).reason()).startsWith("no leader");
+    assertThat(((RollAction.Wait) healing).reason()).contains("voter-set change is in flight");
+  }
+
+  @Test
+  void givenPaused_thenBlockedWithWhatItWouldDo() {
+    RollAction action =
+        RollPlanner.plan(
+            new RollFacts(
+                pods(ALL, Set.of()), Optional.of(HEALTHY), isr(0, 1, 2), Optional.empty(), false),
+            "paused");
+    assertThat(action)
+        .isEqualTo(
+            new RollAction.Blocked(
+                new RollAction.Restart("c-2", "u2", "follower c-2 runs an outdated pod template"),
+                "paused"));
+  }
+
+  @Test
+  void givenARecordedRestartNotCarriedOut_thenTheSamePodObjectAgain() {
+    // The operator stopped after writing status.roll and before deleting c-2.
+    RollStep step = new RollStep("c-2", "u2", "test");
+    RollAction action =
+        RollPlanner.plan(
+            new RollFacts(
+                pods(ALL, Set.of()), Optional.of(HEALTHY), isr(0, 1, 2), Optional.of(step), false),
+            null);
+    assertThat(action).isInstanceOf(RollAction.Restart.class);
+    assertThat(action)
+        .isEqualTo(
+            new RollAction.Restart("c-2", "u2", "follower c-2 runs an outdated pod template"));
+  }
+
+  @Test
+  void givenARecordedRestartWhosePodIsNotBack_thenWaitHoldingIt() {
+    RollStep step = new RollStep("c-2", "old", "test");
+    RollAction action =
+        RollPlanner.plan(
+            new RollFacts(
+                pods(Set.of(0, 1), Set.of(2)),
+                Optional.of(HEALTHY),
+                isr(0, 1),
+                Optional.of(step),
+                false),
+            null);
+    assertThat(action).isInstanceOf(RollAction.Wait.class);
+    assertThat(((RollAction.Wait) action).holding()).isEqualTo(step);
+  }
+
+  @Test
+  void givenTheLastRestartedPodBack_thenNoneAndTheRollIsCleared() {
+    RollStep step = new RollStep("c-0", "old", "test");
+    assertThat(
+            RollPlanner.plan(
+                new RollFacts(
+                    pods(Set.of(), Set.of()),
+                    Optional.of(HEALTHY),
+                    isr(0, 1, 2),
+                    Optional.of(step),
+                    false),
+                null))
+        .isInstanceOf(RollAction.None.class);
+  }
+
+  @Test
+  void givenSeparated_thenSparesFollowersBrokersAndTheLeaderLast() {
+    List<RollPod> pods = new ArrayList<>();
+    for (int id = 0; id < 4; id++) {
+      pods.add(new RollPod("c-" + id, "u" + id, id, true, false, true, true));
+    }
+    pods.add(new RollPod("b-0", "ub", 100, false, true, true, true));
+    List<Member> members = new ArrayList<>();
+    members.add(new Member(0, "c-0", "d0", Role.Leader, 0, 0, Health.CaughtUp));
+    members.add(new Member(1, "c-1", "d1", Role.Follower, 0, 0, Health.CaughtUp));
+    members.add(new Member(2, "c-2", "d2", Role.Follower, 0, 0, Health.CaughtUp));
+    members.add(new Member(3, "c-3", "d3", Role.Spare, 0, 0, Health.CaughtUp));
+    QuorumView view = new QuorumView(OptionalInt.of(0), 1, 1, 3, 1, members);
+    List<String> order = new ArrayList<>();
+    Optional<List<PartitionIsr>> none = Optional.of(List.of());
+    for (int i = 0; i < 5; i++) {
+      String pod = restarted(plan(pods, view, none));
+      order.add(pod);
+      pods.replaceAll(
+          p ->
+              p.pod().equals(pod)
+                  ? new RollPod(p.pod(), "new", p.nodeId(), p.controller(), p.broker(), false, true)
+                  : p);
+    }
+    assertThat(order).containsExactly("c-3", "c-2", "c-1", "b-0", "c-0");
+  }
+}

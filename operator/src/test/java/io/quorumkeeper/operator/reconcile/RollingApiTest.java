@@ -1,0 +1,256 @@
+package io.quorumkeeper.operator.reconcile;
+
+import static io.quorumkeeper.operator.reconcile.QuorumClusterReconcilerApiTest.condition;
+import static io.quorumkeeper.operator.testing.ApiHarness.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.model.Labels;
+import io.quorumkeeper.operator.quorum.PartitionIsr;
+import io.quorumkeeper.operator.status.Conditions;
+import io.quorumkeeper.operator.testing.ApiHarness;
+import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rolling restarts end to end against the mock API and a scripted quorum (examples/combined.yaml):
+ * the test plays the StatefulSet controller and the kubelet, re-creating each deleted pod from the
+ * current template and making it Ready, caught up and in-sync when it says so.
+ */
+class RollingApiTest {
+
+  static final Path COMBINED = Path.of("../examples/combined.yaml");
+  static final Duration QUIET = Duration.ofSeconds(2);
+
+  ApiHarness api;
+  FakeQuorumClient.Script quorum;
+  final Set<Integer> inSync = ConcurrentHashMap.newKeySet();
+
+  @BeforeEach
+  void start() {
+    api = ApiHarness.start();
+    quorum = api.quorum().script(NAMESPACE + "/orders", 3);
+    quorum.partitions =
+        () -> List.of(new PartitionIsr("events-0", Set.of(0, 1, 2), Set.copyOf(inSync), 2));
+    api.create(COMBINED);
+    for (int id = 0; id < 3; id++) {
+      await().ignoreExceptions().until(() -> template() != null);
+      createPod(id);
+      back(id);
+    }
+    await().until(() -> "UpToDate".equals(progressing()));
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  @Test
+  void givenAConfigChange_thenPodsRestartOneAtATimeEachAfterThePreviousIsBack_theLeaderLast() {
+    Map<String, String> uids = uids();
+
+    changeConfig();
+
+    assertThat(rollOnePod()).isEqualTo(2);
+    assertThat(rollOnePod()).isEqualTo(1);
+    assertThat(rollOnePod()).isEqualTo(0);
+    await().until(() -> "UpToDate".equals(progressing()));
+    assertThat(api.get("orders").getStatus().getRoll()).isNull();
+    assertThat(uids()).allSatisfy((pod, uid) -> assertThat(uid).isNotEqualTo(uids.get(pod)));
+    assertThat(events()).hasSize(3);
+  }
+
+  @Test
+  void givenPaused_thenTheRollStopsBetweenPods_andGoesOnWhenResumed() {
+    changeConfig();
+    int first = awaitOneDeleted();
+    setAnnotation(QuorumCluster.PAUSED_ANNOTATION, "true");
+    // The pod comes back only once the operator has seen the pause (the two informers race).
+    await().until(() -> "True".equals(condition(api.get("orders"), Conditions.PAUSED)));
+    Map<String, String> uids = recreateAndBringBack(first);
+
+    await().until(() -> "RollBlocked".equals(progressing()));
+    await().during(QUIET).atMost(QUIET.multipliedBy(2)).until(() -> uids().equals(uids));
+    assertThat(reason()).contains("would restart orders-node-1, but the cluster is paused");
+
+    setAnnotation(QuorumCluster.PAUSED_ANNOTATION, "false");
+    assertThat(awaitOneDeleted()).isEqualTo(1);
+  }
+
+  @Test
+  void givenAnOperatorRestartMidRoll_thenNoPodIsRestartedTwice() {
+    changeConfig();
+    int first = awaitOneDeleted();
+    api.stopOperator();
+    recreateAndBringBack(first);
+    api.startOperator();
+
+    assertThat(rollOnePod()).isEqualTo(1);
+    assertThat(rollOnePod()).isEqualTo(0);
+    await().until(() -> "UpToDate".equals(progressing()));
+    assertThat(events()).extracting(Event::getMessage).hasSize(3).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void givenARestartAnnotation_thenEveryPodRestartsOnce() {
+    setAnnotation(Labels.RESTART, "2026-12-02T05:00:00Z");
+
+    assertThat(rollOnePod()).isEqualTo(2);
+    assertThat(rollOnePod()).isEqualTo(1);
+    assertThat(rollOnePod()).isEqualTo(0);
+    await().until(() -> "UpToDate".equals(progressing()));
+  }
+
+  /**
+   * Waits for the one pod the operator deletes, checks nothing else moves while it is not back,
+   * then brings it back. Returns its node id.
+   */
+  private int rollOnePod() {
+    int id = awaitOneDeleted();
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(api.get("orders").getStatus().getRoll().getPod())
+                    .isEqualTo("orders-node-" + id));
+    createPod(id); // re-created from the new template, not Ready, not caught up, not in sync
+    Map<String, String> uids = uids();
+    await().during(Duration.ofSeconds(1)).atMost(QUIET).until(() -> uids().equals(uids));
+    assertThat(progressing()).isEqualTo("Rolling");
+    back(id);
+    return id;
+  }
+
+  private Map<String, String> recreateAndBringBack(int id) {
+    createPod(id);
+    back(id);
+    return uids();
+  }
+
+  /** Exactly one of the three pods goes; returns its node id. */
+  private int awaitOneDeleted() {
+    await().atMost(Duration.ofSeconds(20)).until(() -> uids().size() == 2);
+    List<Integer> gone = new ArrayList<>(List.of(0, 1, 2));
+    gone.removeIf(id -> uids().containsKey("orders-node-" + id));
+    int id = gone.get(0);
+    quorum.dead(id);
+    inSync.remove(id);
+    if (quorum.voterIds().contains(id) && id == 0) {
+      quorum.leader(2, 2); // the leader went last: a follower already on the new template leads
+    }
+    return id;
+  }
+
+  private void back(int id) {
+    api.client()
+        .pods()
+        .inNamespace(NAMESPACE)
+        .withName("orders-node-" + id)
+        .editStatus(
+            p ->
+                new PodBuilder(p)
+                    .editStatus()
+                    .withPhase("Running")
+                    .addNewCondition()
+                    .withType("Ready")
+                    .withStatus("True")
+                    .endCondition()
+                    .endStatus()
+                    .build());
+    quorum.alive(id);
+    inSync.add(id);
+  }
+
+  /** A pod as the StatefulSet controller makes it: the current template's annotations. */
+  private void createPod(int id) {
+    Map<String, String> annotations =
+        new HashMap<>(template().getSpec().getTemplate().getMetadata().getAnnotations());
+    api.client()
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("orders-node-" + id)
+                .withNamespace(NAMESPACE)
+                .withUid("uid-" + id + "-" + System.nanoTime())
+                .addToLabels(Labels.CLUSTER, "orders")
+                .withAnnotations(annotations)
+                .endMetadata()
+                .withNewStatus()
+                .withPhase("Pending")
+                .endStatus()
+                .build())
+        .create();
+  }
+
+  private StatefulSet template() {
+    return api.client().apps().statefulSets().inNamespace(NAMESPACE).withName("orders-node").get();
+  }
+
+  private Map<String, String> uids() {
+    Map<String, String> uids = new HashMap<>();
+    for (Pod p : api.client().pods().inNamespace(NAMESPACE).list().getItems()) {
+      uids.put(p.getMetadata().getName(), p.getMetadata().getUid());
+    }
+    return uids;
+  }
+
+  private void changeConfig() {
+    api.client()
+        .resources(QuorumCluster.class)
+        .inNamespace(NAMESPACE)
+        .withName("orders")
+        .edit(
+            cr -> {
+              cr.getSpec().getKafka().getConfig().put("num.partitions", "12");
+              return cr;
+            });
+  }
+
+  private void setAnnotation(String key, String value) {
+    api.client()
+        .resources(QuorumCluster.class)
+        .inNamespace(NAMESPACE)
+        .withName("orders")
+        .edit(
+            cr -> {
+              cr.getMetadata().getAnnotations().put(key, value);
+              return cr;
+            });
+  }
+
+  private String progressing() {
+    QuorumCluster cr = api.get("orders");
+    return cr.getStatus() == null
+        ? null
+        : Conditions.find(cr.getStatus().getConditions(), Conditions.PROGRESSING)
+            .map(c -> c.getReason())
+            .orElse(null);
+  }
+
+  private String reason() {
+    return Conditions.find(api.get("orders").getStatus().getConditions(), Conditions.PROGRESSING)
+        .get()
+        .getMessage();
+  }
+
+  private List<Event> events() {
+    return api.client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(e -> "RollingRestart".equals(e.getReason()))
+        .toList();
+  }
+}
