@@ -9,9 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,20 +31,21 @@ import org.apache.kafka.common.Uuid;
  */
 public class AdminQuorumClient implements QuorumClient {
 
-  private record Connection(String bootstrap, Admin admin) {}
-
   /** Agents answer from memory; one that takes longer than this is as good as down. */
   static final Duration AGENT_TIMEOUT = Duration.ofSeconds(1);
 
   private final Duration timeout;
   private final AgentClient agents;
   private final IsrReader isrs;
-  private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+  private final AdminConnections connections;
 
   public AdminQuorumClient(Duration timeout) {
     this.timeout = timeout;
     this.agents = new AgentClient(AGENT_TIMEOUT.compareTo(timeout) < 0 ? AGENT_TIMEOUT : timeout);
     this.isrs = new IsrReader(timeout);
+    this.connections =
+        new AdminConnections(
+            AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, "quorum-keeper-", timeout);
   }
 
   @Override
@@ -113,7 +112,7 @@ public class AdminQuorumClient implements QuorumClient {
 
   private Admin connect(String cluster, String bootstrap) throws QuorumUnavailableException {
     try {
-      return admin(cluster, bootstrap);
+      return connections.admin(cluster, bootstrap);
     } catch (KafkaException e) {
       throw new QuorumUnavailableException("controllers not reachable: " + e.getMessage(), e);
     }
@@ -155,44 +154,15 @@ public class AdminQuorumClient implements QuorumClient {
         .toList();
   }
 
-  private Admin admin(String cluster, String bootstrap) {
-    Connection connection =
-        connections.compute(
-            cluster,
-            (key, existing) -> {
-              if (existing != null && existing.bootstrap().equals(bootstrap)) {
-                return existing;
-              }
-              if (existing != null) {
-                existing.admin().close(Duration.ZERO);
-              }
-              return new Connection(bootstrap, Admin.create(config(cluster, bootstrap)));
-            });
-    return connection.admin();
-  }
-
-  private Properties config(String cluster, String bootstrap) {
-    Properties config = new Properties();
-    config.put(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, bootstrap);
-    config.put(AdminClientConfig.CLIENT_ID_CONFIG, "quorum-keeper-" + cluster.replace('/', '-'));
-    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-    config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-    return config;
-  }
-
   @Override
   public void forget(String cluster) {
     isrs.forget(cluster);
-    Connection connection = connections.remove(cluster);
-    if (connection != null) {
-      connection.admin().close(Duration.ZERO);
-    }
+    connections.forget(cluster);
   }
 
   @Override
   public void close() {
-    connections.keySet().forEach(this::forget);
+    connections.close();
     isrs.close();
   }
 }

@@ -5,9 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,19 +32,20 @@ final class IsrReader {
 
   static final String MIN_ISR = "min.insync.replicas";
 
-  private record Connection(String bootstrap, Admin admin) {}
-
   private final Duration timeout;
-  private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+  private final AdminConnections connections;
 
   IsrReader(Duration timeout) {
     this.timeout = timeout;
+    this.connections =
+        new AdminConnections(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "quorum-keeper-isr-", timeout);
   }
 
   List<PartitionIsr> partitions(String cluster, String bootstrapServers)
       throws QuorumUnavailableException {
     try {
-      Admin admin = admin(cluster, bootstrapServers);
+      Admin admin = connections.admin(cluster, bootstrapServers);
       Set<String> topics =
           await(admin.listTopics(new ListTopicsOptions().listInternal(true)).names(), "list");
       if (topics.isEmpty()) {
@@ -98,41 +97,11 @@ final class IsrReader {
     }
   }
 
-  private Admin admin(String cluster, String bootstrap) {
-    return connections
-        .compute(
-            cluster,
-            (key, existing) -> {
-              if (existing != null && existing.bootstrap().equals(bootstrap)) {
-                return existing;
-              }
-              if (existing != null) {
-                existing.admin().close(Duration.ZERO);
-              }
-              return new Connection(bootstrap, Admin.create(config(cluster, bootstrap)));
-            })
-        .admin();
-  }
-
-  private Properties config(String cluster, String bootstrap) {
-    Properties config = new Properties();
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    config.put(
-        AdminClientConfig.CLIENT_ID_CONFIG, "quorum-keeper-isr-" + cluster.replace('/', '-'));
-    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-    config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-    return config;
-  }
-
   void forget(String cluster) {
-    Connection connection = connections.remove(cluster);
-    if (connection != null) {
-      connection.admin().close(Duration.ZERO);
-    }
+    connections.forget(cluster);
   }
 
   void close() {
-    connections.keySet().forEach(this::forget);
+    connections.close();
   }
 }

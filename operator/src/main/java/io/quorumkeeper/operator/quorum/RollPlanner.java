@@ -40,7 +40,10 @@ public final class RollPlanner {
     QuorumView view = facts.view().get();
     RollPod next = first(outdated, view);
     for (RollPod other : facts.pods()) {
-      String why = other.pod().equals(next.pod()) ? null : notBack(other, facts);
+      // The next pod itself must be back too, unless it is down already: a ready controller that
+      // is not caught up (a long pause, a catch-up after a start) is waited for, not restarted.
+      boolean downAlready = other.pod().equals(next.pod()) && rank(next, view) == 0;
+      String why = downAlready ? null : notBack(other, facts);
       if (why != null) {
         return new RollAction.Wait(why + "; " + next.pod() + " waits", holding);
       }

@@ -52,6 +52,18 @@ class RollPlannerTest {
   }
 
   @Test
+  void givenTheNextFollowerReadyButNotCaughtUp_thenItIsWaitedForNotRestarted() {
+    QuorumView frozen = view(0, Health.CaughtUp, Health.CaughtUp, Health.Lagging);
+
+    RollAction action = plan(pods(ALL, Set.of()), frozen, isr(0, 1, 2));
+
+    assertThat(action).isInstanceOf(RollAction.Wait.class);
+    assertThat(((RollAction.Wait) action).reason())
+        .contains("controller 2 is not caught up")
+        .contains("c-2 waits");
+  }
+
+  @Test
   void givenNothingOutdated_thenNone() {
     assertThat(plan(pods(Set.of(), Set.of()), HEALTHY, isr(0, 1, 2)))
         .isInstanceOf(RollAction.None.class);
