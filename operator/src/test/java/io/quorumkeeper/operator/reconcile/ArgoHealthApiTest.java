@@ -152,17 +152,6 @@ class ArgoHealthApiTest {
   }
 
   private void edit(Consumer<QuorumCluster> change) {
-    api.client()
-        .resources(QuorumCluster.class)
-        .inNamespace(NAMESPACE)
-        .withName("orders")
-        .edit(
-            cr -> {
-              if (cr.getMetadata().getAnnotations() == null) {
-                cr.getMetadata().setAnnotations(new java.util.HashMap<>());
-              }
-              change.accept(cr);
-              return cr;
-            });
+    api.edit("orders", change);
   }
 }

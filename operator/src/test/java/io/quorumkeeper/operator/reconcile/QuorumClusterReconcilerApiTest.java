@@ -292,15 +292,7 @@ class QuorumClusterReconcilerApiTest {
   // ---- helpers
 
   private void edit(java.util.function.Consumer<QuorumCluster> change) {
-    client
-        .resources(QuorumCluster.class)
-        .inNamespace(NAMESPACE)
-        .withName("orders")
-        .edit(
-            cr -> {
-              change.accept(cr);
-              return cr;
-            });
+    api.edit("orders", change);
   }
 
   private List<HasMetadata> owned(String uid) {

@@ -210,27 +210,11 @@ class RollingApiTest {
   }
 
   private void changeConfig() {
-    api.client()
-        .resources(QuorumCluster.class)
-        .inNamespace(NAMESPACE)
-        .withName("orders")
-        .edit(
-            cr -> {
-              cr.getSpec().getKafka().getConfig().put("num.partitions", "12");
-              return cr;
-            });
+    api.edit("orders", cr -> cr.getSpec().getKafka().getConfig().put("num.partitions", "12"));
   }
 
   private void setAnnotation(String key, String value) {
-    api.client()
-        .resources(QuorumCluster.class)
-        .inNamespace(NAMESPACE)
-        .withName("orders")
-        .edit(
-            cr -> {
-              cr.getMetadata().getAnnotations().put(key, value);
-              return cr;
-            });
+    api.edit("orders", cr -> cr.getMetadata().getAnnotations().put(key, value));
   }
 
   private String progressing() {

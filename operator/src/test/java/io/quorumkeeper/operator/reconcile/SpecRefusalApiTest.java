@@ -223,15 +223,7 @@ class SpecRefusalApiTest {
   }
 
   private void edit(String name, Consumer<QuorumClusterSpec> change) {
-    api.client()
-        .resources(QuorumCluster.class)
-        .inNamespace(NAMESPACE)
-        .withName(name)
-        .edit(
-            cr -> {
-              change.accept(cr.getSpec());
-              return cr;
-            });
+    api.edit(name, cr -> change.accept(cr.getSpec()));
   }
 
   private StatefulSet statefulSet(String name) {

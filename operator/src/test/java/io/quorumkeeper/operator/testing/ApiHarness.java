@@ -232,6 +232,22 @@ public final class ApiHarness implements AutoCloseable {
     }
   }
 
+  /** Edits a QuorumCluster as {@code kubectl edit} would (annotations map present for the edit). */
+  public QuorumCluster edit(String name, java.util.function.Consumer<QuorumCluster> change) {
+    return client
+        .resources(QuorumCluster.class)
+        .inNamespace(NAMESPACE)
+        .withName(name)
+        .edit(
+            cr -> {
+              if (cr.getMetadata().getAnnotations() == null) {
+                cr.getMetadata().setAnnotations(new java.util.HashMap<>());
+              }
+              change.accept(cr);
+              return cr;
+            });
+  }
+
   public QuorumCluster get(String name) {
     return client.resources(QuorumCluster.class).inNamespace(NAMESPACE).withName(name).get();
   }
