@@ -2,52 +2,64 @@ package io.quorumkeeper.operator.observe;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * One Kafka Admin client per cluster, kept and reused while its bootstrap list stays the same,
- * every call bounded by {@code timeout}; closed when the cluster is forgotten.
+ * One Kafka Admin client per cluster, kept and reused while its bootstrap list and TLS material
+ * stay the same, every call bounded by {@code timeout}; closed when the cluster is forgotten. A
+ * cluster that runs TLS is reached with the operator's client certificate for it ({@link
+ * ClusterTrust}), never in plaintext.
  */
 final class AdminConnections {
 
-  private record Connection(String bootstrap, Admin admin) {}
+  private record Connection(String bootstrap, String tls, Admin admin) {}
 
   private final String bootstrapKey;
   private final String clientIdPrefix;
   private final Duration timeout;
+  private final ClusterTrust trust;
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
   /**
    * @param bootstrapKey {@code bootstrap.controllers} to talk to the quorum, {@code
    *     bootstrap.servers} to talk to the brokers
    */
-  AdminConnections(String bootstrapKey, String clientIdPrefix, Duration timeout) {
+  AdminConnections(
+      String bootstrapKey, String clientIdPrefix, Duration timeout, ClusterTrust trust) {
     this.bootstrapKey = bootstrapKey;
     this.clientIdPrefix = clientIdPrefix;
     this.timeout = timeout;
+    this.trust = trust;
   }
 
   Admin admin(String cluster, String bootstrap) {
+    Optional<ClientTls> tls = trust.of(cluster);
+    String fingerprint = tls.map(ClientTls::fingerprint).orElse("plaintext");
     return connections
         .compute(
             cluster,
             (key, existing) -> {
-              if (existing != null && existing.bootstrap().equals(bootstrap)) {
+              if (existing != null
+                  && existing.bootstrap().equals(bootstrap)
+                  && existing.tls().equals(fingerprint)) {
                 return existing;
               }
               if (existing != null) {
                 existing.admin().close(Duration.ZERO);
               }
-              return new Connection(bootstrap, Admin.create(config(cluster, bootstrap)));
+              return new Connection(
+                  bootstrap, fingerprint, Admin.create(config(cluster, bootstrap, tls)));
             })
         .admin();
   }
 
-  private Properties config(String cluster, String bootstrap) {
+  private Properties config(String cluster, String bootstrap, Optional<ClientTls> tls) {
     Properties config = new Properties();
+    tls.ifPresent(t -> config.putAll(t.kafkaProperties()));
     config.put(bootstrapKey, bootstrap);
     config.put(AdminClientConfig.CLIENT_ID_CONFIG, clientIdPrefix + cluster.replace('/', '-'));
     config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());

@@ -6,6 +6,7 @@ import io.quorumkeeper.operator.quorum.PartitionIsr;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
 import io.quorumkeeper.operator.quorum.RaftReplica;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -16,6 +17,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.AddRaftVoterOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateAclsOptions;
+import org.apache.kafka.clients.admin.DescribeAclsOptions;
 import org.apache.kafka.clients.admin.DescribeMetadataQuorumOptions;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.admin.RaftVoterEndpoint;
@@ -23,6 +26,12 @@ import org.apache.kafka.clients.admin.RemoveRaftVoterOptions;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
 
 /**
  * {@link QuorumClient} over Kafka's Admin API, talking to the controllers directly ({@code
@@ -38,14 +47,22 @@ public class AdminQuorumClient implements QuorumClient {
   private final AgentClient agents;
   private final IsrReader isrs;
   private final AdminConnections connections;
+  private final ClusterTrust trust;
 
+  /** A client for clusters that all run in plaintext. */
   public AdminQuorumClient(Duration timeout) {
+    this(timeout, ClusterTrust.plaintext());
+  }
+
+  /** A client that reaches each TLS cluster with the operator's certificate for it. */
+  public AdminQuorumClient(Duration timeout, ClusterTrust trust) {
     this.timeout = timeout;
+    this.trust = trust;
     this.agents = new AgentClient(AGENT_TIMEOUT.compareTo(timeout) < 0 ? AGENT_TIMEOUT : timeout);
-    this.isrs = new IsrReader(timeout);
+    this.isrs = new IsrReader(timeout, trust);
     this.connections =
         new AdminConnections(
-            AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, "quorum-keeper-", timeout);
+            AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, "quorum-keeper-", timeout, trust);
   }
 
   @Override
@@ -57,7 +74,7 @@ public class AdminQuorumClient implements QuorumClient {
   @Override
   public Map<Integer, AgentReport> agents(
       String cluster, Map<Integer, String> hosts, String token) {
-    return agents.nodes(hosts, token);
+    return agents.nodes(cluster, hosts, token, trust.of(cluster));
   }
 
   @Override
@@ -110,6 +127,36 @@ public class AdminQuorumClient implements QuorumClient {
         "remove voter " + voter);
   }
 
+  @Override
+  public int grantAnonymousClients(String cluster, String bootstrapControllers)
+      throws QuorumUnavailableException {
+    Admin admin = connect(cluster, bootstrapControllers);
+    Collection<AclBinding> present =
+        await(
+            admin
+                .describeAcls(
+                    new AclBindingFilter(
+                        ResourcePatternFilter.ANY,
+                        new AccessControlEntryFilter(
+                            AnonymousClientAcls.PRINCIPAL,
+                            null,
+                            AclOperation.ANY,
+                            AclPermissionType.ANY)),
+                    new DescribeAclsOptions().timeoutMs((int) timeout.toMillis()))
+                .values(),
+            "describe the anonymous client ACLs");
+    List<AclBinding> missing =
+        AnonymousClientAcls.bindings().stream().filter(b -> !present.contains(b)).toList();
+    if (!missing.isEmpty()) {
+      await(
+          admin
+              .createAcls(missing, new CreateAclsOptions().timeoutMs((int) timeout.toMillis()))
+              .all(),
+          "grant the anonymous client ACLs");
+    }
+    return missing.size();
+  }
+
   private Admin connect(String cluster, String bootstrap) throws QuorumUnavailableException {
     try {
       return connections.admin(cluster, bootstrap);
@@ -158,6 +205,8 @@ public class AdminQuorumClient implements QuorumClient {
   public void forget(String cluster) {
     isrs.forget(cluster);
     connections.forget(cluster);
+    agents.forget(cluster);
+    trust.forget(cluster);
   }
 
   @Override

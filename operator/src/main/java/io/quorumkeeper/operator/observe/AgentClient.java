@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,25 +33,49 @@ public final class AgentClient {
 
   private final Duration timeout;
   private final HttpClient http;
+  private final PerHostTrust trust = new PerHostTrust();
+  private final HttpClient https;
 
   public AgentClient(Duration timeout) {
     this.timeout = timeout;
     this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.https =
+        HttpClient.newBuilder().connectTimeout(timeout).sslContext(trust.context()).build();
   }
 
   /**
-   * The reports of the agents that answered, by node id.
-   *
-   * @param hosts each controller node id's pod host name
+   * The reports of the agents that answered, by node id: over HTTPS, each pod trusted only with a
+   * certificate from its cluster's CA that names its host, when the cluster runs TLS.
    */
+  public Map<Integer, AgentReport> nodes(
+      String cluster, Map<Integer, String> hosts, String token, Optional<ClientTls> tls) {
+    if (tls.isEmpty()) {
+      return nodes(hosts, token);
+    }
+    hosts.values().forEach(host -> trust.register(cluster, host, tls.get()));
+    return ask(https, "https", hosts, token);
+  }
+
+  /** Forgets the hosts of a cluster that is gone. */
+  public void forget(String cluster) {
+    trust.forget(cluster);
+  }
+
+  /** The reports of the agents that answered, by node id, over plain HTTP. */
   public Map<Integer, AgentReport> nodes(Map<Integer, String> hosts, String token) {
+    return ask(http, "http", hosts, token);
+  }
+
+  private Map<Integer, AgentReport> ask(
+      HttpClient http, String scheme, Map<Integer, String> hosts, String token) {
     Map<Integer, CompletableFuture<HttpResponse<String>>> calls = new HashMap<>();
     hosts.forEach(
         (nodeId, host) ->
             calls.put(
                 nodeId,
                 http.sendAsync(
-                    HttpRequest.newBuilder(URI.create("http://" + host + ":" + PORT + "/v1/node"))
+                    HttpRequest.newBuilder(
+                            URI.create(scheme + "://" + host + ":" + PORT + "/v1/node"))
                         .timeout(timeout)
                         .header("Authorization", "Bearer " + token)
                         .GET()

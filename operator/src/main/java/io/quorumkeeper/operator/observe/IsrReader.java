@@ -35,11 +35,11 @@ final class IsrReader {
   private final Duration timeout;
   private final AdminConnections connections;
 
-  IsrReader(Duration timeout) {
+  IsrReader(Duration timeout, ClusterTrust trust) {
     this.timeout = timeout;
     this.connections =
         new AdminConnections(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "quorum-keeper-isr-", timeout);
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "quorum-keeper-isr-", timeout, trust);
   }
 
   List<PartitionIsr> partitions(String cluster, String bootstrapServers)

@@ -70,6 +70,13 @@ public final class LeaderOnlyQuorumClient implements QuorumClient {
   }
 
   @Override
+  public int grantAnonymousClients(String cluster, String bootstrapControllers)
+      throws QuorumUnavailableException {
+    requireLeadership("grant the anonymous client ACLs");
+    return delegate.grantAnonymousClients(cluster, bootstrapControllers);
+  }
+
+  @Override
   public void forget(String cluster) {
     delegate.forget(cluster);
   }

@@ -54,6 +54,17 @@ public interface QuorumClient extends AutoCloseable {
     throw new QuorumUnavailableException("this client does not read partition ISRs", null);
   }
 
+  /**
+   * Makes sure the anonymous client listener of a TLS cluster may use topics, groups and
+   * transactional ids, and nothing on the cluster ({@link AnonymousClientAcls}); idempotent.
+   *
+   * @return how many ACLs were missing and are now created
+   */
+  default int grantAnonymousClients(String cluster, String bootstrapControllers)
+      throws QuorumUnavailableException {
+    throw new QuorumUnavailableException("this client does not manage ACLs", null);
+  }
+
   /** Releases what is held for a cluster that is gone. */
   void forget(String cluster);
 

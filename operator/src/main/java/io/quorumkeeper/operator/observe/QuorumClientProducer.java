@@ -14,9 +14,15 @@ public class QuorumClientProducer {
 
   @Produces
   @Singleton
-  QuorumClient quorumClient(OperatorConfig config, Leadership leadership) {
+  QuorumClient quorumClient(
+      OperatorConfig config,
+      Leadership leadership,
+      io.fabric8.kubernetes.client.KubernetesClient kubernetes) {
     return new LeaderOnlyQuorumClient(
-        new AdminQuorumClient(config.observe().timeout()), leadership);
+        new AdminQuorumClient(
+            config.observe().timeout(),
+            new SecretClusterTrust(kubernetes, java.time.Clock.systemUTC())),
+        leadership);
   }
 
   @Produces
