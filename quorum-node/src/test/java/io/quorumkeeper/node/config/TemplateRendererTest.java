@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.quorumkeeper.node.LaunchException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,8 @@ class TemplateRendererTest {
           Path.of("/etc/quorum/config"),
           Path.of("/var/lib/quorum/data"),
           Path.of("/etc/quorum/secret/agent-token"),
-          Path.of("/tmp/work"));
+          Path.of("/tmp/work"),
+          Optional.of(Path.of("/etc/quorum/tls")));
   private final TemplateRenderer renderer = new TemplateRenderer(PodFacts.PLACEHOLDER_NAMES);
 
   @Test
