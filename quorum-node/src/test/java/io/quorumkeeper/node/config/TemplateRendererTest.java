@@ -58,6 +58,20 @@ class TemplateRendererTest {
   }
 
   @Test
+  void givenTheTlsKeysOfTheContract_whenRendered_thenThePodsOwnPemAndTheCaAreNamed() {
+    String rendered =
+        renderer.render(
+            "ssl.keystore.location=${QK_TLS_DIR}/${POD_NAME}.pem\n"
+                + "ssl.truststore.location=${QK_TLS_DIR}/ca.crt",
+            pod.placeholderValues(2));
+
+    assertThat(rendered)
+        .isEqualTo(
+            "ssl.keystore.location=/etc/quorum/tls/orders-node-2.pem\n"
+                + "ssl.truststore.location=/etc/quorum/tls/ca.crt");
+  }
+
+  @Test
   void givenAnUnknownPlaceholder_whenRendered_thenTheErrorNamesItAndItsLine() {
     assertThatThrownBy(() -> renderer.render("a=1\nb=${HOSTNAME}\n", pod.placeholderValues(2)))
         .isInstanceOf(LaunchException.class)
