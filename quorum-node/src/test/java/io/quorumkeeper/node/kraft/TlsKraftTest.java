@@ -50,7 +50,7 @@ class TlsKraftTest {
   static final String CLUSTER = "tls";
   static final String CONTROLLERS = CLUSTER + "-controller";
   static final List<Pod> PODS =
-      IntStream.range(0, 3).mapToObj(i -> new Pod(CONTROLLERS, i, "127.0.78." + (10 + i))).toList();
+      IntStream.range(0, 3).mapToObj(i -> new Pod(CONTROLLERS, i, "127.0.79." + (10 + i))).toList();
   static final Duration FORMING = Duration.ofSeconds(90);
 
   @TempDir static Path root;
