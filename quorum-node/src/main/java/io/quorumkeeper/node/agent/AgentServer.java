@@ -70,18 +70,9 @@ public final class AgentServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    if (!connections.admit(ch)) {
-                      return;
+                    if (connections.admit(ch)) {
+                      pipeline(ch, routes, limits, tls);
                     }
-                    ch.pipeline()
-                        .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS));
-                    tls.ifPresent(
-                        context -> ch.pipeline().addLast(sslHandler(context, ch, limits)));
-                    ch.pipeline()
-                        .addLast(new RequestDeadline(limits.requestDeadline()))
-                        .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
-                        .addLast(new BoundedAggregator(limits.maxContentBytes(), routes))
-                        .addLast(new AgentChannelHandler(routes));
                   }
                 });
     try {
@@ -99,6 +90,21 @@ public final class AgentServer implements AutoCloseable {
       throw LaunchException.badInput(
           "agent cannot listen on " + host + ":" + port + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * Idle timeout, TLS if any, request deadline, HTTP codec, size limit, routes. The admission check
+   * comes first, before any handshake work.
+   */
+  private static void pipeline(
+      SocketChannel ch, AgentRoutes routes, AgentLimits limits, Optional<SslContext> tls) {
+    ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS));
+    tls.ifPresent(context -> ch.pipeline().addLast(sslHandler(context, ch, limits)));
+    ch.pipeline()
+        .addLast(new RequestDeadline(limits.requestDeadline()))
+        .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
+        .addLast(new BoundedAggregator(limits.maxContentBytes(), routes))
+        .addLast(new AgentChannelHandler(routes));
   }
 
   /** Sits before {@link RequestDeadline}, which therefore sees the decrypted request bytes. */
