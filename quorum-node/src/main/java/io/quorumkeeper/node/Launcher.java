@@ -1,8 +1,10 @@
 package io.quorumkeeper.node;
 
+import io.netty.handler.ssl.SslContext;
 import io.quorumkeeper.node.agent.AgentLimits;
 import io.quorumkeeper.node.agent.AgentRoutes;
 import io.quorumkeeper.node.agent.AgentServer;
+import io.quorumkeeper.node.agent.AgentTls;
 import io.quorumkeeper.node.agent.BearerToken;
 import io.quorumkeeper.node.agent.NodeIdentity;
 import io.quorumkeeper.node.agent.RequestCounter;
@@ -12,15 +14,23 @@ import io.quorumkeeper.node.kafka.JmxNodeProbe;
 import io.quorumkeeper.node.kafka.KafkaRunner;
 import io.quorumkeeper.node.storage.AdminLeaderCheck;
 import io.quorumkeeper.node.storage.AgentFormationCheck;
+import io.quorumkeeper.node.storage.ControllerClientSecurity;
+import io.quorumkeeper.node.storage.LeaderCheck;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The quorum-node container's entry point: reads the pod's environment and ConfigMap, renders
- * server.properties, formats an empty disk with Kafka's StorageTool, starts the HTTP agent, then
- * runs Kafka in this JVM ({@link KafkaRunner} says why in-process).
+ * server.properties, formats an empty disk with Kafka's StorageTool, starts the agent (HTTPS when
+ * {@code ${QK_TLS_DIR}/${POD_NAME}.pem} exists), then runs Kafka in this JVM ({@link KafkaRunner}
+ * says why in-process).
  *
  * <p>Exit codes: 2 bad input (environment, ConfigMap, token, agent port), 3 the disk is refused
  * (another cluster's or node's data), 4 formatting failed; once Kafka runs, Kafka's own exit codes.
@@ -29,6 +39,9 @@ public final class Launcher {
 
   /** How long the leader question may take when no controller peer is up yet. */
   static final Duration LEADER_CHECK_DEADLINE = Duration.ofSeconds(3);
+
+  /** The cluster CA next to the pod's key and chain in the TLS Secret. */
+  static final String CA_FILE = "ca.crt";
 
   private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
 
@@ -70,6 +83,22 @@ public final class Launcher {
     }
   }
 
+  /**
+   * Kafka's answer (over the controller listener's protocol, TLS with this node's own certificate
+   * on a TLS cluster), else the peers' agents (HTTPS trusting the cluster CA on a TLS cluster).
+   */
+  private static Function<Properties, LeaderCheck> leaderChecks(
+      int agentPort, String token, Optional<SSLContext> peerAgentsTls) {
+    return server -> {
+      String servers = server.getProperty("controller.quorum.bootstrap.servers", "");
+      return AgentFormationCheck.either(
+          new AdminLeaderCheck(
+              servers, LEADER_CHECK_DEADLINE, ControllerClientSecurity.clientProperties(server)),
+          new AgentFormationCheck(
+              servers, agentPort, token, Duration.ofMillis(1500), peerAgentsTls));
+    };
+  }
+
   private static void run(Map<String, String> env) throws InterruptedException {
     PodFacts pod = PodFacts.fromEnv(env);
     LOG.info(
@@ -81,14 +110,12 @@ public final class Launcher {
     BearerToken token = BearerToken.fromFile(pod.tokenFile());
     int agentPort = agentPort(pod);
     String tokenValue = readToken(pod);
+    Optional<Path> agentKeyAndChain = pod.tlsKeyAndChain();
+    Optional<SslContext> agentTls = agentKeyAndChain.map(AgentTls::server);
+    Optional<SSLContext> peerAgentsTls =
+        agentKeyAndChain.map(pem -> AgentTls.clientTrusting(pem.resolveSibling(CA_FILE)));
     PreparedNode node =
-        new NodePreparation(
-                servers ->
-                    AgentFormationCheck.either(
-                        new AdminLeaderCheck(servers, LEADER_CHECK_DEADLINE),
-                        new AgentFormationCheck(
-                            servers, agentPort, tokenValue, Duration.ofMillis(1500))))
-            .prepare(pod);
+        new NodePreparation(leaderChecks(agentPort, tokenValue, peerAgentsTls)).prepare(pod);
 
     KafkaRunner kafka = new KafkaRunner(node.serverProperties());
     NodeIdentity identity =
@@ -106,7 +133,8 @@ public final class Launcher {
         node.settings()
             .agentMaxConnections()
             .map(AgentLimits.DEFAULT::withMaxConnections)
-            .orElse(AgentLimits.DEFAULT));
+            .orElse(AgentLimits.DEFAULT),
+        agentTls);
 
     LOG.info("node {}: starting Kafka with {}", node.nodeId(), node.serverProperties());
     kafka.start();

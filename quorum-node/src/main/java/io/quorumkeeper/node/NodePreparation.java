@@ -31,12 +31,13 @@ public final class NodePreparation {
   static final String SERVER_PROPERTIES = "server.properties";
   private static final Logger LOG = LoggerFactory.getLogger(NodePreparation.class);
 
-  private final Function<String, LeaderCheck> leaderCheckFor;
+  private final Function<Properties, LeaderCheck> leaderCheckFor;
 
   /**
-   * @param leaderCheckFor builds the leader check from {@code controller.quorum.bootstrap.servers}
+   * @param leaderCheckFor builds the leader check from the rendered server.properties (its {@code
+   *     controller.quorum.bootstrap.servers} and the controller listener's security)
    */
-  public NodePreparation(Function<String, LeaderCheck> leaderCheckFor) {
+  public NodePreparation(Function<Properties, LeaderCheck> leaderCheckFor) {
     this.leaderCheckFor = leaderCheckFor;
   }
 
@@ -74,8 +75,7 @@ public final class NodePreparation {
             settings.clusterFormed(),
             settings.initialControllers(),
             MetaProperties.read(metadataLogDir));
-    LeaderCheck leaderCheck =
-        leaderCheckFor.apply(server.getProperty("controller.quorum.bootstrap.servers", ""));
+    LeaderCheck leaderCheck = leaderCheckFor.apply(server);
     FormatDecision decision = FormatDecider.decide(facts, leaderCheck);
     if (decision instanceof FormatDecision.ClusterIdMismatch
         || decision instanceof FormatDecision.NodeIdMismatch) {

@@ -10,6 +10,7 @@ import io.quorumkeeper.node.storage.MetaProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,8 @@ class NodePreparationTest {
         config,
         root.resolve("data"),
         root.resolve("token"),
-        root.resolve("work"));
+        root.resolve("work"),
+        Optional.empty());
   }
 
   private void configMap(String template, boolean formed) throws IOException {
@@ -77,7 +79,7 @@ class NodePreparationTest {
           leaderChecks.incrementAndGet();
           return leader;
         };
-    return new NodePreparation(servers -> check);
+    return new NodePreparation(server -> check);
   }
 
   @Test

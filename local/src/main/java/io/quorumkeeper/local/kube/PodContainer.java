@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One pod realized as a local process, supervised like a kubelet supervises a container: started on
  * the pod's loopback address, restarted with a small backoff when it exits, probed for readiness
- * over HTTP, and open to the faults the runtime offers (kill, wipe, freeze, node down).
+ * over HTTP(S), and open to the faults the runtime offers (kill, wipe, freeze, node down).
  */
 public final class PodContainer {
 
@@ -328,7 +328,10 @@ public final class PodContainer {
     return frozen;
   }
 
-  /** One readiness probe, as the pod spec describes it (path and port), on this pod's address. */
+  /**
+   * One readiness probe, as the pod spec describes it (scheme, path and port), on this pod's
+   * address; HTTPS as a kubelet does it, without verifying the certificate.
+   */
   void probe() {
     Process p = process;
     if (p == null || !p.isAlive() || nodeDown) {
@@ -342,14 +345,17 @@ public final class PodContainer {
     }
     HTTPGetAction get = probe.getHttpGet();
     int port = port(PodLaunch.container(pod), get.getPort());
+    boolean https = "HTTPS".equalsIgnoreCase(get.getScheme());
     boolean ok;
     try {
       HttpRequest request =
-          HttpRequest.newBuilder(URI.create("http://" + ip + ":" + port + get.getPath()))
+          HttpRequest.newBuilder(
+                  URI.create((https ? "https://" : "http://") + ip + ":" + port + get.getPath()))
               .timeout(Duration.ofSeconds(1))
               .GET()
               .build();
-      ok = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() / 100 == 2;
+      HttpClient client = https ? KubeletProbeTls.client() : http;
+      ok = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() / 100 == 2;
     } catch (IOException e) {
       ok = false;
     } catch (InterruptedException e) {

@@ -9,16 +9,19 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.quorumkeeper.node.LaunchException;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Netty HTTP server of the agent: binds the pod IP and {@code agent.port} and hands each
+ * The Netty HTTP(S) server of the agent: binds the pod IP and {@code agent.port} and hands each
  * request to {@link AgentRoutes}. One daemon event-loop thread is plenty for probes and a scrape
  * every few seconds, and a daemon thread never keeps the pod alive after Kafka exits. It shares the
  * Kafka JVM, so {@link AgentLimits} bound what a client can cost it: connections, the time a
@@ -44,8 +47,18 @@ public final class AgentServer implements AutoCloseable {
     return start(host, port, routes, AgentLimits.DEFAULT);
   }
 
-  /** Binds and starts serving; a bind failure is a {@link LaunchException} naming the address. */
+  /** Binds and starts serving HTTP; a bind failure is a {@link LaunchException}. */
   public static AgentServer start(String host, int port, AgentRoutes routes, AgentLimits limits) {
+    return start(host, port, routes, limits, Optional.empty());
+  }
+
+  /**
+   * Binds and starts serving, HTTPS when {@code tls} is given; a bind failure is a {@link
+   * LaunchException} naming the address. A TLS handshake has the request deadline to complete, and
+   * a TLS connection counts against the connection limit like any other.
+   */
+  public static AgentServer start(
+      String host, int port, AgentRoutes routes, AgentLimits limits, Optional<SslContext> tls) {
     ConnectionLimit connections = new ConnectionLimit(limits.maxConnections());
     EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("quorum-agent", true));
     ServerBootstrap bootstrap =
@@ -57,22 +70,17 @@ public final class AgentServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    if (!connections.admit(ch)) {
-                      return;
+                    if (connections.admit(ch)) {
+                      pipeline(ch, routes, limits, tls);
                     }
-                    ch.pipeline()
-                        .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
-                        .addLast(new RequestDeadline(limits.requestDeadline()))
-                        .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
-                        .addLast(new BoundedAggregator(limits.maxContentBytes(), routes))
-                        .addLast(new AgentChannelHandler(routes));
                   }
                 });
     try {
       Channel channel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
       AgentServer server = new AgentServer(group, channel);
       LOG.info(
-          "agent listening on http://{}:{} (at most {} connections)",
+          "agent listening on {}://{}:{} (at most {} connections)",
+          tls.isPresent() ? "https" : "http",
           host,
           server.address().getPort(),
           limits.maxConnections());
@@ -82,6 +90,28 @@ public final class AgentServer implements AutoCloseable {
       throw LaunchException.badInput(
           "agent cannot listen on " + host + ":" + port + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * Idle timeout, TLS if any, request deadline, HTTP codec, size limit, routes. The admission check
+   * comes first, before any handshake work.
+   */
+  private static void pipeline(
+      SocketChannel ch, AgentRoutes routes, AgentLimits limits, Optional<SslContext> tls) {
+    ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS));
+    tls.ifPresent(context -> ch.pipeline().addLast(sslHandler(context, ch, limits)));
+    ch.pipeline()
+        .addLast(new RequestDeadline(limits.requestDeadline()))
+        .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
+        .addLast(new BoundedAggregator(limits.maxContentBytes(), routes))
+        .addLast(new AgentChannelHandler(routes));
+  }
+
+  /** Sits before {@link RequestDeadline}, which therefore sees the decrypted request bytes. */
+  private static SslHandler sslHandler(SslContext context, SocketChannel ch, AgentLimits limits) {
+    SslHandler handler = context.newHandler(ch.alloc());
+    handler.setHandshakeTimeout(limits.requestDeadline().toMillis(), TimeUnit.MILLISECONDS);
+    return handler;
   }
 
   public InetSocketAddress address() {

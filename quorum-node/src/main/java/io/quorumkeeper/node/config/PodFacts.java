@@ -14,6 +14,8 @@ import java.util.Set;
  * @param workDir where the launcher writes the rendered server.properties; {@code QK_WORK_DIR} if
  *     set, else {@code <java.io.tmpdir>/quorum-node/<POD_NAME>} (never inside the Kafka log
  *     directory)
+ * @param tlsDir {@code QK_TLS_DIR}: the mounted TLS Secret ({@code ca.crt}, {@code <pod>.pem}) of a
+ *     TLS cluster; empty when the variable is not set
  */
 public record PodFacts(
     String podName,
@@ -24,7 +26,8 @@ public record PodFacts(
     Path configDir,
     Path dataDir,
     Path tokenFile,
-    Path workDir) {
+    Path workDir,
+    Optional<Path> tlsDir) {
 
   static final String POD_NAME = "POD_NAME";
   static final String POD_NAMESPACE = "POD_NAMESPACE";
@@ -34,6 +37,7 @@ public record PodFacts(
   static final String QK_DATA_DIR = "QK_DATA_DIR";
   static final String QK_TOKEN_FILE = "QK_TOKEN_FILE";
   static final String QK_WORK_DIR = "QK_WORK_DIR";
+  static final String QK_TLS_DIR = "QK_TLS_DIR";
 
   /**
    * Reads and validates the environment; every problem is a {@link LaunchException} naming the
@@ -54,7 +58,18 @@ public record PodFacts(
         Path.of(required(env, QK_CONFIG_DIR)),
         Path.of(required(env, QK_DATA_DIR)),
         Path.of(required(env, QK_TOKEN_FILE)),
-        workDir);
+        workDir,
+        optional(env, QK_TLS_DIR).map(Path::of));
+  }
+
+  /**
+   * The pod's own key and certificate chain, {@code ${QK_TLS_DIR}/${POD_NAME}.pem}, when it exists:
+   * then the agent serves HTTPS with it.
+   */
+  public Optional<Path> tlsKeyAndChain() {
+    return tlsDir
+        .map(dir -> dir.resolve(podName + ".pem"))
+        .filter(java.nio.file.Files::isRegularFile);
   }
 
   /** The StatefulSet ordinal: the number after the last {@code -} of the pod name. */
@@ -80,6 +95,7 @@ public record PodFacts(
           QK_CONFIG_DIR,
           QK_DATA_DIR,
           QK_TOKEN_FILE,
+          QK_TLS_DIR,
           "QK_NODE_ID");
 
   /**
@@ -97,6 +113,7 @@ public record PodFacts(
     values.put(QK_CONFIG_DIR, configDir.toString());
     values.put(QK_DATA_DIR, dataDir.toString());
     values.put(QK_TOKEN_FILE, tokenFile.toString());
+    tlsDir.ifPresent(dir -> values.put(QK_TLS_DIR, dir.toString()));
     values.put("QK_NODE_ID", Integer.toString(nodeId));
     return values;
   }

@@ -1,6 +1,7 @@
 package io.quorumkeeper.node.storage;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Asks the controllers in {@code controller.quorum.bootstrap.servers} for the quorum leader with
  * Kafka Admin ({@code bootstrap.controllers} + {@code describeMetadataQuorum}), within a short
  * deadline. Any failure — unresolvable names, refused connections, timeout, no leader elected —
- * means "no leader known".
+ * means "no leader known". {@code security} adds the client settings of the controller listener
+ * ({@link ControllerClientSecurity}): TLS with the node's own certificate on a TLS cluster.
  */
 public final class AdminLeaderCheck implements LeaderCheck {
 
@@ -23,10 +25,17 @@ public final class AdminLeaderCheck implements LeaderCheck {
 
   private final String bootstrapControllers;
   private final Duration deadline;
+  private final Map<String, String> security;
 
   public AdminLeaderCheck(String bootstrapControllers, Duration deadline) {
+    this(bootstrapControllers, deadline, Map.of());
+  }
+
+  public AdminLeaderCheck(
+      String bootstrapControllers, Duration deadline, Map<String, String> security) {
     this.bootstrapControllers = bootstrapControllers;
     this.deadline = deadline;
+    this.security = Map.copyOf(security);
   }
 
   @Override
@@ -38,6 +47,7 @@ public final class AdminLeaderCheck implements LeaderCheck {
     long started = System.nanoTime();
     int timeoutMs = (int) deadline.toMillis();
     Properties props = new Properties();
+    props.putAll(security);
     props.put(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, bootstrapControllers);
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, "quorum-node-leader-check");
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
@@ -50,7 +60,8 @@ public final class AdminLeaderCheck implements LeaderCheck {
       QuorumInfo quorum = describeQuorum(props, timeoutMs);
       int leader = quorum.leaderId();
       LOG.info(
-          "controller peers answered: leader {} epoch {} ({} ms)",
+          "controller peers answered over {}: leader {} epoch {} ({} ms)",
+          security.getOrDefault("security.protocol", "PLAINTEXT"),
           leader,
           quorum.leaderEpoch(),
           elapsedMs(started));

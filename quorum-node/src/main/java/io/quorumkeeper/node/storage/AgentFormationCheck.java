@@ -7,7 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,16 +31,33 @@ public final class AgentFormationCheck implements LeaderCheck {
   private final int agentPort;
   private final String token;
   private final Duration timeout;
+  private final String scheme;
   private final HttpClient http;
   private final ObjectMapper json = new ObjectMapper();
 
   public AgentFormationCheck(
       String bootstrapControllers, int agentPort, String token, Duration timeout) {
+    this(bootstrapControllers, agentPort, token, timeout, Optional.empty());
+  }
+
+  /**
+   * @param tls when present the peers' agents serve HTTPS and are trusted through this context (the
+   *     cluster CA only; their host names are verified)
+   */
+  public AgentFormationCheck(
+      String bootstrapControllers,
+      int agentPort,
+      String token,
+      Duration timeout,
+      Optional<SSLContext> tls) {
     this.bootstrapControllers = bootstrapControllers;
     this.agentPort = agentPort;
     this.token = token;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.scheme = tls.isPresent() ? "https" : "http";
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout);
+    tls.ifPresent(builder::sslContext);
+    this.http = builder.build();
   }
 
   @Override
@@ -73,7 +92,8 @@ public final class AgentFormationCheck implements LeaderCheck {
     try {
       HttpResponse<String> response =
           http.send(
-              HttpRequest.newBuilder(URI.create("http://" + host + ":" + agentPort + "/v1/node"))
+              HttpRequest.newBuilder(
+                      URI.create(scheme + "://" + host + ":" + agentPort + "/v1/node"))
                   .header("Authorization", "Bearer " + token)
                   .timeout(timeout)
                   .build(),

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quorumkeeper.node.LaunchException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,6 +45,35 @@ class PodFactsTest {
     env.put("QK_WORK_DIR", "/run/quorum");
 
     assertThat(PodFacts.fromEnv(env).workDir()).isEqualTo(Path.of("/run/quorum"));
+  }
+
+  @Test
+  void givenQkTlsDir_whenRead_thenItIsAPlaceholderAndThePodsPemIsFoundThere(@TempDir Path tls)
+      throws Exception {
+    Map<String, String> env = env();
+    env.put("QK_TLS_DIR", tls.toString());
+    PodFacts pod = PodFacts.fromEnv(env);
+    assertThat(pod.placeholderValues(2)).containsEntry("QK_TLS_DIR", tls.toString());
+    assertThat(pod.tlsKeyAndChain()).as("no pem yet: plain HTTP").isEmpty();
+
+    Files.writeString(tls.resolve("orders-controller-2.pem"), "pem");
+
+    assertThat(pod.tlsKeyAndChain()).hasValue(tls.resolve("orders-controller-2.pem"));
+  }
+
+  @Test
+  void givenNoQkTlsDir_thenThePlaceholderHasNoValueAndNoTls() {
+    PodFacts pod = PodFacts.fromEnv(env());
+
+    assertThat(pod.placeholderValues(2)).doesNotContainKey("QK_TLS_DIR");
+    assertThat(pod.tlsKeyAndChain()).isEmpty();
+    assertThatThrownBy(
+            () ->
+                new TemplateRenderer(PodFacts.PLACEHOLDER_NAMES)
+                    .render(
+                        "ssl.truststore.location=${QK_TLS_DIR}/ca.crt", pod.placeholderValues(2)))
+        .isInstanceOf(LaunchException.class)
+        .hasMessageContaining("${QK_TLS_DIR} has no value; is the environment variable set?");
   }
 
   @ParameterizedTest

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.quorumkeeper.node.LaunchException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,8 @@ class TemplateRendererTest {
           Path.of("/etc/quorum/config"),
           Path.of("/var/lib/quorum/data"),
           Path.of("/etc/quorum/secret/agent-token"),
-          Path.of("/tmp/work"));
+          Path.of("/tmp/work"),
+          Optional.of(Path.of("/etc/quorum/tls")));
   private final TemplateRenderer renderer = new TemplateRenderer(PodFacts.PLACEHOLDER_NAMES);
 
   @Test
@@ -53,6 +55,20 @@ class TemplateRendererTest {
             node.id=2
             process.roles=broker,controller
             """);
+  }
+
+  @Test
+  void givenTheTlsKeysOfTheContract_whenRendered_thenThePodsOwnPemAndTheCaAreNamed() {
+    String rendered =
+        renderer.render(
+            "ssl.keystore.location=${QK_TLS_DIR}/${POD_NAME}.pem\n"
+                + "ssl.truststore.location=${QK_TLS_DIR}/ca.crt",
+            pod.placeholderValues(2));
+
+    assertThat(rendered)
+        .isEqualTo(
+            "ssl.keystore.location=/etc/quorum/tls/orders-node-2.pem\n"
+                + "ssl.truststore.location=/etc/quorum/tls/ca.crt");
   }
 
   @Test

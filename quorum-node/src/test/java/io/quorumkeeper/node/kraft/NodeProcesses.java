@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 
 /**
  * Starts quorum-node pods as real JVMs through {@code io.quorumkeeper.node.Launcher}, the way the
@@ -36,8 +37,8 @@ final class NodeProcesses implements AutoCloseable {
   private final String classpath;
   private final List<String> jvmOptions;
   private final Map<String, Process> running = new LinkedHashMap<>();
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private Path tlsDir;
   private final ObjectMapper json = new ObjectMapper();
   private final Thread reaper = new Thread(this::killAll, "node-processes-reaper");
 
@@ -49,6 +50,17 @@ final class NodeProcesses implements AutoCloseable {
     this.jvmOptions = List.copyOf(jvmOptions);
     Runtime.getRuntime().addShutdownHook(reaper);
     write(root.resolve("agent-token"), TOKEN + "\n");
+  }
+
+  /**
+   * Mounts {@code tlsDir} (the TLS Secret: {@code ca.crt}, {@code <pod>.pem}) in every pod started
+   * from now on ({@code QK_TLS_DIR}); the agents are then asked over HTTPS, by pod host name,
+   * trusting {@code trust}.
+   */
+  void useTls(Path tlsDir, SSLContext trust) {
+    this.tlsDir = tlsDir;
+    this.http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(trust).build();
   }
 
   /**
@@ -107,6 +119,9 @@ final class NodeProcesses implements AutoCloseable {
     env.put("QK_DATA_DIR", dataDir(pod).toString());
     env.put("QK_TOKEN_FILE", root.resolve("agent-token").toString());
     env.put("QK_WORK_DIR", root.resolve("work").resolve(pod.name()).toString());
+    if (tlsDir != null) {
+      env.put("QK_TLS_DIR", tlsDir.toString());
+    }
     try {
       Process process = builder.start();
       synchronized (running) {
@@ -142,8 +157,9 @@ final class NodeProcesses implements AutoCloseable {
 
   /** GET an agent path with the bearer token; returns status and body. */
   HttpResponse<String> agentGet(Pod pod, String path) throws IOException, InterruptedException {
+    String base = tlsDir == null ? "http://" + pod.ip() : "https://" + pod.host();
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://" + pod.ip() + ":" + AGENT_PORT + path))
+        HttpRequest.newBuilder(URI.create(base + ":" + AGENT_PORT + path))
             .header("Authorization", "Bearer " + TOKEN)
             .timeout(Duration.ofSeconds(3))
             .build();

@@ -1,0 +1,207 @@
+package io.quorumkeeper.node.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.quorumkeeper.node.tls.TestCa;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent over HTTPS with the pod's combined key + chain PEM, on real loopback sockets, and the
+ * limits of {@link AgentLimits} still holding for TLS connections.
+ */
+class AgentHttpsTest {
+
+  private static final int MAX_CONNECTIONS = 3;
+  private static final Duration DEADLINE = Duration.ofSeconds(1);
+  private static final String POD = "orders-controller-0";
+  private static final byte[] READYZ =
+      "GET /v1/readyz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  @TempDir Path tlsDir;
+
+  private final TestCa ca = TestCa.create("orders-ca");
+  private final List<Socket> sockets = new ArrayList<>();
+  private SSLContext trustingTheCa;
+  private HttpClient https;
+  private AgentServer server;
+
+  @BeforeEach
+  void start() {
+    ca.writeTlsDir(tlsDir, POD, "127.0.0.1", "localhost");
+    trustingTheCa = ca.trustingOnlyThisCa();
+    https = HttpClient.newBuilder().sslContext(trustingTheCa).build();
+    AgentRoutes routes =
+        new AgentRoutes(
+            new FakeNodeProbe(FakeNodeProbe.controllerFollowing(2, 5)),
+            new BearerToken(AgentRoutesTest.TOKEN),
+            new RequestCounter());
+    server =
+        AgentServer.start(
+            "127.0.0.1",
+            0,
+            routes,
+            new AgentLimits(MAX_CONNECTIONS, DEADLINE, 1024),
+            Optional.of(AgentTls.server(tlsDir.resolve(POD + ".pem"))));
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    for (Socket socket : sockets) {
+      socket.close();
+    }
+    server.close();
+  }
+
+  @Test
+  void givenAClientTrustingOnlyTheClusterCa_thenReadyzAnswersWithoutAToken() throws Exception {
+    HttpResponse<String> response = get(https, "/v1/readyz", null);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("{\"status\":\"ready\"}");
+  }
+
+  @Test
+  void nodeNeedsTheTokenOverHttpsToo() throws Exception {
+    assertThat(get(https, "/v1/node", null).statusCode()).isEqualTo(401);
+
+    HttpResponse<String> withToken = get(https, "/v1/node", AgentRoutesTest.BEARER);
+    assertThat(withToken.statusCode()).isEqualTo(200);
+    assertThat(withToken.body()).contains("\"leaderId\":2");
+  }
+
+  @Test
+  void aClientThatDoesNotTrustTheClusterCaRefusesTheAgent() {
+    HttpClient systemTrust = HttpClient.newHttpClient();
+
+    assertThatThrownBy(() -> get(systemTrust, "/v1/readyz", null))
+        .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+  }
+
+  @Test
+  void givenMaxTlsConnectionsOpen_whenOneMoreConnects_thenItsHandshakeFails() throws Exception {
+    List<SSLSocket> open = new ArrayList<>();
+    for (int i = 0; i < MAX_CONNECTIONS; i++) {
+      SSLSocket socket = tlsConnect();
+      assertThat(request(socket)).startsWith("HTTP/1.1 200 OK"); // admitted and kept
+      open.add(socket);
+    }
+
+    SSLSocket extra = tlsConnect();
+    assertThatThrownBy(extra::startHandshake).isInstanceOf(IOException.class);
+
+    open.get(0).close();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertThat(request(tlsConnect())).startsWith("HTTP/1.1 200 OK"));
+  }
+
+  @Test
+  void givenATcpClientThatNeverSendsAClientHello_thenItIsClosedWithinTheDeadline()
+      throws Exception {
+    Socket socket = plainConnect();
+    long started = System.nanoTime();
+    CompletableFuture<Integer> closed = readOneByte(socket.getInputStream());
+
+    await().atMost(DEADLINE.plusSeconds(2)).until(closed::isDone);
+    assertThat(closed.get()).isEqualTo(-1);
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isGreaterThanOrEqualTo(DEADLINE.minusMillis(100));
+  }
+
+  @Test
+  void givenPlainHttpOnTheHttpsPort_thenNothingUsefulComesBack() throws Exception {
+    Socket socket = plainConnect();
+    socket.getOutputStream().write(READYZ);
+    socket.getOutputStream().flush();
+
+    String answer;
+    try {
+      answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    } catch (IOException reset) {
+      answer = "";
+    }
+
+    assertThat(answer).doesNotContain("HTTP/1.1", "ready", "status");
+  }
+
+  private HttpResponse<String> get(HttpClient client, String path, String authorization)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port() + path))
+            .timeout(Duration.ofSeconds(5));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private int port() {
+    return server.address().getPort();
+  }
+
+  private Socket plainConnect() throws IOException {
+    Socket socket = new Socket("127.0.0.1", port());
+    socket.setSoTimeout(5000);
+    sockets.add(socket);
+    return socket;
+  }
+
+  private SSLSocket tlsConnect() throws IOException {
+    SSLSocket socket =
+        (SSLSocket) trustingTheCa.getSocketFactory().createSocket("127.0.0.1", port());
+    socket.setSoTimeout(5000);
+    sockets.add(socket);
+    return socket;
+  }
+
+  private static CompletableFuture<Integer> readOneByte(InputStream in) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return in.read();
+          } catch (IOException e) {
+            return -1; // a reset is a close too
+          }
+        });
+  }
+
+  /** One keep-alive readyz request; reads exactly its answer. */
+  private static String request(Socket socket) throws IOException {
+    socket.getOutputStream().write(READYZ);
+    socket.getOutputStream().flush();
+    InputStream in = socket.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        return head.toString();
+      }
+      head.append((char) b);
+    }
+    int length =
+        Integer.parseInt(head.toString().replaceAll("(?s).*content-length: (\\d+).*", "$1"));
+    return head + new String(in.readNBytes(length), StandardCharsets.US_ASCII);
+  }
+}
