@@ -25,7 +25,7 @@ public final class NetworkPolicyModel {
   /** The replication listener of TLS clusters (broker to broker, mTLS). */
   static final int REPLICATION_PORT = 9091;
 
-  /** The label of the operator's own pods (deploy/operator.yaml), in whatever namespace. */
+  /** The label of the operator's own pods (deploy/base/operator.yaml), in whatever namespace. */
   static final Map<String, String> OPERATOR_POD = Map.of("app.kubernetes.io/name", "quorum-keeper");
 
   /** The label Kubernetes sets on every namespace to its name (since 1.21). */
@@ -59,9 +59,10 @@ public final class NetworkPolicyModel {
   }
 
   /**
-   * The agent (8080) answers the operator only. Kubelet probes need no rule: on the common CNIs
-   * (Calico, Cilium, the kube-router and OVN based ones) traffic from the node's own kubelet to its
-   * pods is not subject to NetworkPolicies.
+   * The agent (8080) answers the operator only. Kubelet probes need no rule: kubelet probes come
+   * from the pod's own node, and connections from a pod's node are admitted whatever its policies
+   * say (Kubernetes' NetworkPolicy semantics, which the common CNIs such as Calico and Cilium
+   * implement), so they are not subject to NetworkPolicies.
    */
   private static NetworkPolicyIngressRule agent() {
     return new NetworkPolicyIngressRuleBuilder()
