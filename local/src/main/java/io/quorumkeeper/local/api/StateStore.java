@@ -35,6 +35,7 @@ public final class StateStore {
           "Service",
           "StatefulSet",
           "PodDisruptionBudget",
+          "NetworkPolicy",
           "PersistentVolumeClaim");
 
   private final Path file;
@@ -53,6 +54,7 @@ public final class StateStore {
     objects.addAll(client.services().inAnyNamespace().list().getItems());
     objects.addAll(client.apps().statefulSets().inAnyNamespace().list().getItems());
     objects.addAll(client.policy().v1().podDisruptionBudget().inAnyNamespace().list().getItems());
+    objects.addAll(client.network().v1().networkPolicies().inAnyNamespace().list().getItems());
     objects.addAll(client.persistentVolumeClaims().inAnyNamespace().list().getItems());
     String json = serialization.asJson(objects);
     if (json.equals(lastSaved)) {

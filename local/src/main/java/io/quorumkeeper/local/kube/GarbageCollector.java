@@ -36,6 +36,7 @@ public final class GarbageCollector {
     all.addAll(client.services().inAnyNamespace().list().getItems());
     all.addAll(client.apps().statefulSets().inAnyNamespace().list().getItems());
     all.addAll(client.policy().v1().podDisruptionBudget().inAnyNamespace().list().getItems());
+    all.addAll(client.network().v1().networkPolicies().inAnyNamespace().list().getItems());
     all.addAll(client.pods().inAnyNamespace().list().getItems());
     all.addAll(client.persistentVolumeClaims().inAnyNamespace().list().getItems());
     Set<String> uids = new HashSet<>();

@@ -22,6 +22,13 @@ public interface OperatorConfig {
   @WithDefault("4.4.0")
   Set<String> supportedKafkaVersions();
 
+  /**
+   * The namespaces whose QuorumClusters are reconciled; every namespace when unset. QOSDK reads it
+   * through {@code quarkus.operator-sdk.controllers.quorumcluster.namespaces}
+   * (application.properties), and the informers of what a cluster owns watch the same namespaces.
+   */
+  Optional<Set<String>> watchNamespaces();
+
   /** How the quorum is observed. */
   Observe observe();
 

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
@@ -20,7 +21,8 @@ public record ClusterModel(
     List<ConfigMap> configMaps,
     List<Service> services,
     List<StatefulSet> statefulSets,
-    List<PodDisruptionBudget> disruptionBudgets) {
+    List<PodDisruptionBudget> disruptionBudgets,
+    NetworkPolicy networkPolicy) {
 
   public static ClusterModel from(
       QuorumCluster cr, ClusterIdentity identity, ModelSettings settings) {
@@ -57,7 +59,8 @@ public record ClusterModel(
         List.copyOf(configMaps),
         List.copyOf(services),
         List.copyOf(statefulSets),
-        List.copyOf(budgets));
+        List.copyOf(budgets),
+        NetworkPolicyModel.render(cr));
   }
 
   /** The kinds of pool a topology runs, the one with the controller role first. */
@@ -107,6 +110,7 @@ public record ClusterModel(
     all.addAll(configMaps);
     all.addAll(services);
     all.addAll(disruptionBudgets);
+    all.add(networkPolicy); // before the pods exist, so that they are never unprotected
     all.addAll(statefulSets);
     return all;
   }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.Iterator;
@@ -30,6 +31,7 @@ final class ManagedFields {
           Service.class,
               List.of("spec.type", "spec.selector", "spec.ports", "spec.publishNotReadyAddresses"),
           PodDisruptionBudget.class, List.of("spec"),
+          NetworkPolicy.class, List.of("spec"),
           StatefulSet.class,
               List.of(
                   "spec.replicas",

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -72,7 +73,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
           Service.class,
           PodDisruptionBudget.class,
           StatefulSet.class,
-          Secret.class);
+          Secret.class,
+          NetworkPolicy.class);
 
   private final NodeCache nodes;
   private final AgentTokens agentTokens;

@@ -10,12 +10,15 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.model.SecretModel;
+import io.quorumkeeper.operator.testing.DeployRbac;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +29,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code kubectl kustomize deploy/} renders offline into a complete, consistent install; so do the
- * monitoring kit ({@code deploy/monitoring/}) and its per-cluster PodMonitor for the nodes.
+ * {@code kubectl kustomize deploy/} renders offline into a complete, consistent install, and so
+ * does the namespace-scoped {@code deploy/namespaced/}; so do the monitoring kit ({@code
+ * deploy/monitoring/}) and its per-cluster PodMonitor for the nodes.
  */
 class DeployManifestsTest {
 
@@ -83,6 +87,88 @@ class DeployManifestsTest {
         .containsExactlyInAnyOrder(
             "QUORUMKEEPER_LEADER_ELECTION_IDENTITY=metadata.name",
             "QUORUMKEEPER_LEADER_ELECTION_LEASE_NAMESPACE=metadata.namespace");
+  }
+
+  @Test
+  void
+      givenNamespacedKustomization_whenRendered_thenARolePerWatchedNamespaceAndOnlyNodesClusterWide()
+          throws Exception {
+    List<HasMetadata> objects = render("../deploy/namespaced");
+    Deployment deployment = first(objects, Deployment.class);
+    String operatorNamespace = deployment.getMetadata().getNamespace();
+    String account = deployment.getSpec().getTemplate().getSpec().getServiceAccountName();
+
+    List<Role> roles = all(objects, Role.class, "quorum-keeper");
+    List<RoleBinding> bindings = all(objects, RoleBinding.class, "quorum-keeper");
+    assertThat(watchNamespaces(deployment))
+        .as("QUORUMKEEPER_WATCH_NAMESPACES")
+        .containsExactlyInAnyOrderElementsOf(DeployRbac.watchedNamespaces())
+        .containsExactlyInAnyOrderElementsOf(
+            roles.stream().map(r -> r.getMetadata().getNamespace()).toList())
+        .containsExactlyInAnyOrderElementsOf(
+            bindings.stream().map(b -> b.getMetadata().getNamespace()).toList());
+    assertThat(roles)
+        .allSatisfy(
+            r -> assertThat(r.getRules()).isEqualTo(DeployRbac.namespacedRole().getRules()));
+    assertThat(bindings)
+        .allSatisfy(
+            b -> {
+              assertThat(b.getRoleRef().getKind()).isEqualTo("Role");
+              assertThat(b.getSubjects())
+                  .singleElement()
+                  .satisfies(
+                      s -> {
+                        assertThat(s.getName()).isEqualTo(account);
+                        assertThat(s.getNamespace()).isEqualTo(operatorNamespace);
+                      });
+            });
+    ClusterRole cluster = first(objects, ClusterRole.class);
+    assertThat(cluster.getRules()).isEqualTo(DeployRbac.namespacedClusterRole().getRules());
+    assertThat(cluster.getRules())
+        .flatExtracting(PolicyRule::getResources)
+        .as("only what no Role can grant")
+        .containsOnly("nodes");
+    assertThat(first(objects, ClusterRoleBinding.class).getSubjects().get(0).getNamespace())
+        .isEqualTo(operatorNamespace);
+  }
+
+  @Test
+  void givenBothKustomizations_whenRendered_thenTheyDifferOnlyInRbacAndWatchedNamespaces()
+      throws Exception {
+    List<HasMetadata> clusterWide = render();
+    Deployment namespaced = first(render("../deploy/namespaced"), Deployment.class);
+    Deployment everywhere = first(clusterWide, Deployment.class);
+
+    assertThat(watchNamespaces(everywhere)).as("all namespaces").isEmpty();
+    namespaced
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv()
+        .removeIf(e -> e.getName().equals(WATCH_NAMESPACES));
+    assertThat(namespaced).isEqualTo(everywhere);
+    assertThat(first(clusterWide, ClusterRole.class).getRules())
+        .isEqualTo(DeployRbac.clusterRole().getRules());
+  }
+
+  private static final String WATCH_NAMESPACES = "QUORUMKEEPER_WATCH_NAMESPACES";
+
+  private static List<String> watchNamespaces(Deployment deployment) {
+    return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getName().equals(WATCH_NAMESPACES))
+        .flatMap(e -> Arrays.stream(e.getValue().split(",")))
+        .toList();
+  }
+
+  private static <T extends HasMetadata> List<T> all(
+      List<HasMetadata> objects, Class<T> kind, String name) {
+    return objects.stream()
+        .filter(kind::isInstance)
+        .map(kind::cast)
+        .filter(o -> o.getMetadata().getName().equals(name))
+        .toList();
   }
 
   @Test

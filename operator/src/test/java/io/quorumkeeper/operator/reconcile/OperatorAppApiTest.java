@@ -72,6 +72,14 @@ class OperatorAppApiTest {
                         "quorumkeeper_quorum_leader{cluster=\"orders\",namespace=\"apps\",} -1.0")
                     .contains(
                         "quorumkeeper_cluster_condition{cluster=\"orders\",namespace=\"apps\",type=\"SpecInvalid\",} 0.0"));
+    assertThat(
+            operator
+                .getRegisteredController(QuorumClusterReconciler.NAME)
+                .orElseThrow()
+                .getConfiguration()
+                .getEffectiveNamespaces())
+        .as("without QUORUMKEEPER_WATCH_NAMESPACES, every namespace")
+        .containsExactly("JOSDK_ALL_NAMESPACES");
     assertThat(operator.getConfigurationService().useSSAToPatchPrimaryResource()).isFalse();
     assertThat(operator.getConfigurationService().ssaBasedCreateUpdateMatchForDependentResources())
         .isFalse();

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.model.SecretModel;
+import io.quorumkeeper.operator.testing.ApiAccess;
 import io.quorumkeeper.operator.testing.ApiCall;
 import io.quorumkeeper.operator.testing.ApiHarness;
 import java.net.URLDecoder;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,16 @@ class OwnedInformersApiTest {
 
   private static final Path COMBINED = Path.of("../examples/combined.yaml");
   private static final String FOREIGN = "someone-elses-password";
+
+  /** The resources of every kind a cluster owns, as they appear in API paths. */
+  private static final Set<String> OWNED =
+      Set.of(
+          "configmaps",
+          "services",
+          "poddisruptionbudgets",
+          "statefulsets",
+          "secrets",
+          "networkpolicies");
 
   private ApiHarness api;
 
@@ -72,8 +84,19 @@ class OwnedInformersApiTest {
                 assertThat(api.cached(Secret.class))
                     .extracting(s -> s.getMetadata().getName())
                     .containsExactly(SecretModel.name("orders")));
+    List<ApiCall> calls = api.drainOperatorCalls();
+    assertThat(calls)
+        .filteredOn(c -> OWNED.contains(ApiAccess.of(c).resource()))
+        .filteredOn(c -> Set.of("list", "watch").contains(ApiAccess.of(c).verb()))
+        .as("every list and watch of an owned kind selects the operator's objects")
+        .isNotEmpty()
+        .allSatisfy(
+            c ->
+                assertThat(decodedQuery(c)).contains("labelSelector=" + Labels.MANAGED_BY_SELECTOR))
+        .extracting(c -> ApiAccess.of(c).resource())
+        .containsAll(OWNED);
     List<ApiCall> secretReads =
-        api.drainOperatorCalls().stream()
+        calls.stream()
             .filter(c -> c.method().equals("GET") && c.path().contains("/secrets"))
             .toList();
     assertThat(secretReads).as("lists and watches of secrets").isNotEmpty();

@@ -4,103 +4,111 @@ import static io.quorumkeeper.operator.testing.ApiHarness.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
-import io.quorumkeeper.operator.status.Conditions;
+import io.quorumkeeper.operator.testing.ApiAccess;
 import io.quorumkeeper.operator.testing.ApiCall;
 import io.quorumkeeper.operator.testing.ApiHarness;
 import io.quorumkeeper.operator.testing.DeployRbac;
 import io.quorumkeeper.operator.testing.OperatorReplicas;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Records every API call the operator makes through a cluster's life (create both topologies,
- * scale, reject a spec, report readiness, restart) and checks each against the ClusterRole in
- * deploy/rbac.yaml, so the RBAC users install is exactly enough; and the leader election of two
- * replicas against the Role there.
+ * RBAC in both directions, for both installs: every API call the operator makes through a cluster's
+ * life (RbacScenario: healing and restarts included) is granted, and every grant in the role files
+ * is used by some recorded call, so the RBAC users install is exactly enough. The namespace-scoped
+ * install's calls stay in its watched namespaces, but for Nodes. And the leader election of two
+ * replicas against the Role for the Lease.
  */
 class RbacApiTest {
-
-  private static final Pattern PATH =
-      Pattern.compile(
-          "^/(?:api/v1|apis/(?<group>[^/]+)/[^/]+)(?:/namespaces/(?<namespace>[^/]+))?/(?<resource>[^/?]+)"
-              + "(?:/(?<name>[^/?]+))?(?:/(?<sub>[^/?]+))?(?:\\?(?<query>.*))?$");
 
   /**
    * Every authenticated user may create one (Kubernetes' default ClusterRole system:basic-user);
    * JOSDK creates one before it campaigns for the Lease, to fail early without lease rights.
    */
-  private static final Access RULES_REVIEW =
-      new Access("create", "authorization.k8s.io", "selfsubjectrulesreviews", null, null);
+  private static final ApiAccess RULES_REVIEW =
+      new ApiAccess("create", "authorization.k8s.io", "selfsubjectrulesreviews", null, null);
 
-  /** One request in RBAC's terms; namespace and name only where the request has them. */
-  record Access(String verb, String group, String resource, String namespace, String name) {
+  /**
+   * Grants a recorded call cannot use, each with its reason. Empty: every grant of the roles for
+   * QuorumClusters is reached by RbacScenario (the Lease's Role is checked by the leader test).
+   */
+  private static final Set<ApiAccess> UNREACHED = Set.of();
 
-    /** The same request without its object: what a rule without resourceNames decides on. */
-    Access kind() {
-      return new Access(verb, group, resource, null, null);
-    }
-  }
+  /** A namespace the namespaced install does not watch, where a cluster is left alone. */
+  private static final String UNWATCHED = "elsewhere";
 
   @Test
-  void givenClusterLifecycle_thenEveryOperatorCallIsGrantedByDeployRbac() throws IOException {
-    List<ApiCall> calls = new ArrayList<>();
+  void givenClusterLifecycle_whenInstalledClusterWide_thenEveryCallIsGrantedAndEveryGrantUsed() {
+    List<ApiAccess> accesses;
     try (ApiHarness api = ApiHarness.start()) {
-      api.create(Path.of("../examples/combined.yaml"));
-      api.create(Path.of("../examples/separated.yaml"));
-      await()
-          .until(
-              () ->
-                  statefulSet(api, "payments-broker") != null
-                      && statefulSet(api, "orders-node") != null);
-      api.client()
-          .resources(QuorumCluster.class)
-          .inNamespace(NAMESPACE)
-          .withName("orders")
-          .edit(
-              cr -> {
-                cr.getSpec().getControllers().setReplicas(4);
-                cr.getSpec().getKafka().getConfig().put("node.id", "1");
-                return cr;
-              });
-      StatefulSet sts = statefulSet(api, "payments-broker");
-      sts.setStatus(new StatefulSetStatusBuilder().withReadyReplicas(3).build());
-      api.client().resource(sts).updateStatus();
-      await()
-          .untilAsserted(
-              () ->
-                  assertThat(
-                          QuorumClusterReconcilerApiTest.condition(
-                              api.get("orders"), Conditions.SPEC_INVALID))
-                      .isEqualTo("True"));
-      api.stopOperator();
-      calls.addAll(api.drainOperatorCalls());
-      api.startOperator();
-      api.awaitReconciled("payments");
-      calls.addAll(api.drainOperatorCalls());
+      accesses = accesses(RbacScenario.record(api));
     }
     List<PolicyRule> rules = DeployRbac.clusterRole().getRules();
 
-    List<Access> accesses =
-        calls.stream().map(RbacApiTest::access).map(Access::kind).distinct().toList();
-
-    assertThat(accesses).as("the operator made calls").isNotEmpty();
     assertThat(accesses)
         .allSatisfy(
             a ->
-                assertThat(rules.stream().anyMatch(r -> grants(r, a)))
+                assertThat(a.kind().grantedByAny(rules))
                     .as("deploy/rbac.yaml grants %s", a)
                     .isTrue());
-    assertThat(accesses).extracting(Access::verb).contains("watch", "create", "update");
+    assertEveryGrantUsed("deploy/rbac.yaml", rules, accesses);
+  }
+
+  @Test
+  void givenClusterLifecycle_whenInstalledNamespaced_thenCallsStayInTheWatchedNamespaces() {
+    Set<String> watched = DeployRbac.watchedNamespaces();
+    assertThat(watched).contains(NAMESPACE).doesNotContain(UNWATCHED);
+    List<ApiAccess> accesses;
+    try (ApiHarness api = ApiHarness.watching(watched)) {
+      QuorumCluster outside = api.read(Path.of("../examples/combined.yaml"));
+      outside.getMetadata().setNamespace(UNWATCHED);
+      api.client().resource(outside).create();
+      accesses = accesses(RbacScenario.record(api));
+      assertThat(api.client().apps().statefulSets().inNamespace(UNWATCHED).list().getItems())
+          .as("a cluster in a namespace not watched is not reconciled")
+          .isEmpty();
+    }
+    List<PolicyRule> role = DeployRbac.namespacedRole().getRules();
+    List<PolicyRule> cluster = DeployRbac.namespacedClusterRole().getRules();
+
+    assertThat(accesses)
+        .allSatisfy(
+            a -> {
+              if (a.namespace() == null) {
+                assertThat(a.kind().grantedByAny(cluster))
+                    .as("cluster-wide %s granted by deploy/namespaced/cluster-reader.yaml", a)
+                    .isTrue();
+              } else {
+                assertThat(watched).as("namespace of %s", a).contains(a.namespace());
+                assertThat(a.grantedByAny(role))
+                    .as("deploy/namespaced/role/role.yaml grants %s", a)
+                    .isTrue();
+              }
+            });
+    assertThat(accesses)
+        .filteredOn(a -> a.namespace() == null)
+        .extracting(ApiAccess::resource)
+        .containsOnly("nodes");
+    assertEveryGrantUsed("deploy/namespaced/role/role.yaml", role, accesses);
+    assertEveryGrantUsed("deploy/namespaced/cluster-reader.yaml", cluster, accesses);
+  }
+
+  @Test
+  void givenBothInstalls_thenTheyGrantTheSameThings() {
+    assertThat(grants(DeployRbac.clusterRole().getRules()))
+        .as("deploy/rbac.yaml against deploy/namespaced/ (role and cluster-reader)")
+        .containsExactlyInAnyOrderElementsOf(
+            Stream.concat(
+                    grants(DeployRbac.namespacedRole().getRules()).stream(),
+                    grants(DeployRbac.namespacedClusterRole().getRules()).stream())
+                .toList());
   }
 
   @Test
@@ -120,10 +128,10 @@ class RbacApiTest {
       await().until(() -> api.holder().equals(Optional.of("replica-b")));
       calls.addAll(api.drainCalls());
     }
-    List<Access> accesses =
+    List<ApiAccess> accesses =
         calls.stream()
             .filter(c -> c.userAgent().startsWith(ApiHarness.OPERATOR_AGENT))
-            .map(RbacApiTest::access)
+            .map(ApiAccess::of)
             .distinct()
             .toList();
     List<PolicyRule> cluster = DeployRbac.clusterRole().getRules();
@@ -134,14 +142,14 @@ class RbacApiTest {
             a ->
                 assertThat(
                         a.kind().equals(RULES_REVIEW)
-                            || cluster.stream().anyMatch(r -> grants(r, a.kind()))
+                            || a.kind().grantedByAny(cluster)
                             || (DeployRbac.OPERATOR_NAMESPACE.equals(a.namespace())
-                                && role.stream().anyMatch(r -> grants(r, a))))
-                    .as("deploy/rbac.yaml grants %s", a)
+                                && a.grantedByAny(role)))
+                    .as("deploy/ grants %s", a)
                     .isTrue());
     assertThat(accesses)
         .filteredOn(a -> a.resource().equals("leases"))
-        .extracting(Access::verb)
+        .extracting(ApiAccess::verb)
         .as("update: JOSDK's start-up check asks for it, though Fabric8 renews by patch")
         .containsExactlyInAnyOrderElementsOf(
             role.stream()
@@ -153,12 +161,19 @@ class RbacApiTest {
 
   @Test
   void givenDeployRbac_thenItGrantsNoWildcardsAndDeletesOnlyPods() {
-    List<PolicyRule> all = DeployRbac.operatorNamespaceRules();
+    List<PolicyRule> all =
+        Stream.of(
+                DeployRbac.clusterRole().getRules(),
+                DeployRbac.role().getRules(),
+                DeployRbac.namespacedRole().getRules(),
+                DeployRbac.namespacedClusterRole().getRules())
+            .flatMap(List::stream)
+            .toList();
     for (PolicyRule rule : all) {
       assertThat(rule.getVerbs()).doesNotContain("*", "deletecollection", "escalate", "bind");
       if (rule.getVerbs().contains("delete")) {
         assertThat(rule.getResources())
-            .as("only stranded pods are ever deleted")
+            .as("only stranded pods and pods of a roll are ever deleted")
             .containsExactly("pods");
       }
       assertThat(rule.getResources()).doesNotContain("*");
@@ -166,36 +181,23 @@ class RbacApiTest {
     }
   }
 
-  static Access access(ApiCall call) {
-    Matcher m = PATH.matcher(call.path());
-    assertThat(m.matches()).as("an API path: %s", call.path()).isTrue();
-    String group = m.group("group") == null ? "" : m.group("group");
-    String resource = m.group("resource") + (m.group("sub") == null ? "" : "/" + m.group("sub"));
-    String name = m.group("name");
-    boolean named = name != null;
-    boolean watch = m.group("query") != null && m.group("query").contains("watch=true");
-    String verb =
-        switch (call.method()) {
-          case "GET" -> watch ? "watch" : named ? "get" : "list";
-          case "POST" -> "create";
-          case "PUT" -> "update";
-          case "PATCH" -> "patch";
-          case "DELETE" -> named ? "delete" : "deletecollection";
-          default -> call.method();
-        };
-    return new Access(verb, group, resource, m.group("namespace"), name);
+  private static List<ApiAccess> accesses(List<ApiCall> calls) {
+    List<ApiAccess> accesses = calls.stream().map(ApiAccess::of).distinct().toList();
+    assertThat(accesses).as("the operator made calls").isNotEmpty();
+    return accesses;
   }
 
-  /** As RBAC decides: a rule with resourceNames grants only requests naming one of them. */
-  private static boolean grants(PolicyRule rule, Access access) {
-    List<String> names = rule.getResourceNames();
-    return rule.getApiGroups().contains(access.group())
-        && rule.getResources().contains(access.resource())
-        && rule.getVerbs().contains(access.verb())
-        && (names == null || names.isEmpty() || names.contains(access.name()));
+  /** Each (verb, group, resource) the rules grant, but what no test reaches, was called. */
+  private static void assertEveryGrantUsed(
+      String file, List<PolicyRule> rules, List<ApiAccess> accesses) {
+    List<ApiAccess> used = accesses.stream().map(ApiAccess::kind).distinct().toList();
+    assertThat(grants(rules))
+        .filteredOn(g -> !UNREACHED.contains(g))
+        .allSatisfy(
+            g -> assertThat(used).as("%s grants %s, which no call used", file, g).contains(g));
   }
 
-  private static StatefulSet statefulSet(ApiHarness api, String name) {
-    return api.client().apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
+  private static List<ApiAccess> grants(List<PolicyRule> rules) {
+    return rules.stream().flatMap(ApiAccess::grantsOf).distinct().toList();
   }
 }

@@ -18,6 +18,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.reconciler.Constants;
 import io.javaoperatorsdk.operator.processing.Controller;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The operator in-process against Fabric8's mock Kubernetes API in CRUD mode, with the generated
@@ -71,6 +73,7 @@ public final class ApiHarness implements AutoCloseable {
 
   private final List<ApiCall> calls = new ArrayList<>();
   private final Dispatcher dispatcher = new Dispatcher();
+  private Set<String> watched = Constants.DEFAULT_NAMESPACES_SET;
   private Operator operator;
 
   /**
@@ -175,6 +178,17 @@ public final class ApiHarness implements AutoCloseable {
     }
   }
 
+  /**
+   * A mock API with the CRD installed and the operator running as the namespace-scoped install runs
+   * it: watching {@code namespaces} only (QUORUMKEEPER_WATCH_NAMESPACES).
+   */
+  public static ApiHarness watching(Set<String> namespaces) {
+    ApiHarness harness = new ApiHarness();
+    harness.watched = Set.copyOf(namespaces);
+    harness.startOperator();
+    return harness;
+  }
+
   public void startOperator() {
     reconciles.reset();
     operator =
@@ -187,7 +201,8 @@ public final class ApiHarness implements AutoCloseable {
                     .withReconciliationTerminationTimeout(Duration.ofSeconds(5)));
     operator.register(
         new QuorumClusterReconciler(
-            operatorClient, SETTINGS, Clock.systemUTC(), quorum, new QuorumMetrics(meters)));
+            operatorClient, SETTINGS, Clock.systemUTC(), quorum, new QuorumMetrics(meters)),
+        o -> o.settingNamespaces(watched));
     operator.start();
   }
 

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
@@ -22,7 +23,8 @@ public final class OwnedObjects {
           Service.class,
           PodDisruptionBudget.class,
           StatefulSet.class,
-          Secret.class);
+          Secret.class,
+          NetworkPolicy.class);
 
   private OwnedObjects() {}
 

@@ -1,0 +1,108 @@
+package io.quorumkeeper.operator.model;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import java.util.Map;
+
+/**
+ * The cluster's NetworkPolicy: whoever reaches port 9093 can change the voter set, so controller
+ * and replication traffic is admitted only from the cluster's own pods and the operator's, the
+ * agent only from the operator, and the client listener from anywhere. Ingress only: the pods'
+ * egress is not restricted.
+ */
+public final class NetworkPolicyModel {
+
+  /** The replication listener of TLS clusters (broker to broker, mTLS). */
+  static final int REPLICATION_PORT = 9091;
+
+  /** The label of the operator's own pods (deploy/base/operator.yaml), in whatever namespace. */
+  static final Map<String, String> OPERATOR_POD = Map.of("app.kubernetes.io/name", "quorum-keeper");
+
+  /** The label Kubernetes sets on every namespace to its name (since 1.21). */
+  static final String NAMESPACE_NAME = "kubernetes.io/metadata.name";
+
+  private NetworkPolicyModel() {}
+
+  public static String name(String cluster) {
+    return cluster + "-network";
+  }
+
+  public static NetworkPolicy render(QuorumCluster cr) {
+    String cluster = cr.getMetadata().getName();
+    return new NetworkPolicyBuilder()
+        .withMetadata(Owner.meta(cr, name(cluster), Labels.cluster(cluster)))
+        .withNewSpec()
+        .withPodSelector(clusterPods(cluster))
+        .withPolicyTypes("Ingress")
+        .withIngress(quorum(cluster), agent(), clients())
+        .endSpec()
+        .build();
+  }
+
+  /** Controller (9093) and replication (9091): the cluster's own pods and the operator. */
+  private static NetworkPolicyIngressRule quorum(String cluster) {
+    return new NetworkPolicyIngressRuleBuilder()
+        .withFrom(new NetworkPolicyPeerBuilder().withPodSelector(clusterPods(cluster)).build())
+        .addToFrom(operatorPods())
+        .withPorts(tcp(Pool.CONTROLLER_PORT), tcp(REPLICATION_PORT))
+        .build();
+  }
+
+  /**
+   * The agent (8080) answers the operator only. Kubelet probes need no rule: kubelet probes come
+   * from the pod's own node, and connections from a pod's node are admitted whatever its policies
+   * say (Kubernetes' NetworkPolicy semantics, which the common CNIs such as Calico and Cilium
+   * implement), so they are not subject to NetworkPolicies.
+   */
+  private static NetworkPolicyIngressRule agent() {
+    return new NetworkPolicyIngressRuleBuilder()
+        .withFrom(operatorPods())
+        .withPorts(tcp(Pool.AGENT_PORT))
+        .build();
+  }
+
+  /** The client listener (9092): no {@code from}, so from anywhere. */
+  private static NetworkPolicyIngressRule clients() {
+    return new NetworkPolicyIngressRuleBuilder().withPorts(tcp(Pool.KAFKA_PORT)).build();
+  }
+
+  /**
+   * The operator's pods in any namespace. Every namespace carries {@code
+   * kubernetes.io/metadata.name}; selecting on it, rather than with the equivalent empty selector,
+   * keeps the selector through {@code ManagedFields}, which drops empty maps as the API server does
+   * (and a peer without a namespace selector means the cluster's own namespace only).
+   */
+  private static NetworkPolicyPeer operatorPods() {
+    return new NetworkPolicyPeerBuilder()
+        .withNewNamespaceSelector()
+        .addNewMatchExpression()
+        .withKey(NAMESPACE_NAME)
+        .withOperator("Exists")
+        .endMatchExpression()
+        .endNamespaceSelector()
+        .withPodSelector(new LabelSelectorBuilder().withMatchLabels(OPERATOR_POD).build())
+        .build();
+  }
+
+  /** Every pod of the cluster, of every pool, in the cluster's namespace. */
+  private static LabelSelector clusterPods(String cluster) {
+    return new LabelSelectorBuilder().withMatchLabels(Map.of(Labels.CLUSTER, cluster)).build();
+  }
+
+  private static NetworkPolicyPort tcp(int port) {
+    return new NetworkPolicyPortBuilder()
+        .withProtocol("TCP")
+        .withPort(new IntOrString(port))
+        .build();
+  }
+}

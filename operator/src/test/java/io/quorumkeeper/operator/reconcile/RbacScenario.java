@@ -1,0 +1,129 @@
+package io.quorumkeeper.operator.reconcile;
+
+import static io.quorumkeeper.operator.testing.ApiHarness.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.quorumkeeper.operator.model.Labels;
+import io.quorumkeeper.operator.model.NetworkPolicyModel;
+import io.quorumkeeper.operator.model.SecretModel;
+import io.quorumkeeper.operator.status.Conditions;
+import io.quorumkeeper.operator.testing.ApiCall;
+import io.quorumkeeper.operator.testing.ApiHarness;
+import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A cluster's life as RbacApiTest records it, meant to make every kind of call the operator ever
+ * makes: create both topologies, report readiness, refuse a spec, heal (a voter's pod stranded past
+ * the grace period is deleted), restart, and read back and label owned objects of every kind that
+ * lost their managed-by label.
+ */
+final class RbacScenario {
+
+  /** One object of each owned kind of the cluster {@code orders}. */
+  private static final Map<Class<? extends HasMetadata>, String> ORDERS_OWNED =
+      Map.of(
+          ConfigMap.class, "orders-node-config",
+          Service.class, "orders-node",
+          PodDisruptionBudget.class, "orders-node",
+          StatefulSet.class, "orders-node",
+          Secret.class, SecretModel.name("orders"),
+          NetworkPolicy.class, NetworkPolicyModel.name("orders"));
+
+  private RbacScenario() {}
+
+  /** Every call the operator made through the scenario. */
+  static List<ApiCall> record(ApiHarness api) {
+    FakeQuorumClient.Script orders = api.quorum().script(NAMESPACE + "/orders", 3);
+    api.create(Path.of("../examples/combined.yaml"));
+    api.create(Path.of("../examples/separated.yaml"));
+    await()
+        .ignoreExceptions()
+        .until(() -> api.get("orders").getStatus().getQuorum().getFaultTolerance() == 1);
+    await().until(() -> get(api, StatefulSet.class, "payments-broker") != null);
+
+    StatefulSet sts = get(api, StatefulSet.class, "payments-broker");
+    sts.setStatus(new StatefulSetStatusBuilder().withReadyReplicas(3).build());
+    api.client().resource(sts).updateStatus();
+    api.edit("payments", cr -> cr.getSpec().getKafka().getConfig().put("node.id", "1"));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        QuorumClusterReconcilerApiTest.condition(
+                            api.get("payments"), Conditions.SPEC_INVALID))
+                    .isEqualTo("True"));
+
+    strandVoterPod(api, orders);
+
+    List<ApiCall> calls = new ArrayList<>();
+    api.stopOperator();
+    calls.addAll(api.drainOperatorCalls());
+    ORDERS_OWNED.forEach((kind, name) -> unlabel(api, get(api, kind, name)));
+    api.startOperator();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                ORDERS_OWNED.forEach(
+                    (kind, name) ->
+                        assertThat(get(api, kind, name).getMetadata().getLabels())
+                            .as("%s %s labelled again", kind.getSimpleName(), name)
+                            .containsEntry(Labels.MANAGED_BY, Labels.OPERATOR_NAME)));
+    api.awaitReconciled("payments");
+    calls.addAll(api.drainOperatorCalls());
+    return calls;
+  }
+
+  /** A finalizer keeps the deleted pod Terminating, as a kubelet on a dead node would. */
+  private static void strandVoterPod(ApiHarness api, FakeQuorumClient.Script orders) {
+    api.client()
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("orders-node-1")
+                .withNamespace(NAMESPACE)
+                .addToLabels(Labels.CLUSTER, "orders")
+                .addToFinalizers("test.quorumkeeper.io/stuck")
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName("node-b") // its node is read (Ready, zone): a cluster-wide watch
+                .endSpec()
+                .withNewStatus()
+                .withPhase("Running")
+                .endStatus()
+                .build())
+        .create();
+    api.client().pods().inNamespace(NAMESPACE).withName("orders-node-1").delete();
+    orders.dead(1);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                api.client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                    .anyMatch(e -> "StrandedPodDeleted".equals(e.getReason())));
+  }
+
+  private static <R extends HasMetadata> R get(ApiHarness api, Class<R> kind, String name) {
+    return api.client().resources(kind).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  private static void unlabel(ApiHarness api, HasMetadata object) {
+    object.getMetadata().getLabels().remove(Labels.MANAGED_BY);
+    api.client().resource(object).update();
+  }
+}
