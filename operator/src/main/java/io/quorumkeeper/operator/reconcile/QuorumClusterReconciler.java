@@ -348,8 +348,18 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private QuorumCluster persistIdentity(QuorumCluster cr, Context<QuorumCluster> context) {
     QuorumClusterStatus previous =
         cr.getStatus() == null ? new QuorumClusterStatus() : cr.getStatus();
-    if (Identities.kept(previous) != null) {
+    ClusterIdentity kept = Identities.kept(previous);
+    if (kept != null && previous.getBootstrap().getTransport() != null) {
       return cr;
+    }
+    if (kept != null) {
+      // Status from before transports: write down the plaintext the cluster has always run.
+      QuorumClusterStatus next = copyOf(previous);
+      next.getBootstrap().setTransport(kept.transport());
+      LOG.infof(
+          "cluster=%s transport %s (the cluster predates TLS, ADR 012)",
+          QuorumObservation.key(cr), kept.transport());
+      return statusWriter.write(cr, next);
     }
     Pool controllers = ClusterModel.pools(cr).get(0);
     Optional<ClusterIdentity> recovered =
@@ -361,10 +371,11 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     QuorumClusterStatus next = copyOf(previous);
     Identities.writeTo(next, identity);
     LOG.infof(
-        "cluster=%s %s cluster id %s",
+        "cluster=%s %s cluster id %s, transport %s",
         QuorumObservation.key(cr),
         recovered.isPresent() ? "recovered from its ConfigMap the" : "generated",
-        identity.clusterId());
+        identity.clusterId(),
+        identity.transport());
     return statusWriter.write(cr, next);
   }
 
