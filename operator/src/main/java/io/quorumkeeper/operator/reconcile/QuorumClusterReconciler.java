@@ -37,6 +37,7 @@ import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.quorum.QuorumAssessor;
 import io.quorumkeeper.operator.quorum.QuorumSnapshot;
 import io.quorumkeeper.operator.quorum.QuorumView;
+import io.quorumkeeper.operator.security.ClusterCertificates;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.status.QuorumReport;
 import io.quorumkeeper.operator.status.StatusWriter;
@@ -88,6 +89,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private final QuorumMetrics metrics;
   private final Healing healing;
   private final Rolling rolling;
+  private final Certificates certificates;
 
   @Inject
   public QuorumClusterReconciler(
@@ -119,6 +121,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.events = new EventRecorder(client, clock);
     this.nodes = new NodeCache(client);
     this.agentTokens = new AgentTokens(client);
+    this.certificates =
+        new Certificates(new ClusterCertificates(settings.tls()), owned, events, clock);
   }
 
   @Override
@@ -182,17 +186,21 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     if (view.isPresent()) {
       running = markFormed(running);
     }
-    ClusterModel model =
-        ClusterModel.from(
-            running,
-            Identities.kept(running.getStatus()),
-            settings.model(),
-            Observed.controllerPodsToKeep(running, snapshot, context));
+    ClusterIdentity identity = Identities.kept(running.getStatus());
+    int keepControllerPods = Observed.controllerPodsToKeep(running, snapshot, context);
     boolean paused = isPaused(running);
-    List<String> refused =
-        acceptance.valid() && !paused
-            ? owned.applyAll(desired(running, model, context), running, context)
-            : List.of();
+    boolean write = acceptance.valid() && !paused;
+    Certificates.Step tls =
+        identity.tls()
+            ? certificates.ensure(
+                running, ClusterModel.pools(running, keepControllerPods), write, context)
+            : new Certificates.Step(null, List.of());
+    ClusterModel model =
+        ClusterModel.from(running, identity, settings.model(), keepControllerPods, tls.revision());
+    List<String> refused = new ArrayList<>(tls.refused());
+    if (write) {
+      refused.addAll(owned.applyAll(desired(running, model, context), running, context));
+    }
     Healing.Step step =
         snapshot.isPresent() ? planHealing(running, context, snapshot.get(), view) : null;
     Rolling.Step roll =

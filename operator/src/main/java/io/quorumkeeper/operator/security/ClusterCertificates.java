@@ -194,7 +194,7 @@ public final class ClusterCertificates {
   }
 
   /** The revision on a {@code <cluster>-tls} Secret, if it has one. */
-  static String revision(Optional<Secret> tls) {
+  public static String revision(Optional<Secret> tls) {
     return tls.map(Secret::getMetadata)
         .map(m -> m.getAnnotations() == null ? null : m.getAnnotations().get(Labels.CERTIFICATES))
         .orElse(null);

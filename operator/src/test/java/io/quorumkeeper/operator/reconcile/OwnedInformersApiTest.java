@@ -71,7 +71,8 @@ class OwnedInformersApiTest {
             () ->
                 assertThat(api.cached(Secret.class))
                     .extracting(s -> s.getMetadata().getName())
-                    .containsExactly(SecretModel.name("orders")));
+                    .containsExactlyInAnyOrder(
+                        SecretModel.name("orders"), "orders-ca", "orders-tls"));
     List<ApiCall> secretReads =
         api.drainOperatorCalls().stream()
             .filter(c -> c.method().equals("GET") && c.path().contains("/secrets"))
