@@ -35,6 +35,9 @@ public interface OperatorConfig {
   /** How the quorum is healed. */
   Heal heal();
 
+  /** How long the certificates of TLS clusters live (docs/security.md). */
+  Tls tls();
+
   /** Which of several operator replicas acts. */
   LeaderElection leaderElection();
 
@@ -69,6 +72,22 @@ public interface OperatorConfig {
     /** How often the Lease is renewed by the leader and tried by a standby. */
     @WithDefault("2s")
     Duration retryPeriod();
+  }
+
+  /** Certificate lifetimes of TLS clusters. */
+  interface Tls {
+
+    /** Lifetime of a new cluster CA; a CA is not renewed yet. */
+    @WithDefault("1825d")
+    Duration caValidity();
+
+    /** Lifetime of a pod's and the operator's certificates. */
+    @WithDefault("365d")
+    Duration certificateValidity();
+
+    /** A certificate expiring sooner than this is issued again (and the pods roll). */
+    @WithDefault("30d")
+    Duration renewBefore();
   }
 
   /** Healing settings. */

@@ -1,6 +1,7 @@
 package io.quorumkeeper.operator.config;
 
 import io.quorumkeeper.operator.model.ModelSettings;
+import io.quorumkeeper.operator.security.TlsSettings;
 import java.time.Duration;
 import java.util.Set;
 
@@ -12,7 +13,8 @@ public record OperatorSettings(
     ModelSettings model,
     Set<String> supportedKafkaVersions,
     Observation observation,
-    HealingSettings healing) {
+    HealingSettings healing,
+    TlsSettings tls) {
 
   /** See {@link OperatorConfig.Heal}. */
   public record HealingSettings(Duration strandedGrace) {}
@@ -36,7 +38,11 @@ public record OperatorSettings(
         config.supportedKafkaVersions(),
         new Observation(
             o.interval(), o.timeout(), o.threads(), o.caughtUpWithin(), o.refreshEvery()),
-        new HealingSettings(config.heal().strandedGrace()));
+        new HealingSettings(config.heal().strandedGrace()),
+        new TlsSettings(
+            config.tls().caValidity(),
+            config.tls().certificateValidity(),
+            config.tls().renewBefore()));
   }
 
   /** The defaults of {@link OperatorConfig}. */
@@ -50,14 +56,19 @@ public record OperatorSettings(
             4,
             Duration.ofSeconds(2),
             Duration.ofSeconds(30)),
-        new HealingSettings(Duration.ofMinutes(2)));
+        new HealingSettings(Duration.ofMinutes(2)),
+        TlsSettings.defaults());
   }
 
   public OperatorSettings withHealing(HealingSettings healing) {
-    return new OperatorSettings(model, supportedKafkaVersions, observation, healing);
+    return new OperatorSettings(model, supportedKafkaVersions, observation, healing, tls);
   }
 
   public OperatorSettings withObservation(Observation observation) {
-    return new OperatorSettings(model, supportedKafkaVersions, observation, healing);
+    return new OperatorSettings(model, supportedKafkaVersions, observation, healing, tls);
+  }
+
+  public OperatorSettings withTls(TlsSettings tls) {
+    return new OperatorSettings(model, supportedKafkaVersions, observation, healing, tls);
   }
 }

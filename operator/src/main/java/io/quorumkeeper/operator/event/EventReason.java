@@ -15,5 +15,6 @@ public enum EventReason {
   ObjectNotWritten,
   StrandedPodDeleted,
   OperationAbandoned,
-  RollingRestart
+  RollingRestart,
+  CertificatesIssued
 }

@@ -35,10 +35,21 @@ public record ClusterModel(
    */
   public static ClusterModel from(
       QuorumCluster cr, ClusterIdentity identity, ModelSettings settings, int keepControllerPods) {
-    List<Pool> pools = new ArrayList<>(pools(cr));
-    if (keepControllerPods > pools.get(0).replicas()) {
-      pools.set(0, pools.get(0).withReplicas(keepControllerPods));
-    }
+    return from(cr, identity, settings, keepControllerPods, null);
+  }
+
+  /**
+   * The model of a cluster whose certificates are at {@code certificates} (the revision on its
+   * {@code <cluster>-tls} Secret, null for a plaintext cluster): on the pod templates, so that
+   * renewed certificates roll the pods like any other template change.
+   */
+  public static ClusterModel from(
+      QuorumCluster cr,
+      ClusterIdentity identity,
+      ModelSettings settings,
+      int keepControllerPods,
+      String certificates) {
+    List<Pool> pools = pools(cr, keepControllerPods);
     Pool controllerPool = pools.get(0);
     int brokerCount =
         pools.stream().filter(p -> p.kind().hasBrokerRole()).mapToInt(Pool::replicas).sum();
@@ -49,8 +60,15 @@ public record ClusterModel(
     for (Pool pool : pools) {
       ConfigMap configMap = ConfigMapModel.render(cr, pool, controllerPool, brokerCount, identity);
       configMaps.add(configMap);
-      services.add(ServiceModel.headless(cr, pool));
-      statefulSets.add(StatefulSetModel.render(cr, pool, ConfigMapModel.hash(configMap), settings));
+      services.add(ServiceModel.headless(cr, pool, identity.transport()));
+      statefulSets.add(
+          StatefulSetModel.render(
+              cr,
+              pool,
+              ConfigMapModel.hash(configMap),
+              settings,
+              identity.transport(),
+              certificates));
       budgets.add(DisruptionBudgetModel.render(cr, pool));
     }
     services.add(ServiceModel.bootstrap(cr));
@@ -68,6 +86,15 @@ public record ClusterModel(
     return topology == Topology.Separated
         ? List.of(PoolKind.CONTROLLER, PoolKind.BROKER)
         : List.of(PoolKind.NODE);
+  }
+
+  /** The pools the model renders: the controller pool kept at no fewer than {@code keep} pods. */
+  public static List<Pool> pools(QuorumCluster cr, int keepControllerPods) {
+    List<Pool> pools = new ArrayList<>(pools(cr));
+    if (keepControllerPods > pools.get(0).replicas()) {
+      pools.set(0, pools.get(0).withReplicas(keepControllerPods));
+    }
+    return List.copyOf(pools);
   }
 
   /** The pools of a cluster, the one with the controller role first. */

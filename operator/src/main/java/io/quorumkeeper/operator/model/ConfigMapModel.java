@@ -24,7 +24,12 @@ public final class ConfigMapModel {
     Map<String, String> data = new TreeMap<>();
     data.put(
         SERVER_PROPERTIES,
-        KafkaConfig.render(pool, controllerPool, brokerCount, cr.getSpec().getKafka().getConfig()));
+        KafkaConfig.render(
+            pool,
+            controllerPool,
+            brokerCount,
+            cr.getSpec().getKafka().getConfig(),
+            identity.transport()));
     data.put(BOOTSTRAP_PROPERTIES, BootstrapConfig.render(pool, controllerPool, identity));
     return new ConfigMapBuilder()
         .withMetadata(Owner.meta(cr, pool.configMapName(), Labels.pool(pool)))

@@ -1,5 +1,6 @@
 package io.quorumkeeper.operator.model;
 
+import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,6 +40,17 @@ public final class KafkaConfig {
   /** Key prefixes the operator owns. */
   public static final List<String> RESERVED_PREFIXES = List.of("controller.quorum.");
 
+  /** Keys the operator owns on a TLS cluster: its authorization. */
+  public static final List<String> TLS_RESERVED_KEYS =
+      List.of("authorizer.class.name", "super.users");
+
+  /** Key prefixes the operator owns on a TLS cluster: TLS, SASL and per-listener settings. */
+  public static final List<String> TLS_RESERVED_PREFIXES =
+      List.of("ssl.", "sasl.", "listener.name.");
+
+  /** The launcher's placeholder for the directory of the mounted {@code <cluster>-tls} Secret. */
+  static final String TLS_DIR = "${QK_TLS_DIR}";
+
   private final SortedMap<String, String> properties = new TreeMap<>();
 
   private KafkaConfig() {}
@@ -61,6 +73,12 @@ public final class KafkaConfig {
     return RESERVED_KEYS.contains(key) || RESERVED_PREFIXES.stream().anyMatch(key::startsWith);
   }
 
+  /** Whether a user may not set this key on a TLS cluster (beyond {@link #isReserved}). */
+  public static boolean isReservedForTls(String key) {
+    return TLS_RESERVED_KEYS.contains(key)
+        || TLS_RESERVED_PREFIXES.stream().anyMatch(key::startsWith);
+  }
+
   /** Whether a user key has a shape the rendered file reads back as exactly that key. */
   public static boolean isWellFormedKey(String key) {
     return key != null && KEY.matcher(key).matches();
@@ -73,16 +91,30 @@ public final class KafkaConfig {
         .sum();
   }
 
-  /** The template for a pool of the given cluster. */
+  /** The template for a pool of a plaintext cluster. */
   public static String render(
       Pool pool, Pool controllerPool, int brokerCount, Map<String, String> userConfig) {
-    return new KafkaConfig()
-        .withRoles(pool.kind())
-        .withListeners(pool.kind())
+    return render(pool, controllerPool, brokerCount, userConfig, Transport.Plaintext);
+  }
+
+  /** The template for a pool of the given cluster. */
+  public static String render(
+      Pool pool,
+      Pool controllerPool,
+      int brokerCount,
+      Map<String, String> userConfig,
+      Transport transport) {
+    KafkaConfig config = new KafkaConfig().withRoles(pool.kind());
+    if (transport == Transport.TLS) {
+      config.withTlsListeners(pool.kind()).withTls(pool.cluster());
+    } else {
+      config.withListeners(pool.kind());
+    }
+    return config
         .withQuorum(controllerPool)
         .withStorage()
         .withInternalTopicDefaults(pool.kind(), brokerCount)
-        .withUserConfig(userConfig)
+        .withUserConfig(userConfig, transport)
         .text();
   }
 
@@ -114,6 +146,60 @@ public final class KafkaConfig {
     return this;
   }
 
+  /**
+   * CONTROLLER (9093) and REPLICATION (9091, broker roles) use mutual TLS; PLAINTEXT (9092) stays
+   * the anonymous client listener, which the authorizer limits to what the operator grants.
+   */
+  private KafkaConfig withTlsListeners(PoolKind kind) {
+    List<String> listeners = new java.util.ArrayList<>();
+    List<String> advertised = new java.util.ArrayList<>();
+    if (kind.hasControllerRole()) {
+      listeners.add("CONTROLLER://${POD_IP}:" + Pool.CONTROLLER_PORT);
+      advertised.add("CONTROLLER://${QK_POD_HOST}:" + Pool.CONTROLLER_PORT);
+    }
+    if (kind.hasBrokerRole()) {
+      listeners.add("REPLICATION://${POD_IP}:" + Pool.REPLICATION_PORT);
+      advertised.add("REPLICATION://${QK_POD_HOST}:" + Pool.REPLICATION_PORT);
+      listeners.add("PLAINTEXT://${POD_IP}:" + Pool.KAFKA_PORT);
+      advertised.add("PLAINTEXT://${QK_POD_HOST}:" + Pool.KAFKA_PORT);
+      properties.put("inter.broker.listener.name", "REPLICATION");
+    }
+    properties.put("listeners", String.join(",", listeners));
+    properties.put("advertised.listeners", String.join(",", advertised));
+    properties.put(
+        "listener.security.protocol.map", "CONTROLLER:SSL,PLAINTEXT:PLAINTEXT,REPLICATION:SSL");
+    properties.put("controller.listener.names", "CONTROLLER");
+    return this;
+  }
+
+  /**
+   * The node's own key and certificate chain and the cluster CA (Kafka's PEM stores), client
+   * certificates required, and the principals: every node of this cluster is {@code
+   * quorum-keeper-node}, the operator {@code quorum-keeper-operator}, both super users.
+   */
+  private KafkaConfig withTls(String cluster) {
+    properties.put(
+        "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    properties.put("ssl.client.auth", "required");
+    properties.put("ssl.keystore.location", TLS_DIR + "/${POD_NAME}.pem");
+    properties.put("ssl.keystore.type", "PEM");
+    properties.put(
+        "ssl.principal.mapping.rules",
+        "RULE:^CN="
+            + cluster
+            + "-(node|controller|broker)-[0-9]+$/"
+            + TlsSecretModel.NODE_PRINCIPAL
+            + "/,RULE:^CN=("
+            + TlsSecretModel.OPERATOR_NAME
+            + ")$/$1/,DEFAULT");
+    properties.put("ssl.truststore.location", TLS_DIR + "/" + TlsSecretModel.CA_CERT);
+    properties.put("ssl.truststore.type", "PEM");
+    properties.put(
+        "super.users",
+        "User:" + TlsSecretModel.NODE_PRINCIPAL + ";User:" + TlsSecretModel.OPERATOR_NAME);
+    return this;
+  }
+
   private KafkaConfig withQuorum(Pool controllerPool) {
     properties.put("controller.quorum.bootstrap.servers", controllerPool.controllerEndpoints());
     // The operator owns membership: a node never adds itself to the voter set.
@@ -137,10 +223,11 @@ public final class KafkaConfig {
     return this;
   }
 
-  private KafkaConfig withUserConfig(Map<String, String> userConfig) {
+  private KafkaConfig withUserConfig(Map<String, String> userConfig, Transport transport) {
     userConfig.forEach(
         (key, value) -> {
-          if (isWellFormedKey(key) && !isReserved(key) && value != null) {
+          boolean owned = isReserved(key) || (transport == Transport.TLS && isReservedForTls(key));
+          if (isWellFormedKey(key) && !owned && value != null) {
             properties.put(key, escape(value));
           }
         });

@@ -13,6 +13,14 @@ public final class Labels {
   public static final String CONFIG_HASH = "quorumkeeper.io/config-hash";
 
   /**
+   * The certificates revision of a TLS cluster, on its {@code <cluster>-tls} Secret and its pod
+   * templates: it changes when the certificate of an existing pod is issued again (renewal) or the
+   * CA changes, never when a new pod's certificate is added, so renewal rolls the pods through the
+   * template hash like any other template change.
+   */
+  public static final String CERTIFICATES = "quorumkeeper.io/certificates";
+
+  /**
    * SHA-256 of the rest of the pod template, on the template and so on every pod made from it: a
    * pod whose value differs from its StatefulSet's is outdated and waits for the operator's roll.
    */

@@ -22,6 +22,9 @@ public record Pool(
   public static final int CONTROLLER_PORT = 9093;
   public static final int AGENT_PORT = 8080;
 
+  /** Broker-to-broker replication with mutual TLS, on TLS clusters only. */
+  public static final int REPLICATION_PORT = 9091;
+
   /** The same pool with {@code n} pods. */
   public Pool withReplicas(int n) {
     return new Pool(cluster, namespace, kind, n, storage, resources);

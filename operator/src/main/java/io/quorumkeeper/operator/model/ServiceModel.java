@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,13 +25,18 @@ public final class ServiceModel {
    * each other before any of them can be ready.
    */
   public static Service headless(QuorumCluster cr, Pool pool) {
+    return headless(cr, pool, Transport.Plaintext);
+  }
+
+  /** As above; on a TLS cluster, broker pools also expose the replication listener. */
+  public static Service headless(QuorumCluster cr, Pool pool, Transport transport) {
     return new ServiceBuilder()
         .withMetadata(Owner.meta(cr, pool.name(), Labels.pool(pool)))
         .withNewSpec()
         .withClusterIP("None")
         .withPublishNotReadyAddresses(true)
         .withSelector(Labels.poolSelector(pool))
-        .withPorts(ports(pool))
+        .withPorts(ports(pool, transport))
         .endSpec()
         .build();
   }
@@ -51,10 +57,13 @@ public final class ServiceModel {
         .build();
   }
 
-  static List<ServicePort> ports(Pool pool) {
+  static List<ServicePort> ports(Pool pool, Transport transport) {
     List<ServicePort> ports = new ArrayList<>();
     if (pool.kind().hasBrokerRole()) {
       ports.add(port("kafka", Pool.KAFKA_PORT));
+      if (transport == Transport.TLS) {
+        ports.add(port(StatefulSetModel.REPLICATION_PORT_NAME, Pool.REPLICATION_PORT));
+      }
     }
     if (pool.kind().hasControllerRole()) {
       ports.add(port("controller", Pool.CONTROLLER_PORT));

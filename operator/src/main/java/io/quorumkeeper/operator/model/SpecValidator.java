@@ -7,7 +7,9 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.ControllersSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.PoolSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.SecuritySpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,6 +70,19 @@ public final class SpecValidator {
       QuorumClusterSpec spec,
       Set<String> supportedVersions,
       Optional<Topology> running) {
+    return validate(name, spec, supportedVersions, running, Optional.empty());
+  }
+
+  /**
+   * As above; {@code transport} is the transport the cluster was created with (status.bootstrap),
+   * which the spec may not change either.
+   */
+  public static Result validate(
+      String name,
+      QuorumClusterSpec spec,
+      Set<String> supportedVersions,
+      Optional<Topology> running,
+      Optional<Transport> transport) {
     List<String> errors = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     if (spec == null) {
@@ -80,7 +95,8 @@ public final class SpecValidator {
       checkTopology(spec, running, errors);
     }
     checkVersion(spec, supportedVersions, errors);
-    checkConfig(spec, errors);
+    checkTransport(spec, transport, errors);
+    checkConfig(spec, transport.orElse(requested(spec)), errors);
     checkVoters(spec.getControllers(), errors);
     if (spec.getControllers() != null) {
       PodRules.checkPool("controllers", spec.getControllers(), errors);
@@ -141,13 +157,32 @@ public final class SpecValidator {
     }
   }
 
-  private static void checkConfig(QuorumClusterSpec spec, List<String> errors) {
+  /** The transport a spec asks for: TLS unless it says Plaintext. */
+  static Transport requested(QuorumClusterSpec spec) {
+    SecuritySpec security = spec.getSecurity();
+    return security == null || security.getTransport() == null
+        ? Transport.TLS
+        : security.getTransport();
+  }
+
+  private static void checkTransport(
+      QuorumClusterSpec spec, Optional<Transport> running, List<String> errors) {
+    SecuritySpec security = spec.getSecurity();
+    Transport asked = security == null ? null : security.getTransport();
+    if (asked != null && running.isPresent() && running.get() != asked) {
+      errors.add(SecuritySpec.TRANSPORT_IMMUTABLE + " (it runs " + running.get() + ")");
+    }
+  }
+
+  private static void checkConfig(
+      QuorumClusterSpec spec, Transport transport, List<String> errors) {
     Map<String, String> config = spec.getKafka() == null ? null : spec.getKafka().getConfig();
     if (config == null) {
       return;
     }
     List<String> malformed = new ArrayList<>();
     List<String> reserved = new ArrayList<>();
+    List<String> reservedForTls = new ArrayList<>();
     List<String> nullValues = new ArrayList<>();
     config.forEach(
         (key, value) -> {
@@ -155,6 +190,8 @@ public final class SpecValidator {
             malformed.add(shown(key));
           } else if (KafkaConfig.isReserved(key)) {
             reserved.add(key);
+          } else if (transport == Transport.TLS && KafkaConfig.isReservedForTls(key)) {
+            reservedForTls.add(key);
           } else if (value == null) {
             nullValues.add(key);
           }
@@ -171,6 +208,15 @@ public final class SpecValidator {
               + ", which the operator owns (node ids, roles, listeners, quorum membership and log"
               + " directories); remove "
               + (reserved.size() == 1 ? "it" : "them"));
+    }
+    if (!reservedForTls.isEmpty()) {
+      errors.add(
+          "kafka.config sets "
+              + String.join(", ", reservedForTls.stream().sorted().toList())
+              + ", which the operator owns on a TLS cluster (ssl.*, sasl.*, listener.name.*,"
+              + " authorizer.class.name, super.users: its nodes' mutual TLS and authorization,"
+              + " see docs/security.md); remove "
+              + (reservedForTls.size() == 1 ? "it" : "them"));
     }
     if (!nullValues.isEmpty()) {
       errors.add(

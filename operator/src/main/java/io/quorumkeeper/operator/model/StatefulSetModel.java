@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.spec.PodTemplate;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -40,6 +41,8 @@ public final class StatefulSetModel {
   static final String DATA_MOUNT = "/var/lib/quorum";
   static final String CONFIG_MOUNT = "/etc/quorum/config";
   static final String SECRET_MOUNT = "/etc/quorum/secret";
+  static final String TLS_VOLUME = "tls";
+  static final String REPLICATION_PORT_NAME = "replication";
   private static final ObjectMapper JSON =
       JsonMapper.builder()
           .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
@@ -50,6 +53,21 @@ public final class StatefulSetModel {
 
   public static StatefulSet render(
       QuorumCluster cr, Pool pool, String configHash, ModelSettings settings) {
+    return render(cr, pool, configHash, settings, Transport.Plaintext, null);
+  }
+
+  /**
+   * A pool's StatefulSet; on a TLS cluster with the {@code <cluster>-tls} Secret mounted and the
+   * certificates revision on the pod template, so that renewed certificates roll the pods.
+   */
+  public static StatefulSet render(
+      QuorumCluster cr,
+      Pool pool,
+      String configHash,
+      ModelSettings settings,
+      Transport transport,
+      String certificates) {
+    boolean tls = transport == Transport.TLS;
     PodTemplate template = cr.getSpec().getTemplate();
     Map<String, String> podLabels = new TreeMap<>();
     Map<String, String> podAnnotations = new TreeMap<>();
@@ -61,6 +79,9 @@ public final class StatefulSetModel {
     }
     podLabels.putAll(Labels.pool(pool)); // the operator's labels win: pods are selected by them
     podAnnotations.put(Labels.CONFIG_HASH, configHash);
+    if (tls && certificates != null) {
+      podAnnotations.put(Labels.CERTIFICATES, certificates);
+    }
     Map<String, String> crAnnotations = cr.getMetadata().getAnnotations();
     if (crAnnotations != null && crAnnotations.get(Labels.RESTART) != null) {
       podAnnotations.put(Labels.RESTART, crAnnotations.get(Labels.RESTART));
@@ -92,7 +113,7 @@ public final class StatefulSetModel {
             .withLabels(podLabels)
             .withAnnotations(podAnnotations)
             .endMetadata()
-            .withSpec(podSpec(cr, pool, template, settings))
+            .withSpec(podSpec(cr, pool, template, settings, tls))
             .endTemplate()
             .withVolumeClaimTemplates(claim(pool))
             .endSpec()
@@ -116,10 +137,10 @@ public final class StatefulSetModel {
   }
 
   private static PodSpec podSpec(
-      QuorumCluster cr, Pool pool, PodTemplate template, ModelSettings settings) {
+      QuorumCluster cr, Pool pool, PodTemplate template, ModelSettings settings, boolean tls) {
     PodSpecBuilder spec =
         new PodSpecBuilder()
-            .withContainers(container(cr, pool, settings))
+            .withContainers(container(cr, pool, settings, tls))
             .withTerminationGracePeriodSeconds(120L)
             // The node never calls the Kubernetes API: no token in the pod.
             .withAutomountServiceAccountToken(false)
@@ -138,6 +159,15 @@ public final class StatefulSetModel {
             .endSecret()
             .endVolume()
             .addToVolumes(PodSecurity.tmpVolume());
+    if (tls) {
+      spec.addNewVolume()
+          .withName(TLS_VOLUME)
+          .withNewSecret()
+          .withSecretName(TlsSecretModel.tlsName(pool.cluster()))
+          .withDefaultMode(0440)
+          .endSecret()
+          .endVolume();
+    }
     if (template != null) {
       spec.withAffinity(template.getAffinity())
           .withTolerations(template.getTolerations())
@@ -146,16 +176,27 @@ public final class StatefulSetModel {
     return spec.build();
   }
 
-  private static Container container(QuorumCluster cr, Pool pool, ModelSettings settings) {
-    return new ContainerBuilder()
-        .withName(CONTAINER)
-        .withImage(settings.image(cr.getSpec().getKafka().getVersion()))
-        .withImagePullPolicy(settings.imagePullPolicy())
-        .withEnv(env(pool))
-        .withPorts(containerPorts(pool))
-        .withResources(pool.resources())
-        .withReadinessProbe(probe("/v1/readyz", 10, 5, 3))
-        .withLivenessProbe(probe("/v1/healthz", 60, 10, 6))
+  private static Container container(
+      QuorumCluster cr, Pool pool, ModelSettings settings, boolean tls) {
+    ContainerBuilder container =
+        new ContainerBuilder()
+            .withName(CONTAINER)
+            .withImage(settings.image(cr.getSpec().getKafka().getVersion()))
+            .withImagePullPolicy(settings.imagePullPolicy())
+            .withEnv(env(pool, tls))
+            .withPorts(containerPorts(pool, tls))
+            .withResources(pool.resources())
+            .withReadinessProbe(probe("/v1/readyz", 10, 5, 3, tls))
+            .withLivenessProbe(probe("/v1/healthz", 60, 10, 6, tls));
+    if (tls) {
+      container
+          .addNewVolumeMount()
+          .withName(TLS_VOLUME)
+          .withMountPath(TlsSecretModel.MOUNT)
+          .withReadOnly(true)
+          .endVolumeMount();
+    }
+    return container
         .addNewVolumeMount()
         .withName(DATA_VOLUME)
         .withMountPath(DATA_MOUNT)
@@ -176,7 +217,7 @@ public final class StatefulSetModel {
   }
 
   /** The environment docs/node-contract.md promises the launcher. */
-  static List<EnvVar> env(Pool pool) {
+  static List<EnvVar> env(Pool pool, boolean tls) {
     List<EnvVar> env = new ArrayList<>();
     env.add(fieldRef("POD_NAME", "metadata.name"));
     env.add(fieldRef("POD_NAMESPACE", "metadata.namespace"));
@@ -185,6 +226,9 @@ public final class StatefulSetModel {
     env.add(value("QK_CONFIG_DIR", CONFIG_MOUNT));
     env.add(value("QK_DATA_DIR", DATA_MOUNT + "/data"));
     env.add(value("QK_TOKEN_FILE", SECRET_MOUNT + "/" + SecretModel.TOKEN_KEY));
+    if (tls) {
+      env.add(value("QK_TLS_DIR", TlsSecretModel.MOUNT));
+    }
     return env;
   }
 
@@ -203,10 +247,13 @@ public final class StatefulSetModel {
     return new EnvVarBuilder().withName(name).withValue(value).build();
   }
 
-  private static List<ContainerPort> containerPorts(Pool pool) {
+  private static List<ContainerPort> containerPorts(Pool pool, boolean tls) {
     List<ContainerPort> ports = new ArrayList<>();
     if (pool.kind().hasBrokerRole()) {
       ports.add(containerPort("kafka", Pool.KAFKA_PORT));
+      if (tls) {
+        ports.add(containerPort(REPLICATION_PORT_NAME, Pool.REPLICATION_PORT));
+      }
     }
     if (pool.kind().hasControllerRole()) {
       ports.add(containerPort("controller", Pool.CONTROLLER_PORT));
@@ -223,11 +270,13 @@ public final class StatefulSetModel {
         .build();
   }
 
-  private static Probe probe(String path, int initialDelay, int period, int failures) {
+  /** On a TLS cluster the agent serves HTTPS; the kubelet does not verify its certificate. */
+  private static Probe probe(String path, int initialDelay, int period, int failures, boolean tls) {
     return new ProbeBuilder()
         .withNewHttpGet()
         .withPath(path)
         .withNewPort("agent")
+        .withScheme(tls ? "HTTPS" : null)
         .endHttpGet()
         .withInitialDelaySeconds(initialDelay)
         .withPeriodSeconds(period)

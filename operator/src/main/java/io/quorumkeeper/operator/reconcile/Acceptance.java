@@ -32,7 +32,8 @@ record Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> runni
             cr.getMetadata().getName(),
             cr.getSpec(),
             supportedVersions,
-            runningTopology(cr, context));
+            runningTopology(cr, context),
+            Optional.ofNullable(Identities.kept(cr.getStatus())).map(i -> i.transport()));
     Optional<QuorumClusterSpec> spec =
         validation.valid() ? Optional.of(cr.getSpec()) : AcceptedSpec.read(cr);
     return new Acceptance(validation, spec.map(s -> AcceptedSpec.running(cr, s)));

@@ -3,6 +3,7 @@ package io.quorumkeeper.operator.reconcile;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import io.quorumkeeper.operator.api.v1alpha1.status.BootstrapStatus;
 import io.quorumkeeper.operator.api.v1alpha1.status.VoterRef;
 import io.quorumkeeper.operator.model.ClusterIdentity;
@@ -31,8 +32,20 @@ final class Identities {
       return null;
     }
     BootstrapStatus bootstrap = status.getBootstrap();
+    // An identity written before transports existed belongs to a plaintext quorum (ADR 012).
     return new ClusterIdentity(
-        status.getClusterId(), bootstrap.getInitialVoters(), bootstrap.isFormed());
+        status.getClusterId(),
+        bootstrap.getInitialVoters(),
+        bootstrap.isFormed(),
+        bootstrap.getTransport() == null ? Transport.Plaintext : bootstrap.getTransport());
+  }
+
+  /** The transport a new cluster gets: the one its spec asks for, TLS if none. */
+  static Transport chosen(QuorumCluster cr) {
+    var security = cr.getSpec().getSecurity();
+    return security == null || security.getTransport() == null
+        ? Transport.TLS
+        : security.getTransport();
   }
 
   /** A new identity: the first {@code voters} controllers are the initial voters. */
@@ -43,12 +56,13 @@ final class Identities {
     for (int ordinal = 0; ordinal < voters; ordinal++) {
       initial.add(new VoterRef(controllers.nodeId(ordinal), Uuid.randomUuid().toString()));
     }
-    return new ClusterIdentity(Uuid.randomUuid().toString(), initial, false);
+    return new ClusterIdentity(Uuid.randomUuid().toString(), initial, false, chosen(cr));
   }
 
   /**
    * The identity the launcher was given in a controller pool's ConfigMap ({@code
-   * bootstrap.properties}: cluster id, formed flag, initial voters as {@code id@host:port:dir}).
+   * bootstrap.properties}: cluster id, formed flag, initial voters as {@code id@host:port:dir}),
+   * with the transport its {@code server.properties} runs the CONTROLLER listener with.
    */
   static Optional<ClusterIdentity> recover(ConfigMap map) {
     String text =
@@ -72,10 +86,29 @@ final class Identities {
       }
       return Optional.of(
           new ClusterIdentity(
-              clusterId, voters, Boolean.parseBoolean(bootstrap.getProperty("cluster.formed"))));
+              clusterId,
+              voters,
+              Boolean.parseBoolean(bootstrap.getProperty("cluster.formed")),
+              transport(map.getData().get(ConfigMapModel.SERVER_PROPERTIES))));
     } catch (IOException | RuntimeException unreadable) {
       return Optional.empty();
     }
+  }
+
+  /** TLS when the CONTROLLER listener maps to SSL, else (older ConfigMaps too) Plaintext. */
+  static Transport transport(String serverProperties) throws IOException {
+    if (serverProperties == null) {
+      return Transport.Plaintext;
+    }
+    Properties server = new Properties();
+    server.load(new StringReader(serverProperties));
+    String map = server.getProperty("listener.security.protocol.map", "");
+    for (String entry : map.split(",")) {
+      if (entry.strip().equals("CONTROLLER:SSL")) {
+        return Transport.TLS;
+      }
+    }
+    return Transport.Plaintext;
   }
 
   static void writeTo(QuorumClusterStatus status, ClusterIdentity identity) {
@@ -83,6 +116,7 @@ final class Identities {
     BootstrapStatus bootstrap = new BootstrapStatus();
     bootstrap.setFormed(identity.formed());
     bootstrap.setInitialVoters(new ArrayList<>(identity.initialVoters()));
+    bootstrap.setTransport(identity.transport());
     status.setBootstrap(bootstrap);
   }
 }

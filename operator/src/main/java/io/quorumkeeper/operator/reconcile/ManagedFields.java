@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -28,6 +29,7 @@ final class ManagedFields {
   private static final Map<Class<?>, List<String>> SPEC_FIELDS =
       Map.of(
           ConfigMap.class, List.of("data"),
+          Secret.class, List.of("data"),
           Service.class,
               List.of("spec.type", "spec.selector", "spec.ports", "spec.publishNotReadyAddresses"),
           PodDisruptionBudget.class, List.of("spec"),

@@ -38,6 +38,7 @@ import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.quorum.QuorumAssessor;
 import io.quorumkeeper.operator.quorum.QuorumSnapshot;
 import io.quorumkeeper.operator.quorum.QuorumView;
+import io.quorumkeeper.operator.security.ClusterCertificates;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.status.QuorumReport;
 import io.quorumkeeper.operator.status.StatusWriter;
@@ -90,6 +91,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private final QuorumMetrics metrics;
   private final Healing healing;
   private final Rolling rolling;
+  private final Certificates certificates;
 
   @Inject
   public QuorumClusterReconciler(
@@ -121,6 +123,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.events = new EventRecorder(client, clock);
     this.nodes = new NodeCache(client);
     this.agentTokens = new AgentTokens(client);
+    this.certificates =
+        new Certificates(new ClusterCertificates(settings.tls()), owned, events, clock);
   }
 
   @Override
@@ -184,17 +188,21 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     if (view.isPresent()) {
       running = markFormed(running);
     }
-    ClusterModel model =
-        ClusterModel.from(
-            running,
-            Identities.kept(running.getStatus()),
-            settings.model(),
-            Observed.controllerPodsToKeep(running, snapshot, context));
+    ClusterIdentity identity = Identities.kept(running.getStatus());
+    int keepControllerPods = Observed.controllerPodsToKeep(running, snapshot, context);
     boolean paused = isPaused(running);
-    List<String> refused =
-        acceptance.valid() && !paused
-            ? owned.applyAll(desired(running, model, context), running, context)
-            : List.of();
+    boolean write = acceptance.valid() && !paused;
+    Certificates.Step tls =
+        identity.tls()
+            ? certificates.ensure(
+                running, ClusterModel.pools(running, keepControllerPods), write, context)
+            : new Certificates.Step(null, List.of());
+    ClusterModel model =
+        ClusterModel.from(running, identity, settings.model(), keepControllerPods, tls.revision());
+    List<String> refused = new ArrayList<>(tls.refused());
+    if (write) {
+      refused.addAll(owned.applyAll(desired(running, model, context), running, context));
+    }
     Healing.Step step =
         snapshot.isPresent() ? planHealing(running, context, snapshot.get(), view) : null;
     Rolling.Step roll =
@@ -350,8 +358,18 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private QuorumCluster persistIdentity(QuorumCluster cr, Context<QuorumCluster> context) {
     QuorumClusterStatus previous =
         cr.getStatus() == null ? new QuorumClusterStatus() : cr.getStatus();
-    if (Identities.kept(previous) != null) {
+    ClusterIdentity kept = Identities.kept(previous);
+    if (kept != null && previous.getBootstrap().getTransport() != null) {
       return cr;
+    }
+    if (kept != null) {
+      // Status from before transports: write down the plaintext the cluster has always run.
+      QuorumClusterStatus next = copyOf(previous);
+      next.getBootstrap().setTransport(kept.transport());
+      LOG.infof(
+          "cluster=%s transport %s (the cluster predates TLS, ADR 012)",
+          QuorumObservation.key(cr), kept.transport());
+      return statusWriter.write(cr, next);
     }
     Pool controllers = ClusterModel.pools(cr).get(0);
     Optional<ClusterIdentity> recovered =
@@ -363,10 +381,11 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     QuorumClusterStatus next = copyOf(previous);
     Identities.writeTo(next, identity);
     LOG.infof(
-        "cluster=%s %s cluster id %s",
+        "cluster=%s %s cluster id %s, transport %s",
         QuorumObservation.key(cr),
         recovered.isPresent() ? "recovered from its ConfigMap the" : "generated",
-        identity.clusterId());
+        identity.clusterId(),
+        identity.transport());
     return statusWriter.write(cr, next);
   }
 

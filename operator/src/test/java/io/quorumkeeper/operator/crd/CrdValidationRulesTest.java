@@ -46,6 +46,9 @@ class CrdValidationRulesTest {
       "topology Separated needs a broker pool: set spec.brokers.replicas";
   static final String TOPOLOGY_IMMUTABLE =
       "topology is immutable: create a new QuorumCluster to change it";
+  static final String TRANSPORT_IMMUTABLE =
+      "security.transport is immutable: a running quorum cannot change its listeners' protocol"
+          + " pod by pod; create a new QuorumCluster to change it";
 
   static CelSchemaValidator validator;
 
@@ -313,6 +316,20 @@ class CrdValidationRulesTest {
     }
 
     @Test
+    void givenATlsCluster_whenChangedToPlaintext_thenTransportIsImmutable() {
+      String tls = quorumCluster("controllers:\n  replicas: 3\nsecurity:\n  transport: TLS\n");
+      String plain =
+          quorumCluster("controllers:\n  replicas: 3\nsecurity:\n  transport: Plaintext\n");
+
+      assertThat(validator.validateUpdate(tls, plain))
+          .extracting(Violation::path, Violation::message)
+          .containsExactly(tuple("spec.security.transport", TRANSPORT_IMMUTABLE));
+      assertThat(validator.validateUpdate(COMBINED, plain))
+          .as("set for the first time: the operator compares it with the transport in force")
+          .isEmpty();
+    }
+
+    @Test
     void givenAClusterCreatedWithoutTopology_whenUpdatedWithTopologyCombined_thenNoRuleFails() {
       String implicit =
           quorumCluster(
@@ -339,7 +356,8 @@ class CrdValidationRulesTest {
               tuple("spec.controllers", false),
               tuple("spec.controllers", false),
               tuple("spec.controllers", false),
-              tuple("spec.topology", true));
+              tuple("spec.topology", true),
+              tuple("spec.security.transport", true));
     }
 
     @Test
@@ -358,6 +376,7 @@ class CrdValidationRulesTest {
       List<String> proven = new ArrayList<>();
       OnCreate.invalidClusters().forEach(args -> proven.add((String) args.get()[3]));
       proven.add(TOPOLOGY_IMMUTABLE); // OnUpdate
+      proven.add(TRANSPORT_IMMUTABLE); // OnUpdate
 
       assertThat(validator.rules())
           .extracting(Rule::message)

@@ -2,6 +2,7 @@ package io.quorumkeeper.operator.model;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import io.quorumkeeper.operator.api.v1alpha1.status.VoterRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +16,9 @@ public final class Examples {
 
   static final ModelSettings SETTINGS =
       new ModelSettings("quorum-keeper/quorum-node", "IfNotPresent");
+
+  /** A certificates revision as ClusterCertificates writes it. */
+  static final String CERTIFICATES = "0123456789ab.0";
 
   private Examples() {}
 
@@ -40,5 +44,12 @@ public final class Examples {
       voters.add(new VoterRef(controllers.nodeId(i), "dir" + i + "AAAAAAAAAAAAAAAAAAA"));
     }
     return new ClusterIdentity("q0x9VqLJQXa3hZ2c0JmQ4w", voters, false);
+  }
+
+  /** The same identity, of a cluster created with TLS. */
+  static ClusterIdentity tlsIdentity(QuorumCluster cr) {
+    ClusterIdentity plain = identity(cr);
+    return new ClusterIdentity(
+        plain.clusterId(), plain.initialVoters(), plain.formed(), Transport.TLS);
   }
 }

@@ -45,12 +45,20 @@ class PodSecurityStandardTest {
           "secret");
 
   @ParameterizedTest
-  @ValueSource(strings = {"combined", "separated", "combined-spare"})
+  @ValueSource(
+      strings = {"combined", "separated", "combined-spare", "combined-tls", "separated-tls"})
   void givenExample_whenRendered_thenEveryPodMeetsTheRestrictedProfile(String example) {
-    QuorumCluster cr = Examples.load(example + ".yaml");
+    boolean tls = example.endsWith("-tls");
+    QuorumCluster cr = Examples.load(example.replace("-tls", "") + ".yaml");
 
     List<StatefulSet> statefulSets =
-        ClusterModel.from(cr, Examples.identity(cr), Examples.SETTINGS).statefulSets();
+        ClusterModel.from(
+                cr,
+                tls ? Examples.tlsIdentity(cr) : Examples.identity(cr),
+                Examples.SETTINGS,
+                0,
+                tls ? Examples.CERTIFICATES : null)
+            .statefulSets();
 
     assertThat(statefulSets).isNotEmpty();
     SoftAssertions softly = new SoftAssertions();

@@ -8,7 +8,9 @@ import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.BrokersSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.ControllersSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.SecuritySpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -110,6 +112,45 @@ class SpecValidatorTest {
 
     assertThat(result.errors())
         .containsExactly(QuorumClusterSpec.TOPOLOGY_IMMUTABLE + " (it runs Combined)");
+  }
+
+  @Test
+  void givenRunningPlaintext_whenSpecSaysTls_thenImmutableTransportWithTheSchemaMessage() {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    cr.getSpec().setSecurity(new SecuritySpec());
+    cr.getSpec().getSecurity().setTransport(Transport.TLS);
+
+    var refused =
+        SpecValidator.validate(
+            "orders", cr.getSpec(), SUPPORTED, Optional.empty(), Optional.of(Transport.Plaintext));
+    var same =
+        SpecValidator.validate(
+            "orders", cr.getSpec(), SUPPORTED, Optional.empty(), Optional.of(Transport.TLS));
+
+    assertThat(refused.errors())
+        .containsExactly(SecuritySpec.TRANSPORT_IMMUTABLE + " (it runs Plaintext)");
+    assertThat(same.errors()).isEmpty();
+  }
+
+  @Test
+  void givenTlsOwnedKeys_whenTheClusterIsTls_thenRefusedAndOnPlaintextAccepted() {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    cr.getSpec().getKafka().getConfig().put("ssl.keystore.location", "/mine");
+    cr.getSpec().getKafka().getConfig().put("super.users", "User:me");
+    cr.getSpec().getKafka().getConfig().put("listener.name.plaintext.sasl.enabled.mechanisms", "x");
+
+    var onNew = SpecValidator.validate(cr.getSpec(), SUPPORTED);
+    var onPlaintext =
+        SpecValidator.validate(
+            "orders", cr.getSpec(), SUPPORTED, Optional.empty(), Optional.of(Transport.Plaintext));
+
+    assertThat(onNew.errors())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "kafka.config sets listener.name.plaintext.sasl.enabled.mechanisms,"
+                + " ssl.keystore.location, super.users, which the operator owns on a TLS cluster");
+    assertThat(onPlaintext.errors()).isEmpty();
   }
 
   @ParameterizedTest

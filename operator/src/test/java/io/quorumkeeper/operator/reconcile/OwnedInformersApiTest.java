@@ -83,7 +83,8 @@ class OwnedInformersApiTest {
             () ->
                 assertThat(api.cached(Secret.class))
                     .extracting(s -> s.getMetadata().getName())
-                    .containsExactly(SecretModel.name("orders")));
+                    .containsExactlyInAnyOrder(
+                        SecretModel.name("orders"), "orders-ca", "orders-tls"));
     List<ApiCall> calls = api.drainOperatorCalls();
     assertThat(calls)
         .filteredOn(c -> OWNED.contains(ApiAccess.of(c).resource()))

@@ -56,12 +56,14 @@ class QuorumClusterReconcilerApiTest {
   void givenCombinedExample_whenCreated_thenEveryObjectExistsOwnedByTheCluster() {
     QuorumCluster cr = api.create(COMBINED);
 
-    await().untilAsserted(() -> assertThat(owned(cr.getMetadata().getUid())).hasSize(6));
+    // a new cluster runs TLS: its CA and certificates Secrets too (docs/security.md)
+    await().untilAsserted(() -> assertThat(owned(cr.getMetadata().getUid())).hasSize(8));
     assertThat(names(StatefulSet.class)).containsExactly("orders-node");
     assertThat(names(Service.class)).containsExactlyInAnyOrder("orders-node", "orders-bootstrap");
     assertThat(names(ConfigMap.class)).containsExactly("orders-node-config");
     assertThat(names(PodDisruptionBudget.class)).containsExactly("orders-node");
-    assertThat(names(Secret.class)).containsExactly("orders-agent-token");
+    assertThat(names(Secret.class))
+        .containsExactlyInAnyOrder("orders-agent-token", "orders-ca", "orders-tls");
     for (HasMetadata object : owned(cr.getMetadata().getUid())) {
       OwnerReference owner = object.getMetadata().getOwnerReferences().get(0);
       assertThat(owner.getKind()).isEqualTo("QuorumCluster");
@@ -127,7 +129,7 @@ class QuorumClusterReconcilerApiTest {
     assertThat(statefulSet("orders-node").getSpec().getTemplate().getSpec().getContainers())
         .hasSize(1);
     assertThat(statefulSet("orders-node").getSpec().getTemplate().getSpec().getVolumes())
-        .hasSize(3); // config, agent-token, tmp
+        .hasSize(4); // config, agent-token, tmp, tls
   }
 
   @Test
@@ -151,7 +153,10 @@ class QuorumClusterReconcilerApiTest {
     await()
         .untilAsserted(
             () -> assertThat(statefulSet("orders-node").getSpec().getReplicas()).isEqualTo(5));
-    assertThat(condition(api.get("orders"), Conditions.PAUSED)).isEqualTo("False");
+    // status is written after the objects, in the same pass
+    await()
+        .untilAsserted(
+            () -> assertThat(condition(api.get("orders"), Conditions.PAUSED)).isEqualTo("False"));
   }
 
   @Test
@@ -238,7 +243,7 @@ class QuorumClusterReconcilerApiTest {
   void givenCluster_whenDeleted_thenGarbageCollectionLeavesNothingOwned() {
     QuorumCluster cr = api.create(COMBINED);
     String uid = cr.getMetadata().getUid();
-    await().untilAsserted(() -> assertThat(owned(uid)).hasSize(6));
+    await().untilAsserted(() -> assertThat(owned(uid)).hasSize(8));
 
     client.resource(cr).delete();
     await().until(() -> api.get("orders") == null);

@@ -249,18 +249,27 @@ public final class ApiHarness implements AutoCloseable {
 
   /** Edits a QuorumCluster as {@code kubectl edit} would (annotations map present for the edit). */
   public QuorumCluster edit(String name, java.util.function.Consumer<QuorumCluster> change) {
-    return client
-        .resources(QuorumCluster.class)
-        .inNamespace(NAMESPACE)
-        .withName(name)
-        .edit(
-            cr -> {
-              if (cr.getMetadata().getAnnotations() == null) {
-                cr.getMetadata().setAnnotations(new java.util.HashMap<>());
-              }
-              change.accept(cr);
-              return cr;
-            });
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client
+            .resources(QuorumCluster.class)
+            .inNamespace(NAMESPACE)
+            .withName(name)
+            .edit(
+                cr -> {
+                  if (cr.getMetadata().getAnnotations() == null) {
+                    cr.getMetadata().setAnnotations(new java.util.HashMap<>());
+                  }
+                  change.accept(cr);
+                  return cr;
+                });
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        // The operator wrote status between our read and our write: read again, as kubectl does.
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   public QuorumCluster get(String name) {

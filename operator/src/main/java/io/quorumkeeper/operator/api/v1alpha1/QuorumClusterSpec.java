@@ -9,6 +9,7 @@ import io.quorumkeeper.operator.api.v1alpha1.spec.ControllersSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.HealingSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.KafkaSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.PodTemplate;
+import io.quorumkeeper.operator.api.v1alpha1.spec.SecuritySpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
 
 /** What the user asks for: Kafka version and config, topology, pools, healing and pod template. */
@@ -54,6 +55,9 @@ public class QuorumClusterSpec {
 
   @JsonPropertyDescription("Scheduling and metadata applied to every pod of the cluster.")
   private PodTemplate template;
+
+  @JsonPropertyDescription("How the cluster's nodes are secured.")
+  private SecuritySpec security;
 
   public KafkaSpec getKafka() {
     return kafka;
@@ -101,5 +105,13 @@ public class QuorumClusterSpec {
 
   public void setTemplate(PodTemplate template) {
     this.template = template;
+  }
+
+  public SecuritySpec getSecurity() {
+    return security;
+  }
+
+  public void setSecurity(SecuritySpec security) {
+    this.security = security;
   }
 }

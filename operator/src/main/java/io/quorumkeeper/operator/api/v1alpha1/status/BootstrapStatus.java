@@ -1,6 +1,7 @@
 package io.quorumkeeper.operator.api.v1alpha1.status;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -19,6 +20,11 @@ public class BootstrapStatus {
   @JsonPropertyDescription("The initial voters, in node id order, with their directory ids.")
   private List<VoterRef> initialVoters = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "How the cluster's nodes talk to each other, decided when the cluster was created: TLS or"
+          + " Plaintext (also every cluster created before this field existed). Never changes.")
+  private Transport transport;
+
   public boolean isFormed() {
     return formed;
   }
@@ -35,15 +41,24 @@ public class BootstrapStatus {
     this.initialVoters = initialVoters;
   }
 
+  public Transport getTransport() {
+    return transport;
+  }
+
+  public void setTransport(Transport transport) {
+    this.transport = transport;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof BootstrapStatus b
         && formed == b.formed
-        && Objects.equals(initialVoters, b.initialVoters);
+        && Objects.equals(initialVoters, b.initialVoters)
+        && transport == b.transport;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(formed, initialVoters);
+    return Objects.hash(formed, initialVoters, transport);
   }
 }

@@ -1,0 +1,28 @@
+package io.quorumkeeper.operator.api.v1alpha1.spec;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** How the cluster's nodes are secured (docs/security.md). */
+public class SecuritySpec {
+
+  // The schema's message, repeated word for word by the operator's own validation.
+  public static final String TRANSPORT_IMMUTABLE =
+      "security.transport is immutable: a running quorum cannot change its listeners' protocol pod"
+          + " by pod; create a new QuorumCluster to change it";
+
+  @JsonPropertyDescription(
+      "TLS (mutual TLS with a CA of the cluster's own on the controller and replication"
+          + " listeners) or Plaintext. Chosen when the cluster is created (TLS when not set) and"
+          + " never changed after; the transport in force is status.bootstrap.transport.")
+  @ValidationRule(value = "self == oldSelf", message = TRANSPORT_IMMUTABLE)
+  private Transport transport;
+
+  public Transport getTransport() {
+    return transport;
+  }
+
+  public void setTransport(Transport transport) {
+    this.transport = transport;
+  }
+}

@@ -1,0 +1,65 @@
+package io.quorumkeeper.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
+import io.quorumkeeper.operator.api.v1alpha1.spec.SecuritySpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
+import io.quorumkeeper.operator.model.ClusterModel;
+import io.quorumkeeper.operator.model.Examples;
+import io.quorumkeeper.operator.model.ModelSettings;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A cluster's transport is decided once: new clusters TLS, everything older Plaintext. */
+class IdentitiesTest {
+
+  @Test
+  void givenANewCluster_thenTlsUnlessTheSpecAsksForPlaintext() {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    assertThat(Identities.generate(cr).transport()).isEqualTo(Transport.TLS);
+
+    cr.getSpec().setSecurity(new SecuritySpec());
+    cr.getSpec().getSecurity().setTransport(Transport.Plaintext);
+
+    assertThat(Identities.generate(cr).transport()).isEqualTo(Transport.Plaintext);
+  }
+
+  @Test
+  void givenStatusWithoutTransport_thenTheKeptIdentityIsPlaintext() {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    QuorumClusterStatus status = new QuorumClusterStatus();
+    Identities.writeTo(status, Identities.generate(cr));
+    assertThat(Identities.kept(status).transport()).isEqualTo(Transport.TLS);
+
+    status.getBootstrap().setTransport(null);
+
+    assertThat(Identities.kept(status).transport()).isEqualTo(Transport.Plaintext);
+  }
+
+  @Test
+  void givenAConfigMap_thenTheRecoveredTransportIsTheControllerListenersProtocol() {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    var identity = Identities.generate(cr);
+    ModelSettings settings = new ModelSettings("quorum-keeper/quorum-node", "IfNotPresent");
+    var tlsMap = ClusterModel.from(cr, identity, settings, 0, "x.0").configMaps().get(0);
+    var plainIdentity =
+        new io.quorumkeeper.operator.model.ClusterIdentity(
+            identity.clusterId(), identity.initialVoters(), false, Transport.Plaintext);
+    var plainMap = ClusterModel.from(cr, plainIdentity, settings).configMaps().get(0);
+    var oldMap =
+        new ConfigMapBuilder(plainMap)
+            .withData(
+                Map.of("bootstrap.properties", plainMap.getData().get("bootstrap.properties")))
+            .build();
+
+    assertThat(Identities.recover(tlsMap).orElseThrow().transport()).isEqualTo(Transport.TLS);
+    assertThat(Identities.recover(plainMap).orElseThrow().transport())
+        .isEqualTo(Transport.Plaintext);
+    assertThat(Identities.recover(oldMap).orElseThrow().transport()).isEqualTo(Transport.Plaintext);
+    assertThat(Identities.recover(tlsMap).orElseThrow().clusterId())
+        .isEqualTo(identity.clusterId());
+  }
+}

@@ -1,0 +1,239 @@
+package io.quorumkeeper.operator.reconcile;
+
+import static io.quorumkeeper.operator.testing.ApiHarness.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
+import io.quorumkeeper.operator.api.v1alpha1.status.BootstrapStatus;
+import io.quorumkeeper.operator.api.v1alpha1.status.VoterRef;
+import io.quorumkeeper.operator.model.ClusterModel;
+import io.quorumkeeper.operator.model.Labels;
+import io.quorumkeeper.operator.model.TlsSecretModel;
+import io.quorumkeeper.operator.security.ClusterCa;
+import io.quorumkeeper.operator.security.IssuedCertificate;
+import io.quorumkeeper.operator.testing.ApiHarness;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A TLS cluster end to end against the mock API: Secrets, config, mount, renewal, legacy. */
+class TlsApiTest {
+
+  static final Path COMBINED = Path.of("../examples/combined.yaml");
+
+  ApiHarness api;
+
+  @BeforeEach
+  void start() {
+    api = ApiHarness.start();
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  @Test
+  void givenANewCluster_thenItRunsTlsWithBothSecretsTheConfigAndTheMount() {
+    api.create(COMBINED);
+
+    await()
+        .untilAsserted(
+            () -> {
+              assertThat(secret("orders-ca")).isNotNull();
+              assertThat(secret("orders-tls")).isNotNull();
+              assertThat(statefulSet()).isNotNull();
+            });
+    assertThat(TlsSecretModel.entries(secret("orders-ca")))
+        .containsOnlyKeys("ca.crt", "ca.key", "operator.crt", "operator.key");
+    assertThat(TlsSecretModel.entries(secret("orders-tls")))
+        .containsOnlyKeys("ca.crt", "orders-node-0.pem", "orders-node-1.pem", "orders-node-2.pem");
+    assertThat(api.get("orders").getStatus().getBootstrap().getTransport())
+        .isEqualTo(Transport.TLS);
+    assertThat(serverProperties())
+        .contains(
+            "listener.security.protocol.map=CONTROLLER:SSL,PLAINTEXT:PLAINTEXT,REPLICATION:SSL")
+        .contains("ssl.keystore.location=${QK_TLS_DIR}/${POD_NAME}.pem");
+    var pod = statefulSet().getSpec().getTemplate();
+    assertThat(pod.getSpec().getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
+        .extracting(v -> v.getSecret().getSecretName())
+        .containsExactlyInAnyOrder("orders-agent-token", "orders-tls");
+    assertThat(pod.getMetadata().getAnnotations())
+        .containsEntry(
+            Labels.CERTIFICATES,
+            secret("orders-tls").getMetadata().getAnnotations().get(Labels.CERTIFICATES));
+  }
+
+  @Test
+  void givenAClusterWhoseIdentityPredatesTransports_thenItStaysPlaintext() {
+    api.stopOperator();
+    QuorumCluster cr = api.create(COMBINED);
+    QuorumClusterStatus status = new QuorumClusterStatus();
+    status.setClusterId("q0x9VqLJQXa3hZ2c0JmQ4w");
+    BootstrapStatus bootstrap = new BootstrapStatus();
+    bootstrap.setInitialVoters(
+        List.of(
+            new VoterRef(0, "dir0AAAAAAAAAAAAAAAAAA"),
+            new VoterRef(1, "dir1AAAAAAAAAAAAAAAAAA"),
+            new VoterRef(2, "dir2AAAAAAAAAAAAAAAAAA")));
+    status.setBootstrap(bootstrap);
+    cr.setStatus(status);
+    api.client().resource(cr).updateStatus();
+    api.startOperator();
+
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(api.get("orders").getStatus().getBootstrap().getTransport())
+                    .isEqualTo(Transport.Plaintext));
+    await().until(() -> statefulSet() != null);
+    assertThat(serverProperties())
+        .contains("listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT")
+        .doesNotContain("ssl.");
+    assertThat(secret("orders-ca")).isNull();
+    assertThat(secret("orders-tls")).isNull();
+    assertThat(api.get("orders").getStatus().getClusterId()).isEqualTo("q0x9VqLJQXa3hZ2c0JmQ4w");
+  }
+
+  @Test
+  void givenARunningPodsCertificateAboutToExpire_thenItIsReissuedAndThePodsAreMarkedForRoll()
+      throws Exception {
+    api.create(COMBINED);
+    await().until(() -> statefulSet() != null && secret("orders-tls") != null);
+    String revision = certificatesOf(statefulSet());
+    String templateHash = annotation(statefulSet(), Labels.TEMPLATE_HASH);
+    createPod("orders-node-0", templateHash);
+
+    replaceEntry("orders-node-0.pem", expiringIn(Duration.ofDays(10)));
+
+    await().untilAsserted(() -> assertThat(certificatesOf(statefulSet())).isNotEqualTo(revision));
+    assertThat(annotation(statefulSet(), Labels.TEMPLATE_HASH))
+        .as("the pod's template hash is outdated: the roll restarts it")
+        .isNotEqualTo(templateHash);
+    Instant notAfter =
+        io.quorumkeeper.operator.security.Pem.firstCertificate(entry("orders-node-0.pem"))
+            .getNotAfter()
+            .toInstant();
+    assertThat(notAfter).isAfter(Instant.now().plus(Duration.ofDays(300)));
+    assertThat(events())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getReason()).isEqualTo("CertificatesIssued");
+              assertThat(e.getMessage()).contains("orders-node-0 (expires at");
+            });
+  }
+
+  @Test
+  void givenAGarbageCa_thenNothingIsReplacedAndReadySaysWhy() {
+    api.create(COMBINED);
+    await().until(() -> statefulSet() != null && secret("orders-tls") != null);
+    String tlsVersion = secret("orders-tls").getMetadata().getResourceVersion();
+
+    api.client()
+        .secrets()
+        .inNamespace(NAMESPACE)
+        .withName("orders-ca")
+        .edit(s -> withEntry(s, "ca.key", "garbage"));
+
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        io.quorumkeeper.operator.status.Conditions.find(
+                                api.get("orders").getStatus().getConditions(), "Ready")
+                            .orElseThrow()
+                            .getMessage())
+                    .contains("Secret orders-ca holds no usable CA"));
+    assertThat(secret("orders-tls").getMetadata().getResourceVersion()).isEqualTo(tlsVersion);
+    assertThat(TlsSecretModel.entries(secret("orders-ca")).get("ca.key")).isEqualTo("garbage");
+  }
+
+  private String expiringIn(Duration left) throws Exception {
+    Map<String, String> ca = TlsSecretModel.entries(secret("orders-ca"));
+    ClusterCa authority = ClusterCa.load(ca.get("ca.crt"), ca.get("ca.key"), Instant.now());
+    var pool = ClusterModel.pools(api.get("orders")).get(0);
+    IssuedCertificate soon =
+        authority.issue("orders-node-0", TlsSecretModel.dnsNames(pool, 0), left, Instant.now());
+    return soon.keyPem() + soon.certificatePem() + ca.get("ca.crt");
+  }
+
+  private void replaceEntry(String key, String text) {
+    api.client()
+        .secrets()
+        .inNamespace(NAMESPACE)
+        .withName("orders-tls")
+        .edit(s -> withEntry(s, key, text));
+  }
+
+  private static Secret withEntry(Secret secret, String key, String text) {
+    Map<String, String> data = new HashMap<>(secret.getData());
+    data.put(
+        key,
+        java.util.Base64.getEncoder()
+            .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    secret.setData(data);
+    return secret;
+  }
+
+  private void createPod(String name, String templateHash) {
+    api.client()
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NAMESPACE)
+                .addToLabels(Labels.CLUSTER, "orders")
+                .addToAnnotations(Labels.TEMPLATE_HASH, templateHash)
+                .endMetadata()
+                .build())
+        .create();
+  }
+
+  private String entry(String key) {
+    return TlsSecretModel.entries(secret("orders-tls")).get(key);
+  }
+
+  private Secret secret(String name) {
+    return api.client().secrets().inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  private StatefulSet statefulSet() {
+    return api.client().apps().statefulSets().inNamespace(NAMESPACE).withName("orders-node").get();
+  }
+
+  private String serverProperties() {
+    return api.client()
+        .configMaps()
+        .inNamespace(NAMESPACE)
+        .withName("orders-node-config")
+        .get()
+        .getData()
+        .get("server.properties");
+  }
+
+  private static String certificatesOf(StatefulSet set) {
+    return annotation(set, Labels.CERTIFICATES);
+  }
+
+  private static String annotation(StatefulSet set, String key) {
+    return set.getSpec().getTemplate().getMetadata().getAnnotations().get(key);
+  }
+
+  private List<Event> events() {
+    return api.client().v1().events().inNamespace(NAMESPACE).list().getItems();
+  }
+}
