@@ -23,7 +23,6 @@ import java.util.Map;
 public final class NetworkPolicyModel {
 
   /** The replication listener of TLS clusters (broker to broker, mTLS). */
-  static final int REPLICATION_PORT = 9091;
 
   /** The label of the operator's own pods (deploy/base/operator.yaml), in whatever namespace. */
   static final Map<String, String> OPERATOR_POD = Map.of("app.kubernetes.io/name", "quorum-keeper");
@@ -54,7 +53,7 @@ public final class NetworkPolicyModel {
     return new NetworkPolicyIngressRuleBuilder()
         .withFrom(new NetworkPolicyPeerBuilder().withPodSelector(clusterPods(cluster)).build())
         .addToFrom(operatorPods())
-        .withPorts(tcp(Pool.CONTROLLER_PORT), tcp(REPLICATION_PORT))
+        .withPorts(tcp(Pool.CONTROLLER_PORT), tcp(Pool.REPLICATION_PORT))
         .build();
   }
 

@@ -3,11 +3,10 @@ package io.quorumkeeper.operator.observe;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.nio.charset.StandardCharsets;
+import io.quorumkeeper.operator.model.TlsSecretModel;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,10 +19,6 @@ import org.jboss.logging.Logger;
  * plaintext; it is asked again soon, since a new cluster gets its Secret within a pass.
  */
 public final class SecretClusterTrust implements ClusterTrust {
-
-  public static final String CA_CERT = "ca.crt";
-  public static final String OPERATOR_CERT = "operator.crt";
-  public static final String OPERATOR_KEY = "operator.key";
 
   static final Duration KEEP = Duration.ofSeconds(60);
   static final Duration KEEP_ABSENT = Duration.ofSeconds(5);
@@ -39,11 +34,6 @@ public final class SecretClusterTrust implements ClusterTrust {
   public SecretClusterTrust(KubernetesClient client, Clock clock) {
     this.client = client;
     this.clock = clock;
-  }
-
-  /** The Secret holding the cluster CA and the operator's client certificate for it. */
-  public static String secretName(String clusterName) {
-    return clusterName + "-ca";
   }
 
   @Override
@@ -68,7 +58,8 @@ public final class SecretClusterTrust implements ClusterTrust {
     String namespace = cluster.substring(0, slash);
     String name = cluster.substring(slash + 1);
     try {
-      Secret secret = client.secrets().inNamespace(namespace).withName(secretName(name)).get();
+      Secret secret =
+          client.secrets().inNamespace(namespace).withName(TlsSecretModel.caName(name)).get();
       return secret == null ? Optional.empty() : fromSecret(secret);
     } catch (KubernetesClientException e) {
       LOG.debugf("cluster=%s CA Secret not read: %s", cluster, e.getMessage());
@@ -78,27 +69,13 @@ public final class SecretClusterTrust implements ClusterTrust {
 
   /** The material a {@code <name>-ca} Secret holds, empty when any part is missing or unusable. */
   public static Optional<ClientTls> fromSecret(Secret secret) {
-    Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
-    Optional<String> ca = decoded(data, CA_CERT);
-    Optional<String> cert = decoded(data, OPERATOR_CERT);
-    Optional<String> key = decoded(data, OPERATOR_KEY);
-    if (ca.isEmpty() || cert.isEmpty() || key.isEmpty()) {
-      return Optional.empty();
-    }
+    Map<String, String> entries = TlsSecretModel.entries(secret);
     try {
-      return Optional.of(new ClientTls(ca.get(), cert.get(), key.get()));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static Optional<String> decoded(Map<String, String> data, String key) {
-    String value = data.get(key);
-    if (value == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(new String(Base64.getDecoder().decode(value), StandardCharsets.US_ASCII));
+      return Optional.of(
+          new ClientTls(
+              entries.get(TlsSecretModel.CA_CERT),
+              entries.get(TlsSecretModel.OPERATOR_CERT),
+              entries.get(TlsSecretModel.OPERATOR_KEY)));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }

@@ -39,14 +39,16 @@ final class ClusterForgetter implements Consumer<QuorumCluster> {
       QuorumMetrics metrics,
       AgentTokens tokens,
       Map<String, ?> leaderSeenAt,
-      EventRecorder events) {
+      EventRecorder events,
+      ClientAccess clientAccess) {
     return new ClusterForgetter(
         List.of(
             new Held("Admin client", gone -> quorum.forget(gone.key())),
             new Held("metrics", gone -> metrics.forget(gone.key())),
             new Held("agent token", gone -> tokens.forget(gone.key())),
             new Held("leader last seen", gone -> leaderSeenAt.remove(gone.key())),
-            new Held("remembered events", gone -> events.forget(gone.uid()))));
+            new Held("remembered events", gone -> events.forget(gone.uid())),
+            new Held("client ACLs checked", gone -> clientAccess.forget(gone.key()))));
   }
 
   /** Drops everything held for {@code cr}; one failure does not keep the rest. */

@@ -92,6 +92,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private final Healing healing;
   private final Rolling rolling;
   private final Certificates certificates;
+  private final ClientAccess clientAccess;
 
   @Inject
   public QuorumClusterReconciler(
@@ -115,6 +116,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.metrics = metrics;
     this.healing = new Healing(client, quorumClient);
     this.rolling = new Rolling(quorumClient, new PodDeletion(client));
+    this.clientAccess = new ClientAccess(quorumClient, clock);
     this.owned = new OwnedResources(client);
     this.statusWriter =
         new StatusWriter(
@@ -152,7 +154,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             settings.observation(),
             clock,
             agentTokens,
-            ClusterForgetter.of(quorumClient, metrics, agentTokens, leaderSeenAt, events)));
+            ClusterForgetter.of(
+                quorumClient, metrics, agentTokens, leaderSeenAt, events, clientAccess)));
     return sources;
   }
 
@@ -217,8 +220,31 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 snapshot.get().observedAt(),
                 settings.observation().caughtUpWithin(),
                 clock.instant());
+    Optional<String> clientsWait =
+        identity.tls()
+            ? clientAccess
+                .ensure(
+                    QuorumObservation.key(running),
+                    model.pools().stream()
+                        .filter(p -> p.kind().hasControllerRole())
+                        .findFirst()
+                        .map(p -> p.controllerEndpoints())
+                        .orElse(""),
+                    view.isPresent())
+                .pending()
+            : Optional.empty();
     writeStatus(
-        new Pass(running, model, conditions, acceptance, paused, generation, refused, step, roll),
+        new Pass(
+            running,
+            model,
+            conditions,
+            acceptance,
+            paused,
+            generation,
+            refused,
+            step,
+            roll,
+            clientsWait),
         context,
         snapshot,
         view);
@@ -238,7 +264,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       long generation,
       List<String> refused,
       Healing.Step step,
-      Rolling.Step roll) {}
+      Rolling.Step roll,
+      Optional<String> clientsWait) {}
 
   /** Healing takes precedence: no pod restarts while a voter-set change is in flight or sent. */
   private static boolean healingActs(Healing.Step step) {
@@ -428,6 +455,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 pass.refused(),
                 pass.step(),
                 pass.roll(),
+                pass.clientsWait(),
                 clock.instant(),
                 settings.observation().refreshEvery(),
                 snapshot.isPresent() ? leaderSeen(cr, view) : null),

@@ -208,13 +208,13 @@ final class Rolling {
 
   /** The ISRs, read through every broker-role pod; empty (unknown) when no broker answers. */
   private Optional<List<PartitionIsr>> partitions(QuorumCluster cr, List<Pool> pools) {
+    // A TLS cluster's brokers are read as the operator, on the mutual-TLS replication listener.
+    var identity = Identities.kept(cr.getStatus());
+    int port = identity != null && identity.tls() ? Pool.REPLICATION_PORT : Pool.KAFKA_PORT;
     String bootstrap =
         pools.stream()
             .filter(p -> p.kind().hasBrokerRole())
-            .flatMap(
-                p ->
-                    IntStream.range(0, p.replicas())
-                        .mapToObj(i -> p.podHost(i) + ":" + Pool.KAFKA_PORT))
+            .flatMap(p -> IntStream.range(0, p.replicas()).mapToObj(i -> p.podHost(i) + ":" + port))
             .collect(Collectors.joining(","));
     if (bootstrap.isEmpty()) {
       return Optional.of(List.of());

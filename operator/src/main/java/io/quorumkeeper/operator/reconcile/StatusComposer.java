@@ -29,6 +29,7 @@ final class StatusComposer {
    * @param refused owned objects this pass could not write, one line each
    * @param step the healing step, or null before the quorum was first observed
    * @param roll the rolling-restart step, or null when none was planned
+   * @param clientsWait why clients cannot use the cluster yet (its client ACLs are not granted)
    * @param leaderSeen when this operator last saw a leader for the cluster, or null
    */
   record Facts(
@@ -42,6 +43,7 @@ final class StatusComposer {
       List<String> refused,
       Healing.Step step,
       Rolling.Step roll,
+      Optional<String> clientsWait,
       Instant now,
       Duration refreshEvery,
       Instant leaderSeen) {}
@@ -76,6 +78,9 @@ final class StatusComposer {
       notices = report.notices();
     } else {
       conditions.keep(Conditions.QUORUM_HEALTHY);
+    }
+    if (readiness.ready() && f.clientsWait().isPresent()) {
+      readiness = new Readiness(false, "ClientAccessPending", f.clientsWait().get());
     }
     if (!f.refused().isEmpty()) {
       readiness = new Readiness(false, "ObjectsNotWritten", String.join("; ", f.refused()));

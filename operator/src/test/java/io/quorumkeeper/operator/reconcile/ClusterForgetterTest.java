@@ -74,7 +74,8 @@ class ClusterForgetterTest {
             metrics,
             new AgentTokens(null),
             leaderSeenAt,
-            new EventRecorder(null, Clock.systemUTC()))
+            new EventRecorder(null, Clock.systemUTC()),
+            new ClientAccess(quorum, Clock.systemUTC()))
         .accept(ORDERS);
 
     assertThat(quorum.forgotten()).containsExactly("kafka/orders");

@@ -61,6 +61,22 @@ class StatusComposerTest {
   }
 
   @Test
+  void givenClientAclsNotGrantedYet_thenNotReadyUntilTheyAre() {
+    QuorumClusterStatus waiting =
+        compose(accepted(), List.of(), Optional.of("the client ACLs could not be checked: x"));
+
+    assertThat(condition(waiting, Conditions.READY))
+        .satisfies(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("False");
+              assertThat(c.getReason()).isEqualTo("ClientAccessPending");
+              assertThat(c.getMessage()).contains("client ACLs");
+            });
+    assertThat(condition(compose(accepted(), List.of()), Conditions.READY).getStatus())
+        .isEqualTo("True");
+  }
+
+  @Test
   void givenObjectsNotWritten_thenNotReadyNamingThem() {
     QuorumClusterStatus status =
         compose(accepted(), List.of("ConfigMap orders-node-config: exists and does not belong"));
@@ -79,6 +95,11 @@ class StatusComposerTest {
   }
 
   private QuorumClusterStatus compose(Acceptance acceptance, List<String> refused) {
+    return compose(acceptance, refused, Optional.empty());
+  }
+
+  private QuorumClusterStatus compose(
+      Acceptance acceptance, List<String> refused, Optional<String> clientsWait) {
     if (cr.getStatus() == null) {
       cr.setStatus(new QuorumClusterStatus());
     }
@@ -96,6 +117,7 @@ class StatusComposerTest {
                 refused,
                 null,
                 null,
+                clientsWait,
                 NOW,
                 Duration.ofSeconds(30),
                 null),

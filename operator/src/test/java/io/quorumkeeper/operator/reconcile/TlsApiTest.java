@@ -138,6 +138,21 @@ class TlsApiTest {
   }
 
   @Test
+  void givenAQuorumWithALeader_thenAnonymousClientAclsAreGrantedOnceAndOnlyThenIsItReady() {
+    var script = api.quorum().script(NAMESPACE + "/orders", 3).noLeader(true);
+    api.create(COMBINED);
+    await().until(() -> statefulSet() != null);
+    podsReady();
+    await().untilAsserted(() -> assertThat(readyReason()).isEqualTo("NoLeader"));
+    assertThat(script.aclGrants).hasValue(0);
+
+    script.noLeader(false).leader(0, 1);
+
+    await().untilAsserted(() -> assertThat(readyReason()).isEqualTo("AllPodsReady"));
+    assertThat(script.aclGrants).hasValue(1); // checked again only after ClientAccess.RECHECK
+  }
+
+  @Test
   void givenAGarbageCa_thenNothingIsReplacedAndReadySaysWhy() {
     api.create(COMBINED);
     await().until(() -> statefulSet() != null && secret("orders-tls") != null);
@@ -209,6 +224,24 @@ class TlsApiTest {
 
   private Secret secret(String name) {
     return api.client().secrets().inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  private String readyReason() {
+    return io.quorumkeeper.operator.status.Conditions.find(
+            api.get("orders").getStatus().getConditions(), "Ready")
+        .map(c -> c.getReason())
+        .orElse(null);
+  }
+
+  /** No StatefulSet controller runs against the mock API: report its pods ready. */
+  private void podsReady() {
+    StatefulSet sts = statefulSet();
+    sts.setStatus(
+        new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
+            .withReplicas(3)
+            .withReadyReplicas(3)
+            .build());
+    api.client().resource(sts).updateStatus();
   }
 
   private StatefulSet statefulSet() {

@@ -50,6 +50,9 @@ public class FakeQuorumClient implements QuorumClient {
      */
     public volatile java.util.function.Supplier<List<PartitionIsr>> partitions;
 
+    /** How many times the operator asked for the anonymous client ACLs. */
+    public final AtomicInteger aclGrants = new AtomicInteger();
+
     /** Every voter change asked for, as "add 3/dir3" or "remove 1/dir1". */
     public final List<String> changes = new CopyOnWriteArrayList<>();
 
@@ -182,6 +185,16 @@ public class FakeQuorumClient implements QuorumClient {
       throw new QuorumUnavailableException("no broker answered (scripted)", null);
     }
     return script.partitions.get();
+  }
+
+  @Override
+  public int grantAnonymousClients(String cluster, String bootstrapControllers)
+      throws QuorumUnavailableException {
+    Script script = scripts.get(cluster);
+    if (script == null || script.noLeader) {
+      throw new QuorumUnavailableException("no controller answered (scripted)", null);
+    }
+    return script.aclGrants.getAndIncrement() == 0 ? 4 : 0;
   }
 
   @Override
