@@ -110,7 +110,10 @@ public final class HealBenchmark {
           example.getFileName(),
           QuorumClusters.at(qc, "spec.healing.unreachableAfter").orElse("30s (default)"));
       awaitReady(runtime, name, 4);
-      try (QuorumProbe probe = new QuorumProbe(controllers(runtime, name))) {
+      try (QuorumProbe probe =
+          new QuorumProbe(
+              controllers(runtime, name),
+              QuorumProbe.operatorTls(runtime.client(), "default", name))) {
         Sample steady =
             settle(probe, () -> operatorIdle(runtime, name), s -> !s.observers().isEmpty());
         for (int i = 0; i < runs; i++) {
@@ -166,7 +169,10 @@ public final class HealBenchmark {
                   options.nodeJar(),
                   options.nodeLib(),
                   RuntimeOptions.SMALL_JVM);
-          QuorumProbe operatorProbe = new QuorumProbe(controllers(runtime, name));
+          QuorumProbe operatorProbe =
+              new QuorumProbe(
+                  controllers(runtime, name),
+                  QuorumProbe.operatorTls(runtime.client(), "default", name));
           QuorumProbe bareProbe = new QuorumProbe(bare.bootstrapControllers())) {
         bare.start();
         Sample bareSteady = settle(bareProbe, () -> !bare.anyExited());

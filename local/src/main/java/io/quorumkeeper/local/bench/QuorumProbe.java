@@ -24,14 +24,49 @@ final class QuorumProbe implements AutoCloseable {
   private final Admin admin;
 
   QuorumProbe(String bootstrapControllers) {
-    this.admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, bootstrapControllers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 1500,
-                AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 50,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500));
+    this(bootstrapControllers, Map.of());
+  }
+
+  /**
+   * @param security client TLS settings for a TLS cluster ({@link #operatorTls}), empty for
+   *     plaintext
+   */
+  QuorumProbe(String bootstrapControllers, Map<String, Object> security) {
+    Map<String, Object> config = new java.util.HashMap<>(security);
+    config.put(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, bootstrapControllers);
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 1500);
+    config.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 50);
+    config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+    this.admin = Admin.create(config);
+  }
+
+  /**
+   * The operator's own client certificate for a TLS cluster, read from the cluster's {@code
+   * <name>-ca} Secret, as settings for a probe that reaches the controllers by IP address: the CA
+   * is checked, host names are not (this JVM has no hosts file for the pods' names). Empty for a
+   * plaintext cluster.
+   */
+  static Map<String, Object> operatorTls(
+      io.fabric8.kubernetes.client.KubernetesClient client, String namespace, String name) {
+    io.fabric8.kubernetes.api.model.Secret secret =
+        client.secrets().inNamespace(namespace).withName(name + "-ca").get();
+    if (secret == null || secret.getData() == null) {
+      return Map.of();
+    }
+    java.util.function.Function<String, String> entry =
+        key ->
+            new String(
+                java.util.Base64.getDecoder().decode(secret.getData().get(key)),
+                java.nio.charset.StandardCharsets.US_ASCII);
+    return Map.of(
+        "security.protocol", "SSL",
+        "ssl.keystore.type", "PEM",
+        "ssl.keystore.key", entry.apply("operator.key"),
+        "ssl.keystore.certificate.chain", entry.apply("operator.crt"),
+        "ssl.truststore.type", "PEM",
+        "ssl.truststore.certificates", entry.apply("ca.crt"),
+        "ssl.endpoint.identification.algorithm", "");
   }
 
   /** One observation; a quorum that does not answer with a leader within a second is leaderless. */

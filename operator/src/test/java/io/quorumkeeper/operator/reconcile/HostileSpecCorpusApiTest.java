@@ -149,12 +149,7 @@ class HostileSpecCorpusApiTest {
 
   /** The running cluster gets the change; it is refused and everything it runs goes on. */
   private static void checkRunningCluster(HostileCase c, JsonNode hostile) {
-    QuorumCluster current = api.get("orders");
-    QuorumCluster edit =
-        api.client().getKubernetesSerialization().convertValue(hostile, QuorumCluster.class);
-    edit.setMetadata(current.getMetadata());
-    edit.setStatus(null);
-    long generation = api.client().resource(edit).update().getMetadata().getGeneration();
+    long generation = replaceRunning(hostile);
     quorum.leader((int) (epoch % 3), ++epoch);
 
     await()
@@ -170,6 +165,26 @@ class HostileSpecCorpusApiTest {
               assertThat(cr.getStatus().getQuorum().getLeaderEpoch()).isEqualTo(epoch);
             });
     assertThat(OwnedObjects.resourceVersions(api.client())).isEqualTo(ownedBefore);
+  }
+
+  /**
+   * Replaces the running cluster's spec, as {@code kubectl replace} does: read, write, and read
+   * again when the operator's status write came in between (409).
+   */
+  private static long replaceRunning(JsonNode hostile) {
+    for (int attempt = 1; ; attempt++) {
+      QuorumCluster edit =
+          api.client().getKubernetesSerialization().convertValue(hostile, QuorumCluster.class);
+      edit.setMetadata(api.get("orders").getMetadata());
+      edit.setStatus(null);
+      try {
+        return api.client().resource(edit).update().getMetadata().getGeneration();
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** A new cluster with the hostile spec or name: refused, and nothing is created for it. */

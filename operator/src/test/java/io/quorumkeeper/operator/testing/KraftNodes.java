@@ -1,24 +1,33 @@
 package io.quorumkeeper.operator.testing;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import io.quorumkeeper.operator.api.v1alpha1.status.VoterRef;
 import io.quorumkeeper.operator.model.ClusterIdentity;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.ModelSettings;
 import io.quorumkeeper.operator.model.Pool;
+import io.quorumkeeper.operator.model.TlsSecretModel;
+import io.quorumkeeper.operator.observe.ClientTls;
+import io.quorumkeeper.operator.observe.SecretClusterTrust;
 import io.quorumkeeper.operator.quorum.QuorumSnapshot;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
+import io.quorumkeeper.operator.security.ClusterCertificates;
+import io.quorumkeeper.operator.security.TlsSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.common.Uuid;
@@ -42,6 +51,8 @@ public final class KraftNodes implements AutoCloseable {
 
   private final Path root;
   private final Pool pool;
+  private Optional<ClientTls> operatorTls = Optional.empty();
+  private Map<String, String> caEntries = Map.of();
   private final Map<Integer, Process> running = new LinkedHashMap<>();
 
   public KraftNodes(Path root, QuorumCluster cr, Pool pool, ConfigMap config) {
@@ -63,6 +74,16 @@ public final class KraftNodes implements AutoCloseable {
    * cluster and the initial voters, exactly as the operator would, and starts none of its pods.
    */
   public static KraftNodes fromExample(Path root, String example, String name) throws IOException {
+    return fromExample(root, example, name, Transport.Plaintext);
+  }
+
+  /**
+   * As {@link #fromExample(Path, String, String)}, with the given transport; a TLS cluster gets its
+   * CA and pod certificates exactly as the operator issues them, written where each pod's {@code
+   * QK_TLS_DIR} points, and the operator's client material in {@link #operatorTls()}.
+   */
+  public static KraftNodes fromExample(Path root, String example, String name, Transport transport)
+      throws IOException {
     QuorumCluster cr =
         Serialization.unmarshal(
             Files.readString(Path.of("../examples", example)), QuorumCluster.class);
@@ -73,11 +94,44 @@ public final class KraftNodes implements AutoCloseable {
     for (int id = 0; id < cr.getSpec().getControllers().desiredVoters(); id++) {
       voters.add(new VoterRef(id, Uuid.randomUuid().toString()));
     }
-    ClusterIdentity identity = new ClusterIdentity(Uuid.randomUuid().toString(), voters, false);
+    ClusterIdentity identity =
+        new ClusterIdentity(Uuid.randomUuid().toString(), voters, false, transport);
     ClusterModel model =
         ClusterModel.from(
             cr, identity, new ModelSettings("quorum-keeper/quorum-node", "IfNotPresent"));
-    return new KraftNodes(root, cr, model.pools().get(0), model.configMaps().get(0));
+    KraftNodes nodes = new KraftNodes(root, cr, model.pools().get(0), model.configMaps().get(0));
+    if (identity.tls()) {
+      nodes.issueCertificates(cr, model.pools());
+    }
+    return nodes;
+  }
+
+  private void issueCertificates(QuorumCluster cr, List<Pool> pools) {
+    ClusterCertificates.Outcome issued =
+        new ClusterCertificates(TlsSettings.defaults())
+            .reconcile(
+                cr, pools, java.util.Set.of(), Optional.empty(), Optional.empty(), Instant.now());
+    Secret ca = issued.ca().orElseThrow(() -> new IllegalStateException(issued.problem().get()));
+    TlsSecretModel.entries(issued.tls().orElseThrow())
+        .forEach((key, text) -> write(root.resolve("tls").resolve(key), text));
+    operatorTls = SecretClusterTrust.fromSecret(ca);
+    caEntries = TlsSecretModel.entries(ca);
+  }
+
+  /** The cluster CA of a TLS cluster, to issue certificates the operator would never issue. */
+  public io.quorumkeeper.operator.security.ClusterCa ca() throws Exception {
+    return io.quorumkeeper.operator.security.ClusterCa.load(
+        caEntries.get(TlsSecretModel.CA_CERT), caEntries.get(TlsSecretModel.CA_KEY), Instant.now());
+  }
+
+  /** The operator's client certificate and the cluster CA, for a TLS cluster. */
+  public Optional<ClientTls> operatorTls() {
+    return operatorTls;
+  }
+
+  /** The CA and the key of a TLS cluster, to issue other certificates in tests. */
+  public Path tlsDir() {
+    return root.resolve("tls");
   }
 
   public Pool pool() {
@@ -142,6 +196,9 @@ public final class KraftNodes implements AutoCloseable {
     env.put("QK_DATA_DIR", root.resolve("data").resolve(pod).toString());
     env.put("QK_TOKEN_FILE", root.resolve("agent-token").toString());
     env.put("QK_WORK_DIR", root.resolve("work").resolve(pod).toString());
+    if (operatorTls.isPresent()) {
+      env.put("QK_TLS_DIR", tlsDir().toString());
+    }
     try {
       running.put(ordinal, builder.start());
     } catch (IOException e) {
