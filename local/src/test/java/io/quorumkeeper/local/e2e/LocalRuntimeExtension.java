@@ -216,11 +216,23 @@ public final class LocalRuntimeExtension
                 Base64.getDecoder().decode(secret.getData().get("agent-token")),
                 StandardCharsets.UTF_8)
             .strip();
+    Secret tls = client().secrets().inNamespace("default").withName(cluster + "-tls").get();
+    // A TLS cluster's agents answer over HTTPS for their pod's DNS name (the StatefulSet's
+    // headless Service), trusted through the cluster CA only, as the operator reaches them.
+    URI uri =
+        tls == null
+            ? URI.create("http://" + p.getStatus().getPodIP() + ":8080/v1/node")
+            : URI.create(
+                "https://"
+                    + pod
+                    + "."
+                    + pod.substring(0, pod.lastIndexOf('-'))
+                    + ".default.svc:8080/v1/node");
+    HttpClient client = tls == null ? http : AgentTls.trusting(tls);
     try {
       HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://" + p.getStatus().getPodIP() + ":8080/v1/node"))
+          client.send(
+              HttpRequest.newBuilder(uri)
                   .header("Authorization", "Bearer " + token)
                   .timeout(Duration.ofSeconds(3))
                   .build(),
