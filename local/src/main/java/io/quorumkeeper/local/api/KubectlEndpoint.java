@@ -118,7 +118,7 @@ public final class KubectlEndpoint implements AutoCloseable {
         send(exchange, 200, document.get());
         return;
       }
-      if (path.startsWith("/openapi/") || "/".equals(path)) {
+      if (path.startsWith("/openapi/") || path.startsWith("/swagger") || "/".equals(path)) {
         send(exchange, 404, status(404, "NotFound", "the server could not find the resource"));
         return;
       }
