@@ -54,6 +54,7 @@ public final class KubectlEndpoint implements AutoCloseable {
   private final Discovery discovery;
   private final OpenApiV3 openApi;
   private final Tables tables;
+  private final byte[] openApiV2;
   private final WatchRelay watches = new WatchRelay(http);
   private volatile boolean closed;
 
@@ -63,6 +64,7 @@ public final class KubectlEndpoint implements AutoCloseable {
     this.threads = t;
     this.discovery = new Discovery(crd);
     this.openApi = new OpenApiV3(crd);
+    this.openApiV2 = new OpenApiV2Proto(crd, openApi.schemaName(), openApi.schema()).document();
     this.tables = new Tables(crd, Clock.systemUTC());
   }
 
@@ -116,6 +118,12 @@ public final class KubectlEndpoint implements AutoCloseable {
               .or(() -> openApi.document(path));
       if (document.isPresent()) {
         send(exchange, 200, document.get());
+        return;
+      }
+      if ("/openapi/v2".equals(path)) {
+        exchange.getResponseHeaders().set("Content-Type", OpenApiV2Proto.CONTENT_TYPE);
+        exchange.sendResponseHeaders(200, openApiV2.length);
+        exchange.getResponseBody().write(openApiV2);
         return;
       }
       if (path.startsWith("/openapi/") || path.startsWith("/swagger") || "/".equals(path)) {

@@ -18,10 +18,12 @@ final class OpenApiV3 {
   private final ServedCrd crd;
   private final String document;
   private final String path;
+  private final ObjectNode schema;
 
   OpenApiV3(ServedCrd crd) {
     this.crd = crd;
     this.path = "/openapi/v3/apis/" + crd.groupVersion();
+    this.schema = buildSchema();
     this.document = groupVersionDocument().toString();
   }
 
@@ -59,7 +61,7 @@ final class OpenApiV3 {
     operation(paths.putObject(collection), "post");
     operation(paths.putObject(collection + "/{name}"), "patch");
     operation((ObjectNode) paths.get(collection + "/{name}"), "put");
-    doc.putObject("components").putObject("schemas").set(schemaName(), schema());
+    doc.putObject("components").putObject("schemas").set(schemaName(), schema);
     return doc;
   }
 
@@ -85,7 +87,12 @@ final class OpenApiV3 {
         .put("$ref", "#/components/schemas/" + schemaName());
   }
 
-  private ObjectNode schema() {
+  /** The QuorumCluster schema as published: the CRD's, with apiVersion, kind and metadata. */
+  ObjectNode schema() {
+    return schema.deepCopy();
+  }
+
+  private ObjectNode buildSchema() {
     ObjectNode schema =
         crd.schema().isObject() ? (ObjectNode) crd.schema().deepCopy() : JSON.createObjectNode();
     schema.put("type", "object");

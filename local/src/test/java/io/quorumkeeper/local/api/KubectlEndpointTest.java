@@ -147,6 +147,23 @@ class KubectlEndpointTest {
         .isEqualTo(1);
   }
 
+  @Test
+  void givenOldKubectl_whenItAsksForOpenApiV2_thenTheCrdSchemaAsGnosticProtobuf() throws Exception {
+    HttpResponse<byte[]> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(api.kubectlUrl() + "/openapi/v2")).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    byte[] body = response.body();
+    // Document: field 1 (swagger, length-delimited) "2.0" comes first
+    assertThat(body).startsWith(0x0a, 0x03, '2', '.', '0');
+    String text = new String(body, java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertThat(text)
+        .contains("io.quorumkeeper.v1alpha1.QuorumCluster", "x-kubernetes-group-version-kind")
+        .contains("kind: QuorumCluster", "The pool of pods with the controller role");
+  }
+
   private void created(Map<String, Object> quorum) {
     ResourceFiles files = ResourceFiles.forCrd(CRD);
     GenericKubernetesResource qc =

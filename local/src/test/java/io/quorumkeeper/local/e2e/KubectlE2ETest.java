@@ -97,12 +97,12 @@ class KubectlE2ETest {
     JsonNode controllers = schema().at("/properties/spec/properties/controllers");
     String description = controllers.path("description").asText();
     assertThat(explained.out())
-        .contains("KIND:       QuorumCluster", "FIELD: controllers <Object>")
+        .contains("QuorumCluster", "controllers <Object>")
         .contains(String.join(" ", List.of(description.split("\\s+")).subList(0, 4)));
     controllers
         .path("properties")
         .fieldNames()
-        .forEachRemaining(f -> assertThat(explained.out()).contains("  " + f + "\t"));
+        .forEachRemaining(f -> assertThat(explained.out()).contains(f + "\t<"));
   }
 
   @Test
