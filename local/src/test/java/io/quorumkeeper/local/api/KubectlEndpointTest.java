@@ -148,6 +148,40 @@ class KubectlEndpointTest {
   }
 
   @Test
+  void givenWatch_whenTheMockEndsItsWatches_thenTheRelayWatchesAgainWithoutRepeatingAnything()
+      throws Exception {
+    created(Map.of("leaderId", 0));
+    String listed = get(QC, "application/json").at("/metadata/resourceVersion").asText();
+    HttpRequest watch =
+        HttpRequest.newBuilder(
+                URI.create(
+                    api.kubectlUrl()
+                        + QC
+                        + "?watch=true&timeoutSeconds=4&resourceVersion="
+                        + listed))
+            .build();
+    var lines = http.send(watch, HttpResponse.BodyHandlers.ofLines()).body().iterator();
+    leader(1);
+    JsonNode first = read(lines.next()); // the relay's mock watch is open: it saw the change
+
+    api.endWatches();
+    leader(2);
+    List<JsonNode> rest = new ArrayList<>();
+    lines.forEachRemaining(line -> rest.add(read(line)));
+
+    assertThat(first.at("/object/status/quorum/leaderId").asInt()).isEqualTo(1);
+    assertThat(rest)
+        .extracting(e -> e.at("/object/status/quorum/leaderId").asInt())
+        .containsExactly(2);
+  }
+
+  private void leader(int id) {
+    GenericKubernetesResource qc = QuorumClusters.of(api.client()).withName("orders").get();
+    qc.getAdditionalProperties().put("status", Map.of("quorum", Map.of("leaderId", id)));
+    QuorumClusters.of(api.client()).resource(qc).updateStatus();
+  }
+
+  @Test
   void givenOldKubectl_whenItAsksForOpenApiV2_thenTheCrdSchemaAsGnosticProtobuf() throws Exception {
     HttpResponse<byte[]> response =
         http.send(
