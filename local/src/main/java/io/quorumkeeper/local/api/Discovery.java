@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -57,87 +58,58 @@ final class Discovery {
     this.resources = List.copyOf(all);
   }
 
+  /**
+   * The built-in kinds the runtime stores: group/version, plural, kind, scope, names, subresources.
+   */
   private static List<Resource> builtIns() {
-    List<String> all = List.of("all");
-    List<String> status = List.of("status");
     return List.of(
-        core("pods", "Pod", true, List.of("po"), all, status),
-        core("services", "Service", true, List.of("svc"), all, status),
-        core("configmaps", "ConfigMap", true, List.of("cm"), List.of(), List.of()),
-        core("secrets", "Secret", true, List.of(), List.of(), List.of()),
-        core("events", "Event", true, List.of("ev"), List.of(), List.of()),
-        core("persistentvolumeclaims", "PersistentVolumeClaim", true, List.of("pvc"), null, status),
-        core("namespaces", "Namespace", false, List.of("ns"), List.of(), status),
-        core("nodes", "Node", false, List.of("no"), List.of(), status),
-        new Resource(
-            "apps",
-            "v1",
-            "statefulsets",
-            "statefulset",
-            "StatefulSet",
-            true,
-            List.of("sts"),
-            all,
-            List.of("status", "scale")),
-        new Resource(
-            "policy",
-            "v1",
-            "poddisruptionbudgets",
-            "poddisruptionbudget",
-            "PodDisruptionBudget",
-            true,
-            List.of("pdb"),
-            List.of(),
-            status),
-        new Resource(
-            "networking.k8s.io",
-            "v1",
-            "networkpolicies",
-            "networkpolicy",
-            "NetworkPolicy",
-            true,
-            List.of("netpol"),
-            List.of(),
-            List.of()),
-        new Resource(
-            "coordination.k8s.io",
-            "v1",
-            "leases",
-            "lease",
-            "Lease",
-            true,
-            List.of(),
-            List.of(),
-            List.of()),
-        new Resource(
-            "apiextensions.k8s.io",
-            "v1",
+        builtIn("v1", "pods", "Pod", true, "po", "all", "status"),
+        builtIn("v1", "services", "Service", true, "svc", "all", "status"),
+        builtIn("v1", "configmaps", "ConfigMap", true, "cm", "", ""),
+        builtIn("v1", "secrets", "Secret", true, "", "", ""),
+        builtIn("v1", "events", "Event", true, "ev", "", ""),
+        builtIn("v1", "persistentvolumeclaims", "PersistentVolumeClaim", true, "pvc", "", "status"),
+        builtIn("v1", "namespaces", "Namespace", false, "ns", "", "status"),
+        builtIn("v1", "nodes", "Node", false, "no", "", "status"),
+        builtIn("apps/v1", "statefulsets", "StatefulSet", true, "sts", "all", "status,scale"),
+        builtIn(
+            "policy/v1", "poddisruptionbudgets", "PodDisruptionBudget", true, "pdb", "", "status"),
+        builtIn("networking.k8s.io/v1", "networkpolicies", "NetworkPolicy", true, "netpol", "", ""),
+        builtIn("coordination.k8s.io/v1", "leases", "Lease", true, "", "", ""),
+        builtIn(
+            "apiextensions.k8s.io/v1",
             "customresourcedefinitions",
-            "customresourcedefinition",
             "CustomResourceDefinition",
             false,
-            List.of("crd", "crds"),
-            List.of("api-extensions"),
-            status));
+            "crd,crds",
+            "api-extensions",
+            "status"));
   }
 
-  private static Resource core(
+  /** One built-in resource; the lists are comma-separated, empty for none. */
+  private static Resource builtIn(
+      String groupVersion,
       String plural,
       String kind,
       boolean namespaced,
-      List<String> shortNames,
-      List<String> categories,
-      List<String> subresources) {
+      String shortNames,
+      String categories,
+      String subresources) {
+    int slash = groupVersion.indexOf('/');
     return new Resource(
-        "",
-        "v1",
+        slash < 0 ? "" : groupVersion.substring(0, slash),
+        groupVersion.substring(slash + 1),
         plural,
-        kind.toLowerCase(java.util.Locale.ROOT),
+        kind.toLowerCase(Locale.ROOT),
         kind,
         namespaced,
-        shortNames,
-        categories == null ? List.of() : categories,
-        subresources);
+        names(shortNames),
+        names(categories),
+        names(subresources));
+  }
+
+  private static List<String> names(String commaSeparated) {
+    return commaSeparated.isEmpty() ? List.of() : List.of(commaSeparated.split(","));
   }
 
   /** The resource a path's plural names in a group version, if discovery lists it. */
