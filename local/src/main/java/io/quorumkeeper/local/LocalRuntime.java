@@ -171,6 +171,7 @@ public final class LocalRuntime implements AutoCloseable {
             processes);
     operator.start();
     LOG.info("runtime up: API {}, folder {}", api.url(), options.folder().toAbsolutePath());
+    LOG.info("kubectl: KUBECONFIG={} kubectl get qc", layout.kubeconfig().toAbsolutePath());
   }
 
   private void safePass() {
@@ -224,7 +225,7 @@ public final class LocalRuntime implements AutoCloseable {
           context: {cluster: quorum-keeper-local, user: local, namespace: default}
         current-context: quorum-keeper-local
         """
-            .formatted(api.url());
+            .formatted(api.kubectlUrl());
     try {
       Files.writeString(layout.kubeconfig(), config);
     } catch (IOException e) {

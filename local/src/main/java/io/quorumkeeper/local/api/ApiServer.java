@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * The embedded Kubernetes API: Fabric8's mock server in CRUD mode (with watches) on 127.0.0.1, with
  * the QuorumCluster CRD registered so that status is a subresource, and its schema enforced on
  * QuorumCluster writes (defaults, OpenAPI checks, CEL rules; {@link ValidatingDispatcher}), as on a
- * real API server. RBAC self-reviews are answered (see {@link AllowAllRulesReview}).
+ * real API server. RBAC self-reviews are answered (see {@link AllowAllRulesReview}). kubectl is
+ * served on a second port, in front of the mock ({@link KubectlEndpoint}).
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -63,6 +64,7 @@ public final class ApiServer implements AutoCloseable {
   private final KubernetesClient client;
   private final String url;
   private final ApiRequests requests;
+  private KubectlEndpoint kubectl;
   private final ScheduledExecutorService watchTimeouts =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -141,6 +143,12 @@ public final class ApiServer implements AutoCloseable {
     server.init(loopback, port);
     ApiServer api = new ApiServer(server, dispatcher, "http://127.0.0.1:" + server.getPort());
     api.installCrd(crdFile);
+    try {
+      api.kubectl = KubectlEndpoint.start(api.url, crdFile);
+    } catch (RuntimeException e) {
+      api.close();
+      throw e;
+    }
     return api;
   }
 
@@ -183,6 +191,11 @@ public final class ApiServer implements AutoCloseable {
     return url;
   }
 
+  /** Where kubectl talks to this API (the kubeconfig's server): see {@link KubectlEndpoint}. */
+  public String kubectlUrl() {
+    return kubectl.url();
+  }
+
   public int port() {
     return server.getPort();
   }
@@ -204,6 +217,9 @@ public final class ApiServer implements AutoCloseable {
   @Override
   public void close() {
     watchTimeouts.shutdownNow();
+    if (kubectl != null) {
+      kubectl.close();
+    }
     requests.close();
     client.close();
     server.destroy();
