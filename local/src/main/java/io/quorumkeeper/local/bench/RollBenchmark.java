@@ -67,13 +67,11 @@ public final class RollBenchmark {
     return 0;
   }
 
-  private static List<String> example(
-      Path home, Path root, Path hosts, String example, int runs) {
+  private static List<String> example(Path home, Path root, Path hosts, String example, int runs) {
     Path file = home.resolve("examples").resolve(example);
     Path dir = root.resolve("roll-" + example.replace(".yaml", ""));
     BenchSupport.delete(dir);
-    RuntimeOptions options =
-        RuntimeOptions.defaults(home, dir).withNet(NET).withHostsFile(hosts);
+    RuntimeOptions options = RuntimeOptions.defaults(home, dir).withNet(NET).withHostsFile(hosts);
     List<Run> operator = new ArrayList<>();
     List<Run> floor = new ArrayList<>();
     try (LocalRuntime runtime = LocalRuntime.start(options)) {
@@ -81,8 +79,9 @@ public final class RollBenchmark {
       BenchSupport.waitFor(() -> settled(runtime, name), name + " Ready", SETTLE_TIMEOUT);
       try (ProduceLoad load = ProduceLoad.start(name + "-bootstrap.default.svc:9092", "bench")) {
         for (int i = 0; i < runs; i++) {
+          int run = i;
           settle(runtime, name, load);
-          operator.add(measure(load, () -> operatorRoll(runtime, file, name, i)));
+          operator.add(measure(load, () -> operatorRoll(runtime, file, name, run)));
           settle(runtime, name, load);
           floor.add(measure(load, () -> floorRoll(runtime, name)));
           System.out.printf(
@@ -111,8 +110,7 @@ public final class RollBenchmark {
   /** A new {@code log.retention.hours} each run: a rendered-config change, nothing else. */
   private static void operatorRoll(LocalRuntime runtime, Path file, String name, int run) {
     Map<String, String> before = Rolls.podUids(runtime, name);
-    Rolls.applyWithKafkaConfig(
-        runtime, file, "log.retention.hours", String.valueOf(1000 + run));
+    Rolls.applyWithKafkaConfig(runtime, file, "log.retention.hours", String.valueOf(1000 + run));
     BenchSupport.waitFor(
         () -> Rolls.rolled(runtime, name, before), "the roll of " + name, ROLL_TIMEOUT);
   }
@@ -165,9 +163,7 @@ public final class RollBenchmark {
    */
   private static void settle(LocalRuntime runtime, String name, ProduceLoad load) {
     BenchSupport.waitFor(
-        () -> settled(runtime, name) && load.fullyReplicated(),
-        name + " settled",
-        SETTLE_TIMEOUT);
+        () -> settled(runtime, name) && load.fullyReplicated(), name + " settled", SETTLE_TIMEOUT);
     int acked = load.acknowledged().size();
     BenchSupport.waitFor(
         () -> load.acknowledged().size() > acked, "records acknowledged", SETTLE_TIMEOUT);
@@ -175,8 +171,7 @@ public final class RollBenchmark {
 
   private static boolean settled(LocalRuntime runtime, String name) {
     GenericKubernetesResource qc = cluster(runtime, name);
-    int voters =
-        ((Number) QuorumClusters.at(qc, "spec.controllers.voters").orElse(3)).intValue();
+    int voters = ((Number) QuorumClusters.at(qc, "spec.controllers.voters").orElse(3)).intValue();
     List<Pod> pods = runtime.client().pods().inNamespace("default").list().getItems();
     return BenchSupport.fullyHealthy(qc, voters)
         && !pods.isEmpty()
@@ -211,7 +206,8 @@ public final class RollBenchmark {
   }
 
   private static double ratio(List<Run> operator, List<Run> floor, int p) {
-    return (double) BenchSupport.percentile(operator.stream().map(r -> r.took().toMillis()).toList(), p)
+    return (double)
+            BenchSupport.percentile(operator.stream().map(r -> r.took().toMillis()).toList(), p)
         / BenchSupport.percentile(floor.stream().map(r -> r.took().toMillis()).toList(), p);
   }
 
