@@ -1,6 +1,7 @@
 package io.quorumkeeper.local.bench;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.quorumkeeper.local.InputException;
 import io.quorumkeeper.local.LocalRuntime;
 import io.quorumkeeper.local.LocalRuntimeException;
 import io.quorumkeeper.local.api.QuorumClusters;
@@ -106,6 +107,15 @@ final class BenchSupport {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The first argument, a number of runs, or {@code runs} without arguments. */
+  static int runs(List<String> args, int runs, String bench) {
+    try {
+      return args.isEmpty() ? runs : Integer.parseInt(args.get(0));
+    } catch (NumberFormatException e) {
+      throw new InputException("bench " + bench + " takes a number of runs, not " + args.get(0));
     }
   }
 

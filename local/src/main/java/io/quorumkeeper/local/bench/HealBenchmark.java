@@ -3,7 +3,6 @@ package io.quorumkeeper.local.bench;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.quorumkeeper.local.InputException;
 import io.quorumkeeper.local.LocalRuntime;
 import io.quorumkeeper.local.LocalRuntimeException;
 import io.quorumkeeper.local.RuntimeOptions;
@@ -39,12 +38,7 @@ public final class HealBenchmark {
   private HealBenchmark() {}
 
   public static int run(Path home, List<String> args) {
-    int runs;
-    try {
-      runs = args.isEmpty() ? 10 : Integer.parseInt(args.get(0));
-    } catch (NumberFormatException e) {
-      throw new InputException("bench heal takes a number of runs, not " + args.get(0));
-    }
+    int runs = BenchSupport.runs(args, 10, "heal");
     Path root = home.resolve("local/target/bench");
     Path hosts = root.resolve("heal-hosts");
     if (System.getProperty("jdk.net.hosts.file") == null) {

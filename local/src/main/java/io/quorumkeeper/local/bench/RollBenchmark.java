@@ -2,7 +2,6 @@ package io.quorumkeeper.local.bench;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.quorumkeeper.local.InputException;
 import io.quorumkeeper.local.LocalRuntime;
 import io.quorumkeeper.local.RuntimeOptions;
 import io.quorumkeeper.local.api.QuorumClusters;
@@ -39,12 +38,7 @@ public final class RollBenchmark {
   private RollBenchmark() {}
 
   public static int run(Path home, List<String> args) {
-    int runs;
-    try {
-      runs = args.isEmpty() ? 5 : Integer.parseInt(args.get(0));
-    } catch (NumberFormatException e) {
-      throw new InputException("bench roll takes a number of runs, not " + args.get(0));
-    }
+    int runs = BenchSupport.runs(args, 5, "roll");
     List<String> examples =
         args.size() > 1 ? args.subList(1, args.size()) : List.of("combined.yaml", "separated.yaml");
     Path root = home.resolve("local/target/bench");

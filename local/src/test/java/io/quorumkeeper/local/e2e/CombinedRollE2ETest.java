@@ -3,7 +3,6 @@ package io.quorumkeeper.local.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.quorumkeeper.local.bench.Rolls;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -22,20 +21,16 @@ class CombinedRollE2ETest {
   @RegisterExtension
   static final LocalRuntimeExtension local = new LocalRuntimeExtension("combined-roll", "127.0.40");
 
-  private static final String BOOTSTRAP = "orders-bootstrap.default.svc:9092";
   private static final Duration ROLL_TIMEOUT = Duration.ofMinutes(4);
 
   @Test
   void givenLoad_whenConfigChangesAndOperatorKilledMidRoll_thenEachPodRestartsOnceLeaderLast() {
-    local.runtime().apply(CombinedE2ETest.example("combined.yaml"));
-    local.awaitReady("orders", 3);
-    try (LoadDriver load = LoadDriver.start(BOOTSTRAP, "combined-roll")) {
-      RollWatch watch = RollWatch.begin(local, "orders");
+    try (LoadDriver load = LoadDriver.onReadyCluster(local, "combined.yaml", 3)) {
+      RollWatch watch = RollWatch.begin(local, "combined.yaml");
       long operatorBefore = local.runtime().operatorPid();
       AtomicLong killed = new AtomicLong(-1);
 
-      Rolls.applyWithKafkaConfig(
-          local.runtime(), CombinedE2ETest.example("combined.yaml"), "log.retention.hours", "100");
+      watch.changeKafkaConfig();
       watch.awaitRolled(
           ROLL_TIMEOUT,
           w -> {

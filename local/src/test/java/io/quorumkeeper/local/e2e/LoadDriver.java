@@ -35,6 +35,17 @@ final class LoadDriver implements AutoCloseable {
     return driver;
   }
 
+  /**
+   * Applies {@code examples/<example>}, waits until it is Ready with {@code pods} pods, then starts
+   * the load through its bootstrap Service.
+   */
+  static LoadDriver onReadyCluster(LocalRuntimeExtension local, String example, int pods) {
+    String name =
+        local.runtime().apply(CombinedE2ETest.example(example)).get(0).getMetadata().getName();
+    local.awaitReady(name, pods);
+    return start(name + "-bootstrap.default.svc:9092", name + "-load");
+  }
+
   /** Until more than {@code count} records have been acknowledged in total. */
   void awaitAcknowledgedRecordsMoreThan(int count, Duration atMost) {
     await()

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.quorumkeeper.local.bench.Rolls;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -27,6 +28,7 @@ final class RollWatch {
   record Step(String pod, String leaderPod) {}
 
   private final LocalRuntimeExtension local;
+  private final Path example;
   private final String cluster;
   private final Map<String, String> uidsBefore;
   private final Map<String, Long> startsBefore = new TreeMap<>();
@@ -34,17 +36,24 @@ final class RollWatch {
   private final int eventsBefore;
   private final List<Step> steps = new ArrayList<>();
 
-  private RollWatch(LocalRuntimeExtension local, String cluster) {
+  private RollWatch(LocalRuntimeExtension local, String example) {
     this.local = local;
-    this.cluster = cluster;
+    this.example = CombinedE2ETest.example(example);
+    this.cluster = local.runtime().files().read(this.example).get(0).getMetadata().getName();
     this.uidsBefore = Rolls.podUids(local.runtime(), cluster);
     uidsBefore.keySet().forEach(p -> startsBefore.put(p, Rolls.starts(local.runtime(), p)));
     this.eventsBefore = local.events(cluster, "RollingRestart").size();
     observe();
   }
 
-  static RollWatch begin(LocalRuntimeExtension local, String cluster) {
-    return new RollWatch(local, cluster);
+  /** Watches the cluster of {@code examples/<example>} from now on. */
+  static RollWatch begin(LocalRuntimeExtension local, String example) {
+    return new RollWatch(local, example);
+  }
+
+  /** Applies the example with one more {@code spec.kafka.config} entry: a roll of every pod. */
+  void changeKafkaConfig() {
+    Rolls.applyWithKafkaConfig(local.runtime(), example, "log.retention.hours", "100");
   }
 
   /** Restarts recorded so far (distinct steps of {@code status.roll}). */

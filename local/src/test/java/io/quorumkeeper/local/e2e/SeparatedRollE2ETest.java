@@ -1,6 +1,5 @@
 package io.quorumkeeper.local.e2e;
 
-import io.quorumkeeper.local.bench.Rolls;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,18 +17,14 @@ class SeparatedRollE2ETest {
   static final LocalRuntimeExtension local =
       new LocalRuntimeExtension("separated-roll", "127.0.41");
 
-  private static final String BOOTSTRAP = "payments-bootstrap.default.svc:9092";
   private static final Duration ROLL_TIMEOUT = Duration.ofMinutes(6);
 
   @Test
   void givenLoad_whenConfigChanges_thenEachControllerAndBrokerRestartsOnceLeaderLast() {
-    local.runtime().apply(CombinedE2ETest.example("separated.yaml"));
-    local.awaitReady("payments", 6);
-    try (LoadDriver load = LoadDriver.start(BOOTSTRAP, "separated-roll")) {
-      RollWatch watch = RollWatch.begin(local, "payments");
+    try (LoadDriver load = LoadDriver.onReadyCluster(local, "separated.yaml", 6)) {
+      RollWatch watch = RollWatch.begin(local, "separated.yaml");
 
-      Rolls.applyWithKafkaConfig(
-          local.runtime(), CombinedE2ETest.example("separated.yaml"), "log.retention.hours", "100");
+      watch.changeKafkaConfig();
       watch.awaitRolled(ROLL_TIMEOUT, w -> {});
 
       watch.assertEveryPodRestartedOnceLeaderLast();
