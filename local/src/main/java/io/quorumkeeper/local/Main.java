@@ -5,6 +5,7 @@ import io.quorumkeeper.local.bench.CreateToReadyBenchmark;
 import io.quorumkeeper.local.bench.FailoverBenchmark;
 import io.quorumkeeper.local.bench.HealBenchmark;
 import io.quorumkeeper.local.bench.IdleCostBenchmark;
+import io.quorumkeeper.local.bench.RollBenchmark;
 import io.quorumkeeper.local.control.ControlClient;
 import io.quorumkeeper.local.control.ControlServer;
 import io.quorumkeeper.local.control.Faults;
@@ -43,6 +44,8 @@ public final class Main {
             operator CPU and API writes per minute on an idle Ready cluster (default 60 s; docs/observation.md)
         quorum-keeper bench heal [RUNS]
             fault -> full fault tolerance again: spare activation, volume wipe vs Kafka's auto-join (docs/local-runtime.md)
+        quorum-keeper bench roll [RUNS] [EXAMPLE...]
+            quorum-aware roll under produce load vs pods deleted one by one (default 5 runs; docs/rolling-restarts.md)
       """;
 
   private Main() {}
@@ -172,6 +175,7 @@ public final class Main {
       case "idle" -> IdleCostBenchmark.run(home, rest);
       case "ready" -> CreateToReadyBenchmark.run(home, rest);
       case "heal" -> HealBenchmark.run(home, rest);
+      case "roll" -> RollBenchmark.run(home, rest);
       default -> {
         if (!name.matches("\\d+")) {
           throw new InputException("unknown benchmark " + name + "\n" + USAGE);

@@ -1,14 +1,17 @@
 package io.quorumkeeper.local.bench;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.quorumkeeper.local.InputException;
 import io.quorumkeeper.local.LocalRuntime;
 import io.quorumkeeper.local.LocalRuntimeException;
 import io.quorumkeeper.local.api.QuorumClusters;
+import io.quorumkeeper.local.kube.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +107,47 @@ final class BenchSupport {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The first argument, a number of runs, or {@code runs} without arguments. */
+  static int runs(List<String> args, int runs, String bench) {
+    try {
+      return args.isEmpty() ? runs : Integer.parseInt(args.get(0));
+    } catch (NumberFormatException e) {
+      throw new InputException("bench " + bench + " takes a number of runs, not " + args.get(0));
+    }
+  }
+
+  /**
+   * A benchmark that asks pods by their names, which only the runtime's hosts file resolves, runs
+   * in a JVM started with {@code jdk.net.hosts.file} (a JVM reads it once): {@code bench <name>
+   * <args>} again in such a JVM, whose exit code this returns.
+   */
+  static int inJvmResolvingPodNames(Path home, Path hosts, String name, List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(Processes.java().toString());
+    command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC"));
+    command.add("-Djdk.net.hosts.file=" + hosts.toAbsolutePath());
+    command.add("-Dsun.net.inetaddr.ttl=1");
+    command.add("-Dsun.net.inetaddr.negative.ttl=0");
+    command.add("-Dquorumkeeper.home=" + home);
+    String log = System.getProperty("org.slf4j.simpleLogger.logFile");
+    if (log != null) {
+      command.add("-Dorg.slf4j.simpleLogger.logFile=" + log);
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+    command.addAll(List.of("io.quorumkeeper.local.Main", "bench", name));
+    command.addAll(args);
+    try {
+      Files.createDirectories(hosts.getParent());
+      Files.writeString(hosts, "127.0.0.1 localhost\n");
+      return new ProcessBuilder(command).inheritIO().start().waitFor();
+    } catch (IOException e) {
+      throw new LocalRuntimeException("cannot start the benchmark JVM: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
     }
   }
 

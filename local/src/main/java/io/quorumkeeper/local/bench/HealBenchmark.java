@@ -3,16 +3,12 @@ package io.quorumkeeper.local.bench;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.quorumkeeper.local.InputException;
 import io.quorumkeeper.local.LocalRuntime;
 import io.quorumkeeper.local.LocalRuntimeException;
 import io.quorumkeeper.local.RuntimeOptions;
 import io.quorumkeeper.local.api.QuorumClusters;
 import io.quorumkeeper.local.bench.QuorumProbe.Sample;
 import io.quorumkeeper.local.kube.Kubelet;
-import io.quorumkeeper.local.kube.Processes;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,16 +38,11 @@ public final class HealBenchmark {
   private HealBenchmark() {}
 
   public static int run(Path home, List<String> args) {
-    int runs;
-    try {
-      runs = args.isEmpty() ? 10 : Integer.parseInt(args.get(0));
-    } catch (NumberFormatException e) {
-      throw new InputException("bench heal takes a number of runs, not " + args.get(0));
-    }
+    int runs = BenchSupport.runs(args, 10, "heal");
     Path root = home.resolve("local/target/bench");
     Path hosts = root.resolve("heal-hosts");
     if (System.getProperty("jdk.net.hosts.file") == null) {
-      return inJvmResolvingPodNames(home, hosts, args);
+      return BenchSupport.inJvmResolvingPodNames(home, hosts, "heal", args);
     }
     System.out.printf(
         "Heal: fault -> full fault tolerance again, %d runs per path, describeMetadataQuorum every"
@@ -65,37 +56,6 @@ public final class HealBenchmark {
     HealReport.summary("volume wipe, Kafka auto-join (no operator)", wipes.get(1));
     HealReport.ratio("volume wipe, operator / auto-join", wipes.get(0), wipes.get(1));
     return 0;
-  }
-
-  /**
-   * The benchmark asks the controllers by their pod names, which only the runtime's hosts file
-   * resolves, and a JVM reads {@code jdk.net.hosts.file} once: run it in a JVM started with it.
-   */
-  private static int inJvmResolvingPodNames(Path home, Path hosts, List<String> args) {
-    List<String> command = new ArrayList<>();
-    command.add(Processes.java().toString());
-    command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC"));
-    command.add("-Djdk.net.hosts.file=" + hosts.toAbsolutePath());
-    command.add("-Dsun.net.inetaddr.ttl=1");
-    command.add("-Dsun.net.inetaddr.negative.ttl=0");
-    command.add("-Dquorumkeeper.home=" + home);
-    String log = System.getProperty("org.slf4j.simpleLogger.logFile");
-    if (log != null) {
-      command.add("-Dorg.slf4j.simpleLogger.logFile=" + log);
-    }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
-    command.addAll(List.of("io.quorumkeeper.local.Main", "bench", "heal"));
-    command.addAll(args);
-    try {
-      Files.createDirectories(hosts.getParent());
-      Files.writeString(hosts, "127.0.0.1 localhost\n");
-      return new ProcessBuilder(command).inheritIO().start().waitFor();
-    } catch (IOException e) {
-      throw new LocalRuntimeException("cannot start the benchmark JVM: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 1;
-    }
   }
 
   /** A follower voter's node goes down; its pod comes back as a spare before the next run. */

@@ -3,6 +3,7 @@ package io.quorumkeeper.local.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.quorumkeeper.local.bench.ProduceLoad;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -26,8 +26,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * quorum has healed every acknowledged topic must still be listed: a heal that lost committed
  * records (say, a voter trusted with a blank disk) would show here.
  *
- * <p>Topics have one partition and one replica, so a creation needs only one live broker and the
- * writer keeps going while nodes are down; what is checked is the metadata, not the data.
+ * <p>Topics have one partition and, unless asked otherwise, one replica, so a creation needs only
+ * one live broker and the writer keeps going while nodes are down; what is checked is the metadata,
+ * not the data.
  */
 final class TopicCreations implements AutoCloseable {
 
@@ -40,12 +41,14 @@ final class TopicCreations implements AutoCloseable {
   private final AtomicInteger attempts = new AtomicInteger();
   private final AtomicInteger failures = new AtomicInteger();
   private final String bootstrap;
+  private final short replicationFactor;
   private volatile boolean stopping;
   private volatile String lastFailure = "";
 
-  private TopicCreations(String bootstrap, String prefix) {
+  private TopicCreations(String bootstrap, String prefix, short replicationFactor) {
     this.bootstrap = bootstrap;
     this.prefix = prefix;
+    this.replicationFactor = replicationFactor;
     this.admin = Admin.create(adminConfig(bootstrap));
     this.thread = new Thread(this::createUntilStopped, "topic-creations-" + prefix);
     this.thread.setDaemon(true);
@@ -57,18 +60,23 @@ final class TopicCreations implements AutoCloseable {
    * fault.
    */
   static TopicCreations start(String bootstrap, String prefix) {
-    TopicCreations creations = new TopicCreations(bootstrap, prefix);
+    return start(bootstrap, prefix, (short) 1);
+  }
+
+  /**
+   * The same with {@code replicationFactor} replicas per topic. A roll never restarts the only
+   * replica of a partition (it would drop below {@code min.insync.replicas}), so writers during a
+   * roll use 2.
+   */
+  static TopicCreations start(String bootstrap, String prefix, short replicationFactor) {
+    TopicCreations creations = new TopicCreations(bootstrap, prefix, replicationFactor);
     creations.thread.start();
     creations.awaitAcknowledgedMoreThan(0, Duration.ofSeconds(60));
     return creations;
   }
 
   private static Map<String, Object> adminConfig(String bootstrap) {
-    return Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000,
-        AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 200);
+    return ProduceLoad.adminConfig(bootstrap);
   }
 
   private void createUntilStopped() {
@@ -78,7 +86,7 @@ final class TopicCreations implements AutoCloseable {
       try {
         admin
             .createTopics(
-                List.of(new NewTopic(topic, 1, (short) 1)),
+                List.of(new NewTopic(topic, 1, replicationFactor)),
                 new CreateTopicsOptions().timeoutMs(5000))
             .all()
             .get(15, TimeUnit.SECONDS);

@@ -1,0 +1,284 @@
+package io.quorumkeeper.local.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Produce/consume load on one topic with replication factor 3 and {@code min.insync.replicas=2}: an
+ * idempotent producer with {@code acks=all} sends one record every {@link #PACE} without waiting
+ * for the previous one, and remembers every acknowledged record (key, partition, offset), every
+ * error its callback got, and the longest time between two consecutive acknowledgements; a consumer
+ * in a group reads along. {@link #unreadAcknowledged} reads the topic from the beginning and names
+ * every acknowledged record that is not there. Used by the roll benchmark and the E2E tests of
+ * rolling restarts.
+ */
+public final class ProduceLoad implements AutoCloseable {
+
+  /** Between two sends: about 50 records a second, fine enough to see a gap of 100 ms. */
+  public static final Duration PACE = Duration.ofMillis(20);
+
+  private static final int PARTITIONS = 3;
+
+  /** An acknowledged record: where Kafka said it wrote it. */
+  public record Acked(String key, int partition, long offset) {}
+
+  private final String bootstrap;
+  private final String topic;
+  private final KafkaProducer<String, String> producer;
+  private final KafkaConsumer<String, String> consumer;
+  private final Thread sender;
+  private final Thread reader;
+  private final List<Acked> acknowledged = new ArrayList<>();
+  private final List<String> errors = new ArrayList<>();
+  private final AtomicLong consumed = new AtomicLong();
+  private long lastAckNanos = -1;
+  private long longestGapNanos;
+  private volatile boolean stopping;
+
+  private ProduceLoad(String bootstrap, String topic) {
+    this.bootstrap = bootstrap;
+    this.topic = topic;
+    this.producer = new KafkaProducer<>(producerConfig(bootstrap));
+    this.consumer = new KafkaConsumer<>(consumerConfig(bootstrap, topic + "-readers"));
+    this.sender = daemon(this::sendUntilStopped, "produce-" + topic);
+    this.reader = daemon(this::consumeUntilStopped, "consume-" + topic);
+  }
+
+  /**
+   * Creates {@code topic} (replication factor 3, {@code min.insync.replicas=2}) through {@code
+   * bootstrap} and starts producing and consuming; returns at once.
+   */
+  public static ProduceLoad start(String bootstrap, String topic) {
+    createTopic(bootstrap, topic);
+    ProduceLoad load = new ProduceLoad(bootstrap, topic);
+    load.sender.start();
+    load.reader.start();
+    return load;
+  }
+
+  /** Admin settings of the load and the checks: short timeouts, quick retries. */
+  public static Map<String, Object> adminConfig(String bootstrap) {
+    return Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000,
+        AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 200);
+  }
+
+  private static void createTopic(String bootstrap, String topic) {
+    NewTopic newTopic =
+        new NewTopic(topic, PARTITIONS, (short) 3).configs(Map.of("min.insync.replicas", "2"));
+    try (Admin admin = Admin.create(adminConfig(bootstrap))) {
+      admin.createTopics(List.of(newTopic)).all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new KafkaException("cannot create " + topic + ": " + e.getCause(), e.getCause());
+      }
+    } catch (TimeoutException e) {
+      throw new KafkaException("cannot create " + topic + " within 30 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaException("interrupted", e);
+    }
+  }
+
+  private static Properties producerConfig(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    return p;
+  }
+
+  private static Properties consumerConfig(String bootstrap, String group) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    if (group != null) {
+      p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    }
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, group != null);
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    return p;
+  }
+
+  private static Thread daemon(Runnable body, String name) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  private void sendUntilStopped() {
+    for (long i = 0; !stopping; i++) {
+      String key = "k-" + i;
+      try {
+        producer.send(new ProducerRecord<>(topic, key, "v-" + i), (m, e) -> acked(key, m, e));
+        Thread.sleep(PACE.toMillis()); // the producer's pace, not a wait for a condition
+      } catch (InterruptedException | InterruptException e) {
+        return;
+      } catch (KafkaException e) {
+        error(key + ": " + e); // send() itself refused (buffer full, closed)
+      }
+    }
+  }
+
+  private void consumeUntilStopped() {
+    try {
+      consumer.subscribe(List.of(topic));
+      while (!stopping) {
+        consumed.addAndGet(consumer.poll(Duration.ofMillis(200)).count());
+      }
+    } catch (WakeupException e) {
+      // stopping
+    } catch (KafkaException e) {
+      error("consumer: " + e);
+    }
+  }
+
+  private synchronized void acked(String key, RecordMetadata metadata, Exception e) {
+    if (e != null) {
+      errors.add(key + ": " + e);
+      return;
+    }
+    long now = System.nanoTime();
+    if (lastAckNanos >= 0) {
+      longestGapNanos = Math.max(longestGapNanos, now - lastAckNanos);
+    }
+    lastAckNanos = now;
+    acknowledged.add(new Acked(key, metadata.partition(), metadata.offset()));
+  }
+
+  private synchronized void error(String what) {
+    errors.add(what);
+  }
+
+  public String topic() {
+    return topic;
+  }
+
+  public synchronized List<Acked> acknowledged() {
+    return List.copyOf(acknowledged);
+  }
+
+  /** Every error a send's callback got (or {@code send} threw), oldest first. */
+  public synchronized List<String> errors() {
+    return List.copyOf(errors);
+  }
+
+  /** The longest time between two consecutive acknowledgements so far. */
+  public synchronized Duration longestGap() {
+    return Duration.ofNanos(longestGapNanos);
+  }
+
+  /** Records the group consumer has read so far. */
+  public long consumed() {
+    return consumed.get();
+  }
+
+  /** Forgets the longest gap so far: a measurement starts here. */
+  public synchronized void resetLongestGap() {
+    longestGapNanos = 0;
+    lastAckNanos = -1;
+  }
+
+  /** Whether every partition of the topic has all its replicas in sync. */
+  public boolean fullyReplicated() throws Exception {
+    try (Admin admin = Admin.create(adminConfig(bootstrap))) {
+      TopicDescription d =
+          admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+      return d.partitions().stream().allMatch(p -> p.isr().size() == p.replicas().size());
+    }
+  }
+
+  /**
+   * Reads the topic from the beginning with a fresh consumer and returns the acknowledged records
+   * it does not find at their offset with their key; empty when every one was read back.
+   */
+  public List<Acked> unreadAcknowledged(Duration atMost) {
+    List<Acked> expected = acknowledged();
+    Map<TopicPartition, Map<Long, String>> read = readAll(atMost);
+    return expected.stream()
+        .filter(
+            a ->
+                !a.key()
+                    .equals(
+                        read.getOrDefault(new TopicPartition(topic, a.partition()), Map.of())
+                            .get(a.offset())))
+        .toList();
+  }
+
+  private Map<TopicPartition, Map<Long, String>> readAll(Duration atMost) {
+    Map<TopicPartition, Map<Long, String>> read = new HashMap<>();
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerConfig(bootstrap, null))) {
+      List<TopicPartition> partitions =
+          c.partitionsFor(topic, atMost).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .collect(Collectors.toList());
+      c.assign(partitions);
+      c.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = c.endOffsets(partitions, atMost);
+      long deadline = System.nanoTime() + atMost.toNanos();
+      while (System.nanoTime() < deadline
+          && partitions.stream().anyMatch(tp -> c.position(tp, atMost) < end.get(tp))) {
+        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+          read.computeIfAbsent(new TopicPartition(topic, r.partition()), k -> new HashMap<>())
+              .put(r.offset(), r.key());
+        }
+      }
+    }
+    return read;
+  }
+
+  /** Stops sending (waiting for what is in flight) and consuming; idempotent. */
+  @Override
+  public void close() {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    join(sender); // it stops within one PACE
+    producer.close(Duration.ofSeconds(30)); // flushes: every record sent gets its answer
+    consumer.wakeup();
+    join(reader);
+    consumer.close(Duration.ofSeconds(5));
+  }
+
+  private static void join(Thread t) {
+    try {
+      t.join(TimeUnit.SECONDS.toMillis(20));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
