@@ -90,6 +90,18 @@ class DeployManifestsTest {
   }
 
   @Test
+  void givenBothKustomizations_whenRendered_thenTheOperatorPodMeetsTheRestrictedProfile()
+      throws Exception {
+    org.assertj.core.api.SoftAssertions softly = new org.assertj.core.api.SoftAssertions();
+    for (String dir : List.of("../deploy", "../deploy/namespaced")) {
+      Deployment deployment = first(render(dir), Deployment.class);
+      io.quorumkeeper.operator.testing.RestrictedProfile.check(
+          softly, dir + " operator", deployment.getSpec().getTemplate().getSpec());
+    }
+    softly.assertAll();
+  }
+
+  @Test
   void
       givenNamespacedKustomization_whenRendered_thenARolePerWatchedNamespaceAndOnlyNodesClusterWide()
           throws Exception {
