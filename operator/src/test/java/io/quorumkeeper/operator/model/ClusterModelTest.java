@@ -35,7 +35,15 @@ class ClusterModelTest {
 
     ClusterModel model = ClusterModel.from(cr, Examples.identity(cr), Examples.SETTINGS);
 
-    Path dir = GOLDEN.resolve(example);
+    assertMatchesGolden(model, example);
+  }
+
+  /**
+   * Compares every object the model renders, as a whole YAML document, with the reviewed copy in
+   * {@code golden/<name>} (rewriting the copies first under {@code -Dgolden.update=true}).
+   */
+  static void assertMatchesGolden(ClusterModel model, String name) throws IOException {
+    Path dir = GOLDEN.resolve(name);
     Map<String, String> rendered = new LinkedHashMap<>();
     for (HasMetadata object : model.all()) {
       rendered.put(

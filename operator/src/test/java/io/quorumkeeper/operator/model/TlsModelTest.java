@@ -5,16 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,26 +20,7 @@ class TlsModelTest {
   @ValueSource(strings = {"combined", "separated"})
   void givenTlsExample_whenRendered_thenEveryObjectMatchesItsReviewedDocument(String example)
       throws IOException {
-    Path dir = ClusterModelTest.GOLDEN.resolve(example + "-tls");
-    Map<String, String> rendered = new LinkedHashMap<>();
-    for (HasMetadata object : model(example).all()) {
-      rendered.put(
-          object.getKind() + "-" + object.getMetadata().getName() + ".yaml",
-          Serialization.asYaml(object));
-    }
-    if (Boolean.getBoolean("golden.update")) {
-      Files.createDirectories(dir);
-      for (var e : rendered.entrySet()) {
-        Files.writeString(dir.resolve(e.getKey()), e.getValue());
-      }
-    }
-    try (var files = Files.list(dir)) {
-      assertThat(files.map(p -> p.getFileName().toString()).sorted())
-          .containsExactlyElementsOf(rendered.keySet().stream().sorted().toList());
-    }
-    for (var e : rendered.entrySet()) {
-      assertThat(e.getValue()).as(e.getKey()).isEqualTo(Files.readString(dir.resolve(e.getKey())));
-    }
+    ClusterModelTest.assertMatchesGolden(model(example), example + "-tls");
   }
 
   @Test
