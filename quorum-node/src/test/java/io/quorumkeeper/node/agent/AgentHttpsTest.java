@@ -1,12 +1,13 @@
 package io.quorumkeeper.node.agent;
 
+import static io.quorumkeeper.node.agent.RawHttp.readOneByte;
+import static io.quorumkeeper.node.agent.RawHttp.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.quorumkeeper.node.tls.TestCa;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -103,7 +104,7 @@ class AgentHttpsTest {
     List<SSLSocket> open = new ArrayList<>();
     for (int i = 0; i < MAX_CONNECTIONS; i++) {
       SSLSocket socket = tlsConnect();
-      assertThat(request(socket)).startsWith("HTTP/1.1 200 OK"); // admitted and kept
+      assertThat(request(socket, READYZ)).startsWith("HTTP/1.1 200 OK"); // admitted and kept
       open.add(socket);
     }
 
@@ -114,7 +115,8 @@ class AgentHttpsTest {
     await()
         .atMost(Duration.ofSeconds(5))
         .ignoreExceptions()
-        .untilAsserted(() -> assertThat(request(tlsConnect())).startsWith("HTTP/1.1 200 OK"));
+        .untilAsserted(
+            () -> assertThat(request(tlsConnect(), READYZ)).startsWith("HTTP/1.1 200 OK"));
   }
 
   @Test
@@ -174,34 +176,5 @@ class AgentHttpsTest {
     socket.setSoTimeout(5000);
     sockets.add(socket);
     return socket;
-  }
-
-  private static CompletableFuture<Integer> readOneByte(InputStream in) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return in.read();
-          } catch (IOException e) {
-            return -1; // a reset is a close too
-          }
-        });
-  }
-
-  /** One keep-alive readyz request; reads exactly its answer. */
-  private static String request(Socket socket) throws IOException {
-    socket.getOutputStream().write(READYZ);
-    socket.getOutputStream().flush();
-    InputStream in = socket.getInputStream();
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        return head.toString();
-      }
-      head.append((char) b);
-    }
-    int length =
-        Integer.parseInt(head.toString().replaceAll("(?s).*content-length: (\\d+).*", "$1"));
-    return head + new String(in.readNBytes(length), StandardCharsets.US_ASCII);
   }
 }

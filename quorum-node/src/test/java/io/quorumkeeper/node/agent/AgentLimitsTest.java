@@ -1,10 +1,11 @@
 package io.quorumkeeper.node.agent;
 
+import static io.quorumkeeper.node.agent.RawHttp.readOneByte;
+import static io.quorumkeeper.node.agent.RawHttp.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -158,35 +159,6 @@ class AgentLimitsTest {
     } catch (IOException e) {
       return false;
     }
-  }
-
-  private static CompletableFuture<Integer> readOneByte(InputStream in) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return in.read();
-          } catch (IOException e) {
-            return -1; // a reset is a close too
-          }
-        });
-  }
-
-  /** Sends one keep-alive request and reads exactly its answer (headers and JSON body). */
-  private static String request(Socket socket, byte[] request) throws IOException {
-    socket.getOutputStream().write(request);
-    socket.getOutputStream().flush();
-    InputStream in = socket.getInputStream();
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        return head.toString();
-      }
-      head.append((char) b);
-    }
-    int length =
-        Integer.parseInt(head.toString().replaceAll("(?s).*content-length: (\\d+).*", "$1"));
-    return head + new String(in.readNBytes(length), StandardCharsets.US_ASCII);
   }
 
   /** Sends raw bytes and reads the answer until the server closes the connection. */
