@@ -66,29 +66,24 @@ class ControllerClientSecurityTest {
 
   @Test
   void anEndpointIdentificationSettingIsCarriedEvenWhenEmpty() {
-    Properties server = parse(TLS_CONTROLLER);
-    server.setProperty("ssl.endpoint.identification.algorithm", "");
-
-    assertThat(ControllerClientSecurity.clientProperties(server))
+    assertThat(tlsControllerClientWith("ssl.endpoint.identification.algorithm", ""))
         .containsEntry("ssl.endpoint.identification.algorithm", "");
   }
 
   @Test
   void aListenerPrefixedSettingWinsForTheControllerListener() {
-    Properties server = parse(TLS_CONTROLLER);
-    server.setProperty("listener.name.controller.ssl.truststore.location", "/other/ca.crt");
-
-    assertThat(ControllerClientSecurity.clientProperties(server))
+    assertThat(
+            tlsControllerClientWith(
+                "listener.name.controller.ssl.truststore.location", "/other/ca.crt"))
         .containsEntry("ssl.truststore.location", "/other/ca.crt");
   }
 
   @Test
   void theFirstControllerListenerIsTheOneTheBootstrapServersUse() {
-    Properties server = parse(TLS_CONTROLLER);
-    server.setProperty("controller.listener.names", "CONTROLLER,OLD");
-    server.setProperty("listener.security.protocol.map", "CONTROLLER:SSL,OLD:PLAINTEXT");
-
-    assertThat(ControllerClientSecurity.clientProperties(server))
+    assertThat(
+            tlsControllerClientWith(
+                "controller.listener.names", "CONTROLLER,OLD",
+                "listener.security.protocol.map", "CONTROLLER:SSL,OLD:PLAINTEXT"))
         .containsEntry("security.protocol", "SSL");
   }
 
@@ -102,6 +97,15 @@ class ControllerClientSecurityTest {
   })
   void protocolOfResolvesAsKafkaDoes(String listener, String map, String protocol) {
     assertThat(ControllerClientSecurity.protocolOf(listener, map)).isEqualTo(protocol);
+  }
+
+  /** The client settings for {@link #TLS_CONTROLLER} with the given key, value pairs set on it. */
+  private static Map<String, String> tlsControllerClientWith(String... keysAndValues) {
+    Properties server = parse(TLS_CONTROLLER);
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      server.setProperty(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return ControllerClientSecurity.clientProperties(server);
   }
 
   private static Properties parse(String text) {
