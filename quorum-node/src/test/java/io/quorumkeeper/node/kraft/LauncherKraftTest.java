@@ -1,5 +1,6 @@
 package io.quorumkeeper.node.kraft;
 
+import static io.quorumkeeper.node.kraft.NodeProcesses.awaitForming;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,7 +34,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,34 +52,20 @@ class LauncherKraftTest {
   static final List<Pod> CONTROLLER_PODS =
       IntStream.range(0, 4).mapToObj(i -> new Pod(CONTROLLERS, i, "127.0.77." + (10 + i))).toList();
   static final Pod BROKER = new Pod(BROKERS, 0, "127.0.77.20");
-  static final Duration FORMING = Duration.ofSeconds(90);
 
   @TempDir static Path root;
 
   private final String clusterId = Uuid.randomUuid().toString();
-  private final List<String> initialDirectoryIds =
-      IntStream.range(0, 3).mapToObj(i -> Uuid.randomUuid().toString()).toList();
-  private final String bootstrapControllers =
-      CONTROLLER_PODS.stream().map(p -> p.host() + ":9093").collect(Collectors.joining(","));
+  private final List<String> initialDirectoryIds = NodeProcesses.randomDirectoryIds(3);
+  private final String bootstrapControllers = NodeProcesses.bootstrapControllers(CONTROLLER_PODS);
   private NodeProcesses nodes;
   private Admin controllerAdmin;
 
-  @RegisterExtension
-  final TestWatcher logsOnFailure =
-      new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-          System.out.println(nodes.tailOfLogs(80));
-        }
-      };
+  @RegisterExtension final TestWatcher logsOnFailure = NodeProcesses.logsOnFailure(() -> nodes);
 
   @BeforeAll
   void startThreeInitialControllers() {
-    nodes =
-        new NodeProcesses(
-            root,
-            NodeProcesses.hostsFileOfThisJvm(),
-            List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    nodes = NodeProcesses.forThisJvm(root);
     List<Pod> all = new java.util.ArrayList<>(CONTROLLER_PODS);
     all.add(BROKER);
     nodes.writeHosts(all);
@@ -101,10 +87,7 @@ class LauncherKraftTest {
   @Test
   @Order(1)
   void threeControllersBootstrapADynamicQuorumWithTheOperatorsDirectoryIds() throws Exception {
-    await("a leader and the three initial voters")
-        .atMost(FORMING)
-        .pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions()
+    awaitForming("a leader and the three initial voters")
         .untilAsserted(
             () -> {
               QuorumInfo quorum = quorum();
@@ -126,18 +109,14 @@ class LauncherKraftTest {
             .maxVersionLevel();
     assertThat(kraftVersion).as("kraft.version: a dynamic quorum").isEqualTo((short) 1);
     for (Pod pod : CONTROLLER_PODS.subList(0, 3)) {
-      assertThat(Files.readString(nodes.log(pod)))
-          .contains("formatting with --initial-controllers");
+      assertThat(nodes.readLog(pod)).contains("formatting with --initial-controllers");
     }
   }
 
   @Test
   @Order(2)
   void everyAgentReportsTheSameLeaderAndEpoch() {
-    await("all agents agree on leader and epoch")
-        .atMost(FORMING)
-        .pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions()
+    awaitForming("all agents agree on leader and epoch")
         .untilAsserted(
             () -> {
               QuorumInfo quorum = quorum();
@@ -168,10 +147,7 @@ class LauncherKraftTest {
     nodes.wipeData(wiped);
     nodes.start(wiped);
 
-    await("node " + wiped.ordinal() + " back as an observer")
-        .atMost(FORMING)
-        .pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions()
+    awaitForming("node " + wiped.ordinal() + " back as an observer")
         .untilAsserted(
             () -> {
               JsonNode node = nodes.node(wiped);
@@ -183,7 +159,7 @@ class LauncherKraftTest {
               assertThat(observers(quorum)).containsEntry(wiped.ordinal(), newDirectoryId);
               assertThat(voters(quorum)).containsEntry(wiped.ordinal(), oldDirectoryId);
             });
-    assertThat(Files.readString(nodes.log(wiped)))
+    assertThat(nodes.readLog(wiped))
         .contains("controller peers already follow leader")
         .contains("formatting with --no-initial-controllers");
   }
@@ -196,10 +172,7 @@ class LauncherKraftTest {
 
     nodes.start(fourth);
 
-    await("node 3 observes the quorum")
-        .atMost(FORMING)
-        .pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions()
+    awaitForming("node 3 observes the quorum")
         .untilAsserted(
             () -> {
               JsonNode node = nodes.node(fourth);
@@ -216,10 +189,7 @@ class LauncherKraftTest {
   @Order(5)
   void aBrokerJoinsAndServesAProduceConsumeRoundTrip() throws Exception {
     nodes.start(BROKER);
-    await("broker ready")
-        .atMost(FORMING)
-        .pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions()
+    awaitForming("broker ready")
         .until(() -> nodes.agentGet(BROKER, "/v1/readyz").statusCode() == 200);
     assertThat(nodes.node(BROKER).get("nodeId").asInt()).isEqualTo(100);
 
@@ -266,7 +236,7 @@ class LauncherKraftTest {
 
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).isEqualTo(2);
-    assertThat(Files.readString(nodes.log(pod)))
+    assertThat(nodes.readLog(pod))
         .contains(
             "quorum-node cannot start: server.properties template line 7: unknown placeholder ${DATA_DIR}")
         .doesNotContain("\tat ");
@@ -291,7 +261,7 @@ class LauncherKraftTest {
 
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).isEqualTo(3);
-    assertThat(Files.readString(nodes.log(pod)))
+    assertThat(nodes.readLog(pod))
         .contains("but the ConfigMap says " + clusterId + ": refusing to start");
     assertThat(Files.readString(nodes.dataDir(pod).resolve("meta.properties"))).isEqualTo(foreign);
   }
@@ -340,21 +310,8 @@ class LauncherKraftTest {
   }
 
   private String controllerBootstrap(boolean formed) {
-    String initial =
-        IntStream.range(0, 3)
-            .mapToObj(
-                i ->
-                    i + "@" + CONTROLLER_PODS.get(i).host() + ":9093:" + initialDirectoryIds.get(i))
-            .collect(Collectors.joining(","));
-    return """
-        agent.port=%d
-        cluster.formed=%s
-        cluster.id=%s
-        initial.controllers=%s
-        node.id.offset=0
-        process.roles=controller
-        """
-        .formatted(NodeProcesses.AGENT_PORT, formed, clusterId, initial);
+    return NodeProcesses.controllerBootstrap(
+        CONTROLLER_PODS, initialDirectoryIds, clusterId, formed);
   }
 
   private String brokerTemplate() {

@@ -1,5 +1,7 @@
 package io.quorumkeeper.node.kraft;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -19,8 +21,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
+import org.apache.kafka.common.Uuid;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Starts quorum-node pods as real JVMs through {@code io.quorumkeeper.node.Launcher}, the way the
@@ -31,6 +40,14 @@ final class NodeProcesses implements AutoCloseable {
 
   static final int AGENT_PORT = 18080;
   static final String TOKEN = "kraft-test-token-0123456789abcdefghijklmnopq";
+  static final int CONTROLLER_PORT = 9093;
+
+  /** How long a quorum, or a node joining it, may take to form. */
+  static final Duration FORMING = Duration.ofSeconds(90);
+
+  /** Small, quick-starting JVMs: a test starts several pods on few cores. */
+  private static final List<String> TEST_JVM_OPTIONS =
+      List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
   private final Path root;
   private final Path hostsFile;
@@ -50,6 +67,67 @@ final class NodeProcesses implements AutoCloseable {
     this.jvmOptions = List.copyOf(jvmOptions);
     Runtime.getRuntime().addShutdownHook(reaper);
     write(root.resolve("agent-token"), TOKEN + "\n");
+  }
+
+  /** Pods below {@code root}, in small JVMs resolving names through this JVM's hosts file. */
+  static NodeProcesses forThisJvm(Path root) {
+    return new NodeProcesses(root, hostsFileOfThisJvm(), TEST_JVM_OPTIONS);
+  }
+
+  /** Prints the tail of every pod's log when a test fails (the nodes of a per-class lifecycle). */
+  static TestWatcher logsOnFailure(Supplier<NodeProcesses> nodes) {
+    return new TestWatcher() {
+      @Override
+      public void testFailed(ExtensionContext context, Throwable cause) {
+        System.out.println(nodes.get().tailOfLogs(80));
+      }
+    };
+  }
+
+  /** An await of {@link #FORMING} that polls every half second and rides over exceptions. */
+  static ConditionFactory awaitForming(String alias) {
+    return await(alias).atMost(FORMING).pollInterval(Duration.ofMillis(500)).ignoreExceptions();
+  }
+
+  /** {@code controller.quorum.bootstrap.servers} for these controller pods. */
+  static String bootstrapControllers(List<Pod> controllers) {
+    return controllers.stream()
+        .map(p -> p.host() + ":" + CONTROLLER_PORT)
+        .collect(Collectors.joining(","));
+  }
+
+  /** A random directory id for each of the first {@code count} initial voters. */
+  static List<String> randomDirectoryIds(int count) {
+    return IntStream.range(0, count).mapToObj(i -> Uuid.randomUuid().toString()).toList();
+  }
+
+  /**
+   * A controller pool's bootstrap.properties: the first {@code directoryIds.size()} pods are the
+   * initial voters, with those directory ids.
+   */
+  static String controllerBootstrap(
+      List<Pod> pods, List<String> directoryIds, String clusterId, boolean formed) {
+    String initial =
+        IntStream.range(0, directoryIds.size())
+            .mapToObj(
+                i ->
+                    i
+                        + "@"
+                        + pods.get(i).host()
+                        + ":"
+                        + CONTROLLER_PORT
+                        + ":"
+                        + directoryIds.get(i))
+            .collect(Collectors.joining(","));
+    return """
+        agent.port=%d
+        cluster.formed=%s
+        cluster.id=%s
+        initial.controllers=%s
+        node.id.offset=0
+        process.roles=controller
+        """
+        .formatted(AGENT_PORT, formed, clusterId, initial);
   }
 
   /**
@@ -97,6 +175,11 @@ final class NodeProcesses implements AutoCloseable {
 
   Path log(Pod pod) {
     return root.resolve("logs").resolve(pod.name() + ".log");
+  }
+
+  /** All the pod's launcher has written so far. */
+  String readLog(Pod pod) throws IOException {
+    return Files.readString(log(pod));
   }
 
   /** Starts the pod's launcher; its output is appended to {@link #log(Pod)}. */

@@ -1,8 +1,8 @@
 package io.quorumkeeper.node.kraft;
 
+import static io.quorumkeeper.node.kraft.NodeProcesses.awaitForming;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quorumkeeper.node.tls.TestCa;
@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,42 +49,31 @@ class TlsKraftTest {
   static final String CONTROLLERS = CLUSTER + "-controller";
   static final List<Pod> PODS =
       IntStream.range(0, 3).mapToObj(i -> new Pod(CONTROLLERS, i, "127.0.79." + (10 + i))).toList();
-  static final Duration FORMING = Duration.ofSeconds(90);
 
   @TempDir static Path root;
 
   private final TestCa ca = TestCa.create(CLUSTER + "-ca");
   private final String clusterId = Uuid.randomUuid().toString();
-  private final List<String> directoryIds =
-      IntStream.range(0, 3).mapToObj(i -> Uuid.randomUuid().toString()).toList();
-  private final String bootstrapControllers =
-      PODS.stream().map(p -> p.host() + ":9093").collect(Collectors.joining(","));
+  private final List<String> directoryIds = NodeProcesses.randomDirectoryIds(3);
+  private final String bootstrapControllers = NodeProcesses.bootstrapControllers(PODS);
   private NodeProcesses nodes;
   private Admin operatorAdmin;
 
-  @RegisterExtension
-  final TestWatcher logsOnFailure =
-      new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-          System.out.println(nodes.tailOfLogs(80));
-        }
-      };
+  @RegisterExtension final TestWatcher logsOnFailure = NodeProcesses.logsOnFailure(() -> nodes);
 
   @BeforeAll
   void startTwoOfThreeInitialVoters() {
-    nodes =
-        new NodeProcesses(
-            root,
-            NodeProcesses.hostsFileOfThisJvm(),
-            List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    nodes = NodeProcesses.forThisJvm(root);
     Path tls = root.resolve("tls");
     for (Pod pod : PODS) {
       ca.writeTlsDir(tls, pod.name(), pod.host(), pod.name());
     }
     nodes.useTls(tls, ca.trustingOnlyThisCa());
     nodes.writeHosts(PODS);
-    nodes.writeConfigMap(CONTROLLERS, template(), bootstrap());
+    nodes.writeConfigMap(
+        CONTROLLERS,
+        template(),
+        NodeProcesses.controllerBootstrap(PODS, directoryIds, clusterId, false));
     PODS.subList(0, 2).forEach(nodes::start);
     operatorAdmin = admin(write("operator.pem", ca.keyAndChainPem("quorum-keeper-operator")), tls);
   }
@@ -102,10 +89,7 @@ class TlsKraftTest {
   @Test
   @Order(1)
   void twoInitialVotersFormOverTlsAndTheirAgentsAnswerOverHttps() throws IOException {
-    await("a leader among the two started voters")
-        .atMost(FORMING)
-        .pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions()
+    awaitForming("a leader among the two started voters")
         .untilAsserted(
             () -> {
               QuorumInfo quorum = quorum(operatorAdmin);
@@ -118,7 +102,7 @@ class TlsKraftTest {
               }
             });
     for (Pod pod : PODS.subList(0, 2)) {
-      assertThat(log(pod))
+      assertThat(nodes.readLog(pod))
           .contains("agent listening on https://" + pod.ip() + ":" + NodeProcesses.AGENT_PORT)
           .contains("formatting with --initial-controllers");
     }
@@ -131,17 +115,14 @@ class TlsKraftTest {
 
     nodes.start(third);
 
-    await("node 2 observes the quorum")
-        .atMost(FORMING)
-        .pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions()
+    awaitForming("node 2 observes the quorum")
         .untilAsserted(
             () -> {
               JsonNode node = nodes.node(third);
               assertThat(node.get("raftState").asText()).isEqualTo("observer");
               assertThat(node.get("directoryId").asText()).isNotEqualTo(directoryIds.get(2));
             });
-    assertThat(log(third))
+    assertThat(nodes.readLog(third))
         .containsPattern("controller peers answered over SSL: leader [01] epoch")
         .contains("formatting with --no-initial-controllers");
   }
@@ -151,31 +132,28 @@ class TlsKraftTest {
   void aCertificateFromAnotherCaCannotDescribeTheQuorum() {
     TestCa impostor = TestCa.create(CLUSTER + "-ca");
     Path pem = write("impostor.pem", impostor.keyAndChainPem(PODS.get(0).name()));
-    try (Admin admin = admin(pem, root.resolve("tls"))) {
-      assertThatThrownBy(() -> quorum(admin))
-          .isInstanceOf(ExecutionException.class)
-          .hasCauseInstanceOf(SslAuthenticationException.class);
-    }
+    assertDescribingTheQuorumFails(pem, SslAuthenticationException.class);
   }
 
   @Test
   @Order(4)
   void noClientCertificateCannotDescribeTheQuorum() {
-    try (Admin admin = admin(null, root.resolve("tls"))) {
-      assertThatThrownBy(() -> quorum(admin))
-          .isInstanceOf(ExecutionException.class)
-          .hasCauseInstanceOf(SslAuthenticationException.class);
-    }
+    assertDescribingTheQuorumFails(null, SslAuthenticationException.class);
   }
 
   @Test
   @Order(5)
   void aCertificateOfTheCaThatIsNoNodeNorTheOperatorIsNotAuthorized() {
     Path pem = write("stranger.pem", ca.keyAndChainPem("stranger"));
-    try (Admin admin = admin(pem, root.resolve("tls"))) {
+    assertDescribingTheQuorumFails(pem, ClusterAuthorizationException.class);
+  }
+
+  /** An admin with this client key and chain (none if null) is refused with {@code cause}. */
+  private void assertDescribingTheQuorumFails(Path keyAndChain, Class<? extends Throwable> cause) {
+    try (Admin admin = admin(keyAndChain, root.resolve("tls"))) {
       assertThatThrownBy(() -> quorum(admin))
           .isInstanceOf(ExecutionException.class)
-          .hasCauseInstanceOf(ClusterAuthorizationException.class);
+          .hasCauseInstanceOf(cause);
     }
   }
 
@@ -196,10 +174,6 @@ class TlsKraftTest {
 
   private static QuorumInfo quorum(Admin admin) throws Exception {
     return admin.describeMetadataQuorum().quorumInfo().get(20, TimeUnit.SECONDS);
-  }
-
-  private String log(Pod pod) throws IOException {
-    return Files.readString(nodes.log(pod));
   }
 
   private static Path write(String name, String text) {
@@ -232,21 +206,5 @@ class TlsKraftTest {
         super.users=User:quorum-keeper-node;User:quorum-keeper-operator
         """
         .formatted(bootstrapControllers, CLUSTER);
-  }
-
-  private String bootstrap() {
-    String initial =
-        IntStream.range(0, 3)
-            .mapToObj(i -> i + "@" + PODS.get(i).host() + ":9093:" + directoryIds.get(i))
-            .collect(Collectors.joining(","));
-    return """
-        agent.port=%d
-        cluster.formed=false
-        cluster.id=%s
-        initial.controllers=%s
-        node.id.offset=0
-        process.roles=controller
-        """
-        .formatted(NodeProcesses.AGENT_PORT, clusterId, initial);
   }
 }
