@@ -124,11 +124,7 @@ class ClusterModelTest {
     cr.getSpec().getKafka().getConfig().put("process.roles", "broker");
 
     String config =
-        ClusterModel.from(cr, Examples.identity(cr), Examples.SETTINGS)
-            .configMaps()
-            .get(0)
-            .getData()
-            .get(ConfigMapModel.SERVER_PROPERTIES);
+        serverProperties(ClusterModel.from(cr, Examples.identity(cr), Examples.SETTINGS), 0);
 
     assertThat(config)
         .contains("process.roles=broker,controller\n")
@@ -145,6 +141,11 @@ class ClusterModelTest {
     assertThat(retention(cr)).isEqualTo("Delete");
   }
 
+  /** The server.properties of the model's {@code pool}-th pool. */
+  static String serverProperties(ClusterModel model, int pool) {
+    return model.configMaps().get(pool).getData().get(ConfigMapModel.SERVER_PROPERTIES);
+  }
+
   private static String retention(QuorumCluster cr) {
     return ClusterModel.from(cr, Examples.identity(cr), Examples.SETTINGS)
         .statefulSets()
@@ -155,13 +156,19 @@ class ClusterModelTest {
   }
 
   private static String hash(QuorumCluster cr) {
-    return ClusterModel.from(cr, Examples.identity(cr), Examples.SETTINGS)
+    return podTemplateAnnotation(
+        ClusterModel.from(cr, Examples.identity(cr), Examples.SETTINGS), Labels.CONFIG_HASH);
+  }
+
+  /** An annotation on the pod template of the model's first pool. */
+  static String podTemplateAnnotation(ClusterModel model, String key) {
+    return model
         .statefulSets()
         .get(0)
         .getSpec()
         .getTemplate()
         .getMetadata()
         .getAnnotations()
-        .get(Labels.CONFIG_HASH);
+        .get(key);
   }
 }

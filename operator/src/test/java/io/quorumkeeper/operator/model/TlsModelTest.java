@@ -1,5 +1,7 @@
 package io.quorumkeeper.operator.model;
 
+import static io.quorumkeeper.operator.model.ClusterModelTest.podTemplateAnnotation;
+import static io.quorumkeeper.operator.model.ClusterModelTest.serverProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -89,17 +91,10 @@ class TlsModelTest {
     cr.getSpec().getKafka().getConfig().put("super.users", "User:ANONYMOUS");
 
     String tls =
-        ClusterModel.from(cr, Examples.tlsIdentity(cr), Examples.SETTINGS, 0, "x.0")
-            .configMaps()
-            .get(0)
-            .getData()
-            .get(ConfigMapModel.SERVER_PROPERTIES);
+        serverProperties(
+            ClusterModel.from(cr, Examples.tlsIdentity(cr), Examples.SETTINGS, 0, "x.0"), 0);
     String plain =
-        ClusterModel.from(cr, Examples.identity(cr), Examples.SETTINGS)
-            .configMaps()
-            .get(0)
-            .getData()
-            .get(ConfigMapModel.SERVER_PROPERTIES);
+        serverProperties(ClusterModel.from(cr, Examples.identity(cr), Examples.SETTINGS), 0);
 
     assertThat(tls).contains("ssl.client.auth=required\n").doesNotContain("ANONYMOUS");
     assertThat(plain).contains("ssl.client.auth=none\n").doesNotContain("authorizer");
@@ -162,23 +157,14 @@ class TlsModelTest {
   }
 
   private static String templateHash(QuorumCluster cr, String certificates) {
-    return ClusterModel.from(cr, Examples.tlsIdentity(cr), Examples.SETTINGS, 0, certificates)
-        .statefulSets()
-        .get(0)
-        .getSpec()
-        .getTemplate()
-        .getMetadata()
-        .getAnnotations()
-        .get(Labels.TEMPLATE_HASH);
+    return podTemplateAnnotation(
+        ClusterModel.from(cr, Examples.tlsIdentity(cr), Examples.SETTINGS, 0, certificates),
+        Labels.TEMPLATE_HASH);
   }
 
   private static ClusterModel model(String example) {
     QuorumCluster cr = Examples.load(example + ".yaml");
     return ClusterModel.from(
         cr, Examples.tlsIdentity(cr), Examples.SETTINGS, 0, Examples.CERTIFICATES);
-  }
-
-  private static String serverProperties(ClusterModel model, int pool) {
-    return model.configMaps().get(pool).getData().get(ConfigMapModel.SERVER_PROPERTIES);
   }
 }
