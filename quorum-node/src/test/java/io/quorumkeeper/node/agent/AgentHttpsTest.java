@@ -42,7 +42,7 @@ class AgentHttpsTest {
   @TempDir Path tlsDir;
 
   private final TestCa ca = TestCa.create("orders-ca");
-  private final List<Socket> sockets = new ArrayList<>();
+  private final ClientSockets sockets = new ClientSockets();
   private SSLContext trustingTheCa;
   private HttpClient https;
   private AgentServer server;
@@ -68,9 +68,7 @@ class AgentHttpsTest {
 
   @AfterEach
   void stop() throws IOException {
-    for (Socket socket : sockets) {
-      socket.close();
-    }
+    sockets.close();
     server.close();
   }
 
@@ -164,17 +162,10 @@ class AgentHttpsTest {
   }
 
   private Socket plainConnect() throws IOException {
-    Socket socket = new Socket("127.0.0.1", port());
-    socket.setSoTimeout(5000);
-    sockets.add(socket);
-    return socket;
+    return sockets.plain(port());
   }
 
   private SSLSocket tlsConnect() throws IOException {
-    SSLSocket socket =
-        (SSLSocket) trustingTheCa.getSocketFactory().createSocket("127.0.0.1", port());
-    socket.setSoTimeout(5000);
-    sockets.add(socket);
-    return socket;
+    return sockets.tls(trustingTheCa, port());
   }
 }

@@ -27,7 +27,7 @@ class AgentLimitsTest {
   private static final byte[] HEALTHZ =
       "GET /v1/healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-  private final List<Socket> sockets = new ArrayList<>();
+  private final ClientSockets sockets = new ClientSockets();
   private AgentServer server;
 
   @BeforeEach
@@ -42,9 +42,7 @@ class AgentLimitsTest {
 
   @AfterEach
   void stop() throws IOException {
-    for (Socket socket : sockets) {
-      socket.close();
-    }
+    sockets.close();
     server.close();
   }
 
@@ -144,10 +142,7 @@ class AgentLimitsTest {
   }
 
   private Socket connect() throws IOException {
-    Socket socket = new Socket("127.0.0.1", server.address().getPort());
-    socket.setSoTimeout(5000);
-    sockets.add(socket);
-    return socket;
+    return sockets.plain(server.address().getPort());
   }
 
   /** Writes one more header byte; false once the server has closed the connection. */
