@@ -105,7 +105,7 @@ class CertificateRenewalE2ETest {
    */
   private String awaitRollDone(String issued) {
     await()
-        .atMost(RENEWAL_AFTER.plus(Duration.ofMinutes(5)))
+        .atMost(RENEWAL_AFTER.plus(Duration.ofMinutes(3)))
         .pollInterval(Duration.ofSeconds(1))
         .untilAsserted(
             () -> {
