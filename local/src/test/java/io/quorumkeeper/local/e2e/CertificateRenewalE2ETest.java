@@ -87,6 +87,7 @@ class CertificateRenewalE2ETest {
       int afterRoll = writes.acknowledged().size();
       await().atMost(Duration.ofSeconds(30)).until(() -> writes.acknowledged().size() > afterRoll);
       writes.stop();
+      System.out.printf("writes to %s across the roll: %s%n", TOPIC, writes.summary());
 
       assertThat(incarnations)
           .as("pod UIDs seen, per pod: each restarted exactly once by the roll")
