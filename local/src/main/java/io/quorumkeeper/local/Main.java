@@ -37,13 +37,15 @@ public final class Main {
         quorum-keeper kill|wipe|freeze|thaw|node-down|node-up POD [-n NAMESPACE] [--dir DIR]
             talk to the runtime running on DIR (default .local-runtime)
         quorum-keeper bench [ready] [RUNS] [EXAMPLE...]
-            Create -> Ready of the examples against bare Kafka processes (docs/local-runtime.md)
+            Create -> Ready of the examples, TLS and Plaintext, against bare Kafka processes (docs/local-runtime.md)
         quorum-keeper bench failover [RUNS]
             kill -9 the leader RUNS times (default 10): new leader's own log -> status.quorum.leaderId
         quorum-keeper bench idle [SECONDS]
-            operator CPU and API writes per minute on an idle Ready cluster (default 60 s; docs/observation.md)
-        quorum-keeper bench heal [RUNS]
-            fault -> full fault tolerance again: spare activation, volume wipe vs Kafka's auto-join (docs/local-runtime.md)
+            operator CPU and API writes per minute on an idle Ready cluster, TLS then Plaintext (default 60 s;
+            docs/observation.md)
+        quorum-keeper bench heal [RUNS] [wipe]
+            fault -> full fault tolerance again: spare activation, volume wipe (TLS, Plaintext) vs Kafka's auto-join
+            ("wipe": the volume wipe only; docs/local-runtime.md, docs/security.md)
         quorum-keeper bench roll [RUNS] [EXAMPLE...]
             quorum-aware roll under produce load vs pods deleted one by one (default 5 runs; docs/rolling-restarts.md)
       """;

@@ -45,6 +45,17 @@ public record RuntimeOptions(
         home, folder, hostsFile, net, port, nodeJvmOptions, operatorJvmOptions);
   }
 
+  /**
+   * The operator JVM's options plus {@code extra}, e.g. operator settings as system properties
+   * ({@code -Dquorumkeeper.tls.renew-before=8m}).
+   */
+  public RuntimeOptions withOperatorSettings(List<String> extra) {
+    List<String> operator = new java.util.ArrayList<>(operatorJvmOptions);
+    operator.addAll(extra);
+    return new RuntimeOptions(
+        home, folder, hostsFile, net, apiPort, nodeJvmOptions, List.copyOf(operator));
+  }
+
   public Path crd() {
     return home.resolve("crds/quorumclusters.quorumkeeper.io-v1.yml");
   }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -160,6 +161,45 @@ final class BenchSupport {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /**
+   * The transports a benchmark compares, each run in the same invocation: {@code TLS} is what an
+   * example gets by default (docs/security.md), {@code Plaintext} the same example with {@code
+   * spec.security.transport: Plaintext}.
+   */
+  enum Transport {
+    TLS,
+    Plaintext
+  }
+
+  /**
+   * The resources of {@code example}, each renamed {@code name} when that is not null, and with
+   * {@code spec.security.transport: Plaintext} for {@link Transport#Plaintext}; TLS leaves the
+   * example as it is (its default).
+   */
+  @SuppressWarnings("unchecked")
+  static List<GenericKubernetesResource> example(
+      LocalRuntime runtime, Path example, Transport transport, String name) {
+    List<GenericKubernetesResource> resources = runtime.files().read(example);
+    for (GenericKubernetesResource r : resources) {
+      if (name != null) {
+        r.getMetadata().setName(name);
+      }
+      if (transport == Transport.Plaintext) {
+        Map<String, Object> spec =
+            (Map<String, Object>)
+                r.getAdditionalProperties().computeIfAbsent("spec", k -> new LinkedHashMap<>());
+        ((Map<String, Object>) spec.computeIfAbsent("security", k -> new LinkedHashMap<>()))
+            .put("transport", "Plaintext");
+      }
+    }
+    return resources;
+  }
+
+  /** {@code a / b} as printed in the figures, "-" when there is nothing to divide by. */
+  static String ratio(long a, long b) {
+    return b <= 0 ? "-" : String.format("%.2f", (double) a / b);
   }
 
   static GenericKubernetesResource cluster(LocalRuntime runtime, String name) {

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.quorumkeeper.local.LocalRuntime;
 import io.quorumkeeper.local.RuntimeOptions;
 import io.quorumkeeper.local.api.QuorumClusters;
+import io.quorumkeeper.local.bench.BenchSupport.Transport;
 import io.quorumkeeper.local.kube.Processes;
 import java.io.IOException;
 import java.io.StringReader;
@@ -24,8 +25,11 @@ import java.util.Properties;
  * Create → Ready of examples/combined.yaml and examples/separated.yaml through the local runtime,
  * against the floor: the same nodes as bare {@code kafka.Kafka} processes, formatted and started by
  * a generated shell script (same rendered server.properties, disks, classpath and JVM flags), ready
- * when every one logged "Kafka Server started". Prints each run, medians and the ratio, and the
- * resident memory of the operator JVM and each node JVM once Ready. Not a test: figures only.
+ * when every one logged "Kafka Server started". Each run creates the example twice, as it is (TLS,
+ * the default) and with {@code spec.security.transport: Plaintext}, in a fresh runtime each; the
+ * floor runs the plaintext run's files. Prints each run, p50/p95 and the ratios TLS / Plaintext and
+ * Plaintext / floor, and the resident memory of the operator JVM and each node JVM once Ready. Not
+ * a test: figures only.
  */
 public final class CreateToReadyBenchmark {
 
@@ -43,43 +47,80 @@ public final class CreateToReadyBenchmark {
         args.size() > 1 ? args.subList(1, args.size()) : List.of("combined.yaml", "separated.yaml");
     Path root = home.resolve("local/target/bench");
     System.out.printf(
-        "Create -> Ready, %d runs each, 2 CPUs here: see docs/local-runtime.md%n", runs);
+        "Create -> Ready, %d runs each, TLS (the default) and Plaintext through the operator and"
+            + " bare Kafka (plaintext), 2 CPUs here: see docs/local-runtime.md%n",
+        runs);
     for (String example : examples) {
-      List<Long> operator = new ArrayList<>();
+      List<Long> tls = new ArrayList<>();
+      List<Long> plain = new ArrayList<>();
       List<Long> floor = new ArrayList<>();
+      Path file = home.resolve("examples").resolve(example);
       for (int i = 0; i < runs; i++) {
-        Path dir = root.resolve(example.replace(".yaml", "") + "-" + i);
-        BenchSupport.delete(dir);
-        Measured m =
-            throughOperator(home, dir, home.resolve("examples").resolve(example), i == runs - 1);
-        operator.add(m.millis());
-        floor.add(floor(home, dir, m));
+        String base = example.replace(".yaml", "") + "-" + i;
+        boolean last = i == runs - 1;
+        // alternate which transport goes first, so neither always meets a warmer machine
+        Measured t = null;
+        Measured p;
+        if (i % 2 == 1) {
+          t = throughOperator(home, root.resolve(base + "-tls"), file, Transport.TLS, last);
+        }
+        p = throughOperator(home, root.resolve(base), file, Transport.Plaintext, last);
+        if (t == null) {
+          t = throughOperator(home, root.resolve(base + "-tls"), file, Transport.TLS, last);
+        }
+        tls.add(t.millis());
+        plain.add(p.millis());
+        floor.add(floor(home, p.folder(), p));
         System.out.printf(
-            "  %s run %d: operator %5d ms   floor %5d ms%n",
-            example, i + 1, m.millis(), floor.get(i));
+            "  %s run %d: TLS %5d ms   Plaintext %5d ms   floor %5d ms   TLS/Plaintext %s%n",
+            example,
+            i + 1,
+            t.millis(),
+            p.millis(),
+            floor.get(i),
+            BenchSupport.ratio(t.millis(), p.millis()));
       }
-      if (operator.isEmpty()) {
+      if (tls.isEmpty()) {
         continue;
       }
-      long op = BenchSupport.median(operator);
-      long fl = BenchSupport.median(floor);
-      System.out.printf(
-          "%s: Create -> Ready median %d ms through the operator, floor %d ms, ratio %.2f (%d runs)%n",
-          example, op, fl, (double) op / fl, operator.size());
+      summary(example, tls, plain, floor);
     }
     return 0;
+  }
+
+  private static void summary(String example, List<Long> tls, List<Long> plain, List<Long> floor) {
+    long t50 = BenchSupport.percentile(tls, 50);
+    long p50 = BenchSupport.percentile(plain, 50);
+    long f50 = BenchSupport.percentile(floor, 50);
+    long t95 = BenchSupport.percentile(tls, 95);
+    long p95 = BenchSupport.percentile(plain, 95);
+    System.out.printf(
+        "%s, %d runs: Create -> Ready p50 / p95: TLS %d / %d ms, Plaintext %d / %d ms, floor %d"
+            + " ms (p50)%n",
+        example, tls.size(), t50, t95, p50, p95, f50);
+    System.out.printf(
+        "%s: TLS / Plaintext %s at p50, %s at p95; Plaintext / floor %s, TLS / floor %s (p50)%n",
+        example,
+        BenchSupport.ratio(t50, p50),
+        BenchSupport.ratio(t95, p95),
+        BenchSupport.ratio(p50, f50),
+        BenchSupport.ratio(t50, f50));
   }
 
   record Measured(
       long millis, Path folder, Path hosts, String clusterId, Map<String, Properties> bootstrap) {}
 
-  private static Measured throughOperator(Path home, Path dir, Path example, boolean printRss) {
+  private static Measured throughOperator(
+      Path home, Path dir, Path example, Transport transport, boolean printRss) {
+    BenchSupport.delete(dir);
     RuntimeOptions options = RuntimeOptions.defaults(home, dir).withNet("127.0.50");
     try (LocalRuntime runtime = LocalRuntime.start(options)) {
       // the operator JVM is up and watching before the clock starts: Create -> Ready, not boot
       waitFor(() -> BenchSupport.operatorStarted(runtime), "operator start");
+      List<GenericKubernetesResource> resources =
+          BenchSupport.example(runtime, example, transport, null);
       long t0 = System.nanoTime();
-      GenericKubernetesResource qc = runtime.apply(example).get(0);
+      GenericKubernetesResource qc = runtime.apply(resources).get(0);
       String name = qc.getMetadata().getName();
       waitFor(
           () -> {
@@ -90,7 +131,8 @@ public final class CreateToReadyBenchmark {
           name + " Ready");
       long millis = (System.nanoTime() - t0) / 1_000_000;
       if (printRss) {
-        System.out.printf("  resident memory once Ready (%s):%n", example.getFileName());
+        System.out.printf(
+            "  resident memory once Ready (%s, %s):%n", example.getFileName(), transport);
         System.out.printf(
             "    operator JVM     %4d MiB%n", BenchSupport.rssMib(runtime.operatorPid()));
         for (var c :

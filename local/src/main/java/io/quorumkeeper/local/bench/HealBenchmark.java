@@ -7,6 +7,7 @@ import io.quorumkeeper.local.LocalRuntime;
 import io.quorumkeeper.local.LocalRuntimeException;
 import io.quorumkeeper.local.RuntimeOptions;
 import io.quorumkeeper.local.api.QuorumClusters;
+import io.quorumkeeper.local.bench.BenchSupport.Transport;
 import io.quorumkeeper.local.bench.QuorumProbe.Sample;
 import io.quorumkeeper.local.kube.Kubelet;
 import java.nio.file.Path;
@@ -18,19 +19,25 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * {@code quorum-keeper bench heal [RUNS]}: fault → full fault tolerance again (docs/design.md
- * section 9), judged by the benchmark's own {@code describeMetadataQuorum} every 100 ms, for three
- * paths: the operator activating a hot spare after a voter's node goes down
+ * {@code quorum-keeper bench heal [RUNS] [wipe]}: fault → full fault tolerance again
+ * (docs/design.md section 9), judged by the benchmark's own {@code describeMetadataQuorum} every
+ * 100 ms, for three paths: the operator activating a hot spare after a voter's node goes down
  * (examples/combined-spare.yaml), the operator replacing a follower whose volume was wiped by its
- * new incarnation (examples/combined.yaml), and the same wipe on bare Kafka with {@code
+ * new incarnation (examples/combined.yaml, once as it is, TLS, and once as a Plaintext twin in the
+ * same runtime), and the same wipe on bare Kafka with {@code
  * controller.quorum.auto.join.enable=true} and no operator, interleaved run by run with the
  * previous one so both see the same machine. Prints each run, p50/p95 and the ratio, and how often
- * a heal cost more than the fault itself (see {@link HealMeasurement}). Figures, not a test.
+ * a heal cost more than the fault itself (see {@link HealMeasurement}). {@code wipe} leaves out the
+ * spare activation. Figures, not a test.
  */
 public final class HealBenchmark {
 
   private static final String OPERATOR_NET = "127.0.53";
   private static final String BARE_NET = "127.0.54";
+
+  /** The plaintext twin of the wiped example, next to it in the same runtime. */
+  private static final String PLAIN = "plain";
+
   private static final Duration HEAL_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration SETTLE_PAUSE = Duration.ofSeconds(5);
@@ -48,13 +55,20 @@ public final class HealBenchmark {
         "Heal: fault -> full fault tolerance again, %d runs per path, describeMetadataQuorum every"
             + " %d ms; 2 CPUs here: see docs/local-runtime.md%n",
         runs, HealMeasurement.INTERVAL.toMillis());
-    List<HealMeasurement> spare = spareActivation(home, root.resolve("heal-spare"), hosts, runs);
+    boolean wipeOnly = args.size() > 1 && "wipe".equals(args.get(1));
+    List<HealMeasurement> spare =
+        wipeOnly ? List.of() : spareActivation(home, root.resolve("heal-spare"), hosts, runs);
     List<List<HealMeasurement>> wipes = volumeWipes(home, root.resolve("heal-wipe"), hosts, runs);
     HealReport.header();
-    HealReport.summary("spare activation, node down (operator)", spare);
-    HealReport.summary("same-id replacement, volume wipe (operator)", wipes.get(0));
-    HealReport.summary("volume wipe, Kafka auto-join (no operator)", wipes.get(1));
-    HealReport.ratio("volume wipe, operator / auto-join", wipes.get(0), wipes.get(1));
+    if (!wipeOnly) {
+      HealReport.summary("spare activation, node down (operator, TLS)", spare);
+    }
+    HealReport.summary("same-id replacement, volume wipe (TLS)", wipes.get(0));
+    HealReport.summary("same-id replacement, volume wipe (Plaintext)", wipes.get(1));
+    HealReport.summary("volume wipe, Kafka auto-join (no operator)", wipes.get(2));
+    HealReport.ratio("volume wipe, TLS / Plaintext", wipes.get(0), wipes.get(1));
+    HealReport.ratio("volume wipe, operator Plaintext / auto-join", wipes.get(1), wipes.get(2));
+    HealReport.ratio("volume wipe, operator TLS / auto-join", wipes.get(0), wipes.get(2));
     return 0;
   }
 
@@ -96,7 +110,7 @@ public final class HealBenchmark {
           steady =
               settle(
                   probe,
-                  () -> operatorIdle(runtime, name) && pods(runtime, 4),
+                  () -> operatorIdle(runtime, name) && pods(runtime, name, 4),
                   s -> s.observers().containsKey(victim));
         }
       }
@@ -105,53 +119,67 @@ public final class HealBenchmark {
   }
 
   /**
-   * A follower's volume is wiped, on the operator's cluster and on the bare auto-join one in turn;
-   * returns the operator's heals, then auto-join's.
+   * A follower's volume is wiped, on the operator's TLS cluster (the example as it is), on the same
+   * example with {@code transport: Plaintext} (cluster {@value #PLAIN}) in the same runtime, and on
+   * the bare auto-join quorum (plaintext, on the plaintext cluster's template), in turn; returns
+   * the heals of the three in that order.
    */
   private static List<List<HealMeasurement>> volumeWipes(
       Path home, Path dir, Path hosts, int runs) {
-    List<HealMeasurement> operator = new ArrayList<>();
-    List<HealMeasurement> autoJoin = new ArrayList<>();
+    List<List<HealMeasurement>> heals =
+        List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     Path example = home.resolve("examples/combined.yaml");
     RuntimeOptions options = options(home, dir, hosts);
     try (LocalRuntime runtime = LocalRuntime.start(options)) {
-      String name = runtime.apply(example).get(0).getMetadata().getName();
+      String tls = runtime.apply(example).get(0).getMetadata().getName();
+      runtime.apply(BenchSupport.example(runtime, example, Transport.Plaintext, PLAIN));
       System.out.printf(
-          "volume wipe of a follower: %s through the operator, and bare Kafka with auto-join%n",
-          example.getFileName());
-      awaitReady(runtime, name, 3);
+          "volume wipe of a follower: %s through the operator as %s (TLS) and %s (Plaintext), and"
+              + " bare Kafka with auto-join (plaintext)%n",
+          example.getFileName(), tls, PLAIN);
+      awaitReady(runtime, tls, 3);
+      awaitReady(runtime, PLAIN, 3);
       try (BareAutoJoinQuorum bare =
               new BareAutoJoinQuorum(
                   dir.resolve("bare"),
                   BARE_NET,
                   3,
-                  template(runtime, name),
+                  template(runtime, PLAIN),
                   options.nodeJar(),
                   options.nodeLib(),
                   RuntimeOptions.SMALL_JVM);
-          QuorumProbe operatorProbe =
-              new QuorumProbe(
-                  controllers(runtime, name),
-                  QuorumProbe.operatorTls(runtime.client(), "default", name));
+          QuorumProbe tlsProbe = probe(runtime, tls);
+          QuorumProbe plainProbe = probe(runtime, PLAIN);
           QuorumProbe bareProbe = new QuorumProbe(bare.bootstrapControllers())) {
         bare.start();
         Sample bareSteady = settle(bareProbe, () -> !bare.anyExited());
         bare.markFormed();
-        Sample steady = settle(operatorProbe, () -> operatorIdle(runtime, name));
+        Sample tlsSteady = settle(tlsProbe, () -> operatorIdle(runtime, tls));
+        Sample plainSteady = settle(plainProbe, () -> operatorIdle(runtime, PLAIN));
         for (int i = 0; i < runs; i++) {
-          HealMeasurement op = wipe("operator wipe", i, operatorProbe, steady, runtime, name);
+          HealMeasurement t = wipe("TLS wipe", i, tlsProbe, tlsSteady, runtime, tls);
+          HealMeasurement p = wipe("Plaintext wipe", i, plainProbe, plainSteady, runtime, PLAIN);
           HealMeasurement aj = wipe("auto-join wipe", i, bareProbe, bareSteady, bare);
-          if (op == null || aj == null) {
+          if (t == null || p == null || aj == null) {
             break;
           }
-          operator.add(op);
-          autoJoin.add(aj);
-          steady = settle(operatorProbe, () -> operatorIdle(runtime, name) && pods(runtime, 3));
+          heals.get(0).add(t);
+          heals.get(1).add(p);
+          heals.get(2).add(aj);
+          tlsSteady = settle(tlsProbe, () -> operatorIdle(runtime, tls) && pods(runtime, tls, 3));
+          plainSteady =
+              settle(plainProbe, () -> operatorIdle(runtime, PLAIN) && pods(runtime, PLAIN, 3));
           bareSteady = settle(bareProbe, () -> !bare.anyExited());
         }
       }
     }
-    return List.of(operator, autoJoin);
+    return heals;
+  }
+
+  /** A probe of the cluster's controllers, with the operator's certificate when it runs TLS. */
+  private static QuorumProbe probe(LocalRuntime runtime, String name) {
+    return new QuorumProbe(
+        controllers(runtime, name), QuorumProbe.operatorTls(runtime.client(), "default", name));
   }
 
   private static HealMeasurement wipe(
@@ -241,8 +269,9 @@ public final class HealBenchmark {
         && QuorumClusters.condition(qc, "QuorumHealthy").filter("True"::equals).isPresent();
   }
 
-  private static boolean pods(LocalRuntime runtime, int ready) {
+  private static boolean pods(LocalRuntime runtime, String name, int ready) {
     return runtime.client().pods().inNamespace("default").list().getItems().stream()
+            .filter(p -> p.getMetadata().getName().startsWith(name + "-"))
             .filter(Kubelet::isReady)
             .count()
         == ready;
@@ -255,7 +284,7 @@ public final class HealBenchmark {
               QuorumClusters.of(runtime.client()).inNamespace("default").withName(name).get();
           return qc != null
               && QuorumClusters.condition(qc, "Ready").filter("True"::equals).isPresent()
-              && pods(runtime, pods);
+              && pods(runtime, name, pods);
         },
         name + " Ready",
         Duration.ofMinutes(5));

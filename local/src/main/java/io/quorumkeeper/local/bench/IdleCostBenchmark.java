@@ -8,6 +8,7 @@ import io.quorumkeeper.local.RuntimeOptions;
 import io.quorumkeeper.local.api.ApiRequests;
 import io.quorumkeeper.local.api.ApiRequests.Call;
 import io.quorumkeeper.local.api.QuorumClusters;
+import io.quorumkeeper.local.bench.BenchSupport.Transport;
 import io.quorumkeeper.local.kube.PodContainer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,12 +24,14 @@ import java.util.concurrent.TimeUnit;
  * Observation cost (docs/design.md section 9): what the operator spends on an idle, healthy 3-node
  * Combined cluster it observes every 2 s. After Ready, full fault tolerance and a warm-up, for N
  * seconds: the operator JVM's CPU time from {@code /proc/<pid>/stat} (utime + stime), and its
- * writes to the API (status, events, others) counted by the embedded API by User-Agent. Not a test:
- * figures only.
+ * writes to the API (status, events, others) counted by the embedded API by User-Agent; once for
+ * the example as it is (TLS) and once with {@code transport: Plaintext}, each in a fresh runtime,
+ * and the operator's ratio TLS / Plaintext. Not a test: figures only.
  */
 public final class IdleCostBenchmark {
 
   private static final String CLUSTER = "orders";
+  private static final String OPERATOR = "operator JVM";
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
   /**
@@ -41,17 +44,34 @@ public final class IdleCostBenchmark {
 
   public static int run(Path home, List<String> args) {
     int seconds = args.isEmpty() ? 60 : positive(args.get(0));
-    Path dir = home.resolve("local/target/bench/idle");
+    System.out.printf(
+        "Observation cost, idle examples/combined.yaml, TLS (the default) then Plaintext, each in"
+            + " a fresh runtime, %d s after Ready + %d s warm-up, 2 CPUs here: see"
+            + " docs/observation.md%n",
+        seconds, WARM_UP.toSeconds());
+    Map<Transport, Double> operatorCpu = new LinkedHashMap<>();
+    for (Transport transport : Transport.values()) {
+      operatorCpu.put(transport, measure(home, transport, seconds));
+    }
+    double tls = operatorCpu.get(Transport.TLS);
+    double plain = operatorCpu.get(Transport.Plaintext);
+    System.out.printf(
+        "operator JVM, CPU-s per minute idle: TLS %.2f, Plaintext %.2f, TLS / Plaintext %s%n",
+        tls, plain, plain > 0 ? String.format("%.2f", tls / plain) : "-");
+    return 0;
+  }
+
+  /** One idle window on a fresh runtime; prints it, returns the operator's CPU-s per minute. */
+  private static double measure(Path home, Transport transport, int seconds) {
+    Path dir = home.resolve("local/target/bench/idle-" + transport.name().toLowerCase());
     BenchSupport.delete(dir);
     RuntimeOptions options = RuntimeOptions.defaults(home, dir).withNet("127.0.52");
     long ticks = clockTicksPerSecond();
-    System.out.printf(
-        "Observation cost, idle examples/combined.yaml, %d s after Ready + %d s warm-up, 2 CPUs"
-            + " here: see docs/observation.md%n",
-        seconds, WARM_UP.toSeconds());
+    System.out.printf("%s:%n", transport);
     try (LocalRuntime runtime = LocalRuntime.start(options)) {
       BenchSupport.waitFor(() -> BenchSupport.operatorStarted(runtime), "operator start", TIMEOUT);
-      runtime.apply(home.resolve("examples/combined.yaml"));
+      runtime.apply(
+          BenchSupport.example(runtime, home.resolve("examples/combined.yaml"), transport, null));
       BenchSupport.waitForSteady(
           () -> BenchSupport.fullyHealthy(BenchSupport.cluster(runtime, CLUSTER), 3),
           "full fault tolerance",
@@ -82,16 +102,25 @@ public final class IdleCostBenchmark {
           at(after, "leaderId"),
           at(after, "leaderEpoch"),
           BenchSupport.fullyHealthy(after, 3));
-      System.out.println("  CPU time over " + String.format("%.1f", window) + " s:");
-      for (String process : cpu1.keySet()) {
-        double cpuSeconds = (cpu1.get(process) - cpu0.getOrDefault(process, 0L)) / (double) ticks;
-        System.out.printf(
-            "    %-16s %6.2f CPU-s = %5.2f %% of one core = %5.2f CPU-s per minute%n",
-            process, cpuSeconds, 100 * cpuSeconds / window, cpuSeconds * perMinute);
-      }
+      double operator = printCpu(cpu0, cpu1, ticks, window);
       printWrites(calls, perMinute);
+      return operator;
     }
-    return 0;
+  }
+
+  /** Each process's CPU time in the window, printed; returns the operator's CPU-s per minute. */
+  private static double printCpu(
+      Map<String, Long> cpu0, Map<String, Long> cpu1, long ticks, double window) {
+    System.out.println("  CPU time over " + String.format("%.1f", window) + " s:");
+    double operator = 0;
+    for (String process : cpu1.keySet()) {
+      double cpuSeconds = (cpu1.get(process) - cpu0.getOrDefault(process, 0L)) / (double) ticks;
+      System.out.printf(
+          "    %-16s %6.2f CPU-s = %5.2f %% of one core = %5.2f CPU-s per minute%n",
+          process, cpuSeconds, 100 * cpuSeconds / window, cpuSeconds * 60 / window);
+      operator = process.equals(OPERATOR) ? cpuSeconds * 60 / window : operator;
+    }
+    return operator;
   }
 
   private static void printWrites(Map<Call, Long> calls, double perMinute) {
@@ -148,7 +177,7 @@ public final class IdleCostBenchmark {
   /** utime + stime of the operator and each pod JVM, in clock ticks. */
   private static Map<String, Long> cpuTicks(LocalRuntime runtime, long operatorPid) {
     Map<String, Long> ticks = new LinkedHashMap<>();
-    ticks.put("operator JVM", ProcStat.cpuTicks(operatorPid));
+    ticks.put(OPERATOR, ProcStat.cpuTicks(operatorPid));
     runtime.kubelet().containers().stream()
         .sorted(Comparator.comparing(PodContainer::name))
         .forEach(c -> ticks.put(c.name(), ProcStat.cpuTicks(c.snapshot().pid())));

@@ -54,17 +54,30 @@ public final class LocalRuntimeExtension
 
   private final String name;
   private final String net;
+  private final List<String> operatorSettings;
   private LocalRuntime runtime;
   private final HttpClient http = HttpClient.newHttpClient();
 
   public LocalRuntimeExtension(String name, String net) {
+    this(name, net, List.of());
+  }
+
+  /**
+   * @param operatorSettings extra options of the operator JVM, e.g. {@code
+   *     -Dquorumkeeper.tls.renew-before=8m} (Quarkus reads its settings from system properties)
+   */
+  public LocalRuntimeExtension(String name, String net, List<String> operatorSettings) {
     this.name = name;
     this.net = net;
+    this.operatorSettings = List.copyOf(operatorSettings);
   }
 
   public RuntimeOptions options() {
     String hosts = System.getProperty("jdk.net.hosts.file");
-    RuntimeOptions options = RuntimeOptions.defaults(HOME, E2E_DIR.resolve(name)).withNet(net);
+    RuntimeOptions options =
+        RuntimeOptions.defaults(HOME, E2E_DIR.resolve(name))
+            .withNet(net)
+            .withOperatorSettings(operatorSettings);
     return hosts == null ? options : options.withHostsFile(Path.of(hosts));
   }
 

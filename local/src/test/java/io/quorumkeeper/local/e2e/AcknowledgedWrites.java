@@ -1,0 +1,149 @@
+package io.quorumkeeper.local.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The data check of a roll: a topic with replication factor 3 and {@code min.insync.replicas=2},
+ * and one {@code acks=all} producer writing the numbers 0, 1, 2, ... one at a time through the
+ * client bootstrap Service, remembering which writes Kafka acknowledged. A restart of one pod at a
+ * time must lose none of them: {@link #readBack()} reads the topic from the start.
+ */
+final class AcknowledgedWrites implements AutoCloseable {
+
+  private static final int PARTITIONS = 3;
+
+  private final String bootstrap;
+  private final String topic;
+  private final KafkaProducer<String, String> producer;
+  private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger failures = new AtomicInteger();
+  private final Thread thread;
+  private volatile boolean stopping;
+  private volatile String lastFailure = "";
+
+  private AcknowledgedWrites(String bootstrap, String topic) {
+    this.bootstrap = bootstrap;
+    this.topic = topic;
+    this.producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15000,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10000,
+                ProducerConfig.LINGER_MS_CONFIG, 0),
+            new StringSerializer(),
+            new StringSerializer());
+    this.thread = new Thread(this::writeUntilStopped, "acknowledged-writes-" + topic);
+    this.thread.setDaemon(true);
+  }
+
+  /** Creates the topic, starts writing, and returns once the first write was acknowledged. */
+  static AcknowledgedWrites start(String bootstrap, String topic) throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(topic, PARTITIONS, (short) 3)
+                      .configs(Map.of("min.insync.replicas", "2"))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+    AcknowledgedWrites writes = new AcknowledgedWrites(bootstrap, topic);
+    writes.thread.start();
+    await().atMost(Duration.ofSeconds(60)).until(() -> !writes.acknowledged.isEmpty());
+    return writes;
+  }
+
+  private void writeUntilStopped() {
+    for (long n = 0; !stopping; n++) {
+      String value = Long.toString(n);
+      try {
+        producer.send(new ProducerRecord<>(topic, value, value)).get();
+        acknowledged.add(value);
+      } catch (Exception e) {
+        failures.incrementAndGet();
+        lastFailure = e.getMessage();
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  Set<String> acknowledged() {
+    return Set.copyOf(acknowledged);
+  }
+
+  String summary() {
+    return acknowledged.size()
+        + " acknowledged, "
+        + failures.get()
+        + " failed"
+        + (failures.get() == 0 ? "" : ", last: " + lastFailure);
+  }
+
+  /** Stops writing and waits for the writer to finish its last write. */
+  void stop() throws InterruptedException {
+    stopping = true;
+    thread.join(Duration.ofSeconds(30).toMillis());
+  }
+
+  /** Every value in the topic, read from the start until it holds every acknowledged one. */
+  Set<String> readBack() {
+    Set<String> read = new HashSet<>();
+    Set<String> wanted = acknowledged();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            new StringDeserializer(),
+            new StringDeserializer())) {
+      List<TopicPartition> partitions =
+          java.util.stream.IntStream.range(0, PARTITIONS)
+              .mapToObj(p -> new TopicPartition(topic, p))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!read.containsAll(wanted) && System.nanoTime() < end) {
+        consumer.poll(Duration.ofMillis(500)).forEach(r -> read.add(r.value()));
+      }
+    }
+    return read;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop();
+    producer.close(Duration.ofSeconds(5));
+  }
+}
