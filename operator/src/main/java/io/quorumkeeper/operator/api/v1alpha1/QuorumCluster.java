@@ -4,6 +4,7 @@ import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(QuorumCluster.VERSION)
 @Plural("quorumclusters")
 @ShortNames("qc")
+@Categories({"quorumkeeper", "kafka-quorum"})
 @AdditionalPrinterColumn(name = "Topology", jsonPath = ".spec.topology", type = Type.STRING)
 @AdditionalPrinterColumn(
     name = "Voters",
@@ -33,6 +35,26 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
     type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+@AdditionalPrinterColumn(
+    name = "Version",
+    jsonPath = ".spec.kafka.version",
+    type = Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Transport",
+    jsonPath = ".status.bootstrap.transport",
+    type = Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Healing",
+    jsonPath = ".status.conditions[?(@.type==\"Healing\")].reason",
+    type = Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Progressing",
+    jsonPath = ".status.conditions[?(@.type==\"Progressing\")].reason",
+    type = Type.STRING,
+    priority = 1)
 public class QuorumCluster extends CustomResource<QuorumClusterSpec, QuorumClusterStatus>
     implements Namespaced {
 
