@@ -50,6 +50,18 @@ final class ValidatingDispatcher extends AllowAllRulesReview {
   }
 
   @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    return DeletePreconditions.refusal(request, this::storedAt)
+        .orElseGet(() -> super.dispatch(request));
+  }
+
+  /** The stored object at an API path, as the mock keeps it. */
+  private java.util.Optional<String> storedAt(String path) {
+    java.util.Map.Entry<AttributeSet, String> found = findResource(getKey(path));
+    return java.util.Optional.ofNullable(found == null ? null : found.getValue());
+  }
+
+  @Override
   public MockResponse handleCreate(RecordedRequest request) {
     return checked(request, super::handleCreate);
   }
