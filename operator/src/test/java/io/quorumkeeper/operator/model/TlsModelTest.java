@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TlsModelTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"combined", "separated"})
+  @ValueSource(strings = {"combined", "separated", "combined-listeners"})
   void givenTlsExample_whenRendered_thenEveryObjectMatchesItsReviewedDocument(String example)
       throws IOException {
     Path dir = ClusterModelTest.GOLDEN.resolve(example + "-tls");
