@@ -40,6 +40,7 @@ public class AdminQuorumClient implements QuorumClient {
   private final AdminConnections connections;
   private final ClusterTrust trust;
   private final ClientGrantWriter grantWriter;
+  private final AdminConnections brokerConnections;
 
   /** A client for clusters that all run in plaintext. */
   public AdminQuorumClient(Duration timeout) {
@@ -53,6 +54,9 @@ public class AdminQuorumClient implements QuorumClient {
     this.agents = new AgentClient(AGENT_TIMEOUT.compareTo(timeout) < 0 ? AGENT_TIMEOUT : timeout);
     this.isrs = new IsrReader(timeout, trust);
     this.grantWriter = new ClientGrantWriter(timeout);
+    this.brokerConnections =
+        new AdminConnections(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "quorum-keeper-users-", timeout, trust);
     this.connections =
         new AdminConnections(
             AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, "quorum-keeper-", timeout, trust);
@@ -121,9 +125,16 @@ public class AdminQuorumClient implements QuorumClient {
   }
 
   @Override
-  public int grantClients(String cluster, String bootstrapControllers, ClientGrants grants)
+  public int grantClients(
+      String cluster, String bootstrapControllers, String bootstrapBrokers, ClientGrants grants)
       throws QuorumUnavailableException {
-    return grantWriter.grant(connect(cluster, bootstrapControllers), cluster, grants);
+    Admin controllers = connect(cluster, bootstrapControllers);
+    try {
+      return grantWriter.grant(
+          controllers, () -> brokerConnections.admin(cluster, bootstrapBrokers), cluster, grants);
+    } catch (KafkaException e) {
+      throw new QuorumUnavailableException("brokers not reachable: " + e.getMessage(), e);
+    }
   }
 
   private Admin connect(String cluster, String bootstrap) throws QuorumUnavailableException {
@@ -177,11 +188,13 @@ public class AdminQuorumClient implements QuorumClient {
     agents.forget(cluster);
     trust.forget(cluster);
     grantWriter.forget(cluster);
+    brokerConnections.forget(cluster);
   }
 
   @Override
   public void close() {
     connections.close();
+    brokerConnections.close();
     isrs.close();
   }
 }

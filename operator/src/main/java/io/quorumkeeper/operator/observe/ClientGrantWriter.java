@@ -13,26 +13,26 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterUserScramCredentialsOptions;
 import org.apache.kafka.clients.admin.CreateAclsOptions;
 import org.apache.kafka.clients.admin.DescribeAclsOptions;
-import org.apache.kafka.clients.admin.DescribeUserScramCredentialsOptions;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-import org.apache.kafka.clients.admin.UserScramCredentialsDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 
 /**
- * Writes a cluster's {@link ClientGrants} through the controllers: the ACLs and the SCRAM
- * credentials are read together (one round trip), and only what is missing is written. A SCRAM
- * credential is written again when Kafka has none for the user or when this operator has not yet
- * written the password the Secret now holds (Kafka keeps only a salted hash, so a changed password
- * cannot be seen otherwise; after a restart each is written once more).
+ * Writes a cluster's {@link ClientGrants} through the controllers: the ACLs are read (one round
+ * trip) and only the missing ones created. Kafka's Admin client cannot describe SCRAM users through
+ * the controllers ("not yet supported when communicating directly with the controller quorum"), and
+ * Kafka keeps only a salted hash anyway, so a SCRAM credential is written (an upsert) whenever this
+ * operator has not yet written the password the Secret now holds: once per user after each operator
+ * start, and after a password change. One deleted by hand comes back at the next start.
  */
 final class ClientGrantWriter {
 
@@ -46,19 +46,18 @@ final class ClientGrantWriter {
     this.timeout = timeout;
   }
 
-  int grant(Admin admin, String cluster, ClientGrants grants) throws QuorumUnavailableException {
+  /**
+   * @param controllers an Admin on the controllers
+   * @param brokers an Admin on the brokers, asked for only when a SCRAM credential is to be written
+   */
+  int grant(Admin controllers, Supplier<Admin> brokers, String cluster, ClientGrants grants)
+      throws QuorumUnavailableException {
     int ms = (int) timeout.toMillis();
     KafkaFuture<Collection<AclBinding>> acls =
-        admin.describeAcls(AclBindingFilter.ANY, new DescribeAclsOptions().timeoutMs(ms)).values();
-    KafkaFuture<Map<String, UserScramCredentialsDescription>> users =
-        grants.scram().isEmpty()
-            ? KafkaFuture.completedFuture(Map.of())
-            : admin
-                .describeUserScramCredentials(
-                    List.of(), new DescribeUserScramCredentialsOptions().timeoutMs(ms))
-                .all();
+        controllers
+            .describeAcls(AclBindingFilter.ANY, new DescribeAclsOptions().timeoutMs(ms))
+            .values();
     Collection<AclBinding> present = await(acls, "describe the client ACLs");
-    Map<String, UserScramCredentialsDescription> known = await(users, "describe the SCRAM users");
     List<AclBinding> missing =
         grants.bindings().stream().filter(b -> !present.contains(b)).toList();
     Map<String, String> hashes = written.computeIfAbsent(cluster, k -> new ConcurrentHashMap<>());
@@ -67,11 +66,7 @@ final class ClientGrantWriter {
         .scram()
         .forEach(
             (user, password) -> {
-              boolean inKafka =
-                  known.containsKey(user)
-                      && known.get(user).credentialInfos().stream()
-                          .anyMatch(i -> i.mechanism() == ScramMechanism.SCRAM_SHA_512);
-              if (!inKafka || !hash(password).equals(hashes.get(user))) {
+              if (!hash(password).equals(hashes.get(user))) {
                 upserts.add(
                     new UserScramCredentialUpsertion(
                         user,
@@ -82,11 +77,12 @@ final class ClientGrantWriter {
     KafkaFuture<Void> created =
         missing.isEmpty()
             ? KafkaFuture.completedFuture(null)
-            : admin.createAcls(missing, new CreateAclsOptions().timeoutMs(ms)).all();
+            : controllers.createAcls(missing, new CreateAclsOptions().timeoutMs(ms)).all();
     KafkaFuture<Void> altered =
         upserts.isEmpty()
             ? KafkaFuture.completedFuture(null)
-            : admin
+            : brokers
+                .get()
                 .alterUserScramCredentials(
                     upserts, new AlterUserScramCredentialsOptions().timeoutMs(ms))
                 .all();

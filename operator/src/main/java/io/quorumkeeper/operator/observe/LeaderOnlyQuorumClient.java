@@ -70,10 +70,11 @@ public final class LeaderOnlyQuorumClient implements QuorumClient {
   }
 
   @Override
-  public int grantClients(String cluster, String bootstrapControllers, ClientGrants grants)
+  public int grantClients(
+      String cluster, String bootstrapControllers, String bootstrapBrokers, ClientGrants grants)
       throws QuorumUnavailableException {
     requireLeadership("grant the client ACLs");
-    return delegate.grantClients(cluster, bootstrapControllers, grants);
+    return delegate.grantClients(cluster, bootstrapControllers, bootstrapBrokers, grants);
   }
 
   @Override

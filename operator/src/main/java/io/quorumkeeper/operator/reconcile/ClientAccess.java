@@ -54,7 +54,11 @@ final class ClientAccess {
    * @param leaderKnown whether this pass saw the quorum elect a leader
    */
   Outcome ensure(
-      String key, String bootstrapControllers, boolean leaderKnown, ClientGrants grants) {
+      String key,
+      String bootstrapControllers,
+      String bootstrapBrokers,
+      boolean leaderKnown,
+      ClientGrants grants) {
     Instant now = clock.instant();
     Checked last = checked.get(key);
     if (last != null && last.grants().equals(grants) && now.isBefore(last.at().plus(RECHECK))) {
@@ -64,7 +68,7 @@ final class ClientAccess {
       return Outcome.pending("the client ACLs are granted once the quorum has a leader");
     }
     try {
-      int created = quorum.grantClients(key, bootstrapControllers, grants);
+      int created = quorum.grantClients(key, bootstrapControllers, bootstrapBrokers, grants);
       checked.put(key, new Checked(now, grants));
       if (created > 0) {
         LOG.infof(

@@ -442,9 +442,19 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             .findFirst()
             .map(p -> p.controllerEndpoints())
             .orElse("");
+    // SCRAM credentials go through the brokers, as the operator, on the replication listener.
+    String brokers =
+        model.pools().stream()
+            .filter(p -> p.kind().hasBrokerRole())
+            .flatMap(
+                p ->
+                    java.util.stream.IntStream.range(0, p.replicas())
+                        .mapToObj(i -> p.podHost(i) + ":" + Pool.REPLICATION_PORT))
+            .collect(java.util.stream.Collectors.joining(","));
     Optional<String> access =
         clientAccess
-            .ensure(QuorumObservation.key(running), controllers, leaderKnown, users.grants())
+            .ensure(
+                QuorumObservation.key(running), controllers, brokers, leaderKnown, users.grants())
             .pending();
     return users.pending().or(() -> access);
   }

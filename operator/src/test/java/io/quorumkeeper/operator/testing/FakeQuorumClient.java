@@ -196,7 +196,8 @@ public class FakeQuorumClient implements QuorumClient {
   }
 
   @Override
-  public int grantClients(String cluster, String bootstrapControllers, ClientGrants grants)
+  public int grantClients(
+      String cluster, String bootstrapControllers, String bootstrapBrokers, ClientGrants grants)
       throws QuorumUnavailableException {
     Script script = scripts.get(cluster);
     if (script == null || script.noLeader) {
