@@ -61,19 +61,7 @@ final class ClientGrantWriter {
     List<AclBinding> missing =
         grants.bindings().stream().filter(b -> !present.contains(b)).toList();
     Map<String, String> hashes = written.computeIfAbsent(cluster, k -> new ConcurrentHashMap<>());
-    List<UserScramCredentialAlteration> upserts = new ArrayList<>();
-    grants
-        .scram()
-        .forEach(
-            (user, password) -> {
-              if (!hash(password).equals(hashes.get(user))) {
-                upserts.add(
-                    new UserScramCredentialUpsertion(
-                        user,
-                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS),
-                        password));
-              }
-            });
+    List<UserScramCredentialAlteration> upserts = upserts(grants, hashes);
     KafkaFuture<Void> created =
         missing.isEmpty()
             ? KafkaFuture.completedFuture(null)
@@ -90,6 +78,25 @@ final class ClientGrantWriter {
     await(altered, "write the SCRAM credentials");
     grants.scram().forEach((user, password) -> hashes.put(user, hash(password)));
     return missing.size() + upserts.size();
+  }
+
+  /** The SCRAM users whose password this operator has not written yet. */
+  private static List<UserScramCredentialAlteration> upserts(
+      ClientGrants grants, Map<String, String> written) {
+    List<UserScramCredentialAlteration> upserts = new ArrayList<>();
+    grants
+        .scram()
+        .forEach(
+            (user, password) -> {
+              if (!hash(password).equals(written.get(user))) {
+                upserts.add(
+                    new UserScramCredentialUpsertion(
+                        user,
+                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS),
+                        password));
+              }
+            });
+    return upserts;
   }
 
   void forget(String cluster) {

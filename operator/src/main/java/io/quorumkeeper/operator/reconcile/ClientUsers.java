@@ -67,26 +67,11 @@ final class ClientUsers {
         listeners.stream().filter(ClientListener::authenticated).toList()) {
       String user = listener.user(cluster);
       users.add(user);
-      Map<String, String> entries =
-          current(cr, user, context).map(TlsSecretModel::entries).orElse(Map.of());
-      Optional<Map<String, String>> desired =
-          write ? desired(cr, listener, user, ca, entries) : Optional.of(entries);
-      if (desired.isEmpty() || desired.get().isEmpty()) {
+      Optional<Map<String, String>> held = secret(cr, listener, user, ca, write, refused, context);
+      if (held.isEmpty()) {
         waiting.add(user);
-        continue;
-      }
-      if (!desired.get().equals(entries)) {
-        Supplier<HasMetadata> secret =
-            () -> TlsSecretModel.render(cr, user, desired.get(), Map.of());
-        List<String> notWritten = owned.applyAll(List.of(secret), cr, context);
-        if (!notWritten.isEmpty()) {
-          refused.addAll(notWritten);
-          waiting.add(user);
-          continue;
-        }
-      }
-      if (listener.authentication() == ListenerAuthentication.SCRAM_SHA_512) {
-        scram.put(user, desired.get().get(UserCredentials.PASSWORD));
+      } else if (listener.authentication() == ListenerAuthentication.SCRAM_SHA_512) {
+        scram.put(user, held.get().get(UserCredentials.PASSWORD));
       }
     }
     return new Step(
@@ -96,6 +81,36 @@ final class ClientUsers {
             ? Optional.empty()
             : Optional.of(
                 "the Secrets of users " + String.join(", ", waiting) + " are not written"));
+  }
+
+  /**
+   * Writes the user's Secret where it differs from what it should hold (only when {@code write});
+   * the entries it holds now, or empty when it holds none yet or could not be written.
+   */
+  private Optional<Map<String, String>> secret(
+      QuorumCluster cr,
+      ClientListener listener,
+      String user,
+      Map<String, String> ca,
+      boolean write,
+      List<String> refused,
+      Context<QuorumCluster> context) {
+    Map<String, String> entries =
+        current(cr, user, context).map(TlsSecretModel::entries).orElse(Map.of());
+    Optional<Map<String, String>> desired =
+        write ? desired(cr, listener, user, ca, entries) : Optional.of(entries);
+    if (desired.isEmpty() || desired.get().isEmpty()) {
+      return Optional.empty();
+    }
+    if (!desired.get().equals(entries)) {
+      Supplier<HasMetadata> secret = () -> TlsSecretModel.render(cr, user, desired.get(), Map.of());
+      List<String> notWritten = owned.applyAll(List.of(secret), cr, context);
+      if (!notWritten.isEmpty()) {
+        refused.addAll(notWritten);
+        return Optional.empty();
+      }
+    }
+    return desired;
   }
 
   /** The entries the user's Secret should hold; empty while the cluster CA is not there. */
