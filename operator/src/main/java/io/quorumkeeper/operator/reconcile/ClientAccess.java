@@ -1,14 +1,18 @@
 package io.quorumkeeper.operator.reconcile;
 
+import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.observe.ClientGrants;
 import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 
 /**
@@ -53,7 +57,26 @@ final class ClientAccess {
    * @param key the cluster's namespace/name
    * @param leaderKnown whether this pass saw the quorum elect a leader
    */
-  Outcome ensure(
+  Outcome ensure(String key, List<Pool> pools, boolean leaderKnown, ClientGrants grants) {
+    String controllers =
+        pools.stream()
+            .filter(p -> p.kind().hasControllerRole())
+            .findFirst()
+            .map(Pool::controllerEndpoints)
+            .orElse("");
+    // SCRAM credentials go through the brokers, as the operator, on the replication listener.
+    String brokers =
+        pools.stream()
+            .filter(p -> p.kind().hasBrokerRole())
+            .flatMap(
+                p ->
+                    IntStream.range(0, p.replicas())
+                        .mapToObj(i -> p.podHost(i) + ":" + Pool.REPLICATION_PORT))
+            .collect(Collectors.joining(","));
+    return ensure(key, controllers, brokers, leaderKnown, grants);
+  }
+
+  private Outcome ensure(
       String key,
       String bootstrapControllers,
       String bootstrapBrokers,

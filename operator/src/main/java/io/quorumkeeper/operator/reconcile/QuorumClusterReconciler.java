@@ -422,7 +422,6 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     return SecretModel.render(cr, AgentToken.generate());
   }
 
-  /** The one status write of the pass, then what it announces. */
   /**
    * The users' Secrets of a TLS cluster's authenticated listeners, then the grants in Kafka; why
    * clients cannot use the cluster yet, if they cannot.
@@ -436,29 +435,14 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       Context<QuorumCluster> context) {
     ClientUsers.Step users = clientUsers.ensure(running, write, context);
     refused.addAll(users.refused());
-    String controllers =
-        model.pools().stream()
-            .filter(p -> p.kind().hasControllerRole())
-            .findFirst()
-            .map(p -> p.controllerEndpoints())
-            .orElse("");
-    // SCRAM credentials go through the brokers, as the operator, on the replication listener.
-    String brokers =
-        model.pools().stream()
-            .filter(p -> p.kind().hasBrokerRole())
-            .flatMap(
-                p ->
-                    java.util.stream.IntStream.range(0, p.replicas())
-                        .mapToObj(i -> p.podHost(i) + ":" + Pool.REPLICATION_PORT))
-            .collect(java.util.stream.Collectors.joining(","));
     Optional<String> access =
         clientAccess
-            .ensure(
-                QuorumObservation.key(running), controllers, brokers, leaderKnown, users.grants())
+            .ensure(QuorumObservation.key(running), model.pools(), leaderKnown, users.grants())
             .pending();
     return users.pending().or(() -> access);
   }
 
+  /** The one status write of the pass, then what it announces. */
   private void writeStatus(
       Pass pass,
       Context<QuorumCluster> context,
