@@ -29,7 +29,8 @@ public final class ConfigMapModel {
             controllerPool,
             brokerCount,
             cr.getSpec().getKafka().getConfig(),
-            identity.transport()));
+            identity.transport(),
+            ClientListener.of(cr.getSpec())));
     data.put(BOOTSTRAP_PROPERTIES, BootstrapConfig.render(pool, controllerPool, identity));
     return new ConfigMapBuilder()
         .withMetadata(Owner.meta(cr, pool.configMapName(), Labels.pool(pool)))

@@ -1,11 +1,14 @@
 package io.quorumkeeper.operator.model;
 
+import io.quorumkeeper.operator.api.v1alpha1.spec.ListenerAuthentication;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SortedMap;
@@ -97,18 +100,33 @@ public final class KafkaConfig {
     return render(pool, controllerPool, brokerCount, userConfig, Transport.Plaintext);
   }
 
-  /** The template for a pool of the given cluster. */
+  /** The template for a pool of the given cluster, with its one default client listener. */
   public static String render(
       Pool pool,
       Pool controllerPool,
       int brokerCount,
       Map<String, String> userConfig,
       Transport transport) {
+    return render(
+        pool, controllerPool, brokerCount, userConfig, transport, List.of(ClientListener.DEFAULT));
+  }
+
+  /** The template for a pool of the given cluster and client listeners. */
+  public static String render(
+      Pool pool,
+      Pool controllerPool,
+      int brokerCount,
+      Map<String, String> userConfig,
+      Transport transport,
+      List<ClientListener> clients) {
     KafkaConfig config = new KafkaConfig().withRoles(pool.kind());
     if (transport == Transport.TLS) {
-      config.withTlsListeners(pool.kind()).withTls(pool.cluster());
+      config
+          .withTlsListeners(pool.kind(), clients)
+          .withTls(pool.cluster(), clients)
+          .withClientSecurity(pool.kind(), clients);
     } else {
-      config.withListeners(pool.kind());
+      config.withListeners(pool.kind(), clients);
     }
     return config
         .withQuorum(controllerPool)
@@ -124,35 +142,38 @@ public final class KafkaConfig {
     return this;
   }
 
-  private KafkaConfig withListeners(PoolKind kind) {
-    StringBuilder listeners = new StringBuilder();
-    StringBuilder advertised = new StringBuilder();
-    String protocols = "CONTROLLER:PLAINTEXT";
+  /** A plaintext cluster: CONTROLLER and its one anonymous client listener. */
+  private KafkaConfig withListeners(PoolKind kind, List<ClientListener> clients) {
+    List<String> listeners = new ArrayList<>();
+    List<String> advertised = new ArrayList<>();
+    List<String> protocols = new ArrayList<>(List.of("CONTROLLER:PLAINTEXT"));
     if (kind.hasControllerRole()) {
-      listeners.append("CONTROLLER://${POD_IP}:").append(Pool.CONTROLLER_PORT);
-      advertised.append("CONTROLLER://${QK_POD_HOST}:").append(Pool.CONTROLLER_PORT);
+      listeners.add("CONTROLLER://${POD_IP}:" + Pool.CONTROLLER_PORT);
+      advertised.add("CONTROLLER://${QK_POD_HOST}:" + Pool.CONTROLLER_PORT);
     }
     if (kind.hasBrokerRole()) {
-      String separator = kind.hasControllerRole() ? "," : "";
-      listeners.append(separator).append("PLAINTEXT://${POD_IP}:").append(Pool.KAFKA_PORT);
-      advertised.append(separator).append("PLAINTEXT://${QK_POD_HOST}:").append(Pool.KAFKA_PORT);
-      protocols += ",PLAINTEXT:PLAINTEXT";
-      properties.put("inter.broker.listener.name", "PLAINTEXT");
+      for (ClientListener client : clients) {
+        listeners.add(client.kafkaName() + "://${POD_IP}:" + client.port());
+        advertised.add(client.kafkaName() + "://${QK_POD_HOST}:" + client.port());
+        protocols.add(client.kafkaName() + ":" + client.protocol());
+      }
+      properties.put("inter.broker.listener.name", clients.get(0).kafkaName());
     }
-    properties.put("listeners", listeners.toString());
-    properties.put("advertised.listeners", advertised.toString());
-    properties.put("listener.security.protocol.map", protocols);
+    properties.put("listeners", String.join(",", listeners));
+    properties.put("advertised.listeners", String.join(",", advertised));
+    properties.put("listener.security.protocol.map", String.join(",", protocols));
     properties.put("controller.listener.names", "CONTROLLER");
     return this;
   }
 
   /**
-   * CONTROLLER (9093) and REPLICATION (9091, broker roles) use mutual TLS; PLAINTEXT (9092) stays
-   * the anonymous client listener, which the authorizer limits to what the operator grants.
+   * CONTROLLER (9093) and REPLICATION (9091, broker roles) use mutual TLS; the client listeners (by
+   * default PLAINTEXT on 9092, anonymous) are what the spec declares, and the authorizer limits
+   * them to what the operator grants.
    */
-  private KafkaConfig withTlsListeners(PoolKind kind) {
-    List<String> listeners = new java.util.ArrayList<>();
-    List<String> advertised = new java.util.ArrayList<>();
+  private KafkaConfig withTlsListeners(PoolKind kind, List<ClientListener> clients) {
+    List<String> listeners = new ArrayList<>();
+    List<String> advertised = new ArrayList<>();
     if (kind.hasControllerRole()) {
       listeners.add("CONTROLLER://${POD_IP}:" + Pool.CONTROLLER_PORT);
       advertised.add("CONTROLLER://${QK_POD_HOST}:" + Pool.CONTROLLER_PORT);
@@ -160,15 +181,50 @@ public final class KafkaConfig {
     if (kind.hasBrokerRole()) {
       listeners.add("REPLICATION://${POD_IP}:" + Pool.REPLICATION_PORT);
       advertised.add("REPLICATION://${QK_POD_HOST}:" + Pool.REPLICATION_PORT);
-      listeners.add("PLAINTEXT://${POD_IP}:" + Pool.KAFKA_PORT);
-      advertised.add("PLAINTEXT://${QK_POD_HOST}:" + Pool.KAFKA_PORT);
+      for (ClientListener client : clients) {
+        listeners.add(client.kafkaName() + "://${POD_IP}:" + client.port());
+        advertised.add(client.kafkaName() + "://${QK_POD_HOST}:" + client.port());
+      }
       properties.put("inter.broker.listener.name", "REPLICATION");
     }
+    SortedMap<String, String> protocols = new TreeMap<>();
+    protocols.put("CONTROLLER", "SSL");
+    protocols.put("REPLICATION", "SSL");
+    clients.forEach(c -> protocols.put(c.kafkaName(), c.protocol()));
     properties.put("listeners", String.join(",", listeners));
     properties.put("advertised.listeners", String.join(",", advertised));
     properties.put(
-        "listener.security.protocol.map", "CONTROLLER:SSL,PLAINTEXT:PLAINTEXT,REPLICATION:SSL");
+        "listener.security.protocol.map",
+        protocols.entrySet().stream()
+            .map(e -> e.getKey() + ":" + e.getValue())
+            .collect(Collectors.joining(",")));
     properties.put("controller.listener.names", "CONTROLLER");
+    return this;
+  }
+
+  /**
+   * Per client listener: a client certificate required only where clients authenticate with one
+   * (the global {@code ssl.client.auth=required} is for CONTROLLER and REPLICATION), and SCRAM's
+   * mechanism and server-side login module where clients authenticate with SCRAM. The users'
+   * credentials live in the metadata log, created by the operator.
+   */
+  private KafkaConfig withClientSecurity(PoolKind kind, List<ClientListener> clients) {
+    if (!kind.hasBrokerRole()) {
+      return this;
+    }
+    for (ClientListener client : clients) {
+      String prefix = "listener.name." + client.kafkaName().toLowerCase(Locale.ROOT) + ".";
+      if (client.tls()) {
+        boolean certificate = client.authentication() == ListenerAuthentication.TLS;
+        properties.put(prefix + "ssl.client.auth", certificate ? "required" : "none");
+      }
+      if (client.authentication() == ListenerAuthentication.SCRAM_SHA_512) {
+        properties.put(prefix + "sasl.enabled.mechanisms", ClientListener.SCRAM_MECHANISM);
+        properties.put(
+            prefix + "scram-sha-512.sasl.jaas.config",
+            "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+      }
+    }
     return this;
   }
 
@@ -177,7 +233,7 @@ public final class KafkaConfig {
    * certificates required, and the principals: every node of this cluster is {@code
    * quorum-keeper-node}, the operator {@code quorum-keeper-operator}, both super users.
    */
-  private KafkaConfig withTls(String cluster) {
+  private KafkaConfig withTls(String cluster, List<ClientListener> clients) {
     properties.put(
         "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
     properties.put("ssl.client.auth", "required");
@@ -191,13 +247,26 @@ public final class KafkaConfig {
             + TlsSecretModel.NODE_PRINCIPAL
             + "/,RULE:^CN=("
             + TlsSecretModel.OPERATOR_NAME
-            + ")$/$1/,DEFAULT");
+            + ")$/$1/,"
+            + userRule(cluster, clients)
+            + "DEFAULT");
     properties.put("ssl.truststore.location", TLS_DIR + "/" + TlsSecretModel.CA_CERT);
     properties.put("ssl.truststore.type", "PEM");
     properties.put(
         "super.users",
         "User:" + TlsSecretModel.NODE_PRINCIPAL + ";User:" + TlsSecretModel.OPERATOR_NAME);
     return this;
+  }
+
+  /**
+   * Client certificates of {@code tls} listeners: {@code CN=<cluster>-<listener>-user} becomes
+   * {@code User:<cluster>-<listener>-user}, like the SCRAM users (DEFAULT would give {@code
+   * User:CN=...}). None when no listener authenticates with certificates.
+   */
+  private static String userRule(String cluster, List<ClientListener> clients) {
+    boolean certificates =
+        clients.stream().anyMatch(c -> c.authentication() == ListenerAuthentication.TLS);
+    return certificates ? "RULE:^CN=(" + cluster + "-[a-z0-9-]+-user)$/$1/," : "";
   }
 
   private KafkaConfig withQuorum(Pool controllerPool) {

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,7 +44,7 @@ public final class NetworkPolicyModel {
         .withNewSpec()
         .withPodSelector(clusterPods(cluster))
         .withPolicyTypes("Ingress")
-        .withIngress(quorum(cluster), agent(), clients())
+        .withIngress(quorum(cluster), agent(), clients(ClientListener.of(cr.getSpec())))
         .endSpec()
         .build();
   }
@@ -70,9 +71,11 @@ public final class NetworkPolicyModel {
         .build();
   }
 
-  /** The client listener (9092): no {@code from}, so from anywhere. */
-  private static NetworkPolicyIngressRule clients() {
-    return new NetworkPolicyIngressRuleBuilder().withPorts(tcp(Pool.KAFKA_PORT)).build();
+  /** The client listeners (by default 9092): no {@code from}, so from anywhere. */
+  private static NetworkPolicyIngressRule clients(List<ClientListener> listeners) {
+    return new NetworkPolicyIngressRuleBuilder()
+        .withPorts(listeners.stream().map(l -> tcp(l.port())).toList())
+        .build();
   }
 
   /**

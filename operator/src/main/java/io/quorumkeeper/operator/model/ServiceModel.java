@@ -36,7 +36,7 @@ public final class ServiceModel {
         .withClusterIP("None")
         .withPublishNotReadyAddresses(true)
         .withSelector(Labels.poolSelector(pool))
-        .withPorts(ports(pool, transport))
+        .withPorts(ports(pool, transport, ClientListener.of(cr.getSpec())))
         .endSpec()
         .build();
   }
@@ -52,15 +52,18 @@ public final class ServiceModel {
         .withNewSpec()
         .withType("ClusterIP")
         .withSelector(selector)
-        .withPorts(port("kafka", Pool.KAFKA_PORT))
+        .withPorts(
+            ClientListener.of(cr.getSpec()).stream()
+                .map(l -> port(l.portName(), l.port()))
+                .toList())
         .endSpec()
         .build();
   }
 
-  static List<ServicePort> ports(Pool pool, Transport transport) {
+  static List<ServicePort> ports(Pool pool, Transport transport, List<ClientListener> clients) {
     List<ServicePort> ports = new ArrayList<>();
     if (pool.kind().hasBrokerRole()) {
-      ports.add(port("kafka", Pool.KAFKA_PORT));
+      clients.forEach(l -> ports.add(port(l.portName(), l.port())));
       if (transport == Transport.TLS) {
         ports.add(port(StatefulSetModel.REPLICATION_PORT_NAME, Pool.REPLICATION_PORT));
       }

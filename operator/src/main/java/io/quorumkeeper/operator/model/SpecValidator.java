@@ -97,6 +97,7 @@ public final class SpecValidator {
     checkVersion(spec, supportedVersions, errors);
     checkTransport(spec, transport, errors);
     checkConfig(spec, transport.orElse(requested(spec)), errors);
+    ListenerRules.check(spec, transport.orElse(requested(spec)), errors);
     checkVoters(spec.getControllers(), errors);
     if (spec.getControllers() != null) {
       PodRules.checkPool("controllers", spec.getControllers(), errors);

@@ -184,7 +184,7 @@ public final class StatefulSetModel {
             .withImage(settings.image(cr.getSpec().getKafka().getVersion()))
             .withImagePullPolicy(settings.imagePullPolicy())
             .withEnv(env(pool, tls))
-            .withPorts(containerPorts(pool, tls))
+            .withPorts(containerPorts(pool, tls, ClientListener.of(cr.getSpec())))
             .withResources(pool.resources())
             .withReadinessProbe(probe("/v1/readyz", 10, 5, 3, tls))
             .withLivenessProbe(probe("/v1/healthz", 60, 10, 6, tls));
@@ -247,10 +247,11 @@ public final class StatefulSetModel {
     return new EnvVarBuilder().withName(name).withValue(value).build();
   }
 
-  private static List<ContainerPort> containerPorts(Pool pool, boolean tls) {
+  private static List<ContainerPort> containerPorts(
+      Pool pool, boolean tls, List<ClientListener> clients) {
     List<ContainerPort> ports = new ArrayList<>();
     if (pool.kind().hasBrokerRole()) {
-      ports.add(containerPort("kafka", Pool.KAFKA_PORT));
+      clients.forEach(l -> ports.add(containerPort(l.portName(), l.port())));
       if (tls) {
         ports.add(containerPort(REPLICATION_PORT_NAME, Pool.REPLICATION_PORT));
       }

@@ -6,7 +6,6 @@ import io.quorumkeeper.operator.quorum.PartitionIsr;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
 import io.quorumkeeper.operator.quorum.RaftReplica;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -17,8 +16,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.AddRaftVoterOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.CreateAclsOptions;
-import org.apache.kafka.clients.admin.DescribeAclsOptions;
 import org.apache.kafka.clients.admin.DescribeMetadataQuorumOptions;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.admin.RaftVoterEndpoint;
@@ -26,12 +23,6 @@ import org.apache.kafka.clients.admin.RemoveRaftVoterOptions;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.acl.AccessControlEntryFilter;
-import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.acl.AclBindingFilter;
-import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.acl.AclPermissionType;
-import org.apache.kafka.common.resource.ResourcePatternFilter;
 
 /**
  * {@link QuorumClient} over Kafka's Admin API, talking to the controllers directly ({@code
@@ -48,6 +39,8 @@ public class AdminQuorumClient implements QuorumClient {
   private final IsrReader isrs;
   private final AdminConnections connections;
   private final ClusterTrust trust;
+  private final ClientGrantWriter grantWriter;
+  private final AdminConnections brokerConnections;
 
   /** A client for clusters that all run in plaintext. */
   public AdminQuorumClient(Duration timeout) {
@@ -60,6 +53,10 @@ public class AdminQuorumClient implements QuorumClient {
     this.trust = trust;
     this.agents = new AgentClient(AGENT_TIMEOUT.compareTo(timeout) < 0 ? AGENT_TIMEOUT : timeout);
     this.isrs = new IsrReader(timeout, trust);
+    this.grantWriter = new ClientGrantWriter(timeout);
+    this.brokerConnections =
+        new AdminConnections(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "quorum-keeper-users-", timeout, trust);
     this.connections =
         new AdminConnections(
             AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, "quorum-keeper-", timeout, trust);
@@ -128,33 +125,16 @@ public class AdminQuorumClient implements QuorumClient {
   }
 
   @Override
-  public int grantAnonymousClients(String cluster, String bootstrapControllers)
+  public int grantClients(
+      String cluster, String bootstrapControllers, String bootstrapBrokers, ClientGrants grants)
       throws QuorumUnavailableException {
-    Admin admin = connect(cluster, bootstrapControllers);
-    Collection<AclBinding> present =
-        await(
-            admin
-                .describeAcls(
-                    new AclBindingFilter(
-                        ResourcePatternFilter.ANY,
-                        new AccessControlEntryFilter(
-                            AnonymousClientAcls.PRINCIPAL,
-                            null,
-                            AclOperation.ANY,
-                            AclPermissionType.ANY)),
-                    new DescribeAclsOptions().timeoutMs((int) timeout.toMillis()))
-                .values(),
-            "describe the anonymous client ACLs");
-    List<AclBinding> missing =
-        AnonymousClientAcls.bindings().stream().filter(b -> !present.contains(b)).toList();
-    if (!missing.isEmpty()) {
-      await(
-          admin
-              .createAcls(missing, new CreateAclsOptions().timeoutMs((int) timeout.toMillis()))
-              .all(),
-          "grant the anonymous client ACLs");
+    Admin controllers = connect(cluster, bootstrapControllers);
+    try {
+      return grantWriter.grant(
+          controllers, () -> brokerConnections.admin(cluster, bootstrapBrokers), cluster, grants);
+    } catch (KafkaException e) {
+      throw new QuorumUnavailableException("brokers not reachable: " + e.getMessage(), e);
     }
-    return missing.size();
   }
 
   private Admin connect(String cluster, String bootstrap) throws QuorumUnavailableException {
@@ -207,11 +187,14 @@ public class AdminQuorumClient implements QuorumClient {
     connections.forget(cluster);
     agents.forget(cluster);
     trust.forget(cluster);
+    grantWriter.forget(cluster);
+    brokerConnections.forget(cluster);
   }
 
   @Override
   public void close() {
     connections.close();
+    brokerConnections.close();
     isrs.close();
   }
 }

@@ -22,16 +22,22 @@ public final class AnonymousClientAcls {
   private AnonymousClientAcls() {}
 
   public static List<AclBinding> bindings() {
-    return List.of(
-        allow(ResourceType.TOPIC, "*", AclOperation.ALL),
-        allow(ResourceType.GROUP, "*", AclOperation.ALL),
-        allow(ResourceType.TRANSACTIONAL_ID, "*", AclOperation.ALL),
-        allow(ResourceType.CLUSTER, "kafka-cluster", AclOperation.IDEMPOTENT_WRITE));
+    return bindings(PRINCIPAL);
   }
 
-  private static AclBinding allow(ResourceType type, String name, AclOperation operation) {
+  /** The same set for another client principal (the user of an authenticated listener). */
+  public static List<AclBinding> bindings(String principal) {
+    return List.of(
+        allow(principal, ResourceType.TOPIC, "*", AclOperation.ALL),
+        allow(principal, ResourceType.GROUP, "*", AclOperation.ALL),
+        allow(principal, ResourceType.TRANSACTIONAL_ID, "*", AclOperation.ALL),
+        allow(principal, ResourceType.CLUSTER, "kafka-cluster", AclOperation.IDEMPOTENT_WRITE));
+  }
+
+  private static AclBinding allow(
+      String principal, ResourceType type, String name, AclOperation operation) {
     return new AclBinding(
         new ResourcePattern(type, name, PatternType.LITERAL),
-        new AccessControlEntry(PRINCIPAL, "*", operation, AclPermissionType.ALLOW));
+        new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
   }
 }

@@ -70,10 +70,11 @@ public final class LeaderOnlyQuorumClient implements QuorumClient {
   }
 
   @Override
-  public int grantAnonymousClients(String cluster, String bootstrapControllers)
+  public int grantClients(
+      String cluster, String bootstrapControllers, String bootstrapBrokers, ClientGrants grants)
       throws QuorumUnavailableException {
-    requireLeadership("grant the anonymous client ACLs");
-    return delegate.grantAnonymousClients(cluster, bootstrapControllers);
+    requireLeadership("grant the client ACLs");
+    return delegate.grantClients(cluster, bootstrapControllers, bootstrapBrokers, grants);
   }
 
   @Override

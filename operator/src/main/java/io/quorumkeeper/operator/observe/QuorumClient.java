@@ -62,6 +62,21 @@ public interface QuorumClient extends AutoCloseable {
    */
   default int grantAnonymousClients(String cluster, String bootstrapControllers)
       throws QuorumUnavailableException {
+    return grantClients(cluster, bootstrapControllers, "", ClientGrants.ANONYMOUS);
+  }
+
+  /**
+   * Makes sure every client principal of {@code grants} may use topics, groups and transactional
+   * ids and nothing on the cluster, and that Kafka holds each SCRAM user's credential for its
+   * password; idempotent.
+   *
+   * @param bootstrapBrokers host:port of the brokers' replication listener, where the SCRAM
+   *     credentials are written
+   * @return how many ACLs and SCRAM credentials were missing (or outdated) and are now written
+   */
+  default int grantClients(
+      String cluster, String bootstrapControllers, String bootstrapBrokers, ClientGrants grants)
+      throws QuorumUnavailableException {
     throw new QuorumUnavailableException("this client does not manage ACLs", null);
   }
 

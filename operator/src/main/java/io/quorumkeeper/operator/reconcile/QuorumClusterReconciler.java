@@ -39,6 +39,7 @@ import io.quorumkeeper.operator.quorum.QuorumAssessor;
 import io.quorumkeeper.operator.quorum.QuorumSnapshot;
 import io.quorumkeeper.operator.quorum.QuorumView;
 import io.quorumkeeper.operator.security.ClusterCertificates;
+import io.quorumkeeper.operator.security.UserCredentials;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.status.QuorumReport;
 import io.quorumkeeper.operator.status.StatusWriter;
@@ -93,6 +94,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private final Rolling rolling;
   private final Certificates certificates;
   private final ClientAccess clientAccess;
+  private final ClientUsers clientUsers;
 
   @Inject
   public QuorumClusterReconciler(
@@ -127,6 +129,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.agentTokens = new AgentTokens(client);
     this.certificates =
         new Certificates(new ClusterCertificates(settings.tls()), owned, events, clock);
+    this.clientUsers = new ClientUsers(new UserCredentials(settings.tls()), owned, clock);
   }
 
   @Override
@@ -222,16 +225,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 clock.instant());
     Optional<String> clientsWait =
         identity.tls()
-            ? clientAccess
-                .ensure(
-                    QuorumObservation.key(running),
-                    model.pools().stream()
-                        .filter(p -> p.kind().hasControllerRole())
-                        .findFirst()
-                        .map(p -> p.controllerEndpoints())
-                        .orElse(""),
-                    view.isPresent())
-                .pending()
+            ? clientsWait(running, model, write, view.isPresent(), refused, context)
             : Optional.empty();
     writeStatus(
         new Pass(
@@ -426,6 +420,26 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       return null;
     }
     return SecretModel.render(cr, AgentToken.generate());
+  }
+
+  /**
+   * The users' Secrets of a TLS cluster's authenticated listeners, then the grants in Kafka; why
+   * clients cannot use the cluster yet, if they cannot.
+   */
+  private Optional<String> clientsWait(
+      QuorumCluster running,
+      ClusterModel model,
+      boolean write,
+      boolean leaderKnown,
+      List<String> refused,
+      Context<QuorumCluster> context) {
+    ClientUsers.Step users = clientUsers.ensure(running, write, context);
+    refused.addAll(users.refused());
+    Optional<String> access =
+        clientAccess
+            .ensure(QuorumObservation.key(running), model.pools(), leaderKnown, users.grants())
+            .pending();
+    return users.pending().or(() -> access);
   }
 
   /** The one status write of the pass, then what it announces. */

@@ -8,6 +8,7 @@ import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.status.RollStatus;
 import io.quorumkeeper.operator.event.EventReason;
 import io.quorumkeeper.operator.event.EventRecorder;
+import io.quorumkeeper.operator.model.ClientListener;
 import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.observe.QuorumClient;
@@ -210,7 +211,10 @@ final class Rolling {
   private Optional<List<PartitionIsr>> partitions(QuorumCluster cr, List<Pool> pools) {
     // A TLS cluster's brokers are read as the operator, on the mutual-TLS replication listener.
     var identity = Identities.kept(cr.getStatus());
-    int port = identity != null && identity.tls() ? Pool.REPLICATION_PORT : Pool.KAFKA_PORT;
+    int port =
+        identity != null && identity.tls()
+            ? Pool.REPLICATION_PORT
+            : ClientListener.of(cr.getSpec()).get(0).port();
     String bootstrap =
         pools.stream()
             .filter(p -> p.kind().hasBrokerRole())

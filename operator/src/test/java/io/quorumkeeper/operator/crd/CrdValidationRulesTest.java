@@ -50,6 +50,25 @@ class CrdValidationRulesTest {
       "security.transport is immutable: a running quorum cannot change its listeners' protocol"
           + " pod by pod; create a new QuorumCluster to change it";
 
+  static final String LISTENER_NAMES_UNIQUE = "listeners: every listener needs a name of its own";
+  static final String LISTENER_PORTS_UNIQUE = "listeners: every listener needs a port of its own";
+  static final String LISTENER_NAME_RESERVED =
+      "listeners: controller, replication and agent are the operator's own names";
+  static final String LISTENER_PORT_RESERVED =
+      "listeners: ports 9091 (replication), 9093 (controller) and 8080 (agent) are the operator's"
+          + " own";
+  static final String LISTENER_TLS_AUTH_NEEDS_TLS =
+      "listeners: authentication tls needs tls: true (the client certificate is sent in the TLS"
+          + " handshake)";
+  static final String LISTENERS_PLAINTEXT =
+      "listeners: a Plaintext cluster has a single anonymous listener without TLS; TLS and"
+          + " authentication need security.transport TLS (its cluster CA issues the certificates)";
+
+  /** A TLS cluster (transport left to its default) with the given listeners (YAML list). */
+  static String withListeners(String listeners) {
+    return quorumCluster("controllers:\n  replicas: 3\nlisteners:\n" + listeners.indent(2));
+  }
+
   static CelSchemaValidator validator;
 
   @BeforeAll
@@ -113,6 +132,25 @@ class CrdValidationRulesTest {
                     replicas: 3
                     storage:
                       size: 100Gi
+                  """)),
+          Arguments.of(
+              "SCRAM, mTLS and anonymous listeners (transport left to its default, TLS)",
+              withListeners(
+                  """
+                  - {name: plain, port: 9092}
+                  - {name: scram, port: 9094, tls: true, authentication: scram-sha-512}
+                  - {name: mtls, port: 9095, tls: true, authentication: tls}
+                  """)),
+          Arguments.of(
+              "one anonymous listener on another port of a Plaintext cluster",
+              quorumCluster(
+                  """
+                  controllers:
+                    replicas: 3
+                  security:
+                    transport: Plaintext
+                  listeners:
+                  - {name: clients, port: 19092}
                   """)),
           Arguments.of(
               "1 voter with 1 replica",
@@ -202,7 +240,45 @@ class CrdValidationRulesTest {
                     replicas: 3
                   """),
               "spec",
-              SEPARATED_NEEDS_BROKERS));
+              SEPARATED_NEEDS_BROKERS),
+          Arguments.of(
+              "two listeners with one name",
+              withListeners("- {name: a, port: 9094}\n- {name: a, port: 9095}\n"),
+              "spec.listeners",
+              LISTENER_NAMES_UNIQUE),
+          Arguments.of(
+              "two listeners on one port",
+              withListeners("- {name: a, port: 9094}\n- {name: b, port: 9094}\n"),
+              "spec.listeners",
+              LISTENER_PORTS_UNIQUE),
+          Arguments.of(
+              "a listener named replication",
+              withListeners("- {name: replication, port: 9094}\n"),
+              "spec.listeners",
+              LISTENER_NAME_RESERVED),
+          Arguments.of(
+              "a listener on the controller port",
+              withListeners("- {name: a, port: 9093}\n"),
+              "spec.listeners",
+              LISTENER_PORT_RESERVED),
+          Arguments.of(
+              "certificate authentication without TLS",
+              withListeners("- {name: a, port: 9094, authentication: tls}\n"),
+              "spec.listeners",
+              LISTENER_TLS_AUTH_NEEDS_TLS),
+          Arguments.of(
+              "a SCRAM listener on a Plaintext cluster",
+              quorumCluster(
+                  """
+                  controllers:
+                    replicas: 3
+                  security:
+                    transport: Plaintext
+                  listeners:
+                  - {name: a, port: 9094, authentication: scram-sha-512}
+                  """),
+              "spec",
+              LISTENERS_PLAINTEXT));
     }
 
     @ParameterizedTest(name = "given {0}, then exactly one rule fails, with its message")
@@ -353,6 +429,12 @@ class CrdValidationRulesTest {
           .containsExactlyInAnyOrder(
               tuple("spec", false),
               tuple("spec", false),
+              tuple("spec", false),
+              tuple("spec.listeners", false),
+              tuple("spec.listeners", false),
+              tuple("spec.listeners", false),
+              tuple("spec.listeners", false),
+              tuple("spec.listeners", false),
               tuple("spec.controllers", false),
               tuple("spec.controllers", false),
               tuple("spec.controllers", false),

@@ -22,7 +22,13 @@ class SpecValidatorTest {
   static final Set<String> SUPPORTED = Set.of("4.4.0");
 
   @ParameterizedTest
-  @ValueSource(strings = {"combined.yaml", "separated.yaml", "combined-spare.yaml"})
+  @ValueSource(
+      strings = {
+        "combined.yaml",
+        "separated.yaml",
+        "combined-spare.yaml",
+        "combined-listeners.yaml"
+      })
   void givenExample_thenValidWithoutWarnings(String file) {
     var result = SpecValidator.validate(Examples.load(file).getSpec(), SUPPORTED);
 

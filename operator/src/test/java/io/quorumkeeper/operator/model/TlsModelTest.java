@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TlsModelTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"combined", "separated"})
+  @ValueSource(strings = {"combined", "separated", "combined-listeners"})
   void givenTlsExample_whenRendered_thenEveryObjectMatchesItsReviewedDocument(String example)
       throws IOException {
     ClusterModelTest.assertMatchesGolden(model(example), example + "-tls");

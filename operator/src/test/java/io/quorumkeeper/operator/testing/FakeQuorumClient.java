@@ -1,5 +1,6 @@
 package io.quorumkeeper.operator.testing;
 
+import io.quorumkeeper.operator.observe.ClientGrants;
 import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumUnavailableException;
 import io.quorumkeeper.operator.quorum.AgentReport;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.acl.AclBinding;
 
 /**
  * A scripted quorum for *ApiTests: per cluster, voters and observers (as incarnations), a leader
@@ -50,8 +52,14 @@ public class FakeQuorumClient implements QuorumClient {
      */
     public volatile java.util.function.Supplier<List<PartitionIsr>> partitions;
 
-    /** How many times the operator asked for the anonymous client ACLs. */
+    /** How many times the operator checked the client ACLs. */
     public final AtomicInteger aclGrants = new AtomicInteger();
+
+    /** The client ACLs granted so far. */
+    public final Set<AclBinding> acls = ConcurrentHashMap.newKeySet();
+
+    /** The SCRAM users Kafka holds, with the password each was last written with. */
+    public final Map<String, String> scramUsers = new ConcurrentHashMap<>();
 
     /** Every voter change asked for, as "add 3/dir3" or "remove 1/dir1". */
     public final List<String> changes = new CopyOnWriteArrayList<>();
@@ -188,13 +196,24 @@ public class FakeQuorumClient implements QuorumClient {
   }
 
   @Override
-  public int grantAnonymousClients(String cluster, String bootstrapControllers)
+  public int grantClients(
+      String cluster, String bootstrapControllers, String bootstrapBrokers, ClientGrants grants)
       throws QuorumUnavailableException {
     Script script = scripts.get(cluster);
     if (script == null || script.noLeader) {
       throw new QuorumUnavailableException("no controller answered (scripted)", null);
     }
-    return script.aclGrants.getAndIncrement() == 0 ? 4 : 0;
+    script.aclGrants.incrementAndGet();
+    List<AclBinding> missing =
+        grants.bindings().stream().filter(b -> !script.acls.contains(b)).toList();
+    script.acls.addAll(missing);
+    int changed = missing.size();
+    for (var user : grants.scram().entrySet()) {
+      if (!user.getValue().equals(script.scramUsers.put(user.getKey(), user.getValue()))) {
+        changed++;
+      }
+    }
+    return changed;
   }
 
   @Override

@@ -3,14 +3,17 @@ package io.quorumkeeper.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.quorumkeeper.operator.api.v1alpha1.spec.BrokersSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.ControllersSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.HealingSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.KafkaSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.ListenerSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.PodTemplate;
 import io.quorumkeeper.operator.api.v1alpha1.spec.SecuritySpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
+import java.util.List;
 
 /** What the user asks for: Kafka version and config, topology, pools, healing and pod template. */
 @ValidationRule(
@@ -19,6 +22,13 @@ import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
 @ValidationRule(
     value = "self.topology != 'Separated' || has(self.brokers)",
     message = QuorumClusterSpec.SEPARATED_NEEDS_BROKERS)
+@ValidationRule(
+    value =
+        "!has(self.listeners) || !has(self.security) || !has(self.security.transport)"
+            + " || self.security.transport == 'TLS' || (size(self.listeners) == 1"
+            + " && self.listeners.all(l, (!has(l.tls) || !l.tls)"
+            + " && (!has(l.authentication) || l.authentication == 'none')))",
+    message = ListenerSpec.PLAINTEXT_ONE_ANONYMOUS)
 public class QuorumClusterSpec {
 
   // The schema's messages, repeated word for word by the operator's own validation.
@@ -58,6 +68,29 @@ public class QuorumClusterSpec {
 
   @JsonPropertyDescription("How the cluster's nodes are secured.")
   private SecuritySpec security;
+
+  @JsonPropertyDescription(
+      "The brokers' client listeners (docs/security.md). Not set: one anonymous listener, plain,"
+          + " on 9092. TLS and authentication (scram-sha-512, tls) need security.transport TLS.")
+  @Size(min = 1, max = ListenerSpec.MAX_LISTENERS)
+  @ValidationRule(
+      value = "self.all(l, self.exists_one(m, m.name == l.name))",
+      message = ListenerSpec.NAMES_UNIQUE)
+  @ValidationRule(
+      value = "self.all(l, self.exists_one(m, m.port == l.port))",
+      message = ListenerSpec.PORTS_UNIQUE)
+  @ValidationRule(
+      value = "self.all(l, !(l.name in ['controller', 'replication', 'agent']))",
+      message = ListenerSpec.NAME_RESERVED)
+  @ValidationRule(
+      value = "self.all(l, !(l.port in [9091, 9093, 8080]))",
+      message = ListenerSpec.PORT_RESERVED)
+  @ValidationRule(
+      value =
+          "self.all(l, !has(l.authentication) || l.authentication != 'tls'"
+              + " || (has(l.tls) && l.tls))",
+      message = ListenerSpec.TLS_AUTH_NEEDS_TLS)
+  private List<ListenerSpec> listeners;
 
   public KafkaSpec getKafka() {
     return kafka;
@@ -105,6 +138,14 @@ public class QuorumClusterSpec {
 
   public void setTemplate(PodTemplate template) {
     this.template = template;
+  }
+
+  public List<ListenerSpec> getListeners() {
+    return listeners;
+  }
+
+  public void setListeners(List<ListenerSpec> listeners) {
+    this.listeners = listeners;
   }
 
   public SecuritySpec getSecurity() {

@@ -1,0 +1,82 @@
+package io.quorumkeeper.operator.model;
+
+import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.ListenerAuthentication;
+import io.quorumkeeper.operator.api.v1alpha1.spec.ListenerSpec;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A client listener of the brokers as the model renders it: Kafka's listener name and protocol, the
+ * port and its name on the container and the Services. Without {@code spec.listeners} a cluster has
+ * the one anonymous plaintext listener it always had, rendered exactly as before.
+ *
+ * @param name the name in the spec (lower case)
+ * @param kafkaName Kafka's listener name
+ * @param portName the container and Service port's name
+ */
+public record ClientListener(
+    String name,
+    String kafkaName,
+    int port,
+    String portName,
+    boolean tls,
+    ListenerAuthentication authentication) {
+
+  /** The listener of a cluster that declares none. */
+  public static final ClientListener DEFAULT =
+      new ClientListener(
+          "plain", "PLAINTEXT", Pool.KAFKA_PORT, "kafka", false, ListenerAuthentication.NONE);
+
+  /** The SCRAM mechanism of {@code scram-sha-512} listeners, as Kafka names it. */
+  public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+
+  /** The listeners a spec declares, or {@link #DEFAULT}. */
+  public static List<ClientListener> of(QuorumClusterSpec spec) {
+    List<ListenerSpec> declared = spec == null ? null : spec.getListeners();
+    if (declared == null || declared.isEmpty()) {
+      return List.of(DEFAULT);
+    }
+    return declared.stream().map(ClientListener::of).toList();
+  }
+
+  static ClientListener of(ListenerSpec spec) {
+    ListenerAuthentication authentication =
+        spec.getAuthentication() == null ? ListenerAuthentication.NONE : spec.getAuthentication();
+    return new ClientListener(
+        spec.getName(),
+        spec.getName().toUpperCase(Locale.ROOT),
+        spec.getPort(),
+        spec.getName(),
+        spec.isTls(),
+        authentication);
+  }
+
+  /** Kafka's security protocol of the listener. */
+  public String protocol() {
+    boolean scram = authentication == ListenerAuthentication.SCRAM_SHA_512;
+    if (tls) {
+      return scram ? "SASL_SSL" : "SSL";
+    }
+    return scram ? "SASL_PLAINTEXT" : "PLAINTEXT";
+  }
+
+  /** Whether clients of this listener have a user of their own (not {@code User:ANONYMOUS}). */
+  public boolean authenticated() {
+    return authentication != ListenerAuthentication.NONE;
+  }
+
+  /**
+   * The listener's user, {@code <cluster>-<listener>-user}: the Secret's name, the SCRAM user name
+   * and the client certificate's CN. It ends in {@code -user}, so it can never be mistaken for a
+   * node ({@code -<number>}) or the operator by the principal mapping rules.
+   */
+  public String user(String cluster) {
+    return cluster + "-" + name + "-user";
+  }
+
+  /** Whether any of these listeners lets anonymous clients in. */
+  public static boolean anyAnonymous(List<ClientListener> listeners) {
+    return listeners.stream().anyMatch(l -> !l.authenticated());
+  }
+}

@@ -1,0 +1,130 @@
+package io.quorumkeeper.operator.observe;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterUserScramCredentialsOptions;
+import org.apache.kafka.clients.admin.CreateAclsOptions;
+import org.apache.kafka.clients.admin.DescribeAclsOptions;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+
+/**
+ * Writes a cluster's {@link ClientGrants} through the controllers: the ACLs are read (one round
+ * trip) and only the missing ones created. Kafka's Admin client cannot describe SCRAM users through
+ * the controllers ("not yet supported when communicating directly with the controller quorum"), and
+ * Kafka keeps only a salted hash anyway, so a SCRAM credential is written (an upsert) whenever this
+ * operator has not yet written the password the Secret now holds: once per user after each operator
+ * start, and after a password change. One deleted by hand comes back at the next start.
+ */
+final class ClientGrantWriter {
+
+  /** Kafka's minimum is 4096; more costs the brokers only at login. */
+  static final int SCRAM_ITERATIONS = 8192;
+
+  private final Duration timeout;
+  private final Map<String, Map<String, String>> written = new ConcurrentHashMap<>();
+
+  ClientGrantWriter(Duration timeout) {
+    this.timeout = timeout;
+  }
+
+  /**
+   * @param controllers an Admin on the controllers
+   * @param brokers an Admin on the brokers, asked for only when a SCRAM credential is to be written
+   */
+  int grant(Admin controllers, Supplier<Admin> brokers, String cluster, ClientGrants grants)
+      throws QuorumUnavailableException {
+    int ms = (int) timeout.toMillis();
+    KafkaFuture<Collection<AclBinding>> acls =
+        controllers
+            .describeAcls(AclBindingFilter.ANY, new DescribeAclsOptions().timeoutMs(ms))
+            .values();
+    Collection<AclBinding> present = await(acls, "describe the client ACLs");
+    List<AclBinding> missing =
+        grants.bindings().stream().filter(b -> !present.contains(b)).toList();
+    Map<String, String> hashes = written.computeIfAbsent(cluster, k -> new ConcurrentHashMap<>());
+    List<UserScramCredentialAlteration> upserts = upserts(grants, hashes);
+    KafkaFuture<Void> created =
+        missing.isEmpty()
+            ? KafkaFuture.completedFuture(null)
+            : controllers.createAcls(missing, new CreateAclsOptions().timeoutMs(ms)).all();
+    KafkaFuture<Void> altered =
+        upserts.isEmpty()
+            ? KafkaFuture.completedFuture(null)
+            : brokers
+                .get()
+                .alterUserScramCredentials(
+                    upserts, new AlterUserScramCredentialsOptions().timeoutMs(ms))
+                .all();
+    await(created, "grant the client ACLs");
+    await(altered, "write the SCRAM credentials");
+    grants.scram().forEach((user, password) -> hashes.put(user, hash(password)));
+    return missing.size() + upserts.size();
+  }
+
+  /** The SCRAM users whose password this operator has not written yet. */
+  private static List<UserScramCredentialAlteration> upserts(
+      ClientGrants grants, Map<String, String> written) {
+    List<UserScramCredentialAlteration> upserts = new ArrayList<>();
+    grants
+        .scram()
+        .forEach(
+            (user, password) -> {
+              if (!hash(password).equals(written.get(user))) {
+                upserts.add(
+                    new UserScramCredentialUpsertion(
+                        user,
+                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS),
+                        password));
+              }
+            });
+    return upserts;
+  }
+
+  void forget(String cluster) {
+    written.remove(cluster);
+  }
+
+  private static String hash(String password) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(password.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  private <T> T await(KafkaFuture<T> future, String what) throws QuorumUnavailableException {
+    try {
+      return future.get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new QuorumUnavailableException(
+          what + " failed: " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new QuorumUnavailableException(what + ": no controller answered within " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QuorumUnavailableException("interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,283 @@
+package io.quorumkeeper.operator.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
+import io.quorumkeeper.operator.model.Pool;
+import io.quorumkeeper.operator.quorum.RaftQuorum;
+import io.quorumkeeper.operator.quorum.RaftReplica;
+import io.quorumkeeper.operator.security.TlsSettings;
+import io.quorumkeeper.operator.security.UserCredentials;
+import io.quorumkeeper.operator.testing.KraftNodes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * examples/combined-listeners.yaml on three real nodes, its users' credentials made as the operator
+ * makes them and written through the controllers as the operator writes them: a SCRAM client with
+ * the Secret's password and a client with the Secret's certificate produce; a wrong password and a
+ * missing certificate are refused; and neither user can touch the quorum.
+ */
+@ExtendWith(ClientListenersKraftTest.DumpLogsOnFailure.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClientListenersKraftTest {
+
+  static final String CLUSTER = "kafka/cl";
+  static final int SCRAM_PORT = 9094;
+  static final int MTLS_PORT = 9095;
+
+  @TempDir static Path root;
+  static KraftNodes nodes;
+  static Pool pool;
+  static AdminQuorumClient operator;
+  static Map<String, String> scramUser;
+  static Map<String, String> mtlsUser;
+
+  @BeforeAll
+  static void startThreeNodesAndWriteTheUsers() throws Exception {
+    nodes = KraftNodes.fromExample(root, "combined-listeners.yaml", "cl", Transport.TLS);
+    pool = nodes.pool();
+    for (int ordinal = 0; ordinal < 3; ordinal++) {
+      nodes.start(ordinal);
+    }
+    operator = new AdminQuorumClient(Duration.ofSeconds(3), cluster -> nodes.operatorTls());
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        .until(() -> operator.describe(CLUSTER, controllers()).voters().size() == 3);
+    awaitBrokers();
+    String caPem = nodes.operatorTls().orElseThrow().caPem();
+    UserCredentials credentials = new UserCredentials(TlsSettings.defaults());
+    scramUser = credentials.scram("cl-scram-user", caPem, Map.of());
+    mtlsUser =
+        credentials.certificate(
+            "cl-mtls-user", nodes.ca(), caPem, Map.of(), Instant.now(), new ArrayList<>());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (operator != null) {
+      operator.close();
+    }
+    if (nodes != null) {
+      nodes.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void givenTheUsers_thenTheOperatorWritesTheirAclsAndScramCredentialOnceThroughTheControllers() {
+    ClientGrants grants =
+        new ClientGrants(
+            false,
+            List.of("cl-scram-user", "cl-mtls-user"),
+            Map.of("cl-scram-user", scramUser.get(UserCredentials.PASSWORD)));
+
+    assertThat(grant(grants)).isEqualTo(9); // 4 ACLs each, one SCRAM credential
+    await().atMost(Duration.ofSeconds(10)).until(() -> grant(grants) == 0);
+  }
+
+  @Test
+  @Order(2)
+  void givenTheSecretsPassword_thenAScramClientCreatesATopicAndProduces() throws Exception {
+    Map<String, Object> scram = scram(scramUser.get(UserCredentials.JAAS));
+    try (Admin admin = Admin.create(clientConfig(scram, SCRAM_PORT))) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                admin
+                    .createTopics(List.of(new NewTopic("ledger", 3, (short) 3)))
+                    .all()
+                    .get(10, TimeUnit.SECONDS);
+                return true;
+              });
+    }
+    assertThat(produce(scram, SCRAM_PORT)).isNotNegative();
+  }
+
+  @Test
+  @Order(3)
+  void givenAWrongPassword_thenTheScramListenerRefusesTheLogin() {
+    Map<String, Object> wrong = scram(UserCredentials.jaas("cl-scram-user", "not-the-password"));
+    try (Admin admin = Admin.create(clientConfig(wrong, SCRAM_PORT))) {
+      assertThatThrownBy(() -> admin.describeCluster().nodes().get(15, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(SaslAuthenticationException.class);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void givenTheSecretsCertificate_thenATlsClientProducesAndWithoutOneItIsRefused()
+      throws Exception {
+    assertThat(produce(certificate(), MTLS_PORT)).isNotNegative();
+
+    try (Admin admin = Admin.create(clientConfig(trustOnly(), MTLS_PORT))) {
+      assertThatThrownBy(() -> admin.describeCluster().nodes().get(15, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(SslAuthenticationException.class);
+    }
+  }
+
+  @Test
+  @Order(5)
+  void givenEitherUser_thenRemovingAVoterIsRefusedAndTheQuorumStays() throws Exception {
+    RaftReplica follower = aFollower();
+    for (var user :
+        List.of(
+            clientConfig(scram(scramUser.get(UserCredentials.JAAS)), SCRAM_PORT),
+            clientConfig(certificate(), MTLS_PORT))) {
+      try (Admin admin = Admin.create(user)) {
+        assertThatThrownBy(
+                () ->
+                    admin
+                        .removeRaftVoter(follower.nodeId(), Uuid.fromString(follower.directoryId()))
+                        .all()
+                        .get(20, TimeUnit.SECONDS))
+            .isInstanceOf(ExecutionException.class)
+            .hasCauseInstanceOf(ClusterAuthorizationException.class);
+      }
+    }
+    assertThat(describe().voters()).hasSize(3);
+  }
+
+  /** SCRAM credentials go through the brokers: wait until all three serve the operator. */
+  private static void awaitBrokers() {
+    Map<String, Object> config = new HashMap<>(nodes.operatorTls().orElseThrow().kafkaProperties());
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers(Pool.REPLICATION_PORT));
+    try (Admin admin = Admin.create(config)) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .until(() -> admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).size() == 3);
+    }
+  }
+
+  private static int grant(ClientGrants grants) {
+    try {
+      return operator.grantClients(CLUSTER, controllers(), brokers(Pool.REPLICATION_PORT), grants);
+    } catch (QuorumUnavailableException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** As docs/security.md tells a SCRAM client to connect. */
+  private static Map<String, Object> scram(String jaas) {
+    Map<String, Object> config = trustOnly();
+    config.put("security.protocol", "SASL_SSL");
+    config.put("sasl.mechanism", "SCRAM-SHA-512");
+    config.put("sasl.jaas.config", jaas);
+    return config;
+  }
+
+  /** As docs/security.md tells a certificate client to connect. */
+  private static Map<String, Object> certificate() {
+    Map<String, Object> config = trustOnly();
+    config.put("ssl.keystore.type", "PEM");
+    config.put("ssl.keystore.certificate.chain", mtlsUser.get(UserCredentials.USER_CERT));
+    config.put("ssl.keystore.key", mtlsUser.get(UserCredentials.USER_KEY));
+    return config;
+  }
+
+  private static Map<String, Object> trustOnly() {
+    Map<String, Object> config = new HashMap<>();
+    config.put("security.protocol", "SSL");
+    config.put("ssl.truststore.type", "PEM");
+    config.put("ssl.truststore.certificates", mtlsUser.get(UserCredentials.CA_CERT));
+    return config;
+  }
+
+  private static long produce(Map<String, Object> security, int port) throws Exception {
+    Map<String, Object> config = new HashMap<>(security);
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers(port));
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
+      return producer
+          .send(new ProducerRecord<>("ledger", "k", "v"))
+          .get(30, TimeUnit.SECONDS)
+          .offset();
+    }
+  }
+
+  private static Map<String, Object> clientConfig(Map<String, Object> security, int port) {
+    Map<String, Object> config = new HashMap<>(security);
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers(port));
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+    return config;
+  }
+
+  private static RaftQuorum describe() {
+    try {
+      return operator.describe(CLUSTER, controllers());
+    } catch (QuorumUnavailableException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static RaftReplica aFollower() {
+    RaftQuorum quorum = describe();
+    return quorum.voters().stream()
+        .filter(v -> v.nodeId() != quorum.leaderId().getAsInt())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static String controllers() {
+    return pool.controllerEndpoints();
+  }
+
+  private static String brokers(int port) {
+    return IntStream.range(0, 3)
+        .mapToObj(i -> pool.podHost(i) + ":" + port)
+        .collect(Collectors.joining(","));
+  }
+
+  /** On failure, the nodes' logs say why. */
+  static class DumpLogsOnFailure implements TestWatcher {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      if (nodes != null) {
+        System.err.println(nodes.tailOfLogs(60));
+      }
+    }
+  }
+}
