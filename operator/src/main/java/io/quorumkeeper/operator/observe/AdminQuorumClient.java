@@ -10,9 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.AddRaftVoterOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -146,17 +143,7 @@ public class AdminQuorumClient implements QuorumClient {
   }
 
   private <T> T await(KafkaFuture<T> future, String what) throws QuorumUnavailableException {
-    try {
-      return future.get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new QuorumUnavailableException(
-          what + " failed: " + e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new QuorumUnavailableException(what + ": no controller answered within " + timeout, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new QuorumUnavailableException("interrupted", e);
-    }
+    return AdminCalls.await(future, timeout, what, "controller");
   }
 
   static RaftQuorum toRaftQuorum(QuorumInfo info) {

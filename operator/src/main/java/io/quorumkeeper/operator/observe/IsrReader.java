@@ -6,9 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -83,18 +80,7 @@ final class IsrReader {
   }
 
   private <T> T await(KafkaFuture<T> future, String what) throws QuorumUnavailableException {
-    try {
-      return future.get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new QuorumUnavailableException(
-          "ISR read (" + what + ") failed: " + e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new QuorumUnavailableException(
-          "ISR read (" + what + "): no broker answered within " + timeout, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new QuorumUnavailableException("interrupted", e);
-    }
+    return AdminCalls.await(future, timeout, "ISR read (" + what + ")", "broker");
   }
 
   void forget(String cluster) {
