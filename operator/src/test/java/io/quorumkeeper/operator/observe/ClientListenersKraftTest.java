@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import io.quorumkeeper.operator.model.Pool;
-import io.quorumkeeper.operator.quorum.RaftQuorum;
 import io.quorumkeeper.operator.quorum.RaftReplica;
 import io.quorumkeeper.operator.security.TlsSettings;
 import io.quorumkeeper.operator.security.UserCredentials;
@@ -20,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -62,6 +59,7 @@ class ClientListenersKraftTest {
   static KraftNodes nodes;
   static Pool pool;
   static AdminQuorumClient operator;
+  static TlsQuorum quorum;
   static Map<String, String> scramUser;
   static Map<String, String> mtlsUser;
 
@@ -73,10 +71,11 @@ class ClientListenersKraftTest {
       nodes.start(ordinal);
     }
     operator = new AdminQuorumClient(Duration.ofSeconds(3), cluster -> nodes.operatorTls());
+    quorum = new TlsQuorum(operator, CLUSTER, pool);
     await()
         .atMost(Duration.ofSeconds(90))
         .ignoreExceptions()
-        .until(() -> operator.describe(CLUSTER, controllers()).voters().size() == 3);
+        .until(() -> operator.describe(CLUSTER, quorum.controllers()).voters().size() == 3);
     awaitBrokers();
     String caPem = nodes.operatorTls().orElseThrow().caPem();
     UserCredentials credentials = new UserCredentials(TlsSettings.defaults());
@@ -156,7 +155,7 @@ class ClientListenersKraftTest {
   @Test
   @Order(5)
   void givenEitherUser_thenRemovingAVoterIsRefusedAndTheQuorumStays() throws Exception {
-    RaftReplica follower = aFollower();
+    RaftReplica follower = quorum.aFollower();
     for (var user :
         List.of(
             clientConfig(scram(scramUser.get(UserCredentials.JAAS)), SCRAM_PORT),
@@ -172,13 +171,13 @@ class ClientListenersKraftTest {
             .hasCauseInstanceOf(ClusterAuthorizationException.class);
       }
     }
-    assertThat(describe().voters()).hasSize(3);
+    assertThat(quorum.describe().voters()).hasSize(3);
   }
 
   /** SCRAM credentials go through the brokers: wait until all three serve the operator. */
   private static void awaitBrokers() {
     Map<String, Object> config = new HashMap<>(nodes.operatorTls().orElseThrow().kafkaProperties());
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers(Pool.REPLICATION_PORT));
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, quorum.brokers(Pool.REPLICATION_PORT));
     try (Admin admin = Admin.create(config)) {
       await()
           .atMost(Duration.ofSeconds(60))
@@ -189,7 +188,8 @@ class ClientListenersKraftTest {
 
   private static int grant(ClientGrants grants) {
     try {
-      return operator.grantClients(CLUSTER, controllers(), brokers(Pool.REPLICATION_PORT), grants);
+      return operator.grantClients(
+          CLUSTER, quorum.controllers(), quorum.brokers(Pool.REPLICATION_PORT), grants);
     } catch (QuorumUnavailableException e) {
       throw new AssertionError(e);
     }
@@ -223,7 +223,7 @@ class ClientListenersKraftTest {
 
   private static long produce(Map<String, Object> security, int port) throws Exception {
     Map<String, Object> config = new HashMap<>(security);
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers(port));
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, quorum.brokers(port));
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
@@ -239,36 +239,10 @@ class ClientListenersKraftTest {
 
   private static Map<String, Object> clientConfig(Map<String, Object> security, int port) {
     Map<String, Object> config = new HashMap<>(security);
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers(port));
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, quorum.brokers(port));
     config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
     return config;
-  }
-
-  private static RaftQuorum describe() {
-    try {
-      return operator.describe(CLUSTER, controllers());
-    } catch (QuorumUnavailableException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  private static RaftReplica aFollower() {
-    RaftQuorum quorum = describe();
-    return quorum.voters().stream()
-        .filter(v -> v.nodeId() != quorum.leaderId().getAsInt())
-        .findFirst()
-        .orElseThrow();
-  }
-
-  private static String controllers() {
-    return pool.controllerEndpoints();
-  }
-
-  private static String brokers(int port) {
-    return IntStream.range(0, 3)
-        .mapToObj(i -> pool.podHost(i) + ":" + port)
-        .collect(Collectors.joining(","));
   }
 
   /** On failure, the nodes' logs say why. */

@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -59,6 +57,7 @@ class SecureQuorumKraftTest {
   static KraftNodes nodes;
   static Pool pool;
   static AdminQuorumClient operator;
+  static TlsQuorum quorum;
 
   @BeforeAll
   static void startThreeTlsNodes() throws Exception {
@@ -68,10 +67,11 @@ class SecureQuorumKraftTest {
       nodes.start(ordinal);
     }
     operator = new AdminQuorumClient(Duration.ofSeconds(3), cluster -> nodes.operatorTls());
+    quorum = new TlsQuorum(operator, CLUSTER, pool);
     await()
         .atMost(Duration.ofSeconds(90))
         .ignoreExceptions()
-        .until(() -> operator.describe(CLUSTER, controllers()).voters().size() == 3);
+        .until(() -> operator.describe(CLUSTER, quorum.controllers()).voters().size() == 3);
   }
 
   @AfterAll
@@ -87,8 +87,8 @@ class SecureQuorumKraftTest {
   @Test
   @Order(1)
   void givenTheOperatorsCertificate_thenItReadsTheQuorumAndTheAgentsOverTls() {
-    RaftQuorum quorum = describe();
-    assertThat(quorum.leaderId()).isPresent();
+    RaftQuorum described = quorum.describe();
+    assertThat(described.leaderId()).isPresent();
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
@@ -98,7 +98,7 @@ class SecureQuorumKraftTest {
                     && a.values().stream()
                         .allMatch(
                             r ->
-                                Integer.valueOf(quorum.leaderId().getAsInt())
+                                Integer.valueOf(described.leaderId().getAsInt())
                                     .equals(r.leaderId())));
     assertThat(operator.agents(CLUSTER, nodes.podHosts(), "wrong-token")).isEmpty();
   }
@@ -107,13 +107,13 @@ class SecureQuorumKraftTest {
   @Order(2)
   void givenTheAnonymousClientListener_thenTopicsWorkOnceGrantedAndTheQuorumIsOutOfReach()
       throws Exception {
-    assertThat(operator.grantAnonymousClients(CLUSTER, controllers())).isEqualTo(4);
+    assertThat(operator.grantAnonymousClients(CLUSTER, quorum.controllers())).isEqualTo(4);
     // The grants are metadata records: once committed, a second look finds all of them.
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> operator.grantAnonymousClients(CLUSTER, controllers()) == 0);
+        .until(() -> operator.grantAnonymousClients(CLUSTER, quorum.controllers()) == 0);
 
-    try (Admin anonymous = Admin.create(clientConfig(brokers(Pool.KAFKA_PORT)))) {
+    try (Admin anonymous = Admin.create(clientConfig(quorum.brokers(Pool.KAFKA_PORT)))) {
       await()
           .atMost(Duration.ofSeconds(30))
           .ignoreExceptions()
@@ -128,12 +128,12 @@ class SecureQuorumKraftTest {
                     .get(10, TimeUnit.SECONDS);
                 return true;
               });
-      try (KafkaProducer<String, String> producer = producer(brokers(Pool.KAFKA_PORT))) {
+      try (KafkaProducer<String, String> producer = producer(quorum.brokers(Pool.KAFKA_PORT))) {
         assertThat(
                 producer.send(new ProducerRecord<>("orders", "k", "v")).get(30, TimeUnit.SECONDS))
             .satisfies(m -> assertThat(m.offset()).isNotNegative());
       }
-      RaftReplica follower = aFollower();
+      RaftReplica follower = quorum.aFollower();
       assertThatThrownBy(
               () ->
                   anonymous
@@ -143,15 +143,15 @@ class SecureQuorumKraftTest {
           .isInstanceOf(ExecutionException.class)
           .hasCauseInstanceOf(ClusterAuthorizationException.class);
     }
-    assertThat(describe().voters()).hasSize(3);
+    assertThat(quorum.describe().voters()).hasSize(3);
   }
 
   @Test
   @Order(3)
   void givenNoCertificateOrAStrangersCertificate_thenTheControllersRefuseTheVoterChange()
       throws Exception {
-    RaftReplica follower = aFollower();
-    Map<String, Object> noCertificate = clientConfig(Map.of(), controllers(), true);
+    RaftReplica follower = quorum.aFollower();
+    Map<String, Object> noCertificate = clientConfig(Map.of(), quorum.controllers(), true);
     noCertificate.put("security.protocol", "SSL");
     noCertificate.put("ssl.truststore.type", "PEM");
     noCertificate.put("ssl.truststore.certificates", nodes.operatorTls().orElseThrow().caPem());
@@ -168,23 +168,23 @@ class SecureQuorumKraftTest {
             stranger.certificatePem(),
             stranger.keyPem());
     try (Admin admin =
-        Admin.create(clientConfig(strangerTls.kafkaProperties(), controllers(), true))) {
+        Admin.create(clientConfig(strangerTls.kafkaProperties(), quorum.controllers(), true))) {
       assertThatThrownBy(() -> removeWith(admin, follower))
           .hasCauseInstanceOf(ClusterAuthorizationException.class);
     }
-    assertThat(describe().voters()).hasSize(3);
+    assertThat(quorum.describe().voters()).hasSize(3);
   }
 
   @Test
   @Order(4)
   void givenTheOperatorsCertificate_thenItRemovesAndAddsBackAVoter() throws Exception {
-    RaftReplica follower = aFollower();
+    RaftReplica follower = quorum.aFollower();
     Incarnation voter = new Incarnation(follower.nodeId(), follower.directoryId());
-    operator.removeVoter(CLUSTER, controllers(), voter);
+    operator.removeVoter(CLUSTER, quorum.controllers(), voter);
     await()
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()
-        .until(() -> describe().voters().size() == 2);
+        .until(() -> quorum.describe().voters().size() == 2);
 
     await()
         .atMost(Duration.ofSeconds(30))
@@ -193,7 +193,7 @@ class SecureQuorumKraftTest {
             () -> {
               operator.addVoter(
                   CLUSTER,
-                  controllers(),
+                  quorum.controllers(),
                   voter,
                   pool.podHost(follower.nodeId()),
                   Pool.CONTROLLER_PORT);
@@ -202,7 +202,7 @@ class SecureQuorumKraftTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()
-        .until(() -> describe().voters().size() == 3);
+        .until(() -> quorum.describe().voters().size() == 3);
   }
 
   private static void removeWith(Admin admin, RaftReplica voter) throws Exception {
@@ -210,32 +210,6 @@ class SecureQuorumKraftTest {
         .removeRaftVoter(voter.nodeId(), Uuid.fromString(voter.directoryId()))
         .all()
         .get(20, TimeUnit.SECONDS);
-  }
-
-  private static RaftQuorum describe() {
-    try {
-      return operator.describe(CLUSTER, controllers());
-    } catch (QuorumUnavailableException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  private static RaftReplica aFollower() {
-    RaftQuorum quorum = describe();
-    return quorum.voters().stream()
-        .filter(v -> v.nodeId() != quorum.leaderId().getAsInt())
-        .findFirst()
-        .orElseThrow();
-  }
-
-  private static String controllers() {
-    return pool.controllerEndpoints();
-  }
-
-  private static String brokers(int port) {
-    return IntStream.range(0, 3)
-        .mapToObj(i -> pool.podHost(i) + ":" + port)
-        .collect(Collectors.joining(","));
   }
 
   private static Map<String, Object> clientConfig(String bootstrapServers) {
