@@ -15,11 +15,9 @@ import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.security.ClusterCertificates;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -45,7 +43,6 @@ final class Certificates {
   private final OwnedResources owned;
   private final EventRecorder events;
   private final Clock clock;
-  private final Map<String, String> lastProblem = new ConcurrentHashMap<>();
 
   Certificates(
       ClusterCertificates issuer, OwnedResources owned, EventRecorder events, Clock clock) {
@@ -77,7 +74,6 @@ final class Certificates {
     if (outcome.problem().isPresent()) {
       return problem(key, currentRevision, outcome.problem().get());
     }
-    lastProblem.remove(key);
     if (changedMeanwhile(cr, ca, context) || changedMeanwhile(cr, tls, context)) {
       // Decided on a Secret someone changed since: its event brings the next pass, which decides
       // on what is there now instead of writing the old content back.
@@ -102,9 +98,9 @@ final class Certificates {
   }
 
   private Step problem(String key, String revision, String message) {
-    if (!message.equals(lastProblem.put(key, message))) {
-      LOG.warnf("cluster=%s certificates left as they are: %s", key, message);
-    }
+    // Said once as a Warning event (ObjectNotWritten, repeated only when it changes) and in Ready;
+    // the log would say it every pass.
+    LOG.debugf("cluster=%s certificates left as they are: %s", key, message);
     return new Step(revision, List.of("certificates: " + message));
   }
 
