@@ -61,7 +61,8 @@ local function reduced(quorum, healing, ready)
   if healing ~= nil and healing.reason == "Waiting" then
     message = message .. "; " .. text(healing)
   end
-  if holds(ready, "False") and ready.reason == "PodsNotReady" then
+  -- A pod restarting or a roll under way: the quorum is reduced because the operator is at work.
+  if holds(ready, "False") and (ready.reason == "PodsNotReady" or ready.reason == "RolloutInProgress") then
     return "Progressing", message .. "; " .. text(ready)
   end
   if healing ~= nil and healing.reason == "Waiting" then

@@ -134,7 +134,13 @@ class ClientListenersApiTest {
   /** No StatefulSet controller runs against the mock API: report its pods ready. */
   private void podsReady() {
     StatefulSet sts = statefulSet();
-    sts.setStatus(new StatefulSetStatusBuilder().withReplicas(3).withReadyReplicas(3).build());
+    sts.setStatus(
+        new StatefulSetStatusBuilder()
+            .withObservedGeneration(sts.getMetadata().getGeneration())
+            .withReplicas(3)
+            .withReadyReplicas(3)
+            .withUpdatedReplicas(3)
+            .build());
     api.client().resource(sts).updateStatus();
   }
 

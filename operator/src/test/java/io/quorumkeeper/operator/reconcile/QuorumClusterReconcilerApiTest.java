@@ -227,7 +227,13 @@ class QuorumClusterReconcilerApiTest {
     await().until(() -> statefulSet("orders-node") != null);
 
     StatefulSet sts = statefulSet("orders-node");
-    sts.setStatus(new StatefulSetStatusBuilder().withReplicas(3).withReadyReplicas(3).build());
+    sts.setStatus(
+        new StatefulSetStatusBuilder()
+            .withObservedGeneration(sts.getMetadata().getGeneration())
+            .withReplicas(3)
+            .withReadyReplicas(3)
+            .withUpdatedReplicas(3)
+            .build());
     client.resource(sts).updateStatus();
 
     await()

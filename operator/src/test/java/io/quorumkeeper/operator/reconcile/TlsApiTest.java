@@ -238,8 +238,10 @@ class TlsApiTest {
     StatefulSet sts = statefulSet();
     sts.setStatus(
         new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
+            .withObservedGeneration(sts.getMetadata().getGeneration())
             .withReplicas(3)
             .withReadyReplicas(3)
+            .withUpdatedReplicas(3)
             .build());
     api.client().resource(sts).updateStatus();
   }
