@@ -281,6 +281,11 @@ public final class LocalRuntime implements AutoCloseable {
     return kubelet;
   }
 
+  /** The operator process's state in one line, for the live view. */
+  public String operatorState() {
+    return operator == null ? "operator not started" : operator.state();
+  }
+
   public long operatorPid() {
     return operator == null ? -1 : operator.pid();
   }

@@ -253,7 +253,8 @@ public final class Main {
             + "  folder "
             + dir
             + "\nfaults from another terminal: ./quorum-keeper kill|wipe|freeze|thaw|node-down|node-up <pod>   Ctrl-C stops everything";
-    TerminalView view = new TerminalView(runtime.client(), System.out, tty, header);
+    TerminalView view =
+        new TerminalView(runtime.client(), System.out, tty, header, runtime::operatorState);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,7 @@ public final class OperatorProcess implements AutoCloseable {
   private volatile Process process;
   private volatile boolean stopping;
   private volatile int restarts;
+  private volatile String lastExit;
   private Thread supervisor;
 
   public OperatorProcess(
@@ -129,6 +132,14 @@ public final class OperatorProcess implements AutoCloseable {
         return;
       }
       restarts++;
+      lastExit =
+          "exited with code "
+              + code
+              + " at "
+              + LocalTime.now().truncatedTo(ChronoUnit.SECONDS)
+              + " (see "
+              + log
+              + ")";
       LOG.warn("the operator exited with code {}; restarting it (see {})", code, log);
       try {
         Thread.sleep(backoff.toMillis()); // a Deployment's restart backoff, not a test wait
@@ -152,6 +163,15 @@ public final class OperatorProcess implements AutoCloseable {
 
   public int restarts() {
     return restarts;
+  }
+
+  /**
+   * One line for the live view: running or not, and, once it has crashed, how often and the last
+   * exit (a crash loop shows as a climbing count rather than as a silent table).
+   */
+  public String state() {
+    String exits = lastExit == null ? "" : "; " + restarts + " restart(s), last " + lastExit;
+    return (isAlive() ? "operator running (pid " + pid() + ")" : "operator not running") + exits;
   }
 
   public boolean isAlive() {

@@ -13,6 +13,7 @@ import java.util.Deque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The live terminal: the cluster table redrawn in place every second and the Kubernetes events as
@@ -28,6 +29,7 @@ public final class TerminalView implements AutoCloseable {
   private final PrintStream out;
   private final boolean tty;
   private final String header;
+  private final Supplier<String> operatorState;
   private final Deque<String> events = new ArrayDeque<>();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -39,12 +41,23 @@ public final class TerminalView implements AutoCloseable {
   private Watch watch;
   private String lastTable = "";
   private volatile String message = "";
+  private String lastOperatorState = "";
 
-  public TerminalView(KubernetesClient client, PrintStream out, boolean tty, String header) {
+  /**
+   * @param operatorState the operator process's state in one line, shown under the header (a line
+   *     of its own, when it changes, without a terminal)
+   */
+  public TerminalView(
+      KubernetesClient client,
+      PrintStream out,
+      boolean tty,
+      String header,
+      Supplier<String> operatorState) {
     this.client = client;
     this.out = out;
     this.tty = tty;
     this.header = header;
+    this.operatorState = operatorState;
   }
 
   public void start() {
@@ -99,10 +112,16 @@ public final class TerminalView implements AutoCloseable {
 
   private void draw() {
     try {
+      String operator = operatorState.get();
+      if (!tty && !operator.equals(lastOperatorState)) {
+        lastOperatorState = operator;
+        out.println(operator);
+      }
       String table = ClusterTable.render(client, tty);
       if (tty) {
         StringBuilder screen = new StringBuilder("\033[H\033[2J");
-        screen.append(header).append("\n\n").append(table).append("\nEVENTS\n");
+        screen.append(header).append('\n').append(operator).append("\n\n");
+        screen.append(table).append("\nEVENTS\n");
         synchronized (events) {
           if (events.isEmpty()) {
             screen.append("  (none yet)\n");
