@@ -75,6 +75,13 @@ class OperatorImageTest {
       System.err.println("[WARNING] " + skipReason);
       return;
     }
+    buildImage();
+    startApi();
+    startContainer();
+  }
+
+  /** The offline base if missing, then the command Quarkus' docker extension runs. */
+  private void buildImage() {
     Docker.Result base =
         Docker.exec(
             BUILD,
@@ -85,7 +92,10 @@ class OperatorImageTest {
         Docker.docker(
             BUILD, "build", "-q", "-f", "src/main/docker/Dockerfile.jvm", "-t", image, ".");
     assertThat(built.exit()).as("docker build:%n%s", built.tail(40)).isZero();
+  }
 
+  /** Fabric8's CRUD mock on 127.0.0.1 with the CRD, answering RBAC reviews from deploy/. */
+  private void startApi() {
     api =
         new KubernetesMockServer(
             new Context(),
@@ -96,6 +106,10 @@ class OperatorImageTest {
     api.init(InetAddress.getLoopbackAddress(), 0);
     client = api.createClient();
     client.resource(ApiHarness.crd()).create();
+  }
+
+  /** As deploy/base/operator.yaml runs it: read-only root, /tmp writable, the Lease settings. */
+  private void startContainer() throws IOException {
     httpPort = freePort();
     Docker.Result run =
         Docker.docker(
