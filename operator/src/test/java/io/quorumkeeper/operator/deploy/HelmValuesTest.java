@@ -11,10 +11,13 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +51,14 @@ class HelmValuesTest {
     assertThat(operator(Map.of()).getImage())
         .isEqualTo("quorum-keeper/operator:" + chart.get("appVersion"))
         .isEqualTo(kustomize.getImage());
-    assertThat(chart.get("version")).isEqualTo(chart.get("appVersion"));
+    Matcher version =
+        Pattern.compile(
+                "<artifactId>quorum-keeper-parent</artifactId>\\s*<version>([^<]+)</version>")
+            .matcher(Files.readString(Path.of("../pom.xml")));
+    assertThat(version.find()).isTrue();
+    assertThat(chart.get("appVersion"))
+        .as("appVersion: the version the build tags the image with, as released")
+        .isEqualTo(version.group(1).replace("-SNAPSHOT", ""));
   }
 
   @Test
