@@ -1,7 +1,6 @@
 package io.quorumkeeper.operator.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -15,17 +14,13 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.model.SecretModel;
 import io.quorumkeeper.operator.testing.DeployRbac;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -223,33 +218,12 @@ class DeployManifestsTest {
         .isEqualTo(SecretModel.TOKEN_KEY);
   }
 
-  private static List<HasMetadata> render() throws IOException, InterruptedException {
+  private static List<HasMetadata> render() {
     return render("../deploy");
   }
 
-  private static List<HasMetadata> render(String dir) throws IOException, InterruptedException {
-    boolean ci = System.getenv("CI") != null;
-    boolean kubectl = onPath("kubectl");
-    if (ci) {
-      assertThat(kubectl).as("CI installs kubectl (.ci/run)").isTrue();
-    }
-    assumeThat(kubectl).as("kubectl on PATH (apt-get install kubernetes-client)").isTrue();
-    Process process =
-        new ProcessBuilder("kubectl", "kustomize", dir).redirectErrorStream(false).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue())
-        .as(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
-        .isZero();
-    return Arrays.stream(out.split("(?m)^---$"))
-        .filter(doc -> !doc.isBlank())
-        .map(doc -> Serialization.unmarshal(doc, HasMetadata.class))
-        .toList();
-  }
-
-  private static boolean onPath(String command) {
-    return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
-        .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
+  private static List<HasMetadata> render(String dir) {
+    return Rendered.kustomize(dir);
   }
 
   private static GenericKubernetesResource ofKind(List<HasMetadata> objects, String kind) {
