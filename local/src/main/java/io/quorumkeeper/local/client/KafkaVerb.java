@@ -18,6 +18,9 @@ public final class KafkaVerb {
 
   /** Runs the tool in this terminal; the tool's exit code. */
   public static int run(Path home, List<String> args) {
+    // before the first logger: the Kubernetes client's notes (an alpha API version) are not the
+    // tool's output
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
     KafkaCommand command = KafkaCommand.parse(args);
     if (command.help()) {
       System.out.print(KafkaCommand.USAGE);
