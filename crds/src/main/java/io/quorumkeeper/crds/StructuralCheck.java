@@ -142,8 +142,18 @@ final class StructuralCheck {
               value,
               "should have at least " + schema.get("minItems").asInt() + " items"));
     }
+    JsonNode items = schema.get("items");
     for (int i = 0; i < value.size(); i++) {
-      check(schema.get("items"), value.get(i), path + "[" + i + "]", out);
+      JsonNode item = value.get(i);
+      // A null field of an object is dropped; a null list item is kept and must match the type.
+      if (item.isNull() && items != null && !items.path("nullable").asBoolean()) {
+        String type = items.path("type").asText("");
+        if (!type.isEmpty()) {
+          out.add(typeInvalid(path + "[" + i + "]", item, type));
+        }
+        continue;
+      }
+      check(items, item, path + "[" + i + "]", out);
     }
   }
 
@@ -215,6 +225,9 @@ final class StructuralCheck {
   }
 
   private static String typeName(JsonNode value) {
+    if (value.isNull()) {
+      return "null";
+    }
     if (value.isObject()) {
       return "object";
     }

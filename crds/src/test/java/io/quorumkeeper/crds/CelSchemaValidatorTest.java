@@ -68,6 +68,15 @@ class CelSchemaValidatorTest {
   }
 
   @Test
+  void givenANullListItem_thenRefusedByItsTypeInsteadOfBreakingTheRules() {
+    assertThat(described("controllers: {replicas: 3}\nlisteners: [null]"))
+        .containsExactly(
+            "spec.listeners[0]: Invalid value: \"null\": spec.listeners[0] in body must be of type"
+                + " object: \"null\"",
+            RULES_NOT_CHECKED);
+  }
+
+  @Test
   void givenAnUnknownEnumValueOrField_thenNamed() {
     assertThat(described("controllers: {replicas: 3}\ntopology: Mixed\nvoterz: 3"))
         .contains(

@@ -6,6 +6,7 @@ import io.quorumkeeper.local.bench.FailoverBenchmark;
 import io.quorumkeeper.local.bench.HealBenchmark;
 import io.quorumkeeper.local.bench.IdleCostBenchmark;
 import io.quorumkeeper.local.bench.RollBenchmark;
+import io.quorumkeeper.local.client.KafkaVerb;
 import io.quorumkeeper.local.control.ControlClient;
 import io.quorumkeeper.local.control.ControlServer;
 import io.quorumkeeper.local.control.Faults;
@@ -36,6 +37,9 @@ public final class Main {
         quorum-keeper apply FILE | delete NAME | status                       [--dir DIR]
         quorum-keeper kill|wipe|freeze|thaw|node-down|node-up POD [-n NAMESPACE] [--dir DIR]
             talk to the runtime running on DIR (default .local-runtime)
+        quorum-keeper kafka [--cluster NAME] [--listener NAME | --admin] TOOL [ARGS...]
+            one of Kafka's tools (kafka-topics, kafka-console-producer, ...) against a cluster of that runtime,
+            with the listener's user from its Secret (quorum-keeper kafka --help)
         quorum-keeper bench [ready] [RUNS] [EXAMPLE...]
             Create -> Ready of the examples, TLS and Plaintext, against bare Kafka processes (docs/local-runtime.md)
         quorum-keeper bench failover [RUNS]
@@ -117,8 +121,12 @@ public final class Main {
   }
 
   static int run(String[] argv) {
-    Args args = Args.parse(argv);
     Path home = Path.of(System.getProperty("quorumkeeper.home", ".")).toAbsolutePath().normalize();
+    if (argv.length > 0 && argv[0].equals("kafka")) {
+      // the tool's own options follow its name: they are not this command's
+      return KafkaVerb.run(home, List.of(argv).subList(1, argv.length));
+    }
+    Args args = Args.parse(argv);
     if (args.options().containsKey("-h")
         || args.options().containsKey("--help")
         || args.verb().equals("help")) {

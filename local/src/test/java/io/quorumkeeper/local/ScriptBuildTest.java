@@ -26,7 +26,8 @@ class ScriptBuildTest {
       List.of(
           "local/target/quorum-keeper-local.jar",
           "operator/target/quarkus-app/quarkus-run.jar",
-          "quorum-node/target/quorum-node.jar");
+          "quorum-node/target/quorum-node.jar",
+          "local/target/kafka-tools/kafka-tools-4.4.0.jar");
   static final Instant BUILT = Instant.parse("2026-12-01T10:00:00Z");
 
   @TempDir Path home;

@@ -45,6 +45,11 @@ class ListenerRulesTest {
             List.of(listener("controller", 9094, true, NONE)),
             ListenerSpec.NAME_RESERVED),
         Arguments.of(
+            "a listener without a name (the schema bypassed)",
+            Transport.TLS,
+            List.of(listener(null, 9094, true, NONE)),
+            "listeners: name null must be lower-case letters"),
+        Arguments.of(
             "a listener on the controller port",
             Transport.TLS,
             List.of(listener("a", 9093, true, NONE)),

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param kind the class of input (names, pools, config, ...)
  * @param create the name of a new cluster to create instead of changing the running one
  * @param operator words the operator's SpecInvalid message must contain, or "schema-only"
+ * @param manyListeners when positive, that many listeners {@code l0, l1, ...} on ports 10000 + i
+ * @param bigListenerName when positive, one listener whose name is that many letters
  */
 public record HostileCase(
     String id,
@@ -29,7 +31,9 @@ public record HostileCase(
     boolean apiRefuses,
     String operator,
     int bigConfigValue,
-    int bigAnnotationValue) {
+    int bigAnnotationValue,
+    int manyListeners,
+    int bigListenerName) {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -50,7 +54,9 @@ public record HostileCase(
               "refused".equals(n.path("api").asText()),
               n.path("operator").asText(),
               n.path("big-config-value").asInt(0),
-              n.path("big-annotation-value").asInt(0)));
+              n.path("big-annotation-value").asInt(0),
+              n.path("many-listeners").asInt(0),
+              n.path("big-listener-name").asInt(0)));
     }
     return cases;
   }
@@ -81,6 +87,18 @@ public record HostileCase(
     }
     if (bigAnnotationValue > 0) {
       put(root, JsonPointer.compile("/spec/template/annotations/note"), text(bigAnnotationValue));
+    }
+    if (manyListeners > 0) {
+      ArrayNode listeners = YAML.getNodeFactory().arrayNode();
+      for (int i = 0; i < manyListeners; i++) {
+        listeners.addObject().put("name", "l" + i).put("port", 10000 + i);
+      }
+      put(root, JsonPointer.compile("/spec/listeners"), listeners);
+    }
+    if (bigListenerName > 0) {
+      ArrayNode listeners = YAML.getNodeFactory().arrayNode();
+      listeners.addObject().put("name", "a".repeat(bigListenerName)).put("port", 9094);
+      put(root, JsonPointer.compile("/spec/listeners"), listeners);
     }
     return root;
   }
