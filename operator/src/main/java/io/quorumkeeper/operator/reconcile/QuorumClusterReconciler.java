@@ -478,6 +478,13 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     if (snapshot.isPresent()) {
       metrics.update(QuorumObservation.key(cr), view); // never behind what status shows
     }
+    next.status()
+        .setKafka(
+            KafkaStatuses.of(
+                pass.model().pools(),
+                context.getSecondaryResources(Pod.class),
+                snapshot,
+                cr.getStatus() == null ? null : cr.getStatus().getKafka()));
     statusWriter.write(cr, next.status());
     next.notices().forEach(n -> record(cr, n));
     if (!pass.refused().isEmpty()) {

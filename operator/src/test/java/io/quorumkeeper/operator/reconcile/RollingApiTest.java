@@ -117,6 +117,33 @@ class RollingApiTest {
     await().until(() -> "UpToDate".equals(progressing()));
   }
 
+  @Test
+  void givenAKafkaVersionChange_thenEveryPodRollsOnce_andTheReasonNamesBothVersions() {
+    assertThat(api.get("orders").getStatus().getKafka().getRunningVersions())
+        .containsExactly("4.4.0");
+
+    api.edit("orders", cr -> cr.getSpec().getKafka().setVersion("4.3.1"));
+
+    assertThat(rollOnePod()).isEqualTo(2);
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(api.get("orders").getStatus().getKafka().getRunningVersions())
+                    .containsExactly("4.3.1", "4.4.0"));
+    assertThat(rollOnePod()).isEqualTo(1);
+    assertThat(rollOnePod()).isEqualTo(0);
+    await().until(() -> "UpToDate".equals(progressing()));
+    assertThat(events())
+        .extracting(Event::getMessage)
+        .hasSize(3)
+        .allSatisfy(m -> assertThat(m).endsWith("Kafka version 4.4.0 -> 4.3.1"));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(api.get("orders").getStatus().getKafka().getRunningVersions())
+                    .containsExactly("4.3.1"));
+  }
+
   /**
    * Waits for the one pod the operator deletes, checks nothing else moves while it is not back,
    * then brings it back. Returns its node id.
@@ -190,6 +217,7 @@ class RollingApiTest {
                 .addToLabels(Labels.CLUSTER, "orders")
                 .withAnnotations(annotations)
                 .endMetadata()
+                .withSpec(template().getSpec().getTemplate().getSpec())
                 .withNewStatus()
                 .withPhase("Pending")
                 .endStatus()

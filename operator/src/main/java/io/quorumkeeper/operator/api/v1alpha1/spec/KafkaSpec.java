@@ -11,7 +11,8 @@ public class KafkaSpec {
 
   @JsonPropertyDescription(
       "Apache Kafka version; selects the quorum-node image tag. The operator rejects versions it"
-          + " does not support with a SpecInvalid condition.")
+          + " does not support with a SpecInvalid condition. A change rolls every pod onto the"
+          + " new version, one at a time (docs/upgrades.md).")
   @Default("4.4.0")
   @Pattern("^[0-9]+\\.[0-9]+\\.[0-9]+$")
   private String version = "4.4.0";
