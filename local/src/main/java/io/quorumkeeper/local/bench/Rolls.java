@@ -42,11 +42,16 @@ public final class Rolls {
   }
 
   /** Applies the example with {@code spec.kafka.version} set to {@code version}. */
-  @SuppressWarnings("unchecked")
   public static void applyWithKafkaVersion(LocalRuntime runtime, Path example, String version) {
+    applyWithKafka(runtime, example, Map.of("version", version));
+  }
+
+  /** Applies the example with these fields of {@code spec.kafka} set ({@code version}, ...). */
+  @SuppressWarnings("unchecked")
+  public static void applyWithKafka(LocalRuntime runtime, Path example, Map<String, ?> fields) {
     GenericKubernetesResource qc = runtime.files().read(example).get(0);
     Map<String, Object> spec = (Map<String, Object>) qc.getAdditionalProperties().get("spec");
-    ((Map<String, Object>) spec.get("kafka")).put("version", version);
+    ((Map<String, Object>) spec.get("kafka")).putAll(fields);
     runtime.apply(List.of(qc));
   }
 

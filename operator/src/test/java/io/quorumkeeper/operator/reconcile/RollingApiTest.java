@@ -144,6 +144,30 @@ class RollingApiTest {
                     .containsExactly("4.3.1"));
   }
 
+  @Test
+  void givenAnUpgradeThatRequestsAMetadataVersion_thenItIsFinalizedOnlyAfterTheLastPodRolled() {
+    quorum.metadataVersion.set(30);
+    api.edit("orders", cr -> cr.getSpec().getKafka().setVersion("4.3.1"));
+    for (int i = 0; i < 3; i++) {
+      rollOnePod();
+    }
+    await().until(() -> "UpToDate".equals(progressing()));
+
+    api.edit(
+        "orders",
+        cr -> {
+          cr.getSpec().getKafka().setVersion("4.4.0");
+          cr.getSpec().getKafka().setMetadataVersion("4.4-IV2");
+        });
+    for (int i = 0; i < 3; i++) {
+      rollOnePod();
+      assertThat(quorum.metadataVersion.get()).as("finalized mid-roll").isEqualTo(30);
+    }
+
+    await().until(() -> quorum.metadataVersion.get() == 33);
+    assertThat(quorum.changes).containsExactly("metadata.version 33");
+  }
+
   /**
    * Waits for the one pod the operator deletes, checks nothing else moves while it is not back,
    * then brings it back. Returns its node id.

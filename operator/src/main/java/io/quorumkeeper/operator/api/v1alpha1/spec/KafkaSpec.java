@@ -18,6 +18,14 @@ public class KafkaSpec {
   private String version = "4.4.0";
 
   @JsonPropertyDescription(
+      "The metadata.version to finalize, for instance 4.4-IV2; unset, the operator never changes"
+          + " it. Finalized with Kafka Admin updateFeatures, that feature alone, once every pod"
+          + " runs spec.kafka.version. It is never lowered, and afterwards a Kafka version that"
+          + " cannot run it is refused (docs/upgrades.md).")
+  @Pattern("^[0-9]+\\.[0-9]+-IV[0-9]+$")
+  private String metadataVersion;
+
+  @JsonPropertyDescription(
       "Extra Kafka server properties for every node. Keys the operator owns (node.id,"
           + " process.roles, listeners, controller.quorum.*, log.dirs, ...) are rejected with a"
           + " reason.")
@@ -29,6 +37,14 @@ public class KafkaSpec {
 
   public void setVersion(String version) {
     this.version = version;
+  }
+
+  public String getMetadataVersion() {
+    return metadataVersion;
+  }
+
+  public void setMetadataVersion(String metadataVersion) {
+    this.metadataVersion = metadataVersion;
   }
 
   public Map<String, String> getConfig() {
