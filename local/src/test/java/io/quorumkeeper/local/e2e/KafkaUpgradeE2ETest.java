@@ -129,7 +129,8 @@ class KafkaUpgradeE2ETest {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () ->
-                assertThat(statusAt("status.kafka.runningVersions")).isEqualTo("[" + version + "]"));
+                assertThat(statusAt("status.kafka.runningVersions"))
+                    .isEqualTo("[" + version + "]"));
   }
 
   private static String statusAt(String path) {
@@ -137,7 +138,8 @@ class KafkaUpgradeE2ETest {
   }
 
   private static FeatureMetadata features() throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP))) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP))) {
       return admin.describeFeatures().featureMetadata().get(10, TimeUnit.SECONDS);
     }
   }
