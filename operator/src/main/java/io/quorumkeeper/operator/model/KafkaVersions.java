@@ -1,9 +1,5 @@
 package io.quorumkeeper.operator.model;
 
-import java.util.Collection;
-import java.util.List;
-import java.util.Objects;
-
 /**
  * The Kafka version a quorum-node image runs: its tag ({@link ModelSettings#image(String)} tags
  * every image with the Kafka version it bundles). Pure.
@@ -36,15 +32,5 @@ public final class KafkaVersions {
       return "Kafka version " + from + " -> " + to;
     }
     return "image " + runningImage + " -> " + desiredImage;
-  }
-
-  /** The distinct Kafka versions (image tags) of these images, sorted. */
-  public static List<String> running(Collection<String> images) {
-    return images.stream()
-        .map(KafkaVersions::tag)
-        .filter(Objects::nonNull)
-        .distinct()
-        .sorted()
-        .toList();
   }
 }

@@ -2,7 +2,6 @@ package io.quorumkeeper.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KafkaVersionsTest {
@@ -24,13 +23,5 @@ class KafkaVersionsTest {
         .isEqualTo("image a/quorum-node:4.4.0 -> b/quorum-node:4.4.0");
     assertThat(KafkaVersions.change("r/quorum-node:4.4.0", "r/quorum-node:4.4.0")).isNull();
     assertThat(KafkaVersions.change(null, "r/quorum-node:4.4.0")).isNull();
-  }
-
-  @Test
-  void runningVersionsAreDistinctAndSorted() {
-    assertThat(
-            KafkaVersions.running(
-                List.of("r/quorum-node:4.4.0", "r/quorum-node:4.3.1", "r/quorum-node:4.4.0")))
-        .containsExactly("4.3.1", "4.4.0");
   }
 }
