@@ -41,6 +41,20 @@ public final class Rolls {
     runtime.apply(List.of(qc));
   }
 
+  /** Applies the example with {@code spec.kafka.version} set to {@code version}. */
+  public static void applyWithKafkaVersion(LocalRuntime runtime, Path example, String version) {
+    applyWithKafka(runtime, example, Map.of("version", version));
+  }
+
+  /** Applies the example with these fields of {@code spec.kafka} set ({@code version}, ...). */
+  @SuppressWarnings("unchecked")
+  public static void applyWithKafka(LocalRuntime runtime, Path example, Map<String, ?> fields) {
+    GenericKubernetesResource qc = runtime.files().read(example).get(0);
+    Map<String, Object> spec = (Map<String, Object>) qc.getAdditionalProperties().get("spec");
+    ((Map<String, Object>) spec.get("kafka")).putAll(fields);
+    runtime.apply(List.of(qc));
+  }
+
   /** Pod name → uid of the cluster's pods. */
   public static Map<String, String> podUids(LocalRuntime runtime, String cluster) {
     Map<String, String> uids = new TreeMap<>();

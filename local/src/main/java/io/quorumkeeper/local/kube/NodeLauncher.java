@@ -16,12 +16,18 @@ import java.util.Map;
  * Starts a pod's container as {@code java ... io.quorumkeeper.node.Launcher} (the quorum-node
  * image's entry point) with the pod's environment, a clean process environment otherwise, and its
  * output appended to the pod's log.
+ *
+ * <p>The classpath is the pod's Kafka version, as its image tag names it ({@code
+ * quorum-keeper/quorum-node:4.3.1}): {@code kafka-<tag>/quorum-node.jar} and {@code
+ * kafka-<tag>/lib/*} beside the node jar where the build laid out that version (the
+ * quorum-node-kafka-4.3.1 module), else the node jar and lib of the build's own Kafka.
  */
 public final class NodeLauncher implements PodContainer.Launcher {
 
   private final KubernetesClient client;
   private final RuntimeLayout layout;
   private final PodLaunch podLaunch;
+  private final Path nodeJar;
   private final String classpath;
   private final List<String> jvmOptions;
   private final Path hostsFile;
@@ -36,9 +42,32 @@ public final class NodeLauncher implements PodContainer.Launcher {
     this.client = client;
     this.layout = layout;
     this.podLaunch = new PodLaunch(layout);
+    this.nodeJar = nodeJar;
     this.classpath = nodeJar.toAbsolutePath() + ":" + nodeLib.toAbsolutePath() + "/*";
     this.jvmOptions = jvmOptions;
     this.hostsFile = hostsFile;
+  }
+
+  /** The classpath of the Kafka version the image's tag names; the build's own when none. */
+  String classpath(String image) {
+    String tag = tag(image);
+    if (tag != null) {
+      Path dir = nodeJar.toAbsolutePath().getParent().resolve("kafka-" + tag);
+      if (Files.isRegularFile(dir.resolve("quorum-node.jar"))) {
+        return dir.resolve("quorum-node.jar") + ":" + dir.resolve("lib") + "/*";
+      }
+    }
+    return classpath;
+  }
+
+  /** The tag of an image reference ({@code repo/name:4.4.0} → {@code 4.4.0}), or null. */
+  static String tag(String image) {
+    if (image == null) {
+      return null;
+    }
+    String reference = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
+    int colon = reference.lastIndexOf(':');
+    return colon > reference.lastIndexOf('/') ? reference.substring(colon + 1) : null;
   }
 
   @Override
@@ -54,8 +83,9 @@ public final class NodeLauncher implements PodContainer.Launcher {
     command.add("-Dsun.net.inetaddr.ttl=1");
     command.add("-Dsun.net.inetaddr.negative.ttl=0");
     command.add("-Dqk.local.folder=" + layout.root().toAbsolutePath());
+    String podClasspath = classpath(PodLaunch.container(pod).getImage());
     command.add("-cp");
-    command.add(classpath);
+    command.add(podClasspath);
     command.add("io.quorumkeeper.node.Launcher");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     Map<String, String> env = builder.environment();
@@ -78,6 +108,8 @@ public final class NodeLauncher implements PodContainer.Launcher {
               + ip
               + " at "
               + Instant.now()
+              + " on "
+              + podClasspath
               + " ===\n",
           StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);

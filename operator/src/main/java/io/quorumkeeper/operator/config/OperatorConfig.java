@@ -18,8 +18,11 @@ public interface OperatorConfig {
   @WithDefault("IfNotPresent")
   String imagePullPolicy();
 
-  /** Kafka versions there is a quorum-node image for. */
-  @WithDefault("4.4.0")
+  /**
+   * Kafka versions there is a quorum-node image for: the build bundles 4.4.0 and, for upgrades from
+   * it, 4.3.1 (docs/upgrades.md).
+   */
+  @WithDefault("4.3.1,4.4.0")
   Set<String> supportedKafkaVersions();
 
   /**

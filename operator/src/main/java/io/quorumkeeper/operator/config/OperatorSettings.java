@@ -49,7 +49,7 @@ public record OperatorSettings(
   public static OperatorSettings defaults() {
     return new OperatorSettings(
         new ModelSettings("quorum-keeper/quorum-node", "IfNotPresent"),
-        Set.of("4.4.0"),
+        Set.of("4.3.1", "4.4.0"),
         new Observation(
             Duration.ofSeconds(2),
             Duration.ofSeconds(3),

@@ -13,10 +13,14 @@ import java.util.Set;
 import org.apache.kafka.clients.admin.AddRaftVoterOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeFeaturesOptions;
 import org.apache.kafka.clients.admin.DescribeMetadataQuorumOptions;
+import org.apache.kafka.clients.admin.FeatureUpdate;
+import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.admin.RaftVoterEndpoint;
 import org.apache.kafka.clients.admin.RemoveRaftVoterOptions;
+import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
@@ -27,6 +31,8 @@ import org.apache.kafka.common.Uuid;
  * {@code timeout}, so an unreachable cluster costs its observer thread at most that long.
  */
 public class AdminQuorumClient implements QuorumClient {
+
+  static final String METADATA_VERSION = "metadata.version";
 
   /** Agents answer from memory; one that takes longer than this is as good as down. */
   static final Duration AGENT_TIMEOUT = Duration.ofSeconds(1);
@@ -132,6 +138,37 @@ public class AdminQuorumClient implements QuorumClient {
     } catch (KafkaException e) {
       throw new QuorumUnavailableException("brokers not reachable: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public int finalizedMetadataVersion(String cluster, String bootstrapControllers)
+      throws QuorumUnavailableException {
+    FinalizedVersionRange range =
+        await(
+                connect(cluster, bootstrapControllers)
+                    .describeFeatures(
+                        new DescribeFeaturesOptions().timeoutMs((int) timeout.toMillis()))
+                    .featureMetadata(),
+                "describe the features")
+            .finalizedFeatures()
+            .get(METADATA_VERSION);
+    if (range == null) {
+      throw new QuorumUnavailableException("no finalized " + METADATA_VERSION, null);
+    }
+    return range.maxVersionLevel();
+  }
+
+  @Override
+  public void finalizeMetadataVersion(String cluster, String bootstrapControllers, short level)
+      throws QuorumUnavailableException {
+    await(
+        connect(cluster, bootstrapControllers)
+            .updateFeatures(
+                Map.of(
+                    METADATA_VERSION, new FeatureUpdate(level, FeatureUpdate.UpgradeType.UPGRADE)),
+                new UpdateFeaturesOptions().timeoutMs((int) timeout.toMillis()))
+            .all(),
+        "finalize " + METADATA_VERSION + " " + level);
   }
 
   private Admin connect(String cluster, String bootstrap) throws QuorumUnavailableException {

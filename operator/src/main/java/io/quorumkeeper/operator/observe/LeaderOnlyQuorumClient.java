@@ -78,6 +78,19 @@ public final class LeaderOnlyQuorumClient implements QuorumClient {
   }
 
   @Override
+  public int finalizedMetadataVersion(String cluster, String bootstrapControllers)
+      throws QuorumUnavailableException {
+    return delegate.finalizedMetadataVersion(cluster, bootstrapControllers);
+  }
+
+  @Override
+  public void finalizeMetadataVersion(String cluster, String bootstrapControllers, short level)
+      throws QuorumUnavailableException {
+    requireLeadership("finalize metadata.version " + level);
+    delegate.finalizeMetadataVersion(cluster, bootstrapControllers, level);
+  }
+
+  @Override
   public void forget(String cluster) {
     delegate.forget(cluster);
   }

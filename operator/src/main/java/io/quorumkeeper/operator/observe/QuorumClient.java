@@ -80,6 +80,25 @@ public interface QuorumClient extends AutoCloseable {
     throw new QuorumUnavailableException("this client does not manage ACLs", null);
   }
 
+  /**
+   * The finalized {@code metadata.version} feature level, as the controllers report it (Admin
+   * {@code describeFeatures}). Unknown by default.
+   */
+  default int finalizedMetadataVersion(String cluster, String bootstrapControllers)
+      throws QuorumUnavailableException {
+    throw new QuorumUnavailableException("this client does not read features", null);
+  }
+
+  /**
+   * Finalizes {@code metadata.version} at {@code level}, that feature alone (Admin {@code
+   * updateFeatures}, an upgrade): never a release-wide upgrade, which would move {@code
+   * kraft.version} too (ADR 014).
+   */
+  default void finalizeMetadataVersion(String cluster, String bootstrapControllers, short level)
+      throws QuorumUnavailableException {
+    throw new QuorumUnavailableException("this client does not update features", null);
+  }
+
   /** Releases what is held for a cluster that is gone. */
   void forget(String cluster);
 

@@ -9,9 +9,21 @@ package io.quorumkeeper.operator.quorum;
  * @param raftState Kafka's raft state (leader, follower, candidate, ...), or null before it runs
  * @param leaderId the leader this node follows, or null when it knows none
  * @param leaderEpoch the epoch it is in, or null before Kafka reports one
+ * @param kafkaVersion the version of the Kafka jars the node runs, or null from an agent older than
+ *     version upgrades
  */
 public record AgentReport(
-    int nodeId, String directoryId, String raftState, Integer leaderId, Integer leaderEpoch) {
+    int nodeId,
+    String directoryId,
+    String raftState,
+    Integer leaderId,
+    Integer leaderEpoch,
+    String kafkaVersion) {
+
+  public AgentReport(
+      int nodeId, String directoryId, String raftState, Integer leaderId, Integer leaderEpoch) {
+    this(nodeId, directoryId, raftState, leaderId, leaderEpoch, null);
+  }
 
   /** "candidate, epoch 7", "follower of 2, epoch 7": for status messages. */
   public String describe() {

@@ -54,7 +54,12 @@ public final class RollPlanner {
     }
     RollAction restart =
         new RollAction.Restart(
-            next.pod(), next.uid(), describe(next, view) + " runs an outdated pod template");
+            next.pod(),
+            next.uid(),
+            describe(next, view)
+                + (next.change() == null
+                    ? " runs an outdated pod template"
+                    : " runs an outdated pod template: " + next.change()));
     return blockedBecause == null ? restart : new RollAction.Blocked(restart, blockedBecause);
   }
 

@@ -6,6 +6,8 @@ package io.quorumkeeper.operator.quorum;
  * @param uid the pod object's uid, or null when no pod of that name exists
  * @param outdated it runs another template revision than its StatefulSet now asks for
  * @param ready the pod exists, is not terminating, and is Ready
+ * @param change what an outdated pod changes that a person cares about (for instance "Kafka version
+ *     4.3.1 -> 4.4.0"), or null when only the template's hash tells
  */
 public record RollPod(
     String pod,
@@ -14,7 +16,19 @@ public record RollPod(
     boolean controller,
     boolean broker,
     boolean outdated,
-    boolean ready) {
+    boolean ready,
+    String change) {
+
+  public RollPod(
+      String pod,
+      String uid,
+      int nodeId,
+      boolean controller,
+      boolean broker,
+      boolean outdated,
+      boolean ready) {
+    this(pod, uid, nodeId, controller, broker, outdated, ready, null);
+  }
 
   public boolean exists() {
     return uid != null;

@@ -6,9 +6,13 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
+import io.quorumkeeper.operator.api.v1alpha1.status.KafkaStatus;
 import io.quorumkeeper.operator.model.AcceptedSpec;
 import io.quorumkeeper.operator.model.ClusterModel;
+import io.quorumkeeper.operator.model.MetadataVersions;
 import io.quorumkeeper.operator.model.SpecValidator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -34,9 +38,26 @@ record Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> runni
             supportedVersions,
             runningTopology(cr, context),
             Optional.ofNullable(Identities.kept(cr.getStatus())).map(i -> i.transport()));
+    validation = withMetadataVersion(validation, cr);
     Optional<QuorumClusterSpec> spec =
         validation.valid() ? Optional.of(cr.getSpec()) : AcceptedSpec.read(cr);
     return new Acceptance(validation, spec.map(s -> AcceptedSpec.running(cr, s)));
+  }
+
+  /** Adds the rules of metadata.version (ADR 014), against the level status last saw finalized. */
+  private static SpecValidator.Result withMetadataVersion(
+      SpecValidator.Result validation, QuorumCluster cr) {
+    if (cr.getSpec() == null || cr.getSpec().getKafka() == null) {
+      return validation;
+    }
+    KafkaStatus kafka = cr.getStatus() == null ? null : cr.getStatus().getKafka();
+    List<String> errors = new ArrayList<>(validation.errors());
+    errors.addAll(
+        MetadataVersions.check(
+            cr.getSpec().getKafka().getVersion(),
+            cr.getSpec().getKafka().getMetadataVersion(),
+            kafka == null ? null : kafka.getMetadataVersionLevel()));
+    return new SpecValidator.Result(List.copyOf(errors), validation.warnings());
   }
 
   /**

@@ -21,6 +21,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
+import io.quorumkeeper.operator.api.v1alpha1.status.KafkaStatus;
 import io.quorumkeeper.operator.config.OperatorConfig;
 import io.quorumkeeper.operator.config.OperatorSettings;
 import io.quorumkeeper.operator.event.EventReason;
@@ -92,6 +93,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private final QuorumMetrics metrics;
   private final Healing healing;
   private final Rolling rolling;
+  private final Finalization finalization;
   private final Certificates certificates;
   private final ClientAccess clientAccess;
   private final ClientUsers clientUsers;
@@ -118,6 +120,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.metrics = metrics;
     this.healing = new Healing(client, quorumClient);
     this.rolling = new Rolling(quorumClient, new PodDeletion(client));
+    this.finalization = new Finalization(quorumClient);
     this.clientAccess = new ClientAccess(quorumClient, clock);
     this.owned = new OwnedResources(client);
     this.statusWriter =
@@ -478,6 +481,17 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     if (snapshot.isPresent()) {
       metrics.update(QuorumObservation.key(cr), view); // never behind what status shows
     }
+    KafkaStatus kafka =
+        KafkaStatuses.of(
+            pass.model().pools(),
+            context.getSecondaryResources(Pod.class),
+            snapshot,
+            cr.getStatus() == null ? null : cr.getStatus().getKafka());
+    if (snapshot.isPresent()) {
+      boolean mayAct = pass.acceptance().valid() && Healing.blockedBecause(cr) == null;
+      finalization.report(cr, pass.model().pools(), kafka, pass.roll(), mayAct, events);
+    }
+    next.status().setKafka(kafka);
     statusWriter.write(cr, next.status());
     next.notices().forEach(n -> record(cr, n));
     if (!pass.refused().isEmpty()) {

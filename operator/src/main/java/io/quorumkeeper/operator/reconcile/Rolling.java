@@ -9,6 +9,7 @@ import io.quorumkeeper.operator.api.v1alpha1.status.RollStatus;
 import io.quorumkeeper.operator.event.EventReason;
 import io.quorumkeeper.operator.event.EventRecorder;
 import io.quorumkeeper.operator.model.ClientListener;
+import io.quorumkeeper.operator.model.KafkaVersions;
 import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.observe.QuorumClient;
@@ -159,14 +160,18 @@ final class Rolling {
     context.getSecondaryResources(Pod.class).forEach(p -> byName.put(p.getMetadata().getName(), p));
     List<RollPod> result = new ArrayList<>();
     for (Pool pool : pools) {
-      String desired =
+      Optional<StatefulSet> set =
           OwnedResources.cache(StatefulSet.class, context)
-              .get(new ResourceID(pool.name(), cr.getMetadata().getNamespace()))
-              .map(Rolling::templateHash)
-              .orElse(null);
+              .get(new ResourceID(pool.name(), cr.getMetadata().getNamespace()));
+      String desired = set.map(Rolling::templateHash).orElse(null);
+      String desiredImage = set.map(s -> image(s.getSpec().getTemplate().getSpec())).orElse(null);
       for (int ordinal = 0; ordinal < pool.replicas(); ordinal++) {
         Pod pod = byName.get(pool.podName(ordinal));
-        result.add(rollPod(pool, ordinal, pod, desired));
+        RollPod rollPod = rollPod(pool, ordinal, pod, desired);
+        result.add(
+            rollPod.outdated()
+                ? withChange(rollPod, KafkaVersions.change(image(pod.getSpec()), desiredImage))
+                : rollPod);
       }
     }
     return result;
@@ -186,6 +191,18 @@ final class Rolling {
         pool.kind().hasBrokerRole(),
         outdated,
         exists && !terminating && ready(pod));
+  }
+
+  private static RollPod withChange(RollPod p, String change) {
+    return new RollPod(
+        p.pod(), p.uid(), p.nodeId(), p.controller(), p.broker(), p.outdated(), p.ready(), change);
+  }
+
+  /** The image of a pod spec's quorum-node container (the first), or null. */
+  static String image(io.fabric8.kubernetes.api.model.PodSpec spec) {
+    return spec == null || spec.getContainers() == null || spec.getContainers().isEmpty()
+        ? null
+        : spec.getContainers().get(0).getImage();
   }
 
   private static String templateHash(StatefulSet set) {

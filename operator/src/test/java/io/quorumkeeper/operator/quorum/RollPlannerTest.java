@@ -247,4 +247,19 @@ class RollPlannerTest {
     }
     assertThat(order).containsExactly("c-3", "c-2", "c-1", "b-0", "c-0");
   }
+
+  @Test
+  void givenAPodWhoseKafkaVersionChanges_thenTheRestartSaysSo() {
+    List<RollPod> pods =
+        List.of(
+            new RollPod("c-0", "u0", 0, true, true, true, true, "Kafka version 4.3.1 -> 4.4.0"),
+            new RollPod("c-1", "u1", 1, true, true, false, true),
+            new RollPod("c-2", "u2", 2, true, true, false, true));
+
+    RollAction action = plan(pods, HEALTHY, isr(0, 1, 2));
+
+    assertThat(restarted(action)).isEqualTo("c-0");
+    assertThat(((RollAction.Restart) action).reason())
+        .endsWith("runs an outdated pod template: Kafka version 4.3.1 -> 4.4.0");
+  }
 }

@@ -117,6 +117,57 @@ class RollingApiTest {
     await().until(() -> "UpToDate".equals(progressing()));
   }
 
+  @Test
+  void givenAKafkaVersionChange_thenEveryPodRollsOnce_andTheReasonNamesBothVersions() {
+    assertThat(api.get("orders").getStatus().getKafka().getRunningVersions())
+        .containsExactly("4.4.0");
+
+    api.edit("orders", cr -> cr.getSpec().getKafka().setVersion("4.3.1"));
+
+    assertThat(rollOnePod()).isEqualTo(2);
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(api.get("orders").getStatus().getKafka().getRunningVersions())
+                    .containsExactly("4.3.1", "4.4.0"));
+    assertThat(rollOnePod()).isEqualTo(1);
+    assertThat(rollOnePod()).isEqualTo(0);
+    await().until(() -> "UpToDate".equals(progressing()));
+    assertThat(events())
+        .extracting(Event::getMessage)
+        .hasSize(3)
+        .allSatisfy(m -> assertThat(m).endsWith("Kafka version 4.4.0 -> 4.3.1"));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(api.get("orders").getStatus().getKafka().getRunningVersions())
+                    .containsExactly("4.3.1"));
+  }
+
+  @Test
+  void givenAnUpgradeThatRequestsAMetadataVersion_thenItIsFinalizedOnlyAfterTheLastPodRolled() {
+    quorum.metadataVersion.set(30);
+    api.edit("orders", cr -> cr.getSpec().getKafka().setVersion("4.3.1"));
+    for (int i = 0; i < 3; i++) {
+      rollOnePod();
+    }
+    await().until(() -> "UpToDate".equals(progressing()));
+
+    api.edit(
+        "orders",
+        cr -> {
+          cr.getSpec().getKafka().setVersion("4.4.0");
+          cr.getSpec().getKafka().setMetadataVersion("4.4-IV2");
+        });
+    for (int i = 0; i < 3; i++) {
+      rollOnePod();
+      assertThat(quorum.metadataVersion.get()).as("finalized mid-roll").isEqualTo(30);
+    }
+
+    await().until(() -> quorum.metadataVersion.get() == 33);
+    assertThat(quorum.changes).containsExactly("metadata.version 33");
+  }
+
   /**
    * Waits for the one pod the operator deletes, checks nothing else moves while it is not back,
    * then brings it back. Returns its node id.
@@ -190,6 +241,7 @@ class RollingApiTest {
                 .addToLabels(Labels.CLUSTER, "orders")
                 .withAnnotations(annotations)
                 .endMetadata()
+                .withSpec(template().getSpec().getTemplate().getSpec())
                 .withNewStatus()
                 .withPhase("Pending")
                 .endStatus()

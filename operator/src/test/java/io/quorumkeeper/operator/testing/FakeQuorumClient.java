@@ -61,6 +61,9 @@ public class FakeQuorumClient implements QuorumClient {
     /** The SCRAM users Kafka holds, with the password each was last written with. */
     public final Map<String, String> scramUsers = new ConcurrentHashMap<>();
 
+    /** The finalized metadata.version level; 0 while the quorum does not report features. */
+    public final AtomicInteger metadataVersion = new AtomicInteger();
+
     /** Every voter change asked for, as "add 3/dir3" or "remove 1/dir1". */
     public final List<String> changes = new CopyOnWriteArrayList<>();
 
@@ -193,6 +196,28 @@ public class FakeQuorumClient implements QuorumClient {
       throw new QuorumUnavailableException("no broker answered (scripted)", null);
     }
     return script.partitions.get();
+  }
+
+  @Override
+  public int finalizedMetadataVersion(String cluster, String bootstrapControllers)
+      throws QuorumUnavailableException {
+    Script script = scripts.get(cluster);
+    if (script == null || script.noLeader || script.metadataVersion.get() == 0) {
+      throw new QuorumUnavailableException("no features (scripted)", null);
+    }
+    return script.metadataVersion.get();
+  }
+
+  /** As Kafka does: only upward, and recorded as a change ("metadata.version 33"). */
+  @Override
+  public void finalizeMetadataVersion(String cluster, String bootstrapControllers, short level)
+      throws QuorumUnavailableException {
+    Script script = scripts.get(cluster);
+    if (script == null || script.noLeader || level < script.metadataVersion.get()) {
+      throw new QuorumUnavailableException("features not updated (scripted)", null);
+    }
+    script.metadataVersion.set(level);
+    script.changes.add("metadata.version " + level);
   }
 
   @Override

@@ -1,10 +1,13 @@
 package io.quorumkeeper.node.agent;
 
+import io.quorumkeeper.node.kafka.KafkaVersion;
 import java.util.List;
 
 /**
  * The JSON body of {@code GET /v1/node}, the operator's view of one node. Raft fields are {@code
- * null} until Kafka reports them; {@code leaderId} is {@code null} while no leader is known.
+ * null} until Kafka reports them; {@code leaderId} is {@code null} while no leader is known. {@code
+ * kafkaVersion} is the version of the Kafka jars this node runs on ({@link KafkaVersion}), whatever
+ * the pod's image tag says: the operator's evidence that an upgrade reached the node.
  */
 public record NodeView(
     int nodeId,
@@ -15,7 +18,8 @@ public record NodeView(
     Integer leaderId,
     Integer leaderEpoch,
     Long highWatermark,
-    Long logEndOffset) {
+    Long logEndOffset,
+    String kafkaVersion) {
 
   public static NodeView of(NodeStatus status) {
     NodeIdentity id = status.identity();
@@ -33,7 +37,8 @@ public record NodeView(
                     m.leaderId() >= 0 ? m.leaderId() : null,
                     m.epoch(),
                     m.highWatermark(),
-                    m.logEndOffset()))
+                    m.logEndOffset(),
+                    KafkaVersion.current()))
         .orElse(
             new NodeView(
                 id.nodeId(),
@@ -44,6 +49,7 @@ public record NodeView(
                 null,
                 null,
                 null,
-                null));
+                null,
+                KafkaVersion.current()));
   }
 }

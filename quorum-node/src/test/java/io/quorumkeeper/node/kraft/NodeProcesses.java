@@ -184,6 +184,23 @@ final class NodeProcesses implements AutoCloseable {
 
   /** Starts the pod's launcher; its output is appended to {@link #log(Pod)}. */
   Process start(Pod pod) {
+    return start(pod, classpath);
+  }
+
+  /**
+   * Starts the pod's launcher on another Kafka version's distribution (system property {@code
+   * quorum.node.classpath.<version>}, set by failsafe for every version the build bundles).
+   */
+  Process startOnKafka(Pod pod, String kafkaVersion) {
+    String property = "quorum.node.classpath." + kafkaVersion;
+    String versionClasspath = System.getProperty(property);
+    if (versionClasspath == null) {
+      throw new IllegalStateException(property + " is not set: run this test through failsafe");
+    }
+    return start(pod, versionClasspath);
+  }
+
+  private Process start(Pod pod, String classpath) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);

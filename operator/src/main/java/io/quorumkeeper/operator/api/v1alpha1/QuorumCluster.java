@@ -41,6 +41,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = Type.STRING,
     priority = 1)
 @AdditionalPrinterColumn(
+    name = "Running",
+    jsonPath = ".status.kafka.runningVersions",
+    type = Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(
     name = "Transport",
     jsonPath = ".status.bootstrap.transport",
     type = Type.STRING,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.quorumkeeper.operator.api.v1alpha1.status.BootstrapStatus;
+import io.quorumkeeper.operator.api.v1alpha1.status.KafkaStatus;
 import io.quorumkeeper.operator.api.v1alpha1.status.OperationStatus;
 import io.quorumkeeper.operator.api.v1alpha1.status.QuorumStatus;
 import io.quorumkeeper.operator.api.v1alpha1.status.RollStatus;
@@ -41,6 +42,10 @@ public class QuorumClusterStatus {
       "The one pod restart of a rolling restart in flight, recorded before the pod is deleted and"
           + " cleared once the pod is back (Ready, caught up, in its ISRs).")
   private RollStatus roll;
+
+  @JsonPropertyDescription(
+      "The Kafka versions the pods run and the finalized metadata.version (docs/upgrades.md).")
+  private KafkaStatus kafka;
 
   @JsonPropertyDescription(
       "The spec the operator last accepted, as JSON: what runs while a newer spec is refused.")
@@ -102,6 +107,14 @@ public class QuorumClusterStatus {
     this.roll = roll;
   }
 
+  public KafkaStatus getKafka() {
+    return kafka;
+  }
+
+  public void setKafka(KafkaStatus kafka) {
+    this.kafka = kafka;
+  }
+
   public QuorumStatus getQuorum() {
     return quorum;
   }
@@ -120,6 +133,7 @@ public class QuorumClusterStatus {
         && Objects.equals(quorum, s.quorum)
         && Objects.equals(operation, s.operation)
         && Objects.equals(roll, s.roll)
+        && Objects.equals(kafka, s.kafka)
         && Objects.equals(lastAcceptedSpec, s.lastAcceptedSpec);
   }
 
@@ -133,6 +147,7 @@ public class QuorumClusterStatus {
         quorum,
         operation,
         roll,
+        kafka,
         lastAcceptedSpec);
   }
 }

@@ -1,0 +1,93 @@
+package io.quorumkeeper.operator.reconcile;
+
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.status.KafkaStatus;
+import io.quorumkeeper.operator.event.EventReason;
+import io.quorumkeeper.operator.event.EventRecorder;
+import io.quorumkeeper.operator.model.MetadataVersions;
+import io.quorumkeeper.operator.model.Pool;
+import io.quorumkeeper.operator.observe.QuorumClient;
+import io.quorumkeeper.operator.observe.QuorumObservation;
+import io.quorumkeeper.operator.observe.QuorumUnavailableException;
+import io.quorumkeeper.operator.quorum.RollAction;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code metadata.version}: reads the level the quorum has finalized into {@code status.kafka}, and
+ * finalizes the one {@code spec.kafka.metadataVersion} asks for once every pod runs {@code
+ * spec.kafka.version} as its own Kafka reports it and no roll is left (ADR 014). Only that feature,
+ * only upward, only on request, only while the operator may act (not paused, not ReportOnly).
+ */
+final class Finalization {
+
+  private static final Logger LOG = Logger.getLogger(Finalization.class);
+
+  private final QuorumClient quorum;
+
+  Finalization(QuorumClient quorum) {
+    this.quorum = quorum;
+  }
+
+  /**
+   * Sets the finalized level on {@code kafka} (kept from before when the quorum does not answer),
+   * finalizing first when due and {@code mayAct}.
+   */
+  void report(
+      QuorumCluster cr,
+      List<Pool> pools,
+      KafkaStatus kafka,
+      Rolling.Step roll,
+      boolean mayAct,
+      EventRecorder events) {
+    String key = QuorumObservation.key(cr);
+    String bootstrap = pools.get(0).controllerEndpoints();
+    int finalized;
+    try {
+      finalized = quorum.finalizedMetadataVersion(key, bootstrap);
+    } catch (QuorumUnavailableException e) {
+      LOG.debugf("cluster=%s finalized metadata.version unknown: %s", key, e.getMessage());
+      return;
+    }
+    Optional<Integer> requested =
+        MetadataVersions.level(cr.getSpec().getKafka().getMetadataVersion());
+    if (mayAct && requested.isPresent() && requested.get() > finalized) {
+      String waits = waitsFor(cr, kafka, roll);
+      if (waits == null && finalize(cr, key, bootstrap, finalized, requested.get(), events)) {
+        finalized = requested.get();
+      } else if (waits != null) {
+        LOG.debugf("cluster=%s metadata.version not finalized yet: %s", key, waits);
+      }
+    }
+    kafka.setMetadataVersionLevel(finalized);
+    kafka.setMetadataVersion(MetadataVersions.name(finalized));
+  }
+
+  /** Why the requested level must wait, or null when every pod runs the spec's Kafka. */
+  static String waitsFor(QuorumCluster cr, KafkaStatus kafka, Rolling.Step roll) {
+    if (roll == null || !(roll.action() instanceof RollAction.None)) {
+      return "the roll is not over";
+    }
+    String version = cr.getSpec().getKafka().getVersion();
+    if (!List.of(version).equals(kafka.getRunningVersions())) {
+      return "pods run Kafka " + kafka.getRunningVersions() + ", not only " + version;
+    }
+    return null;
+  }
+
+  private boolean finalize(
+      QuorumCluster cr, String key, String bootstrap, int from, int to, EventRecorder events) {
+    String change =
+        "metadata.version " + MetadataVersions.name(from) + " -> " + MetadataVersions.name(to);
+    try {
+      quorum.finalizeMetadataVersion(key, bootstrap, (short) to);
+    } catch (QuorumUnavailableException e) {
+      LOG.infof("cluster=%s %s not confirmed yet: %s", key, change, e.getMessage());
+      return false;
+    }
+    LOG.infof("cluster=%s %s finalized", key, change);
+    events.normal(cr, EventReason.MetadataVersionFinalized, change);
+    return true;
+  }
+}
