@@ -51,6 +51,30 @@ public final class MetadataVersions {
         .orElse(String.valueOf(level));
   }
 
+  /** Whether dotted version {@code a} is older than {@code b} ({@code 4.3.1} < {@code 4.4.0}). */
+  static boolean older(String a, String b) {
+    String[] x = a.split("\\.");
+    String[] y = b.split("\\.");
+    for (int i = 0; i < Math.max(x.length, y.length); i++) {
+      int c = Integer.compare(part(x, i), part(y, i));
+      if (c != 0) {
+        return c < 0;
+      }
+    }
+    return false;
+  }
+
+  private static int part(String[] parts, int i) {
+    if (i >= parts.length) {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(parts[i]);
+    } catch (NumberFormatException e) {
+      return 0; // not a release number: the version check refuses it on its own
+    }
+  }
+
   /** The newest level {@code kafkaVersion} runs, if it is a supported version. */
   public static Optional<Integer> latest(String kafkaVersion) {
     return Optional.ofNullable(kafkaVersion).map(LATEST_PRODUCTION::get);
@@ -61,7 +85,29 @@ public final class MetadataVersions {
    * the cluster has finalized (null while unknown); empty when they can.
    */
   public static List<String> check(String kafkaVersion, String requested, Integer finalized) {
+    return check(kafkaVersion, requested, finalized, null);
+  }
+
+  /**
+   * As {@link #check(String, String, Integer)}, and: a downgrade from {@code runningVersion} (the
+   * last accepted spec's Kafka version, null for a new cluster) waits while the finalized level is
+   * unknown, since it cannot be told safe (when in doubt, report and wait).
+   */
+  public static List<String> check(
+      String kafkaVersion, String requested, Integer finalized, String runningVersion) {
     List<String> errors = new ArrayList<>();
+    if (finalized == null
+        && runningVersion != null
+        && kafkaVersion != null
+        && older(kafkaVersion, runningVersion)) {
+      errors.add(
+          "kafka.version "
+              + kafkaVersion
+              + " is older than the running "
+              + runningVersion
+              + " and the operator has not read this cluster's finalized metadata.version yet (it"
+              + " needs a leader); the downgrade waits until it has (docs/upgrades.md)");
+    }
     Optional<Integer> latest = latest(kafkaVersion);
     if (requested != null) {
       Optional<Integer> level = level(requested);

@@ -56,7 +56,11 @@ record Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> runni
         MetadataVersions.check(
             cr.getSpec().getKafka().getVersion(),
             cr.getSpec().getKafka().getMetadataVersion(),
-            kafka == null ? null : kafka.getMetadataVersionLevel()));
+            kafka == null ? null : kafka.getMetadataVersionLevel(),
+            AcceptedSpec.read(cr)
+                .map(QuorumClusterSpec::getKafka)
+                .map(k -> k.getVersion())
+                .orElse(null)));
     return new SpecValidator.Result(List.copyOf(errors), validation.warnings());
   }
 

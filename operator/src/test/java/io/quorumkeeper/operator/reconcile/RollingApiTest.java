@@ -121,6 +121,7 @@ class RollingApiTest {
   void givenAKafkaVersionChange_thenEveryPodRollsOnce_andTheReasonNamesBothVersions() {
     assertThat(api.get("orders").getStatus().getKafka().getRunningVersions())
         .containsExactly("4.4.0");
+    levelSeen(30); // a downgrade waits until the finalized level is known
 
     api.edit("orders", cr -> cr.getSpec().getKafka().setVersion("4.3.1"));
 
@@ -144,9 +145,19 @@ class RollingApiTest {
                     .containsExactly("4.3.1"));
   }
 
+  /** The cluster reports {@code level} finalized, and status shows it. */
+  private void levelSeen(int level) {
+    quorum.metadataVersion.set(level);
+    await()
+        .until(
+            () ->
+                Integer.valueOf(level)
+                    .equals(api.get("orders").getStatus().getKafka().getMetadataVersionLevel()));
+  }
+
   @Test
   void givenAnUpgradeThatRequestsAMetadataVersion_thenItIsFinalizedOnlyAfterTheLastPodRolled() {
-    quorum.metadataVersion.set(30);
+    levelSeen(30);
     api.edit("orders", cr -> cr.getSpec().getKafka().setVersion("4.3.1"));
     for (int i = 0; i < 3; i++) {
       rollOnePod();
