@@ -107,6 +107,7 @@ class HostileSpecCorpusApiTest {
             "storage",
             "resources",
             "template",
+            "ca",
             "types");
   }
 
