@@ -14,6 +14,7 @@ import io.quorumkeeper.operator.security.Pem;
 import io.quorumkeeper.operator.security.ProvidedCa;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -93,7 +94,7 @@ final class CaSource {
           "waiting for cert-manager to issue the CA: Certificate "
               + CertManagerCaModel.name(cluster)
               + " ("
-              + issuer.getKind()
+              + Objects.requireNonNullElse(issuer.getKind(), IssuerRefSpec.DEFAULT_KIND)
               + " "
               + issuer.getName()
               + ") into Secret "

@@ -65,7 +65,11 @@ final class CertManagerCa {
    */
   Result ensure(
       QuorumCluster cr, IssuerRefSpec issuer, Duration validity, boolean issued, Instant now) {
-    String key = cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
+    // By uid: a cluster deleted and made again under its name looks again at once.
+    String key =
+        Objects.requireNonNullElse(
+            cr.getMetadata().getUid(),
+            cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName());
     GenericKubernetesResource desired = CertManagerCaModel.render(cr, issuer, validity);
     @SuppressWarnings("unchecked")
     Map<String, Object> spec = (Map<String, Object>) desired.getAdditionalProperties().get("spec");
