@@ -141,7 +141,8 @@ class SpecValidatorTest {
   }
 
   @Test
-  void givenAProvidedCa_whenTheClusterIsTls_thenAcceptedAndOnPlaintextRefusedWithTheSchemaMessage() {
+  void
+      givenAProvidedCa_whenTheClusterIsTls_thenAcceptedAndOnPlaintextRefusedWithTheSchemaMessage() {
     QuorumCluster cr = Examples.load("combined.yaml");
     cr.getSpec().setSecurity(new SecuritySpec());
     cr.getSpec()
