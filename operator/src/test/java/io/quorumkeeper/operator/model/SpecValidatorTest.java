@@ -141,8 +141,7 @@ class SpecValidatorTest {
   }
 
   @Test
-  void
-      givenAProvidedCa_whenTheClusterIsTls_thenAcceptedAndOnPlaintextRefusedWithTheSchemaMessage() {
+  void givenAProvidedCa_thenAcceptedOnTlsAndRefusedOnPlaintextWithTheSchemaMessage() {
     QuorumCluster cr = Examples.load("combined.yaml");
     cr.getSpec().setSecurity(new SecuritySpec());
     cr.getSpec()
