@@ -98,6 +98,7 @@ public final class SpecValidator {
     checkTransport(spec, transport, errors);
     checkConfig(spec, transport.orElse(requested(spec)), errors);
     ListenerRules.check(spec, transport.orElse(requested(spec)), errors);
+    CaRules.check(spec, transport.orElse(requested(spec)), errors);
     checkVoters(spec.getControllers(), errors);
     if (spec.getControllers() != null) {
       PodRules.checkPool("controllers", spec.getControllers(), errors);

@@ -14,7 +14,9 @@ import io.quorumkeeper.operator.model.TlsSecretModel;
 import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.security.ClusterCertificates;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -36,17 +38,29 @@ final class Certificates {
    * @param revision the certificates revision for the pod templates: the one written, or, when
    *     nothing was, the current Secret's
    * @param refused what could not be written, one readable line each
+   * @param podsWait the cluster has no certificates yet and got none this pass (e.g. its CA is not
+   *     there yet): pods could not start, so none of the cluster's objects are written
    */
-  record Step(String revision, List<String> refused) {}
+  record Step(String revision, List<String> refused, boolean podsWait) {
+    Step(String revision, List<String> refused) {
+      this(revision, refused, false);
+    }
+  }
 
   private final ClusterCertificates issuer;
+  private final CaSource caSource;
   private final OwnedResources owned;
   private final EventRecorder events;
   private final Clock clock;
 
   Certificates(
-      ClusterCertificates issuer, OwnedResources owned, EventRecorder events, Clock clock) {
+      ClusterCertificates issuer,
+      CaSource caSource,
+      OwnedResources owned,
+      EventRecorder events,
+      Clock clock) {
     this.issuer = issuer;
+    this.caSource = caSource;
     this.owned = owned;
     this.events = events;
     this.clock = clock;
@@ -65,14 +79,20 @@ final class Certificates {
     if (!write) {
       return new Step(currentRevision, List.of());
     }
+    Instant now = clock.instant();
+    CaSource.Wanted wanted = caSource.wanted(cr, context, now);
+    if (wanted.problem().isPresent()) {
+      return problem(key, currentRevision, wanted.problem().get(), tls.isEmpty());
+    }
     ClusterCertificates.Outcome outcome;
     try {
-      outcome = issuer.reconcile(cr, pools, pods(context), ca, tls, clock.instant());
+      // No running revisions yet: they are for CA rotation.
+      outcome = issuer.reconcile(cr, pools, pods(context), Map.of(), wanted.ca(), ca, tls, now);
     } catch (RuntimeException e) {
-      return problem(key, currentRevision, "certificates not issued: " + e.getMessage());
+      return problem(key, currentRevision, "certificates not issued: " + e.getMessage(), false);
     }
     if (outcome.problem().isPresent()) {
-      return problem(key, currentRevision, outcome.problem().get());
+      return problem(key, currentRevision, outcome.problem().get(), tls.isEmpty());
     }
     if (changedMeanwhile(cr, ca, context) || changedMeanwhile(cr, tls, context)) {
       // Decided on a Secret someone changed since: its event brings the next pass, which decides
@@ -97,11 +117,11 @@ final class Certificates {
     return owned.applyAll(List.of(desired), cr, context);
   }
 
-  private Step problem(String key, String revision, String message) {
+  private Step problem(String key, String revision, String message, boolean podsWait) {
     // Said once as a Warning event (ObjectNotWritten, repeated only when it changes) and in Ready;
     // the log would say it every pass.
     LOG.debugf("cluster=%s certificates left as they are: %s", key, message);
-    return new Step(revision, List.of("certificates: " + message));
+    return new Step(revision, List.of("certificates: " + message), podsWait);
   }
 
   private void announce(QuorumCluster cr, ClusterCertificates.Outcome outcome) {

@@ -131,7 +131,12 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.nodes = new NodeCache(client);
     this.agentTokens = new AgentTokens(client);
     this.certificates =
-        new Certificates(new ClusterCertificates(settings.tls()), owned, events, clock);
+        new Certificates(
+            new ClusterCertificates(settings.tls()),
+            new CaSource(client, settings.tls().caValidity()),
+            owned,
+            events,
+            clock);
     this.clientUsers = new ClientUsers(new UserCredentials(settings.tls()), owned, clock);
   }
 
@@ -209,7 +214,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     ClusterModel model =
         ClusterModel.from(running, identity, settings.model(), keepControllerPods, tls.revision());
     List<String> refused = new ArrayList<>(tls.refused());
-    if (write) {
+    if (write && !tls.podsWait()) {
       refused.addAll(owned.applyAll(desired(running, model, context), running, context));
     }
     Healing.Step step =

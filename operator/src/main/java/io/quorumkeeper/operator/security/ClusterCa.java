@@ -193,11 +193,11 @@ public final class ClusterCa {
   static boolean matches(PrivateKey key, PublicKey publicKey) {
     byte[] probe = "quorum-keeper key check".getBytes(StandardCharsets.US_ASCII);
     try {
-      Signature signer = Signature.getInstance(SIGNATURE);
+      Signature signer = Signature.getInstance(signatureFor(key));
       signer.initSign(key);
       signer.update(probe);
       byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(SIGNATURE);
+      Signature verifier = Signature.getInstance(signatureFor(key));
       verifier.initVerify(publicKey);
       verifier.update(probe);
       return verifier.verify(signature);
@@ -206,11 +206,17 @@ public final class ClusterCa {
     }
   }
 
+  /** A CA the user brings may have an RSA key; the operator's own keys are EC P-256. */
+  static String signatureFor(PrivateKey key) {
+    return "RSA".equals(key.getAlgorithm()) ? "SHA256withRSA" : SIGNATURE;
+  }
+
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer)
       throws GeneralSecurityException {
     try {
       return new JcaX509CertificateConverter()
-          .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(signer)));
+          .getCertificate(
+              builder.build(new JcaContentSignerBuilder(signatureFor(signer)).build(signer)));
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException(e);
     }

@@ -68,6 +68,8 @@ public final class ClusterCertificates {
   /**
    * @param pools the pools with the sizes the model renders
    * @param existingPods names of the cluster's pods that exist now
+   * @param runningRevisions ready pods and their certificates revision (CA rotation, not used yet)
+   * @param wanted the CA the user provides (own Secret or cert-manager); empty: the operator's own
    * @param caSecret the current {@code <cluster>-ca} of this cluster, if any
    * @param tlsSecret the current {@code <cluster>-tls} of this cluster, if any
    */
@@ -75,6 +77,8 @@ public final class ClusterCertificates {
       QuorumCluster cr,
       List<Pool> pools,
       Set<String> existingPods,
+      Map<String, String> runningRevisions,
+      Optional<ClusterCa> wanted,
       Optional<Secret> caSecret,
       Optional<Secret> tlsSecret,
       Instant now) {
@@ -96,6 +100,12 @@ public final class ClusterCertificates {
       }
     }
     boolean mayMintCa = tlsSecret.isEmpty() && (caSecret.isEmpty() || existingPods.isEmpty());
+    if (wanted.isPresent() && !(kept.isPresent() && ProvidedCa.same(kept.get(), wanted.get()))) {
+      if (!mayMintCa) {
+        return Outcome.refused(tlsSecret, rotationRefused(cluster, kept.isPresent()));
+      }
+      kept = Optional.empty(); // no certificates yet: the cluster starts with the wanted CA
+    }
     if (kept.isEmpty() && !mayMintCa) {
       return Outcome.refused(
           tlsSecret,
@@ -106,11 +116,23 @@ public final class ClusterCertificates {
     }
     boolean newCa = kept.isEmpty();
     ClusterCa ca =
-        kept.orElseGet(
-            () ->
-                ClusterCa.generate(
-                    cr.getMetadata().getNamespace(), cluster, settings.caValidity(), now));
+        kept.or(() -> wanted)
+            .orElseGet(
+                () ->
+                    ClusterCa.generate(
+                        cr.getMetadata().getNamespace(), cluster, settings.caValidity(), now));
     return issue(cr, pools, existingPods, ca, newCa, caEntries, tlsSecret, now);
+  }
+
+  // Until the operator rotates CAs, a running cluster keeps the CA it has.
+  private static String rotationRefused(String cluster, boolean hasCa) {
+    return (hasCa
+            ? "the CA of spec.security.certificateAuthority is not the CA in Secret "
+                + TlsSecretModel.caName(cluster)
+            : "Secret " + TlsSecretModel.caName(cluster) + " holds no usable CA")
+        + ", and the cluster already has certificates: replacing the CA of a running cluster is a"
+        + " CA rotation, which this operator version does not do yet; the cluster keeps its"
+        + " current CA (set spec.security.certificateAuthority back to it)";
   }
 
   private Outcome issue(

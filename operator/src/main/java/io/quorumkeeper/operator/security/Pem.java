@@ -12,6 +12,7 @@ import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -71,10 +72,18 @@ public final class Pem {
     return all.get(0);
   }
 
-  /** The first unencrypted PKCS#8 private key in a PEM text. */
+  /**
+   * The first unencrypted private key in a PEM text: PKCS#8 ({@code BEGIN PRIVATE KEY}), or the
+   * PKCS#1 / SEC 1 forms cert-manager writes by default ({@code BEGIN RSA PRIVATE KEY}, {@code
+   * BEGIN EC PRIVATE KEY}).
+   */
   public static PrivateKey firstPrivateKey(String pem) throws InvalidPemException {
     for (Object object : objects(pem)) {
-      if (object instanceof PrivateKeyInfo info) {
+      PrivateKeyInfo info =
+          object instanceof PEMKeyPair pair
+              ? pair.getPrivateKeyInfo()
+              : object instanceof PrivateKeyInfo single ? single : null;
+      if (info != null) {
         try {
           return new JcaPEMKeyConverter().getPrivateKey(info);
         } catch (IOException e) {
@@ -82,7 +91,9 @@ public final class Pem {
         }
       }
     }
-    throw new InvalidPemException("no PKCS#8 private key (BEGIN PRIVATE KEY)");
+    throw new InvalidPemException(
+        "no unencrypted private key (BEGIN PRIVATE KEY, BEGIN EC PRIVATE KEY or BEGIN RSA PRIVATE"
+            + " KEY)");
   }
 
   private static List<Object> objects(String pem) throws InvalidPemException {

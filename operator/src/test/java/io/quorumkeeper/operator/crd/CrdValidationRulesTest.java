@@ -64,6 +64,20 @@ class CrdValidationRulesTest {
       "listeners: a Plaintext cluster has a single anonymous listener without TLS; TLS and"
           + " authentication need security.transport TLS (its cluster CA issues the certificates)";
 
+  static final String CA_EXACTLY_ONE =
+      "security.certificateAuthority needs exactly one of secretName (a Secret holding your CA)"
+          + " and issuerRef (a cert-manager issuer)";
+  static final String CA_ISSUER_KIND =
+      "security.certificateAuthority.issuerRef.kind must be Issuer or ClusterIssuer";
+  static final String CA_NEEDS_TLS =
+      "security.certificateAuthority needs security.transport TLS: a Plaintext cluster has no"
+          + " certificates";
+
+  /** A cluster (transport left to its default) with the given security (YAML map). */
+  static String withSecurity(String security) {
+    return quorumCluster("controllers:\n  replicas: 3\nsecurity:\n" + security.indent(2));
+  }
+
   /** A TLS cluster (transport left to its default) with the given listeners (YAML list). */
   static String withListeners(String listeners) {
     return quorumCluster("controllers:\n  replicas: 3\nlisteners:\n" + listeners.indent(2));
@@ -152,6 +166,17 @@ class CrdValidationRulesTest {
                   listeners:
                   - {name: clients, port: 19092}
                   """)),
+          Arguments.of(
+              "the user's CA in a Secret",
+              withSecurity("certificateAuthority: {secretName: corp-ca}\n")),
+          Arguments.of(
+              "a cert-manager ClusterIssuer, TLS said explicitly",
+              withSecurity(
+                  "transport: TLS\ncertificateAuthority:\n"
+                      + "  issuerRef: {name: corp-issuer, kind: ClusterIssuer}\n")),
+          Arguments.of(
+              "a cert-manager Issuer, kind and group left to their defaults",
+              withSecurity("certificateAuthority: {issuerRef: {name: corp-issuer}}\n")),
           Arguments.of(
               "1 voter with 1 replica",
               quorumCluster(
@@ -278,7 +303,29 @@ class CrdValidationRulesTest {
                   - {name: a, port: 9094, authentication: scram-sha-512}
                   """),
               "spec",
-              LISTENERS_PLAINTEXT));
+              LISTENERS_PLAINTEXT),
+          Arguments.of(
+              "a certificate authority with neither a Secret nor an issuer",
+              withSecurity("certificateAuthority: {}\n"),
+              "spec.security.certificateAuthority",
+              CA_EXACTLY_ONE),
+          Arguments.of(
+              "a certificate authority with both a Secret and an issuer",
+              withSecurity(
+                  "certificateAuthority: {secretName: corp-ca, issuerRef: {name: corp-issuer}}\n"),
+              "spec.security.certificateAuthority",
+              CA_EXACTLY_ONE),
+          Arguments.of(
+              "an issuer of another kind",
+              withSecurity(
+                  "certificateAuthority: {issuerRef: {name: corp-issuer, kind: VaultIssuer}}\n"),
+              "spec.security.certificateAuthority.issuerRef.kind",
+              CA_ISSUER_KIND),
+          Arguments.of(
+              "a certificate authority on a Plaintext cluster",
+              withSecurity("transport: Plaintext\ncertificateAuthority: {secretName: corp-ca}\n"),
+              "spec.security",
+              CA_NEEDS_TLS));
     }
 
     @ParameterizedTest(name = "given {0}, then exactly one rule fails, with its message")
@@ -439,6 +486,9 @@ class CrdValidationRulesTest {
               tuple("spec.controllers", false),
               tuple("spec.controllers", false),
               tuple("spec.topology", true),
+              tuple("spec.security", false),
+              tuple("spec.security.certificateAuthority", false),
+              tuple("spec.security.certificateAuthority.issuerRef.kind", false),
               tuple("spec.security.transport", true));
     }
 

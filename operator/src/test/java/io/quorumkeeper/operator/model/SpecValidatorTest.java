@@ -7,7 +7,9 @@ import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.BrokersSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.CertificateAuthoritySpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.ControllersSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.IssuerRefSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.SecuritySpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
@@ -136,6 +138,27 @@ class SpecValidatorTest {
     assertThat(refused.errors())
         .containsExactly(SecuritySpec.TRANSPORT_IMMUTABLE + " (it runs Plaintext)");
     assertThat(same.errors()).isEmpty();
+  }
+
+  @Test
+  void givenAProvidedCa_thenAcceptedOnTlsAndRefusedOnPlaintextWithTheSchemaMessage() {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    cr.getSpec().setSecurity(new SecuritySpec());
+    cr.getSpec()
+        .getSecurity()
+        .setCertificateAuthority(
+            new CertificateAuthoritySpec(
+                null, new IssuerRefSpec("corp-issuer", "ClusterIssuer", "cert-manager.io")));
+
+    var onTls =
+        SpecValidator.validate(
+            "orders", cr.getSpec(), SUPPORTED, Optional.empty(), Optional.of(Transport.TLS));
+    var onPlaintext =
+        SpecValidator.validate(
+            "orders", cr.getSpec(), SUPPORTED, Optional.empty(), Optional.of(Transport.Plaintext));
+
+    assertThat(onTls.errors()).isEmpty();
+    assertThat(onPlaintext.errors()).containsExactly(SecuritySpec.CA_NEEDS_TLS);
   }
 
   @Test

@@ -108,6 +108,7 @@ class HostileSpecCorpusApiTest {
             "resources",
             "template",
             "listeners",
+            "ca",
             "types");
   }
 

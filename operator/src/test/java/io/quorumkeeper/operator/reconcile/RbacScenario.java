@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -13,6 +14,10 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.spec.CertificateAuthoritySpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.IssuerRefSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.SecuritySpec;
 import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.model.NetworkPolicyModel;
 import io.quorumkeeper.operator.model.SecretModel;
@@ -69,6 +74,7 @@ final class RbacScenario {
                     .isEqualTo("True"));
 
     strandVoterPod(api, orders);
+    certManagerCa(api);
 
     List<ApiCall> calls = new ArrayList<>();
     api.stopOperator();
@@ -87,6 +93,40 @@ final class RbacScenario {
     api.awaitReconciled("payments");
     calls.addAll(api.drainOperatorCalls());
     return calls;
+  }
+
+  /**
+   * A cluster whose CA comes from a cert-manager issuer: its Certificate is read, created, and
+   * updated when the issuer changes.
+   */
+  private static void certManagerCa(ApiHarness api) {
+    QuorumCluster ledger = api.read(Path.of("../examples/combined.yaml"));
+    ledger.getMetadata().setName("ledger");
+    SecuritySpec security = new SecuritySpec();
+    security.setCertificateAuthority(
+        new CertificateAuthoritySpec(null, new IssuerRefSpec("corp-issuer", "Issuer", null)));
+    ledger.getSpec().setSecurity(security);
+    api.client().resource(ledger).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> issuerOf(api, "ledger-ca") != null);
+    api.edit(
+        "ledger",
+        cr -> cr.getSpec().getSecurity().getCertificateAuthority().getIssuerRef().setName("other"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> "other".equals(issuerOf(api, "ledger-ca")));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String issuerOf(ApiHarness api, String certificate) {
+    GenericKubernetesResource found =
+        api.client()
+            .genericKubernetesResources(CertManagerCa.CERTIFICATES)
+            .inNamespace(NAMESPACE)
+            .withName(certificate)
+            .get();
+    if (found == null) {
+      return null;
+    }
+    Map<String, Object> spec = (Map<String, Object>) found.getAdditionalProperties().get("spec");
+    return (String) ((Map<String, Object>) spec.get("issuerRef")).get("name");
   }
 
   /** A finalizer keeps the deleted pod Terminating, as a kubelet on a dead node would. */

@@ -91,8 +91,14 @@ public final class ApiHarness implements AutoCloseable {
 
     final List<Refusal> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /** Path prefixes of API groups not installed: 404, as for a CRD that is not there. */
+    final Set<String> notInstalled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+      if (notInstalled.stream().anyMatch(request.getPath()::startsWith)) {
+        return status(404, "NotFound", "the server could not find the requested resource");
+      }
       String body =
           request.getBody() == null ? "" : new String(request.getBody().getBytes(), UTF_8);
       for (Refusal r : refusals) {
@@ -141,6 +147,14 @@ public final class ApiHarness implements AutoCloseable {
    */
   public void refuseOnce(String method, String path, String body) {
     dispatcher.refusals.add(new Dispatcher.Refusal(method, path, body));
+  }
+
+  /**
+   * Requests whose path starts with {@code pathPrefix} (e.g. {@code /apis/cert-manager.io}) get a
+   * 404, as from an API server without that CRD.
+   */
+  public void notInstalled(String pathPrefix) {
+    dispatcher.notInstalled.add(pathPrefix);
   }
 
   /** Refusals asked for and not yet made. */
