@@ -16,5 +16,6 @@ public enum EventReason {
   StrandedPodDeleted,
   OperationAbandoned,
   RollingRestart,
-  CertificatesIssued
+  CertificatesIssued,
+  CaRotation
 }

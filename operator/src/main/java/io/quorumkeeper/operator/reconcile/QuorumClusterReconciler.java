@@ -128,7 +128,12 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.nodes = new NodeCache(client);
     this.agentTokens = new AgentTokens(client);
     this.certificates =
-        new Certificates(new ClusterCertificates(settings.tls()), owned, events, clock);
+        new Certificates(
+            new ClusterCertificates(settings.tls()),
+            owned,
+            events,
+            clock,
+            quorumClient::tlsChanged);
     this.clientUsers = new ClientUsers(new UserCredentials(settings.tls()), owned, clock);
   }
 

@@ -149,7 +149,15 @@ class ClusterCertificatesTest {
     List<Pool> bigger = ClusterModel.pools(cr);
 
     var scaled =
-        certificates.reconcile(cr, bigger, allPods(), first.ca(), first.tls(), NOW.plusSeconds(60));
+        certificates.reconcile(
+            cr,
+            bigger,
+            allPods(),
+            Map.of(),
+            Optional.empty(),
+            first.ca(),
+            first.tls(),
+            NOW.plusSeconds(60));
 
     int brokers = cr.getSpec().getBrokers().getReplicas();
     assertThat(scaled.issued())
@@ -167,7 +175,14 @@ class ClusterCertificatesTest {
 
     var scaled =
         certificates.reconcile(
-            cr, ClusterModel.pools(cr), allPods(), first.ca(), first.tls(), NOW.plusSeconds(60));
+            cr,
+            ClusterModel.pools(cr),
+            allPods(),
+            Map.of(),
+            Optional.empty(),
+            first.ca(),
+            first.tls(),
+            NOW.plusSeconds(60));
 
     assertThat(scaled.tls()).isEqualTo(first.tls());
   }
@@ -283,7 +298,7 @@ class ClusterCertificatesTest {
 
   private ClusterCertificates.Outcome reconcile(
       Set<String> pods, Optional<Secret> ca, Optional<Secret> tls, Instant now) {
-    return certificates.reconcile(cr, pools, pods, ca, tls, now);
+    return certificates.reconcile(cr, pools, pods, Map.of(), Optional.empty(), ca, tls, now);
   }
 
   private Set<String> allPods() {

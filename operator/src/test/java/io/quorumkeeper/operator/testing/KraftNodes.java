@@ -110,7 +110,14 @@ public final class KraftNodes implements AutoCloseable {
     ClusterCertificates.Outcome issued =
         new ClusterCertificates(TlsSettings.defaults())
             .reconcile(
-                cr, pools, java.util.Set.of(), Optional.empty(), Optional.empty(), Instant.now());
+                cr,
+                pools,
+                java.util.Set.of(),
+                java.util.Map.of(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Instant.now());
     Secret ca = issued.ca().orElseThrow(() -> new IllegalStateException(issued.problem().get()));
     TlsSecretModel.entries(issued.tls().orElseThrow())
         .forEach((key, text) -> write(root.resolve("tls").resolve(key), text));
