@@ -101,13 +101,14 @@ final class CertificateWatch implements AutoCloseable {
         : new String(Base64.getDecoder().decode(value), StandardCharsets.US_ASCII);
   }
 
-  /** Every certificate of a PEM text, in order. */
+  /** Every certificate of a PEM text, in order; what comes before the first (a key) is skipped. */
   static List<X509Certificate> certificates(String pem) throws CertificateException {
     var x509 = java.security.cert.CertificateFactory.getInstance("X.509");
+    String certificates = pem.substring(pem.indexOf("-----BEGIN CERTIFICATE-----"));
     List<X509Certificate> all = new ArrayList<>();
     for (var c :
         x509.generateCertificates(
-            new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
+            new ByteArrayInputStream(certificates.getBytes(StandardCharsets.US_ASCII)))) {
       all.add((X509Certificate) c);
     }
     return all;
