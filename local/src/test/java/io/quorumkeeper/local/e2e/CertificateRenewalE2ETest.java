@@ -3,25 +3,10 @@ package io.quorumkeeper.local.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.quorumkeeper.local.api.QuorumClusters;
-import io.quorumkeeper.local.kube.Kubelet;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -55,74 +40,49 @@ class CertificateRenewalE2ETest {
           "127.0.42",
           List.of(
               "-Dquorumkeeper.tls.ca-validity=610s",
+              "-Dquorumkeeper.tls.ca-renew-before=1s", // no CA rotation within the test
               "-Dquorumkeeper.tls.certificate-validity=600s",
               "-Dquorumkeeper.tls.renew-before=480s"));
 
-  private final Map<String, Set<String>> incarnations = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService podWatch = Executors.newSingleThreadScheduledExecutor();
+  private final CertificateWatch watch = new CertificateWatch(RUNTIME, CLUSTER);
 
   @AfterEach
   void stopWatching() {
-    podWatch.shutdownNow();
+    watch.close();
   }
 
   @Test
   void renewedCertificatesRollEveryPodOnceAndNoAcknowledgedWriteIsLost() throws Exception {
     RUNTIME.runtime().apply(LocalRuntimeExtension.HOME.resolve("examples/combined.yaml"));
     RUNTIME.awaitReady(CLUSTER, PODS);
-    String issued = revision();
-    Map<String, X509Certificate> before = podCertificates();
+    String issued = watch.revision();
+    Map<String, X509Certificate> before = watch.podCertificates();
     assertThat(before).hasSize(PODS);
-    recordPodIncarnations();
+    watch.recordPodIncarnations();
 
     try (AcknowledgedWrites writes = AcknowledgedWrites.start(BOOTSTRAP, TOPIC)) {
-      assertThat(revision())
+      assertThat(watch.revision())
           .as(
               "the renewal came before the writes began (Ready took longer than %s?)",
               RENEWAL_AFTER)
           .isEqualTo(issued);
       await().atMost(Duration.ofSeconds(30)).until(() -> writes.acknowledged().size() >= 50);
 
-      String renewed = awaitRollDone(issued);
+      String renewed = watch.awaitRollDone(issued, PODS, RENEWAL_AFTER.plus(Duration.ofMinutes(3)));
       int afterRoll = writes.acknowledged().size();
       await().atMost(Duration.ofSeconds(30)).until(() -> writes.acknowledged().size() > afterRoll);
       writes.stop();
       System.out.printf("writes to %s across the roll: %s%n", TOPIC, writes.summary());
 
-      assertThat(incarnations)
+      assertThat(watch.incarnations())
           .as("pod UIDs seen, per pod: each restarted exactly once by the roll")
           .hasSize(PODS)
           .allSatisfy((pod, uids) -> assertThat(uids).as(pod).hasSize(2));
-      assertRenewed(before, podCertificates(), renewed);
+      assertRenewed(before, watch.podCertificates(), renewed);
       assertThat(writes.readBack())
           .as("every acknowledged record, read back (%s)", writes.summary())
           .containsAll(writes.acknowledged());
     }
-  }
-
-  /**
-   * Until {@code <cluster>-tls} carries a revision other than {@code issued} and every pod runs it,
-   * ready, with no roll in flight; returns that revision.
-   */
-  private String awaitRollDone(String issued) {
-    await()
-        .atMost(RENEWAL_AFTER.plus(Duration.ofMinutes(3)))
-        .pollInterval(Duration.ofSeconds(1))
-        .untilAsserted(
-            () -> {
-              String now = revision();
-              assertThat(now).as("revision of %s-tls", CLUSTER).isNotEqualTo(issued);
-              assertThat(clusterPods())
-                  .hasSize(PODS)
-                  .allSatisfy(
-                      p -> {
-                        assertThat(p.getMetadata().getAnnotations())
-                            .containsEntry("quorumkeeper.io/certificates", now);
-                        assertThat(Kubelet.isReady(p)).as(p.getMetadata().getName()).isTrue();
-                      });
-              assertThat(QuorumClusters.at(RUNTIME.cluster(CLUSTER), "status.roll")).isEmpty();
-            });
-    return revision();
   }
 
   private static void assertRenewed(
@@ -137,58 +97,5 @@ class CertificateRenewalE2ETest {
           assertThat(now.getNotAfter()).as("notAfter of %s", pod).isAfter(old.getNotAfter());
         });
     assertThat(revision).endsWith(".1");
-  }
-
-  /** Every pod UID of the cluster seen, polled every 200 ms: a restart is a new UID. */
-  private void recordPodIncarnations() {
-    Runnable look =
-        () -> {
-          try {
-            for (Pod p : clusterPods()) {
-              incarnations
-                  .computeIfAbsent(p.getMetadata().getName(), k -> ConcurrentHashMap.newKeySet())
-                  .add(p.getMetadata().getUid());
-            }
-          } catch (RuntimeException e) {
-            // the next look
-          }
-        };
-    look.run();
-    podWatch.scheduleWithFixedDelay(look, 200, 200, TimeUnit.MILLISECONDS);
-  }
-
-  private static List<Pod> clusterPods() {
-    return RUNTIME.pods().stream()
-        .filter(p -> p.getMetadata().getName().startsWith(CLUSTER + "-"))
-        .toList();
-  }
-
-  private static Secret tlsSecret() {
-    return RUNTIME.client().secrets().inNamespace("default").withName(CLUSTER + "-tls").get();
-  }
-
-  private static String revision() {
-    return tlsSecret().getMetadata().getAnnotations().get("quorumkeeper.io/certificates");
-  }
-
-  /** Each pod's own certificate, the first of its {@code <pod>.pem} (key, certificate, CA). */
-  private static Map<String, X509Certificate> podCertificates() throws CertificateException {
-    Map<String, X509Certificate> certificates = new TreeMap<>();
-    CertificateFactory x509 = CertificateFactory.getInstance("X.509");
-    for (Map.Entry<String, String> e : tlsSecret().getData().entrySet()) {
-      if (!e.getKey().endsWith(".pem")) {
-        continue;
-      }
-      String pem = new String(Base64.getDecoder().decode(e.getValue()), StandardCharsets.US_ASCII);
-      int begin = pem.indexOf("-----BEGIN CERTIFICATE-----");
-      String end = "-----END CERTIFICATE-----";
-      String first = pem.substring(begin, pem.indexOf(end, begin) + end.length());
-      certificates.put(
-          e.getKey().replace(".pem", ""),
-          (X509Certificate)
-              x509.generateCertificate(
-                  new ByteArrayInputStream(first.getBytes(StandardCharsets.US_ASCII))));
-    }
-    return certificates;
   }
 }

@@ -80,7 +80,7 @@ public interface OperatorConfig {
   /** Certificate lifetimes of TLS clusters. */
   interface Tls {
 
-    /** Lifetime of a new cluster CA; a CA is not renewed yet. */
+    /** Lifetime of a new cluster CA. */
     @WithDefault("1825d")
     Duration caValidity();
 
@@ -91,6 +91,13 @@ public interface OperatorConfig {
     /** A certificate expiring sooner than this is issued again (and the pods roll). */
     @WithDefault("30d")
     Duration renewBefore();
+
+    /**
+     * The operator's own cluster CA is rotated (a new CA trusted, then signing, then the old one
+     * dropped: two rolls) when it expires sooner than this.
+     */
+    @WithDefault("90d")
+    Duration caRenewBefore();
   }
 
   /** Healing settings. */

@@ -42,7 +42,8 @@ public record OperatorSettings(
         new TlsSettings(
             config.tls().caValidity(),
             config.tls().certificateValidity(),
-            config.tls().renewBefore()));
+            config.tls().renewBefore(),
+            config.tls().caRenewBefore()));
   }
 
   /** The defaults of {@link OperatorConfig}. */

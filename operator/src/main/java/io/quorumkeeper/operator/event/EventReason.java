@@ -17,5 +17,6 @@ public enum EventReason {
   OperationAbandoned,
   RollingRestart,
   MetadataVersionFinalized,
-  CertificatesIssued
+  CertificatesIssued,
+  CaRotation
 }

@@ -17,11 +17,22 @@ import java.util.TreeMap;
  */
 public final class TlsSecretModel {
 
-  /** The CA certificate, in both Secrets. */
+  /**
+   * The CA certificate that signs, in {@code <cluster>-ca}; in {@code <cluster>-tls} the bundle of
+   * every CA trusted now ({@link #trustBundle}).
+   */
   public static final String CA_CERT = "ca.crt";
 
   /** The CA's private key (PKCS#8 PEM), in {@code <cluster>-ca} only. */
   public static final String CA_KEY = "ca.key";
+
+  /** During a CA rotation's first phase, the next CA: trusted, not signing yet. */
+  public static final String NEXT_CA_CERT = "next-ca.crt";
+
+  public static final String NEXT_CA_KEY = "next-ca.key";
+
+  /** During a CA rotation's second phase, the CA that signed before: still trusted. */
+  public static final String PREVIOUS_CA_CERT = "previous-ca.crt";
 
   /** The operator's client certificate and key, in {@code <cluster>-ca} only. */
   public static final String OPERATOR_CERT = "operator.crt";
@@ -65,6 +76,22 @@ public final class TlsSecretModel {
         bootstrap + "." + namespace + ".svc",
         bootstrap + "." + namespace + ".svc.cluster.local",
         bootstrap);
+  }
+
+  /**
+   * Every CA certificate trusted now, from the entries of {@code <cluster>-ca}: the signing CA
+   * first, then the next one or the previous one of a rotation (docs/security.md, "Renewing the
+   * CA"). The operator's clients trust the same bundle the pods find in {@code <cluster>-tls}.
+   */
+  public static String trustBundle(Map<String, String> caEntries) {
+    StringBuilder bundle = new StringBuilder();
+    for (String key : List.of(CA_CERT, NEXT_CA_CERT, PREVIOUS_CA_CERT)) {
+      String pem = caEntries.get(key);
+      if (pem != null && !pem.isBlank()) {
+        bundle.append(pem.endsWith("\n") ? pem : pem + "\n");
+      }
+    }
+    return bundle.toString();
   }
 
   /** A Secret the cluster owns with these entries (as text) and annotations. */

@@ -215,6 +215,12 @@ public class AdminQuorumClient implements QuorumClient {
     brokerConnections.forget(cluster);
   }
 
+  /** The next call reads the cluster's material again; connections made with other are replaced. */
+  @Override
+  public void tlsChanged(String cluster) {
+    trust.forget(cluster);
+  }
+
   @Override
   public void close() {
     connections.close();

@@ -96,6 +96,11 @@ public final class LeaderOnlyQuorumClient implements QuorumClient {
   }
 
   @Override
+  public void tlsChanged(String cluster) {
+    delegate.tlsChanged(cluster);
+  }
+
+  @Override
   public void close() {
     delegate.close();
   }

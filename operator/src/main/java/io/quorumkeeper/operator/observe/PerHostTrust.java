@@ -27,17 +27,25 @@ final class PerHostTrust extends X509ExtendedTrustManager {
   private final Map<String, X509ExtendedTrustManager> byCa = new ConcurrentHashMap<>();
 
   /**
-   * Trusts {@code host} of {@code cluster} when it presents a certificate from the CA of {@code
-   * tls} that names it.
+   * Trusts {@code host} of {@code cluster} when it presents a certificate from one of the CAs of
+   * {@code tls} (the bundle of every CA the cluster trusts now) that names it.
    */
   void register(String cluster, String host, ClientTls tls) {
+    boolean known = byCa.containsKey(tls.caPem());
     byHost.put(
         host, new Trusted(cluster, byCa.computeIfAbsent(tls.caPem(), ca -> trustManager(tls))));
+    if (!known) {
+      dropUnused(); // a cluster's bundle changed (a CA rotation): the one it replaced goes
+    }
   }
 
   /** Forgets every host of a cluster that is gone, and the CAs no host uses any more. */
   void forget(String cluster) {
     byHost.values().removeIf(t -> t.cluster().equals(cluster));
+    dropUnused();
+  }
+
+  private void dropUnused() {
     java.util.Set<X509ExtendedTrustManager> used = new java.util.HashSet<>();
     byHost.values().forEach(t -> used.add(t.manager()));
     byCa.values().retainAll(used);

@@ -104,4 +104,10 @@ public interface QuorumClient extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * The operator's TLS material for a cluster (its {@code <cluster>-ca} Secret) was just written:
+   * what was read of it before is not used any more. Nothing by default.
+   */
+  default void tlsChanged(String cluster) {}
 }

@@ -15,7 +15,8 @@ import org.jboss.logging.Logger;
 /**
  * Reads the operator's TLS material for a cluster from the cluster's {@code <name>-ca} Secret and
  * keeps it a while: the observation asks every few seconds, and the material changes only when the
- * operator renews it, weeks before it expires. A cluster without that Secret is reached in
+ * operator renews it, weeks before it expires, or rotates the CA; the reconciler then says so
+ * ({@link #forget}) right after it wrote the Secret. A cluster without that Secret is reached in
  * plaintext; it is asked again soon, since a new cluster gets its Secret within a pass.
  */
 public final class SecretClusterTrust implements ClusterTrust {
@@ -67,13 +68,17 @@ public final class SecretClusterTrust implements ClusterTrust {
     }
   }
 
-  /** The material a {@code <name>-ca} Secret holds, empty when any part is missing or unusable. */
+  /**
+   * The material a {@code <name>-ca} Secret holds, empty when any part is missing or unusable: the
+   * operator trusts every CA the pods trust (during a CA rotation, the next or the previous one
+   * too) and presents its certificate of the signing CA.
+   */
   public static Optional<ClientTls> fromSecret(Secret secret) {
     Map<String, String> entries = TlsSecretModel.entries(secret);
     try {
       return Optional.of(
           new ClientTls(
-              entries.get(TlsSecretModel.CA_CERT),
+              TlsSecretModel.trustBundle(entries),
               entries.get(TlsSecretModel.OPERATOR_CERT),
               entries.get(TlsSecretModel.OPERATOR_KEY)));
     } catch (IllegalArgumentException e) {

@@ -15,11 +15,13 @@ import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.security.ClusterCertificates;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -52,18 +54,25 @@ final class Certificates {
   private final OwnedResources owned;
   private final EventRecorder events;
   private final Clock clock;
+  private final Consumer<String> tlsChanged;
 
+  /**
+   * @param tlsChanged told (namespace/name) when the operator's trust or certificate for a cluster
+   *     was just written, so its clients stop using what they read before
+   */
   Certificates(
       ClusterCertificates issuer,
       CaSource caSource,
       OwnedResources owned,
       EventRecorder events,
-      Clock clock) {
+      Clock clock,
+      Consumer<String> tlsChanged) {
     this.issuer = issuer;
     this.caSource = caSource;
     this.owned = owned;
     this.events = events;
     this.clock = clock;
+    this.tlsChanged = tlsChanged;
   }
 
   /**
@@ -86,8 +95,9 @@ final class Certificates {
     }
     ClusterCertificates.Outcome outcome;
     try {
-      // No running revisions yet: they are for CA rotation.
-      outcome = issuer.reconcile(cr, pools, pods(context), Map.of(), wanted.ca(), ca, tls, now);
+      outcome =
+          issuer.reconcile(
+              cr, pools, pods(context), runningRevisions(context), wanted.ca(), ca, tls, now);
     } catch (RuntimeException e) {
       return problem(key, currentRevision, "certificates not issued: " + e.getMessage(), false);
     }
@@ -106,7 +116,8 @@ final class Certificates {
     if (!refused.isEmpty()) {
       return new Step(currentRevision, refused);
     }
-    if (!outcome.issued().isEmpty()) {
+    if (!outcome.issued().isEmpty() || outcome.rotation().isPresent()) {
+      tlsChanged.accept(key); // the operator's clients use the new trust and certificate at once
       announce(cr, outcome);
     }
     return new Step(outcome.revision(), List.of());
@@ -125,6 +136,13 @@ final class Certificates {
   }
 
   private void announce(QuorumCluster cr, ClusterCertificates.Outcome outcome) {
+    if (outcome.rotation().isPresent()) {
+      LOG.infof("cluster=%s %s", QuorumObservation.key(cr), outcome.rotation().get());
+      events.normal(cr, EventReason.CaRotation, outcome.rotation().get());
+    }
+    if (outcome.issued().isEmpty()) {
+      return;
+    }
     String message =
         "issued certificates for "
             + String.join(", ", outcome.issued())
@@ -153,6 +171,27 @@ final class Certificates {
     return OwnedResources.cache(Secret.class, context)
         .get(new ResourceID(name, cr.getMetadata().getNamespace()))
         .filter(secret -> OwnedResources.ownedBy(secret, cr));
+  }
+
+  /**
+   * Each ready, non-terminating pod of the cluster and the certificates revision it was created
+   * with ({@link Labels#CERTIFICATES}, empty when it has none): what a CA rotation waits for.
+   */
+  static Map<String, String> runningRevisions(Context<QuorumCluster> context) {
+    Map<String, String> running = new HashMap<>();
+    for (Pod pod : context.getSecondaryResources(Pod.class)) {
+      var meta = pod.getMetadata();
+      if (meta.getLabels() == null
+          || !meta.getLabels().containsKey(Labels.CLUSTER)
+          || meta.getDeletionTimestamp() != null
+          || !Rolling.ready(pod)) {
+        continue;
+      }
+      String revision =
+          meta.getAnnotations() == null ? null : meta.getAnnotations().get(Labels.CERTIFICATES);
+      running.put(meta.getName(), revision == null ? "" : revision);
+    }
+    return running;
   }
 
   /** The names of the cluster's pods that exist now. */

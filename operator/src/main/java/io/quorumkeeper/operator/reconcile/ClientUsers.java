@@ -120,15 +120,17 @@ final class ClientUsers {
       String user,
       Map<String, String> ca,
       Map<String, String> entries) {
-    String caPem = ca.get(TlsSecretModel.CA_CERT);
-    if (caPem == null) {
+    String signerPem = ca.get(TlsSecretModel.CA_CERT);
+    if (signerPem == null) {
       return Optional.empty();
     }
+    String caPem = TlsSecretModel.trustBundle(ca); // every CA the brokers may present, mid-rotation
     if (listener.authentication() == ListenerAuthentication.SCRAM_SHA_512) {
       return Optional.of(credentials.scram(user, caPem, entries));
     }
     try {
-      ClusterCa authority = ClusterCa.load(caPem, ca.get(TlsSecretModel.CA_KEY), clock.instant());
+      ClusterCa authority =
+          ClusterCa.load(signerPem, ca.get(TlsSecretModel.CA_KEY), clock.instant());
       List<String> issued = new ArrayList<>();
       Map<String, String> desired =
           credentials.certificate(user, authority, caPem, entries, clock.instant(), issued);

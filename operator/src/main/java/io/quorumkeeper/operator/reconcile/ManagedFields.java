@@ -117,7 +117,16 @@ final class ManagedFields {
 
   /** Whether {@code actual} already carries every managed value of {@code desired}. */
   boolean satisfiedBy(ObjectNode managed, HasMetadata actual) {
-    return contains(serialization.convertValue(actual, JsonNode.class), managed);
+    JsonNode current = serialization.convertValue(actual, JsonNode.class);
+    return contains(current, managed) && noEntryDropped(current.path("data"), managed.path("data"));
+  }
+
+  /**
+   * A ConfigMap's or Secret's data is the model's whole: an entry the model no longer has (the old
+   * CA of a finished rotation) is a difference, not a map that holds more than we set.
+   */
+  private static boolean noEntryDropped(JsonNode actual, JsonNode desired) {
+    return desired.isMissingNode() || actual.size() == desired.size();
   }
 
   private static void copyPath(JsonNode from, ObjectNode to, String[] path) {

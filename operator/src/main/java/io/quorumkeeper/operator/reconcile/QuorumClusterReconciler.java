@@ -136,7 +136,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             new CaSource(client, settings.tls().caValidity()),
             owned,
             events,
-            clock);
+            clock,
+            quorumClient::tlsChanged);
     this.clientUsers = new ClientUsers(new UserCredentials(settings.tls()), owned, clock);
   }
 

@@ -217,7 +217,7 @@ final class Rolling {
     return annotations == null ? null : annotations.get(key);
   }
 
-  private static boolean ready(Pod pod) {
+  static boolean ready(Pod pod) {
     return pod.getStatus() != null
         && pod.getStatus().getConditions() != null
         && pod.getStatus().getConditions().stream()

@@ -19,13 +19,15 @@ import java.util.TreeMap;
 
 /**
  * Decides a TLS cluster's two Secrets from the current ones: keeps what is valid, issues what is
- * missing, unreadable or about to expire. Not pure (new keys are random), so not part of the model;
- * the model only receives the resulting {@link Outcome#revision()}.
+ * missing, unreadable or about to expire, and rotates the CA ({@link CaRotation}). Not pure (new
+ * keys are random), so not part of the model; the model only receives the resulting {@link
+ * Outcome#revision()}.
  *
  * <p>A new CA is made only when the cluster has no {@code <cluster>-tls} Secret and either no CA
- * Secret or no pod: replacing the CA of running nodes would cut each restarted node off from the
- * others, so a missing or unusable CA beside existing certificates is reported and nothing is
- * written. Entries of pods beyond the pools' sizes are kept (such a pod may still be running).
+ * Secret or no pod: replacing the CA of running nodes at once would cut each restarted node off
+ * from the others, so a missing or unusable CA beside existing certificates is reported and nothing
+ * is written; a CA is replaced only by the phases of a rotation. Entries of pods beyond the pools'
+ * sizes are kept (such a pod may still be running).
  */
 public final class ClusterCertificates {
 
@@ -43,8 +45,9 @@ public final class ClusterCertificates {
    * @param revision the certificates revision for the pod templates ({@link Labels#CERTIFICATES});
    *     with a problem, the current Secret's (null if none)
    * @param issued pods (and {@code operator}) that get a new certificate, each with why
-   * @param rolls whether a pod that exists now gets a new certificate or the CA is new
+   * @param rolls whether a pod that exists now gets a new certificate or must trust a new CA
    * @param problem why nothing is written, for a condition and an event
+   * @param rotation the phase of a CA rotation this pass enters, said as an event
    */
   public record Outcome(
       Optional<Secret> ca,
@@ -52,7 +55,8 @@ public final class ClusterCertificates {
       String revision,
       List<String> issued,
       boolean rolls,
-      Optional<String> problem) {
+      Optional<String> problem,
+      Optional<String> rotation) {
 
     static Outcome refused(Optional<Secret> tls, String problem) {
       return new Outcome(
@@ -61,15 +65,18 @@ public final class ClusterCertificates {
           ClusterCertificates.revision(tls),
           List.of(),
           false,
-          Optional.of(problem));
+          Optional.of(problem),
+          Optional.empty());
     }
   }
 
   /**
    * @param pools the pools with the sizes the model renders
    * @param existingPods names of the cluster's pods that exist now
-   * @param runningRevisions ready pods and their certificates revision (CA rotation, not used yet)
-   * @param wanted the CA the user provides (own Secret or cert-manager); empty: the operator's own
+   * @param runningRevisions each ready, non-terminating pod of the cluster and its {@link
+   *     Labels#CERTIFICATES} annotation: a rotation's phase advances only when every pod runs the
+   *     current one
+   * @param wanted the CA a user wants to sign with; empty for the operator's own CA
    * @param caSecret the current {@code <cluster>-ca} of this cluster, if any
    * @param tlsSecret the current {@code <cluster>-tls} of this cluster, if any
    */
@@ -84,26 +91,21 @@ public final class ClusterCertificates {
       Instant now) {
     String cluster = cr.getMetadata().getName();
     Map<String, String> caEntries = caSecret.map(TlsSecretModel::entries).orElse(Map.of());
-    Optional<ClusterCa> kept = Optional.empty();
+    Optional<CaRotation.CaSet> kept = Optional.empty();
     String unusable = "Secret " + TlsSecretModel.caName(cluster) + " is missing";
     if (caSecret.isPresent()) {
       try {
-        kept =
-            Optional.of(
-                ClusterCa.load(
-                    caEntries.get(TlsSecretModel.CA_CERT),
-                    caEntries.get(TlsSecretModel.CA_KEY),
-                    now));
+        kept = Optional.of(CaRotation.load(caEntries, now));
       } catch (Pem.InvalidPemException e) {
         unusable =
             "Secret " + TlsSecretModel.caName(cluster) + " holds no usable CA: " + e.getMessage();
       }
     }
     boolean mayMintCa = tlsSecret.isEmpty() && (caSecret.isEmpty() || existingPods.isEmpty());
-    if (wanted.isPresent() && !(kept.isPresent() && ProvidedCa.same(kept.get(), wanted.get()))) {
-      if (!mayMintCa) {
-        return Outcome.refused(tlsSecret, rotationRefused(cluster, kept.isPresent()));
-      }
+    if (mayMintCa
+        && wanted.isPresent()
+        && kept.isPresent()
+        && !ProvidedCa.same(kept.get().signer(), wanted.get())) {
       kept = Optional.empty(); // no certificates yet: the cluster starts with the wanted CA
     }
     if (kept.isEmpty() && !mayMintCa) {
@@ -114,49 +116,73 @@ public final class ClusterCertificates {
               + " with a new CA could not talk to the others). Restore the Secret, see"
               + " docs/security.md");
     }
-    boolean newCa = kept.isEmpty();
-    ClusterCa ca =
-        kept.or(() -> wanted)
-            .orElseGet(
-                () ->
-                    ClusterCa.generate(
-                        cr.getMetadata().getNamespace(), cluster, settings.caValidity(), now));
-    return issue(cr, pools, existingPods, ca, newCa, caEntries, tlsSecret, now);
+    Cluster c = new Cluster(cr, pools, existingPods, caEntries, tlsSecret, now);
+    if (kept.isEmpty()) {
+      return issue(
+          c, CaRotation.CaSet.of(wanted.orElseGet(() -> newCa(cr, now))), Optional.empty());
+    }
+    Outcome stay = issue(c, kept.get(), Optional.empty());
+    boolean settled =
+        tlsSecret.isPresent()
+            && stay.issued().isEmpty()
+            && kept.get().bundle().equals(tlsEntries(tlsSecret).get(TlsSecretModel.CA_CERT))
+            && running(pools, existingPods, runningRevisions, revision(tlsSecret));
+    CaRotation.Decision decision =
+        CaRotation.decide(kept.get(), wanted, settled, now, settings, () -> newCa(cr, now));
+    return decision.change().isEmpty() ? stay : issue(c, decision.set(), decision.change());
   }
 
-  // Until the operator rotates CAs, a running cluster keeps the CA it has.
-  private static String rotationRefused(String cluster, boolean hasCa) {
-    return (hasCa
-            ? "the CA of spec.security.certificateAuthority is not the CA in Secret "
-                + TlsSecretModel.caName(cluster)
-            : "Secret " + TlsSecretModel.caName(cluster) + " holds no usable CA")
-        + ", and the cluster already has certificates: replacing the CA of a running cluster is a"
-        + " CA rotation, which this operator version does not do yet; the cluster keeps its"
-        + " current CA (set spec.security.certificateAuthority back to it)";
-  }
-
-  private Outcome issue(
+  /** What one pass works on. */
+  private record Cluster(
       QuorumCluster cr,
       List<Pool> pools,
       Set<String> existingPods,
-      ClusterCa ca,
-      boolean newCa,
       Map<String, String> caEntries,
       Optional<Secret> tlsSecret,
-      Instant now) {
-    String cluster = cr.getMetadata().getName();
+      Instant now) {}
+
+  private ClusterCa newCa(QuorumCluster cr, Instant now) {
+    return ClusterCa.generate(
+        cr.getMetadata().getNamespace(), cr.getMetadata().getName(), settings.caValidity(), now);
+  }
+
+  /**
+   * Whether every pod the pools want, and every other pod of the cluster that exists, is ready, not
+   * terminating and runs {@code revision}.
+   */
+  static boolean running(
+      List<Pool> pools,
+      Set<String> existingPods,
+      Map<String, String> runningRevisions,
+      String revision) {
+    if (revision == null) {
+      return false;
+    }
+    Set<String> all = new java.util.HashSet<>(existingPods);
+    for (Pool pool : pools) {
+      for (int ordinal = 0; ordinal < pool.replicas(); ordinal++) {
+        all.add(pool.podName(ordinal));
+      }
+    }
+    return all.stream().allMatch(pod -> revision.equals(runningRevisions.get(pod)));
+  }
+
+  private Outcome issue(Cluster c, CaRotation.CaSet cas, Optional<String> rotation) {
+    String cluster = c.cr().getMetadata().getName();
+    Instant now = c.now();
     Instant renewAt = now.plus(settings.renewBefore());
     List<String> issued = new ArrayList<>();
-    String caPem = newCa ? ca.certificatePem() : caEntries.get(TlsSecretModel.CA_CERT);
+    ClusterCa ca = cas.signer();
+    String caPem = cas.signerPem();
 
-    Map<String, String> caData = operatorEntries(ca, caEntries, renewAt, now, issued);
-    caData.put(TlsSecretModel.CA_CERT, caPem);
-    caData.put(TlsSecretModel.CA_KEY, newCa ? ca.keyPem() : caEntries.get(TlsSecretModel.CA_KEY));
-    Map<String, String> tlsData =
-        new TreeMap<>(tlsSecret.map(TlsSecretModel::entries).orElse(Map.of()));
-    tlsData.put(TlsSecretModel.CA_CERT, caPem);
-    boolean rolls = newCa && tlsSecret.isPresent();
-    for (Pool pool : pools) {
+    Map<String, String> caData = operatorEntries(ca, c.caEntries(), renewAt, now, issued);
+    caData.putAll(cas.entries());
+    Map<String, String> tlsData = new TreeMap<>(tlsEntries(c.tlsSecret()));
+    String bundle = cas.bundle();
+    boolean rolls =
+        c.tlsSecret().isPresent() && !trusted(tlsData.get(TlsSecretModel.CA_CERT), bundle);
+    tlsData.put(TlsSecretModel.CA_CERT, bundle);
+    for (Pool pool : c.pools()) {
       for (int ordinal = 0; ordinal < pool.replicas(); ordinal++) {
         String pod = pool.podName(ordinal);
         String key = TlsSecretModel.podKey(pod);
@@ -171,23 +197,41 @@ public final class ClusterCertificates {
               ca.issue(pod, dnsNames, settings.certificateValidity(), now);
           tlsData.put(key, certificate.keyPem() + certificate.certificatePem() + caPem);
           issued.add(pod + " (" + why.get() + ")");
-          rolls |= existingPods.contains(pod);
+          rolls |= c.existingPods().contains(pod);
         }
       }
     }
-    String revision = nextRevision(ca, revision(tlsSecret), rolls);
+    String revision = nextRevision(ca, revision(c.tlsSecret()), rolls);
     return new Outcome(
-        Optional.of(TlsSecretModel.render(cr, TlsSecretModel.caName(cluster), caData, Map.of())),
+        Optional.of(
+            TlsSecretModel.render(c.cr(), TlsSecretModel.caName(cluster), caData, Map.of())),
         Optional.of(
             TlsSecretModel.render(
-                cr,
+                c.cr(),
                 TlsSecretModel.tlsName(cluster),
                 tlsData,
                 Map.of(Labels.CERTIFICATES, revision))),
         revision,
         List.copyOf(issued),
         rolls,
-        Optional.empty());
+        Optional.empty(),
+        rotation);
+  }
+
+  private static Map<String, String> tlsEntries(Optional<Secret> tls) {
+    return tls.map(TlsSecretModel::entries).orElse(Map.of());
+  }
+
+  /**
+   * Whether the pods that loaded {@code current} (the bundle they run with) already trust every CA
+   * of {@code bundle}: a bundle that only loses a CA needs no restart.
+   */
+  static boolean trusted(String current, String bundle) {
+    try {
+      return current != null && Pem.certificates(current).containsAll(Pem.certificates(bundle));
+    } catch (Pem.InvalidPemException e) {
+      return false;
+    }
   }
 
   /** The operator's client certificate and key, kept while valid. */

@@ -58,20 +58,21 @@ class ClusterCertificatesWantedTest {
   }
 
   @Test
-  void givenARunningClusterOfAnotherCa_thenTheWantedCaIsRefusedAsARotation() {
+  void givenARunningClusterOfAnotherCa_thenTheWantedCaStartsARotationTrustedBeforeItSigns() {
     var own = reconcile(Set.of(), Optional.empty(), Optional.empty(), Optional.empty());
 
-    var refused = reconcile(pods(), Optional.of(wanted), own.ca(), own.tls());
+    var rotating = reconcile(pods(), Optional.of(wanted), own.ca(), own.tls());
 
-    assertThat(refused.ca()).isEmpty();
-    assertThat(refused.tls()).isEmpty();
-    assertThat(refused.revision()).isEqualTo(own.revision());
-    assertThat(refused.problem())
-        .hasValueSatisfying(
-            p ->
-                assertThat(p)
-                    .contains("is not the CA in Secret orders-ca")
-                    .contains("CA rotation"));
+    assertThat(rotating.problem()).isEmpty();
+    assertThat(rotating.rotation()).isPresent();
+    Map<String, String> ca = TlsSecretModel.entries(rotating.ca().orElseThrow());
+    assertThat(ca.get(TlsSecretModel.CA_CERT))
+        .isEqualTo(TlsSecretModel.entries(own.ca().orElseThrow()).get(TlsSecretModel.CA_CERT));
+    assertThat(ca.get(TlsSecretModel.NEXT_CA_CERT)).isEqualTo(wanted.certificatePem());
+    assertThat(TlsSecretModel.entries(rotating.tls().orElseThrow()).get(TlsSecretModel.CA_CERT))
+        .contains(wanted.certificatePem())
+        .contains(ca.get(TlsSecretModel.CA_CERT));
+    assertThat(rotating.rolls()).isTrue();
   }
 
   @Test

@@ -58,6 +58,7 @@ public final class ApiHarness implements AutoCloseable {
   private final ReconcileCounter reconciles = new ReconcileCounter();
   private final FakeQuorumClient quorum = new FakeQuorumClient(Clock.systemUTC());
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private Clock clock = Clock.systemUTC();
 
   /** Observation every 200 ms and a 1 s stranded-pod grace, so changes show up fast in tests. */
   public static final OperatorSettings SETTINGS =
@@ -178,7 +179,13 @@ public final class ApiHarness implements AutoCloseable {
 
   /** A mock API with the CRD installed and the operator running. */
   public static ApiHarness start() {
+    return start(Clock.systemUTC());
+  }
+
+  /** The same, the operator's time read from {@code clock}. */
+  public static ApiHarness start(Clock clock) {
     ApiHarness harness = new ApiHarness();
+    harness.clock = clock;
     harness.startOperator();
     return harness;
   }
@@ -215,7 +222,7 @@ public final class ApiHarness implements AutoCloseable {
                     .withReconciliationTerminationTimeout(Duration.ofSeconds(5)));
     operator.register(
         new QuorumClusterReconciler(
-            operatorClient, SETTINGS, Clock.systemUTC(), quorum, new QuorumMetrics(meters)),
+            operatorClient, SETTINGS, clock, quorum, new QuorumMetrics(meters)),
         o -> o.settingNamespaces(watched));
     operator.start();
   }
