@@ -57,4 +57,7 @@ directions; HelmChartTest checks that these rules are theirs.
 - apiGroups: [""]
   resources: [events]
   verbs: [create]
+- apiGroups: [cert-manager.io]
+  resources: [certificates]
+  verbs: [get, create, update]   # a cluster's CA from a cert-manager issuer; no list/watch
 {{- end }}
