@@ -5,6 +5,7 @@ import static io.quorumkeeper.operator.model.KubernetesNames.shown;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.quorumkeeper.operator.api.v1alpha1.spec.ImagePullSecret;
 import io.quorumkeeper.operator.api.v1alpha1.spec.PodTemplate;
 import io.quorumkeeper.operator.api.v1alpha1.spec.PoolSpec;
 import java.math.BigDecimal;
@@ -148,6 +149,33 @@ final class PodRules {
     }
     checkAnnotations(template.getAnnotations(), errors);
     checkTolerations(template.getTolerations(), errors);
+    checkPullSecrets(template.getImagePullSecrets(), errors);
+  }
+
+  private static void checkPullSecrets(List<ImagePullSecret> secrets, List<String> errors) {
+    if (secrets == null) {
+      return;
+    }
+    if (secrets.size() > PodTemplate.MAX_IMAGE_PULL_SECRETS) {
+      errors.add(
+          "template.imagePullSecrets names "
+              + secrets.size()
+              + " Secrets; at most "
+              + PodTemplate.MAX_IMAGE_PULL_SECRETS);
+      return;
+    }
+    for (int i = 0; i < secrets.size(); i++) {
+      ImagePullSecret secret = secrets.get(i);
+      String name = secret == null ? null : secret.getName();
+      if (!KubernetesNames.isDns1123Subdomain(name)) {
+        errors.add(
+            "template.imagePullSecrets["
+                + i
+                + "].name "
+                + shown(name)
+                + " is not a Secret name (a DNS-1123 subdomain)");
+      }
+    }
   }
 
   private static void checkAnnotations(Map<String, String> annotations, List<String> errors) {

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -171,9 +172,18 @@ public final class StatefulSetModel {
     if (template != null) {
       spec.withAffinity(template.getAffinity())
           .withTolerations(template.getTolerations())
-          .withTopologySpreadConstraints(template.getTopologySpreadConstraints());
+          .withTopologySpreadConstraints(template.getTopologySpreadConstraints())
+          .withImagePullSecrets(pullSecrets(template));
     }
     return spec.build();
+  }
+
+  private static List<LocalObjectReference> pullSecrets(PodTemplate template) {
+    return template.getImagePullSecrets() == null
+        ? null
+        : template.getImagePullSecrets().stream()
+            .map(secret -> new LocalObjectReference(secret.getName()))
+            .toList();
   }
 
   private static Container container(

@@ -3,8 +3,11 @@ package io.quorumkeeper.operator.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.spec.ImagePullSecret;
+import io.quorumkeeper.operator.api.v1alpha1.spec.PodTemplate;
 import io.quorumkeeper.operator.api.v1alpha1.status.VoterRef;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -139,6 +142,30 @@ class ClusterModelTest {
     cr.getSpec().getControllers().getStorage().setDeleteClaim(true);
 
     assertThat(retention(cr)).isEqualTo("Delete");
+  }
+
+  @Test
+  void givenImagePullSecrets_thenEveryPoolsPodsNameThemAndTheTemplateHashChanges() {
+    QuorumCluster cr = Examples.load("separated.yaml");
+    String before = podTemplateAnnotation(model(cr), Labels.TEMPLATE_HASH);
+    PodTemplate template = new PodTemplate();
+    template.setImagePullSecrets(List.of(new ImagePullSecret("corp-registry")));
+    cr.getSpec().setTemplate(template);
+
+    ClusterModel model = model(cr);
+
+    assertThat(model.statefulSets())
+        .hasSize(2)
+        .allSatisfy(
+            set ->
+                assertThat(set.getSpec().getTemplate().getSpec().getImagePullSecrets())
+                    .extracting(LocalObjectReference::getName)
+                    .containsExactly("corp-registry"));
+    assertThat(podTemplateAnnotation(model, Labels.TEMPLATE_HASH)).isNotEqualTo(before);
+  }
+
+  private static ClusterModel model(QuorumCluster cr) {
+    return ClusterModel.from(cr, Examples.identity(cr), Examples.SETTINGS);
   }
 
   /** The server.properties of the model's {@code pool}-th pool. */

@@ -1,6 +1,7 @@
 package io.quorumkeeper.operator.api.v1alpha1.spec;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
@@ -25,6 +26,15 @@ public class PodTemplate {
 
   @JsonPropertyDescription("Extra annotations on every pod.")
   private Map<String, String> annotations;
+
+  /** The most pull Secrets a pod may name. */
+  public static final int MAX_IMAGE_PULL_SECRETS = 16;
+
+  @JsonPropertyDescription(
+      "Secrets (in the cluster's namespace) the kubelet uses to pull the quorum-node image from a"
+          + " private registry, as in a Pod spec; at most 16.")
+  @Size(max = MAX_IMAGE_PULL_SECRETS)
+  private List<ImagePullSecret> imagePullSecrets;
 
   public Affinity getAffinity() {
     return affinity;
@@ -65,5 +75,13 @@ public class PodTemplate {
 
   public void setAnnotations(Map<String, String> annotations) {
     this.annotations = annotations;
+  }
+
+  public List<ImagePullSecret> getImagePullSecrets() {
+    return imagePullSecrets;
+  }
+
+  public void setImagePullSecrets(List<ImagePullSecret> imagePullSecrets) {
+    this.imagePullSecrets = imagePullSecrets;
   }
 }
