@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.model.TlsSecretModel;
 import io.quorumkeeper.operator.observe.AnonymousClientAcls;
@@ -19,8 +18,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** examples/combined-listeners.yaml against the mock API: the users' Secrets, grants, Ready. */
@@ -28,17 +26,7 @@ class ClientListenersApiTest {
 
   static final Path LISTENERS = Path.of("../examples/combined-listeners.yaml");
 
-  ApiHarness api;
-
-  @BeforeEach
-  void start() {
-    api = ApiHarness.start();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
+  @AutoClose final ApiHarness api = ApiHarness.start();
 
   @Test
   void givenScramAndTlsListeners_thenEachUserHasASecretAndTheGrantsAndNoOneElse() throws Exception {
@@ -133,15 +121,7 @@ class ClientListenersApiTest {
 
   /** No StatefulSet controller runs against the mock API: report its pods ready. */
   private void podsReady() {
-    StatefulSet sts = statefulSet();
-    sts.setStatus(
-        new StatefulSetStatusBuilder()
-            .withObservedGeneration(sts.getMetadata().getGeneration())
-            .withReplicas(3)
-            .withReadyReplicas(3)
-            .withUpdatedReplicas(3)
-            .build());
-    api.client().resource(sts).updateStatus();
+    api.statefulSetRolledOut("ledger-node", 3);
   }
 
   private StatefulSet statefulSet() {

@@ -17,8 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,17 +29,7 @@ class HealingStaleApiTest {
 
   static final Path SPARE = Path.of("../examples/combined-spare.yaml");
 
-  ApiHarness api;
-
-  @BeforeEach
-  void start() {
-    api = ApiHarness.start();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
+  @AutoClose final ApiHarness api = ApiHarness.start();
 
   @Test
   void givenTheStatusWriteAfterTheRemovalIsRefused_thenOneRemovalAndOneAdditionInTotal() {

@@ -31,8 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,17 +43,7 @@ class ProvidedCaApiTest {
   static final Path COMBINED = Path.of("../examples/combined.yaml");
   static final Duration LONG = Duration.ofSeconds(20);
 
-  ApiHarness api;
-
-  @BeforeEach
-  void start() {
-    api = ApiHarness.start();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
+  @AutoClose final ApiHarness api = ApiHarness.start();
 
   @Test
   void givenTheUsersCaSecret_thenThePodCertificatesChainToTheUsersCa() throws Exception {

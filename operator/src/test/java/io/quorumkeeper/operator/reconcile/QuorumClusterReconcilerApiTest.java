@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
@@ -226,15 +225,7 @@ class QuorumClusterReconcilerApiTest {
     api.create(COMBINED);
     await().until(() -> statefulSet("orders-node") != null);
 
-    StatefulSet sts = statefulSet("orders-node");
-    sts.setStatus(
-        new StatefulSetStatusBuilder()
-            .withObservedGeneration(sts.getMetadata().getGeneration())
-            .withReplicas(3)
-            .withReadyReplicas(3)
-            .withUpdatedReplicas(3)
-            .build());
-    client.resource(sts).updateStatus();
+    api.statefulSetRolledOut("orders-node", 3);
 
     await()
         .untilAsserted(

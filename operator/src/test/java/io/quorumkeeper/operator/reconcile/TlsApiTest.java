@@ -25,8 +25,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** A TLS cluster end to end against the mock API: Secrets, config, mount, renewal, legacy. */
@@ -34,17 +33,7 @@ class TlsApiTest {
 
   static final Path COMBINED = Path.of("../examples/combined.yaml");
 
-  ApiHarness api;
-
-  @BeforeEach
-  void start() {
-    api = ApiHarness.start();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
+  @AutoClose final ApiHarness api = ApiHarness.start();
 
   @Test
   void givenANewCluster_thenItRunsTlsWithBothSecretsTheConfigAndTheMount() {
@@ -235,15 +224,7 @@ class TlsApiTest {
 
   /** No StatefulSet controller runs against the mock API: report its pods ready. */
   private void podsReady() {
-    StatefulSet sts = statefulSet();
-    sts.setStatus(
-        new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
-            .withObservedGeneration(sts.getMetadata().getGeneration())
-            .withReplicas(3)
-            .withReadyReplicas(3)
-            .withUpdatedReplicas(3)
-            .build());
-    api.client().resource(sts).updateStatus();
+    api.statefulSetRolledOut("orders-node", 3);
   }
 
   private StatefulSet statefulSet() {

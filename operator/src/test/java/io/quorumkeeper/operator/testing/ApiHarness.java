@@ -293,6 +293,23 @@ public final class ApiHarness implements AutoCloseable {
     }
   }
 
+  /**
+   * What a StatefulSet controller would report once every pod of {@code name} runs the latest
+   * template and is ready: none runs against the mock API.
+   */
+  public void statefulSetRolledOut(String name, int replicas) {
+    io.fabric8.kubernetes.api.model.apps.StatefulSet set =
+        client.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
+    set.setStatus(
+        new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
+            .withObservedGeneration(set.getMetadata().getGeneration())
+            .withReplicas(replicas)
+            .withReadyReplicas(replicas)
+            .withUpdatedReplicas(replicas)
+            .build());
+    client.resource(set).updateStatus();
+  }
+
   public QuorumCluster get(String name) {
     return client.resources(QuorumCluster.class).inNamespace(NAMESPACE).withName(name).get();
   }

@@ -1,6 +1,7 @@
 package io.quorumkeeper.node.kraft;
 
 import static io.quorumkeeper.node.kraft.NodeProcesses.awaitForming;
+import static io.quorumkeeper.node.kraft.NodeProcesses.voters;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -137,25 +137,7 @@ class Kafka431KraftTest {
     return admin.describeFeatures().featureMetadata().get(10, TimeUnit.SECONDS);
   }
 
-  private static Map<Integer, String> voters(QuorumInfo quorum) {
-    return quorum.voters().stream()
-        .collect(
-            Collectors.toMap(
-                QuorumInfo.ReplicaState::replicaId, r -> r.replicaDirectoryId().toString()));
-  }
-
   private String controllerTemplate() {
-    return """
-        advertised.listeners=CONTROLLER://${QK_POD_HOST}:9093
-        controller.listener.names=CONTROLLER
-        controller.quorum.auto.join.enable=false
-        controller.quorum.bootstrap.servers=%s
-        listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-        listeners=CONTROLLER://${POD_IP}:9093
-        log.dirs=${QK_DATA_DIR}
-        node.id=${QK_NODE_ID}
-        process.roles=controller
-        """
-        .formatted(bootstrapControllers);
+    return NodeProcesses.plaintextControllerTemplate(bootstrapControllers);
   }
 }

@@ -1,6 +1,7 @@
 package io.quorumkeeper.node.kraft;
 
 import static io.quorumkeeper.node.kraft.NodeProcesses.awaitForming;
+import static io.quorumkeeper.node.kraft.NodeProcesses.voters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -278,13 +279,6 @@ class LauncherKraftTest {
     return controllerAdmin.describeMetadataQuorum().quorumInfo().get(5, TimeUnit.SECONDS);
   }
 
-  private static Map<Integer, String> voters(QuorumInfo quorum) {
-    return quorum.voters().stream()
-        .collect(
-            Collectors.toMap(
-                QuorumInfo.ReplicaState::replicaId, r -> r.replicaDirectoryId().toString()));
-  }
-
   private static Map<Integer, String> observers(QuorumInfo quorum) {
     return quorum.observers().stream()
         .collect(
@@ -295,18 +289,7 @@ class LauncherKraftTest {
   }
 
   private String controllerTemplate() {
-    return """
-        advertised.listeners=CONTROLLER://${QK_POD_HOST}:9093
-        controller.listener.names=CONTROLLER
-        controller.quorum.auto.join.enable=false
-        controller.quorum.bootstrap.servers=%s
-        listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-        listeners=CONTROLLER://${POD_IP}:9093
-        log.dirs=${QK_DATA_DIR}
-        node.id=${QK_NODE_ID}
-        process.roles=controller
-        """
-        .formatted(bootstrapControllers);
+    return NodeProcesses.plaintextControllerTemplate(bootstrapControllers);
   }
 
   private String controllerBootstrap(boolean formed) {

@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
+import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.common.Uuid;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -94,6 +95,32 @@ final class NodeProcesses implements AutoCloseable {
     return controllers.stream()
         .map(p -> p.host() + ":" + CONTROLLER_PORT)
         .collect(Collectors.joining(","));
+  }
+
+  /**
+   * A controller-only pool's server.properties template, plaintext, for these bootstrap servers.
+   */
+  static String plaintextControllerTemplate(String bootstrapControllers) {
+    return """
+        advertised.listeners=CONTROLLER://${QK_POD_HOST}:9093
+        controller.listener.names=CONTROLLER
+        controller.quorum.auto.join.enable=false
+        controller.quorum.bootstrap.servers=%s
+        listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+        listeners=CONTROLLER://${POD_IP}:9093
+        log.dirs=${QK_DATA_DIR}
+        node.id=${QK_NODE_ID}
+        process.roles=controller
+        """
+        .formatted(bootstrapControllers);
+  }
+
+  /** The voters of a quorum description: node id to directory id. */
+  static Map<Integer, String> voters(QuorumInfo quorum) {
+    return quorum.voters().stream()
+        .collect(
+            Collectors.toMap(
+                QuorumInfo.ReplicaState::replicaId, r -> r.replicaDirectoryId().toString()));
   }
 
   /** A random directory id for each of the first {@code count} initial voters. */
