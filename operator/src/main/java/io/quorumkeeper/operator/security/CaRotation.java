@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The rotation of a cluster's CA (docs/security.md, "Renewing the CA"), decided from what {@code
@@ -47,6 +48,11 @@ final class CaRotation {
 
     static CaSet of(ClusterCa ca) {
       return new CaSet(ca, ca.certificatePem(), ca.keyPem(), Optional.empty(), Optional.empty());
+    }
+
+    /** The same signing CA with this next or previous CA (or neither). */
+    CaSet with(Optional<ClusterCa> next, Optional<String> previousPem) {
+      return new CaSet(signer, signerPem, signerKeyPem, next, previousPem);
     }
 
     Phase phase() {
@@ -135,7 +141,7 @@ final class CaRotation {
       boolean settled,
       Instant now,
       TlsSettings settings,
-      java.util.function.Supplier<ClusterCa> fresh) {
+      Supplier<ClusterCa> fresh) {
     switch (set.phase()) {
       case SIGN:
         return settled ? finish(set) : unchanged(set);
@@ -143,7 +149,9 @@ final class CaRotation {
         return trusting(set, wanted, settled);
       default:
         if (wanted.isPresent()) {
-          return same(wanted.get(), set.signer()) ? unchanged(set) : start(set, wanted.get());
+          return wanted.get().sameCertificate(set.signer())
+              ? unchanged(set)
+              : start(set, wanted.get());
         }
         return set.signer().notAfter().isBefore(now.plus(settings.caRenewBefore()))
             ? start(set, fresh.get())
@@ -153,20 +161,15 @@ final class CaRotation {
 
   private static Decision trusting(CaSet set, Optional<ClusterCa> wanted, boolean settled) {
     ClusterCa next = set.next().orElseThrow();
-    if (wanted.isPresent() && same(wanted.get(), set.signer())) {
+    if (wanted.isPresent() && wanted.get().sameCertificate(set.signer())) {
       return new Decision(
-          new CaSet(
-              set.signer(),
-              set.signerPem(),
-              set.signerKeyPem(),
-              Optional.empty(),
-              Optional.empty()),
+          set.with(Optional.empty(), Optional.empty()),
           Optional.of(
               "CA rotation abandoned: the wanted CA is the signing one again, the next CA "
                   + describe(next)
                   + " is no longer trusted (nothing was signed with it; no restart)"));
     }
-    if (wanted.isPresent() && !same(wanted.get(), next)) {
+    if (wanted.isPresent() && !wanted.get().sameCertificate(next)) {
       return start(set, wanted.get());
     }
     if (!settled) {
@@ -190,8 +193,7 @@ final class CaRotation {
 
   private static Decision start(CaSet set, ClusterCa next) {
     return new Decision(
-        new CaSet(
-            set.signer(), set.signerPem(), set.signerKeyPem(), Optional.of(next), Optional.empty()),
+        set.with(Optional.of(next), Optional.empty()),
         Optional.of(
             "CA rotation 1/3 (trust): the new CA "
                 + describe(next)
@@ -202,8 +204,7 @@ final class CaRotation {
 
   private static Decision finish(CaSet set) {
     return new Decision(
-        new CaSet(
-            set.signer(), set.signerPem(), set.signerKeyPem(), Optional.empty(), Optional.empty()),
+        set.with(Optional.empty(), Optional.empty()),
         Optional.of(
             "CA rotation 3/3 (done): every pod runs certificates of the CA "
                 + describe(set.signer())
@@ -213,10 +214,6 @@ final class CaRotation {
 
   private static Decision unchanged(CaSet set) {
     return new Decision(set, Optional.empty());
-  }
-
-  private static boolean same(ClusterCa a, ClusterCa b) {
-    return a.certificate().equals(b.certificate());
   }
 
   /** {@code <fingerprint> (until <notAfter>)}. */

@@ -108,6 +108,11 @@ public final class ClusterCa {
     return new ClusterCa(certificate, key);
   }
 
+  /** Whether both CAs have the same certificate (X.509 equality compares the encodings). */
+  public boolean sameCertificate(ClusterCa other) {
+    return certificate.equals(other.certificate);
+  }
+
   public X509Certificate certificate() {
     return certificate;
   }

@@ -105,7 +105,7 @@ public final class ClusterCertificates {
     if (mayMintCa
         && wanted.isPresent()
         && kept.isPresent()
-        && !ProvidedCa.same(kept.get().signer(), wanted.get())) {
+        && !kept.get().signer().sameCertificate(wanted.get())) {
       kept = Optional.empty(); // no certificates yet: the cluster starts with the wanted CA
     }
     if (kept.isEmpty() && !mayMintCa) {

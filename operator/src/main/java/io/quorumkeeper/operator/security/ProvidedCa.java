@@ -1,9 +1,7 @@
 package io.quorumkeeper.operator.security;
 
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -67,15 +65,6 @@ public final class ProvidedCa {
       return ClusterCa.load(certificatePem, entries.get(keyKey), now);
     } catch (Pem.InvalidPemException e) {
       throw new Pem.InvalidPemException(certKey + "/" + keyKey + ": " + e.getMessage());
-    }
-  }
-
-  /** Whether two CAs have the same certificate. */
-  public static boolean same(ClusterCa a, ClusterCa b) {
-    try {
-      return Arrays.equals(a.certificate().getEncoded(), b.certificate().getEncoded());
-    } catch (CertificateEncodingException e) {
-      return false;
     }
   }
 }
