@@ -493,7 +493,9 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             context.getSecondaryResources(Pod.class),
             snapshot,
             cr.getStatus() == null ? null : cr.getStatus().getKafka());
-    if (snapshot.isPresent()) {
+    // Only with a leader: without one the Admin call could only wait out its timeout on this
+    // reconcile thread, and status keeps the level last read.
+    if (view.filter(QuorumView::hasLeader).isPresent()) {
       boolean mayAct = pass.acceptance().valid() && Healing.blockedBecause(cr) == null;
       finalization.report(cr, pass.model().pools(), kafka, pass.roll(), mayAct, events);
     }
