@@ -51,30 +51,6 @@ public final class MetadataVersions {
         .orElse(String.valueOf(level));
   }
 
-  /** Whether dotted version {@code a} is older than {@code b} ({@code 4.3.1} < {@code 4.4.0}). */
-  static boolean older(String a, String b) {
-    String[] x = a.split("\\.");
-    String[] y = b.split("\\.");
-    for (int i = 0; i < Math.max(x.length, y.length); i++) {
-      int c = Integer.compare(part(x, i), part(y, i));
-      if (c != 0) {
-        return c < 0;
-      }
-    }
-    return false;
-  }
-
-  private static int part(String[] parts, int i) {
-    if (i >= parts.length) {
-      return 0;
-    }
-    try {
-      return Integer.parseInt(parts[i]);
-    } catch (NumberFormatException e) {
-      return 0; // not a release number: the version check refuses it on its own
-    }
-  }
-
   /** The newest level {@code kafkaVersion} runs, if it is a supported version. */
   public static Optional<Integer> latest(String kafkaVersion) {
     return Optional.ofNullable(kafkaVersion).map(LATEST_PRODUCTION::get);
@@ -90,16 +66,18 @@ public final class MetadataVersions {
 
   /**
    * As {@link #check(String, String, Integer)}, and: a downgrade from {@code runningVersion} (the
-   * last accepted spec's Kafka version, null for a new cluster) waits while the finalized level is
-   * unknown, since it cannot be told safe (when in doubt, report and wait).
+   * last accepted spec's Kafka version, null for a new cluster) to a version that runs a lower
+   * level waits while the finalized level is unknown, since it cannot be told safe (when in doubt,
+   * report and wait).
    */
   public static List<String> check(
       String kafkaVersion, String requested, Integer finalized, String runningVersion) {
     List<String> errors = new ArrayList<>();
+    Optional<Integer> runs = latest(runningVersion);
     if (finalized == null
-        && runningVersion != null
-        && kafkaVersion != null
-        && older(kafkaVersion, runningVersion)) {
+        && latest(kafkaVersion).isPresent()
+        && runs.isPresent()
+        && latest(kafkaVersion).get() < runs.get()) {
       errors.add(
           "kafka.version "
               + kafkaVersion

@@ -62,12 +62,4 @@ class MetadataVersionsTest {
     assertThat(MetadataVersions.check("4.4.0", null, null, "4.4.0")).isEmpty();
     assertThat(MetadataVersions.check("4.3.1", null, 30, "4.4.0")).isEmpty();
   }
-
-  @Test
-  void givenDottedVersions_thenComparedNumbersFirst() {
-    assertThat(MetadataVersions.older("4.3.1", "4.4.0")).isTrue();
-    assertThat(MetadataVersions.older("4.10.0", "4.9.1")).isFalse();
-    assertThat(MetadataVersions.older("4.4.0", "4.4.0")).isFalse();
-    assertThat(MetadataVersions.older("4.4", "4.4.1")).isTrue();
-  }
 }
