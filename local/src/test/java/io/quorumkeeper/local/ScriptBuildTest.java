@@ -75,6 +75,19 @@ class ScriptBuildTest {
         .contains("Building Quorum Keeper :: Operator")
         .doesNotContain("Compiling 12 source files");
     assertThat(Files.readString(home.resolve("mvnw.calls"))).contains("-DskipTests package");
+    Files.delete(home.resolve("mvnw.calls"));
+    assertThat(run())
+        .as("a build that left the jars as they were does not build again")
+        .doesNotContain("quorum-keeper: building");
+    assertThat(home.resolve("mvnw.calls")).doesNotExist();
+  }
+
+  @Test
+  void givenACrdsSourceNewerThanTheJars_thenBuilds() throws Exception {
+    write("crds/src/main/java/B.java", BUILT.plusSeconds(60));
+
+    assertThat(run()).contains("building (crds/src/main/java/B.java is newer than");
+    assertThat(home.resolve("mvnw.calls")).exists();
   }
 
   @Test
