@@ -132,9 +132,7 @@ public record ClientConfig(String bootstrap, Map<String, String> properties) {
     String ca =
         !listener.tls()
             ? null
-            : user.containsKey("ca.crt")
-                ? user.get("ca.crt")
-                : required(secret(client, namespace, name + "-ca"), "ca.crt", name + "-ca");
+            : user.containsKey("ca.crt") ? user.get("ca.crt") : trustBundle(client, cluster);
     return new ClientConfig(
         bootstrap(name, namespace, listener.port()), properties(listener, user, ca));
   }
@@ -155,11 +153,21 @@ public record ClientConfig(String bootstrap, Map<String, String> properties) {
     Map<String, String> p = new TreeMap<>();
     p.put("security.protocol", "SSL");
     p.put("ssl.truststore.type", "PEM");
-    p.put("ssl.truststore.certificates", required(ca, "ca.crt", name + "-ca"));
+    p.put("ssl.truststore.certificates", trustBundle(client, cluster));
     p.put("ssl.keystore.type", "PEM");
     p.put("ssl.keystore.certificate.chain", required(ca, "operator.crt", name + "-ca"));
     p.put("ssl.keystore.key", required(ca, "operator.key", name + "-ca"));
     return new ClientConfig(bootstrap(name, namespace, REPLICATION_PORT), p);
+  }
+
+  /**
+   * Every CA the cluster's nodes are trusted by now: {@code ca.crt} of {@code <cluster>-tls}, which
+   * holds the old and the new CA during a rotation (the signing CA alone would refuse the brokers
+   * that have not restarted yet).
+   */
+  private static String trustBundle(KubernetesClient client, GenericKubernetesResource cluster) {
+    String tls = cluster.getMetadata().getName() + "-tls";
+    return required(secret(client, cluster.getMetadata().getNamespace(), tls), "ca.crt", tls);
   }
 
   /**

@@ -57,25 +57,22 @@ public final class ToolLauncher {
               : command.argsWith(config.bootstrap(), properties.toString());
       ProcessBuilder builder = new ProcessBuilder(commandLine(command, scratch, args));
       if (terminal) {
-        builder.inheritIO();
-      } else {
-        builder.redirectErrorStream(true);
+        // The user's own session (a console consumer runs until Ctrl-C): no time limit.
+        return new Result(builder.inheritIO().start().waitFor(), "");
       }
-      Process process = builder.start();
-      if (!terminal) {
-        try (OutputStream stdin = process.getOutputStream()) {
-          stdin.write((input == null ? "" : input).getBytes(StandardCharsets.UTF_8));
-        }
+      // Output to a file, so a tool that writes much while reading its input cannot block on a
+      // full pipe, and a hung one is still timed out.
+      Path out = scratch.resolve("output");
+      Process process = builder.redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      try (OutputStream stdin = process.getOutputStream()) {
+        stdin.write((input == null ? "" : input).getBytes(StandardCharsets.UTF_8));
       }
-      String output =
-          terminal
-              ? ""
-              : new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!process.waitFor(5, TimeUnit.MINUTES)) {
         process.destroyForcibly();
         throw new LocalRuntimeException(
             command.tool().orElse("tool") + " did not end in 5 minutes");
       }
+      String output = Files.readString(out);
       return new Result(process.exitValue(), output);
     } catch (IOException e) {
       throw new LocalRuntimeException(
