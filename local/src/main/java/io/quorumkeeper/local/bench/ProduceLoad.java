@@ -1,5 +1,6 @@
 package io.quorumkeeper.local.bench;
 
+import io.quorumkeeper.local.client.ClientConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,7 +50,7 @@ public final class ProduceLoad implements AutoCloseable {
   /** An acknowledged record: where Kafka said it wrote it. */
   public record Acked(String key, int partition, long offset) {}
 
-  private final String bootstrap;
+  private final ClientConfig client;
   private final String topic;
   private final KafkaProducer<String, String> producer;
   private final KafkaConsumer<String, String> consumer;
@@ -62,40 +63,40 @@ public final class ProduceLoad implements AutoCloseable {
   private long longestGapNanos;
   private volatile boolean stopping;
 
-  private ProduceLoad(String bootstrap, String topic) {
-    this.bootstrap = bootstrap;
+  private ProduceLoad(ClientConfig client, String topic) {
+    this.client = client;
     this.topic = topic;
-    this.producer = new KafkaProducer<>(producerConfig(bootstrap));
-    this.consumer = new KafkaConsumer<>(consumerConfig(bootstrap, topic + "-readers"));
+    this.producer = new KafkaProducer<>(producerConfig(client));
+    this.consumer = new KafkaConsumer<>(consumerConfig(client, topic + "-readers"));
     this.sender = daemon(this::sendUntilStopped, "produce-" + topic);
     this.reader = daemon(this::consumeUntilStopped, "consume-" + topic);
   }
 
   /**
    * Creates {@code topic} (replication factor 3, {@code min.insync.replicas=2}) through {@code
-   * bootstrap} and starts producing and consuming; returns at once.
+   * client} and starts producing and consuming; returns at once.
    */
-  public static ProduceLoad start(String bootstrap, String topic) {
-    createTopic(bootstrap, topic);
-    ProduceLoad load = new ProduceLoad(bootstrap, topic);
+  public static ProduceLoad start(ClientConfig client, String topic) {
+    createTopic(client, topic);
+    ProduceLoad load = new ProduceLoad(client, topic);
     load.sender.start();
     load.reader.start();
     return load;
   }
 
   /** Admin settings of the load and the checks: short timeouts, quick retries. */
-  public static Map<String, Object> adminConfig(String bootstrap) {
-    return Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000,
-        AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 200);
+  public static Map<String, Object> adminConfig(ClientConfig client) {
+    Map<String, Object> config = new HashMap<>(client.kafka());
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
+    config.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 200);
+    return config;
   }
 
-  private static void createTopic(String bootstrap, String topic) {
+  private static void createTopic(ClientConfig client, String topic) {
     NewTopic newTopic =
         new NewTopic(topic, PARTITIONS, (short) 3).configs(Map.of("min.insync.replicas", "2"));
-    try (Admin admin = Admin.create(adminConfig(bootstrap))) {
+    try (Admin admin = Admin.create(adminConfig(client))) {
       admin.createTopics(List.of(newTopic)).all().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
@@ -109,9 +110,9 @@ public final class ProduceLoad implements AutoCloseable {
     }
   }
 
-  private static Properties producerConfig(String bootstrap) {
+  private static Properties producerConfig(ClientConfig client) {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.putAll(client.kafka());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
@@ -120,9 +121,9 @@ public final class ProduceLoad implements AutoCloseable {
     return p;
   }
 
-  private static Properties consumerConfig(String bootstrap, String group) {
+  private static Properties consumerConfig(ClientConfig client, String group) {
     Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.putAll(client.kafka());
     if (group != null) {
       p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     }
@@ -214,7 +215,7 @@ public final class ProduceLoad implements AutoCloseable {
 
   /** Whether every partition of the topic has all its replicas in sync. */
   public boolean fullyReplicated() throws Exception {
-    try (Admin admin = Admin.create(adminConfig(bootstrap))) {
+    try (Admin admin = Admin.create(adminConfig(client))) {
       TopicDescription d =
           admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
       return d.partitions().stream().allMatch(p -> p.isr().size() == p.replicas().size());
@@ -240,7 +241,7 @@ public final class ProduceLoad implements AutoCloseable {
 
   private Map<TopicPartition, Map<Long, String>> readAll(Duration atMost) {
     Map<TopicPartition, Map<Long, String>> read = new HashMap<>();
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerConfig(bootstrap, null))) {
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerConfig(client, null))) {
       List<TopicPartition> partitions =
           c.partitionsFor(topic, atMost).stream()
               .map(p -> new TopicPartition(topic, p.partition()))

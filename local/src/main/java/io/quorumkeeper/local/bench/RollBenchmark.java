@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.quorumkeeper.local.LocalRuntime;
 import io.quorumkeeper.local.RuntimeOptions;
 import io.quorumkeeper.local.api.QuorumClusters;
+import io.quorumkeeper.local.client.ClientConfig;
 import io.quorumkeeper.local.kube.Kubelet;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +72,8 @@ public final class RollBenchmark {
     try (LocalRuntime runtime = LocalRuntime.start(options)) {
       String name = runtime.apply(file).get(0).getMetadata().getName();
       BenchSupport.waitFor(() -> settled(runtime, name), name + " Ready", SETTLE_TIMEOUT);
-      try (ProduceLoad load = ProduceLoad.start(name + "-bootstrap.default.svc:9092", "bench")) {
+      try (ProduceLoad load =
+          ProduceLoad.start(ClientConfig.ofCluster(runtime.client(), "default", name), "bench")) {
         for (int i = 0; i < runs; i++) {
           int run = i;
           settle(runtime, name, load);

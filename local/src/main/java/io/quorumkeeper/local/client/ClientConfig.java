@@ -28,8 +28,14 @@ public record ClientConfig(String bootstrap, Map<String, String> properties) {
   /** One client listener as the cluster's spec declares it. */
   public record Listener(String name, int port, boolean tls, String authentication) {
 
-    /** The listener of a cluster without {@code spec.listeners}. */
+    /**
+     * The listener of a cluster without {@code spec.listeners} whose {@code
+     * status.bootstrap.clientAuthentication} is none (plaintext clusters, clusters from before).
+     */
     static final Listener DEFAULT = new Listener("plain", 9092, false, "none");
+
+    /** The listener of a TLS cluster without {@code spec.listeners} created since ADR 015. */
+    static final Listener CLIENTS = new Listener("clients", 9092, true, "scram-sha-512");
 
     String protocol() {
       boolean scram = authentication.equals("scram-sha-512");
@@ -44,12 +50,17 @@ public record ClientConfig(String bootstrap, Map<String, String> properties) {
     }
   }
 
-  /** The cluster's client listeners, as {@code spec.listeners} declares them (or the default). */
+  /**
+   * The cluster's client listeners, as {@code spec.listeners} declares them, or the one it got at
+   * creation ({@code status.bootstrap.clientAuthentication}, docs/adr/015).
+   */
   @SuppressWarnings("unchecked")
   public static List<Listener> listeners(GenericKubernetesResource cluster) {
     Object declared = QuorumClusters.at(cluster, "spec.listeners").orElse(null);
     if (!(declared instanceof List<?> list) || list.isEmpty()) {
-      return List.of(Listener.DEFAULT);
+      Object clients =
+          QuorumClusters.at(cluster, "status.bootstrap.clientAuthentication").orElse("none");
+      return List.of("scram-sha-512".equals(clients) ? Listener.CLIENTS : Listener.DEFAULT);
     }
     return list.stream()
         .map(item -> (Map<String, Object>) item)
@@ -145,7 +156,11 @@ public record ClientConfig(String bootstrap, Map<String, String> properties) {
   public static ClientConfig forAdmin(KubernetesClient client, GenericKubernetesResource cluster) {
     String name = cluster.getMetadata().getName();
     String namespace = cluster.getMetadata().getNamespace();
-    Object transport = QuorumClusters.at(cluster, "spec.security.transport").orElse("TLS");
+    // status says what the cluster runs (a cluster from before TLS has no spec.security.transport)
+    Object transport =
+        QuorumClusters.at(cluster, "status.bootstrap.transport")
+            .or(() -> QuorumClusters.at(cluster, "spec.security.transport"))
+            .orElse("TLS");
     if ("Plaintext".equals(transport)) {
       return forListener(client, cluster, listeners(cluster).get(0));
     }
@@ -217,6 +232,22 @@ public record ClientConfig(String bootstrap, Map<String, String> properties) {
 
   static String bootstrap(String cluster, String namespace, int port) {
     return cluster + "-bootstrap." + namespace + ".svc:" + port;
+  }
+
+  /** The client properties with {@code bootstrap.servers}: what a Kafka client is created with. */
+  public Map<String, Object> kafka() {
+    Map<String, Object> config = new TreeMap<>(properties);
+    config.put("bootstrap.servers", bootstrap);
+    return config;
+  }
+
+  /**
+   * How a client of the cluster's first listener connects, as {@code ./quorum-keeper kafka} does:
+   * what tests and benchmarks use, so that they log in like a user's client.
+   */
+  public static ClientConfig ofCluster(KubernetesClient client, String namespace, String name) {
+    GenericKubernetesResource cluster = cluster(client, namespace, Optional.of(name));
+    return forListener(client, cluster, listener(cluster, Optional.empty()));
   }
 
   /** This config with one property changed (tests: a wrong password, no certificate). */

@@ -3,6 +3,7 @@ package io.quorumkeeper.local.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.quorumkeeper.local.InputException;
 import io.quorumkeeper.local.MainCommands;
 import java.util.List;
@@ -171,5 +172,31 @@ class KafkaCommandTest {
   void theBootstrapIsTheClustersBootstrapServiceOnTheListenersPort() {
     assertThat(ClientConfig.bootstrap("ledger", "default", 9094))
         .isEqualTo("ledger-bootstrap.default.svc:9094");
+  }
+
+  @Test
+  void givenNoDeclaredListeners_thenTheListenerIsTheOneStatusSaysTheClusterWasCreatedWith() {
+    GenericKubernetesResource created = new GenericKubernetesResource();
+    created.setAdditionalProperty("spec", Map.of("topology", "Combined"));
+    created.setAdditionalProperty(
+        "status", Map.of("bootstrap", Map.of("clientAuthentication", "scram-sha-512")));
+    GenericKubernetesResource before = new GenericKubernetesResource();
+    before.setAdditionalProperty("spec", Map.of("topology", "Combined"));
+    before.setAdditionalProperty(
+        "status", Map.of("bootstrap", Map.of("clientAuthentication", "none")));
+    GenericKubernetesResource declared = new GenericKubernetesResource();
+    declared.setAdditionalProperty(
+        "spec", Map.of("listeners", List.of(Map.of("name", "open", "port", 19092, "tls", false))));
+    declared.setAdditionalProperty(
+        "status", Map.of("bootstrap", Map.of("clientAuthentication", "scram-sha-512")));
+
+    assertThat(ClientConfig.listeners(created))
+        .containsExactly(new ClientConfig.Listener("clients", 9092, true, "scram-sha-512"));
+    assertThat(ClientConfig.listeners(before))
+        .containsExactly(new ClientConfig.Listener("plain", 9092, false, "none"));
+    assertThat(ClientConfig.listeners(new GenericKubernetesResource()))
+        .containsExactly(new ClientConfig.Listener("plain", 9092, false, "none"));
+    assertThat(ClientConfig.listeners(declared))
+        .containsExactly(new ClientConfig.Listener("open", 19092, false, "none"));
   }
 }

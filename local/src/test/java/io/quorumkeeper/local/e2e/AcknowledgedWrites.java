@@ -2,7 +2,9 @@ package io.quorumkeeper.local.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import io.quorumkeeper.local.client.ClientConfig;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,7 +33,7 @@ final class AcknowledgedWrites implements AutoCloseable {
 
   private static final int PARTITIONS = 3;
 
-  private final String bootstrap;
+  private final ClientConfig client;
   private final String topic;
   private final KafkaProducer<String, String> producer;
   private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -41,18 +42,19 @@ final class AcknowledgedWrites implements AutoCloseable {
   private volatile boolean stopping;
   private volatile String lastFailure = "";
 
-  private AcknowledgedWrites(String bootstrap, String topic) {
-    this.bootstrap = bootstrap;
+  private AcknowledgedWrites(ClientConfig client, String topic) {
+    this.client = client;
     this.topic = topic;
     this.producer =
         new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15000,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10000,
-                ProducerConfig.LINGER_MS_CONFIG, 0),
+            with(
+                client,
+                Map.of(
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15000,
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 10000,
+                    ProducerConfig.LINGER_MS_CONFIG, 0)),
             new StringSerializer(),
             new StringSerializer());
     this.thread = new Thread(this::writeUntilStopped, "acknowledged-writes-" + topic);
@@ -60,9 +62,8 @@ final class AcknowledgedWrites implements AutoCloseable {
   }
 
   /** Creates the topic, starts writing, and returns once the first write was acknowledged. */
-  static AcknowledgedWrites start(String bootstrap, String topic) throws Exception {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+  static AcknowledgedWrites start(ClientConfig client, String topic) throws Exception {
+    try (Admin admin = Admin.create(client.kafka())) {
       admin
           .createTopics(
               List.of(
@@ -71,7 +72,7 @@ final class AcknowledgedWrites implements AutoCloseable {
           .all()
           .get(30, TimeUnit.SECONDS);
     }
-    AcknowledgedWrites writes = new AcknowledgedWrites(bootstrap, topic);
+    AcknowledgedWrites writes = new AcknowledgedWrites(client, topic);
     writes.thread.start();
     await().atMost(Duration.ofSeconds(60)).until(() -> !writes.acknowledged.isEmpty());
     return writes;
@@ -126,13 +127,13 @@ final class AcknowledgedWrites implements AutoCloseable {
     Set<String> missing = new HashSet<>(acknowledged());
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false),
+            with(
+                client,
+                Map.of(
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                    "earliest",
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                    false)),
             new StringDeserializer(),
             new StringDeserializer())) {
       List<TopicPartition> partitions =
@@ -153,5 +154,12 @@ final class AcknowledgedWrites implements AutoCloseable {
   public void close() throws InterruptedException {
     stop();
     producer.close(Duration.ofSeconds(5));
+  }
+
+  /** The client's connection settings with {@code settings} on top. */
+  private static Map<String, Object> with(ClientConfig client, Map<String, Object> settings) {
+    Map<String, Object> config = new HashMap<>(client.kafka());
+    config.putAll(settings);
+    return config;
   }
 }

@@ -34,7 +34,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CaRotationE2ETest {
 
   static final String CLUSTER = "orders";
-  static final String BOOTSTRAP = CLUSTER + "-bootstrap.default.svc:9092";
   static final String TOPIC = "rotation";
   static final int PODS = 3;
 
@@ -75,7 +74,7 @@ class CaRotationE2ETest {
     watch.recordPodIncarnations();
     recordPhases();
 
-    try (AcknowledgedWrites writes = AcknowledgedWrites.start(BOOTSTRAP, TOPIC)) {
+    try (AcknowledgedWrites writes = AcknowledgedWrites.start(RUNTIME.clients(CLUSTER), TOPIC)) {
       assertThat(phasesSeen)
           .as("the rotation began before the writes (Ready took longer than %s?)", ROTATION_AFTER)
           .doesNotContainKey("trust");

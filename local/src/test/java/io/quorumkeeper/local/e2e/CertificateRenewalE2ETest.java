@@ -26,7 +26,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CertificateRenewalE2ETest {
 
   static final String CLUSTER = "orders";
-  static final String BOOTSTRAP = CLUSTER + "-bootstrap.default.svc:9092";
   static final String TOPIC = "renewal";
   static final int PODS = 3;
 
@@ -60,7 +59,7 @@ class CertificateRenewalE2ETest {
     assertThat(before).hasSize(PODS);
     watch.recordPodIncarnations();
 
-    try (AcknowledgedWrites writes = AcknowledgedWrites.start(BOOTSTRAP, TOPIC)) {
+    try (AcknowledgedWrites writes = AcknowledgedWrites.start(RUNTIME.clients(CLUSTER), TOPIC)) {
       assertThat(watch.revision())
           .as(
               "the renewal came before the writes began (Ready took longer than %s?)",

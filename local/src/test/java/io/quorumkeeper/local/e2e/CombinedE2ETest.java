@@ -1,16 +1,23 @@
 package io.quorumkeeper.local.e2e;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.quorumkeeper.local.api.QuorumClusters;
+import io.quorumkeeper.local.client.ClientConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -74,8 +81,51 @@ class CombinedE2ETest {
         .untilAsserted(() -> assertThat(directoryIds()).isEqualTo(directoryIds));
   }
 
+  /**
+   * ADR 015: the example declares no listeners, so it has {@code clients} on 9092 with TLS and
+   * SCRAM-SHA-512; its user's Secret logs in, a wrong password and a client without credentials are
+   * refused.
+   */
   @Test
   @Order(3)
+  void givenNoDeclaredListeners_thenClientsLogInWithTheUserSecret_andNoOneElse() throws Exception {
+    ClientConfig user = local.clients("orders");
+    assertThat(QuorumClusters.at(local.cluster("orders"), "status.bootstrap.clientAuthentication"))
+        .contains("scram-sha-512");
+    assertThat(user.properties()).containsEntry("security.protocol", "SASL_SSL");
+    try (Admin admin = Admin.create(user.kafka())) {
+      admin.createTopics(List.of(new NewTopic("logged-in", 1, (short) 3))).all().get(30, SECONDS);
+      assertThat(admin.listTopics().names().get(30, SECONDS)).contains("logged-in");
+    }
+
+    ClientConfig wrong =
+        user.with("sasl.jaas.config", ClientConfig.scramLogin("orders-clients-user", "not-it"));
+    assertThat(listTopics(wrong))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(SaslAuthenticationException.class);
+
+    ClientConfig anonymous =
+        user.with("security.protocol", "SSL")
+            .with("sasl.mechanism", null)
+            .with("sasl.jaas.config", null);
+    assertThat(listTopics(anonymous)).as("a client without credentials").isNotNull();
+  }
+
+  /** What listing topics with {@code config} threw, or null if it listed them. */
+  private static Throwable listTopics(ClientConfig config) {
+    Map<String, Object> quick = new TreeMap<>(config.kafka());
+    quick.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+    quick.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    try (Admin admin = Admin.create(quick)) {
+      admin.listTopics().names().get(30, SECONDS);
+      return null;
+    } catch (Exception refused) {
+      return refused;
+    }
+  }
+
+  @Test
+  @Order(4)
   void givenReadyCluster_whenDeleted_thenEveryProcessEndsAndOwnedObjectsAreGone() {
     List<Long> pids = local.runtime().kubelet().pids();
 

@@ -28,7 +28,6 @@ class FiveVotersE2ETest {
   static final LocalRuntimeExtension local = new LocalRuntimeExtension("five-voters", "127.0.35");
 
   static final String CLUSTER = "fleet";
-  static final String BOOTSTRAP = CLUSTER + "-bootstrap.default.svc:9092";
   static final Duration HEAL_TIMEOUT = Duration.ofMinutes(4);
 
   @Test
@@ -56,7 +55,8 @@ class FiveVotersE2ETest {
     down.forEach(m -> expectedVoters.remove(m.nodeId()));
     expectedVoters.addAll(List.of(5, 6));
 
-    try (TopicCreations topics = TopicCreations.start(BOOTSTRAP, "two-voter-nodes-down")) {
+    try (TopicCreations topics =
+        TopicCreations.start(local.clients(CLUSTER), "two-voter-nodes-down")) {
       down.forEach(m -> local.runtime().kubelet().nodeDown("default", m.pod()));
 
       QuorumState healed =

@@ -26,7 +26,6 @@ class HotSpareE2ETest {
   static final LocalRuntimeExtension local = new LocalRuntimeExtension("hot-spare", "127.0.34");
 
   static final String CLUSTER = "stock";
-  static final String BOOTSTRAP = CLUSTER + "-bootstrap.default.svc:9092";
   static final Duration HEAL_TIMEOUT = Duration.ofMinutes(3);
 
   @Test
@@ -49,7 +48,7 @@ class HotSpareE2ETest {
     Member spare = before.nonVoters(3).get(0);
     Set<Integer> voterCounts = new TreeSet<>();
 
-    try (TopicCreations topics = TopicCreations.start(BOOTSTRAP, "voter-node-down")) {
+    try (TopicCreations topics = TopicCreations.start(local.clients(CLUSTER), "voter-node-down")) {
       local.runtime().kubelet().nodeDown("default", victim.pod());
 
       QuorumState healed =

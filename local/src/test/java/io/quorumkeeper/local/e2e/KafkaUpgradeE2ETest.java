@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.FeatureMetadata;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -37,7 +36,6 @@ class KafkaUpgradeE2ETest {
 
   private static final Duration ROLL_TIMEOUT = Duration.ofMinutes(4);
   private static final String CLUSTER = "orders";
-  private static final String BOOTSTRAP = CLUSTER + "-bootstrap.default.svc:9092";
   private static final Path EXAMPLE = CombinedE2ETest.example("combined.yaml");
   private static final List<String> PODS =
       List.of("orders-node-0", "orders-node-1", "orders-node-2");
@@ -48,7 +46,7 @@ class KafkaUpgradeE2ETest {
     Rolls.applyWithKafkaVersion(local.runtime(), EXAMPLE, "4.3.1");
     local.awaitReady(CLUSTER, 3);
     assertEveryNodeRuns("4.3.1");
-    try (LoadDriver load = LoadDriver.start(BOOTSTRAP, "up-load")) {
+    try (LoadDriver load = LoadDriver.start(local.clients(CLUSTER), "up-load")) {
       RollWatch watch = RollWatch.begin(local, "combined.yaml");
 
       Rolls.applyWithKafkaVersion(local.runtime(), EXAMPLE, "4.4.0");
@@ -138,8 +136,7 @@ class KafkaUpgradeE2ETest {
   }
 
   private static FeatureMetadata features() throws Exception {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP))) {
+    try (Admin admin = Admin.create(local.clients(CLUSTER).kafka())) {
       return admin.describeFeatures().featureMetadata().get(10, TimeUnit.SECONDS);
     }
   }

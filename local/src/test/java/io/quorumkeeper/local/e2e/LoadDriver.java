@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.quorumkeeper.local.bench.ProduceLoad;
+import io.quorumkeeper.local.client.ClientConfig;
 import java.time.Duration;
 
 /**
@@ -27,10 +28,9 @@ final class LoadDriver implements AutoCloseable {
    * Starts both writers ({@code <prefix>-<n>} topics, records to {@code <prefix>-records}) and
    * returns once each has had an acknowledgement.
    */
-  static LoadDriver start(String bootstrap, String prefix) {
-    TopicCreations creations = TopicCreations.start(bootstrap, prefix, (short) 2);
-    LoadDriver driver =
-        new LoadDriver(creations, ProduceLoad.start(bootstrap, prefix + "-records"));
+  static LoadDriver start(ClientConfig client, String prefix) {
+    TopicCreations creations = TopicCreations.start(client, prefix, (short) 2);
+    LoadDriver driver = new LoadDriver(creations, ProduceLoad.start(client, prefix + "-records"));
     driver.awaitAcknowledgedRecordsMoreThan(0, Duration.ofSeconds(60));
     return driver;
   }
@@ -43,7 +43,7 @@ final class LoadDriver implements AutoCloseable {
     String name =
         local.runtime().apply(CombinedE2ETest.example(example)).get(0).getMetadata().getName();
     local.awaitReady(name, pods);
-    return start(name + "-bootstrap.default.svc:9092", name + "-load");
+    return start(local.clients(name), name + "-load");
   }
 
   /** Until more than {@code count} records have been acknowledged in total. */

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quorumkeeper.local.LocalRuntime;
 import io.quorumkeeper.local.RuntimeOptions;
 import io.quorumkeeper.local.api.QuorumClusters;
+import io.quorumkeeper.local.client.ClientConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -110,6 +111,14 @@ public final class LocalRuntimeExtension
 
   public GenericKubernetesResource cluster(String name) {
     return QuorumClusters.of(client()).inNamespace("default").withName(name).get();
+  }
+
+  /**
+   * How a client of the cluster's first listener connects (bootstrap Service, TLS and SCRAM from
+   * the user Secret on a cluster that has them), as {@code ./quorum-keeper kafka} does.
+   */
+  public ClientConfig clients(String cluster) {
+    return ClientConfig.ofCluster(client(), "default", cluster);
   }
 
   /**

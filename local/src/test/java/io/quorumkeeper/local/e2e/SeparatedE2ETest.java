@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,8 +38,6 @@ class SeparatedE2ETest {
   @RegisterExtension
   static final LocalRuntimeExtension local = new LocalRuntimeExtension("separated", "127.0.31");
 
-  private static final String BOOTSTRAP = "payments-bootstrap.default.svc:9092";
-
   @Test
   @Order(1)
   void givenSeparatedExample_whenApplied_thenControllersAndBrokersRunAndClientsRoundTrip()
@@ -60,8 +57,7 @@ class SeparatedE2ETest {
             "payments-broker-2");
     assertThat(local.runtime().kubelet().pids()).hasSize(6);
     String topic = "e2e-" + UUID.randomUUID();
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP))) {
+    try (Admin admin = Admin.create(local.clients("payments").kafka())) {
       admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3))).all().get();
     }
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig())) {
@@ -159,7 +155,7 @@ class SeparatedE2ETest {
 
   private static Properties producerConfig() {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
+    p.putAll(local.clients("payments").kafka());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -168,7 +164,7 @@ class SeparatedE2ETest {
 
   private static Properties consumerConfig() {
     Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
+    p.putAll(local.clients("payments").kafka());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

@@ -33,7 +33,6 @@ class ThreeVotersE2ETest {
   static final LocalRuntimeExtension local = new LocalRuntimeExtension("three-voters", "127.0.33");
 
   static final String CLUSTER = "ledger";
-  static final String BOOTSTRAP = CLUSTER + "-bootstrap.default.svc:9092";
   static final Duration HEAL_TIMEOUT = Duration.ofMinutes(3);
   static final List<String> MEMBERSHIP_CHANGES =
       List.of(
@@ -76,7 +75,7 @@ class ThreeVotersE2ETest {
     int restoredBefore = local.events(CLUSTER, "QuorumRestored").size();
     Map<String, String> podUids = podUids();
 
-    try (TopicCreations topics = TopicCreations.start(BOOTSTRAP, "two-down")) {
+    try (TopicCreations topics = TopicCreations.start(local.clients(CLUSTER), "two-down")) {
       down.forEach(m -> local.runtime().kubelet().nodeDown("default", m.pod()));
 
       await()
@@ -138,7 +137,7 @@ class ThreeVotersE2ETest {
     int replacedBefore = local.events(CLUSTER, "VoterReplaced").size();
     Set<Integer> voterCounts = new TreeSet<>();
 
-    try (TopicCreations topics = TopicCreations.start(BOOTSTRAP, topicPrefix)) {
+    try (TopicCreations topics = TopicCreations.start(local.clients(CLUSTER), topicPrefix)) {
       local.runtime().kubelet().wipe("default", victim.pod());
 
       QuorumState healed =

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.quorumkeeper.local.bench.ProduceLoad;
+import io.quorumkeeper.local.client.ClientConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,27 +41,26 @@ final class TopicCreations implements AutoCloseable {
   private final List<String> acknowledged = new ArrayList<>();
   private final AtomicInteger attempts = new AtomicInteger();
   private final AtomicInteger failures = new AtomicInteger();
-  private final String bootstrap;
+  private final ClientConfig client;
   private final short replicationFactor;
   private volatile boolean stopping;
   private volatile String lastFailure = "";
 
-  private TopicCreations(String bootstrap, String prefix, short replicationFactor) {
-    this.bootstrap = bootstrap;
+  private TopicCreations(ClientConfig client, String prefix, short replicationFactor) {
+    this.client = client;
     this.prefix = prefix;
     this.replicationFactor = replicationFactor;
-    this.admin = Admin.create(adminConfig(bootstrap));
+    this.admin = Admin.create(adminConfig(client));
     this.thread = new Thread(this::createUntilStopped, "topic-creations-" + prefix);
     this.thread.setDaemon(true);
   }
 
   /**
-   * Starts creating topics {@code <prefix>-0}, {@code <prefix>-1}, ... through {@code bootstrap}
-   * and returns once the first creation was acknowledged, so the cluster takes writes before the
-   * fault.
+   * Starts creating topics {@code <prefix>-0}, {@code <prefix>-1}, ... through {@code client} and
+   * returns once the first creation was acknowledged, so the cluster takes writes before the fault.
    */
-  static TopicCreations start(String bootstrap, String prefix) {
-    return start(bootstrap, prefix, (short) 1);
+  static TopicCreations start(ClientConfig client, String prefix) {
+    return start(client, prefix, (short) 1);
   }
 
   /**
@@ -68,15 +68,15 @@ final class TopicCreations implements AutoCloseable {
    * replica of a partition (it would drop below {@code min.insync.replicas}), so writers during a
    * roll use 2.
    */
-  static TopicCreations start(String bootstrap, String prefix, short replicationFactor) {
-    TopicCreations creations = new TopicCreations(bootstrap, prefix, replicationFactor);
+  static TopicCreations start(ClientConfig client, String prefix, short replicationFactor) {
+    TopicCreations creations = new TopicCreations(client, prefix, replicationFactor);
     creations.thread.start();
     creations.awaitAcknowledgedMoreThan(0, Duration.ofSeconds(60));
     return creations;
   }
 
-  private static Map<String, Object> adminConfig(String bootstrap) {
-    return ProduceLoad.adminConfig(bootstrap);
+  private static Map<String, Object> adminConfig(ClientConfig client) {
+    return ProduceLoad.adminConfig(client);
   }
 
   private void createUntilStopped() {
@@ -136,7 +136,9 @@ final class TopicCreations implements AutoCloseable {
         .untilAsserted(
             () ->
                 assertThat(acknowledged().size())
-                    .as("topics acknowledged by %s (last failure: %s)", bootstrap, lastFailure)
+                    .as(
+                        "topics acknowledged by %s (last failure: %s)",
+                        client.bootstrap(), lastFailure)
                     .isGreaterThan(count));
   }
 
@@ -153,7 +155,7 @@ final class TopicCreations implements AutoCloseable {
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              try (Admin lister = Admin.create(adminConfig(bootstrap))) {
+              try (Admin lister = Admin.create(adminConfig(client))) {
                 Set<String> listed =
                     lister.listTopics(new ListTopicsOptions().timeoutMs(10000)).names().get();
                 assertThat(listed)

@@ -46,7 +46,6 @@ class TopologyChangeE2ETest {
       new LocalRuntimeExtension("topology-change", "127.0.36");
 
   static final String CLUSTER = "orders";
-  static final String BOOTSTRAP = CLUSTER + "-bootstrap.default.svc:9092";
   static final Duration HEAL_TIMEOUT = Duration.ofMinutes(3);
   static final String TOPOLOGY_IMMUTABLE =
       "topology is immutable: create a new QuorumCluster to change it";
@@ -94,7 +93,7 @@ class TopologyChangeE2ETest {
     clusterId =
         (String) QuorumClusters.at(local.cluster(CLUSTER), "status.clusterId").orElseThrow();
     incarnations = q.voterIncarnations();
-    topics = TopicCreations.start(BOOTSTRAP, "topology");
+    topics = TopicCreations.start(local.clients(CLUSTER), "topology");
   }
 
   @Test

@@ -9,7 +9,9 @@ import java.util.Locale;
 /**
  * A client listener of the brokers as the model renders it: Kafka's listener name and protocol, the
  * port and its name on the container and the Services. Without {@code spec.listeners} a cluster has
- * the one anonymous plaintext listener it always had, rendered exactly as before.
+ * one listener on 9092 decided when it was created (docs/adr/015): TLS with SCRAM-SHA-512 ({@link
+ * #CLIENTS}) for TLS clusters created since, the anonymous plaintext listener ({@link #DEFAULT})
+ * for plaintext clusters and clusters created before, rendered exactly as before.
  *
  * @param name the name in the spec (lower case)
  * @param kafkaName Kafka's listener name
@@ -23,19 +25,35 @@ public record ClientListener(
     boolean tls,
     ListenerAuthentication authentication) {
 
-  /** The listener of a cluster that declares none. */
+  /** The listener of a plaintext cluster, or one created before ADR 015, that declares none. */
   public static final ClientListener DEFAULT =
       new ClientListener(
           "plain", "PLAINTEXT", Pool.KAFKA_PORT, "kafka", false, ListenerAuthentication.NONE);
 
+  /** The listener of a TLS cluster created since ADR 015 that declares none. */
+  public static final ClientListener CLIENTS =
+      new ClientListener(
+          "clients",
+          "CLIENTS",
+          Pool.KAFKA_PORT,
+          "clients",
+          true,
+          ListenerAuthentication.SCRAM_SHA_512);
+
   /** The SCRAM mechanism of {@code scram-sha-512} listeners, as Kafka names it. */
   public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
 
-  /** The listeners a spec declares, or {@link #DEFAULT}. */
-  public static List<ClientListener> of(QuorumClusterSpec spec) {
+  /**
+   * The listeners a spec declares, or the one its cluster got at creation: {@link #CLIENTS} when
+   * {@code identity} says its clients authenticate, else {@link #DEFAULT} (also without identity).
+   */
+  public static List<ClientListener> of(QuorumClusterSpec spec, ClusterIdentity identity) {
     List<ListenerSpec> declared = spec == null ? null : spec.getListeners();
     if (declared == null || declared.isEmpty()) {
-      return List.of(DEFAULT);
+      return List.of(
+          identity != null && identity.clients() == ListenerAuthentication.SCRAM_SHA_512
+              ? CLIENTS
+              : DEFAULT);
     }
     return declared.stream().map(ClientListener::of).toList();
   }

@@ -57,10 +57,11 @@ public record ClusterModel(
     List<Service> services = new ArrayList<>();
     List<StatefulSet> statefulSets = new ArrayList<>();
     List<PodDisruptionBudget> budgets = new ArrayList<>();
+    List<ClientListener> clients = ClientListener.of(cr.getSpec(), identity);
     for (Pool pool : pools) {
       ConfigMap configMap = ConfigMapModel.render(cr, pool, controllerPool, brokerCount, identity);
       configMaps.add(configMap);
-      services.add(ServiceModel.headless(cr, pool, identity.transport()));
+      services.add(ServiceModel.headless(cr, pool, identity.transport(), clients));
       statefulSets.add(
           StatefulSetModel.render(
               cr,
@@ -68,17 +69,18 @@ public record ClusterModel(
               ConfigMapModel.hash(configMap),
               settings,
               identity.transport(),
-              certificates));
+              certificates,
+              clients));
       budgets.add(DisruptionBudgetModel.render(cr, pool));
     }
-    services.add(ServiceModel.bootstrap(cr));
+    services.add(ServiceModel.bootstrap(cr, clients));
     return new ClusterModel(
         List.copyOf(pools),
         List.copyOf(configMaps),
         List.copyOf(services),
         List.copyOf(statefulSets),
         List.copyOf(budgets),
-        NetworkPolicyModel.render(cr));
+        NetworkPolicyModel.render(cr, clients));
   }
 
   /** The kinds of pool a topology runs, the one with the controller role first. */

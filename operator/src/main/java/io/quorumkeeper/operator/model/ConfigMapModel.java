@@ -30,7 +30,7 @@ public final class ConfigMapModel {
             brokerCount,
             cr.getSpec().getKafka().getConfig(),
             identity.transport(),
-            ClientListener.of(cr.getSpec())));
+            ClientListener.of(cr.getSpec(), identity)));
     data.put(BOOTSTRAP_PROPERTIES, BootstrapConfig.render(pool, controllerPool, identity));
     return new ConfigMapBuilder()
         .withMetadata(Owner.meta(cr, pool.configMapName(), Labels.pool(pool)))

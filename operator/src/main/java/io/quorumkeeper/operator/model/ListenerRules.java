@@ -72,6 +72,31 @@ final class ListenerRules {
     }
   }
 
+  /**
+   * Adds a warning per anonymous listener of a TLS cluster: the authorizer keeps such clients off
+   * the quorum, but not from creating topics or filling the disks the metadata log may share (ADR
+   * 015).
+   */
+  static void warn(QuorumClusterSpec spec, Transport transport, List<String> warnings) {
+    if (transport != Transport.TLS || spec.getListeners() == null) {
+      return;
+    }
+    for (ListenerSpec listener : spec.getListeners()) {
+      if (authentication(listener) == ListenerAuthentication.NONE) {
+        warnings.add(
+            ANONYMOUS_PREFIX
+                + listener.getName()
+                + " lets anonymous clients in: any client that reaches port "
+                + listener.getPort()
+                + " can create topics and fill disks (authentication: scram-sha-512 or tls"
+                + " closes it)");
+      }
+    }
+  }
+
+  /** How the warning of an anonymous listener begins. */
+  static final String ANONYMOUS_PREFIX = "listener ";
+
   private static void checkOne(ListenerSpec listener, List<String> errors) {
     String name = listener.getName();
     if (name == null

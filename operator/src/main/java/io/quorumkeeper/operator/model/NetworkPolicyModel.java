@@ -37,14 +37,14 @@ public final class NetworkPolicyModel {
     return cluster + "-network";
   }
 
-  public static NetworkPolicy render(QuorumCluster cr) {
+  public static NetworkPolicy render(QuorumCluster cr, List<ClientListener> clients) {
     String cluster = cr.getMetadata().getName();
     return new NetworkPolicyBuilder()
         .withMetadata(Owner.meta(cr, name(cluster), Labels.cluster(cluster)))
         .withNewSpec()
         .withPodSelector(clusterPods(cluster))
         .withPolicyTypes("Ingress")
-        .withIngress(quorum(cluster), agent(), clients(ClientListener.of(cr.getSpec())))
+        .withIngress(quorum(cluster), agent(), clients(clients))
         .endSpec()
         .build();
   }

@@ -25,24 +25,25 @@ public final class ServiceModel {
    * each other before any of them can be ready.
    */
   public static Service headless(QuorumCluster cr, Pool pool) {
-    return headless(cr, pool, Transport.Plaintext);
+    return headless(cr, pool, Transport.Plaintext, ClientListener.of(cr.getSpec(), null));
   }
 
   /** As above; on a TLS cluster, broker pools also expose the replication listener. */
-  public static Service headless(QuorumCluster cr, Pool pool, Transport transport) {
+  public static Service headless(
+      QuorumCluster cr, Pool pool, Transport transport, List<ClientListener> clients) {
     return new ServiceBuilder()
         .withMetadata(Owner.meta(cr, pool.name(), Labels.pool(pool)))
         .withNewSpec()
         .withClusterIP("None")
         .withPublishNotReadyAddresses(true)
         .withSelector(Labels.poolSelector(pool))
-        .withPorts(ports(pool, transport, ClientListener.of(cr.getSpec())))
+        .withPorts(ports(pool, transport, clients))
         .endSpec()
         .build();
   }
 
   /** Where Kafka clients bootstrap: every pod with the broker role. */
-  public static Service bootstrap(QuorumCluster cr) {
+  public static Service bootstrap(QuorumCluster cr, List<ClientListener> clients) {
     String cluster = cr.getMetadata().getName();
     Map<String, String> selector = new TreeMap<>();
     selector.put(Labels.CLUSTER, cluster);
@@ -52,10 +53,7 @@ public final class ServiceModel {
         .withNewSpec()
         .withType("ClusterIP")
         .withSelector(selector)
-        .withPorts(
-            ClientListener.of(cr.getSpec()).stream()
-                .map(l -> port(l.portName(), l.port()))
-                .toList())
+        .withPorts(clients.stream().map(l -> port(l.portName(), l.port())).toList())
         .endSpec()
         .build();
   }

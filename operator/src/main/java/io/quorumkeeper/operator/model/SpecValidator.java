@@ -54,6 +54,13 @@ public final class SpecValidator {
     public boolean valid() {
       return errors.isEmpty();
     }
+
+    /** The Warning condition's reason: an anonymous listener outranks sizing. */
+    public String warningReason() {
+      return warnings.stream().anyMatch(w -> w.startsWith(ListenerRules.ANONYMOUS_PREFIX))
+          ? "AnonymousListener"
+          : "BelowRecommendedSizing";
+    }
   }
 
   /** A spec on its own, as the schema sees it on create. */
@@ -109,6 +116,7 @@ public final class SpecValidator {
     checkHealing(spec, errors);
     PodRules.checkTemplate(spec.getTemplate(), OPERATOR_LABEL_KEYS, errors);
     if (errors.isEmpty()) {
+      ListenerRules.warn(spec, transport.orElse(requested(spec)), warnings);
       checkSizing("controllers", spec.getControllers(), warnings);
       checkSizing("brokers", spec.getBrokers(), warnings);
     }

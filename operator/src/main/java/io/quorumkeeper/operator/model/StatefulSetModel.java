@@ -54,7 +54,14 @@ public final class StatefulSetModel {
 
   public static StatefulSet render(
       QuorumCluster cr, Pool pool, String configHash, ModelSettings settings) {
-    return render(cr, pool, configHash, settings, Transport.Plaintext, null);
+    return render(
+        cr,
+        pool,
+        configHash,
+        settings,
+        Transport.Plaintext,
+        null,
+        ClientListener.of(cr.getSpec(), null));
   }
 
   /**
@@ -67,7 +74,8 @@ public final class StatefulSetModel {
       String configHash,
       ModelSettings settings,
       Transport transport,
-      String certificates) {
+      String certificates,
+      List<ClientListener> clients) {
     boolean tls = transport == Transport.TLS;
     PodTemplate template = cr.getSpec().getTemplate();
     Map<String, String> podLabels = new TreeMap<>();
@@ -114,7 +122,7 @@ public final class StatefulSetModel {
             .withLabels(podLabels)
             .withAnnotations(podAnnotations)
             .endMetadata()
-            .withSpec(podSpec(cr, pool, template, settings, tls))
+            .withSpec(podSpec(cr, pool, template, settings, tls, clients))
             .endTemplate()
             .withVolumeClaimTemplates(claim(pool))
             .endSpec()
@@ -138,10 +146,15 @@ public final class StatefulSetModel {
   }
 
   private static PodSpec podSpec(
-      QuorumCluster cr, Pool pool, PodTemplate template, ModelSettings settings, boolean tls) {
+      QuorumCluster cr,
+      Pool pool,
+      PodTemplate template,
+      ModelSettings settings,
+      boolean tls,
+      List<ClientListener> clients) {
     PodSpecBuilder spec =
         new PodSpecBuilder()
-            .withContainers(container(cr, pool, settings, tls))
+            .withContainers(container(cr, pool, settings, tls, clients))
             .withTerminationGracePeriodSeconds(120L)
             // The node never calls the Kubernetes API: no token in the pod.
             .withAutomountServiceAccountToken(false)
@@ -187,14 +200,18 @@ public final class StatefulSetModel {
   }
 
   private static Container container(
-      QuorumCluster cr, Pool pool, ModelSettings settings, boolean tls) {
+      QuorumCluster cr,
+      Pool pool,
+      ModelSettings settings,
+      boolean tls,
+      List<ClientListener> clients) {
     ContainerBuilder container =
         new ContainerBuilder()
             .withName(CONTAINER)
             .withImage(settings.image(cr.getSpec().getKafka().getVersion()))
             .withImagePullPolicy(settings.imagePullPolicy())
             .withEnv(env(pool, tls))
-            .withPorts(containerPorts(pool, tls, ClientListener.of(cr.getSpec())))
+            .withPorts(containerPorts(pool, tls, clients))
             .withResources(pool.resources())
             .withReadinessProbe(probe("/v1/readyz", 10, 5, 3, tls))
             .withLivenessProbe(probe("/v1/healthz", 60, 10, 6, tls));

@@ -54,7 +54,8 @@ final class ClientUsers {
    */
   Step ensure(QuorumCluster cr, boolean write, Context<QuorumCluster> context) {
     String cluster = cr.getMetadata().getName();
-    List<ClientListener> listeners = ClientListener.of(cr.getSpec());
+    List<ClientListener> listeners =
+        ClientListener.of(cr.getSpec(), Identities.kept(cr.getStatus()));
     List<String> users = new ArrayList<>();
     Map<String, String> scram = new TreeMap<>();
     List<String> refused = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.quorumkeeper.operator.reconcile;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
+import io.quorumkeeper.operator.api.v1alpha1.spec.ListenerAuthentication;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import io.quorumkeeper.operator.api.v1alpha1.status.BootstrapStatus;
 import io.quorumkeeper.operator.api.v1alpha1.status.VoterRef;
@@ -32,12 +33,14 @@ final class Identities {
       return null;
     }
     BootstrapStatus bootstrap = status.getBootstrap();
-    // An identity written before transports existed belongs to a plaintext quorum (ADR 012).
+    // An identity written before transports existed belongs to a plaintext quorum (ADR 012), one
+    // written before authenticated default listeners to a cluster with anonymous 9092 (ADR 015).
     return new ClusterIdentity(
         status.getClusterId(),
         bootstrap.getInitialVoters(),
         bootstrap.isFormed(),
-        bootstrap.getTransport() == null ? Transport.Plaintext : bootstrap.getTransport());
+        bootstrap.getTransport() == null ? Transport.Plaintext : bootstrap.getTransport(),
+        bootstrap.getClientAuthentication());
   }
 
   /** The transport a new cluster gets: the one its spec asks for, TLS if none. */
@@ -56,13 +59,20 @@ final class Identities {
     for (int ordinal = 0; ordinal < voters; ordinal++) {
       initial.add(new VoterRef(controllers.nodeId(ordinal), Uuid.randomUuid().toString()));
     }
-    return new ClusterIdentity(Uuid.randomUuid().toString(), initial, false, chosen(cr));
+    Transport transport = chosen(cr);
+    return new ClusterIdentity(
+        Uuid.randomUuid().toString(),
+        initial,
+        false,
+        transport,
+        ClusterIdentity.defaultClients(transport));
   }
 
   /**
    * The identity the launcher was given in a controller pool's ConfigMap ({@code
    * bootstrap.properties}: cluster id, formed flag, initial voters as {@code id@host:port:dir}),
-   * with the transport its {@code server.properties} runs the CONTROLLER listener with.
+   * with the transport its {@code server.properties} runs the CONTROLLER listener with, and
+   * authenticated default clients unless it has an anonymous plaintext listener.
    */
   static Optional<ClusterIdentity> recover(ConfigMap map) {
     String text =
@@ -84,12 +94,17 @@ final class Identities {
         String directoryId = voter.substring(voter.lastIndexOf(':') + 1);
         voters.add(new VoterRef(Integer.parseInt(voter.substring(0, at)), directoryId));
       }
+      String server = map.getData().get(ConfigMapModel.SERVER_PROPERTIES);
+      Transport transport = transport(server);
       return Optional.of(
           new ClusterIdentity(
               clusterId,
               voters,
               Boolean.parseBoolean(bootstrap.getProperty("cluster.formed")),
-              transport(map.getData().get(ConfigMapModel.SERVER_PROPERTIES))));
+              transport,
+              anonymousListener(server)
+                  ? ListenerAuthentication.NONE
+                  : ClusterIdentity.defaultClients(transport)));
     } catch (IOException | RuntimeException unreadable) {
       return Optional.empty();
     }
@@ -111,12 +126,28 @@ final class Identities {
     return Transport.Plaintext;
   }
 
+  /** Whether {@code server.properties} has the anonymous plaintext client listener of before. */
+  static boolean anonymousListener(String serverProperties) throws IOException {
+    if (serverProperties == null) {
+      return true;
+    }
+    Properties server = new Properties();
+    server.load(new StringReader(serverProperties));
+    for (String listener : server.getProperty("listeners", "").split(",")) {
+      if (listener.strip().startsWith("PLAINTEXT://")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static void writeTo(QuorumClusterStatus status, ClusterIdentity identity) {
     status.setClusterId(identity.clusterId());
     BootstrapStatus bootstrap = new BootstrapStatus();
     bootstrap.setFormed(identity.formed());
     bootstrap.setInitialVoters(new ArrayList<>(identity.initialVoters()));
     bootstrap.setTransport(identity.transport());
+    bootstrap.setClientAuthentication(identity.clients());
     status.setBootstrap(bootstrap);
   }
 }

@@ -389,16 +389,21 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     QuorumClusterStatus previous =
         cr.getStatus() == null ? new QuorumClusterStatus() : cr.getStatus();
     ClusterIdentity kept = Identities.kept(previous);
-    if (kept != null && previous.getBootstrap().getTransport() != null) {
+    if (kept != null
+        && previous.getBootstrap().getTransport() != null
+        && previous.getBootstrap().getClientAuthentication() != null) {
       return cr;
     }
     if (kept != null) {
-      // Status from before transports: write down the plaintext the cluster has always run.
+      // Status from before transports or authenticated default listeners: write down the
+      // plaintext and the anonymous 9092 the cluster has always run (ADR 012, ADR 015).
       QuorumClusterStatus next = copyOf(previous);
       next.getBootstrap().setTransport(kept.transport());
+      next.getBootstrap().setClientAuthentication(kept.clients());
       LOG.infof(
-          "cluster=%s transport %s (the cluster predates TLS, ADR 012)",
-          QuorumObservation.key(cr), kept.transport());
+          "cluster=%s transport %s, default listener authentication %s (the cluster predates"
+              + " them, ADR 012, ADR 015)",
+          QuorumObservation.key(cr), kept.transport(), kept.clients());
       return statusWriter.write(cr, next);
     }
     Pool controllers = ClusterModel.pools(cr).get(0);

@@ -231,7 +231,7 @@ final class Rolling {
     int port =
         identity != null && identity.tls()
             ? Pool.REPLICATION_PORT
-            : ClientListener.of(cr.getSpec()).get(0).port();
+            : ClientListener.of(cr.getSpec(), identity).get(0).port();
     String bootstrap =
         pools.stream()
             .filter(p -> p.kind().hasBrokerRole())

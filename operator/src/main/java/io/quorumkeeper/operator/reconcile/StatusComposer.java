@@ -131,7 +131,7 @@ final class StatusComposer {
     conditions.set(
         Conditions.WARNING,
         warn,
-        warn ? "BelowRecommendedSizing" : "NoWarnings",
+        warn ? validation.warningReason() : "NoWarnings",
         warn ? String.join("; ", validation.warnings()) : "no warnings");
   }
 }

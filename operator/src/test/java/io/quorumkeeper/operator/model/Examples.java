@@ -2,6 +2,7 @@ package io.quorumkeeper.operator.model;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.spec.ListenerAuthentication;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import io.quorumkeeper.operator.api.v1alpha1.status.VoterRef;
 import java.io.IOException;
@@ -51,5 +52,16 @@ public final class Examples {
     ClusterIdentity plain = identity(cr);
     return new ClusterIdentity(
         plain.clusterId(), plain.initialVoters(), plain.formed(), Transport.TLS);
+  }
+
+  /** The same identity, of a TLS cluster created with authenticated default clients (ADR 015). */
+  static ClusterIdentity tlsIdentityWithScramClients(QuorumCluster cr) {
+    ClusterIdentity plain = identity(cr);
+    return new ClusterIdentity(
+        plain.clusterId(),
+        plain.initialVoters(),
+        plain.formed(),
+        Transport.TLS,
+        ListenerAuthentication.SCRAM_SHA_512);
   }
 }

@@ -117,6 +117,47 @@ class ListenerModelTest {
         .contains("inter.broker.listener.name=CLIENTS\n");
   }
 
+  @Test
+  void givenATlsClusterCreatedWithAuthenticatedClients_thenNoListenersRenderTheClientsListener() {
+    QuorumCluster implicit = Examples.load("combined.yaml");
+    QuorumCluster declared = Examples.load("combined.yaml");
+    declared
+        .getSpec()
+        .setListeners(
+            List.of(new ListenerSpec("clients", 9092, true, ListenerAuthentication.SCRAM_SHA_512)));
+    ClusterIdentity created = Examples.tlsIdentityWithScramClients(implicit);
+
+    ClusterModel model = ClusterModel.from(implicit, created, Examples.SETTINGS, 0, "c.0");
+    ClusterModel same = ClusterModel.from(declared, created, Examples.SETTINGS, 0, "c.0");
+
+    assertThat(serverProperties(model)).isEqualTo(serverProperties(same));
+    assertThat(model.services())
+        .extracting(s -> s.getSpec().getPorts())
+        .isEqualTo(same.services().stream().map(s -> s.getSpec().getPorts()).toList());
+    assertThat(model.networkPolicy().getSpec()).isEqualTo(same.networkPolicy().getSpec());
+    assertThat(model.statefulSets().get(0).getSpec().getTemplate().getSpec())
+        .isEqualTo(same.statefulSets().get(0).getSpec().getTemplate().getSpec());
+    assertThat(serverProperties(model))
+        .contains("CLIENTS://${POD_IP}:9092")
+        .contains("CLIENTS:SASL_SSL")
+        .contains("listener.name.clients.sasl.enabled.mechanisms=SCRAM-SHA-512\n")
+        .doesNotContain("PLAINTEXT");
+    assertThat(ClientListener.of(implicit.getSpec(), created))
+        .containsExactly(ClientListener.CLIENTS);
+    assertThat(ClientListener.anyAnonymous(ClientListener.of(implicit.getSpec(), created)))
+        .isFalse();
+  }
+
+  @Test
+  void givenAClusterCreatedBeforeAuthenticatedClients_thenNoListenersRenderTheAnonymous9092() {
+    QuorumCluster cr = Examples.load("combined.yaml");
+
+    assertThat(ClientListener.of(cr.getSpec(), Examples.tlsIdentity(cr)))
+        .containsExactly(ClientListener.DEFAULT);
+    assertThat(ClientListener.of(cr.getSpec(), null)).containsExactly(ClientListener.DEFAULT);
+    assertThat(serverProperties(tls(cr))).contains("PLAINTEXT://${POD_IP}:9092");
+  }
+
   private static ClusterModel model(String example) {
     return tls(Examples.load(example));
   }

@@ -10,9 +10,12 @@ import io.quorumkeeper.operator.api.v1alpha1.spec.BrokersSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.CertificateAuthoritySpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.ControllersSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.IssuerRefSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.ListenerAuthentication;
+import io.quorumkeeper.operator.api.v1alpha1.spec.ListenerSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.SecuritySpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -109,6 +112,29 @@ class SpecValidatorTest {
         .containsExactly(
             "controllers request 512Mi memory; Kafka's docs recommend at least a 1 GiB heap, so 2Gi per pod",
             "controllers request 250m CPU; Kafka's docs recommend a dedicated CPU per pod");
+  }
+
+  @Test
+  void givenAnAnonymousListenerOnATlsCluster_thenAWarningNamesIt_andNoneOnAPlaintextCluster() {
+    QuorumCluster cr = Examples.load("combined-listeners.yaml");
+    var listeners = new java.util.ArrayList<>(cr.getSpec().getListeners());
+    listeners.add(new ListenerSpec("open", 9092, false, ListenerAuthentication.NONE));
+    cr.getSpec().setListeners(listeners);
+
+    var result = SpecValidator.validate(cr.getSpec(), SUPPORTED);
+
+    assertThat(result.valid()).isTrue();
+    assertThat(result.warnings())
+        .containsExactly(
+            "listener open lets anonymous clients in: any client that reaches port 9092 can create"
+                + " topics and fill disks (authentication: scram-sha-512 or tls closes it)");
+    assertThat(result.warningReason()).isEqualTo("AnonymousListener");
+
+    QuorumCluster plain = Examples.load("combined.yaml");
+    plain.getSpec().setSecurity(new SecuritySpec());
+    plain.getSpec().getSecurity().setTransport(Transport.Plaintext);
+    plain.getSpec().setListeners(List.of(new ListenerSpec("open", 19092, false, null)));
+    assertThat(SpecValidator.validate(plain.getSpec(), SUPPORTED).warnings()).isEmpty();
   }
 
   @Test

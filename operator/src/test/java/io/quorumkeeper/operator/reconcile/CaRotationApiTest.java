@@ -100,10 +100,14 @@ class CaRotationApiTest {
     firstCertificate(secret("orders-ca"), "operator.crt").verify(b.getPublicKey());
 
     runPods(PODS, r2);
-    await().until(() -> !caKeys().contains("previous-ca.crt"));
-    assertThat(caKeys())
-        .containsExactlyInAnyOrder("ca.crt", "ca.key", "operator.crt", "operator.key");
-    assertThat(bundle()).containsExactly(b);
+    // <cluster>-ca and <cluster>-tls are two writes: wait for both
+    await()
+        .untilAsserted(
+            () -> {
+              assertThat(caKeys())
+                  .containsExactlyInAnyOrder("ca.crt", "ca.key", "operator.crt", "operator.key");
+              assertThat(bundle()).containsExactly(b);
+            });
     assertThat(certificatesOf(statefulSet())).as("done: no roll").isEqualTo(r2);
     assertThat(rotationEvents())
         .extracting(m -> m.substring(0, m.indexOf(':')))

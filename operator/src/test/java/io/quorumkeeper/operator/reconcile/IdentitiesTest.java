@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
+import io.quorumkeeper.operator.api.v1alpha1.spec.ListenerAuthentication;
 import io.quorumkeeper.operator.api.v1alpha1.spec.SecuritySpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
+import io.quorumkeeper.operator.model.ClusterIdentity;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.Examples;
 import io.quorumkeeper.operator.model.ModelSettings;
@@ -61,5 +63,47 @@ class IdentitiesTest {
     assertThat(Identities.recover(oldMap).orElseThrow().transport()).isEqualTo(Transport.Plaintext);
     assertThat(Identities.recover(tlsMap).orElseThrow().clusterId())
         .isEqualTo(identity.clusterId());
+  }
+
+  @Test
+  void givenANewCluster_thenItsClientsAuthenticateWithScramOnTls_andNotOnPlaintext() {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    assertThat(Identities.generate(cr).clients()).isEqualTo(ListenerAuthentication.SCRAM_SHA_512);
+
+    cr.getSpec().setSecurity(new SecuritySpec());
+    cr.getSpec().getSecurity().setTransport(Transport.Plaintext);
+
+    assertThat(Identities.generate(cr).clients()).isEqualTo(ListenerAuthentication.NONE);
+  }
+
+  @Test
+  void givenStatusWithoutClientAuthentication_thenTheKeptIdentityKeepsAnonymous9092() {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    QuorumClusterStatus status = new QuorumClusterStatus();
+    Identities.writeTo(status, Identities.generate(cr));
+    assertThat(status.getBootstrap().getClientAuthentication())
+        .isEqualTo(ListenerAuthentication.SCRAM_SHA_512);
+    assertThat(Identities.kept(status).clients()).isEqualTo(ListenerAuthentication.SCRAM_SHA_512);
+
+    status.getBootstrap().setClientAuthentication(null);
+
+    assertThat(Identities.kept(status).clients()).isEqualTo(ListenerAuthentication.NONE);
+    assertThat(Identities.kept(status).transport()).isEqualTo(Transport.TLS);
+  }
+
+  @Test
+  void givenAConfigMap_thenTheRecoveredClientAuthenticationIsWhatItsListenersRun() {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    ModelSettings settings = new ModelSettings("quorum-keeper/quorum-node", "IfNotPresent");
+    ClusterIdentity created = Identities.generate(cr);
+    ClusterIdentity before =
+        new ClusterIdentity(created.clusterId(), created.initialVoters(), false, Transport.TLS);
+    var scramMap = ClusterModel.from(cr, created, settings, 0, "x.0").configMaps().get(0);
+    var anonymousMap = ClusterModel.from(cr, before, settings, 0, "x.0").configMaps().get(0);
+
+    assertThat(Identities.recover(scramMap).orElseThrow().clients())
+        .isEqualTo(ListenerAuthentication.SCRAM_SHA_512);
+    assertThat(Identities.recover(anonymousMap).orElseThrow().clients())
+        .isEqualTo(ListenerAuthentication.NONE);
   }
 }

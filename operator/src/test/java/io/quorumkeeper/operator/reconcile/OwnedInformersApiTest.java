@@ -84,7 +84,10 @@ class OwnedInformersApiTest {
                 assertThat(api.cached(Secret.class))
                     .extracting(s -> s.getMetadata().getName())
                     .containsExactlyInAnyOrder(
-                        SecretModel.name("orders"), "orders-ca", "orders-tls"));
+                        SecretModel.name("orders"),
+                        "orders-ca",
+                        "orders-tls",
+                        "orders-clients-user"));
     List<ApiCall> calls = api.drainOperatorCalls();
     assertThat(calls)
         .filteredOn(c -> OWNED.contains(ApiAccess.of(c).resource()))

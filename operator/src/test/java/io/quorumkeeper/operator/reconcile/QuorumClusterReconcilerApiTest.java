@@ -55,14 +55,16 @@ class QuorumClusterReconcilerApiTest {
   void givenCombinedExample_whenCreated_thenEveryObjectExistsOwnedByTheCluster() {
     QuorumCluster cr = api.create(COMBINED);
 
-    // a new cluster runs TLS: its CA and certificates Secrets too (docs/security.md)
-    await().untilAsserted(() -> assertThat(owned(cr.getMetadata().getUid())).hasSize(8));
+    // a new cluster runs TLS: its CA and certificates Secrets too (docs/security.md), and its
+    // default client listener's user (ADR 015)
+    await().untilAsserted(() -> assertThat(owned(cr.getMetadata().getUid())).hasSize(9));
     assertThat(names(StatefulSet.class)).containsExactly("orders-node");
     assertThat(names(Service.class)).containsExactlyInAnyOrder("orders-node", "orders-bootstrap");
     assertThat(names(ConfigMap.class)).containsExactly("orders-node-config");
     assertThat(names(PodDisruptionBudget.class)).containsExactly("orders-node");
     assertThat(names(Secret.class))
-        .containsExactlyInAnyOrder("orders-agent-token", "orders-ca", "orders-tls");
+        .containsExactlyInAnyOrder(
+            "orders-agent-token", "orders-ca", "orders-tls", "orders-clients-user");
     for (HasMetadata object : owned(cr.getMetadata().getUid())) {
       OwnerReference owner = object.getMetadata().getOwnerReferences().get(0);
       assertThat(owner.getKind()).isEqualTo("QuorumCluster");
@@ -240,7 +242,7 @@ class QuorumClusterReconcilerApiTest {
   void givenCluster_whenDeleted_thenGarbageCollectionLeavesNothingOwned() {
     QuorumCluster cr = api.create(COMBINED);
     String uid = cr.getMetadata().getUid();
-    await().untilAsserted(() -> assertThat(owned(uid)).hasSize(8));
+    await().untilAsserted(() -> assertThat(owned(uid)).hasSize(9));
 
     client.resource(cr).delete();
     await().until(() -> api.get("orders") == null);

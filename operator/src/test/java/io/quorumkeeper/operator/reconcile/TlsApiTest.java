@@ -10,12 +10,14 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
+import io.quorumkeeper.operator.api.v1alpha1.spec.ListenerAuthentication;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import io.quorumkeeper.operator.api.v1alpha1.status.BootstrapStatus;
 import io.quorumkeeper.operator.api.v1alpha1.status.VoterRef;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.model.TlsSecretModel;
+import io.quorumkeeper.operator.observe.AnonymousClientAcls;
 import io.quorumkeeper.operator.security.ClusterCa;
 import io.quorumkeeper.operator.security.IssuedCertificate;
 import io.quorumkeeper.operator.testing.ApiHarness;
@@ -52,10 +54,12 @@ class TlsApiTest {
         .containsOnlyKeys("ca.crt", "orders-node-0.pem", "orders-node-1.pem", "orders-node-2.pem");
     assertThat(api.get("orders").getStatus().getBootstrap().getTransport())
         .isEqualTo(Transport.TLS);
+    assertThat(api.get("orders").getStatus().getBootstrap().getClientAuthentication())
+        .isEqualTo(ListenerAuthentication.SCRAM_SHA_512);
     assertThat(serverProperties())
-        .contains(
-            "listener.security.protocol.map=CONTROLLER:SSL,PLAINTEXT:PLAINTEXT,REPLICATION:SSL")
+        .contains("listener.security.protocol.map=CLIENTS:SASL_SSL,CONTROLLER:SSL,REPLICATION:SSL")
         .contains("ssl.keystore.location=${QK_TLS_DIR}/${POD_NAME}.pem");
+    await().until(() -> secret("orders-clients-user") != null);
     var pod = statefulSet().getSpec().getTemplate();
     assertThat(pod.getSpec().getVolumes())
         .filteredOn(v -> v.getSecret() != null)
@@ -96,6 +100,43 @@ class TlsApiTest {
     assertThat(secret("orders-ca")).isNull();
     assertThat(secret("orders-tls")).isNull();
     assertThat(api.get("orders").getStatus().getClusterId()).isEqualTo("q0x9VqLJQXa3hZ2c0JmQ4w");
+  }
+
+  @Test
+  void givenATlsClusterThatPredatesAuthenticatedClients_thenItKeepsAnonymous9092() {
+    var script = api.quorum().script(NAMESPACE + "/orders", 3);
+    api.stopOperator();
+    QuorumCluster cr = api.create(COMBINED);
+    QuorumClusterStatus status = new QuorumClusterStatus();
+    status.setClusterId("q0x9VqLJQXa3hZ2c0JmQ4w");
+    BootstrapStatus bootstrap = new BootstrapStatus();
+    bootstrap.setInitialVoters(
+        List.of(
+            new VoterRef(0, "dir0AAAAAAAAAAAAAAAAAA"),
+            new VoterRef(1, "dir1AAAAAAAAAAAAAAAAAA"),
+            new VoterRef(2, "dir2AAAAAAAAAAAAAAAAAA")));
+    bootstrap.setTransport(Transport.TLS);
+    status.setBootstrap(bootstrap);
+    cr.setStatus(status);
+    api.client().resource(cr).updateStatus();
+    api.startOperator();
+
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(api.get("orders").getStatus().getBootstrap().getClientAuthentication())
+                    .isEqualTo(ListenerAuthentication.NONE));
+    await().until(() -> statefulSet() != null);
+    podsReady();
+    await().untilAsserted(() -> assertThat(readyReason()).isEqualTo("AllPodsReady"));
+    assertThat(serverProperties())
+        .contains(
+            "listener.security.protocol.map=CONTROLLER:SSL,PLAINTEXT:PLAINTEXT,REPLICATION:SSL");
+    assertThat(api.get("orders").getStatus().getBootstrap().getTransport())
+        .isEqualTo(Transport.TLS);
+    assertThat(secret("orders-clients-user")).isNull();
+    assertThat(script.acls)
+        .containsExactlyInAnyOrderElementsOf(AnonymousClientAcls.bindings("User:ANONYMOUS"));
   }
 
   @Test

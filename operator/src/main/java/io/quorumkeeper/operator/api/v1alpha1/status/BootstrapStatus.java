@@ -1,6 +1,7 @@
 package io.quorumkeeper.operator.api.v1alpha1.status;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.quorumkeeper.operator.api.v1alpha1.spec.ListenerAuthentication;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,14 @@ public class BootstrapStatus {
       "How the cluster's nodes talk to each other, decided when the cluster was created: TLS or"
           + " Plaintext (also every cluster created before this field existed). Never changes.")
   private Transport transport;
+
+  @JsonPropertyDescription(
+      "How clients authenticate on the listener the cluster has when spec.listeners is empty,"
+          + " decided when the cluster was created: scram-sha-512 (TLS on 9092, listener"
+          + " 'clients', user Secret <cluster>-clients-user) for TLS clusters, none (anonymous"
+          + " plaintext 9092) for Plaintext clusters and every cluster created before this field"
+          + " existed. Never changes.")
+  private ListenerAuthentication clientAuthentication;
 
   public boolean isFormed() {
     return formed;
@@ -49,16 +58,25 @@ public class BootstrapStatus {
     this.transport = transport;
   }
 
+  public ListenerAuthentication getClientAuthentication() {
+    return clientAuthentication;
+  }
+
+  public void setClientAuthentication(ListenerAuthentication clientAuthentication) {
+    this.clientAuthentication = clientAuthentication;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof BootstrapStatus b
         && formed == b.formed
         && Objects.equals(initialVoters, b.initialVoters)
-        && transport == b.transport;
+        && transport == b.transport
+        && clientAuthentication == b.clientAuthentication;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(formed, initialVoters, transport);
+    return Objects.hash(formed, initialVoters, transport, clientAuthentication);
   }
 }
