@@ -55,7 +55,22 @@ public record ClientListener(
               ? CLIENTS
               : DEFAULT);
     }
-    return declared.stream().map(ClientListener::of).toList();
+    List<ClientListener> listeners = declared.stream().map(ClientListener::of).toList();
+    if (identity != null && !identity.tls() && listeners.size() == 1) {
+      // A Plaintext cluster's one listener is also its inter-broker listener: Kafka's name stays
+      // PLAINTEXT whatever the spec calls it, since a broker restarted with a renamed inter-broker
+      // listener finds no endpoint of that name on the others and never rejoins an ISR.
+      ClientListener only = listeners.get(0);
+      return List.of(
+          new ClientListener(
+              only.name(),
+              DEFAULT.kafkaName(),
+              only.port(),
+              only.portName(),
+              only.tls(),
+              only.authentication()));
+    }
+    return listeners;
   }
 
   static ClientListener of(ListenerSpec spec) {

@@ -43,9 +43,29 @@ public final class KafkaConfig {
   /** Key prefixes the operator owns. */
   public static final List<String> RESERVED_PREFIXES = List.of("controller.quorum.");
 
-  /** Keys the operator owns on a TLS cluster: its authorization. */
-  public static final List<String> TLS_RESERVED_KEYS =
-      List.of("authorizer.class.name", "super.users");
+  /**
+   * Keys that decide whether the nodes' own requests get through, on every transport: an authorizer
+   * on a Plaintext cluster refuses the nodes' votes (they all connect as {@code User:ANONYMOUS}),
+   * and connection and request limits apply to the controller listener too. Each passes a
+   * follower's restart unnoticed (it fetches from the old leader) and loses the quorum when the
+   * leader restarts last.
+   */
+  public static final List<String> QUORUM_ACCESS_KEYS =
+      List.of(
+          "authorizer.class.name",
+          "super.users",
+          "allow.everyone.if.no.acl.found",
+          "principal.builder.class",
+          "early.start.listeners",
+          "socket.request.max.bytes",
+          "queued.max.requests",
+          "queued.max.request.bytes");
+
+  /** Key prefixes of the same kind: {@code max.connections*}, {@code max.connection.*}. */
+  public static final List<String> QUORUM_ACCESS_PREFIXES = List.of("max.connection");
+
+  /** Keys the operator owns on a TLS cluster beyond those: none but the prefixes below. */
+  public static final List<String> TLS_RESERVED_KEYS = List.of();
 
   /** Key prefixes the operator owns on a TLS cluster: TLS, SASL and per-listener settings. */
   public static final List<String> TLS_RESERVED_PREFIXES =
@@ -74,6 +94,12 @@ public final class KafkaConfig {
   /** Whether a user may not set this key. */
   public static boolean isReserved(String key) {
     return RESERVED_KEYS.contains(key) || RESERVED_PREFIXES.stream().anyMatch(key::startsWith);
+  }
+
+  /** Whether a key could keep the nodes' own requests out, whatever the transport. */
+  public static boolean isQuorumAccess(String key) {
+    return QUORUM_ACCESS_KEYS.contains(key)
+        || QUORUM_ACCESS_PREFIXES.stream().anyMatch(key::startsWith);
   }
 
   /** Whether a user may not set this key on a TLS cluster (beyond {@link #isReserved}). */
@@ -295,7 +321,10 @@ public final class KafkaConfig {
   private KafkaConfig withUserConfig(Map<String, String> userConfig, Transport transport) {
     userConfig.forEach(
         (key, value) -> {
-          boolean owned = isReserved(key) || (transport == Transport.TLS && isReservedForTls(key));
+          boolean owned =
+              isReserved(key)
+                  || isQuorumAccess(key)
+                  || (transport == Transport.TLS && isReservedForTls(key));
           if (isWellFormedKey(key) && !owned && value != null) {
             properties.put(key, escape(value));
           }

@@ -193,6 +193,7 @@ public final class SpecValidator {
     List<String> malformed = new ArrayList<>();
     List<String> reserved = new ArrayList<>();
     List<String> reservedForTls = new ArrayList<>();
+    List<String> quorumAccess = new ArrayList<>();
     List<String> nullValues = new ArrayList<>();
     config.forEach(
         (key, value) -> {
@@ -200,6 +201,8 @@ public final class SpecValidator {
             malformed.add(shown(key));
           } else if (KafkaConfig.isReserved(key)) {
             reserved.add(key);
+          } else if (KafkaConfig.isQuorumAccess(key)) {
+            quorumAccess.add(key);
           } else if (transport == Transport.TLS && KafkaConfig.isReservedForTls(key)) {
             reservedForTls.add(key);
           } else if (value == null) {
@@ -219,13 +222,21 @@ public final class SpecValidator {
               + " directories); remove "
               + (reserved.size() == 1 ? "it" : "them"));
     }
+    if (!quorumAccess.isEmpty()) {
+      errors.add(
+          "kafka.config sets "
+              + String.join(", ", quorumAccess.stream().sorted().toList())
+              + ", which decide whether the nodes' own votes and fetches get through"
+              + " (authorization, principals, connection and request limits) and could lose the"
+              + " quorum when the leader restarts; the operator owns them, remove "
+              + (quorumAccess.size() == 1 ? "it" : "them"));
+    }
     if (!reservedForTls.isEmpty()) {
       errors.add(
           "kafka.config sets "
               + String.join(", ", reservedForTls.stream().sorted().toList())
-              + ", which the operator owns on a TLS cluster (ssl.*, sasl.*, listener.name.*,"
-              + " authorizer.class.name, super.users: its nodes' mutual TLS and authorization,"
-              + " see docs/security.md); remove "
+              + ", which the operator owns on a TLS cluster (ssl.*, sasl.*, listener.name.*:"
+              + " its nodes' mutual TLS, see docs/security.md); remove "
               + (reservedForTls.size() == 1 ? "it" : "them"));
     }
     if (!nullValues.isEmpty()) {

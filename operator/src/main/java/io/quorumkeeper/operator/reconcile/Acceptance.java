@@ -5,6 +5,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.PoolSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.StorageSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
 import io.quorumkeeper.operator.api.v1alpha1.status.KafkaStatus;
 import io.quorumkeeper.operator.model.AcceptedSpec;
@@ -13,6 +15,7 @@ import io.quorumkeeper.operator.model.MetadataVersions;
 import io.quorumkeeper.operator.model.SpecValidator;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -39,6 +42,7 @@ record Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> runni
             runningTopology(cr, context),
             Optional.ofNullable(Identities.kept(cr.getStatus())).map(i -> i.transport()));
     validation = withMetadataVersion(validation, cr);
+    validation = withStorage(validation, cr);
     Optional<QuorumClusterSpec> spec =
         validation.valid() ? Optional.of(cr.getSpec()) : AcceptedSpec.read(cr);
     return new Acceptance(validation, spec.map(s -> AcceptedSpec.running(cr, s)));
@@ -62,6 +66,37 @@ record Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> runni
                 .map(k -> k.getVersion())
                 .orElse(null)));
     return new SpecValidator.Result(List.copyOf(errors), validation.warnings());
+  }
+
+  /**
+   * Adds a refusal of a changed volume size or class against the last accepted spec: the
+   * StatefulSets never take it (their claim templates are immutable), so accepting it would report
+   * a change that never happens. The same rule as the schema's, for an API server that skipped it.
+   */
+  private static SpecValidator.Result withStorage(
+      SpecValidator.Result validation, QuorumCluster cr) {
+    Optional<QuorumClusterSpec> accepted = AcceptedSpec.read(cr);
+    if (accepted.isEmpty() || cr.getSpec() == null) {
+      return validation;
+    }
+    List<String> errors = new ArrayList<>(validation.errors());
+    storage("controllers", accepted.get().getControllers(), cr.getSpec().getControllers(), errors);
+    storage("brokers", accepted.get().getBrokers(), cr.getSpec().getBrokers(), errors);
+    return new SpecValidator.Result(List.copyOf(errors), validation.warnings());
+  }
+
+  private static void storage(String pool, PoolSpec running, PoolSpec asked, List<String> errors) {
+    if (running == null || asked == null) {
+      return; // a pool added or dropped: the topology rules answer that
+    }
+    StorageSpec was = running.getStorage() == null ? new StorageSpec() : running.getStorage();
+    StorageSpec now = asked.getStorage() == null ? new StorageSpec() : asked.getStorage();
+    if (!Objects.equals(was.getSize(), now.getSize())) {
+      errors.add(pool + "." + StorageSpec.SIZE_IMMUTABLE + " (it runs " + was.getSize() + ")");
+    }
+    if (!Objects.equals(was.getStorageClassName(), now.getStorageClassName())) {
+      errors.add(pool + "." + StorageSpec.CLASS_IMMUTABLE);
+    }
   }
 
   /**

@@ -49,6 +49,12 @@ class CrdValidationRulesTest {
   static final String TRANSPORT_IMMUTABLE =
       "security.transport is immutable: a running quorum cannot change its listeners' protocol"
           + " pod by pod; create a new QuorumCluster to change it";
+  static final String SIZE_IMMUTABLE =
+      "storage.size is immutable: a StatefulSet's volume claims are fixed when it is created; to"
+          + " grow a volume, expand its PersistentVolumeClaim (docs/operations.md)";
+  static final String CLASS_IMMUTABLE =
+      "storage.storageClassName is immutable: a StatefulSet's volume claims are fixed when it is"
+          + " created";
 
   static final String LISTENER_NAMES_UNIQUE = "listeners: every listener needs a name of its own";
   static final String LISTENER_PORTS_UNIQUE = "listeners: every listener needs a port of its own";
@@ -453,6 +459,31 @@ class CrdValidationRulesTest {
     }
 
     @Test
+    void givenAVolumeSizeOrClass_whenChanged_thenImmutable_andTheSameIsFine() {
+      String small = quorumCluster("controllers:\n  replicas: 3\n  storage:\n    size: 10Gi\n");
+      String big = quorumCluster("controllers:\n  replicas: 3\n  storage:\n    size: 20Gi\n");
+      String fast =
+          quorumCluster(
+              "controllers:\n  replicas: 3\n  storage:\n    size: 10Gi\n"
+                  + "    storageClassName: fast\n");
+      String slow =
+          quorumCluster(
+              "controllers:\n  replicas: 3\n  storage:\n    size: 10Gi\n"
+                  + "    storageClassName: slow\n");
+
+      assertThat(validator.validateUpdate(small, big))
+          .extracting(Violation::path, Violation::message)
+          .containsExactly(tuple("spec.controllers.storage.size", SIZE_IMMUTABLE));
+      assertThat(validator.validateUpdate(fast, slow))
+          .extracting(Violation::path, Violation::message)
+          .containsExactly(tuple("spec.controllers.storage.storageClassName", CLASS_IMMUTABLE));
+      assertThat(validator.validateUpdate(small, small)).isEmpty();
+      assertThat(validator.validateUpdate(small, fast))
+          .as("set for the first time: the operator compares it with the accepted spec")
+          .isEmpty();
+    }
+
+    @Test
     void givenAClusterCreatedWithoutTopology_whenUpdatedWithTopologyCombined_thenNoRuleFails() {
       String implicit =
           quorumCluster(
@@ -489,7 +520,11 @@ class CrdValidationRulesTest {
               tuple("spec.security", false),
               tuple("spec.security.certificateAuthority", false),
               tuple("spec.security.certificateAuthority.issuerRef.kind", false),
-              tuple("spec.security.transport", true));
+              tuple("spec.security.transport", true),
+              tuple("spec.controllers.storage.size", true),
+              tuple("spec.controllers.storage.storageClassName", true),
+              tuple("spec.brokers.storage.size", true),
+              tuple("spec.brokers.storage.storageClassName", true));
     }
 
     @Test
@@ -509,6 +544,8 @@ class CrdValidationRulesTest {
       OnCreate.invalidClusters().forEach(args -> proven.add((String) args.get()[3]));
       proven.add(TOPOLOGY_IMMUTABLE); // OnUpdate
       proven.add(TRANSPORT_IMMUTABLE); // OnUpdate
+      proven.add(SIZE_IMMUTABLE); // OnUpdate
+      proven.add(CLASS_IMMUTABLE); // OnUpdate
 
       assertThat(validator.rules())
           .extracting(Rule::message)

@@ -191,7 +191,6 @@ class SpecValidatorTest {
   void givenTlsOwnedKeys_whenTheClusterIsTls_thenRefusedAndOnPlaintextAccepted() {
     QuorumCluster cr = Examples.load("combined.yaml");
     cr.getSpec().getKafka().getConfig().put("ssl.keystore.location", "/mine");
-    cr.getSpec().getKafka().getConfig().put("super.users", "User:me");
     cr.getSpec().getKafka().getConfig().put("listener.name.plaintext.sasl.enabled.mechanisms", "x");
 
     var onNew = SpecValidator.validate(cr.getSpec(), SUPPORTED);
@@ -204,8 +203,44 @@ class SpecValidatorTest {
         .asString()
         .startsWith(
             "kafka.config sets listener.name.plaintext.sasl.enabled.mechanisms,"
-                + " ssl.keystore.location, super.users, which the operator owns on a TLS cluster");
+                + " ssl.keystore.location, which the operator owns on a TLS cluster");
     assertThat(onPlaintext.errors()).isEmpty();
+  }
+
+  /**
+   * An authorizer on a Plaintext cluster refuses its own nodes' votes (all ANONYMOUS): followers
+   * restart fine, the quorum is lost when the leader restarts last. Refused on every transport.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "authorizer.class.name",
+        "super.users",
+        "allow.everyone.if.no.acl.found",
+        "principal.builder.class",
+        "early.start.listeners",
+        "max.connections",
+        "max.connections.per.ip",
+        "max.connections.per.ip.overrides",
+        "max.connection.creation.rate",
+        "socket.request.max.bytes",
+        "queued.max.requests",
+        "queued.max.request.bytes"
+      })
+  void givenAKeyThatDecidesWhetherTheNodesGetThrough_thenRefusedOnEveryTransport(String key) {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    cr.getSpec().getKafka().getConfig().put(key, "1");
+
+    for (Transport transport : Transport.values()) {
+      var result =
+          SpecValidator.validate(
+              "orders", cr.getSpec(), SUPPORTED, Optional.empty(), Optional.of(transport));
+      assertThat(result.errors())
+          .as("on %s", transport)
+          .singleElement()
+          .asString()
+          .startsWith("kafka.config sets " + key + ", which decide whether the nodes' own votes");
+    }
   }
 
   @ParameterizedTest
