@@ -127,19 +127,28 @@ class Kafka431RollbackKraftTest {
         .contains("with metadata.version 4.4-IV2");
     assertFormattedBy440(nodes.dataDir(wiped));
 
-    // As the operator heals a dead voter: remove its old incarnation first, then add the new one.
+    // As the operator heals a dead voter: once the new incarnation is a caught-up observer, remove
+    // the old one, then add the new one (Kafka refuses a new voter it has not seen fetch recently).
+    awaitForming("node " + wiped.ordinal() + " a caught-up observer")
+        .untilAsserted(
+            () -> {
+              QuorumInfo quorum = quorum();
+              assertThat(endOffset(quorum.observers(), wiped.ordinal()))
+                  .isGreaterThan(0)
+                  .isGreaterThanOrEqualTo(endOffset(quorum.voters(), quorum.leaderId()) - 10);
+            });
     admin
         .removeRaftVoter(wiped.ordinal(), Uuid.fromString(oldDirectoryId))
         .all()
         .get(30, TimeUnit.SECONDS);
-    admin
-        .addRaftVoter(
-            wiped.ordinal(),
-            Uuid.fromString(newDirectoryId),
-            Set.of(
-                new RaftVoterEndpoint("CONTROLLER", wiped.host(), NodeProcesses.CONTROLLER_PORT)))
-        .all()
-        .get(30, TimeUnit.SECONDS);
+    awaitForming("node " + wiped.ordinal() + " added as a voter")
+        .untilAsserted(
+            () -> {
+              if (!voters(quorum()).containsKey(wiped.ordinal())) {
+                addWipedAsVoter();
+              }
+              assertThat(voters(quorum())).containsEntry(wiped.ordinal(), newDirectoryId);
+            });
     awaitCaughtUpVoter(NEW);
     assertThat(metadataVersion())
         .as("a mixed quorum stays at 4.3.1's level until finalized")
@@ -179,6 +188,17 @@ class Kafka431RollbackKraftTest {
             });
     assertThat(nodes.readLog(NEW_POD)).contains("storage already formatted");
     assertThat(metadataVersion()).isEqualTo(METADATA_VERSION_4_3_IV0);
+  }
+
+  private void addWipedAsVoter() throws Exception {
+    admin
+        .addRaftVoter(
+            wiped.ordinal(),
+            Uuid.fromString(newDirectoryId),
+            Set.of(
+                new RaftVoterEndpoint("CONTROLLER", wiped.host(), NodeProcesses.CONTROLLER_PORT)))
+        .all()
+        .get(30, TimeUnit.SECONDS);
   }
 
   /** 4.4.0's format: the bootstrap snapshot alone, no bootstrap.checkpoint (see the class doc). */
