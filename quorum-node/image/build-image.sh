@@ -2,13 +2,15 @@
 # Builds quorum-keeper/quorum-node:<kafka version> from the module's `package` output
 # (quorum-node/target/quorum-node.jar + target/lib/) with image/Dockerfile, offline:
 # the default base is quorum-keeper/base:bookworm, made here by build-base.sh when missing.
+# Another Kafka version's layout makes that version's image, e.g. quorum-keeper/quorum-node:4.3.1:
+#   TARGET=quorum-node/target/kafka-4.3.1 quorum-node/image/build-image.sh   (docs/upgrades.md)
 #
 # Environment:
 #   BASE           base image (default quorum-keeper/base:bookworm; any other, e.g. eclipse-temurin:17-jre,
 #                  is used as is and build-base.sh is not run)
 #   IMAGE          image name (default quorum-keeper/quorum-node:<KAFKA_VERSION>)
 #   KAFKA_VERSION  default: read from target/lib/kafka_2.13-<version>.jar
-#   TARGET         the module's build directory (default quorum-node/target)
+#   TARGET         the layout to package, quorum-node.jar + lib/ (default quorum-node/target)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)

@@ -39,7 +39,13 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * test creates (a /24 with static addresses, so {@code POD_IP} is known before start, as the
  * downward API gives it), with the environment, ConfigMap files and token of docs/node-contract.md,
  * and asserts that they form one quorum: every agent's {@code /v1/node} reports the same leader and
- * epoch.
+ * epoch, and runs the Kafka version the image is tagged with ({@code kafkaVersion}).
+ *
+ * <p>The image is the one of the build's own Kafka version by default; system properties pick
+ * another distribution ({@code quorum.node.target}, {@code quorum.node.image}, {@code
+ * quorum.node.kafka.version}): quorum-node-kafka-4.3.1's {@code Kafka431ImageTest} is this test on
+ * the 4.3.1 layout. The base image is built once per Docker daemon ({@code build-base.sh} skips an
+ * existing one), so a second image test costs only its own layers.
  *
  * <p>Docker is driven through its CLI. Without a reachable daemon the test is skipped, except when
  * {@code CI=true}: then it fails, so CI cannot silently lose it. Containers and the network are
@@ -63,7 +69,14 @@ class QuorumNodeImageTest {
   private final Path imageDir = Path.of(System.getProperty("quorum.node.image.dir", "image"));
   private final String image =
       System.getProperty("quorum.node.image", "quorum-keeper/quorum-node:latest");
-  private final Path work = target.resolve("image-test").resolve(run).toAbsolutePath();
+  private final String kafkaVersion =
+      System.getProperty("quorum.node.kafka.version", imageTag(image));
+  private final Path work =
+      Path.of(
+              System.getProperty(
+                  "quorum.node.image.test.dir", target.resolve("image-test").toString()))
+          .resolve(run)
+          .toAbsolutePath();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final ObjectMapper json = new ObjectMapper();
@@ -86,7 +99,7 @@ class QuorumNodeImageTest {
 
   @BeforeAll
   void buildTheImageAndStartThreeNodes() throws IOException {
-    skipReason = dockerMissing();
+    skipReason = dockerMissing(getClass().getSimpleName());
     if (skipReason != null) {
       System.err.println("[WARNING] " + skipReason);
       return;
@@ -148,6 +161,9 @@ class QuorumNodeImageTest {
                 assertThat(node.get("nodeId").asInt()).isEqualTo(ordinal);
                 assertThat(node.get("clusterId").asText()).isEqualTo(CLUSTER_ID);
                 assertThat(node.get("directoryId").asText()).isEqualTo(DIRECTORY_IDS.get(ordinal));
+                assertThat(node.get("kafkaVersion").asText())
+                    .as("the Kafka jars node %d runs on", ordinal)
+                    .isEqualTo(kafkaVersion);
                 assertThat(node.get("leaderId").isNumber()).as("leaderId of %d", ordinal).isTrue();
                 nodes.add(node);
               }
@@ -179,7 +195,7 @@ class QuorumNodeImageTest {
    * Null when a Docker daemon answers; otherwise the reason to skip, or a failure when {@code
    * CI=true}.
    */
-  private static String dockerMissing() {
+  private static String dockerMissing(String test) {
     Docker.Result info =
         Docker.run(Duration.ofSeconds(30), "info", "--format", "{{.ServerVersion}}");
     if (info.exit() == 0) {
@@ -193,7 +209,13 @@ class QuorumNodeImageTest {
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
       fail("CI=true but " + why + "; .ci/run installs docker.io and starts dockerd");
     }
-    return "QuorumNodeImageTest skipped: " + why + " (it fails instead when CI=true)";
+    return test + " skipped: " + why + " (it fails instead when CI=true)";
+  }
+
+  /** The tag of an image reference: the Kafka version it bundles (docs/upgrades.md). */
+  private static String imageTag(String image) {
+    int colon = image.lastIndexOf(':');
+    return colon > image.lastIndexOf('/') ? image.substring(colon + 1) : "unknown";
   }
 
   /**
