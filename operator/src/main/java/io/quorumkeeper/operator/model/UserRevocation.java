@@ -2,6 +2,7 @@ package io.quorumkeeper.operator.model;
 
 import io.quorumkeeper.operator.api.v1alpha1.spec.ListenerAuthentication;
 import io.quorumkeeper.operator.api.v1alpha1.spec.ListenerSpec;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -106,13 +107,23 @@ public record UserRevocation(Set<String> principals, Set<String> scramUsers) {
     return users;
   }
 
+  /** Each user with what goes of it, e.g. {@code orders-scram-user (its SCRAM credential)}. */
+  @Override
+  public String toString() {
+    return users().stream()
+        .map(u -> u + " (" + String.join(", ", what(u)) + ")")
+        .collect(Collectors.joining(", "));
+  }
+
   /** What goes for {@code user}, for the log and the event. */
-  public String what(String user) {
-    boolean acls = principals.contains(USER + user);
-    boolean scram = scramUsers.contains(user);
-    if (acls && scram) {
-      return "its ACLs and its SCRAM credential";
+  public List<String> what(String user) {
+    List<String> what = new ArrayList<>();
+    if (principals.contains(USER + user)) {
+      what.add("its ACLs");
     }
-    return acls ? "its ACLs" : "its SCRAM credential";
+    if (scramUsers.contains(user)) {
+      what.add("its SCRAM credential");
+    }
+    return what;
   }
 }
