@@ -37,6 +37,7 @@ final class ClientAccess {
   private final QuorumClient quorum;
   private final Clock clock;
   private final Map<String, Checked> checked = new ConcurrentHashMap<>();
+  private final Map<String, String> revokeFailed = new ConcurrentHashMap<>();
 
   private record Checked(Instant at, ClientGrants grants, Optional<UserRevocation.Wanted> wanted) {}
 
@@ -147,15 +148,22 @@ final class ClientAccess {
             "cluster=%s revoked what no current listener needs: %s (%d deleted in Kafka)",
             key, revocation, deleted);
       }
+      revokeFailed.remove(key);
       return Optional.of(revocation);
     } catch (QuorumUnavailableException e) {
-      LOG.infof(
-          "cluster=%s client users not revoked, tried again next pass: %s", key, e.getMessage());
+      // Once per cause: a pass that fails the same way again says so only at debug level.
+      boolean again = e.getMessage().equals(revokeFailed.put(key, e.getMessage()));
+      LOG.logf(
+          again ? Logger.Level.DEBUG : Logger.Level.INFO,
+          "cluster=%s client users not revoked, tried again every pass: %s",
+          key,
+          e.getMessage());
       return Optional.empty();
     }
   }
 
   void forget(String key) {
     checked.remove(key);
+    revokeFailed.remove(key);
   }
 }

@@ -114,7 +114,8 @@ class ClientUserRevocationApiTest {
         .untilAsserted(
             () ->
                 assertThat(TlsSecretModel.entries(secret("ledger-scram-user")))
-                    .containsKey("user.crt"));
+                    .containsKey("user.crt")
+                    .doesNotContainKey("password"));
     assertThat(script.acls)
         .containsAll(AnonymousClientAcls.bindings("User:ledger-scram-user"))
         .containsAll(AnonymousClientAcls.bindings("User:ledger-mtls-user"));
@@ -136,6 +137,26 @@ class ClientUserRevocationApiTest {
 
     await().untilAsserted(() -> assertThat(secret("ledger-scram-user")).isNull());
     assertThat(script.scramUsers).isEmpty();
+  }
+
+  @Test
+  void givenKafkaCannotBeAskedWhoExists_thenReadyIsNotHeldBackAndTheNextPassRevokes() {
+    script.clientUsersUnreadable = true;
+
+    api.edit(
+        "ledger", cr -> cr.getSpec().getListeners().removeIf(l -> l.getName().equals("scram")));
+
+    await().untilAsserted(() -> assertThat(secret("ledger-scram-user")).isNull());
+    api.statefulSetRolledOut("ledger-node", 3); // the pod template lost a port
+    await().untilAsserted(() -> assertThat(readyReason()).isEqualTo("AllPodsReady"));
+    assertThat(script.scramUsers).containsOnlyKeys("ledger-scram-user");
+    assertThat(script.revocations).isEmpty();
+
+    script.clientUsersUnreadable = false;
+    api.edit("ledger", cr -> cr.getSpec().getControllers().setReplicas(3)); // a new pass
+
+    await().untilAsserted(() -> assertThat(script.scramUsers).isEmpty());
+    assertThat(script.acls).noneMatch(b -> b.entry().principal().equals("User:ledger-scram-user"));
   }
 
   private void foreignSecret(String name) {

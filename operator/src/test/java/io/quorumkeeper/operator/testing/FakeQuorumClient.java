@@ -64,6 +64,9 @@ public class FakeQuorumClient implements QuorumClient {
     /** The SCRAM users Kafka holds, with the password each was last written with. */
     public final Map<String, String> scramUsers = new ConcurrentHashMap<>();
 
+    /** While true, reading the client users fails as if the brokers did not answer. */
+    public volatile boolean clientUsersUnreadable;
+
     /** Every revocation the operator sent, in order. */
     public final List<UserRevocation> revocations = new CopyOnWriteArrayList<>();
 
@@ -254,6 +257,9 @@ public class FakeQuorumClient implements QuorumClient {
     Script script = scripts.get(cluster);
     if (script == null || script.noLeader) {
       throw new QuorumUnavailableException("no controller answered (scripted)", null);
+    }
+    if (script.clientUsersUnreadable) {
+      throw new QuorumUnavailableException("describe the SCRAM users: no broker answered", null);
     }
     return new KafkaClientUsers(
         script.acls.stream().map(b -> b.entry().principal()).collect(Collectors.toSet()),
