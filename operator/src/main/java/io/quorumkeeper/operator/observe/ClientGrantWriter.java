@@ -155,14 +155,7 @@ final class ClientGrantWriter {
       throws QuorumUnavailableException {
     int ms = (int) timeout.toMillis();
     List<AclBindingFilter> filters =
-        revocation.principals().stream()
-            .map(
-                p ->
-                    new AclBindingFilter(
-                        ResourcePatternFilter.ANY,
-                        new AccessControlEntryFilter(
-                            p, null, AclOperation.ANY, AclPermissionType.ANY)))
-            .toList();
+        revocation.principals().stream().map(ClientGrantWriter::everyAclOf).toList();
     List<UserScramCredentialAlteration> deletions =
         revocation.scramUsers().stream()
             .<UserScramCredentialAlteration>map(
@@ -188,6 +181,13 @@ final class ClientGrantWriter {
     AdminCalls.await(
         altered, timeout, "delete the SCRAM credentials of " + revocation.scramUsers(), "broker");
     return acls + deletions.size();
+  }
+
+  /** Every ACL of {@code principal}, whatever its resource, operation, host or permission. */
+  private static AclBindingFilter everyAclOf(String principal) {
+    return new AclBindingFilter(
+        ResourcePatternFilter.ANY,
+        new AccessControlEntryFilter(principal, null, AclOperation.ANY, AclPermissionType.ANY));
   }
 
   void forget(String cluster) {

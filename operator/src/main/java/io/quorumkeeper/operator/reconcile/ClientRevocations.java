@@ -60,8 +60,9 @@ final class ClientRevocations {
                 EventReason.ClientUserRevoked,
                 "client user "
                     + user
-                    + " revoked, no current listener needs it: deleted "
-                    + String.join(", ", what)));
+                    + " revoked: deleted "
+                    + String.join(", ", what)
+                    + ", which no current listener needs"));
   }
 
   /** This cluster's own user Secrets that no current listener needs. */

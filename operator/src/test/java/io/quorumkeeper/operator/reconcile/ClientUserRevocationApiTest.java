@@ -70,8 +70,8 @@ class ClientUserRevocationApiTest {
             () ->
                 assertThat(revokedEvents())
                     .containsExactly(
-                        "client user ledger-scram-user revoked, no current listener needs it:"
-                            + " deleted its ACLs, its SCRAM credential, its Secret"));
+                        "client user ledger-scram-user revoked: deleted its ACLs, its SCRAM"
+                            + " credential, its Secret, which no current listener needs"));
     api.statefulSetRolledOut("ledger-node", 3); // the pod template lost a port
     await().untilAsserted(() -> assertThat(readyReason()).isEqualTo("AllPodsReady"));
   }
