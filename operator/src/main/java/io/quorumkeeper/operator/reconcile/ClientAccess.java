@@ -26,7 +26,8 @@ import org.jboss.logging.Logger;
  * #RECHECK} (a user may have deleted one) or as soon as the grants change (a listener added, a
  * password renewed), and creates what is missing, in one Admin round trip per check. Until they
  * exist the cluster is not Ready: a client would be refused. Once they are granted, the same check
- * revokes the users no listener needs any more ({@link UserRevocation}).
+ * revokes the users no listener needs any more ({@link UserRevocation}): two more reads (the ACL
+ * principals, the SCRAM users), and the deletions when there is something to revoke.
  */
 final class ClientAccess {
 
