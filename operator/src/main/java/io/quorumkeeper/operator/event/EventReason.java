@@ -18,5 +18,6 @@ public enum EventReason {
   RollingRestart,
   MetadataVersionFinalized,
   CertificatesIssued,
-  CaRotation
+  CaRotation,
+  ClientUserRevoked
 }

@@ -1,5 +1,6 @@
 package io.quorumkeeper.operator.observe;
 
+import io.quorumkeeper.operator.model.UserRevocation;
 import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.Incarnation;
 import io.quorumkeeper.operator.quorum.PartitionIsr;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.AddRaftVoterOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -138,6 +140,41 @@ public class AdminQuorumClient implements QuorumClient {
     } catch (KafkaException e) {
       throw new QuorumUnavailableException("brokers not reachable: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public KafkaClientUsers clientUsers(
+      String cluster, String bootstrapControllers, String bootstrapBrokers)
+      throws QuorumUnavailableException {
+    Admin controllers = connect(cluster, bootstrapControllers);
+    try {
+      return grantWriter.users(controllers, brokers(cluster, bootstrapBrokers));
+    } catch (KafkaException e) {
+      throw new QuorumUnavailableException("brokers not reachable: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public int revokeClients(
+      String cluster,
+      String bootstrapControllers,
+      String bootstrapBrokers,
+      UserRevocation revocation)
+      throws QuorumUnavailableException {
+    Admin controllers = connect(cluster, bootstrapControllers);
+    try {
+      return grantWriter.revoke(
+          controllers, brokers(cluster, bootstrapBrokers), cluster, revocation);
+    } catch (KafkaException e) {
+      throw new QuorumUnavailableException("brokers not reachable: " + e.getMessage(), e);
+    }
+  }
+
+  /** The brokers' Admin, connected when first asked for; null for a cluster without brokers. */
+  private Supplier<Admin> brokers(String cluster, String bootstrapBrokers) {
+    return bootstrapBrokers.isBlank()
+        ? null
+        : () -> brokerConnections.admin(cluster, bootstrapBrokers);
   }
 
   @Override

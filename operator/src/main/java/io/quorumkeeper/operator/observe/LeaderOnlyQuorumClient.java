@@ -1,6 +1,7 @@
 package io.quorumkeeper.operator.observe;
 
 import io.quorumkeeper.operator.config.Leadership;
+import io.quorumkeeper.operator.model.UserRevocation;
 import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.Incarnation;
 import io.quorumkeeper.operator.quorum.PartitionIsr;
@@ -75,6 +76,24 @@ public final class LeaderOnlyQuorumClient implements QuorumClient {
       throws QuorumUnavailableException {
     requireLeadership("grant the client ACLs");
     return delegate.grantClients(cluster, bootstrapControllers, bootstrapBrokers, grants);
+  }
+
+  @Override
+  public KafkaClientUsers clientUsers(
+      String cluster, String bootstrapControllers, String bootstrapBrokers)
+      throws QuorumUnavailableException {
+    return delegate.clientUsers(cluster, bootstrapControllers, bootstrapBrokers);
+  }
+
+  @Override
+  public int revokeClients(
+      String cluster,
+      String bootstrapControllers,
+      String bootstrapBrokers,
+      UserRevocation revocation)
+      throws QuorumUnavailableException {
+    requireLeadership("revoke the client users " + revocation.users());
+    return delegate.revokeClients(cluster, bootstrapControllers, bootstrapBrokers, revocation);
   }
 
   @Override

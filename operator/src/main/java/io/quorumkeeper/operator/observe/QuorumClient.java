@@ -1,5 +1,6 @@
 package io.quorumkeeper.operator.observe;
 
+import io.quorumkeeper.operator.model.UserRevocation;
 import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.Incarnation;
 import io.quorumkeeper.operator.quorum.PartitionIsr;
@@ -78,6 +79,32 @@ public interface QuorumClient extends AutoCloseable {
       String cluster, String bootstrapControllers, String bootstrapBrokers, ClientGrants grants)
       throws QuorumUnavailableException {
     throw new QuorumUnavailableException("this client does not manage ACLs", null);
+  }
+
+  /**
+   * The client users Kafka holds: every ACL's principal (read through the controllers) and every
+   * user with a SCRAM-SHA-512 credential (through the brokers' replication listener; none when
+   * {@code bootstrapBrokers} is empty). Unknown by default.
+   */
+  default KafkaClientUsers clientUsers(
+      String cluster, String bootstrapControllers, String bootstrapBrokers)
+      throws QuorumUnavailableException {
+    throw new QuorumUnavailableException("this client does not read client users", null);
+  }
+
+  /**
+   * Deletes every ACL of the revocation's principals (whatever the resource, operation or host) and
+   * its users' SCRAM-SHA-512 credentials.
+   *
+   * @return how many ACLs and SCRAM credentials were deleted
+   */
+  default int revokeClients(
+      String cluster,
+      String bootstrapControllers,
+      String bootstrapBrokers,
+      UserRevocation revocation)
+      throws QuorumUnavailableException {
+    throw new QuorumUnavailableException("this client does not revoke client users", null);
   }
 
   /**

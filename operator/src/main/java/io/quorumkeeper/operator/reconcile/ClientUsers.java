@@ -8,6 +8,7 @@ import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.spec.ListenerAuthentication;
 import io.quorumkeeper.operator.model.ClientListener;
 import io.quorumkeeper.operator.model.TlsSecretModel;
+import io.quorumkeeper.operator.model.UserRevocation;
 import io.quorumkeeper.operator.observe.ClientGrants;
 import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.security.ClusterCa;
@@ -36,8 +37,13 @@ final class ClientUsers {
    * @param grants whom Kafka must let in, with the SCRAM passwords the Secrets hold
    * @param refused Secrets that could not be written, one readable line each
    * @param pending why clients cannot log in yet, if they cannot
+   * @param wanted the users the current listeners need, for revoking any other
    */
-  record Step(ClientGrants grants, List<String> refused, Optional<String> pending) {}
+  record Step(
+      ClientGrants grants,
+      List<String> refused,
+      Optional<String> pending,
+      UserRevocation.Wanted wanted) {}
 
   private final UserCredentials credentials;
   private final OwnedResources owned;
@@ -81,7 +87,8 @@ final class ClientUsers {
         waiting.isEmpty()
             ? Optional.empty()
             : Optional.of(
-                "the Secrets of users " + String.join(", ", waiting) + " are not written"));
+                "the Secrets of users " + String.join(", ", waiting) + " are not written"),
+        UserRevocation.Wanted.of(cluster, listeners));
   }
 
   /**

@@ -97,6 +97,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private final Certificates certificates;
   private final ClientAccess clientAccess;
   private final ClientUsers clientUsers;
+  private final ClientRevocations clientRevocations;
 
   @Inject
   public QuorumClusterReconciler(
@@ -139,6 +140,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             clock,
             quorumClient::tlsChanged);
     this.clientUsers = new ClientUsers(new UserCredentials(settings.tls()), owned, clock);
+    this.clientRevocations = new ClientRevocations(client, events);
   }
 
   @Override
@@ -437,8 +439,9 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   }
 
   /**
-   * The users' Secrets of a TLS cluster's authenticated listeners, then the grants in Kafka; why
-   * clients cannot use the cluster yet, if they cannot.
+   * The users' Secrets of a TLS cluster's authenticated listeners, then the grants in Kafka, then
+   * (while writing) the users no listener needs are revoked; why clients cannot use the cluster
+   * yet, if they cannot.
    */
   private Optional<String> clientsWait(
       QuorumCluster running,
@@ -449,11 +452,17 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       Context<QuorumCluster> context) {
     ClientUsers.Step users = clientUsers.ensure(running, write, context);
     refused.addAll(users.refused());
-    Optional<String> access =
-        clientAccess
-            .ensure(QuorumObservation.key(running), model.pools(), leaderKnown, users.grants())
-            .pending();
-    return users.pending().or(() -> access);
+    ClientAccess.Outcome access =
+        clientAccess.ensure(
+            QuorumObservation.key(running),
+            model.pools(),
+            leaderKnown,
+            users.grants(),
+            write ? Optional.of(users.wanted()) : Optional.empty());
+    if (write) {
+      clientRevocations.finish(running, users.wanted().users(), access.revoked(), context);
+    }
+    return users.pending().or(access::pending);
   }
 
   /** The one status write of the pass, then what it announces. */

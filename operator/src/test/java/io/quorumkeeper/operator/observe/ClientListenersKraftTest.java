@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import io.quorumkeeper.operator.model.Pool;
+import io.quorumkeeper.operator.model.UserRevocation;
 import io.quorumkeeper.operator.quorum.RaftReplica;
 import io.quorumkeeper.operator.security.TlsSettings;
 import io.quorumkeeper.operator.security.UserCredentials;
@@ -14,9 +15,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,9 +29,16 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +55,9 @@ import org.junit.jupiter.api.io.TempDir;
  * examples/combined-listeners.yaml on three real nodes, its users' credentials made as the operator
  * makes them and written through the controllers as the operator writes them: a SCRAM client with
  * the Secret's password and a client with the Secret's certificate produce; a wrong password and a
- * missing certificate are refused; and neither user can touch the quorum.
+ * missing certificate are refused; and neither user can touch the quorum. Then the users are
+ * revoked as the operator revokes them when their listeners go: the SCRAM login is refused, and the
+ * certificate, still valid, may do nothing.
  */
 @ExtendWith(ClientListenersKraftTest.DumpLogsOnFailure.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -172,6 +184,98 @@ class ClientListenersKraftTest {
       }
     }
     assertThat(quorum.describe().voters()).hasSize(3);
+  }
+
+  @Test
+  @Order(6)
+  void givenTheScramListenerRemoved_thenRevocationRefusesItsLoginAndKeepsOtherPrincipalsAcls()
+      throws Exception {
+    assertThat(grant(new ClientGrants(false, List.of("alice", "other-scram-user"), Map.of())))
+        .isEqualTo(8);
+    Map<String, Object> scram =
+        clientConfig(scram(scramUser.get(UserCredentials.JAAS)), SCRAM_PORT);
+    try (Admin admin = Admin.create(scram)) {
+      assertThat(admin.describeCluster().nodes().get(15, TimeUnit.SECONDS)).hasSize(3);
+    }
+    KafkaClientUsers before = clientUsers();
+    assertThat(before.scramUsers()).contains("cl-scram-user");
+
+    UserRevocation revocation =
+        UserRevocation.decide(
+            new UserRevocation.Wanted("cl", Set.of("cl-mtls-user"), Set.of()),
+            before.aclPrincipals(),
+            before.scramUsers());
+    assertThat(revocation)
+        .isEqualTo(new UserRevocation(Set.of("User:cl-scram-user"), Set.of("cl-scram-user")));
+    assertThat(operator.revokeClients(CLUSTER, quorum.controllers(), brokers(), revocation))
+        .isEqualTo(5); // its 4 ACLs and its SCRAM credential
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              try (Admin admin = Admin.create(scram)) {
+                assertThatThrownBy(() -> admin.describeCluster().nodes().get(15, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(SaslAuthenticationException.class);
+              }
+            });
+    KafkaClientUsers after = clientUsers();
+    assertThat(after.scramUsers()).doesNotContain("cl-scram-user");
+    assertThat(aclsOf("User:cl-scram-user")).isEmpty();
+    assertThat(aclsOf("User:alice")).hasSize(4);
+    assertThat(aclsOf("User:other-scram-user")).hasSize(4);
+    assertThat(aclsOf("User:cl-mtls-user")).hasSize(4);
+  }
+
+  @Test
+  @Order(7)
+  void givenTheTlsListenerRemoved_thenItsCertificateStillLogsInButEveryRequestIsRefused()
+      throws Exception {
+    KafkaClientUsers present = clientUsers();
+    UserRevocation revocation =
+        UserRevocation.decide(
+            new UserRevocation.Wanted("cl", Set.of(), Set.of()),
+            present.aclPrincipals(),
+            present.scramUsers());
+    assertThat(revocation.principals()).containsExactly("User:cl-mtls-user");
+
+    assertThat(operator.revokeClients(CLUSTER, quorum.controllers(), brokers(), revocation))
+        .isEqualTo(4);
+
+    assertThat(aclsOf("User:cl-mtls-user")).isEmpty();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThatThrownBy(() -> produce(certificate(), MTLS_PORT))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(AuthorizationException.class));
+    assertThat(aclsOf("User:alice")).as("another principal's ACLs stay").hasSize(4);
+  }
+
+  private static KafkaClientUsers clientUsers() throws QuorumUnavailableException {
+    return operator.clientUsers(CLUSTER, quorum.controllers(), brokers());
+  }
+
+  private static String brokers() {
+    return quorum.brokers(Pool.REPLICATION_PORT);
+  }
+
+  /** The ACLs Kafka holds for {@code principal}, read as the operator. */
+  private static Collection<AclBinding> aclsOf(String principal) throws Exception {
+    Map<String, Object> config = new HashMap<>(nodes.operatorTls().orElseThrow().kafkaProperties());
+    config.put(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, quorum.controllers());
+    try (Admin admin = Admin.create(config)) {
+      return admin
+          .describeAcls(
+              new AclBindingFilter(
+                  ResourcePatternFilter.ANY,
+                  new AccessControlEntryFilter(
+                      principal, null, AclOperation.ANY, AclPermissionType.ANY)))
+          .values()
+          .get(15, TimeUnit.SECONDS);
+    }
   }
 
   /** SCRAM credentials go through the brokers: wait until all three serve the operator. */

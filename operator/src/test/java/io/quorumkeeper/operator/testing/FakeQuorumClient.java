@@ -1,6 +1,8 @@
 package io.quorumkeeper.operator.testing;
 
+import io.quorumkeeper.operator.model.UserRevocation;
 import io.quorumkeeper.operator.observe.ClientGrants;
+import io.quorumkeeper.operator.observe.KafkaClientUsers;
 import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumUnavailableException;
 import io.quorumkeeper.operator.quorum.AgentReport;
@@ -18,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.acl.AclBinding;
 
 /**
@@ -60,6 +63,12 @@ public class FakeQuorumClient implements QuorumClient {
 
     /** The SCRAM users Kafka holds, with the password each was last written with. */
     public final Map<String, String> scramUsers = new ConcurrentHashMap<>();
+
+    /** While true, reading the client users fails as if the brokers did not answer. */
+    public volatile boolean clientUsersUnreadable;
+
+    /** Every revocation the operator sent, in order. */
+    public final List<UserRevocation> revocations = new CopyOnWriteArrayList<>();
 
     /** The finalized metadata.version level; 0 while the quorum does not report features. */
     public final AtomicInteger metadataVersion = new AtomicInteger();
@@ -239,6 +248,41 @@ public class FakeQuorumClient implements QuorumClient {
       }
     }
     return changed;
+  }
+
+  @Override
+  public KafkaClientUsers clientUsers(
+      String cluster, String bootstrapControllers, String bootstrapBrokers)
+      throws QuorumUnavailableException {
+    Script script = scripts.get(cluster);
+    if (script == null || script.noLeader) {
+      throw new QuorumUnavailableException("no controller answered (scripted)", null);
+    }
+    if (script.clientUsersUnreadable) {
+      throw new QuorumUnavailableException("describe the SCRAM users: no broker answered", null);
+    }
+    return new KafkaClientUsers(
+        script.acls.stream().map(b -> b.entry().principal()).collect(Collectors.toSet()),
+        script.scramUsers.keySet());
+  }
+
+  @Override
+  public int revokeClients(
+      String cluster,
+      String bootstrapControllers,
+      String bootstrapBrokers,
+      UserRevocation revocation)
+      throws QuorumUnavailableException {
+    Script script = scripts.get(cluster);
+    if (script == null || script.noLeader) {
+      throw new QuorumUnavailableException("no controller answered (scripted)", null);
+    }
+    script.revocations.add(revocation);
+    int acls = script.acls.size();
+    script.acls.removeIf(b -> revocation.principals().contains(b.entry().principal()));
+    int scram = script.scramUsers.size();
+    script.scramUsers.keySet().removeAll(revocation.scramUsers());
+    return acls - script.acls.size() + scram - script.scramUsers.size();
   }
 
   @Override
