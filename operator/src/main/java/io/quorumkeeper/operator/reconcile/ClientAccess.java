@@ -33,6 +33,13 @@ final class ClientAccess {
 
   static final Duration RECHECK = Duration.ofMinutes(10);
 
+  /**
+   * How long a revocation that could not ask Kafka waits before it tries again: the users are read
+   * through the brokers, and with the brokers down each try would hold the pass (healing included)
+   * for the Admin timeout.
+   */
+  static final Duration REVOKE_RETRY = Duration.ofSeconds(30);
+
   private static final Logger LOG = Logger.getLogger(ClientAccess.class);
 
   private final QuorumClient quorum;
@@ -120,9 +127,11 @@ final class ClientAccess {
           wanted.isEmpty()
               ? Optional.of(UserRevocation.NONE)
               : revoke(key, bootstrapControllers, bootstrapBrokers, wanted.get());
-      if (revoked.isPresent()) {
-        checked.put(key, new Checked(now, grants, wanted)); // else both are checked next pass
-      }
+      // After a failed revocation both are checked again in REVOKE_RETRY, not on every pass.
+      checked.put(
+          key,
+          new Checked(
+              revoked.isPresent() ? now : now.minus(RECHECK).plus(REVOKE_RETRY), grants, wanted));
       return Outcome.granted(created, revoked.orElse(UserRevocation.NONE));
     } catch (QuorumUnavailableException e) {
       LOG.infof("cluster=%s client ACLs not checked: %s", key, e.getMessage());
@@ -156,8 +165,9 @@ final class ClientAccess {
       boolean again = e.getMessage().equals(revokeFailed.put(key, e.getMessage()));
       LOG.logf(
           again ? Logger.Level.DEBUG : Logger.Level.INFO,
-          "cluster=%s client users not revoked, tried again every pass: %s",
+          "cluster=%s client users not revoked, tried again in %d s: %s",
           key,
+          REVOKE_RETRY.toSeconds(),
           e.getMessage());
       return Optional.empty();
     }
