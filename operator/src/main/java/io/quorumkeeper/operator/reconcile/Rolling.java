@@ -108,13 +108,12 @@ final class Rolling {
 
   static Step step(RollAction action, RollStatus previous, Instant now) {
     if (action instanceof RollAction.Restart r) {
-      boolean same =
-          previous != null
-              && r.pod().equals(previous.getPod())
-              && r.uid().equals(previous.getUid());
-      String since = same ? previous.getStartedAt() : now.toString();
+      // A restart asked for again (same pod, same uid: its delete never happened) is issued now,
+      // so the wait for a view newer than the restart counts from now, never from the first try.
       return new Step(
-          action, new RollStatus(r.pod(), r.uid(), r.reason(), since), "restarting " + r.pod());
+          action,
+          new RollStatus(r.pod(), r.uid(), r.reason(), now.toString()),
+          "restarting " + r.pod());
     }
     if (action instanceof RollAction.Wait w) {
       return new Step(action, w.holding() == null ? null : previous, w.reason());

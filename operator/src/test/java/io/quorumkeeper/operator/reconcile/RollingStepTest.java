@@ -1,0 +1,44 @@
+package io.quorumkeeper.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quorumkeeper.operator.api.v1alpha1.status.RollStatus;
+import io.quorumkeeper.operator.quorum.RollAction;
+import io.quorumkeeper.operator.quorum.RollStep;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** What status.roll records for each planned action. */
+class RollingStepTest {
+
+  static final Instant FIRST_TRY = Instant.parse("2026-12-02T10:00:00Z");
+  static final Instant NOW = FIRST_TRY.plusSeconds(40);
+
+  @Test
+  void givenARestartAskedForAgain_thenItIsRecordedAsIssuedNow_notAtTheFirstTry() {
+    // the first try wrote status.roll, and its delete never happened (the pass ended, the API
+    // refused): the pod, same uid, is restarted now, and the wait for a view of the quorum newer
+    // than the restart must count from now
+    RollStatus previous = new RollStatus("orders-node-1", "uid-1", "config", FIRST_TRY.toString());
+
+    Rolling.Step step =
+        Rolling.step(new RollAction.Restart("orders-node-1", "uid-1", "config"), previous, NOW);
+
+    assertThat(step.roll().getStartedAt()).isEqualTo(NOW.toString());
+    assertThat(step.roll().getPod()).isEqualTo("orders-node-1");
+  }
+
+  @Test
+  void givenAWaitHoldingTheRestartedPod_thenTheRecordedRestartIsKept() {
+    RollStatus previous = new RollStatus("orders-node-1", "uid-1", "config", FIRST_TRY.toString());
+
+    Rolling.Step step =
+        Rolling.step(
+            new RollAction.Wait("back?", new RollStep("orders-node-1", "uid-1", "config")),
+            previous,
+            NOW);
+
+    assertThat(step.roll()).isSameAs(previous);
+    assertThat(step.roll().getStartedAt()).isEqualTo(FIRST_TRY.toString());
+  }
+}
