@@ -33,7 +33,8 @@ public record KafkaCommand(
         Service on the listener's port) and --command-config (a temporary file with the listener's
         protocol, the cluster CA and the user of Secret <cluster>-<listener>-user) are added unless given.
         --cluster    the QuorumCluster (default: the only one in the namespace)
-        --listener   one of spec.listeners by name (default: the first; without spec.listeners, plain on 9092)
+        --listener   one of spec.listeners by name (default: the first; without spec.listeners, the
+                     cluster's own: clients on 9092, TLS + SCRAM, or plain on clusters from before)
         --admin      as the operator: its certificate from Secret <cluster>-ca on the replication listener
                      (9091), for what users may not do (kafka-metadata-quorum, kafka-acls). Local runtime only.
       tools: %s
