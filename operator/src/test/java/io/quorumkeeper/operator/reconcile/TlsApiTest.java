@@ -73,20 +73,7 @@ class TlsApiTest {
 
   @Test
   void givenAClusterWhoseIdentityPredatesTransports_thenItStaysPlaintext() {
-    api.stopOperator();
-    QuorumCluster cr = api.create(COMBINED);
-    QuorumClusterStatus status = new QuorumClusterStatus();
-    status.setClusterId("q0x9VqLJQXa3hZ2c0JmQ4w");
-    BootstrapStatus bootstrap = new BootstrapStatus();
-    bootstrap.setInitialVoters(
-        List.of(
-            new VoterRef(0, "dir0AAAAAAAAAAAAAAAAAA"),
-            new VoterRef(1, "dir1AAAAAAAAAAAAAAAAAA"),
-            new VoterRef(2, "dir2AAAAAAAAAAAAAAAAAA")));
-    status.setBootstrap(bootstrap);
-    cr.setStatus(status);
-    api.client().resource(cr).updateStatus();
-    api.startOperator();
+    createWithStatusFromBefore(null);
 
     await()
         .untilAsserted(
@@ -105,21 +92,7 @@ class TlsApiTest {
   @Test
   void givenATlsClusterThatPredatesAuthenticatedClients_thenItKeepsAnonymous9092() {
     var script = api.quorum().script(NAMESPACE + "/orders", 3);
-    api.stopOperator();
-    QuorumCluster cr = api.create(COMBINED);
-    QuorumClusterStatus status = new QuorumClusterStatus();
-    status.setClusterId("q0x9VqLJQXa3hZ2c0JmQ4w");
-    BootstrapStatus bootstrap = new BootstrapStatus();
-    bootstrap.setInitialVoters(
-        List.of(
-            new VoterRef(0, "dir0AAAAAAAAAAAAAAAAAA"),
-            new VoterRef(1, "dir1AAAAAAAAAAAAAAAAAA"),
-            new VoterRef(2, "dir2AAAAAAAAAAAAAAAAAA")));
-    bootstrap.setTransport(Transport.TLS);
-    status.setBootstrap(bootstrap);
-    cr.setStatus(status);
-    api.client().resource(cr).updateStatus();
-    api.startOperator();
+    createWithStatusFromBefore(Transport.TLS);
 
     await()
         .untilAsserted(
@@ -205,6 +178,29 @@ class TlsApiTest {
                     .contains("Secret orders-ca holds no usable CA"));
     assertThat(secret("orders-tls").getMetadata().getResourceVersion()).isEqualTo(tlsVersion);
     assertThat(TlsSecretModel.entries(secret("orders-ca")).get("ca.key")).isEqualTo("garbage");
+  }
+
+  /**
+   * The example created while the operator is stopped, with the status an older operator wrote:
+   * identity and initial voters, the transport (null: from before transports) and no client
+   * authentication; then the operator starts.
+   */
+  private void createWithStatusFromBefore(Transport transport) {
+    api.stopOperator();
+    QuorumCluster cr = api.create(COMBINED);
+    QuorumClusterStatus status = new QuorumClusterStatus();
+    status.setClusterId("q0x9VqLJQXa3hZ2c0JmQ4w");
+    BootstrapStatus bootstrap = new BootstrapStatus();
+    bootstrap.setInitialVoters(
+        List.of(
+            new VoterRef(0, "dir0AAAAAAAAAAAAAAAAAA"),
+            new VoterRef(1, "dir1AAAAAAAAAAAAAAAAAA"),
+            new VoterRef(2, "dir2AAAAAAAAAAAAAAAAAA")));
+    bootstrap.setTransport(transport);
+    status.setBootstrap(bootstrap);
+    cr.setStatus(status);
+    api.client().resource(cr).updateStatus();
+    api.startOperator();
   }
 
   private String expiringIn(Duration left) throws Exception {
