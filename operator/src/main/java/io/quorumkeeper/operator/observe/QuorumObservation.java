@@ -26,6 +26,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -44,7 +45,7 @@ public final class QuorumObservation {
 
   private QuorumObservation() {}
 
-  public static PerResourcePollingEventSource<RaftObservation, QuorumCluster, String> eventSource(
+  public static Source eventSource(
       EventSourceContext<QuorumCluster> context,
       QuorumClient client,
       QuorumMetrics metrics,
@@ -61,11 +62,12 @@ public final class QuorumObservation {
               thread.setDaemon(true);
               return thread;
             });
+    Function<QuorumCluster, RaftObservation> observer =
+        cr -> observe(cr, client, metrics, clock, tokens, epochs);
     return new Source(
         context,
         new PerResourcePollingConfigurationBuilder<RaftObservation, QuorumCluster, String>(
-                cr -> Set.of(observe(cr, client, metrics, clock, tokens, epochs)),
-                settings.interval())
+                cr -> Set.of(observer.apply(cr)), settings.interval())
             .withExecutorService(executor)
             .withResourceIDMapper(RaftObservation::cluster)
             .withName(NAME)
@@ -76,7 +78,8 @@ public final class QuorumObservation {
         cr -> {
           epochs.forget(key(cr));
           forget.accept(cr);
-        });
+        },
+        observer);
   }
 
   /**
@@ -87,25 +90,54 @@ public final class QuorumObservation {
    * behind, so all of it is dropped once more after {@code settle}, unless a cluster of the same
    * name exists again by then.
    */
-  private static final class Source
+  public static final class Source
       extends PerResourcePollingEventSource<RaftObservation, QuorumCluster, String> {
 
     private final Cache<QuorumCluster> clusters;
     private final ScheduledExecutorService executor;
     private final Duration settle;
     private final Consumer<QuorumCluster> forget;
+    private final Function<QuorumCluster, RaftObservation> observer;
 
     Source(
         EventSourceContext<QuorumCluster> context,
         PerResourcePollingConfiguration<RaftObservation, QuorumCluster, String> configuration,
         ScheduledExecutorService executor,
         Duration settle,
-        Consumer<QuorumCluster> forget) {
+        Consumer<QuorumCluster> forget,
+        Function<QuorumCluster, RaftObservation> observer) {
       super(RaftObservation.class, context, configuration);
       this.clusters = context.getPrimaryCache();
       this.executor = executor;
       this.settle = settle;
       this.forget = forget;
+      this.observer = observer;
+    }
+
+    /**
+     * Observes the cluster now, on an observer thread, besides its periodic poll: after a voter
+     * change Kafka confirmed, the next step (the add after a remove, the completion) need not wait
+     * for the next tick (issue 15). A view that lands after a newer one is no worse than the view
+     * every poll in flight at an action returns: the planner already treats each as possibly older
+     * than its last action (ADR 007).
+     */
+    public void observeSoon(QuorumCluster cr) {
+      ResourceID id = ResourceID.fromResource(cr);
+      try {
+        executor.execute(
+            () -> {
+              if (clusters.get(id).isEmpty()) {
+                return; // deleted meanwhile: nothing to bring back
+              }
+              try {
+                handleResources(id, observer.apply(cr));
+              } catch (RuntimeException e) {
+                LOG.debugf("cluster=%s not observed at once: %s", key(cr), e.toString());
+              }
+            });
+      } catch (RejectedExecutionException stopping) {
+        LOG.debugf("cluster=%s not observed at once: the operator stops", key(cr));
+      }
     }
 
     @Override

@@ -177,11 +177,16 @@ final class Healing {
   }
 
   /** Performs a step whose operation status has already been written, and reports it. */
-  void act(QuorumCluster cr, Step step, EventRecorder events) {
+  /**
+   * Carries out the step.
+   *
+   * @return whether Kafka confirmed a voter change just now: the quorum is worth observing at once
+   */
+  boolean act(QuorumCluster cr, Step step, EventRecorder events) {
     String key = QuorumObservation.key(cr);
     Action action = step.action();
     if (action instanceof Action.Membership m && step.send()) {
-      send(cr, key, m.operation());
+      return send(cr, key, m.operation());
     } else if (action instanceof Action.Complete c) {
       LOG.infof("cluster=%s %s", key, step.summary());
       events.normal(cr, reason(c.operation().kind()), step.summary());
@@ -196,9 +201,11 @@ final class Healing {
         events.warning(cr, EventReason.StrandedPodDeleted, d.pod() + ": " + d.reason());
       }
     }
+    return false;
   }
 
-  private void send(QuorumCluster cr, String key, Operation op) {
+  /** Sends the operation's next change; true when Kafka answered that it committed it. */
+  private boolean send(QuorumCluster cr, String key, Operation op) {
     Pool controllers = ClusterModel.pools(cr).get(0);
     String bootstrap = controllers.controllerEndpoints();
     try {
@@ -211,9 +218,11 @@ final class Healing {
         quorum.addVoter(
             key, bootstrap, op.add(), controllers.podHost(ordinal), Pool.CONTROLLER_PORT);
       }
+      return true;
     } catch (QuorumUnavailableException e) {
       // Not an error to retry blindly: the next observation shows what Kafka committed.
       LOG.infof("cluster=%s %s not confirmed yet: %s", key, op.kind(), e.getMessage());
+      return false;
     }
   }
 

@@ -98,6 +98,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private final ClientAccess clientAccess;
   private final ClientUsers clientUsers;
   private final ClientRevocations clientRevocations;
+  private volatile QuorumObservation.Source observation; // set when JOSDK prepares the sources
 
   @Inject
   public QuorumClusterReconciler(
@@ -160,7 +161,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                                 pod.getMetadata().getNamespace())))
                 .build(),
             context));
-    sources.add(
+    observation =
         QuorumObservation.eventSource(
             context,
             quorumClient,
@@ -169,7 +170,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             clock,
             agentTokens,
             ClusterForgetter.of(
-                quorumClient, metrics, agentTokens, leaderSeenAt, events, clientAccess)));
+                quorumClient, metrics, agentTokens, leaderSeenAt, events, clientAccess));
+    sources.add(observation);
     return sources;
   }
 
@@ -312,7 +314,9 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   /** A failed step is logged, not thrown: the next pass re-observes and re-plans it. */
   private void act(QuorumCluster cr, Healing.Step step, Rolling.Step roll) {
     try {
-      healing.act(cr, step, events);
+      if (healing.act(cr, step, events) && observation != null) {
+        observation.observeSoon(cr); // the next step follows the commit, not the next tick
+      }
       rolling.act(cr, roll, events);
     } catch (RuntimeException e) {
       LOG.warnf(

@@ -115,9 +115,13 @@ class QuorumStatusApiTest {
               assertThat(message(cr, Conditions.QUORUM_HEALTHY))
                   .isEqualTo("tolerates 0 of 1 voter failures: voter 1 Lagging");
             });
-    assertThat(events("VoterLagging"))
-        .extracting(Event::getMessage)
-        .containsExactly("voter 1 (orders-node-1) is Lagging");
+    // the event is written after the status that reports the lag: wait for it too
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(events("VoterLagging"))
+                    .extracting(Event::getMessage)
+                    .containsExactly("voter 1 (orders-node-1) is Lagging"));
 
     quorum.caughtUp(1);
 

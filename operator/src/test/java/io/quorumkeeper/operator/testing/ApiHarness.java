@@ -59,6 +59,7 @@ public final class ApiHarness implements AutoCloseable {
   private final FakeQuorumClient quorum = new FakeQuorumClient(Clock.systemUTC());
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private Clock clock = Clock.systemUTC();
+  private OperatorSettings settings = SETTINGS;
 
   /** Observation every 200 ms and a 1 s stranded-pod grace, so changes show up fast in tests. */
   public static final OperatorSettings SETTINGS =
@@ -184,8 +185,14 @@ public final class ApiHarness implements AutoCloseable {
 
   /** The same, the operator's time read from {@code clock}. */
   public static ApiHarness start(Clock clock) {
+    return start(clock, SETTINGS);
+  }
+
+  /** The same, with other operator settings (e.g. a slower observation). */
+  public static ApiHarness start(Clock clock, OperatorSettings settings) {
     ApiHarness harness = new ApiHarness();
     harness.clock = clock;
+    harness.settings = settings;
     harness.startOperator();
     return harness;
   }
@@ -222,7 +229,7 @@ public final class ApiHarness implements AutoCloseable {
                     .withReconciliationTerminationTimeout(Duration.ofSeconds(5)));
     operator.register(
         new QuorumClusterReconciler(
-            operatorClient, SETTINGS, clock, quorum, new QuorumMetrics(meters)),
+            operatorClient, settings, clock, quorum, new QuorumMetrics(meters)),
         o -> o.settingNamespaces(watched));
     operator.start();
   }
