@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -33,37 +35,31 @@ final class AcknowledgedWrites implements AutoCloseable {
 
   private static final int PARTITIONS = 3;
 
-  private final ClientConfig client;
+  private final Supplier<ClientConfig> clients;
   private final String topic;
-  private final KafkaProducer<String, String> producer;
+  private volatile KafkaProducer<String, String> producer;
+  private final AtomicInteger restarts = new AtomicInteger();
   private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
   private final AtomicInteger failures = new AtomicInteger();
   private final Thread thread;
   private volatile boolean stopping;
   private volatile String lastFailure = "";
 
-  private AcknowledgedWrites(ClientConfig client, String topic) {
-    this.client = client;
+  private AcknowledgedWrites(Supplier<ClientConfig> clients, String topic) {
+    this.clients = clients;
     this.topic = topic;
-    this.producer =
-        new KafkaProducer<>(
-            with(
-                client,
-                Map.of(
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
-                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15000,
-                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 10000,
-                    ProducerConfig.LINGER_MS_CONFIG, 0)),
-            new StringSerializer(),
-            new StringSerializer());
+    this.producer = producer(clients.get());
     this.thread = new Thread(this::writeUntilStopped, "acknowledged-writes-" + topic);
     this.thread.setDaemon(true);
   }
 
   /** Creates the topic, starts writing, and returns once the first write was acknowledged. */
-  static AcknowledgedWrites start(ClientConfig client, String topic) throws Exception {
-    try (Admin admin = Admin.create(client.kafka())) {
+  /**
+   * @param clients how to connect, read again when the producer restarts (see {@link
+   *     #writeUntilStopped})
+   */
+  static AcknowledgedWrites start(Supplier<ClientConfig> clients, String topic) throws Exception {
+    try (Admin admin = Admin.create(clients.get().kafka())) {
       admin
           .createTopics(
               List.of(
@@ -72,12 +68,32 @@ final class AcknowledgedWrites implements AutoCloseable {
           .all()
           .get(30, TimeUnit.SECONDS);
     }
-    AcknowledgedWrites writes = new AcknowledgedWrites(client, topic);
+    AcknowledgedWrites writes = new AcknowledgedWrites(clients, topic);
     writes.thread.start();
     await().atMost(Duration.ofSeconds(60)).until(() -> !writes.acknowledged.isEmpty());
     return writes;
   }
 
+  private static KafkaProducer<String, String> producer(ClientConfig client) {
+    return new KafkaProducer<>(
+        with(
+            client,
+            Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15000,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10000,
+                ProducerConfig.LINGER_MS_CONFIG, 0)),
+        new StringSerializer(),
+        new StringSerializer());
+  }
+
+  /**
+   * Writes one value at a time. A TLS handshake the brokers refuse (their certificates now come
+   * from a CA this producer was not started with: a CA rotation's second phase) restarts the
+   * producer with the user Secret's {@code ca.crt} as it is now, as a client pod restarted with its
+   * mounted Secret would (docs/security.md, "Renewing the CA").
+   */
   private void writeUntilStopped() {
     for (long n = 0; !stopping; n++) {
       String value = Long.toString(n);
@@ -91,8 +107,22 @@ final class AcknowledgedWrites implements AutoCloseable {
           Thread.currentThread().interrupt();
           return;
         }
+        if (causedBy(e, SslAuthenticationException.class)) {
+          producer.close(Duration.ofSeconds(5));
+          producer = producer(clients.get());
+          restarts.incrementAndGet();
+        }
       }
     }
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   Set<String> acknowledged() {
@@ -109,6 +139,7 @@ final class AcknowledgedWrites implements AutoCloseable {
         + " acknowledged, "
         + failures.get()
         + " failed"
+        + (restarts.get() == 0 ? "" : ", producer restarted with a new CA " + restarts.get() + "x")
         + (failures.get() == 0 ? "" : ", last: " + lastFailure);
   }
 
@@ -128,7 +159,7 @@ final class AcknowledgedWrites implements AutoCloseable {
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(
             with(
-                client,
+                clients.get(),
                 Map.of(
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                     "earliest",

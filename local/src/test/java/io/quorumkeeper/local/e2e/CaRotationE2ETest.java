@@ -74,7 +74,8 @@ class CaRotationE2ETest {
     watch.recordPodIncarnations();
     recordPhases();
 
-    try (AcknowledgedWrites writes = AcknowledgedWrites.start(RUNTIME.clients(CLUSTER), TOPIC)) {
+    try (AcknowledgedWrites writes =
+        AcknowledgedWrites.start(() -> RUNTIME.clients(CLUSTER), TOPIC)) {
       assertThat(phasesSeen)
           .as("the rotation began before the writes (Ready took longer than %s?)", ROTATION_AFTER)
           .doesNotContainKey("trust");

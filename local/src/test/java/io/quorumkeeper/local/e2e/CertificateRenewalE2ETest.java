@@ -59,7 +59,8 @@ class CertificateRenewalE2ETest {
     assertThat(before).hasSize(PODS);
     watch.recordPodIncarnations();
 
-    try (AcknowledgedWrites writes = AcknowledgedWrites.start(RUNTIME.clients(CLUSTER), TOPIC)) {
+    try (AcknowledgedWrites writes =
+        AcknowledgedWrites.start(() -> RUNTIME.clients(CLUSTER), TOPIC)) {
       assertThat(watch.revision())
           .as(
               "the renewal came before the writes began (Ready took longer than %s?)",
