@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,11 +52,17 @@ public final class PodLaunch {
         createDirectories(dir);
       } else if (volume.getConfigMap() != null) {
         dir = layout.podDir(ns, name).resolve("volumes").resolve(volume.getName());
-        ConfigMap cm =
-            client.configMaps().inNamespace(ns).withName(volume.getConfigMap().getName()).get();
         Map<String, byte[]> files = new LinkedHashMap<>();
-        if (cm != null && cm.getData() != null) {
-          cm.getData().forEach((k, v) -> files.put(k, v.getBytes(StandardCharsets.UTF_8)));
+        configMapFiles(client, ns, volume.getConfigMap().getName(), files);
+        writeFiles(dir, files);
+      } else if (volume.getProjected() != null) {
+        // ConfigMap sources only (what the operator projects): their keys in one directory
+        dir = layout.podDir(ns, name).resolve("volumes").resolve(volume.getName());
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (VolumeProjection source : volume.getProjected().getSources()) {
+          if (source.getConfigMap() != null) {
+            configMapFiles(client, ns, source.getConfigMap().getName(), files);
+          }
         }
         writeFiles(dir, files);
       } else if (volume.getSecret() != null) {
@@ -89,6 +96,15 @@ public final class PodLaunch {
       }
     }
     return byMountPath;
+  }
+
+  /** The keys of ConfigMap {@code name} as files, read at each container start like a kubelet. */
+  private static void configMapFiles(
+      KubernetesClient client, String ns, String name, Map<String, byte[]> files) {
+    ConfigMap cm = client.configMaps().inNamespace(ns).withName(name).get();
+    if (cm != null && cm.getData() != null) {
+      cm.getData().forEach((k, v) -> files.put(k, v.getBytes(StandardCharsets.UTF_8)));
+    }
   }
 
   /** The container's environment as the process gets it. */

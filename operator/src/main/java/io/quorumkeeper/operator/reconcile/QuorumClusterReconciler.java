@@ -86,6 +86,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private final OperatorSettings settings;
   private final Clock clock;
   private final OwnedResources owned;
+  private final PoolConfigMaps configMaps;
   private final StatusWriter statusWriter;
   private final EventRecorder events;
   private final QuorumClient quorumClient;
@@ -123,6 +124,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.finalization = new Finalization(quorumClient);
     this.clientAccess = new ClientAccess(quorumClient, clock);
     this.owned = new OwnedResources(client);
+    this.configMaps = new PoolConfigMaps(client);
     this.statusWriter =
         new StatusWriter(
             client,
@@ -217,6 +219,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     List<String> refused = new ArrayList<>(tls.refused());
     if (write && !tls.podsWait()) {
       refused.addAll(owned.applyAll(desired(running, model, context), running, context));
+      configMaps.prune(running, model, context);
     }
     Healing.Step step =
         snapshot.isPresent() ? planHealing(running, context, snapshot.get(), view) : null;
@@ -406,12 +409,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
           QuorumObservation.key(cr), kept.transport(), kept.clients());
       return statusWriter.write(cr, next);
     }
-    Pool controllers = ClusterModel.pools(cr).get(0);
     Optional<ClusterIdentity> recovered =
-        OwnedResources.cache(ConfigMap.class, context)
-            .get(new ResourceID(controllers.configMapName(), cr.getMetadata().getNamespace()))
-            .filter(map -> OwnedResources.ownedBy(map, cr))
-            .flatMap(Identities::recover);
+        Identities.recover(PoolConfigMaps.ofControllerPool(cr, context));
     ClusterIdentity identity = recovered.orElseGet(() -> Identities.generate(cr));
     QuorumClusterStatus next = copyOf(previous);
     Identities.writeTo(next, identity);
