@@ -110,4 +110,35 @@ class IdentitiesTest {
     assertThat(Identities.recover(anonymousMap).orElseThrow().clients())
         .isEqualTo(ListenerAuthentication.NONE);
   }
+
+  @Test
+  void givenTheNewConfigMapsAndTheLegacyOne_thenEachFileComesFromTheNewest_andFormedFromAny() {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    ModelSettings settings = new ModelSettings("quorum-keeper/quorum-node", "IfNotPresent");
+    ClusterIdentity created = Identities.generate(cr);
+    ClusterIdentity formed =
+        new ClusterIdentity(
+            created.clusterId(), created.initialVoters(), true, Transport.TLS, created.clients());
+    var current = ClusterModel.from(cr, created, settings, 0, "x.0").configMaps();
+    Map<String, String> both = new java.util.HashMap<>();
+    ClusterModel.from(cr, formed, settings, 0, "x.0")
+        .configMaps()
+        .forEach(m -> both.putAll(m.getData()));
+    var legacy =
+        new ConfigMapBuilder()
+            .withNewMetadata()
+            .withName("orders-node-config")
+            .endMetadata()
+            .withData(both)
+            .build();
+
+    var fromAll = Identities.recover(List.of(current.get(1), current.get(0), legacy)).orElseThrow();
+    var fromLegacy = Identities.recover(List.of(legacy)).orElseThrow();
+
+    assertThat(fromAll.clusterId()).isEqualTo(created.clusterId());
+    assertThat(fromAll.formed()).as("the legacy one says formed").isTrue();
+    assertThat(fromAll.transport()).isEqualTo(Transport.TLS);
+    assertThat(fromLegacy.initialVoters()).isEqualTo(created.initialVoters());
+    assertThat(Identities.recover(List.of(current.get(0)))).as("server.properties only").isEmpty();
+  }
 }
