@@ -161,7 +161,7 @@ public final class CreateToReadyBenchmark {
                 .flatMap(v -> v.getProjected().getSources().stream())
                 .filter(source -> source.getConfigMap() != null)
                 .map(source -> source.getConfigMap().getName())
-                .filter(name -> name.endsWith("-bootstrap"))
+                .filter(map -> map.endsWith("-bootstrap"))
                 .findFirst()
                 .orElseThrow();
         ConfigMap map = runtime.client().configMaps().inNamespace("default").withName(cm).get();

@@ -26,10 +26,10 @@ import java.util.regex.Pattern;
 /**
  * What a kubelet makes of a pod spec, on this machine: volumes become directories (a PVC one that
  * outlives the pod, ConfigMaps (projected ones too) and Secrets files written at each container
- * start, from the names in the pod spec: a restarted container reads what its pod mounts), the environment
- * is resolved (downward API field references, {@code $(VAR)} expansion) and paths under a mount
- * point are translated to the directory behind it. The container image is not run: every pod runs
- * the quorum-node launcher from the build, which is what the image holds.
+ * start, from the names in the pod spec: a restarted container reads what its pod mounts), the
+ * environment is resolved (downward API field references, {@code $(VAR)} expansion) and paths under
+ * a mount point are translated to the directory behind it. The container image is not run: every
+ * pod runs the quorum-node launcher from the build, which is what the image holds.
  */
 public final class PodLaunch {
 

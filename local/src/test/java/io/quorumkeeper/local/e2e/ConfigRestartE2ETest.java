@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ConfigRestartE2ETest {
 
   @RegisterExtension
-  static final LocalRuntimeExtension local = new LocalRuntimeExtension("config-restart", "127.0.48");
+  static final LocalRuntimeExtension local =
+      new LocalRuntimeExtension("config-restart", "127.0.48");
 
   private static final Duration ROLL_TIMEOUT = Duration.ofMinutes(5);
   private static final String NEW_ENTRY = "log.retention.hours=100";

@@ -58,7 +58,9 @@ final class RollWatch {
 
   /** The restart recorded last, if any. */
   java.util.Optional<Step> lastStep() {
-    return steps.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(steps.get(steps.size() - 1));
+    return steps.isEmpty()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(steps.get(steps.size() - 1));
   }
 
   /** Restarts recorded so far (distinct steps of {@code status.roll}). */

@@ -165,9 +165,11 @@ class PodLaunchTest {
     try (io.quorumkeeper.local.api.ApiServer api =
         io.quorumkeeper.local.api.ApiServer.start(
             0, Path.of("../crds/quorumclusters.quorumkeeper.io-v1.yml"))) {
-      api.client().resource(configMap("orders-node-config-0123456789", "server.properties", "a=1"))
+      api.client()
+          .resource(configMap("orders-node-config-0123456789", "server.properties", "a=1"))
           .create();
-      api.client().resource(configMap("orders-node-bootstrap", "bootstrap.properties", "f=false"))
+      api.client()
+          .resource(configMap("orders-node-bootstrap", "bootstrap.properties", "f=false"))
           .create();
       PodLaunch launch = new PodLaunch(new RuntimeLayout(root));
 
@@ -176,7 +178,8 @@ class PodLaunchTest {
       assertThat(java.nio.file.Files.readString(dir.resolve("bootstrap.properties")))
           .isEqualTo("f=false");
 
-      api.client().resource(configMap("orders-node-bootstrap", "bootstrap.properties", "f=true"))
+      api.client()
+          .resource(configMap("orders-node-bootstrap", "bootstrap.properties", "f=true"))
           .update();
       dir = launch.prepareVolumes(api.client(), pod).get("/etc/quorum/config");
       assertThat(java.nio.file.Files.readString(dir.resolve("bootstrap.properties")))
