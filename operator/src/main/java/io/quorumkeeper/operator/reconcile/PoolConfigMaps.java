@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.Labels;
@@ -39,14 +40,11 @@ final class PoolConfigMaps {
   }
 
   /**
-   * Deletes the ConfigMaps of {@code model}'s pools that nothing refers to, for each pool only once
-   * its desired ConfigMap is in the cache: never before the new one exists.
+   * Deletes the ConfigMaps of {@code model}'s pools that nothing refers to, only once every desired
+   * ConfigMap is in the cache: never before the new one exists.
    */
   void prune(QuorumCluster cr, ClusterModel model, Context<QuorumCluster> context) {
-    Set<String> present = names(context.getSecondaryResources(ConfigMap.class).stream());
-    boolean allWritten =
-        model.configMaps().stream().allMatch(map -> present.contains(map.getMetadata().getName()));
-    if (!allWritten) {
+    if (!model.statefulSets().stream().allMatch(set -> mountable(set, context))) {
       return;
     }
     List<ConfigMap> stale =
@@ -58,6 +56,16 @@ final class PoolConfigMaps {
             context.getSecondaryResources(Pod.class),
             context.getSecondaryResources(StatefulSet.class));
     stale.forEach(map -> delete(cr, map));
+  }
+
+  /**
+   * Whether every ConfigMap the template of {@code set} mounts is in the cache (or just written).
+   */
+  static boolean mountable(StatefulSet set, Context<QuorumCluster> context) {
+    var cache = OwnedResources.cache(ConfigMap.class, context);
+    String namespace = set.getMetadata().getNamespace();
+    return StatefulSetModel.configMapsOf(set.getSpec().getTemplate().getSpec()).stream()
+        .allMatch(name -> cache.get(new ResourceID(name, namespace)).isPresent());
   }
 
   /**

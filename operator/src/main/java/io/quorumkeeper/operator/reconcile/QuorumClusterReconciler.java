@@ -290,7 +290,18 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       QuorumCluster cr, ClusterModel model, Context<QuorumCluster> context) {
     List<Supplier<HasMetadata>> desired = new ArrayList<>();
     desired.add(() -> missingSecret(cr, context));
-    model.all().forEach(object -> desired.add(() -> object));
+    // A StatefulSet is written only once the ConfigMaps its template mounts exist: a pod re-created
+    // from it would otherwise wait for them (ContainerCreating) instead of running the old
+    // template.
+    model
+        .all()
+        .forEach(
+            object ->
+                desired.add(
+                    () ->
+                        object instanceof StatefulSet set && !PoolConfigMaps.mountable(set, context)
+                            ? null
+                            : object));
     return desired;
   }
 
