@@ -33,6 +33,9 @@ directions; HelmChartTest checks that these rules are theirs.
 - apiGroups: [""]
   resources: [configmaps, services, secrets]
   verbs: [get, list, watch, create, update]
+- apiGroups: [""]
+  resources: [configmaps]
+  verbs: [delete]   # a pool's ConfigMap of an older config once no pod mounts it
 - apiGroups: [apps]
   resources: [statefulsets]
   verbs: [get, list, watch, create, update]

@@ -154,13 +154,16 @@ public final class CreateToReadyBenchmark {
                   .orElseThrow();
       Map<String, Properties> bootstrap = new LinkedHashMap<>();
       for (Pod pod : runtime.client().pods().inNamespace("default").list().getItems()) {
+        // the pool's bootstrap.properties, one source of the pod's projected config volume
         String cm =
             pod.getSpec().getVolumes().stream()
-                .filter(v -> v.getConfigMap() != null)
+                .filter(v -> v.getProjected() != null)
+                .flatMap(v -> v.getProjected().getSources().stream())
+                .filter(source -> source.getConfigMap() != null)
+                .map(source -> source.getConfigMap().getName())
+                .filter(map -> map.endsWith("-bootstrap"))
                 .findFirst()
-                .orElseThrow()
-                .getConfigMap()
-                .getName();
+                .orElseThrow();
         ConfigMap map = runtime.client().configMaps().inNamespace("default").withName(cm).get();
         Properties p = new Properties();
         p.load(new StringReader(map.getData().get("bootstrap.properties")));

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,10 +25,11 @@ import java.util.regex.Pattern;
 
 /**
  * What a kubelet makes of a pod spec, on this machine: volumes become directories (a PVC one that
- * outlives the pod, ConfigMaps and Secrets files written at each container start), the environment
- * is resolved (downward API field references, {@code $(VAR)} expansion) and paths under a mount
- * point are translated to the directory behind it. The container image is not run: every pod runs
- * the quorum-node launcher from the build, which is what the image holds.
+ * outlives the pod, ConfigMaps (projected ones too) and Secrets files written at each container
+ * start, from the names in the pod spec: a restarted container reads what its pod mounts), the
+ * environment is resolved (downward API field references, {@code $(VAR)} expansion) and paths under
+ * a mount point are translated to the directory behind it. The container image is not run: every
+ * pod runs the quorum-node launcher from the build, which is what the image holds.
  */
 public final class PodLaunch {
 
@@ -51,11 +53,17 @@ public final class PodLaunch {
         createDirectories(dir);
       } else if (volume.getConfigMap() != null) {
         dir = layout.podDir(ns, name).resolve("volumes").resolve(volume.getName());
-        ConfigMap cm =
-            client.configMaps().inNamespace(ns).withName(volume.getConfigMap().getName()).get();
         Map<String, byte[]> files = new LinkedHashMap<>();
-        if (cm != null && cm.getData() != null) {
-          cm.getData().forEach((k, v) -> files.put(k, v.getBytes(StandardCharsets.UTF_8)));
+        configMapFiles(client, ns, volume.getConfigMap().getName(), files);
+        writeFiles(dir, files);
+      } else if (volume.getProjected() != null) {
+        // ConfigMap sources only (what the operator projects): their keys in one directory
+        dir = layout.podDir(ns, name).resolve("volumes").resolve(volume.getName());
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (VolumeProjection source : volume.getProjected().getSources()) {
+          if (source.getConfigMap() != null) {
+            configMapFiles(client, ns, source.getConfigMap().getName(), files);
+          }
         }
         writeFiles(dir, files);
       } else if (volume.getSecret() != null) {
@@ -89,6 +97,15 @@ public final class PodLaunch {
       }
     }
     return byMountPath;
+  }
+
+  /** The keys of ConfigMap {@code name} as files, read at each container start like a kubelet. */
+  private static void configMapFiles(
+      KubernetesClient client, String ns, String name, Map<String, byte[]> files) {
+    ConfigMap cm = client.configMaps().inNamespace(ns).withName(name).get();
+    if (cm != null && cm.getData() != null) {
+      cm.getData().forEach((k, v) -> files.put(k, v.getBytes(StandardCharsets.UTF_8)));
+    }
   }
 
   /** The container's environment as the process gets it. */

@@ -56,6 +56,13 @@ final class RollWatch {
     Rolls.applyWithKafkaConfig(local.runtime(), example, "log.retention.hours", "100");
   }
 
+  /** The restart recorded last, if any. */
+  java.util.Optional<Step> lastStep() {
+    return steps.isEmpty()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(steps.get(steps.size() - 1));
+  }
+
   /** Restarts recorded so far (distinct steps of {@code status.roll}). */
   int restartsSeen() {
     return steps.size();

@@ -132,4 +132,69 @@ class PodLaunchTest {
     assertThat(StatefulSetController.ordinal("orders-node", "orders-node-x")).isEmpty();
     assertThat(StatefulSetController.ordinal("orders", "orders-node-3")).isEmpty();
   }
+
+  @Test
+  void givenAProjectedVolumeOfTwoConfigMaps_whenPrepared_thenBothAreOneDirectoryReadAtEachStart(
+      @TempDir Path root) throws Exception {
+    Pod pod =
+        new PodBuilder(POD)
+            .editSpec()
+            .addNewVolume()
+            .withName("config")
+            .withNewProjected()
+            .addNewSource()
+            .withNewConfigMap()
+            .withName("orders-node-config-0123456789")
+            .endConfigMap()
+            .endSource()
+            .addNewSource()
+            .withNewConfigMap()
+            .withName("orders-node-bootstrap")
+            .endConfigMap()
+            .endSource()
+            .endProjected()
+            .endVolume()
+            .editFirstContainer()
+            .addNewVolumeMount()
+            .withName("config")
+            .withMountPath("/etc/quorum/config")
+            .endVolumeMount()
+            .endContainer()
+            .endSpec()
+            .build();
+    try (io.quorumkeeper.local.api.ApiServer api =
+        io.quorumkeeper.local.api.ApiServer.start(
+            0, Path.of("../crds/quorumclusters.quorumkeeper.io-v1.yml"))) {
+      api.client()
+          .resource(configMap("orders-node-config-0123456789", "server.properties", "a=1"))
+          .create();
+      api.client()
+          .resource(configMap("orders-node-bootstrap", "bootstrap.properties", "f=false"))
+          .create();
+      PodLaunch launch = new PodLaunch(new RuntimeLayout(root));
+
+      Path dir = launch.prepareVolumes(api.client(), pod).get("/etc/quorum/config");
+      assertThat(java.nio.file.Files.readString(dir.resolve("server.properties"))).isEqualTo("a=1");
+      assertThat(java.nio.file.Files.readString(dir.resolve("bootstrap.properties")))
+          .isEqualTo("f=false");
+
+      api.client()
+          .resource(configMap("orders-node-bootstrap", "bootstrap.properties", "f=true"))
+          .update();
+      dir = launch.prepareVolumes(api.client(), pod).get("/etc/quorum/config");
+      assertThat(java.nio.file.Files.readString(dir.resolve("bootstrap.properties")))
+          .isEqualTo("f=true");
+    }
+  }
+
+  private static io.fabric8.kubernetes.api.model.ConfigMap configMap(
+      String name, String key, String value) {
+    return new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace("kafka")
+        .endMetadata()
+        .addToData(key, value)
+        .build();
+  }
 }

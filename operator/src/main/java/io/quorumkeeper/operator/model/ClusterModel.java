@@ -61,6 +61,7 @@ public record ClusterModel(
     for (Pool pool : pools) {
       ConfigMap configMap = ConfigMapModel.render(cr, pool, controllerPool, brokerCount, identity);
       configMaps.add(configMap);
+      configMaps.add(ConfigMapModel.renderBootstrap(cr, pool, controllerPool, identity));
       services.add(ServiceModel.headless(cr, pool, identity.transport(), clients));
       statefulSets.add(
           StatefulSetModel.render(

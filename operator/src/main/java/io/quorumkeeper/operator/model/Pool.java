@@ -35,8 +35,29 @@ public record Pool(
     return cluster + "-" + kind.suffix();
   }
 
-  public String configMapName() {
+  /**
+   * The pool's one mutable ConfigMap of operators before content-addressed ConfigMaps: pods created
+   * by them still mount it, so it is kept, never written again, until no pod refers to it.
+   */
+  public String legacyConfigMapName() {
     return name() + "-config";
+  }
+
+  /**
+   * The pool's server.properties with the config hash {@code nameHash} ({@link ConfigMapModel}).
+   */
+  public String configMapName(String nameHash) {
+    return legacyConfigMapName() + "-" + nameHash;
+  }
+
+  /** The pool's bootstrap.properties, the launcher's instructions ({@link ConfigMapModel}). */
+  public String bootstrapConfigMapName() {
+    return name() + "-bootstrap";
+  }
+
+  /** Whether {@code name} is one of this pool's server.properties ConfigMaps, or the legacy one. */
+  public boolean isConfigMapName(String name) {
+    return name.equals(legacyConfigMapName()) || name.startsWith(legacyConfigMapName() + "-");
   }
 
   public String podName(int ordinal) {

@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
@@ -43,6 +45,7 @@ public final class StatefulSetModel {
   static final String CONFIG_MOUNT = "/etc/quorum/config";
   static final String SECRET_MOUNT = "/etc/quorum/secret";
   static final String TLS_VOLUME = "tls";
+  public static final String CONFIG_VOLUME = "config";
   static final String REPLICATION_PORT_NAME = "replication";
   private static final ObjectMapper JSON =
       JsonMapper.builder()
@@ -51,18 +54,6 @@ public final class StatefulSetModel {
           .build();
 
   private StatefulSetModel() {}
-
-  public static StatefulSet render(
-      QuorumCluster cr, Pool pool, String configHash, ModelSettings settings) {
-    return render(
-        cr,
-        pool,
-        configHash,
-        settings,
-        Transport.Plaintext,
-        null,
-        ClientListener.of(cr.getSpec(), null));
-  }
 
   /**
    * A pool's StatefulSet; on a TLS cluster with the {@code <cluster>-tls} Secret mounted and the
@@ -122,7 +113,7 @@ public final class StatefulSetModel {
             .withLabels(podLabels)
             .withAnnotations(podAnnotations)
             .endMetadata()
-            .withSpec(podSpec(cr, pool, template, settings, tls, clients))
+            .withSpec(podSpec(cr, pool, configHash, template, settings, tls, clients))
             .endTemplate()
             .withVolumeClaimTemplates(claim(pool))
             .endSpec()
@@ -130,6 +121,64 @@ public final class StatefulSetModel {
     podAnnotations.put(Labels.TEMPLATE_HASH, templateHash(set));
     set.getSpec().getTemplate().getMetadata().setAnnotations(podAnnotations);
     return set;
+  }
+
+  /**
+   * The pool's two ConfigMaps in one directory: the immutable server.properties of this config
+   * hash, so that the pod reads this very config at every container start until the roll replaces
+   * it, and the mutable bootstrap.properties, which reaches every pod at once.
+   */
+  static Volume configVolume(Pool pool, String configHash) {
+    return new VolumeBuilder()
+        .withName(CONFIG_VOLUME)
+        .withNewProjected()
+        .addNewSource()
+        .withNewConfigMap()
+        .withName(pool.configMapName(ConfigMapModel.nameHash(configHash)))
+        .endConfigMap()
+        .endSource()
+        .addNewSource()
+        .withNewConfigMap()
+        .withName(pool.bootstrapConfigMapName())
+        .endConfigMap()
+        .endSource()
+        .endProjected()
+        .build();
+  }
+
+  /** The ConfigMaps a pod (or pod template) mounts as its {@code config} volume. */
+  public static List<String> configMapsOf(PodSpec spec) {
+    List<String> names = new ArrayList<>();
+    if (spec == null || spec.getVolumes() == null) {
+      return names;
+    }
+    for (Volume volume : spec.getVolumes()) {
+      if (!CONFIG_VOLUME.equals(volume.getName())) {
+        continue;
+      }
+      if (volume.getConfigMap() != null) {
+        names.add(volume.getConfigMap().getName()); // pods of the legacy fixed-name ConfigMap
+      }
+      if (volume.getProjected() != null && volume.getProjected().getSources() != null) {
+        volume.getProjected().getSources().stream()
+            .filter(source -> source.getConfigMap() != null)
+            .forEach(source -> names.add(source.getConfigMap().getName()));
+      }
+    }
+    return names;
+  }
+
+  /** The pod template's {@code config} volume: the pool's ConfigMaps. */
+  public static Volume configVolume(StatefulSet set) {
+    return configVolume(set.getSpec().getTemplate().getSpec());
+  }
+
+  /** A pod's (or pod template's) {@code config} volume. */
+  public static Volume configVolume(PodSpec spec) {
+    return spec.getVolumes().stream()
+        .filter(v -> CONFIG_VOLUME.equals(v.getName()))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** SHA-256 of the pod template as rendered (without its own hash): image, resources, config. */
@@ -148,6 +197,7 @@ public final class StatefulSetModel {
   private static PodSpec podSpec(
       QuorumCluster cr,
       Pool pool,
+      String configHash,
       PodTemplate template,
       ModelSettings settings,
       boolean tls,
@@ -159,12 +209,7 @@ public final class StatefulSetModel {
             // The node never calls the Kubernetes API: no token in the pod.
             .withAutomountServiceAccountToken(false)
             .withSecurityContext(PodSecurity.pod())
-            .addNewVolume()
-            .withName("config")
-            .withNewConfigMap()
-            .withName(pool.configMapName())
-            .endConfigMap()
-            .endVolume()
+            .addToVolumes(configVolume(pool, configHash))
             .addNewVolume()
             .withName("agent-token")
             .withNewSecret()
@@ -229,7 +274,7 @@ public final class StatefulSetModel {
         .withMountPath(DATA_MOUNT)
         .endVolumeMount()
         .addNewVolumeMount()
-        .withName("config")
+        .withName(CONFIG_VOLUME)
         .withMountPath(CONFIG_MOUNT)
         .withReadOnly(true)
         .endVolumeMount()

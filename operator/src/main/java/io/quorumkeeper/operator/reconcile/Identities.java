@@ -1,6 +1,7 @@
 package io.quorumkeeper.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
 import io.quorumkeeper.operator.api.v1alpha1.spec.ListenerAuthentication;
@@ -14,7 +15,9 @@ import io.quorumkeeper.operator.model.Pool;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.Uuid;
@@ -66,6 +69,32 @@ final class Identities {
         false,
         transport,
         ClusterIdentity.defaultClients(transport));
+  }
+
+  /**
+   * The identity in a controller pool's ConfigMaps, the newest first: each file from the newest map
+   * that has it ({@code <pool>-bootstrap} and a {@code <pool>-config-<hash>}, or the legacy {@code
+   * <pool>-config} with both), formed if any bootstrap.properties says so (it never goes back).
+   */
+  static Optional<ClusterIdentity> recover(List<ConfigMap> newestFirst) {
+    Map<String, String> files = new HashMap<>();
+    boolean formed = false;
+    for (ConfigMap map : newestFirst) {
+      if (map.getData() != null) {
+        map.getData().forEach(files::putIfAbsent);
+        formed |= recover(map).map(ClusterIdentity::formed).orElse(false);
+      }
+    }
+    boolean anyFormed = formed;
+    return recover(new ConfigMapBuilder().withData(files).build())
+        .map(
+            id ->
+                new ClusterIdentity(
+                    id.clusterId(),
+                    id.initialVoters(),
+                    anyFormed || id.formed(),
+                    id.transport(),
+                    id.clients()));
   }
 
   /**

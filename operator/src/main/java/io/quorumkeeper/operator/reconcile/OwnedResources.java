@@ -1,6 +1,8 @@
 package io.quorumkeeper.operator.reconcile;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -112,7 +114,7 @@ final class OwnedResources {
     if (!ownedBy(current.get(), owner)) {
       throw new NotOwnedException(current.get());
     }
-    ObjectNode managed = managedFields.of(desired);
+    ObjectNode managed = managedFields.of(immutableDataKept(desired, current.get()));
     if (managedFields.satisfiedBy(managed, current.get())) {
       return 0;
     }
@@ -125,6 +127,22 @@ final class OwnedResources {
     R updated = client.resource(managedFields.applyTo(managed, current.get(), type)).update();
     cache.handleRecentResourceUpdate(id, updated, current.get());
     return 1;
+  }
+
+  /**
+   * An immutable ConfigMap keeps its data: its name carries the hash of all of it that matters
+   * (ConfigMapModel), and what else may differ (the controller list) is left as created.
+   */
+  private <R extends HasMetadata> R immutableDataKept(R desired, R current) {
+    if (current instanceof ConfigMap existing
+        && Boolean.TRUE.equals(existing.getImmutable())
+        && desired instanceof ConfigMap wanted
+        && !Objects.equals(wanted.getData(), existing.getData())) {
+      @SuppressWarnings("unchecked")
+      R kept = (R) new ConfigMapBuilder(wanted).withData(existing.getData()).build();
+      return kept;
+    }
+    return desired;
   }
 
   private <R extends HasMetadata> int create(

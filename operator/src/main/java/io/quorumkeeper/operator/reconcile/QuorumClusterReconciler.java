@@ -86,6 +86,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private final OperatorSettings settings;
   private final Clock clock;
   private final OwnedResources owned;
+  private final PoolConfigMaps configMaps;
   private final StatusWriter statusWriter;
   private final EventRecorder events;
   private final QuorumClient quorumClient;
@@ -125,6 +126,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.finalization = new Finalization(quorumClient);
     this.clientAccess = new ClientAccess(quorumClient, clock);
     this.owned = new OwnedResources(client);
+    this.configMaps = new PoolConfigMaps(client);
     this.statusWriter =
         new StatusWriter(
             client,
@@ -221,6 +223,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     List<String> refused = new ArrayList<>(tls.refused());
     if (write && !tls.podsWait()) {
       refused.addAll(owned.applyAll(desired(running, model, context), running, context));
+      configMaps.prune(running, model, context);
     }
     Healing.Step step =
         snapshot.isPresent() ? planHealing(running, context, snapshot.get(), view) : null;
@@ -291,7 +294,18 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       QuorumCluster cr, ClusterModel model, Context<QuorumCluster> context) {
     List<Supplier<HasMetadata>> desired = new ArrayList<>();
     desired.add(() -> missingSecret(cr, context));
-    model.all().forEach(object -> desired.add(() -> object));
+    // A StatefulSet is written only once the ConfigMaps its template mounts exist: a pod re-created
+    // from it would otherwise wait for them (ContainerCreating) instead of running the old
+    // template.
+    model
+        .all()
+        .forEach(
+            object ->
+                desired.add(
+                    () ->
+                        object instanceof StatefulSet set && !PoolConfigMaps.mountable(set, context)
+                            ? null
+                            : object));
     return desired;
   }
 
@@ -412,12 +426,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
           QuorumObservation.key(cr), kept.transport(), kept.clients());
       return statusWriter.write(cr, next);
     }
-    Pool controllers = ClusterModel.pools(cr).get(0);
     Optional<ClusterIdentity> recovered =
-        OwnedResources.cache(ConfigMap.class, context)
-            .get(new ResourceID(controllers.configMapName(), cr.getMetadata().getNamespace()))
-            .filter(map -> OwnedResources.ownedBy(map, cr))
-            .flatMap(Identities::recover);
+        Identities.recover(PoolConfigMaps.ofControllerPool(cr, context));
     ClusterIdentity identity = recovered.orElseGet(() -> Identities.generate(cr));
     QuorumClusterStatus next = copyOf(previous);
     Identities.writeTo(next, identity);

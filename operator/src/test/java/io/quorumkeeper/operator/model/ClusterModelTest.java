@@ -103,7 +103,7 @@ class ClusterModelTest {
             .configMaps();
 
     assertThat(other).isEqualTo(ordered);
-    assertThat(ordered.get(0).getData().get("bootstrap.properties"))
+    assertThat(ordered.get(1).getData().get("bootstrap.properties"))
         .contains(
             "initial.controllers=0@orders-node-0.orders-node.kafka.svc:9093:dir0AAAAAAAAAAAAAAAAAAA,"
                 + "1@orders-node-1.orders-node.kafka.svc:9093:dir1AAAAAAAAAAAAAAAAAAA,"
@@ -170,7 +170,7 @@ class ClusterModelTest {
 
   /** The server.properties of the model's {@code pool}-th pool. */
   static String serverProperties(ClusterModel model, int pool) {
-    return model.configMaps().get(pool).getData().get(ConfigMapModel.SERVER_PROPERTIES);
+    return model.configMaps().get(2 * pool).getData().get(ConfigMapModel.SERVER_PROPERTIES);
   }
 
   private static String retention(QuorumCluster cr) {
@@ -189,9 +189,13 @@ class ClusterModelTest {
 
   /** An annotation on the pod template of the model's first pool. */
   static String podTemplateAnnotation(ClusterModel model, String key) {
+    return podTemplateAnnotation(model, 0, key);
+  }
+
+  static String podTemplateAnnotation(ClusterModel model, int pool, String key) {
     return model
         .statefulSets()
-        .get(0)
+        .get(pool)
         .getSpec()
         .getTemplate()
         .getMetadata()

@@ -12,6 +12,7 @@ import io.quorumkeeper.operator.model.ClusterIdentity;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.Examples;
 import io.quorumkeeper.operator.model.ModelSettings;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -46,16 +47,19 @@ class IdentitiesTest {
     QuorumCluster cr = Examples.load("combined.yaml");
     var identity = Identities.generate(cr);
     ModelSettings settings = new ModelSettings("quorum-keeper/quorum-node", "IfNotPresent");
-    var tlsMap = ClusterModel.from(cr, identity, settings, 0, "x.0").configMaps().get(0);
+    var tlsMap = ClusterModel.from(cr, identity, settings, 0, "x.0").configMaps();
     var plainIdentity =
         new io.quorumkeeper.operator.model.ClusterIdentity(
             identity.clusterId(), identity.initialVoters(), false, Transport.Plaintext);
-    var plainMap = ClusterModel.from(cr, plainIdentity, settings).configMaps().get(0);
+    var plainMap = ClusterModel.from(cr, plainIdentity, settings).configMaps();
     var oldMap =
-        new ConfigMapBuilder(plainMap)
-            .withData(
-                Map.of("bootstrap.properties", plainMap.getData().get("bootstrap.properties")))
-            .build();
+        List.of(
+            new ConfigMapBuilder(plainMap.get(1))
+                .withData(
+                    Map.of(
+                        "bootstrap.properties",
+                        plainMap.get(1).getData().get("bootstrap.properties")))
+                .build());
 
     assertThat(Identities.recover(tlsMap).orElseThrow().transport()).isEqualTo(Transport.TLS);
     assertThat(Identities.recover(plainMap).orElseThrow().transport())
@@ -98,12 +102,43 @@ class IdentitiesTest {
     ClusterIdentity created = Identities.generate(cr);
     ClusterIdentity before =
         new ClusterIdentity(created.clusterId(), created.initialVoters(), false, Transport.TLS);
-    var scramMap = ClusterModel.from(cr, created, settings, 0, "x.0").configMaps().get(0);
-    var anonymousMap = ClusterModel.from(cr, before, settings, 0, "x.0").configMaps().get(0);
+    var scramMap = ClusterModel.from(cr, created, settings, 0, "x.0").configMaps();
+    var anonymousMap = ClusterModel.from(cr, before, settings, 0, "x.0").configMaps();
 
     assertThat(Identities.recover(scramMap).orElseThrow().clients())
         .isEqualTo(ListenerAuthentication.SCRAM_SHA_512);
     assertThat(Identities.recover(anonymousMap).orElseThrow().clients())
         .isEqualTo(ListenerAuthentication.NONE);
+  }
+
+  @Test
+  void givenTheNewConfigMapsAndTheLegacyOne_thenEachFileComesFromTheNewest_andFormedFromAny() {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    ModelSettings settings = new ModelSettings("quorum-keeper/quorum-node", "IfNotPresent");
+    ClusterIdentity created = Identities.generate(cr);
+    ClusterIdentity formed =
+        new ClusterIdentity(
+            created.clusterId(), created.initialVoters(), true, Transport.TLS, created.clients());
+    var current = ClusterModel.from(cr, created, settings, 0, "x.0").configMaps();
+    Map<String, String> both = new java.util.HashMap<>();
+    ClusterModel.from(cr, formed, settings, 0, "x.0")
+        .configMaps()
+        .forEach(m -> both.putAll(m.getData()));
+    var legacy =
+        new ConfigMapBuilder()
+            .withNewMetadata()
+            .withName("orders-node-config")
+            .endMetadata()
+            .withData(both)
+            .build();
+
+    var fromAll = Identities.recover(List.of(current.get(1), current.get(0), legacy)).orElseThrow();
+    var fromLegacy = Identities.recover(List.of(legacy)).orElseThrow();
+
+    assertThat(fromAll.clusterId()).isEqualTo(created.clusterId());
+    assertThat(fromAll.formed()).as("the legacy one says formed").isTrue();
+    assertThat(fromAll.transport()).isEqualTo(Transport.TLS);
+    assertThat(fromLegacy.initialVoters()).isEqualTo(created.initialVoters());
+    assertThat(Identities.recover(List.of(current.get(0)))).as("server.properties only").isEmpty();
   }
 }

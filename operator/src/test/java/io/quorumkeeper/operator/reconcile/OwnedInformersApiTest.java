@@ -161,7 +161,7 @@ class OwnedInformersApiTest {
   }
 
   private ConfigMap configMap() {
-    return api.client().configMaps().inNamespace(NAMESPACE).withName("orders-node-config").get();
+    return api.poolConfigMap("orders-node");
   }
 
   /** What an operator version before the label selector may have left: the label removed. */

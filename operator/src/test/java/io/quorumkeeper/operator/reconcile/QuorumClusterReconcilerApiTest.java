@@ -57,10 +57,14 @@ class QuorumClusterReconcilerApiTest {
 
     // a new cluster runs TLS: its CA and certificates Secrets too (docs/security.md), and its
     // default client listener's user (ADR 015)
-    await().untilAsserted(() -> assertThat(owned(cr.getMetadata().getUid())).hasSize(9));
+    await().untilAsserted(() -> assertThat(owned(cr.getMetadata().getUid())).hasSize(10));
     assertThat(names(StatefulSet.class)).containsExactly("orders-node");
     assertThat(names(Service.class)).containsExactlyInAnyOrder("orders-node", "orders-bootstrap");
-    assertThat(names(ConfigMap.class)).containsExactly("orders-node-config");
+    assertThat(names(ConfigMap.class))
+        .containsExactlyInAnyOrder(
+            api.poolConfigMap("orders-node").getMetadata().getName(), "orders-node-bootstrap");
+    assertThat(api.poolConfigMap("orders-node").getMetadata().getName())
+        .matches("orders-node-config-[0-9a-f]{10}");
     assertThat(names(PodDisruptionBudget.class)).containsExactly("orders-node");
     assertThat(names(Secret.class))
         .containsExactlyInAnyOrder(
@@ -97,15 +101,19 @@ class QuorumClusterReconcilerApiTest {
     assertThat(names(PodDisruptionBudget.class))
         .containsExactlyInAnyOrder("payments-controller", "payments-broker");
     assertThat(names(ConfigMap.class))
-        .containsExactlyInAnyOrder("payments-controller-config", "payments-broker-config");
+        .hasSize(4)
+        .contains("payments-controller-bootstrap", "payments-broker-bootstrap")
+        .anyMatch(name -> name.matches("payments-controller-config-[0-9a-f]{10}"))
+        .anyMatch(name -> name.matches("payments-broker-config-[0-9a-f]{10}"));
   }
 
   @Test
-  void givenRunningCluster_whenReplicasRaised_thenStatefulSetScalesAndConfigFollowsWithoutARoll() {
+  void givenRunningCluster_whenReplicasRaised_thenStatefulSetScalesWithoutARollOrANewConfigMap() {
     api.create(COMBINED);
     await().until(() -> statefulSet("orders-node") != null);
     await().until(() -> api.get("orders").getStatus() != null);
     String hashBefore = configHash(statefulSet("orders-node"));
+    String mapBefore = api.poolConfigMap("orders-node").getMetadata().getName();
     String clusterId = api.get("orders").getStatus().getClusterId();
 
     edit(cr -> cr.getSpec().getControllers().setReplicas(4));
@@ -113,18 +121,14 @@ class QuorumClusterReconcilerApiTest {
     await()
         .untilAsserted(
             () -> assertThat(statefulSet("orders-node").getSpec().getReplicas()).isEqualTo(4));
-    // a fourth pod joins the bootstrap servers, but that list is only for discovery: the hash on
-    // the pod template stays, so growing the pool restarts none of the running nodes
+    // a fourth pod would join the bootstrap servers, but that list is only for discovery: the hash
+    // on the pod template stays, so growing the pool restarts none of the running nodes, and the
+    // immutable ConfigMap of that hash keeps the list it was created with (pod 0 is in every list)
     assertThat(configHash(statefulSet("orders-node"))).isEqualTo(hashBefore);
-    assertThat(
-            client
-                .configMaps()
-                .inNamespace(NAMESPACE)
-                .withName("orders-node-config")
-                .get()
-                .getData()
-                .get("server.properties"))
-        .contains("orders-node-3.orders-node.kafka.svc:9093");
+    assertThat(api.poolConfigMap("orders-node").getMetadata().getName()).isEqualTo(mapBefore);
+    assertThat(api.poolConfigMap("orders-node").getData().get("server.properties"))
+        .contains("orders-node-0.orders-node.kafka.svc:9093")
+        .doesNotContain("orders-node-3.orders-node.kafka.svc:9093");
     assertThat(api.get("orders").getStatus().getClusterId()).isEqualTo(clusterId);
     // the update replaced the pod template, it did not append to its lists
     assertThat(statefulSet("orders-node").getSpec().getTemplate().getSpec().getContainers())
@@ -166,7 +170,8 @@ class QuorumClusterReconcilerApiTest {
     await().until(() -> statefulSet("orders-node") != null);
     await().until(() -> condition(api.get("orders"), Conditions.SPEC_INVALID) != null);
     String stsVersion = statefulSet("orders-node").getMetadata().getResourceVersion();
-    String cmVersion = configMap("orders-node-config").getMetadata().getResourceVersion();
+    String cmName = api.poolConfigMap("orders-node").getMetadata().getName();
+    String cmVersion = configMap(cmName).getMetadata().getResourceVersion();
 
     edit(
         cr -> {
@@ -193,8 +198,8 @@ class QuorumClusterReconcilerApiTest {
                         }));
     assertThat(statefulSet("orders-node").getMetadata().getResourceVersion()).isEqualTo(stsVersion);
     assertThat(statefulSet("orders-node").getSpec().getReplicas()).isEqualTo(3);
-    assertThat(configMap("orders-node-config").getMetadata().getResourceVersion())
-        .isEqualTo(cmVersion);
+    assertThat(api.poolConfigMap("orders-node").getMetadata().getName()).isEqualTo(cmName);
+    assertThat(configMap(cmName).getMetadata().getResourceVersion()).isEqualTo(cmVersion);
   }
 
   @Test
@@ -242,7 +247,7 @@ class QuorumClusterReconcilerApiTest {
   void givenCluster_whenDeleted_thenGarbageCollectionLeavesNothingOwned() {
     QuorumCluster cr = api.create(COMBINED);
     String uid = cr.getMetadata().getUid();
-    await().untilAsserted(() -> assertThat(owned(uid)).hasSize(9));
+    await().untilAsserted(() -> assertThat(owned(uid)).hasSize(10));
 
     client.resource(cr).delete();
     await().until(() -> api.get("orders") == null);

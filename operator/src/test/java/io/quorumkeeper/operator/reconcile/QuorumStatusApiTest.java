@@ -71,15 +71,10 @@ class QuorumStatusApiTest {
                 .value())
         .isEqualTo(1.0);
     assertThat(api.meters().get("quorumkeeper.quorum.member.lag").gauges()).hasSize(3);
-    assertThat(
-            api.client()
-                .configMaps()
-                .inNamespace(NAMESPACE)
-                .withName("orders-node-config")
-                .get()
-                .getData()
-                .get("bootstrap.properties"))
-        .contains("cluster.formed=true");
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(api.bootstrapProperties("orders-node")).contains("cluster.formed=true"));
   }
 
   @Test

@@ -160,7 +160,7 @@ class RbacApiTest {
   }
 
   @Test
-  void givenDeployRbac_thenItGrantsNoWildcardsAndDeletesOnlyPods() {
+  void givenDeployRbac_thenItGrantsNoWildcardsAndDeletesOnlyPodsAndConfigMaps() {
     List<PolicyRule> all =
         Stream.of(
                 DeployRbac.clusterRole().getRules(),
@@ -173,8 +173,11 @@ class RbacApiTest {
       assertThat(rule.getVerbs()).doesNotContain("*", "deletecollection", "escalate", "bind");
       if (rule.getVerbs().contains("delete")) {
         assertThat(rule.getResources())
-            .as("only stranded pods and pods of a roll are ever deleted")
-            .containsExactly("pods");
+            .as(
+                "only stranded pods, pods of a roll and ConfigMaps no pod mounts are ever deleted;"
+                    + " each in a rule of its own")
+            .containsAnyOf("pods", "configmaps")
+            .hasSize(1);
       }
       assertThat(rule.getResources()).doesNotContain("*");
       assertThat(rule.getApiGroups()).doesNotContain("*");

@@ -39,10 +39,12 @@ import java.util.Map;
  */
 final class RbacScenario {
 
-  /** One object of each owned kind of the cluster {@code orders}. */
+  /**
+   * One object of each owned kind of the cluster {@code orders} but its ConfigMap (named by
+   * content).
+   */
   private static final Map<Class<? extends HasMetadata>, String> ORDERS_OWNED =
       Map.of(
-          ConfigMap.class, "orders-node-config",
           Service.class, "orders-node",
           PodDisruptionBudget.class, "orders-node",
           StatefulSet.class, "orders-node",
@@ -74,18 +76,21 @@ final class RbacScenario {
                     .isEqualTo("True"));
 
     strandVoterPod(api, orders);
+    newConfig(api);
     certManagerCa(api);
 
     List<ApiCall> calls = new ArrayList<>();
     api.stopOperator();
     calls.addAll(api.drainOperatorCalls());
-    ORDERS_OWNED.forEach((kind, name) -> unlabel(api, get(api, kind, name)));
+    Map<Class<? extends HasMetadata>, String> owned = new java.util.HashMap<>(ORDERS_OWNED);
+    owned.put(ConfigMap.class, api.poolConfigMap("orders-node").getMetadata().getName());
+    owned.forEach((kind, name) -> unlabel(api, get(api, kind, name)));
     api.startOperator();
     await()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () ->
-                ORDERS_OWNED.forEach(
+                owned.forEach(
                     (kind, name) ->
                         assertThat(get(api, kind, name).getMetadata().getLabels())
                             .as("%s %s labelled again", kind.getSimpleName(), name)
@@ -127,6 +132,32 @@ final class RbacScenario {
     }
     Map<String, Object> spec = (Map<String, Object>) found.getAdditionalProperties().get("spec");
     return (String) ((Map<String, Object>) spec.get("issuerRef")).get("name");
+  }
+
+  /**
+   * A config change on {@code payments}, which runs no pod: its old server.properties ConfigMaps,
+   * mounted by nothing, are deleted.
+   */
+  private static void newConfig(ApiHarness api) {
+    api.edit(
+        "payments",
+        cr -> {
+          cr.getSpec().getKafka().getConfig().remove("node.id");
+          cr.getSpec().getKafka().getConfig().put("num.partitions", "9");
+        });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                api.client().configMaps().inNamespace(NAMESPACE).list().getItems().stream()
+                            .filter(
+                                m -> m.getMetadata().getName().startsWith("payments-broker-config"))
+                            .count()
+                        == 1
+                    && api.poolConfigMap("payments-broker")
+                        .getData()
+                        .get("server.properties")
+                        .contains("num.partitions=9"));
   }
 
   /** A finalizer keeps the deleted pod Terminating, as a kubelet on a dead node would. */

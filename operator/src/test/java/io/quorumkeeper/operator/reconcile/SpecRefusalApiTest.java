@@ -6,10 +6,10 @@ import static io.quorumkeeper.operator.testing.ApiHarness.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
@@ -103,15 +103,21 @@ class SpecRefusalApiTest {
   @Test
   void givenObjectWithAnOwnedNameThatIsNotOurs_thenLeftAloneReportedAndTheRestWritten() {
     api.quorum().script(NAMESPACE + "/orders", 3);
-    ConfigMap foreign =
+    // (a pool's ConfigMap has no fixed name to take: its name carries a hash of its content)
+    Service foreign =
         api.client()
             .resource(
-                new ConfigMapBuilder()
+                new ServiceBuilder()
                     .withNewMetadata()
-                    .withName("orders-node-config")
+                    .withName("orders-bootstrap")
                     .withNamespace(NAMESPACE)
+                    .addToLabels("owner", "someone-else")
                     .endMetadata()
-                    .withData(Map.of("owner", "someone else"))
+                    .withNewSpec()
+                    .addNewPort()
+                    .withPort(1234)
+                    .endPort()
+                    .endSpec()
                     .build())
             .create();
 
@@ -123,13 +129,13 @@ class SpecRefusalApiTest {
               QuorumCluster cr = api.get("orders");
               assertThat(condition(cr, Conditions.READY)).isEqualTo("False");
               assertThat(message(cr, Conditions.READY))
-                  .contains("ConfigMap orders-node-config")
+                  .contains("Service orders-bootstrap")
                   .contains("does not belong to this QuorumCluster");
               assertThat(events("ObjectNotWritten")).hasSize(1);
             });
-    ConfigMap after =
-        api.client().configMaps().inNamespace(NAMESPACE).withName("orders-node-config").get();
-    assertThat(after.getData()).isEqualTo(Map.of("owner", "someone else"));
+    Service after =
+        api.client().services().inNamespace(NAMESPACE).withName("orders-bootstrap").get();
+    assertThat(after.getMetadata().getLabels()).isEqualTo(Map.of("owner", "someone-else"));
     assertThat(after.getMetadata().getOwnerReferences()).isEmpty();
     assertThat(after.getMetadata().getResourceVersion())
         .isEqualTo(foreign.getMetadata().getResourceVersion());
@@ -157,15 +163,7 @@ class SpecRefusalApiTest {
               assertThat(status.getClusterId()).isEqualTo(clusterId);
               assertThat(status.getBootstrap().getInitialVoters()).isEqualTo(initialVoters);
             });
-    assertThat(
-            api.client()
-                .configMaps()
-                .inNamespace(NAMESPACE)
-                .withName("orders-node-config")
-                .get()
-                .getData()
-                .get("bootstrap.properties"))
-        .contains("cluster.id=" + clusterId);
+    assertThat(api.bootstrapProperties("orders-node")).contains("cluster.id=" + clusterId);
   }
 
   @Test

@@ -269,13 +269,7 @@ class TlsApiTest {
   }
 
   private String serverProperties() {
-    return api.client()
-        .configMaps()
-        .inNamespace(NAMESPACE)
-        .withName("orders-node-config")
-        .get()
-        .getData()
-        .get("server.properties");
+    return api.poolConfigMap("orders-node").getData().get("server.properties");
   }
 
   private static String certificatesOf(StatefulSet set) {

@@ -25,6 +25,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.config.JosdkSettings;
 import io.quorumkeeper.operator.config.OperatorSettings;
+import io.quorumkeeper.operator.model.StatefulSetModel;
 import io.quorumkeeper.operator.observe.QuorumMetrics;
 import io.quorumkeeper.operator.reconcile.QuorumClusterReconciler;
 import java.io.IOException;
@@ -298,6 +299,27 @@ public final class ApiHarness implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * The server.properties ConfigMap that the pod template of StatefulSet {@code name} mounts (its
+   * name carries the config hash, see ConfigMapModel), or null while either does not exist.
+   */
+  public io.fabric8.kubernetes.api.model.ConfigMap poolConfigMap(String name) {
+    io.fabric8.kubernetes.api.model.apps.StatefulSet set =
+        client.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
+    if (set == null) {
+      return null;
+    }
+    String mounted = StatefulSetModel.configMapsOf(set.getSpec().getTemplate().getSpec()).get(0);
+    return client.configMaps().inNamespace(NAMESPACE).withName(mounted).get();
+  }
+
+  /** The bootstrap.properties of pool {@code name} (see ConfigMapModel). */
+  public String bootstrapProperties(String name) {
+    io.fabric8.kubernetes.api.model.ConfigMap map =
+        client.configMaps().inNamespace(NAMESPACE).withName(name + "-bootstrap").get();
+    return map == null ? null : map.getData().get("bootstrap.properties");
   }
 
   /**
