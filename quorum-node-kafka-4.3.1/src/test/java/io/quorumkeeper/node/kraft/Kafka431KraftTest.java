@@ -129,8 +129,21 @@ class Kafka431KraftTest {
         .isEqualTo(METADATA_VERSION_4_3_IV0);
   }
 
+  /**
+   * The quorum as the controllers describe it. An Admin made before the controllers listened was
+   * once seen to time out for minutes after they had formed (a fresh clone's CI): a call that times
+   * out replaces it, and the wait asks again.
+   */
   private QuorumInfo quorum() throws Exception {
-    return admin.describeMetadataQuorum().quorumInfo().get(5, TimeUnit.SECONDS);
+    try {
+      return admin.describeMetadataQuorum().quorumInfo().get(5, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      admin.close(Duration.ofSeconds(2));
+      admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, bootstrapControllers));
+      throw e;
+    }
   }
 
   private FeatureMetadata features() throws Exception {

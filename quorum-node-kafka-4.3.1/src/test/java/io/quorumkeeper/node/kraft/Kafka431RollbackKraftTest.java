@@ -272,8 +272,21 @@ class Kafka431RollbackKraftTest {
         .orElse(-1);
   }
 
+  /**
+   * The quorum as the controllers describe it. An Admin made before the controllers listened was
+   * once seen to time out for minutes after they had formed (a fresh clone's CI): a call that times
+   * out replaces it, and the wait asks again.
+   */
   private QuorumInfo quorum() throws Exception {
-    return admin.describeMetadataQuorum().quorumInfo().get(5, TimeUnit.SECONDS);
+    try {
+      return admin.describeMetadataQuorum().quorumInfo().get(5, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      admin.close(Duration.ofSeconds(2));
+      admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, bootstrapControllers));
+      throw e;
+    }
   }
 
   private short metadataVersion() throws Exception {
