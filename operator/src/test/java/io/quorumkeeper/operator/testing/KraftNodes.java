@@ -55,12 +55,18 @@ public final class KraftNodes implements AutoCloseable {
   private Map<String, String> caEntries = Map.of();
   private final Map<Integer, Process> running = new LinkedHashMap<>();
 
-  public KraftNodes(Path root, QuorumCluster cr, Pool pool, ConfigMap config) {
+  /**
+   * @param server the pool's {@code <pool>-config-<hash>} ConfigMap ({@code server.properties})
+   * @param bootstrap the pool's {@code <pool>-bootstrap} ConfigMap ({@code bootstrap.properties});
+   *     the pod sees both in one projected volume
+   */
+  public KraftNodes(Path root, QuorumCluster cr, Pool pool, ConfigMap server, ConfigMap bootstrap) {
     this.root = root;
     this.pool = pool;
-    write(root.resolve("config/server.properties"), config.getData().get("server.properties"));
+    write(root.resolve("config/server.properties"), server.getData().get("server.properties"));
     write(
-        root.resolve("config/bootstrap.properties"), config.getData().get("bootstrap.properties"));
+        root.resolve("config/bootstrap.properties"),
+        bootstrap.getData().get("bootstrap.properties"));
     write(root.resolve("agent-token"), AGENT_TOKEN + "\n");
     StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n");
     for (int ordinal = 0; ordinal < pool.replicas() + GROWTH; ordinal++) {
@@ -99,7 +105,10 @@ public final class KraftNodes implements AutoCloseable {
     ClusterModel model =
         ClusterModel.from(
             cr, identity, new ModelSettings("quorum-keeper/quorum-node", "IfNotPresent"));
-    KraftNodes nodes = new KraftNodes(root, cr, model.pools().get(0), model.configMaps().get(0));
+    // per pool: its server.properties ConfigMap, then its bootstrap.properties ConfigMap
+    KraftNodes nodes =
+        new KraftNodes(
+            root, cr, model.pools().get(0), model.configMaps().get(0), model.configMaps().get(1));
     if (identity.tls()) {
       nodes.issueCertificates(cr, model.pools());
     }
