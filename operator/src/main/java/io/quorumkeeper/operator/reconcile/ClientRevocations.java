@@ -1,21 +1,17 @@
 package io.quorumkeeper.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.event.EventReason;
 import io.quorumkeeper.operator.event.EventRecorder;
 import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.model.UserRevocation;
-import io.quorumkeeper.operator.observe.QuorumObservation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.jboss.logging.Logger;
 
 /**
  * The Kubernetes side of revoking the users of listeners that are gone (removed, renamed, or
@@ -25,13 +21,11 @@ import org.jboss.logging.Logger;
  */
 final class ClientRevocations {
 
-  private static final Logger LOG = Logger.getLogger(ClientRevocations.class);
-
-  private final KubernetesClient client;
+  private final OwnedResources owned;
   private final EventRecorder events;
 
-  ClientRevocations(KubernetesClient client, EventRecorder events) {
-    this.client = client;
+  ClientRevocations(OwnedResources owned, EventRecorder events) {
+    this.owned = owned;
     this.events = events;
   }
 
@@ -47,7 +41,7 @@ final class ClientRevocations {
     Map<String, List<String>> deleted = new TreeMap<>();
     revoked.users().forEach(u -> deleted.put(u, new ArrayList<>(revoked.what(u))));
     for (Secret secret : unwanted(cr, wanted, context)) {
-      if (delete(cr, secret)) {
+      if (owned.deleteUnneeded(cr, secret, "no current listener needs its user")) {
         deleted
             .computeIfAbsent(secret.getMetadata().getName(), u -> new ArrayList<>())
             .add("its Secret");
@@ -79,25 +73,5 @@ final class ClientRevocations {
                     && UserRevocation.operatorUser(cluster, s.getMetadata().getName())
                     && !wanted.contains(s.getMetadata().getName()))
         .toList();
-  }
-
-  /** Whether this call deleted it (guarded by its resourceVersion: never a newer object). */
-  private boolean delete(QuorumCluster cr, Secret secret) {
-    String name = secret.getMetadata().getName();
-    try {
-      boolean deleted = !client.resource(secret).lockResourceVersion().delete().isEmpty();
-      if (deleted) {
-        LOG.infof(
-            "cluster=%s deleted Secret %s: no current listener needs its user",
-            QuorumObservation.key(cr), name);
-      }
-      return deleted;
-    } catch (KubernetesClientException e) {
-      String why = e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage();
-      LOG.warnf(
-          "cluster=%s Secret %s not deleted, tried again next pass: %s",
-          QuorumObservation.key(cr), name, why);
-      return false;
-    }
   }
 }

@@ -92,6 +92,30 @@ final class OwnedResources {
     return refused;
   }
 
+  /**
+   * Deletes an owned object the cluster no longer needs, guarded by the resourceVersion it was read
+   * at, so an object re-created or changed since is never deleted. A failure is one log line: the
+   * next pass finds the object again.
+   *
+   * @param why what the log line says after "deleted Kind name: "
+   * @return whether this call deleted it
+   */
+  boolean deleteUnneeded(QuorumCluster owner, HasMetadata object, String why) {
+    String what = object.getKind() + " " + object.getMetadata().getName();
+    String key = owner.getMetadata().getNamespace() + "/" + owner.getMetadata().getName();
+    try {
+      boolean deleted = !client.resource(object).lockResourceVersion().delete().isEmpty();
+      if (deleted) {
+        LOG.infof("cluster=%s deleted %s: %s", key, what, why);
+      }
+      return deleted;
+    } catch (KubernetesClientException e) {
+      String reason = e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage();
+      LOG.warnf("cluster=%s %s not deleted, the next pass tries again: %s", key, what, reason);
+      return false;
+    }
+  }
+
   /** Whether {@code object} carries an owner reference to this very resource (by uid). */
   static boolean ownedBy(HasMetadata object, QuorumCluster owner) {
     String uid = owner.getMetadata().getUid();

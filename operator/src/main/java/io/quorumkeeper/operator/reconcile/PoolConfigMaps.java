@@ -4,8 +4,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
@@ -13,7 +11,6 @@ import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.model.StatefulSetModel;
-import io.quorumkeeper.operator.observe.QuorumObservation;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -21,7 +18,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.jboss.logging.Logger;
 
 /**
  * The pools' server.properties ConfigMaps beyond the model's: each pod mounts the one its template
@@ -31,12 +27,10 @@ import org.jboss.logging.Logger;
  */
 final class PoolConfigMaps {
 
-  private static final Logger LOG = Logger.getLogger(PoolConfigMaps.class);
+  private final OwnedResources owned;
 
-  private final KubernetesClient client;
-
-  PoolConfigMaps(KubernetesClient client) {
-    this.client = client;
+  PoolConfigMaps(OwnedResources owned) {
+    this.owned = owned;
   }
 
   /**
@@ -55,7 +49,7 @@ final class PoolConfigMaps {
             context.getSecondaryResources(ConfigMap.class),
             context.getSecondaryResources(Pod.class),
             context.getSecondaryResources(StatefulSet.class));
-    stale.forEach(map -> delete(cr, map));
+    stale.forEach(map -> owned.deleteUnneeded(cr, map, "no pod of the cluster mounts it any more"));
   }
 
   /**
@@ -128,20 +122,5 @@ final class PoolConfigMaps {
     Set<String> names = new HashSet<>();
     objects.forEach(object -> names.add(object.getMetadata().getName()));
     return names;
-  }
-
-  /** A failed delete is logged: the next pass finds the ConfigMap again. */
-  private void delete(QuorumCluster cr, ConfigMap map) {
-    String namespace = map.getMetadata().getNamespace();
-    try {
-      client.configMaps().inNamespace(namespace).withName(map.getMetadata().getName()).delete();
-      LOG.infof(
-          "cluster=%s deleted ConfigMap %s: no pod of the cluster mounts it any more",
-          QuorumObservation.key(cr), map.getMetadata().getName());
-    } catch (KubernetesClientException e) {
-      LOG.warnf(
-          "cluster=%s ConfigMap %s not deleted, the next pass tries again: %s",
-          QuorumObservation.key(cr), map.getMetadata().getName(), e.getMessage());
-    }
   }
 }

@@ -126,7 +126,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.finalization = new Finalization(quorumClient);
     this.clientAccess = new ClientAccess(quorumClient, clock);
     this.owned = new OwnedResources(client);
-    this.configMaps = new PoolConfigMaps(client);
+    this.configMaps = new PoolConfigMaps(owned);
     this.statusWriter =
         new StatusWriter(
             client,
@@ -143,7 +143,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             clock,
             quorumClient::tlsChanged);
     this.clientUsers = new ClientUsers(new UserCredentials(settings.tls()), owned, clock);
-    this.clientRevocations = new ClientRevocations(client, events);
+    this.clientRevocations = new ClientRevocations(owned, events);
   }
 
   @Override
