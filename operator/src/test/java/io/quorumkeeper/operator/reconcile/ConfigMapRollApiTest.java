@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMapVolumeSourceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -196,45 +195,14 @@ class ConfigMapRollApiTest {
   }
 
   private void back(int id) {
-    api.client()
-        .pods()
-        .inNamespace(NAMESPACE)
-        .withName(name(id))
-        .editStatus(
-            p ->
-                new PodBuilder(p)
-                    .editStatus()
-                    .withPhase("Running")
-                    .addNewCondition()
-                    .withType("Ready")
-                    .withStatus("True")
-                    .endCondition()
-                    .endStatus()
-                    .build());
+    api.podReady(name(id));
     quorum.alive(id);
     inSync.add(id);
   }
 
   /** A pod as the StatefulSet controller makes it: the current template. */
   private void createPod(int id) {
-    StatefulSet set = template();
-    api.client()
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName(name(id))
-                .withNamespace(NAMESPACE)
-                .withUid("uid-" + id + "-" + System.nanoTime())
-                .addToLabels(Labels.CLUSTER, "orders")
-                .withAnnotations(
-                    new HashMap<>(set.getSpec().getTemplate().getMetadata().getAnnotations()))
-                .endMetadata()
-                .withSpec(set.getSpec().getTemplate().getSpec())
-                .withNewStatus()
-                .withPhase("Pending")
-                .endStatus()
-                .build())
-        .create();
+    api.createPodFromTemplate("orders-node", name(id), "orders");
   }
 
   private static String name(int id) {

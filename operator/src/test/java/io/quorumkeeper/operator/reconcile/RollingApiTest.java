@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.model.Labels;
@@ -220,45 +219,14 @@ class RollingApiTest {
   }
 
   private void back(int id) {
-    api.client()
-        .pods()
-        .inNamespace(NAMESPACE)
-        .withName("orders-node-" + id)
-        .editStatus(
-            p ->
-                new PodBuilder(p)
-                    .editStatus()
-                    .withPhase("Running")
-                    .addNewCondition()
-                    .withType("Ready")
-                    .withStatus("True")
-                    .endCondition()
-                    .endStatus()
-                    .build());
+    api.podReady("orders-node-" + id);
     quorum.alive(id);
     inSync.add(id);
   }
 
   /** A pod as the StatefulSet controller makes it: the current template's annotations. */
   private void createPod(int id) {
-    Map<String, String> annotations =
-        new HashMap<>(template().getSpec().getTemplate().getMetadata().getAnnotations());
-    api.client()
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName("orders-node-" + id)
-                .withNamespace(NAMESPACE)
-                .withUid("uid-" + id + "-" + System.nanoTime())
-                .addToLabels(Labels.CLUSTER, "orders")
-                .withAnnotations(annotations)
-                .endMetadata()
-                .withSpec(template().getSpec().getTemplate().getSpec())
-                .withNewStatus()
-                .withPhase("Pending")
-                .endStatus()
-                .build())
-        .create();
+    api.createPodFromTemplate("orders-node", "orders-node-" + id, "orders");
   }
 
   private StatefulSet template() {

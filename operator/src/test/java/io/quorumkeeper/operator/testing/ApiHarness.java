@@ -339,6 +339,57 @@ public final class ApiHarness implements AutoCloseable {
     client.resource(set).updateStatus();
   }
 
+  /**
+   * A pod of the cluster as the StatefulSet controller makes it from {@code statefulSet}'s current
+   * template (its annotations and spec), Pending, with a fresh uid.
+   */
+  public void createPodFromTemplate(String statefulSet, String pod, String cluster) {
+    var template =
+        client
+            .apps()
+            .statefulSets()
+            .inNamespace(NAMESPACE)
+            .withName(statefulSet)
+            .get()
+            .getSpec()
+            .getTemplate();
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName(pod)
+                .withNamespace(NAMESPACE)
+                .withUid("uid-" + pod + "-" + System.nanoTime())
+                .addToLabels(io.quorumkeeper.operator.model.Labels.CLUSTER, cluster)
+                .withAnnotations(new java.util.HashMap<>(template.getMetadata().getAnnotations()))
+                .endMetadata()
+                .withSpec(template.getSpec())
+                .withNewStatus()
+                .withPhase("Pending")
+                .endStatus()
+                .build())
+        .create();
+  }
+
+  /** The pod Running and Ready, as its kubelet reports it. */
+  public void podReady(String pod) {
+    client
+        .pods()
+        .inNamespace(NAMESPACE)
+        .withName(pod)
+        .editStatus(
+            p ->
+                new io.fabric8.kubernetes.api.model.PodBuilder(p)
+                    .editStatus()
+                    .withPhase("Running")
+                    .addNewCondition()
+                    .withType("Ready")
+                    .withStatus("True")
+                    .endCondition()
+                    .endStatus()
+                    .build());
+  }
+
   public QuorumCluster get(String name) {
     return client.resources(QuorumCluster.class).inNamespace(NAMESPACE).withName(name).get();
   }
