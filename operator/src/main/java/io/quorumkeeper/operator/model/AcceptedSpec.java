@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
-import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
 import java.util.Optional;
 
 /**
@@ -43,11 +42,6 @@ public final class AcceptedSpec {
     } catch (JsonProcessingException | RuntimeException e) {
       return Optional.empty(); // edited by hand into nonsense: as if never written
     }
-  }
-
-  /** The topology the cluster was last accepted with. */
-  public static Optional<Topology> topology(QuorumCluster cr) {
-    return read(cr).map(QuorumClusterSpec::getTopology);
   }
 
   /**

@@ -34,23 +34,24 @@ record Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> runni
 
   static Acceptance judge(
       QuorumCluster cr, Set<String> supportedVersions, Context<QuorumCluster> context) {
+    // status.lastAcceptedSpec, parsed once for every rule that compares against it
+    Optional<QuorumClusterSpec> accepted = AcceptedSpec.read(cr);
     SpecValidator.Result validation =
         SpecValidator.validate(
             cr.getMetadata().getName(),
             cr.getSpec(),
             supportedVersions,
-            runningTopology(cr, context),
+            runningTopology(cr, accepted, context),
             Optional.ofNullable(Identities.kept(cr.getStatus())).map(i -> i.transport()));
-    validation = withMetadataVersion(validation, cr);
-    validation = withStorage(validation, cr);
-    Optional<QuorumClusterSpec> spec =
-        validation.valid() ? Optional.of(cr.getSpec()) : AcceptedSpec.read(cr);
+    validation = withMetadataVersion(validation, cr, accepted);
+    validation = withStorage(validation, cr, accepted);
+    Optional<QuorumClusterSpec> spec = validation.valid() ? Optional.of(cr.getSpec()) : accepted;
     return new Acceptance(validation, spec.map(s -> AcceptedSpec.running(cr, s)));
   }
 
   /** Adds the rules of metadata.version (ADR 014), against the level status last saw finalized. */
   private static SpecValidator.Result withMetadataVersion(
-      SpecValidator.Result validation, QuorumCluster cr) {
+      SpecValidator.Result validation, QuorumCluster cr, Optional<QuorumClusterSpec> accepted) {
     if (cr.getSpec() == null || cr.getSpec().getKafka() == null) {
       return validation;
     }
@@ -61,10 +62,7 @@ record Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> runni
             cr.getSpec().getKafka().getVersion(),
             cr.getSpec().getKafka().getMetadataVersion(),
             kafka == null ? null : kafka.getMetadataVersionLevel(),
-            AcceptedSpec.read(cr)
-                .map(QuorumClusterSpec::getKafka)
-                .map(k -> k.getVersion())
-                .orElse(null)));
+            accepted.map(QuorumClusterSpec::getKafka).map(k -> k.getVersion()).orElse(null)));
     return new SpecValidator.Result(List.copyOf(errors), validation.warnings());
   }
 
@@ -74,8 +72,7 @@ record Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> runni
    * a change that never happens. The same rule as the schema's, for an API server that skipped it.
    */
   private static SpecValidator.Result withStorage(
-      SpecValidator.Result validation, QuorumCluster cr) {
-    Optional<QuorumClusterSpec> accepted = AcceptedSpec.read(cr);
+      SpecValidator.Result validation, QuorumCluster cr, Optional<QuorumClusterSpec> accepted) {
     if (accepted.isEmpty() || cr.getSpec() == null) {
       return validation;
     }
@@ -104,10 +101,10 @@ record Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> runni
    * from the StatefulSets it owns.
    */
   private static Optional<Topology> runningTopology(
-      QuorumCluster cr, Context<QuorumCluster> context) {
-    Optional<Topology> accepted = AcceptedSpec.topology(cr);
-    if (accepted.isPresent()) {
-      return accepted;
+      QuorumCluster cr, Optional<QuorumClusterSpec> accepted, Context<QuorumCluster> context) {
+    Optional<Topology> acceptedTopology = accepted.map(QuorumClusterSpec::getTopology);
+    if (acceptedTopology.isPresent()) {
+      return acceptedTopology;
     }
     var sets = OwnedResources.cache(StatefulSet.class, context);
     for (Topology topology : Topology.values()) {
