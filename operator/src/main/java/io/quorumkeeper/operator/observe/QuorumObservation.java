@@ -41,6 +41,10 @@ import org.jboss.logging.Logger;
 public final class QuorumObservation {
 
   public static final String NAME = "quorum-observation";
+
+  /** How many 50 ms checks an observation made at once waits for the cache (see observeSoon). */
+  private static final int CACHE_WAITS = 40;
+
   private static final Logger LOG = Logger.getLogger(QuorumObservation.class);
 
   private QuorumObservation() {}
@@ -126,11 +130,8 @@ public final class QuorumObservation {
       try {
         executor.execute(
             () -> {
-              if (clusters.get(id).isEmpty()) {
-                return; // deleted meanwhile: nothing to bring back
-              }
               try {
-                handleResources(id, observer.apply(cr));
+                publishOnceCached(cr, id, observer.apply(cr), CACHE_WAITS);
               } catch (RuntimeException e) {
                 LOG.debugf("cluster=%s not observed at once: %s", key(cr), e.toString());
               }
@@ -138,6 +139,34 @@ public final class QuorumObservation {
       } catch (RejectedExecutionException stopping) {
         LOG.debugf("cluster=%s not observed at once: the operator stops", key(cr));
       }
+    }
+
+    /**
+     * Publishes the observation (which starts a pass) only once the operator's cache of the
+     * resource holds what the acting pass wrote ({@code cr}'s resourceVersion, its operation in
+     * status): a pass started on an older copy would plan the next step without the operation in
+     * flight. After {@code waits} checks 50 ms apart it publishes anyway, as the periodic poll
+     * would.
+     */
+    private void publishOnceCached(
+        QuorumCluster cr, ResourceID id, RaftObservation observation, int waits) {
+      Optional<QuorumCluster> cached = clusters.get(id);
+      if (cached.isEmpty()) {
+        return; // deleted meanwhile: nothing to bring back
+      }
+      String written = cr.getMetadata().getResourceVersion();
+      if (waits > 0
+          && written != null
+          && !written.equals(cached.get().getMetadata().getResourceVersion())) {
+        try {
+          executor.schedule(
+              () -> publishOnceCached(cr, id, observation, waits - 1), 50, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+          LOG.debugf("cluster=%s not observed at once: the operator stops", key(cr));
+        }
+        return;
+      }
+      handleResources(id, observation);
     }
 
     @Override
