@@ -185,11 +185,13 @@ class RollingApiTest {
    */
   private int rollOnePod() {
     int id = awaitOneDeleted();
+    // The pod goes before the status that names it is written: wait for both.
     await()
-        .untilAsserted(
-            () ->
-                assertThat(api.get("orders").getStatus().getRoll().getPod())
-                    .isEqualTo("orders-node-" + id));
+        .until(
+            () -> {
+              var roll = api.get("orders").getStatus().getRoll();
+              return roll != null && ("orders-node-" + id).equals(roll.getPod());
+            });
     createPod(id); // re-created from the new template, not Ready, not caught up, not in sync
     Map<String, String> uids = uids();
     await().during(Duration.ofSeconds(1)).atMost(QUIET).until(() -> uids().equals(uids));
