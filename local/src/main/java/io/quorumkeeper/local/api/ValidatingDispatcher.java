@@ -52,6 +52,7 @@ final class ValidatingDispatcher extends AllowAllRulesReview {
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     return DeletePreconditions.refusal(request, this::storedAt)
+        .or(() -> StatusPreconditions.refusal(request, this::storedAt))
         .orElseGet(() -> super.dispatch(request));
   }
 

@@ -46,6 +46,7 @@ import io.quorumkeeper.operator.status.QuorumReport;
 import io.quorumkeeper.operator.status.StatusWriter;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -187,8 +188,26 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
         context);
   }
 
+  /** How soon a pass whose status write was refused as stale is planned again. */
+  static final Duration AFTER_STALE_STATUS = Duration.ofMillis(200);
+
+  /**
+   * One pass, unless its status write is refused because the cluster changed since the cached copy
+   * it planned on (a pass started before the cache saw the previous pass's write): nothing it
+   * decided is carried out, and it is planned again on the newer copy. A status-only change does
+   * not start a pass by itself, hence the reschedule.
+   */
   @Override
   public UpdateControl<QuorumCluster> reconcile(QuorumCluster cr, Context<QuorumCluster> context) {
+    try {
+      return pass(cr, context);
+    } catch (StatusWriter.Stale stale) {
+      LOG.debugf("%s: planning again on the newer copy", stale.getMessage());
+      return UpdateControl.<QuorumCluster>noUpdate().rescheduleAfter(AFTER_STALE_STATUS);
+    }
+  }
+
+  private UpdateControl<QuorumCluster> pass(QuorumCluster cr, Context<QuorumCluster> context) {
     long generation =
         cr.getMetadata().getGeneration() == null ? 0 : cr.getMetadata().getGeneration();
     QuorumClusterStatus previous =

@@ -2,8 +2,10 @@ package io.quorumkeeper.operator.status;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
+import java.net.HttpURLConnection;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 
@@ -42,9 +44,35 @@ public class StatusWriter {
             .withResourceVersion(current.getMetadata().getResourceVersion())
             .build());
     fresh.setStatus(next);
-    QuorumCluster written = client.resource(fresh).updateStatus();
+    QuorumCluster written;
+    try {
+      written = client.resource(fresh).updateStatus();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        throw new Stale(current, e);
+      }
+      throw e;
+    }
     current.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
     current.setStatus(next);
     return current;
+  }
+
+  /**
+   * The API refused the write (409): the resource changed since the copy the status was computed
+   * from. Nothing decided on that copy may be carried out; the caller plans again on a fresh one.
+   */
+  public static final class Stale extends RuntimeException {
+    Stale(QuorumCluster cr, KubernetesClientException cause) {
+      super(
+          "status of "
+              + cr.getMetadata().getNamespace()
+              + "/"
+              + cr.getMetadata().getName()
+              + " changed since resourceVersion "
+              + cr.getMetadata().getResourceVersion()
+              + " was read",
+          cause);
+    }
   }
 }

@@ -127,6 +127,24 @@ public final class ApiHarness implements AutoCloseable {
           }
         }
       }
+      String path = request.getPath().split("\\?", 2)[0];
+      if ("PUT".equals(request.getMethod()) && path.endsWith("/status")) {
+        // The mock keeps the stored version for a status replace; Kubernetes refuses a stale one.
+        String named =
+            Serialization.unmarshal(body, GenericKubernetesResource.class)
+                .getMetadata()
+                .getResourceVersion();
+        MockResponse stored = handleGet(path.substring(0, path.length() - "/status".length()));
+        if (named != null && stored.code() == 200) {
+          String current =
+              Serialization.unmarshal(stored.getBody().readUtf8(), GenericKubernetesResource.class)
+                  .getMetadata()
+                  .getResourceVersion();
+          if (!named.equals(current)) {
+            return status(409, "Conflict", "the object has been modified");
+          }
+        }
+      }
       return super.dispatch(request);
     }
 

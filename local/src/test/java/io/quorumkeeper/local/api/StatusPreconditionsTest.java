@@ -1,0 +1,80 @@
+package io.quorumkeeper.local.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A status replace naming an older resourceVersion is refused with 409, as a real API server does:
+ * the operator's status write is guarded this way, so a pass planned on a stale copy of the cluster
+ * never overwrites a newer record (a voter change, a restart) nor acts on its plan.
+ */
+class StatusPreconditionsTest {
+
+  ApiServer api;
+  KubernetesClient client;
+
+  @BeforeEach
+  void start() {
+    api = ApiServer.start(0, Path.of("../crds/quorumclusters.quorumkeeper.io-v1.yml"));
+    client = api.client();
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  @Test
+  void givenAStatusWrittenSince_whenAnOlderVersionWritesStatus_thenConflictAndTheNewerOneStays()
+      throws IOException {
+    GenericKubernetesResource created;
+    try (FileInputStream in = new FileInputStream("../examples/combined.yaml")) {
+      created =
+          QuorumClusters.of(client)
+              .resource(
+                  client
+                      .getKubernetesSerialization()
+                      .unmarshal(in, GenericKubernetesResource.class))
+              .create();
+    }
+    GenericKubernetesResource written =
+        QuorumClusters.of(client).resource(withLeader(created, 1)).updateStatus();
+    assertThat(written.getMetadata().getResourceVersion())
+        .isNotEqualTo(created.getMetadata().getResourceVersion());
+
+    KubernetesClientException refused =
+        catchThrowableOfType(
+            KubernetesClientException.class,
+            () -> QuorumClusters.of(client).resource(withLeader(created, 2)).updateStatus());
+
+    assertThat(refused).as("the stale write is refused").isNotNull();
+    assertThat(refused.getCode()).isEqualTo(409);
+    assertThat(leader()).isEqualTo(1);
+    QuorumClusters.of(client).resource(withLeader(written, 3)).updateStatus();
+    assertThat(leader()).isEqualTo(3);
+  }
+
+  private Object leader() {
+    return QuorumClusters.at(
+            QuorumClusters.of(client).withName("orders").get(), "status.quorum.leaderId")
+        .orElse(null);
+  }
+
+  /** A copy of {@code cr} (its resourceVersion) whose status names {@code leaderId}. */
+  private GenericKubernetesResource withLeader(GenericKubernetesResource cr, int leaderId) {
+    GenericKubernetesResource copy = client.getKubernetesSerialization().clone(cr);
+    copy.getAdditionalProperties().put("status", Map.of("quorum", Map.of("leaderId", leaderId)));
+    return copy;
+  }
+}
