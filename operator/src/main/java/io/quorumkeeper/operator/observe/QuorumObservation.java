@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,6 +45,16 @@ public final class QuorumObservation {
 
   /** How many 50 ms checks an observation made at once waits for the cache (see observeSoon). */
   private static final int CACHE_WAITS = 40;
+
+  /**
+   * After a controller pod changed (see {@link Source#podsSeen}), the cluster is observed this
+   * often, for {@link #BURST_FOR}: a restarted Kafka fetches from the leader about 1.5 s after its
+   * pod restarts, and each of its steps (a new directory id, caught up, Ready) shows at once
+   * instead of at the next periodic tick.
+   */
+  static final Duration BURST_EVERY = Duration.ofMillis(250);
+
+  static final Duration BURST_FOR = Duration.ofSeconds(4);
 
   private static final Logger LOG = Logger.getLogger(QuorumObservation.class);
 
@@ -102,6 +113,9 @@ public final class QuorumObservation {
     private final Duration settle;
     private final Consumer<QuorumCluster> forget;
     private final Function<QuorumCluster, RaftObservation> observer;
+    private final boolean bursts;
+    private final Map<ResourceID, String> podsSeen = new ConcurrentHashMap<>();
+    private final Map<ResourceID, Long> burstUntil = new ConcurrentHashMap<>();
 
     Source(
         EventSourceContext<QuorumCluster> context,
@@ -116,6 +130,53 @@ public final class QuorumObservation {
       this.settle = settle;
       this.forget = forget;
       this.observer = observer;
+      this.bursts = configuration.defaultPollingPeriod().compareTo(BURST_EVERY) > 0;
+    }
+
+    /**
+     * What the controller pods show in this pass (their incarnations, restarts, readiness, nodes):
+     * when it differs from the last pass's, something announced a change in the quorum (a pod
+     * restarted, went NotReady, came back, lost its node), and the cluster is observed every {@link
+     * #BURST_EVERY} for {@link #BURST_FOR} rather than at the next periodic tick (issue 15). A
+     * change during a burst extends it.
+     */
+    public void podsSeen(QuorumCluster cr, String pods) {
+      ResourceID id = ResourceID.fromResource(cr);
+      String before = podsSeen.put(id, pods);
+      if (!bursts || before == null || before.equals(pods)) {
+        return; // the first pass of a cluster is observed by its first poll anyway
+      }
+      LOG.debugf("cluster=%s controller pods changed: observing every %s", key(cr), BURST_EVERY);
+      long until = System.nanoTime() + BURST_FOR.toNanos();
+      if (burstUntil.put(id, until) == null) {
+        scheduleBurst(id, 0);
+      } // else the burst under way goes on until the new end
+    }
+
+    private void scheduleBurst(ResourceID id, long delayMillis) {
+      try {
+        executor.schedule(() -> burstStep(id), delayMillis, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException stopping) {
+        burstUntil.remove(id);
+      }
+    }
+
+    private void burstStep(ResourceID id) {
+      Long until = burstUntil.get(id);
+      Optional<QuorumCluster> cr = clusters.get(id);
+      if (until == null || cr.isEmpty()) {
+        burstUntil.remove(id);
+        return;
+      }
+      try {
+        handleResources(id, observer.apply(cr.get()));
+      } catch (RuntimeException e) {
+        LOG.debugf("cluster=%s not observed in a burst: %s", key(cr.get()), e.toString());
+      }
+      // Ended unless extended meanwhile: remove only the end this step read.
+      if (System.nanoTime() - until < 0 || !burstUntil.remove(id, until)) {
+        scheduleBurst(id, BURST_EVERY.toMillis());
+      }
     }
 
     /**
@@ -190,6 +251,8 @@ public final class QuorumObservation {
     }
 
     private void forgetAbout(QuorumCluster cr) {
+      podsSeen.remove(ResourceID.fromResource(cr));
+      burstUntil.remove(ResourceID.fromResource(cr));
       super.onResourceDeleted(cr);
       forget.accept(cr);
     }

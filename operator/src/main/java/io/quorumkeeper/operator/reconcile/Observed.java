@@ -151,6 +151,43 @@ final class Observed {
     return facts;
   }
 
+  /**
+   * What the controller pods show that announces a change in the quorum, as one comparable line:
+   * each pod's incarnation (uid), whether it is terminating, its phase and readiness, its
+   * containers' restarts and readiness, its node and whether that node is Ready. Timestamps and
+   * anything else that moves without such a change are left out.
+   */
+  static String controllerPodsSeen(
+      QuorumCluster cr, Context<QuorumCluster> context, NodeCache nodes) {
+    Map<Integer, String> seen = new java.util.TreeMap<>();
+    forEachControllerPod(
+        cr,
+        context,
+        (nodeId, pod) -> {
+          StringBuilder line =
+              new StringBuilder(pod.getMetadata().getUid())
+                  .append(pod.getMetadata().getDeletionTimestamp() == null ? "" : " terminating");
+          String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+          line.append(" on ").append(node).append(nodes.facts(node).ready() ? "" : " NotReady");
+          if (pod.getStatus() != null) {
+            line.append(' ').append(pod.getStatus().getPhase());
+            Optional.ofNullable(pod.getStatus().getConditions()).orElse(List.of()).stream()
+                .filter(c -> "Ready".equals(c.getType()))
+                .forEach(c -> line.append(" Ready=").append(c.getStatus()));
+            Optional.ofNullable(pod.getStatus().getContainerStatuses())
+                .orElse(List.of())
+                .forEach(
+                    c ->
+                        line.append(' ')
+                            .append(c.getName())
+                            .append(Boolean.TRUE.equals(c.getReady()) ? " ready " : " not ready ")
+                            .append(c.getRestartCount()));
+          }
+          seen.put(nodeId, line.toString());
+        });
+    return seen.toString();
+  }
+
   private static void forEachControllerPod(
       QuorumCluster cr, Context<QuorumCluster> context, BiConsumer<Integer, Pod> action) {
     Pool controllers = ClusterModel.pools(cr).get(0);

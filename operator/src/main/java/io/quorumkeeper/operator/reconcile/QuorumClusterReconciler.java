@@ -224,6 +224,9 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     }
     QuorumCluster running = persistIdentity(acceptance.running().get(), context);
     Optional<QuorumSnapshot> snapshot = Observed.snapshot(running, context, nodes);
+    if (observation != null) {
+      observation.podsSeen(running, Observed.controllerPodsSeen(running, context, nodes));
+    }
     Optional<QuorumView> view = snapshot.flatMap(assessor(running)::assess);
     if (view.isPresent()) {
       running = markFormed(running);
