@@ -187,15 +187,34 @@ public final class ClusterCa {
   /** Whether this CA signed {@code leaf}. */
   public boolean signed(X509Certificate leaf) {
     try {
-      leaf.verify(certificate.getPublicKey());
-      return leaf.getIssuerX500Principal().equals(certificate.getSubjectX500Principal());
+      byte[] encoded = leaf.getEncoded();
+      return Checked.once(
+          "signed",
+          encoded,
+          certificate.getEncoded(),
+          () -> {
+            try {
+              leaf.verify(certificate.getPublicKey());
+              return leaf.getIssuerX500Principal().equals(certificate.getSubjectX500Principal());
+            } catch (GeneralSecurityException e) {
+              return false;
+            }
+          });
     } catch (GeneralSecurityException e) {
       return false;
     }
   }
 
-  /** Whether {@code key} is the private half of {@code publicKey}: it signs what that verifies. */
+  /**
+   * Whether {@code key} is the private half of {@code publicKey}: it signs what that verifies.
+   * Checked once per pair (the answer cannot change): every pass looks at every certificate.
+   */
   static boolean matches(PrivateKey key, PublicKey publicKey) {
+    return Checked.once(
+        "matches", key.getEncoded(), publicKey.getEncoded(), () -> signsFor(key, publicKey));
+  }
+
+  private static boolean signsFor(PrivateKey key, PublicKey publicKey) {
     byte[] probe = "quorum-keeper key check".getBytes(StandardCharsets.US_ASCII);
     try {
       Signature signer = Signature.getInstance(signatureFor(key));

@@ -2,6 +2,8 @@ package io.quorumkeeper.operator.testing;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,8 +42,36 @@ public class ReconcileCounter implements Metrics {
     return count == null ? 0 : count.get();
   }
 
+  /** One pass (reconcile or cleanup): its wall-clock time and its thread's CPU time. */
+  public record Pass(long nanos, long cpuNanos) {}
+
+  private final java.util.Queue<Pass> passes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  @Override
+  public <T> T timeControllerExecution(ControllerExecution<T> execution) throws Exception {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long start = System.nanoTime();
+    long cpu = threads.getCurrentThreadCpuTime();
+    try {
+      return execution.execute();
+    } finally {
+      passes.add(new Pass(System.nanoTime() - start, threads.getCurrentThreadCpuTime() - cpu));
+    }
+  }
+
+  /** The passes since the last drain, and forgets them. */
+  public List<Pass> drainPasses() {
+    List<Pass> drained = new java.util.ArrayList<>();
+    Pass p;
+    while ((p = passes.poll()) != null) {
+      drained.add(p);
+    }
+    return drained;
+  }
+
   public void reset() {
     finished.clear();
     failures.clear();
+    passes.clear();
   }
 }

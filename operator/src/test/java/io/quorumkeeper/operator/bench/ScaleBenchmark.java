@@ -1,0 +1,191 @@
+package io.quorumkeeper.operator.bench;
+
+import static io.quorumkeeper.operator.testing.ApiHarness.NAMESPACE;
+
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.config.OperatorSettings;
+import io.quorumkeeper.operator.testing.ApiCall;
+import io.quorumkeeper.operator.testing.ApiHarness;
+import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.ReconcileCounter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Prints what the operator costs as the number of QuorumClusters grows (issue 15): for 1, 10, 100
+ * and 1,000 clusters, the time until every cluster's status names its leader after creation, the
+ * operator's API writes and reads per idle minute, reconcile passes per idle minute and their
+ * p50/p99, process CPU per idle minute, heap after GC and resident memory, and the time from a
+ * scripted leader change in every cluster at once to the last cluster's status showing it.
+ *
+ * <p>The embedded tier: Fabric8's mock API and scripted quorums and agents ({@code
+ * FakeQuorumClient}) in this JVM, since 1,000 real clusters cannot run on one machine. The operator
+ * itself is the real one, with its default settings (observation every 2 s, 4 observer threads).
+ * CPU and memory are the whole process's, so they include the mock API and the scripts. A
+ * benchmark, not a test: it asserts nothing.
+ *
+ * <p>Run from {@code operator/} after {@code ./mvnw -pl crds,quorum-node,operator -am test-compile}
+ * (see docs/observation.md): {@code java -cp "target/classes:target/test-classes:$(cat
+ * target/bench.classpath)" io.quorumkeeper.operator.bench.ScaleBenchmark [1,10,100,1000]
+ * [idle-seconds]}
+ */
+public final class ScaleBenchmark {
+
+  private static final Path EXAMPLE = Path.of("../examples/combined.yaml");
+
+  private ScaleBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    List<Integer> sizes =
+        Arrays.stream((args.length > 0 ? args[0] : "1,10,100,1000").split(","))
+            .map(Integer::parseInt)
+            .toList();
+    Duration idle = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 60);
+    System.out.printf(
+        "operator cost by number of clusters (embedded API + scripted quorums in one JVM, not"
+            + " real Kafka; idle window %d s; %d CPUs)%n",
+        idle.toSeconds(), Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        "%9s %10s %9s %9s %9s %8s %8s %8s %9s %9s %9s %9s %10s %10s%n",
+        "clusters",
+        "ready s",
+        "writes/m",
+        "reads/m",
+        "passes/m",
+        "p50 ms",
+        "p99 ms",
+        "cpu ms",
+        "cpu s/m",
+        "heap MiB",
+        "rss MiB",
+        "threads",
+        "leader p50",
+        "leader max");
+    for (int n : sizes) {
+      try (ApiHarness api = ApiHarness.start(Clock.systemUTC(), OperatorSettings.defaults())) {
+        System.out.println(measure(api, n, idle));
+      }
+    }
+  }
+
+  private static String measure(ApiHarness api, int n, Duration idle) throws Exception {
+    Map<String, FakeQuorumClient.Script> scripts = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      scripts.put(name(i), api.quorum().script(NAMESPACE + "/" + name(i), 3).leader(0, 1));
+    }
+    long start = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      QuorumCluster cr = api.read(EXAMPLE);
+      cr.getMetadata().setName(name(i));
+      api.client().resource(cr).create();
+    }
+    awaitLeaderEverywhere(api, n, 0, new HashMap<>());
+    double readySeconds = (System.nanoTime() - start) / 1e9;
+    // Settle: the first minutes carry client-access grants and the first lag refreshes.
+    Thread.sleep(Math.min(idle.toMillis(), 10_000));
+    api.drainCalls();
+    api.reconciles().drainPasses();
+    long cpuBefore = processCpuNanos();
+    Thread.sleep(idle.toMillis());
+    double minutes = idle.toSeconds() / 60.0;
+    double cpu = (processCpuNanos() - cpuBefore) / 1e9 / minutes;
+    List<ApiCall> calls = api.drainOperatorCalls();
+    long writes = calls.stream().filter(ApiCall::isWrite).count();
+    List<ReconcileCounter.Pass> drained = api.reconciles().drainPasses();
+    List<Long> passes =
+        new ArrayList<>(drained.stream().map(ReconcileCounter.Pass::nanos).toList());
+    passes.sort(Long::compare);
+    List<Long> passCpu =
+        new ArrayList<>(drained.stream().map(ReconcileCounter.Pass::cpuNanos).toList());
+    passCpu.sort(Long::compare);
+    System.gc();
+    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+
+    Map<String, Long> seenAfter = new HashMap<>();
+    long change = System.nanoTime();
+    scripts.values().forEach(s -> s.leader(1, 2));
+    awaitLeaderEverywhere(api, n, 1, seenAfter);
+    List<Long> leaderTimes = new ArrayList<>(seenAfter.values());
+    leaderTimes.replaceAll(t -> t - change);
+    leaderTimes.sort(Long::compare);
+
+    return String.format(
+        Locale.ROOT,
+        "%9d %10.1f %9.1f %9.1f %9.1f %8.1f %8.1f %8.1f %9.2f %9d %9d %9d %9.2fs %9.2fs",
+        n,
+        readySeconds,
+        writes / minutes,
+        (calls.size() - writes) / minutes,
+        passes.size() / minutes,
+        percentile(passes, 50) / 1e6,
+        percentile(passes, 99) / 1e6,
+        percentile(passCpu, 50) / 1e6,
+        cpu,
+        heap >> 20,
+        residentBytes() >> 20,
+        threads,
+        percentile(leaderTimes, 50) / 1e9,
+        leaderTimes.isEmpty() ? Double.NaN : leaderTimes.get(leaderTimes.size() - 1) / 1e9);
+  }
+
+  private static String name(int i) {
+    return "c" + i;
+  }
+
+  /**
+   * Lists the clusters every 50 ms until each status names {@code leader}; records when each was
+   * first seen doing so (nanoTime) in {@code seen}. Gives up after ten minutes.
+   */
+  private static void awaitLeaderEverywhere(
+      ApiHarness api, int n, int leader, Map<String, Long> seen) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+    while (seen.size() < n && System.nanoTime() < deadline) {
+      for (QuorumCluster cr :
+          api.client().resources(QuorumCluster.class).inNamespace(NAMESPACE).list().getItems()) {
+        var status = cr.getStatus();
+        if (status != null
+            && status.getQuorum() != null
+            && Integer.valueOf(leader).equals(status.getQuorum().getLeaderId())) {
+          seen.putIfAbsent(cr.getMetadata().getName(), System.nanoTime());
+        }
+      }
+      Thread.sleep(50);
+    }
+    if (seen.size() < n) {
+      throw new IllegalStateException(
+          "after 10 min only " + seen.size() + " of " + n + " clusters show leader " + leader);
+    }
+  }
+
+  private static double percentile(List<Long> sorted, int p) {
+    if (sorted.isEmpty()) {
+      return Double.NaN;
+    }
+    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static long residentBytes() throws java.io.IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    return -1;
+  }
+}
