@@ -61,7 +61,7 @@ final class DeletePreconditions {
   }
 
   private static MockResponse conflict(String name, String what, JsonNode wanted) {
-    String message =
+    return conflict(
         "Precondition failed: "
             + what
             + " in precondition: "
@@ -69,7 +69,11 @@ final class DeletePreconditions {
             + ", "
             + what
             + " in object meta differs for "
-            + name;
+            + name);
+  }
+
+  /** A 409 Conflict answer with {@code message}, as the API server words its Status. */
+  static MockResponse conflict(String message) {
     return new MockResponse()
         .setResponseCode(409)
         .setBody(

@@ -3,7 +3,6 @@ package io.quorumkeeper.local.api;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -56,19 +55,10 @@ final class StatusPreconditions {
     String resource = path.substring(0, path.length() - "/status".length());
     String name = resource.substring(resource.lastIndexOf('/') + 1);
     return Optional.of(
-        new MockResponse()
-            .setResponseCode(409)
-            .setBody(
-                Serialization.asJson(
-                    new StatusBuilder()
-                        .withStatus("Failure")
-                        .withReason("Conflict")
-                        .withCode(409)
-                        .withMessage(
-                            "Operation cannot be fulfilled on \""
-                                + name
-                                + "\": the object has been modified; please apply your changes"
-                                + " to the latest version and try again")
-                        .build())));
+        DeletePreconditions.conflict(
+            "Operation cannot be fulfilled on \""
+                + name
+                + "\": the object has been modified; please apply your changes to the latest"
+                + " version and try again"));
   }
 }
