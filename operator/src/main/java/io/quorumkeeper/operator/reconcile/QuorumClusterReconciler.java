@@ -46,7 +46,6 @@ import io.quorumkeeper.operator.status.QuorumReport;
 import io.quorumkeeper.operator.status.StatusWriter;
 import jakarta.inject.Inject;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -188,14 +187,11 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
         context);
   }
 
-  /** How soon a pass whose status write was refused as stale is planned again. */
-  static final Duration AFTER_STALE_STATUS = Duration.ofMillis(200);
-
   /**
    * One pass, unless its status write is refused because the cluster changed since the cached copy
    * it planned on (a pass started before the cache saw the previous pass's write): nothing it
-   * decided is carried out, and it is planned again on the newer copy. A status-only change does
-   * not start a pass by itself, hence the reschedule.
+   * decided is carried out. The newer copy's own watch event starts the next pass (the reconciler
+   * is not generation-aware), so nothing needs to be rescheduled.
    */
   @Override
   public UpdateControl<QuorumCluster> reconcile(QuorumCluster cr, Context<QuorumCluster> context) {
@@ -203,7 +199,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       return pass(cr, context);
     } catch (StatusWriter.Stale stale) {
       LOG.debugf("%s: planning again on the newer copy", stale.getMessage());
-      return UpdateControl.<QuorumCluster>noUpdate().rescheduleAfter(AFTER_STALE_STATUS);
+      return UpdateControl.noUpdate();
     }
   }
 

@@ -46,12 +46,6 @@ final class Checked {
     return answer;
   }
 
-  static int size() {
-    synchronized (ANSWERS) {
-      return ANSWERS.size();
-    }
-  }
-
   private static String digest(String what, byte[] first, byte[] second) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -187,10 +187,9 @@ public final class ClusterCa {
   /** Whether this CA signed {@code leaf}. */
   public boolean signed(X509Certificate leaf) {
     try {
-      byte[] encoded = leaf.getEncoded();
       return Checked.once(
           "signed",
-          encoded,
+          leaf.getEncoded(),
           certificate.getEncoded(),
           () -> {
             try {

@@ -33,10 +33,8 @@ import java.util.Map;
  * CPU and memory are the whole process's, so they include the mock API and the scripts. A
  * benchmark, not a test: it asserts nothing.
  *
- * <p>Run from {@code operator/} after {@code ./mvnw -pl crds,quorum-node,operator -am test-compile}
- * (see docs/observation.md): {@code java -cp "target/classes:target/test-classes:$(cat
- * target/bench.classpath)" io.quorumkeeper.operator.bench.ScaleBenchmark [1,10,100,1000]
- * [idle-seconds]}
+ * <p>How to build its classpath and run it: docs/observation.md, "Operator cost by number of
+ * clusters". Arguments: sizes (default {@code 1,10,100,1000}) and idle seconds (default 60).
  */
 public final class ScaleBenchmark {
 

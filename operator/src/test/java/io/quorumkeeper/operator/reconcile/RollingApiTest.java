@@ -185,7 +185,7 @@ class RollingApiTest {
    */
   private int rollOnePod() {
     int id = awaitOneDeleted();
-    // The pod goes before the status that names it is written: wait for both.
+    // Null-safe: a NullPointerException would end the wait at once instead of waiting.
     await()
         .until(
             () -> {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -37,6 +38,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -116,15 +118,9 @@ public final class ApiHarness implements AutoCloseable {
       if ("DELETE".equals(request.getMethod()) && body.contains("\"preconditions\"")) {
         String wanted =
             Serialization.unmarshal(body, DeleteOptions.class).getPreconditions().getUid();
-        MockResponse stored = handleGet(request.getPath());
-        if (wanted != null && stored.code() == 200) {
-          String uid =
-              Serialization.unmarshal(stored.getBody().readUtf8(), GenericKubernetesResource.class)
-                  .getMetadata()
-                  .getUid();
-          if (!wanted.equals(uid)) {
-            return status(409, "Conflict", "Precondition failed: UID in precondition: " + wanted);
-          }
+        Optional<ObjectMeta> stored = storedMeta(request.getPath());
+        if (wanted != null && stored.isPresent() && !wanted.equals(stored.get().getUid())) {
+          return status(409, "Conflict", "Precondition failed: UID in precondition: " + wanted);
         }
       }
       String path = request.getPath().split("\\?", 2)[0];
@@ -134,18 +130,25 @@ public final class ApiHarness implements AutoCloseable {
             Serialization.unmarshal(body, GenericKubernetesResource.class)
                 .getMetadata()
                 .getResourceVersion();
-        MockResponse stored = handleGet(path.substring(0, path.length() - "/status".length()));
-        if (named != null && stored.code() == 200) {
-          String current =
-              Serialization.unmarshal(stored.getBody().readUtf8(), GenericKubernetesResource.class)
-                  .getMetadata()
-                  .getResourceVersion();
-          if (!named.equals(current)) {
-            return status(409, "Conflict", "the object has been modified");
-          }
+        Optional<ObjectMeta> stored =
+            storedMeta(path.substring(0, path.length() - "/status".length()));
+        if (named != null
+            && stored.isPresent()
+            && !named.equals(stored.get().getResourceVersion())) {
+          return status(409, "Conflict", "the object has been modified");
         }
       }
       return super.dispatch(request);
+    }
+
+    /** The metadata of the object stored at {@code path}, if there is one. */
+    private Optional<ObjectMeta> storedMeta(String path) {
+      MockResponse stored = handleGet(path);
+      return stored.code() == 200
+          ? Optional.of(
+              Serialization.unmarshal(stored.getBody().readUtf8(), GenericKubernetesResource.class)
+                  .getMetadata())
+          : Optional.empty();
     }
 
     private static MockResponse status(int code, String reason, String message) {
