@@ -104,7 +104,7 @@ public class AdminQuorumClient implements QuorumClient {
       String cluster, String bootstrapControllers, Incarnation voter, String host, int port)
       throws QuorumUnavailableException {
     Admin admin = connect(cluster, bootstrapControllers);
-    await(
+    change(
         admin
             .addRaftVoter(
                 voter.nodeId(),
@@ -119,7 +119,7 @@ public class AdminQuorumClient implements QuorumClient {
   public void removeVoter(String cluster, String bootstrapControllers, Incarnation voter)
       throws QuorumUnavailableException {
     Admin admin = connect(cluster, bootstrapControllers);
-    await(
+    change(
         admin
             .removeRaftVoter(
                 voter.nodeId(),
@@ -218,6 +218,18 @@ public class AdminQuorumClient implements QuorumClient {
 
   private <T> T await(KafkaFuture<T> future, String what) throws QuorumUnavailableException {
     return AdminCalls.await(future, timeout, what, "controller");
+  }
+
+  /** A voter change, whose refusal before anything was appended is told apart from a timeout. */
+  private void change(KafkaFuture<Void> future, String what) throws QuorumUnavailableException {
+    try {
+      await(future, what);
+    } catch (QuorumUnavailableException e) {
+      if (VoterChangeRefused.beforeAppend(e.getCause())) {
+        throw new VoterChangeRefused(e.getMessage(), e.getCause());
+      }
+      throw e;
+    }
   }
 
   static RaftQuorum toRaftQuorum(QuorumInfo info) {

@@ -114,8 +114,10 @@ public final class QuorumObservation {
     private final Consumer<QuorumCluster> forget;
     private final Function<QuorumCluster, RaftObservation> observer;
     private final boolean bursts;
+    private final Duration interval;
     private final Map<ResourceID, String> podsSeen = new ConcurrentHashMap<>();
     private final Map<ResourceID, Long> burstUntil = new ConcurrentHashMap<>();
+    private final Map<ResourceID, Long> dueAt = new ConcurrentHashMap<>();
 
     Source(
         EventSourceContext<QuorumCluster> context,
@@ -130,7 +132,8 @@ public final class QuorumObservation {
       this.settle = settle;
       this.forget = forget;
       this.observer = observer;
-      this.bursts = configuration.defaultPollingPeriod().compareTo(BURST_EVERY) > 0;
+      this.interval = configuration.defaultPollingPeriod();
+      this.bursts = interval.compareTo(BURST_EVERY) > 0;
     }
 
     /**
@@ -176,6 +179,41 @@ public final class QuorumObservation {
       // Ended unless extended meanwhile: remove only the end this step read.
       if (System.nanoTime() - until < 0 || !burstUntil.remove(id, until)) {
         scheduleBurst(id, BURST_EVERY.toMillis());
+      }
+    }
+
+    /**
+     * Observes the cluster once after {@code delay}, besides its periodic poll: at the moment the
+     * clock alone changes what healing may do (a silent voter's {@code unreachableAfter} runs out),
+     * rather than up to a whole interval later (issue 15). One such observation is pending per
+     * cluster, the earliest asked for; the pass it starts asks for the next one.
+     */
+    public void observeIn(QuorumCluster cr, Duration delay) {
+      if (delay.compareTo(interval) >= 0) {
+        return; // the periodic poll comes as early
+      }
+      ResourceID id = ResourceID.fromResource(cr);
+      long due = System.nanoTime() + delay.toNanos();
+      Long kept = dueAt.merge(id, due, (pending, asked) -> pending - asked <= 0 ? pending : asked);
+      if (kept != due) {
+        return; // an earlier observation is pending
+      }
+      try {
+        executor.schedule(() -> observeDue(id, due), delay.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException stopping) {
+        dueAt.remove(id, due);
+      }
+    }
+
+    private void observeDue(ResourceID id, long due) {
+      Optional<QuorumCluster> cr = clusters.get(id);
+      if (!dueAt.remove(id, due) || cr.isEmpty()) {
+        return; // an earlier one replaced it, or the cluster is gone
+      }
+      try {
+        handleResources(id, observer.apply(cr.get()));
+      } catch (RuntimeException e) {
+        LOG.debugf("cluster=%s not observed when due: %s", key(cr.get()), e.toString());
       }
     }
 
@@ -253,6 +291,7 @@ public final class QuorumObservation {
     private void forgetAbout(QuorumCluster cr) {
       podsSeen.remove(ResourceID.fromResource(cr));
       burstUntil.remove(ResourceID.fromResource(cr));
+      dueAt.remove(ResourceID.fromResource(cr));
       super.onResourceDeleted(cr);
       forget.accept(cr);
     }

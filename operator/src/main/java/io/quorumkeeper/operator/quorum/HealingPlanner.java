@@ -251,6 +251,29 @@ public final class HealingPlanner {
                 + "s, Kafka has not heard from it since, and no spare is caught up"));
   }
 
+  /**
+   * How long until the clock alone changes what the planner sees: the soonest moment a follower
+   * will have been silent for {@code unreachableAfter} by Kafka's clocks. A live one turns
+   * Unreachable when its last fetch is that old (for a follower that fetches now, a whole
+   * unreachableAfter away); one already Unreachable (its pod is down) may be replaced by a spare
+   * once its last caught-up time is. The operator observes again at that moment instead of at its
+   * next periodic tick (issue 15). Empty when no such moment lies ahead.
+   */
+  public static Optional<Duration> untilSilenceCounts(QuorumView v, Duration unreachableAfter) {
+    return v.voterMembers().stream()
+        .filter(m -> m.role() == Role.Follower)
+        .mapToLong(
+            m ->
+                switch (m.health()) {
+                  case CaughtUp, Lagging -> m.sinceFetchMs();
+                  case Unreachable -> m.sinceCaughtUpMs();
+                  case DiskLost -> -1;
+                })
+        .filter(since -> since >= 0 && since < unreachableAfter.toMillis())
+        .mapToObj(unreachableAfter::minusMillis)
+        .min(Comparator.naturalOrder());
+  }
+
   /** Silent at least this long, by the leader's clock (never caught up counts as silent). */
   private static boolean silentFor(Member m, Duration d) {
     return m.sinceCaughtUpMs() < 0 || m.sinceCaughtUpMs() >= d.toMillis();

@@ -13,6 +13,7 @@ import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.observe.QuorumUnavailableException;
+import io.quorumkeeper.operator.observe.VoterChangeRefused;
 import io.quorumkeeper.operator.quorum.Action;
 import io.quorumkeeper.operator.quorum.HealingPlanner;
 import io.quorumkeeper.operator.quorum.HealingPolicy;
@@ -25,13 +26,15 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
  * Executes the healing planner's step: the operation goes into status first (by the caller's status
  * write), then to Kafka; the next observation shows whether Kafka committed it, and the planner
  * moves it on. A phase already sent is not sent again for {@link #RESEND_AFTER}, so a change Kafka
- * is still committing is never doubled.
+ * is still committing is never doubled, unless Kafka refused that send before appending anything
+ * ({@link VoterChangeRefused}): then the next pass sends it again.
  */
 final class Healing {
 
@@ -59,12 +62,41 @@ final class Healing {
   private final QuorumClient quorum;
   private final PodDeletion pods;
 
+  /** Per cluster, the phase and sentAt of its last send Kafka refused before appending. */
+  private final Map<String, String> refusedSends = new ConcurrentHashMap<>();
+
   Healing(KubernetesClient client, QuorumClient quorum) {
     this.quorum = quorum;
     this.pods = new PodDeletion(client);
   }
 
-  static Step plan(QuorumCluster cr, Optional<QuorumView> view, Instant now, HealingPolicy policy) {
+  /**
+   * Whether Kafka refused, before appending anything, the very send that the cluster's
+   * status.operation records (its phase and sentAt): nothing of it can commit later.
+   */
+  boolean lastSendRefused(QuorumCluster cr) {
+    OperationStatus op = cr.getStatus() == null ? null : cr.getStatus().getOperation();
+    return op != null
+        && op.getSentAt() != null
+        && sendKey(op).equals(refusedSends.get(QuorumObservation.key(cr)));
+  }
+
+  private static String sendKey(OperationStatus op) {
+    return op.getType() + "/" + op.getPhase() + "@" + op.getSentAt();
+  }
+
+  /**
+   * The planner's step for this pass.
+   *
+   * @param lastSendRefused Kafka refused the phase status records as sent before appending it, so
+   *     it is sent again now rather than after {@link #RESEND_AFTER}
+   */
+  static Step plan(
+      QuorumCluster cr,
+      Optional<QuorumView> view,
+      Instant now,
+      HealingPolicy policy,
+      boolean lastSendRefused) {
     OperationStatus previous = cr.getStatus().getOperation();
     String corrupt = previous == null ? null : unreadable(previous);
     if (corrupt != null) {
@@ -77,18 +109,23 @@ final class Healing {
     }
     Optional<Operation> inFlight =
         Optional.ofNullable(previous).map(s -> toOperation(s).sent(sinceSent(s, now)));
-    return step(HealingPlanner.plan(policy, view, inFlight), previous, now);
+    return step(HealingPlanner.plan(policy, view, inFlight), previous, now, lastSendRefused);
   }
 
   /** What status says of the planner's action, and whether its phase goes to Kafka now. */
-  private static Step step(Action action, OperationStatus previous, Instant now) {
+  private static Step step(
+      Action action, OperationStatus previous, Instant now, boolean lastSendRefused) {
     if (action instanceof Action.Membership m) {
       OperationStatus next = toStatus(m.operation(), previous, now);
+      // A refusal is sent again sooner, but never more than once per RESEND_REFUSED_AFTER: each
+      // send writes status, whose watch event starts another pass at once.
       boolean samePhaseSent =
           previous != null
               && previous.getSentAt() != null
               && previous.getPhase().equals(next.getPhase())
-              && Instant.parse(previous.getSentAt()).plus(RESEND_AFTER).isAfter(now);
+              && Instant.parse(previous.getSentAt())
+                  .plus(lastSendRefused ? RESEND_REFUSED_AFTER : RESEND_AFTER)
+                  .isAfter(now);
       if (samePhaseSent) {
         next.setSentAt(previous.getSentAt());
       }
@@ -176,17 +213,32 @@ final class Healing {
     return null;
   }
 
-  /** Performs a step whose operation status has already been written, and reports it. */
+  /** When the quorum is worth observing again after a step, besides the periodic poll. */
+  enum Next {
+    /** Nothing announced a change. */
+    AT_THE_TICK,
+    /** Kafka confirmed a voter change: the next step can follow at once. */
+    AT_ONCE,
+    /** Kafka refused a change it may take shortly (its new voter still starting, say). */
+    SHORTLY
+  }
+
+  /** How soon a phase Kafka refused is sent again, at most: a bounded retry, not a loop. */
+  static final Duration RESEND_REFUSED_AFTER = Duration.ofSeconds(1);
+
   /**
-   * Carries out the step.
+   * Carries out a step whose operation status has already been written, and reports it.
    *
-   * @return whether Kafka confirmed a voter change just now: the quorum is worth observing at once
+   * @return when the quorum is worth observing again
    */
-  boolean act(QuorumCluster cr, Step step, EventRecorder events) {
+  Next act(QuorumCluster cr, Step step, EventRecorder events) {
     String key = QuorumObservation.key(cr);
     Action action = step.action();
+    if (step.operation() == null) {
+      refusedSends.remove(key);
+    }
     if (action instanceof Action.Membership m && step.send()) {
-      return send(cr, key, m.operation());
+      return send(cr, key, m.operation(), step.operation());
     } else if (action instanceof Action.Complete c) {
       LOG.infof("cluster=%s %s", key, step.summary());
       events.normal(cr, reason(c.operation().kind()), step.summary());
@@ -201,11 +253,11 @@ final class Healing {
         events.warning(cr, EventReason.StrandedPodDeleted, d.pod() + ": " + d.reason());
       }
     }
-    return false;
+    return Next.AT_THE_TICK;
   }
 
-  /** Sends the operation's next change; true when Kafka answered that it committed it. */
-  private boolean send(QuorumCluster cr, String key, Operation op) {
+  /** Sends the operation's next change, and says when its outcome is worth observing. */
+  private Next send(QuorumCluster cr, String key, Operation op, OperationStatus written) {
     Pool controllers = ClusterModel.pools(cr).get(0);
     String bootstrap = controllers.controllerEndpoints();
     try {
@@ -218,11 +270,19 @@ final class Healing {
         quorum.addVoter(
             key, bootstrap, op.add(), controllers.podHost(ordinal), Pool.CONTROLLER_PORT);
       }
-      return true;
+      refusedSends.remove(key);
+      return Next.AT_ONCE;
+    } catch (VoterChangeRefused e) {
+      // Nothing appended: the next observation's pass sends it again (lastSendRefused).
+      LOG.infof(
+          "cluster=%s %s refused by Kafka, sent again at the next observation: %s",
+          key, op.kind(), e.getMessage());
+      refusedSends.put(key, sendKey(written));
+      return Next.SHORTLY;
     } catch (QuorumUnavailableException e) {
       // Not an error to retry blindly: the next observation shows what Kafka committed.
       LOG.infof("cluster=%s %s not confirmed yet: %s", key, op.kind(), e.getMessage());
-      return false;
+      return Next.AT_THE_TICK;
     }
   }
 

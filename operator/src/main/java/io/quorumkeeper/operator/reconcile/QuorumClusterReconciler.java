@@ -36,6 +36,7 @@ import io.quorumkeeper.operator.observe.AgentTokens;
 import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumMetrics;
 import io.quorumkeeper.operator.observe.QuorumObservation;
+import io.quorumkeeper.operator.quorum.HealingPlanner;
 import io.quorumkeeper.operator.quorum.QuorumAssessor;
 import io.quorumkeeper.operator.quorum.QuorumSnapshot;
 import io.quorumkeeper.operator.quorum.QuorumView;
@@ -46,6 +47,7 @@ import io.quorumkeeper.operator.status.QuorumReport;
 import io.quorumkeeper.operator.status.StatusWriter;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,6 +72,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
 
   public static final String NAME = "quorumcluster";
   private static final Logger LOG = Logger.getLogger(QuorumClusterReconciler.class);
+  private static final Duration SILENCE_MARGIN = Duration.ofMillis(50);
   private static final List<Class<? extends HasMetadata>> OWNED =
       List.of(
           ConfigMap.class,
@@ -278,6 +281,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
         view);
     if (step != null) {
       act(running, step, roll); // after the operation and the roll are in status, never before
+      observeWhenSilenceCounts(running, snapshot.get(), view);
     }
     return UpdateControl.noUpdate();
   }
@@ -340,14 +344,35 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
         Healing.policy(cr, settings.healing().strandedGrace())
             .withStranded(Observed.strandedPods(cr, context, nodes, now))
             .withRetiring(Observed.retiring(cr))
-            .withZones(zones(snapshot)));
+            .withZones(zones(snapshot)),
+        healing.lastSendRefused(cr));
+  }
+
+  /**
+   * Asks for an observation at the moment a silent voter's {@code unreachableAfter} runs out by
+   * Kafka's clocks (measured from this pass's observation), so a spare replaces it then and not at
+   * the next tick; 50 ms later, so the leader's clock has passed it too.
+   */
+  private void observeWhenSilenceCounts(
+      QuorumCluster cr, QuorumSnapshot snapshot, Optional<QuorumView> view) {
+    if (observation == null || view.isEmpty() || Healing.blockedBecause(cr) != null) {
+      return;
+    }
+    Duration unreachableAfter = Durations.parse(cr.getSpec().getHealing().getUnreachableAfter());
+    Duration since = Duration.between(snapshot.observedAt(), clock.instant());
+    HealingPlanner.untilSilenceCounts(view.get(), unreachableAfter)
+        .map(left -> left.minus(since).plus(SILENCE_MARGIN))
+        .ifPresent(delay -> observation.observeIn(cr, delay.isNegative() ? Duration.ZERO : delay));
   }
 
   /** A failed step is logged, not thrown: the next pass re-observes and re-plans it. */
   private void act(QuorumCluster cr, Healing.Step step, Rolling.Step roll) {
     try {
-      if (healing.act(cr, step, events) && observation != null) {
+      Healing.Next next = healing.act(cr, step, events);
+      if (observation != null && next == Healing.Next.AT_ONCE) {
         observation.observeSoon(cr); // the next step follows the commit, not the next tick
+      } else if (observation != null && next == Healing.Next.SHORTLY) {
+        observation.observeIn(cr, Healing.RESEND_REFUSED_AFTER);
       }
       rolling.act(cr, roll, events);
     } catch (RuntimeException e) {

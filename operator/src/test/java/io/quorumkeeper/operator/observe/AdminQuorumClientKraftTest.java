@@ -1,19 +1,24 @@
 package io.quorumkeeper.operator.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.Health;
+import io.quorumkeeper.operator.quorum.Incarnation;
 import io.quorumkeeper.operator.quorum.Member;
 import io.quorumkeeper.operator.quorum.QuorumAssessor;
 import io.quorumkeeper.operator.quorum.QuorumView;
 import io.quorumkeeper.operator.testing.KraftNodes;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,6 +122,34 @@ class AdminQuorumClientKraftTest {
         .atMost(Duration.ofSeconds(90))
         .ignoreExceptions()
         .until(this::view, v -> v.isPresent() && v.get().faultTolerance() == 1);
+  }
+
+  @Test
+  void givenANewVoterThatDoesNotAnswer_thenKafkaRefusesBeforeAppendingAndTheSetStaysAsItWas()
+      throws Exception {
+    QuorumView healthy =
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .ignoreExceptions()
+            .until(this::view, v -> v.isPresent() && v.get().faultTolerance() == 1)
+            .orElseThrow();
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort(); // nothing listens there once it is closed
+    }
+    Incarnation stranger = new Incarnation(9, Uuid.randomUuid().toString());
+
+    assertThatThrownBy(
+            () ->
+                client.addVoter(
+                    CLUSTER, pool.controllerEndpoints(), stranger, "127.0.0.1", closedPort))
+        .as("the leader's own refusal, told apart from a change that did not commit in time")
+        .isInstanceOf(VoterChangeRefused.class)
+        .hasMessageContaining("9");
+    assertThat(view().orElseThrow().voterMembers())
+        .extracting(Member::nodeId)
+        .containsExactlyInAnyOrderElementsOf(
+            healthy.voterMembers().stream().map(Member::nodeId).toList());
   }
 
   private Optional<QuorumView> view() throws QuorumUnavailableException {

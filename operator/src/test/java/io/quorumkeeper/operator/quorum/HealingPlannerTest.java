@@ -286,4 +286,40 @@ class HealingPlannerTest {
                 Optional.of(adding)))
         .isInstanceOf(Action.Complete.class);
   }
+
+  @Test
+  void givenAVoterDownMomentsAgo_thenObservedAgainWhenItsSilenceReachesUnreachableAfter() {
+    QuorumView view =
+        Views.voters(CaughtUp, Unreachable, CaughtUp).spare(3, CaughtUp).silentFor(1, 5_000).view();
+
+    assertThat(HealingPlanner.untilSilenceCounts(view, Duration.ofSeconds(30)))
+        .contains(Duration.ofSeconds(25));
+    assertThat(HealingPlanner.untilSilenceCounts(view, Duration.ofSeconds(10)))
+        .contains(Duration.ofSeconds(5));
+    assertThat(HealingPlanner.untilSilenceCounts(view, Duration.ofSeconds(5)))
+        .as("voter 1 is due already (this pass acts); next is voter 2, were it to stop now")
+        .contains(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void givenAVoterWhoseFetchesStopped_thenObservedAgainWhenItTurnsUnreachable() {
+    Views views = Views.voters(CaughtUp, CaughtUp, CaughtUp);
+    views
+        .members()
+        .set(2, new Member(2, "c-2", "dir2", Role.Follower, 40, 28_800, Lagging, 28_500));
+
+    assertThat(HealingPlanner.untilSilenceCounts(views.view(), Duration.ofSeconds(30)))
+        .as("its last fetch, not its last caught-up time, makes it Unreachable")
+        .contains(Duration.ofMillis(1_500));
+  }
+
+  @Test
+  void givenFollowersThatFetchNow_thenTheMomentIsAWholeUnreachableAfterAway() {
+    assertThat(
+            HealingPlanner.untilSilenceCounts(
+                Views.voters(CaughtUp, CaughtUp, CaughtUp).spare(3, Lagging).view(),
+                Duration.ofSeconds(30)))
+        .as("were they to stop now; a spare's silence changes nothing the planner does")
+        .contains(Duration.ofSeconds(30));
+  }
 }

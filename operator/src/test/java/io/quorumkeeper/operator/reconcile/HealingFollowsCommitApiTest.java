@@ -4,20 +4,23 @@ import static io.quorumkeeper.operator.testing.ApiHarness.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.config.OperatorSettings;
 import io.quorumkeeper.operator.testing.ApiHarness;
 import io.quorumkeeper.operator.testing.FakeQuorumClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each step of a heal follows Kafka's confirmation of the previous one, not the observation clock
- * (issue 15): with the periodic observation once an hour, a spare replaces a dead voter (remove,
- * then add, then done) through the observations the operator makes at once after each confirmed
- * change. Without them the heal would stop after the remove until the next hourly poll.
+ * Each step of a heal follows Kafka's answer to the previous one or the moment the clock makes it
+ * due, not the observation clock (issue 15). The periodic observation here runs once an hour, so
+ * every step below comes from an observation the operator asked for itself: at once after a
+ * confirmed change, shortly after a refused one, and when a silent voter's unreachableAfter runs
+ * out. Without them each heal would stop until the next hourly poll.
  */
 class HealingFollowsCommitApiTest {
 
@@ -43,6 +46,49 @@ class HealingFollowsCommitApiTest {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(quorum.voterIds()).isEqualTo(List.of(0, 2, 3)));
     assertThat(quorum.changes).containsExactly("remove 1/dir1", "add 3/dir3");
+    awaitHealed();
+  }
+
+  @Test
+  void givenAnAddKafkaRefusedBeforeAppending_thenItIsSentAgainWithinASecondNotAfterTheSettleTime() {
+    FakeQuorumClient.Script quorum =
+        api.quorum().script(NAMESPACE + "/inventory", 3).observer(3).dead(1).refuseAdds(1);
+
+    api.create(HealingApiTest.SPARE);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(quorum.voterIds()).isEqualTo(List.of(0, 2, 3)));
+    assertThat(quorum.changes).containsExactly("remove 1/dir1", "add 3/dir3");
+    assertThat(quorum.addAttempts).hasSize(2);
+    long resentAfter = quorum.addAttempts.get(1) - quorum.addAttempts.get(0);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(resentAfter))
+        .as("the refused add is sent again at the observation asked for after it")
+        .isBetween(Healing.RESEND_REFUSED_AFTER.toMillis() - 100, 5_000L);
+    awaitHealed();
+  }
+
+  @Test
+  void givenAVoterFallingSilent_thenItsSpareTakesOverWhenUnreachableAfterRunsOutNotBefore() {
+    long silentFrom = System.currentTimeMillis();
+    FakeQuorumClient.Script quorum =
+        api.quorum().script(NAMESPACE + "/inventory", 3).observer(3).silentSince(1, silentFrom);
+    QuorumCluster cr = api.read(HealingApiTest.SPARE);
+    cr.getSpec().getHealing().setUnreachableAfter("5s");
+
+    api.client().resource(cr).create();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(quorum.voterIds()).isEqualTo(List.of(0, 2, 3)));
+    assertThat(quorum.changes).containsExactly("remove 1/dir1", "add 3/dir3");
+    assertThat(quorum.changedAt.get("remove 1/dir1") - silentFrom)
+        .as("the voter is removed once silent for unreachableAfter, and soon after")
+        .isBetween(5_000L, 7_000L);
+    awaitHealed();
+  }
+
+  private void awaitHealed() {
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(

@@ -5,6 +5,7 @@ import io.quorumkeeper.operator.observe.ClientGrants;
 import io.quorumkeeper.operator.observe.KafkaClientUsers;
 import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumUnavailableException;
+import io.quorumkeeper.operator.observe.VoterChangeRefused;
 import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.Incarnation;
 import io.quorumkeeper.operator.quorum.PartitionIsr;
@@ -109,6 +110,34 @@ public class FakeQuorumClient implements QuorumClient {
       dead.add(nodeId);
       return this;
     }
+
+    /**
+     * The node stopped fetching at {@code atMillis} (the leader's clock) and stays silent: its
+     * silence grows from then on, as after a freeze a moment ago.
+     */
+    public Script silentSince(int nodeId, long atMillis) {
+      silentSince.put(nodeId, atMillis);
+      return this;
+    }
+
+    final Map<Integer, Long> silentSince = new ConcurrentHashMap<>();
+
+    /** When each change was applied, by the script's clock. */
+    public final Map<String, Long> changedAt = new ConcurrentHashMap<>();
+
+    /**
+     * The next {@code times} adds are refused before Kafka appends anything, as a leader refuses a
+     * new voter that does not answer yet; each attempt's time is kept in {@link #addAttempts}.
+     */
+    public Script refuseAdds(int times) {
+      refuseAdds.set(times);
+      return this;
+    }
+
+    final AtomicInteger refuseAdds = new AtomicInteger();
+
+    /** When the operator asked to add a voter, refused or not (System.nanoTime()). */
+    public final List<Long> addAttempts = new CopyOnWriteArrayList<>();
 
     /** The node fetches again, as after its pod came back. */
     public Script alive(int nodeId) {
@@ -328,7 +357,16 @@ public class FakeQuorumClient implements QuorumClient {
     List<RaftReplica> replicas = new ArrayList<>();
     for (Incarnation m : members) {
       Long lag = script.laggingBy.get(m.nodeId());
-      if (script.dead.contains(m.nodeId())) {
+      Long silent = script.silentSince.get(m.nodeId());
+      if (silent != null) {
+        replicas.add(
+            new RaftReplica(
+                m.nodeId(),
+                m.directoryId(),
+                end - 50,
+                OptionalLong.of(silent),
+                OptionalLong.of(silent)));
+      } else if (script.dead.contains(m.nodeId())) {
         replicas.add(
             new RaftReplica(
                 m.nodeId(),
@@ -358,6 +396,11 @@ public class FakeQuorumClient implements QuorumClient {
       String cluster, String bootstrapControllers, Incarnation voter, String host, int port)
       throws QuorumUnavailableException {
     Script script = scripts.get(cluster);
+    script.addAttempts.add(System.nanoTime());
+    if (script.refuseAdds.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new VoterChangeRefused(
+          "add voter " + voter + " failed: New voter " + voter + " is not ready (scripted)", null);
+    }
     if (!script.observers.remove(voter)) {
       throw new QuorumUnavailableException("no such observer " + voter, null);
     }
@@ -378,7 +421,8 @@ public class FakeQuorumClient implements QuorumClient {
     changed(script, "remove " + voter);
   }
 
-  private static void changed(Script script, String change) {
+  private void changed(Script script, String change) {
+    script.changedAt.put(change, clock.millis());
     script.changes.add(change);
     java.util.function.Consumer<Script> then = script.afterChange.remove(change);
     if (then != null) {
