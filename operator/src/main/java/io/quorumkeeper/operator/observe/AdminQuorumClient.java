@@ -82,15 +82,24 @@ public class AdminQuorumClient implements QuorumClient {
   @Override
   public RaftQuorum describe(String cluster, String bootstrapControllers)
       throws QuorumUnavailableException {
+    return describe(cluster, bootstrapControllers, timeout);
+  }
+
+  @Override
+  public RaftQuorum describe(String cluster, String bootstrapControllers, Duration within)
+      throws QuorumUnavailableException {
+    Duration bound = within.compareTo(timeout) < 0 ? within : timeout;
     Admin admin = connect(cluster, bootstrapControllers);
     try {
       return toRaftQuorum(
-          await(
+          AdminCalls.await(
               admin
                   .describeMetadataQuorum(
-                      new DescribeMetadataQuorumOptions().timeoutMs((int) timeout.toMillis()))
+                      new DescribeMetadataQuorumOptions().timeoutMs((int) bound.toMillis()))
                   .quorumInfo(),
-              "describe the quorum"));
+              bound,
+              "describe the quorum",
+              "controller"));
     } catch (QuorumUnavailableException e) {
       // An Admin that lost its controller can stay wedged on stale metadata ("waiting for a node
       // assignment"); the next observation starts from the bootstrap list again.

@@ -5,6 +5,7 @@ import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.Incarnation;
 import io.quorumkeeper.operator.quorum.PartitionIsr;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +23,12 @@ public interface QuorumClient extends AutoCloseable {
    */
   RaftQuorum describe(String cluster, String bootstrapControllers)
       throws QuorumUnavailableException;
+
+  /** Kafka's view of the quorum, given up after {@code within} if the client's bound is longer. */
+  default RaftQuorum describe(String cluster, String bootstrapControllers, Duration within)
+      throws QuorumUnavailableException {
+    return describe(cluster, bootstrapControllers);
+  }
 
   /** Asks Kafka to add a caught-up observer as a voter, reachable at {@code host:port}. */
   void addVoter(

@@ -56,6 +56,15 @@ public final class QuorumObservation {
 
   static final Duration BURST_FOR = Duration.ofSeconds(4);
 
+  /**
+   * How long a burst's Kafka call may take (the periodic poll's is the observation timeout, 3 s).
+   * After a leader dies, an Admin client may keep asking it until its call times out, although a
+   * new leader was elected meanwhile (seen in {@code bench failover}: 1.1 s after the election); in
+   * a burst, a call given up after 1 s is followed 250 ms later by one on a fresh client, which
+   * learns the new leader from a live controller.
+   */
+  static final Duration BURST_DESCRIBE_WITHIN = Duration.ofSeconds(1);
+
   private static final Logger LOG = Logger.getLogger(QuorumObservation.class);
 
   private QuorumObservation() {}
@@ -78,7 +87,13 @@ public final class QuorumObservation {
               return thread;
             });
     Function<QuorumCluster, RaftObservation> observer =
-        cr -> observe(cr, client, metrics, clock, tokens, epochs);
+        cr -> observe(cr, client, metrics, clock, tokens, epochs, settings.timeout());
+    Duration burstWithin =
+        BURST_DESCRIBE_WITHIN.compareTo(settings.timeout()) < 0
+            ? BURST_DESCRIBE_WITHIN
+            : settings.timeout();
+    Function<QuorumCluster, RaftObservation> burstObserver =
+        cr -> observe(cr, client, metrics, clock, tokens, epochs, burstWithin);
     return new Source(
         context,
         new PerResourcePollingConfigurationBuilder<RaftObservation, QuorumCluster, String>(
@@ -94,7 +109,8 @@ public final class QuorumObservation {
           epochs.forget(key(cr));
           forget.accept(cr);
         },
-        observer);
+        observer,
+        burstObserver);
   }
 
   /**
@@ -113,6 +129,7 @@ public final class QuorumObservation {
     private final Duration settle;
     private final Consumer<QuorumCluster> forget;
     private final Function<QuorumCluster, RaftObservation> observer;
+    private final Function<QuorumCluster, RaftObservation> burstObserver;
     private final boolean bursts;
     private final Duration interval;
     private final Map<ResourceID, String> podsSeen = new ConcurrentHashMap<>();
@@ -125,13 +142,15 @@ public final class QuorumObservation {
         ScheduledExecutorService executor,
         Duration settle,
         Consumer<QuorumCluster> forget,
-        Function<QuorumCluster, RaftObservation> observer) {
+        Function<QuorumCluster, RaftObservation> observer,
+        Function<QuorumCluster, RaftObservation> burstObserver) {
       super(RaftObservation.class, context, configuration);
       this.clusters = context.getPrimaryCache();
       this.executor = executor;
       this.settle = settle;
       this.forget = forget;
       this.observer = observer;
+      this.burstObserver = burstObserver;
       this.interval = configuration.defaultPollingPeriod();
       this.bursts = interval.compareTo(BURST_EVERY) > 0;
     }
@@ -172,7 +191,7 @@ public final class QuorumObservation {
         return;
       }
       try {
-        handleResources(id, observer.apply(cr.get()));
+        handleResources(id, burstObserver.apply(cr.get()));
       } catch (RuntimeException e) {
         LOG.debugf("cluster=%s not observed in a burst: %s", key(cr.get()), e.toString());
       }
@@ -303,7 +322,8 @@ public final class QuorumObservation {
       QuorumMetrics metrics,
       Clock clock,
       AgentTokens tokens,
-      EpochClock epochs) {
+      EpochClock epochs,
+      Duration describeWithin) {
     String key = key(cr);
     Pool controllers;
     try {
@@ -342,7 +362,7 @@ public final class QuorumObservation {
     Optional<RaftQuorum> raft = Optional.empty();
     String failure = null;
     try {
-      raft = Optional.of(client.describe(key, bootstrap));
+      raft = Optional.of(client.describe(key, bootstrap, describeWithin));
     } catch (QuorumUnavailableException e) {
       LOG.debugf("cluster=%s quorum not observed: %s", key, e.getMessage());
       failure = e.getMessage();

@@ -28,7 +28,7 @@ class HealingFollowsCommitApiTest {
       ApiHarness.SETTINGS.withObservation(
           new OperatorSettings.Observation(
               Duration.ofHours(1),
-              Duration.ofSeconds(1),
+              Duration.ofSeconds(3),
               2,
               Duration.ofSeconds(2),
               Duration.ofSeconds(30)));

@@ -32,6 +32,10 @@ class ObservationFollowsPodsApiTest {
     api.create(Path.of("../examples/combined.yaml"));
     await().until(() -> leaderInStatus() == 0);
     int quiet = api.quorum().describes(CLUSTER);
+    assertThat(api.quorum().describeBounds)
+        .as("the periodic poll waits for Kafka as long as the observation timeout")
+        .containsOnly(HealingFollowsCommitApiTest.HOURLY.observation().timeout());
+    int polled = api.quorum().describeBounds.size();
 
     quorum.leader(1, 2);
     await()
@@ -55,6 +59,9 @@ class ObservationFollowsPodsApiTest {
     assertThat(api.quorum().describes(CLUSTER) - quiet)
         .as("observations in the burst")
         .isBetween(3, 40);
+    assertThat(api.quorum().describeBounds.subList(polled, api.quorum().describeBounds.size()))
+        .as("a burst gives a call up after 1 s, for the next one on a fresh client")
+        .contains(Duration.ofSeconds(1));
   }
 
   /** The leader status names, -1 while it names none. */

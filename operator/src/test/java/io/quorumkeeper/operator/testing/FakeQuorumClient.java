@@ -314,6 +314,16 @@ public class FakeQuorumClient implements QuorumClient {
     return acls - script.acls.size() + scram - script.scramUsers.size();
   }
 
+  /** The bound each describe was asked with, in order (absent: the client's own). */
+  public final List<java.time.Duration> describeBounds = new CopyOnWriteArrayList<>();
+
+  @Override
+  public RaftQuorum describe(String cluster, String bootstrapControllers, java.time.Duration within)
+      throws QuorumUnavailableException {
+    describeBounds.add(within);
+    return describe(cluster, bootstrapControllers);
+  }
+
   @Override
   public RaftQuorum describe(String cluster, String bootstrapControllers)
       throws QuorumUnavailableException {
