@@ -39,6 +39,10 @@ public final class HealBenchmark {
   private static final String PLAIN = "plain";
 
   private static final Duration HEAL_TIMEOUT = Duration.ofMinutes(3);
+
+  /** examples/combined-spare.yaml's {@code healing.unreachableAfter}, checked when it starts. */
+  private static final Duration SPARE_UNREACHABLE_AFTER = Duration.ofSeconds(30);
+
   private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration SETTLE_PAUSE = Duration.ofSeconds(5);
 
@@ -63,6 +67,9 @@ public final class HealBenchmark {
     if (!wipeOnly) {
       HealReport.summary("spare activation, node down (operator, TLS)", spare);
     }
+    if (!wipeOnly) {
+      HealReport.beyond("spare activation", spare, SPARE_UNREACHABLE_AFTER);
+    }
     HealReport.summary("same-id replacement, volume wipe (TLS)", wipes.get(0));
     HealReport.summary("same-id replacement, volume wipe (Plaintext)", wipes.get(1));
     HealReport.summary("volume wipe, Kafka auto-join (no operator)", wipes.get(2));
@@ -79,10 +86,15 @@ public final class HealBenchmark {
     try (LocalRuntime runtime = LocalRuntime.start(options(home, dir, hosts))) {
       GenericKubernetesResource qc = runtime.apply(example).get(0);
       String name = qc.getMetadata().getName();
+      String unreachableAfter =
+          QuorumClusters.at(qc, "spec.healing.unreachableAfter").map(String::valueOf).orElse("30s");
+      if (!unreachableAfter.equals(SPARE_UNREACHABLE_AFTER.toSeconds() + "s")) {
+        throw new LocalRuntimeException(
+            example + " says unreachableAfter " + unreachableAfter + "; the benchmark expects 30s");
+      }
       System.out.printf(
           "spare activation: %s, node-down of a follower voter, healing.unreachableAfter %s%n",
-          example.getFileName(),
-          QuorumClusters.at(qc, "spec.healing.unreachableAfter").orElse("30s (default)"));
+          example.getFileName(), unreachableAfter);
       awaitReady(runtime, name, 4);
       try (QuorumProbe probe =
           new QuorumProbe(

@@ -46,6 +46,25 @@ final class HealReport {
         beyond(heals));
   }
 
+  /**
+   * How long after {@code unreachableAfter} the spare votes: heal time minus unreachableAfter. The
+   * voter's silence starts at its last fetch, at or shortly before the fault, so this overstates
+   * the operator's part by up to one fetch.
+   */
+  static void beyond(
+      String path, List<HealMeasurement> heals, java.time.Duration unreachableAfter) {
+    if (heals.isEmpty()) {
+      return;
+    }
+    System.out.printf(
+        "%s, beyond unreachableAfter (%d s): p50 %.2f s, p95 %.2f s%n",
+        path,
+        unreachableAfter.toSeconds(),
+        (percentile(heals, HealMeasurement::healMillis, 50) - unreachableAfter.toMillis()) / 1000.0,
+        (percentile(heals, HealMeasurement::healMillis, 95) - unreachableAfter.toMillis())
+            / 1000.0);
+  }
+
   /** The ratio of two paths' p50 and p95 heal times. */
   static void ratio(String what, List<HealMeasurement> a, List<HealMeasurement> b) {
     if (a.isEmpty() || b.isEmpty()) {

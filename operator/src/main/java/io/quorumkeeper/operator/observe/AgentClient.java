@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,6 +36,17 @@ public final class AgentClient {
   private final Duration timeout;
   private final HttpClient http;
   private final PerHostTrust trust = new PerHostTrust();
+
+  /**
+   * Hosts whose agent let the last round time out (a frozen process, a node gone dark): they are
+   * waited for at most {@link #SILENT_BOUND}, since the whole observation, Kafka's view included,
+   * waits for the slowest agent. Without this, every observation of a cluster with one frozen pod
+   * took the full bound, each step of a spare activation among them (issue 15). A host leaves the
+   * set when it answers.
+   */
+  private final Set<String> silent = ConcurrentHashMap.newKeySet();
+
+  static final Duration SILENT_BOUND = Duration.ofMillis(200);
   private final HttpClient https;
 
   public AgentClient(Duration timeout) {
@@ -81,13 +94,20 @@ public final class AgentClient {
                         .GET()
                         .build(),
                     HttpResponse.BodyHandlers.ofString())));
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    long silentDeadline = start + Math.min(timeout.toNanos(), SILENT_BOUND.toNanos());
     Map<Integer, AgentReport> reports = new HashMap<>();
     calls.forEach(
         (nodeId, call) -> {
+          String host = hosts.get(nodeId);
+          boolean wasSilent = silent.contains(host);
           try {
             HttpResponse<String> response =
-                call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                call.get(
+                    Math.max(0, (wasSilent ? silentDeadline : deadline) - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
+            silent.remove(host);
             if (response.statusCode() == 200) {
               AgentReport report = JSON.readValue(response.body(), AgentReport.class);
               if (report.nodeId() == nodeId) {
@@ -97,7 +117,16 @@ public final class AgentClient {
               LOG.debugf(
                   "agent of node %s answered %s", (Object) nodeId, (Object) response.statusCode());
             }
-          } catch (TimeoutException | ExecutionException | java.io.IOException e) {
+          } catch (TimeoutException e) {
+            if (wasSilent) {
+              // Its answer may still come (a slow handshake): then it gets the full bound again.
+              call.thenAccept(answer -> silent.remove(host));
+            } else {
+              call.cancel(true);
+              silent.add(host);
+            }
+            LOG.debugf("agent of node %d did not answer in time", nodeId);
+          } catch (ExecutionException | java.io.IOException e) {
             call.cancel(true);
             LOG.debugf("agent of node %d did not answer: %s", nodeId, e.toString());
           } catch (InterruptedException e) {

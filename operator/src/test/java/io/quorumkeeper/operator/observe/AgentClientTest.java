@@ -1,0 +1,74 @@
+package io.quorumkeeper.operator.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agents' round against a live agent and a frozen one (a process that accepts connections and
+ * never answers, as after SIGSTOP or a node gone dark), on the agents' port of two loopback
+ * addresses of this test's own.
+ */
+class AgentClientTest {
+
+  static final String LIVE = "127.0.77.1";
+  static final String FROZEN = "127.0.77.2";
+  static final Duration BOUND = Duration.ofSeconds(2);
+
+  HttpServer agent;
+  ServerSocket frozen;
+
+  @BeforeEach
+  void start() throws Exception {
+    agent = HttpServer.create(new InetSocketAddress(LIVE, AgentClient.PORT), 0);
+    agent.createContext(
+        "/v1/node",
+        exchange -> {
+          byte[] body =
+              "{\"nodeId\":0,\"directoryId\":\"d0\",\"raftState\":\"leader\",\"leaderId\":0,\"leaderEpoch\":3}"
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    agent.start();
+    frozen = new ServerSocket(AgentClient.PORT, 50, InetAddress.getByName(FROZEN));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    agent.stop(0);
+    frozen.close();
+  }
+
+  @Test
+  void givenAFrozenAgent_thenTheFirstRoundWaitsTheBoundAndLaterRoundsOnlyBriefly() {
+    AgentClient client = new AgentClient(BOUND);
+    Map<Integer, String> hosts = Map.of(0, LIVE, 1, FROZEN);
+
+    long first = System.nanoTime();
+    Map<Integer, ?> reports = client.nodes(hosts, "token");
+    Duration firstRound = Duration.ofNanos(System.nanoTime() - first);
+    long second = System.nanoTime();
+    Map<Integer, ?> again = client.nodes(hosts, "token");
+    Duration secondRound = Duration.ofNanos(System.nanoTime() - second);
+
+    assertThat(reports).containsOnlyKeys(0);
+    assertThat(again).as("the live agent is still heard").containsOnlyKeys(0);
+    assertThat(firstRound)
+        .as("an agent not known to be silent gets the whole bound")
+        .isGreaterThanOrEqualTo(BOUND);
+    assertThat(secondRound)
+        .as("an agent silent in the last round is waited for %s only", AgentClient.SILENT_BOUND)
+        .isLessThan(BOUND.dividedBy(2));
+  }
+}
