@@ -121,6 +121,9 @@ local function assess(obj)
   if holds(quorum, "False") and quorum.reason == "Electing" then
     return "Progressing", "electing a leader: " .. text(quorum)
   end
+  if holds(quorum, "False") and quorum.reason == "LeaderUnconfirmed" then
+    return "Progressing", "new leader, not yet confirmed by Kafka: " .. text(quorum)
+  end
   if holds(quorum, "False") then
     return reduced(quorum, healing, ready)
   end

@@ -46,7 +46,7 @@ public final class AgentClient {
    */
   private final Set<String> silent = ConcurrentHashMap.newKeySet();
 
-  static final Duration SILENT_BOUND = Duration.ofMillis(200);
+  static final Duration SILENT_BOUND = Duration.ofMillis(50);
   private final HttpClient https;
 
   public AgentClient(Duration timeout) {

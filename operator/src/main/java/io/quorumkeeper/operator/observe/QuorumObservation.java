@@ -65,6 +65,25 @@ public final class QuorumObservation {
    */
   static final Duration BURST_DESCRIBE_WITHIN = Duration.ofSeconds(1);
 
+  /**
+   * How long Kafka's answer is waited for once an agent reported a newer leader (see {@link
+   * #awaitKafka}); a live leader answers a describe in a few milliseconds.
+   */
+  static final Duration AFTER_AGENTS = Duration.ofMillis(100);
+
+  /**
+   * Where an observation's Kafka call and agents' round run, so that it can stop waiting for a call
+   * that asks a dead leader. A call runs within its own bound, so the threads are as many as the
+   * calls under way; idle ones end after a minute.
+   */
+  private static final java.util.concurrent.ExecutorService CALLS =
+      Executors.newCachedThreadPool(
+          runnable -> {
+            Thread thread = new Thread(runnable, "quorum-call");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   private static final Logger LOG = Logger.getLogger(QuorumObservation.class);
 
   private QuorumObservation() {}
@@ -357,25 +376,20 @@ public final class QuorumObservation {
     // longer of the two bounds, not their sum.
     CompletableFuture<Map<Integer, AgentReport>> asked =
         token
-            .map(t -> CompletableFuture.supplyAsync(() -> client.agents(key, hosts, t)))
+            .map(t -> CompletableFuture.supplyAsync(() -> client.agents(key, hosts, t), CALLS))
             .orElse(CompletableFuture.completedFuture(Map.of()));
-    Optional<RaftQuorum> raft = Optional.empty();
-    String failure = null;
-    try {
-      raft = Optional.of(client.describe(key, bootstrap, describeWithin));
-    } catch (QuorumUnavailableException e) {
-      LOG.debugf("cluster=%s quorum not observed: %s", key, e.getMessage());
-      failure = e.getMessage();
-    } catch (RuntimeException e) {
-      LOG.warnf("cluster=%s quorum observation failed: %s", key, e.toString());
-      failure = e.toString();
-    }
+    CompletableFuture<Described> described =
+        CompletableFuture.supplyAsync(
+            () -> describe(client, key, bootstrap, describeWithin), CALLS);
     Map<Integer, AgentReport> agents = Map.of();
     try {
       agents = asked.join();
     } catch (RuntimeException e) {
       LOG.debugf("cluster=%s agents not asked: %s", key, e.toString());
     }
+    Described answer = awaitKafka(key, described, newLeader(agents, epochs.last(key)));
+    Optional<RaftQuorum> raft = answer.raft();
+    String failure = answer.failure();
     if (failure != null && token.isPresent()) {
       failure = failure + "; " + ownViews(hosts.keySet(), agents);
     }
@@ -386,6 +400,71 @@ public final class QuorumObservation {
     metrics.observed(
         key, Duration.ofNanos(System.nanoTime() - start), observation.raft().isPresent());
     return observation;
+  }
+
+  /** Kafka's answer to one describe: the quorum, or why there is none. */
+  private record Described(Optional<RaftQuorum> raft, String failure) {}
+
+  private static Described describe(
+      QuorumClient client, String key, String bootstrap, Duration within) {
+    try {
+      return new Described(Optional.of(client.describe(key, bootstrap, within)), null);
+    } catch (QuorumUnavailableException e) {
+      LOG.debugf("cluster=%s quorum not observed: %s", key, e.getMessage());
+      return new Described(Optional.empty(), e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.warnf("cluster=%s quorum observation failed: %s", key, e.toString());
+      return new Described(Optional.empty(), e.toString());
+    }
+  }
+
+  /**
+   * Kafka's answer, waited for in full unless an agent already reports a leader at an epoch newer
+   * than the last one Kafka's Admin API showed: after a failover, an Admin client may still be
+   * asking the dead leader for up to its bound, while the new leader's agent says so at once. Then
+   * Kafka gets {@link #AFTER_AGENTS} more, and without its answer the observation carries the
+   * agents' view alone (healing never acts on that; status reports the new leader).
+   */
+  private static Described awaitKafka(
+      String key, CompletableFuture<Described> described, Optional<AgentReport> newLeader) {
+    try {
+      if (newLeader.isEmpty()) {
+        return described.join();
+      }
+      return described.get(AFTER_AGENTS.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException slow) {
+      AgentReport leader = newLeader.get();
+      LOG.debugf(
+          "cluster=%s node %d reports itself leader at epoch %d; Kafka's Admin API has not"
+              + " answered yet",
+          key, leader.nodeId(), leader.leaderEpoch());
+      return new Described(
+          Optional.empty(),
+          "Kafka's Admin API had not answered when node "
+              + leader.nodeId()
+              + " reported itself leader at epoch "
+              + leader.leaderEpoch());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Described(Optional.empty(), "interrupted while asking Kafka");
+    } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
+      return new Described(Optional.empty(), e.toString());
+    }
+  }
+
+  /**
+   * The agent that reports itself leader at an epoch newer than {@code lastEpoch} (Raft elects at
+   * most one leader per epoch, so its own word is the election's result), if any.
+   */
+  static Optional<AgentReport> newLeader(
+      Map<Integer, AgentReport> agents, java.util.OptionalLong lastEpoch) {
+    if (lastEpoch.isEmpty()) {
+      return Optional.empty(); // no leader known yet: nothing to tell a change by
+    }
+    return agents.values().stream()
+        .filter(a -> "leader".equalsIgnoreCase(a.raftState()))
+        .filter(a -> a.leaderEpoch() != null && a.leaderEpoch() > lastEpoch.getAsLong())
+        .max(java.util.Comparator.comparing(AgentReport::leaderEpoch));
   }
 
   /**
@@ -411,6 +490,12 @@ public final class QuorumObservation {
 
     void forget(String cluster) {
       seen.remove(cluster);
+    }
+
+    /** The leader epoch Kafka's Admin API last showed for the cluster, if any. */
+    java.util.OptionalLong last(String cluster) {
+      Seen s = seen.get(cluster);
+      return s == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(s.epoch());
     }
 
     Instant since(String cluster, long epoch, Instant now) {

@@ -67,13 +67,20 @@ final class StatusComposer {
               f.cr().getSpec().getControllers().desiredVoters(),
               f.now(),
               f.refreshEvery(),
-              f.leaderSeen());
+              f.leaderSeen(),
+              f.snapshot().get().agents());
       next.setQuorum(report.status());
       QuorumReport.Verdict verdict = report.verdict();
       conditions.set(
           Conditions.QUORUM_HEALTHY, verdict.healthy(), verdict.reason(), verdict.message());
       if (f.view().isEmpty() && readiness.ready()) {
-        readiness = new Readiness(false, "NoLeader", "pods run but no controller reports a leader");
+        readiness =
+            report.status().getLeaderId() == null
+                ? new Readiness(false, "NoLeader", "pods run but no controller reports a leader")
+                : new Readiness(
+                    false,
+                    "LeaderUnconfirmed",
+                    "pods run but Kafka's Admin API has not described the quorum");
       }
       notices = report.notices();
     } else {

@@ -3,6 +3,7 @@ package io.quorumkeeper.operator.status;
 import io.quorumkeeper.operator.api.v1alpha1.status.MemberStatus;
 import io.quorumkeeper.operator.api.v1alpha1.status.QuorumStatus;
 import io.quorumkeeper.operator.event.EventReason;
+import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.Health;
 import io.quorumkeeper.operator.quorum.Member;
 import io.quorumkeeper.operator.quorum.QuorumMath;
@@ -11,7 +12,9 @@ import io.quorumkeeper.operator.quorum.Role;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -70,9 +73,6 @@ public final class QuorumReport {
     return of(previous, view, failure, desiredVoters, now, refreshEvery, null);
   }
 
-  /**
-   * @param leaderSeenAt when this operator last observed a leader, or null if it does not know
-   */
   public static QuorumReport of(
       QuorumStatus previous,
       Optional<QuorumView> view,
@@ -81,8 +81,29 @@ public final class QuorumReport {
       Instant now,
       Duration refreshEvery,
       Instant leaderSeenAt) {
+    return of(previous, view, failure, desiredVoters, now, refreshEvery, leaderSeenAt, Map.of());
+  }
+
+  /**
+   * @param leaderSeenAt when this operator last observed a leader, or null if it does not know
+   * @param agents what each controller's agent said of its own node in the same observation
+   */
+  public static QuorumReport of(
+      QuorumStatus previous,
+      Optional<QuorumView> view,
+      String failure,
+      int desiredVoters,
+      Instant now,
+      Duration refreshEvery,
+      Instant leaderSeenAt,
+      Map<Integer, AgentReport> agents) {
     List<Notice> notices = new ArrayList<>();
     boolean hadLeader = previous != null && previous.getLeaderId() != null;
+    Optional<AgentReport> selfDeclared =
+        view.isPresent() ? Optional.empty() : selfDeclaredLeader(previous, agents);
+    if (selfDeclared.isPresent()) {
+      return bySelfDeclaredLeader(previous, selfDeclared.get(), failure);
+    }
     if (view.isEmpty()
         && hadLeader
         && leaderSeenAt != null
@@ -166,6 +187,90 @@ public final class QuorumReport {
       }
     }
     return new QuorumReport(next, verdict(v, desiredVoters), notices);
+  }
+
+  /**
+   * The controller whose agent reports it leader, when Kafka's Admin API did not answer: at an
+   * epoch newer than status shows, or the leader status shows at its epoch. Raft elects at most one
+   * leader per epoch, so a node's own word that it leads is the election's result. Only a quorum
+   * Kafka described before is reported so (its members come from that description).
+   */
+  private static Optional<AgentReport> selfDeclaredLeader(
+      QuorumStatus previous, Map<Integer, AgentReport> agents) {
+    if (previous == null || previous.getLeaderEpoch() == null) {
+      return Optional.empty();
+    }
+    long shown = previous.getLeaderEpoch();
+    return agents.values().stream()
+        .filter(a -> "leader".equalsIgnoreCase(a.raftState()) && a.leaderEpoch() != null)
+        .filter(
+            a ->
+                a.leaderEpoch() > shown
+                    || (a.leaderEpoch() == shown
+                        && Integer.valueOf(a.nodeId()).equals(previous.getLeaderId())))
+        .max(Comparator.comparing(AgentReport::leaderEpoch));
+  }
+
+  /**
+   * Status from the new leader's own word (issue 15): the leader and epoch change at once, the
+   * members keep what Kafka last described but for the roles of the old and new leader, and
+   * QuorumHealthy says what is unconfirmed. The next description by Kafka replaces all of it.
+   */
+  private static QuorumReport bySelfDeclaredLeader(
+      QuorumStatus previous, AgentReport leader, String failure) {
+    List<Notice> notices = new ArrayList<>();
+    Integer lastLeader = lastKnownLeader(previous);
+    QuorumStatus next = copy(previous);
+    next.setLeaderId(leader.nodeId());
+    next.setLeaderEpoch(leader.leaderEpoch().longValue());
+    List<MemberStatus> members = new ArrayList<>();
+    for (MemberStatus m : previous.getMembers()) {
+      MemberStatus row = copy(m);
+      if (m.getNodeId() == leader.nodeId() && Role.Follower.name().equals(m.getRole())) {
+        row.setRole(Role.Leader.name());
+      } else if (m.getNodeId() != leader.nodeId() && Role.Leader.name().equals(m.getRole())) {
+        row.setRole(Role.Follower.name());
+      }
+      members.add(row);
+    }
+    next.setMembers(members);
+    if (lastLeader != null && lastLeader != leader.nodeId()) {
+      notices.add(
+          new Notice(
+              EventReason.LeaderChanged,
+              false,
+              "leader "
+                  + lastLeader
+                  + " → "
+                  + leader.nodeId()
+                  + " at epoch "
+                  + leader.leaderEpoch()
+                  + " (by its own agent; Kafka's Admin API has not answered yet)"));
+    }
+    return new QuorumReport(
+        next,
+        new Verdict(
+            false,
+            "LeaderUnconfirmed",
+            "node "
+                + leader.nodeId()
+                + " reports itself leader at epoch "
+                + leader.leaderEpoch()
+                + "; Kafka's Admin API has not described the quorum: "
+                + failure),
+        notices);
+  }
+
+  private static MemberStatus copy(MemberStatus m) {
+    MemberStatus c = new MemberStatus();
+    c.setNodeId(m.getNodeId());
+    c.setPod(m.getPod());
+    c.setDirectoryId(m.getDirectoryId());
+    c.setRole(m.getRole());
+    c.setLag(m.getLag());
+    c.setSinceCaughtUpMillis(m.getSinceCaughtUpMillis());
+    c.setHealth(m.getHealth());
+    return c;
   }
 
   /**

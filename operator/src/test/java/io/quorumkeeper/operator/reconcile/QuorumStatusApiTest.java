@@ -96,6 +96,57 @@ class QuorumStatusApiTest {
   }
 
   @Test
+  void givenKafkaStillAsksTheDeadLeader_whenTheNewLeadersAgentSaysSo_thenStatusNamesItAtOnce() {
+    await().until(() -> Integer.valueOf(0).equals(leader()));
+    // node 2 says it leads epoch 2 while Kafka's Admin API still describes epoch 1: Kafka's answer
+    // comes in time and wins
+    quorum.agents.put(1, new AgentReport(1, "dir1", "follower", 2, 2));
+    quorum.agents.put(2, new AgentReport(2, "dir2", "leader", 2, 2));
+    await().until(() -> api.quorum().describes(NAMESPACE + "/orders") > 3);
+    await().during(Duration.ofMillis(600)).until(() -> Integer.valueOf(0).equals(leader()));
+
+    // now every describe hangs (an Admin client asking the dead leader) for 10 s
+    quorum.slow(Duration.ofSeconds(10));
+    quorum.leader(2, 2);
+
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get("orders");
+              assertThat(cr.getStatus().getQuorum().getLeaderId()).isEqualTo(2);
+              assertThat(cr.getStatus().getQuorum().getLeaderEpoch()).isEqualTo(2L);
+              assertThat(
+                      Conditions.find(cr.getStatus().getConditions(), Conditions.QUORUM_HEALTHY)
+                          .get()
+                          .getReason())
+                  .isEqualTo("LeaderUnconfirmed");
+              assertThat(message(cr, Conditions.QUORUM_HEALTHY))
+                  .startsWith("node 2 reports itself leader at epoch 2; Kafka's Admin API");
+            });
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(events("LeaderChanged"))
+                    .singleElement()
+                    .extracting(Event::getMessage)
+                    .isEqualTo(
+                        "leader 0 → 2 at epoch 2 (by its own agent; Kafka's Admin API has not"
+                            + " answered yet)"));
+
+    quorum.slow(Duration.ZERO);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(condition(api.get("orders"), Conditions.QUORUM_HEALTHY))
+                    .isEqualTo("True"));
+    assertThat(events("LeaderChanged")).hasSize(1);
+  }
+
+  @Test
   void givenFollowerLags_thenToleranceDropsWithReasonAndReturnsWhenCaughtUp() {
     await().until(() -> Integer.valueOf(1).equals(tolerance()));
 

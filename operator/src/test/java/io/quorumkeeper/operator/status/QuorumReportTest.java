@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.quorumkeeper.operator.api.v1alpha1.status.QuorumStatus;
 import io.quorumkeeper.operator.event.EventReason;
+import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.Health;
 import io.quorumkeeper.operator.quorum.Member;
 import io.quorumkeeper.operator.quorum.QuorumView;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -95,6 +97,65 @@ class QuorumReportTest {
                 "no controller reports a leader (last leader 0 at epoch 1)"));
     assertThat(lost.status().getLeaderId()).isNull();
     assertThat(lost.verdict().reason()).isEqualTo("NoLeader");
+  }
+
+  @Test
+  void givenKafkaSilentAfterFailover_whenTheNewLeadersAgentSaysSo_thenStatusNamesItAtOnce() {
+    QuorumStatus healthy = report(null, view(0, 1)).status();
+    Map<Integer, AgentReport> agents =
+        Map.of(
+            1, new AgentReport(1, "dir1", "Leader", 1, 2),
+            2, new AgentReport(2, "dir2", "Follower", 1, 2));
+
+    QuorumReport seen = byAgents(healthy, agents);
+
+    assertThat(seen.status().getLeaderId()).isEqualTo(1);
+    assertThat(seen.status().getLeaderEpoch()).isEqualTo(2L);
+    assertThat(seen.status().getMembers())
+        .extracting(m -> m.getNodeId(), m -> m.getRole())
+        .containsExactly(tuple(0, "Follower"), tuple(1, "Leader"), tuple(2, "Follower"));
+    assertThat(seen.verdict().healthy()).isFalse();
+    assertThat(seen.verdict().reason()).isEqualTo("LeaderUnconfirmed");
+    assertThat(seen.notices())
+        .extracting(Notice::reason, Notice::message)
+        .containsExactly(
+            tuple(
+                EventReason.LeaderChanged,
+                "leader 0 → 1 at epoch 2 (by its own agent; Kafka's Admin API has not answered"
+                    + " yet)"));
+    // Kafka's next description of the same leader is no second change
+    assertThat(report(seen.status(), view(1, 2)).notices()).isEmpty();
+    assertThat(healthy.getMembers()).extracting(m -> m.getRole()).startsWith("Leader");
+  }
+
+  @Test
+  void givenKafkaSilent_whenNoAgentLeadsANewerEpoch_thenNoLeaderIsTakenFromThem() {
+    QuorumStatus healthy = report(null, view(0, 2)).status();
+
+    // an older epoch's leader (a zombie), a follower's belief, a leader without an epoch
+    QuorumReport stale = byAgents(healthy, Map.of(1, new AgentReport(1, "dir1", "Leader", 1, 1)));
+    QuorumReport hearsay =
+        byAgents(healthy, Map.of(1, new AgentReport(1, "dir1", "Follower", 2, 3)));
+    QuorumReport noEpoch =
+        byAgents(healthy, Map.of(1, new AgentReport(1, "dir1", "Leader", 1, null)));
+    QuorumReport neverDescribed =
+        byAgents(null, Map.of(1, new AgentReport(1, "dir1", "Leader", 1, 3)));
+
+    assertThat(List.of(stale, hearsay, noEpoch))
+        .allSatisfy(r -> assertThat(r.verdict().reason()).isEqualTo("Electing"));
+    assertThat(neverDescribed.status().getLeaderId()).isNull();
+  }
+
+  private static QuorumReport byAgents(QuorumStatus previous, Map<Integer, AgentReport> agents) {
+    return QuorumReport.of(
+        previous,
+        Optional.empty(),
+        "no controller answered",
+        3,
+        T0,
+        REFRESH,
+        T0.minusSeconds(1),
+        agents);
   }
 
   @Test
