@@ -63,6 +63,8 @@ public final class PodContainer {
   private volatile String waitingMessage;
   private volatile boolean ready;
   private int probeFailures;
+  private Instant probedStart;
+  private Instant lastProbe;
   private volatile boolean frozen;
   private volatile boolean nodeDown;
   private volatile boolean wipeRequested;
@@ -343,6 +345,9 @@ public final class PodContainer {
       ready = true;
       return;
     }
+    if (!due(probe, Instant.now())) {
+      return;
+    }
     HTTPGetAction get = probe.getHttpGet();
     int port = port(PodLaunch.container(pod), get.getPort());
     boolean https = "HTTPS".equalsIgnoreCase(get.getScheme());
@@ -370,6 +375,35 @@ public final class PodContainer {
     } else if (++probeFailures >= threshold || !ready) {
       ready = false;
     }
+  }
+
+  /**
+   * Whether a kubelet would probe now: not before the probe's {@code initialDelaySeconds} after the
+   * container started, then once per {@code periodSeconds} (each only when set; the kubelet's loop
+   * asks every second).
+   */
+  private boolean due(Probe probe, Instant now) {
+    Instant started = startedAt;
+    if (started == null) {
+      return false;
+    }
+    if (!started.equals(probedStart)) {
+      probedStart = started;
+      lastProbe = null;
+    }
+    Integer delay = probe.getInitialDelaySeconds();
+    if (delay != null && now.isBefore(started.plusSeconds(delay))) {
+      return false;
+    }
+    Integer period = probe.getPeriodSeconds();
+    // the loop's own jitter must not skip a whole period
+    if (period != null
+        && lastProbe != null
+        && now.isBefore(lastProbe.plusSeconds(period).minusMillis(200))) {
+      return false;
+    }
+    lastProbe = now;
+    return true;
   }
 
   private static int port(Container container, IntOrString port) {

@@ -94,6 +94,48 @@ class PodContainerProbeTest {
   }
 
   @Test
+  void givenAnInitialDelayAndAPeriod_thenTheKubeletProbesNoSoonerAndNoMoreOften() {
+    java.util.concurrent.atomic.AtomicInteger probes =
+        new java.util.concurrent.atomic.AtomicInteger();
+    server.createContext(
+        "/v1/counted",
+        exchange -> {
+          probes.incrementAndGet();
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    Pod pod = podProbing("HTTPS");
+    var probe = pod.getSpec().getContainers().get(0).getReadinessProbe();
+    probe.getHttpGet().setPath("/v1/counted");
+    probe.setInitialDelaySeconds(2);
+    probe.setPeriodSeconds(3);
+    container = running(pod);
+
+    container.probe();
+    assertThat(probes).as("not probed within the initial delay").hasValue(0);
+    assertThat(container.snapshot().ready()).isFalse();
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              container.probe();
+              assertThat(container.snapshot().ready()).isTrue();
+            });
+    assertThat(probes).hasValue(1);
+    container.probe();
+    container.probe();
+    assertThat(probes).as("probed once per period").hasValue(1);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              container.probe();
+              assertThat(probes).hasValue(2);
+            });
+  }
+
+  @Test
   void givenAnHttpProbeOnTheHttpsPort_thenThePodIsNotReady() {
     container = running(podProbing(null)); // no scheme: HTTP, as in Kubernetes
 

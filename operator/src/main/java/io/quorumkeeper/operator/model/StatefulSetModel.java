@@ -258,7 +258,11 @@ public final class StatefulSetModel {
             .withEnv(env(pool, tls))
             .withPorts(containerPorts(pool, tls, clients))
             .withResources(pool.resources())
-            .withReadinessProbe(probe("/v1/readyz", 10, 5, 3, tls))
+            // Readiness from the first second, every second: a pod waiting 10 s for its first probe
+            // (and 5 s between probes) made every create and every roll step wait on the kubelet,
+            // not on Kafka (issue 15). Five misses (5 s) outlast an election, so a leader change
+            // does not take the pods out of their Services.
+            .withReadinessProbe(probe("/v1/readyz", 0, 1, 5, tls))
             .withLivenessProbe(probe("/v1/healthz", 60, 10, 6, tls));
     if (tls) {
       container
