@@ -189,13 +189,22 @@ public class AdminQuorumClient implements QuorumClient {
   @Override
   public int finalizedMetadataVersion(String cluster, String bootstrapControllers)
       throws QuorumUnavailableException {
+    return finalizedMetadataVersion(cluster, bootstrapControllers, timeout);
+  }
+
+  @Override
+  public int finalizedMetadataVersion(String cluster, String bootstrapControllers, Duration within)
+      throws QuorumUnavailableException {
+    Duration bound = within.compareTo(timeout) < 0 ? within : timeout;
     FinalizedVersionRange range =
-        await(
+        AdminCalls.await(
                 connect(cluster, bootstrapControllers)
                     .describeFeatures(
-                        new DescribeFeaturesOptions().timeoutMs((int) timeout.toMillis()))
+                        new DescribeFeaturesOptions().timeoutMs((int) bound.toMillis()))
                     .featureMetadata(),
-                "describe the features")
+                bound,
+                "describe the features",
+                "controller")
             .finalizedFeatures()
             .get(METADATA_VERSION);
     if (range == null) {

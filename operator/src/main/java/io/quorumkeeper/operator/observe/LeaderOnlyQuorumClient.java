@@ -31,6 +31,12 @@ public final class LeaderOnlyQuorumClient implements QuorumClient {
   }
 
   @Override
+  public RaftQuorum describe(String cluster, String bootstrapControllers, java.time.Duration within)
+      throws QuorumUnavailableException {
+    return delegate.describe(cluster, bootstrapControllers, within);
+  }
+
+  @Override
   public void addVoter(
       String cluster, String bootstrapControllers, Incarnation voter, String host, int port)
       throws QuorumUnavailableException {
@@ -100,6 +106,13 @@ public final class LeaderOnlyQuorumClient implements QuorumClient {
   public int finalizedMetadataVersion(String cluster, String bootstrapControllers)
       throws QuorumUnavailableException {
     return delegate.finalizedMetadataVersion(cluster, bootstrapControllers);
+  }
+
+  @Override
+  public int finalizedMetadataVersion(
+      String cluster, String bootstrapControllers, java.time.Duration within)
+      throws QuorumUnavailableException {
+    return delegate.finalizedMetadataVersion(cluster, bootstrapControllers, within);
   }
 
   @Override

@@ -124,6 +124,14 @@ public interface QuorumClient extends AutoCloseable {
   }
 
   /**
+   * The finalized {@code metadata.version}, given up after {@code within} if the bound is longer.
+   */
+  default int finalizedMetadataVersion(String cluster, String bootstrapControllers, Duration within)
+      throws QuorumUnavailableException {
+    return finalizedMetadataVersion(cluster, bootstrapControllers);
+  }
+
+  /**
    * Finalizes {@code metadata.version} at {@code level}, that feature alone (Admin {@code
    * updateFeatures}, an upgrade): never a release-wide upgrade, which would move {@code
    * kraft.version} too (ADR 014).

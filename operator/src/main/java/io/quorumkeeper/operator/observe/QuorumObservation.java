@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -381,6 +382,9 @@ public final class QuorumObservation {
     CompletableFuture<Described> described =
         CompletableFuture.supplyAsync(
             () -> describe(client, key, bootstrap, describeWithin), CALLS);
+    CompletableFuture<OptionalInt> features =
+        CompletableFuture.supplyAsync(
+            () -> metadataVersion(client, key, bootstrap, describeWithin), CALLS);
     Map<Integer, AgentReport> agents = Map.of();
     try {
       agents = asked.join();
@@ -393,13 +397,33 @@ public final class QuorumObservation {
     if (failure != null && token.isPresent()) {
       failure = failure + "; " + ownViews(hosts.keySet(), agents);
     }
+    // Asked on the same client with the same bound as the quorum: once Kafka described the quorum,
+    // the features' answer is about there.
+    OptionalInt metadataVersion =
+        raft.isEmpty()
+            ? OptionalInt.empty()
+            : features
+                .completeOnTimeout(
+                    OptionalInt.empty(), AFTER_AGENTS.toMillis(), TimeUnit.MILLISECONDS)
+                .join();
     Instant now = clock.instant();
     Instant epochSince =
         raft.map(r -> epochs.since(key, r.leaderEpoch(), now)).orElse(Instant.EPOCH);
-    RaftObservation observation = new RaftObservation(key, now, raft, failure, agents, epochSince);
+    RaftObservation observation =
+        new RaftObservation(key, now, raft, failure, agents, epochSince, metadataVersion);
     metrics.observed(
         key, Duration.ofNanos(System.nanoTime() - start), observation.raft().isPresent());
     return observation;
+  }
+
+  private static OptionalInt metadataVersion(
+      QuorumClient client, String key, String bootstrap, Duration within) {
+    try {
+      return OptionalInt.of(client.finalizedMetadataVersion(key, bootstrap, within));
+    } catch (QuorumUnavailableException | RuntimeException e) {
+      LOG.debugf("cluster=%s finalized metadata.version unknown: %s", key, e.getMessage());
+      return OptionalInt.empty();
+    }
   }
 
   /** Kafka's answer to one describe: the quorum, or why there is none. */

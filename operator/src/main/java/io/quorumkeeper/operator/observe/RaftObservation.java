@@ -5,6 +5,7 @@ import io.quorumkeeper.operator.quorum.RaftQuorum;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The latest answer (or failure) of a cluster's controllers, as cached by the observation event
@@ -12,6 +13,9 @@ import java.util.Optional;
  *
  * @param epochSeenSince when the operator first saw the current leader epoch ({@link Instant#EPOCH}
  *     when unknown): a new leader knows nothing of its followers until they fetch
+ * @param metadataVersion the finalized {@code metadata.version} level the controllers reported in
+ *     the same round, read here rather than on a reconcile thread (a call to a dead leader would
+ *     hold the pass, and the status it writes, for the call's bound)
  */
 public record RaftObservation(
     String cluster,
@@ -19,10 +23,21 @@ public record RaftObservation(
     Optional<RaftQuorum> raft,
     String failure,
     Map<Integer, AgentReport> agents,
-    Instant epochSeenSince) {
+    Instant epochSeenSince,
+    OptionalInt metadataVersion) {
 
   public RaftObservation {
     agents = Map.copyOf(agents);
+  }
+
+  public RaftObservation(
+      String cluster,
+      Instant observedAt,
+      Optional<RaftQuorum> raft,
+      String failure,
+      Map<Integer, AgentReport> agents,
+      Instant epochSeenSince) {
+    this(cluster, observedAt, raft, failure, agents, epochSeenSince, OptionalInt.empty());
   }
 
   public RaftObservation(

@@ -40,7 +40,8 @@ final class ClusterForgetter implements Consumer<QuorumCluster> {
       AgentTokens tokens,
       Map<String, ?> leaderSeenAt,
       EventRecorder events,
-      ClientAccess clientAccess) {
+      ClientAccess clientAccess,
+      Finalization finalization) {
     return new ClusterForgetter(
         List.of(
             new Held("Admin client", gone -> quorum.forget(gone.key())),
@@ -48,7 +49,8 @@ final class ClusterForgetter implements Consumer<QuorumCluster> {
             new Held("agent token", gone -> tokens.forget(gone.key())),
             new Held("leader last seen", gone -> leaderSeenAt.remove(gone.key())),
             new Held("remembered events", gone -> events.forget(gone.uid())),
-            new Held("client ACLs checked", gone -> clientAccess.forget(gone.key()))));
+            new Held("client ACLs checked", gone -> clientAccess.forget(gone.key())),
+            new Held("metadata.version finalized", gone -> finalization.forget(gone.key()))));
   }
 
   /** Drops everything held for {@code cr}; one failure does not keep the rest. */

@@ -10,8 +10,13 @@ import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.observe.QuorumUnavailableException;
 import io.quorumkeeper.operator.quorum.RollAction;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,14 +30,34 @@ final class Finalization {
   private static final Logger LOG = Logger.getLogger(Finalization.class);
 
   private final QuorumClient quorum;
+  private final Clock clock;
 
-  Finalization(QuorumClient quorum) {
+  /**
+   * Levels this operator finalized, by cluster, until an observation made after the change shows
+   * them: a pass between the two would read the level from before and finalize again.
+   */
+  private final Map<String, Confirmed> confirmed = new ConcurrentHashMap<>();
+
+  private record Confirmed(int level, Instant at) {}
+
+  Finalization(QuorumClient quorum, Clock clock) {
     this.quorum = quorum;
+    this.clock = clock;
+  }
+
+  /** Forgets a deleted cluster. */
+  void forget(String key) {
+    confirmed.remove(key);
   }
 
   /**
-   * Sets the finalized level on {@code kafka} (kept from before when the quorum does not answer),
+   * Sets the finalized level on {@code kafka} (kept from before when the quorum did not answer),
    * finalizing first when due and {@code mayAct}.
+   *
+   * @param observed the level the last observation read from the controllers: read there, not here,
+   *     since a call to a leader that just died would hold this pass, and the status it writes, for
+   *     the call's whole bound (issue 15)
+   * @param observedAt when that observation was made
    */
   void report(
       QuorumCluster cr,
@@ -40,15 +65,21 @@ final class Finalization {
       KafkaStatus kafka,
       Rolling.Step roll,
       boolean mayAct,
-      EventRecorder events) {
+      EventRecorder events,
+      OptionalInt observed,
+      Instant observedAt) {
     String key = QuorumObservation.key(cr);
     String bootstrap = pools.get(0).controllerEndpoints();
-    int finalized;
-    try {
-      finalized = quorum.finalizedMetadataVersion(key, bootstrap);
-    } catch (QuorumUnavailableException e) {
-      LOG.debugf("cluster=%s finalized metadata.version unknown: %s", key, e.getMessage());
+    if (observed.isEmpty()) {
+      LOG.debugf("cluster=%s finalized metadata.version unknown in the last observation", key);
       return;
+    }
+    int finalized = observed.getAsInt();
+    Confirmed mine = confirmed.get(key);
+    if (mine != null && observedAt.isAfter(mine.at())) {
+      confirmed.remove(key, mine); // Kafka's own word from after the change stands
+    } else if (mine != null) {
+      finalized = Math.max(finalized, mine.level()); // the level only goes up
     }
     Optional<Integer> requested =
         MetadataVersions.level(cr.getSpec().getKafka().getMetadataVersion());
@@ -56,6 +87,7 @@ final class Finalization {
       String waits = waitsFor(cr, kafka, roll);
       if (waits == null && finalize(cr, key, bootstrap, finalized, requested.get(), events)) {
         finalized = requested.get();
+        confirmed.put(key, new Confirmed(finalized, clock.instant()));
       } else if (waits != null) {
         LOG.debugf("cluster=%s metadata.version not finalized yet: %s", key, waits);
       }

@@ -50,6 +50,11 @@ final class Observed {
                     o.epochSeenSince()));
   }
 
+  /** The cached observation, empty until the first one of this cluster has come back. */
+  static Optional<RaftObservation> observation(Context<QuorumCluster> context) {
+    return context.getSecondaryResource(RaftObservation.class, QuorumObservation.NAME);
+  }
+
   /** Every node id the controller pool can hold (ordinals 0-99), with its pod's name. */
   private static Map<Integer, String> podNames(QuorumCluster cr) {
     Pool controllers = ClusterModel.pools(cr).get(0);

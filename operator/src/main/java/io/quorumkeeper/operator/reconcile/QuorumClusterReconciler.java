@@ -36,6 +36,7 @@ import io.quorumkeeper.operator.observe.AgentTokens;
 import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumMetrics;
 import io.quorumkeeper.operator.observe.QuorumObservation;
+import io.quorumkeeper.operator.observe.RaftObservation;
 import io.quorumkeeper.operator.quorum.HealingPlanner;
 import io.quorumkeeper.operator.quorum.QuorumAssessor;
 import io.quorumkeeper.operator.quorum.QuorumSnapshot;
@@ -126,7 +127,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.metrics = metrics;
     this.healing = new Healing(client, quorumClient);
     this.rolling = new Rolling(quorumClient, new PodDeletion(client));
-    this.finalization = new Finalization(quorumClient);
+    this.finalization = new Finalization(quorumClient, clock);
     this.clientAccess = new ClientAccess(quorumClient, clock);
     this.owned = new OwnedResources(client);
     this.configMaps = new PoolConfigMaps(owned);
@@ -175,7 +176,13 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             clock,
             agentTokens,
             ClusterForgetter.of(
-                quorumClient, metrics, agentTokens, leaderSeenAt, events, clientAccess));
+                quorumClient,
+                metrics,
+                agentTokens,
+                leaderSeenAt,
+                events,
+                clientAccess,
+                finalization));
     sources.add(observation);
     return sources;
   }
@@ -564,11 +571,20 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             context.getSecondaryResources(Pod.class),
             snapshot,
             cr.getStatus() == null ? null : cr.getStatus().getKafka());
-    // Only with a leader: without one the Admin call could only wait out its timeout on this
-    // reconcile thread, and status keeps the level last read.
+    // Only with a leader; without one status keeps the level last read.
     if (view.filter(QuorumView::hasLeader).isPresent()) {
       boolean mayAct = pass.acceptance().valid() && Healing.blockedBecause(cr) == null;
-      finalization.report(cr, pass.model().pools(), kafka, pass.roll(), mayAct, events);
+      finalization.report(
+          cr,
+          pass.model().pools(),
+          kafka,
+          pass.roll(),
+          mayAct,
+          events,
+          Observed.observation(context)
+              .map(RaftObservation::metadataVersion)
+              .orElse(java.util.OptionalInt.empty()),
+          Observed.observation(context).map(RaftObservation::observedAt).orElse(Instant.EPOCH));
     }
     next.status().setKafka(kafka);
     statusWriter.write(cr, next.status());

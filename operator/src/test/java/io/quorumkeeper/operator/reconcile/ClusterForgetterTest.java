@@ -75,7 +75,8 @@ class ClusterForgetterTest {
             new AgentTokens(null),
             leaderSeenAt,
             new EventRecorder(null, Clock.systemUTC()),
-            new ClientAccess(quorum, Clock.systemUTC()))
+            new ClientAccess(quorum, Clock.systemUTC()),
+            new Finalization(quorum, Clock.systemUTC()))
         .accept(ORDERS);
 
     assertThat(quorum.forgotten()).containsExactly("kafka/orders");

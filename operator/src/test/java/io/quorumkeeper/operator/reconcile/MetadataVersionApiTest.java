@@ -58,6 +58,11 @@ class MetadataVersionApiTest {
     await().during(Duration.ofSeconds(2)).until(() -> quorum.changes.isEmpty());
     assertThat(kafka().getMetadataVersion()).isEqualTo("4.3-IV0");
     assertThat(kafka().getRunningVersions()).containsExactly("4.4.0");
+    // read by the observation, never on a reconcile thread: a call to a leader that just died
+    // would hold the pass, and the status it writes, for the call's bound (issue 15)
+    assertThat(api.quorum().featureReaders)
+        .isNotEmpty()
+        .noneMatch(thread -> thread.startsWith("ReconcilerExecutor"));
   }
 
   @Test

@@ -239,6 +239,7 @@ public class FakeQuorumClient implements QuorumClient {
   @Override
   public int finalizedMetadataVersion(String cluster, String bootstrapControllers)
       throws QuorumUnavailableException {
+    featureReaders.add(Thread.currentThread().getName());
     Script script = scripts.get(cluster);
     if (script == null || script.noLeader || script.metadataVersion.get() == 0) {
       throw new QuorumUnavailableException("no features (scripted)", null);
@@ -313,6 +314,9 @@ public class FakeQuorumClient implements QuorumClient {
     script.scramUsers.keySet().removeAll(revocation.scramUsers());
     return acls - script.acls.size() + scram - script.scramUsers.size();
   }
+
+  /** The thread of each read of the finalized features, in order. */
+  public final List<String> featureReaders = new CopyOnWriteArrayList<>();
 
   /** The bound each describe was asked with, in order (absent: the client's own). */
   public final List<java.time.Duration> describeBounds = new CopyOnWriteArrayList<>();
