@@ -73,6 +73,13 @@ public final class QuorumObservation {
   static final Duration AFTER_AGENTS = Duration.ofMillis(100);
 
   /**
+   * How often the agents are asked again while Kafka's call has not answered (see {@link
+   * #observe}): a healthy describe answers in milliseconds, so this costs nothing while all is
+   * well.
+   */
+  static final Duration AGENTS_AGAIN = Duration.ofMillis(250);
+
+  /**
    * Where an observation's Kafka call and agents' round run, so that it can stop waiting for a call
    * that asks a dead leader. A call runs within its own bound, so the threads are as many as the
    * calls under way; idle ones end after a minute.
@@ -391,7 +398,23 @@ public final class QuorumObservation {
     } catch (RuntimeException e) {
       LOG.debugf("cluster=%s agents not asked: %s", key, e.toString());
     }
-    Described answer = awaitKafka(key, described, newLeader(agents, epochs.last(key)));
+    Optional<AgentReport> newLeader = newLeader(agents, epochs.last(key));
+    // While Kafka's call hangs (on a leader that just died, most likely), the agents are asked
+    // again every AGENTS_AGAIN: the election may end during the call, and the new leader says so.
+    while (newLeader.isEmpty() && token.isPresent() && !described.isDone()) {
+      try {
+        described.get(AGENTS_AGAIN.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException slow) {
+        agents = client.agents(key, hosts, token.get());
+        newLeader = newLeader(agents, epochs.last(key));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
+        break; // awaitKafka reports it
+      }
+    }
+    Described answer = awaitKafka(key, described, newLeader);
     Optional<RaftQuorum> raft = answer.raft();
     String failure = answer.failure();
     if (failure != null && token.isPresent()) {

@@ -147,6 +147,27 @@ class QuorumStatusApiTest {
   }
 
   @Test
+  void givenKafkaHangs_whenTheElectionEndsDuringTheCall_thenTheNewLeaderShowsBeforeKafkaAnswers() {
+    await().until(() -> Integer.valueOf(0).equals(leader()));
+    quorum.agents.put(0, new AgentReport(0, "dir0", "leader", 0, 1));
+    quorum.agents.put(2, new AgentReport(2, "dir2", "follower", 0, 1));
+
+    // a describe starts and hangs for 10 s (asking the dead leader); the election ends meanwhile
+    quorum.slow(Duration.ofSeconds(10));
+    await().until(quorum::answering);
+    quorum.agents.remove(0);
+    quorum.agents.put(2, new AgentReport(2, "dir2", "leader", 2, 2));
+    quorum.leader(2, 2);
+    long electedAt = System.nanoTime();
+
+    await().atMost(Duration.ofSeconds(3)).until(() -> Integer.valueOf(2).equals(leader()));
+    assertThat(Duration.ofNanos(System.nanoTime() - electedAt))
+        .as("shown while Kafka's call still hangs")
+        .isLessThan(Duration.ofSeconds(5));
+    quorum.slow(Duration.ZERO);
+  }
+
+  @Test
   void givenFollowerLags_thenToleranceDropsWithReasonAndReturnsWhenCaughtUp() {
     await().until(() -> Integer.valueOf(1).equals(tolerance()));
 
