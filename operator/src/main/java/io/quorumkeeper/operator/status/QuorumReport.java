@@ -247,6 +247,14 @@ public final class QuorumReport {
                   + leader.leaderEpoch()
                   + " (by its own agent; Kafka's Admin API has not answered yet)"));
     }
+    if (previous.getLeaderId() == null && previous.getObservedAt() != null) {
+      // back from a lost quorum: said here, since Kafka's next description finds a leader shown
+      notices.add(
+          new Notice(
+              EventReason.QuorumRestored,
+              false,
+              "leader " + leader.nodeId() + " elected at epoch " + leader.leaderEpoch()));
+    }
     return new QuorumReport(
         next,
         new Verdict(

@@ -146,6 +146,25 @@ class QuorumReportTest {
     assertThat(neverDescribed.status().getLeaderId()).isNull();
   }
 
+  @Test
+  void givenQuorumLost_whenANewLeadersAgentSaysSoFirst_thenQuorumRestoredOnce() {
+    QuorumStatus healthy = report(null, view(0, 1)).status();
+    QuorumStatus lost = report(healthy, Optional.empty()).status();
+    assertThat(lost.getLeaderId()).isNull();
+
+    QuorumReport seen = byAgents(lost, Map.of(2, new AgentReport(2, "dir2", "leader", 2, 3)));
+
+    assertThat(seen.notices())
+        .extracting(Notice::reason, Notice::message)
+        .containsExactly(
+            tuple(
+                EventReason.LeaderChanged,
+                "leader 0 → 2 at epoch 3 (by its own agent; Kafka's Admin API has not answered"
+                    + " yet)"),
+            tuple(EventReason.QuorumRestored, "leader 2 elected at epoch 3"));
+    assertThat(report(seen.status(), view(2, 3)).notices()).isEmpty();
+  }
+
   private static QuorumReport byAgents(QuorumStatus previous, Map<Integer, AgentReport> agents) {
     return QuorumReport.of(
         previous,
