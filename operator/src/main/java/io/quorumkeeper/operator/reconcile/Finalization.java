@@ -9,6 +9,7 @@ import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.observe.QuorumUnavailableException;
+import io.quorumkeeper.operator.observe.RaftObservation;
 import io.quorumkeeper.operator.quorum.RollAction;
 import java.time.Clock;
 import java.time.Instant;
@@ -54,10 +55,9 @@ final class Finalization {
    * Sets the finalized level on {@code kafka} (kept from before when the quorum did not answer),
    * finalizing first when due and {@code mayAct}.
    *
-   * @param observed the level the last observation read from the controllers: read there, not here,
+   * @param observation the last observation, whose finalized level is used: read there, not here,
    *     since a call to a leader that just died would hold this pass, and the status it writes, for
    *     the call's whole bound (issue 15)
-   * @param observedAt when that observation was made
    */
   void report(
       QuorumCluster cr,
@@ -66,17 +66,18 @@ final class Finalization {
       Rolling.Step roll,
       boolean mayAct,
       EventRecorder events,
-      OptionalInt observed,
-      Instant observedAt) {
+      Optional<RaftObservation> observation) {
     String key = QuorumObservation.key(cr);
     String bootstrap = pools.get(0).controllerEndpoints();
+    OptionalInt observed =
+        observation.map(RaftObservation::metadataVersion).orElse(OptionalInt.empty());
     if (observed.isEmpty()) {
       LOG.debugf("cluster=%s finalized metadata.version unknown in the last observation", key);
       return;
     }
     int finalized = observed.getAsInt();
     Confirmed mine = confirmed.get(key);
-    if (mine != null && observedAt.isAfter(mine.at())) {
+    if (mine != null && observation.get().observedAt().isAfter(mine.at())) {
       confirmed.remove(key, mine); // Kafka's own word from after the change stands
     } else if (mine != null) {
       finalized = Math.max(finalized, mine.level()); // the level only goes up

@@ -21,7 +21,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
-import io.quorumkeeper.operator.api.v1alpha1.status.KafkaStatus;
 import io.quorumkeeper.operator.config.OperatorConfig;
 import io.quorumkeeper.operator.config.OperatorSettings;
 import io.quorumkeeper.operator.event.EventReason;
@@ -30,13 +29,11 @@ import io.quorumkeeper.operator.model.ClusterIdentity;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.Durations;
 import io.quorumkeeper.operator.model.Labels;
-import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.model.SecretModel;
 import io.quorumkeeper.operator.observe.AgentTokens;
 import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumMetrics;
 import io.quorumkeeper.operator.observe.QuorumObservation;
-import io.quorumkeeper.operator.observe.RaftObservation;
 import io.quorumkeeper.operator.quorum.HealingPlanner;
 import io.quorumkeeper.operator.quorum.QuorumAssessor;
 import io.quorumkeeper.operator.quorum.QuorumSnapshot;
@@ -44,14 +41,12 @@ import io.quorumkeeper.operator.quorum.QuorumView;
 import io.quorumkeeper.operator.security.ClusterCertificates;
 import io.quorumkeeper.operator.security.UserCredentials;
 import io.quorumkeeper.operator.status.Conditions;
-import io.quorumkeeper.operator.status.QuorumReport;
 import io.quorumkeeper.operator.status.StatusWriter;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,6 +94,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private final Healing healing;
   private final Rolling rolling;
   private final Finalization finalization;
+  private final PassStatus passStatus;
   private final Certificates certificates;
   private final ClientAccess clientAccess;
   private final ClientUsers clientUsers;
@@ -136,6 +132,15 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             client,
             (cr, next) -> metrics.conditions(QuorumObservation.key(cr), next.getConditions()));
     this.events = new EventRecorder(client, clock);
+    this.passStatus =
+        new PassStatus(
+            settings.observation().refreshEvery(),
+            clock,
+            metrics,
+            statusWriter,
+            events,
+            finalization,
+            leaderSeenAt);
     this.nodes = new NodeCache(client);
     this.agentTokens = new AgentTokens(client);
     this.certificates =
@@ -271,7 +276,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
         identity.tls()
             ? clientsWait(running, model, write, view.isPresent(), refused, context)
             : Optional.empty();
-    writeStatus(
+    passStatus.write(
         new Pass(
             running,
             model,
@@ -294,7 +299,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   }
 
   /** What one pass decided, for its status write. */
-  private record Pass(
+  record Pass(
       QuorumCluster cr,
       ClusterModel model,
       Conditions conditions,
@@ -396,15 +401,6 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
         .filter(p -> p.zone() != null)
         .forEach(p -> zones.put(p.nodeId(), p.zone()));
     return zones;
-  }
-
-  /** When a leader was last observed for this cluster by this operator process, if ever. */
-  private Instant leaderSeen(QuorumCluster cr, Optional<QuorumView> view) {
-    String key = QuorumObservation.key(cr);
-    if (view.isPresent()) {
-      leaderSeenAt.put(key, clock.instant());
-    }
-    return leaderSeenAt.get(key);
   }
 
   private QuorumAssessor assessor(QuorumCluster cr) {
@@ -529,93 +525,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     return users.pending().or(access::pending);
   }
 
-  /** The one status write of the pass, then what it announces. */
-  private void writeStatus(
-      Pass pass,
-      Context<QuorumCluster> context,
-      Optional<QuorumSnapshot> snapshot,
-      Optional<QuorumView> view) {
-    QuorumCluster cr = pass.cr();
-    InformerEventSource<StatefulSet, QuorumCluster> sets =
-        OwnedResources.cache(StatefulSet.class, context);
-    Map<String, Optional<StatefulSet>> current = new LinkedHashMap<>();
-    for (Pool pool : pass.model().pools()) {
-      current.put(
-          pool.name(), sets.get(new ResourceID(pool.name(), cr.getMetadata().getNamespace())));
-    }
-    StatusComposer.Next next =
-        StatusComposer.compose(
-            new StatusComposer.Facts(
-                cr,
-                pass.generation(),
-                pass.acceptance(),
-                pass.paused(),
-                Readiness.of(pass.model().pools(), current),
-                snapshot,
-                view,
-                pass.refused(),
-                pass.step(),
-                pass.roll(),
-                pass.clientsWait(),
-                clock.instant(),
-                settings.observation().refreshEvery(),
-                snapshot.isPresent() ? leaderSeen(cr, view) : null),
-            copyOf(cr.getStatus()),
-            pass.conditions());
-    if (snapshot.isPresent()) {
-      metrics.update(QuorumObservation.key(cr), view); // never behind what status shows
-    }
-    KafkaStatus kafka =
-        KafkaStatuses.of(
-            pass.model().pools(),
-            context.getSecondaryResources(Pod.class),
-            snapshot,
-            cr.getStatus() == null ? null : cr.getStatus().getKafka());
-    // Only with a leader; without one status keeps the level last read.
-    if (view.filter(QuorumView::hasLeader).isPresent()) {
-      boolean mayAct = pass.acceptance().valid() && Healing.blockedBecause(cr) == null;
-      finalization.report(
-          cr,
-          pass.model().pools(),
-          kafka,
-          pass.roll(),
-          mayAct,
-          events,
-          Observed.observation(context)
-              .map(RaftObservation::metadataVersion)
-              .orElse(java.util.OptionalInt.empty()),
-          Observed.observation(context).map(RaftObservation::observedAt).orElse(Instant.EPOCH));
-    }
-    next.status().setKafka(kafka);
-    statusWriter.write(cr, next.status());
-    next.notices().forEach(n -> record(cr, n));
-    if (!pass.refused().isEmpty()) {
-      events.warningOnce(cr, EventReason.ObjectNotWritten, String.join("; ", pass.refused()));
-    }
-  }
-
-  private void record(QuorumCluster cr, QuorumReport.Notice notice) {
-    LOG.infof(
-        "cluster=%s/%s %s: %s",
-        cr.getMetadata().getNamespace(),
-        cr.getMetadata().getName(),
-        notice.reason(),
-        notice.message());
-    if (notice.reason() == EventReason.LeaderChanged) {
-      metrics.leaderChanged(QuorumObservation.key(cr));
-    }
-    if (notice.warning()) {
-      events.warning(cr, notice.reason(), notice.message());
-    } else {
-      events.normal(cr, notice.reason(), notice.message());
-    }
-  }
-
   private QuorumClusterStatus copyOf(QuorumClusterStatus status) {
-    QuorumClusterStatus copy =
-        client
-            .getKubernetesSerialization()
-            .clone(status == null ? new QuorumClusterStatus() : status);
-    return copy;
+    return statusWriter.copy(status);
   }
 }

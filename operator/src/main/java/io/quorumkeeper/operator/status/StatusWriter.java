@@ -31,6 +31,13 @@ public class StatusWriter {
   }
 
   /** Returns the resource as it stands after the write (the same object when nothing changed). */
+  /** A deep copy of {@code status} (an empty status for null), to change and then write. */
+  public QuorumClusterStatus copy(QuorumClusterStatus status) {
+    return client
+        .getKubernetesSerialization()
+        .clone(status == null ? new QuorumClusterStatus() : status);
+  }
+
   public QuorumCluster write(QuorumCluster current, QuorumClusterStatus next) {
     observer.accept(current, next);
     if (Objects.equals(current.getStatus(), next)) {

@@ -1,0 +1,152 @@
+package io.quorumkeeper.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.status.KafkaStatus;
+import io.quorumkeeper.operator.event.EventReason;
+import io.quorumkeeper.operator.event.EventRecorder;
+import io.quorumkeeper.operator.model.Pool;
+import io.quorumkeeper.operator.observe.QuorumMetrics;
+import io.quorumkeeper.operator.observe.QuorumObservation;
+import io.quorumkeeper.operator.quorum.QuorumSnapshot;
+import io.quorumkeeper.operator.quorum.QuorumView;
+import io.quorumkeeper.operator.status.QuorumReport;
+import io.quorumkeeper.operator.status.StatusWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The one status write of a reconcile pass and what it announces: the composed status, the Kafka
+ * versions and finalized metadata.version, the quorum metrics, and the events of the quorum report.
+ * Split from {@link QuorumClusterReconciler}, which decides; this reports.
+ */
+final class PassStatus {
+
+  private static final Logger LOG = Logger.getLogger(QuorumClusterReconciler.class);
+
+  private final Duration refreshEvery;
+  private final Clock clock;
+  private final QuorumMetrics metrics;
+  private final StatusWriter statusWriter;
+  private final EventRecorder events;
+  private final Finalization finalization;
+  private final Map<String, Instant> leaderSeenAt;
+
+  /**
+   * @param leaderSeenAt when a leader was last observed, by cluster (the reconciler forgets a
+   *     deleted cluster's entry)
+   */
+  PassStatus(
+      Duration refreshEvery,
+      Clock clock,
+      QuorumMetrics metrics,
+      StatusWriter statusWriter,
+      EventRecorder events,
+      Finalization finalization,
+      Map<String, Instant> leaderSeenAt) {
+    this.refreshEvery = refreshEvery;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.statusWriter = statusWriter;
+    this.events = events;
+    this.finalization = finalization;
+    this.leaderSeenAt = leaderSeenAt;
+  }
+
+  /** When a leader was last observed for this cluster by this operator process, if ever. */
+  private Instant leaderSeen(QuorumCluster cr, Optional<QuorumView> view) {
+    String key = QuorumObservation.key(cr);
+    if (view.isPresent()) {
+      leaderSeenAt.put(key, clock.instant());
+    }
+    return leaderSeenAt.get(key);
+  }
+
+  /** The one status write of the pass, then what it announces. */
+  void write(
+      QuorumClusterReconciler.Pass pass,
+      Context<QuorumCluster> context,
+      Optional<QuorumSnapshot> snapshot,
+      Optional<QuorumView> view) {
+    QuorumCluster cr = pass.cr();
+    InformerEventSource<StatefulSet, QuorumCluster> sets =
+        OwnedResources.cache(StatefulSet.class, context);
+    Map<String, Optional<StatefulSet>> current = new LinkedHashMap<>();
+    for (Pool pool : pass.model().pools()) {
+      current.put(
+          pool.name(), sets.get(new ResourceID(pool.name(), cr.getMetadata().getNamespace())));
+    }
+    StatusComposer.Next next =
+        StatusComposer.compose(
+            new StatusComposer.Facts(
+                cr,
+                pass.generation(),
+                pass.acceptance(),
+                pass.paused(),
+                Readiness.of(pass.model().pools(), current),
+                snapshot,
+                view,
+                pass.refused(),
+                pass.step(),
+                pass.roll(),
+                pass.clientsWait(),
+                clock.instant(),
+                refreshEvery,
+                snapshot.isPresent() ? leaderSeen(cr, view) : null),
+            statusWriter.copy(cr.getStatus()),
+            pass.conditions());
+    if (snapshot.isPresent()) {
+      metrics.update(QuorumObservation.key(cr), view); // never behind what status shows
+    }
+    KafkaStatus kafka =
+        KafkaStatuses.of(
+            pass.model().pools(),
+            context.getSecondaryResources(Pod.class),
+            snapshot,
+            cr.getStatus() == null ? null : cr.getStatus().getKafka());
+    // Only with a leader; without one status keeps the level last read.
+    if (view.filter(QuorumView::hasLeader).isPresent()) {
+      boolean mayAct = pass.acceptance().valid() && Healing.blockedBecause(cr) == null;
+      finalization.report(
+          cr,
+          pass.model().pools(),
+          kafka,
+          pass.roll(),
+          mayAct,
+          events,
+          Observed.observation(context));
+    }
+    next.status().setKafka(kafka);
+    statusWriter.write(cr, next.status());
+    next.notices().forEach(n -> record(cr, n));
+    if (!pass.refused().isEmpty()) {
+      events.warningOnce(cr, EventReason.ObjectNotWritten, String.join("; ", pass.refused()));
+    }
+  }
+
+  private void record(QuorumCluster cr, QuorumReport.Notice notice) {
+    LOG.infof(
+        "cluster=%s/%s %s: %s",
+        cr.getMetadata().getNamespace(),
+        cr.getMetadata().getName(),
+        notice.reason(),
+        notice.message());
+    if (notice.reason() == EventReason.LeaderChanged) {
+      metrics.leaderChanged(QuorumObservation.key(cr));
+    }
+    if (notice.warning()) {
+      events.warning(cr, notice.reason(), notice.message());
+    } else {
+      events.normal(cr, notice.reason(), notice.message());
+    }
+  }
+}
