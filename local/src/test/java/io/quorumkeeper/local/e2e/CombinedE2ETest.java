@@ -95,7 +95,12 @@ class CombinedE2ETest {
     assertThat(user.properties()).containsEntry("security.protocol", "SASL_SSL");
     try (Admin admin = Admin.create(user.kafka())) {
       admin.createTopics(List.of(new NewTopic("logged-in", 1, (short) 3))).all().get(30, SECONDS);
-      assertThat(admin.listTopics().names().get(30, SECONDS)).contains("logged-in");
+      // The controller answers once the topic is committed; the broker that lists topics may
+      // replay that record a moment later (Kafka's metadata reaches brokers asynchronously).
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> assertThat(admin.listTopics().names().get(30, SECONDS)).contains("logged-in"));
     }
 
     ClientConfig wrong =
