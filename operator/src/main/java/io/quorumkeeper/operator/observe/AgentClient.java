@@ -128,6 +128,11 @@ public final class AgentClient {
             LOG.debugf("agent of node %d did not answer in time", nodeId);
           } catch (ExecutionException | java.io.IOException e) {
             call.cancel(true);
+            if (e.getCause() instanceof java.net.http.HttpTimeoutException) {
+              // The request's own timeout (the same bound) may fire before the wait above ends:
+              // silent all the same.
+              silent.add(host);
+            }
             LOG.debugf("agent of node %d did not answer: %s", nodeId, e.toString());
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
