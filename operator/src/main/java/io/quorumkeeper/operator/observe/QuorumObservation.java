@@ -35,10 +35,12 @@ import org.jboss.logging.Logger;
 /**
  * Polls every cluster's controllers on its own small thread pool, so a slow or unreachable cluster
  * never holds a reconcile thread: each poll is bounded by the quorum client's timeout, and the
- * reconciler only reads the latest cached {@link RaftObservation}. Each poll triggers a reconcile,
- * which writes status only when something a user sees changed. Besides Kafka's Admin API, each
- * controller pod's agent is asked for its own view (one round, all pods at once, bounded by a
- * second), which tells a lost disk at once and what each node sees while no leader is elected.
+ * reconciler only reads the latest cached {@link RaftObservation}. A poll starts a reconcile unless
+ * the last pass found the cluster steady and the new observation changes nothing it saw (see {@link
+ * Source#quiet}); a pass writes status only when something a user sees changed. Besides Kafka's
+ * Admin API, each controller pod's agent is asked for its own view (one round, all pods at once,
+ * bounded by a second), which tells a lost disk at once and what each node sees while no leader is
+ * elected.
  */
 public final class QuorumObservation {
 
@@ -141,6 +143,22 @@ public final class QuorumObservation {
   }
 
   /**
+   * What the last pass of a steady cluster saw (healthy quorum, nothing to heal or roll), able to
+   * tell whether a later observation would change anything that pass wrote, announced or decided.
+   */
+  @FunctionalInterface
+  public interface Quiet {
+
+    /**
+     * True when a pass on {@code next} would write, announce and do nothing the last pass did not
+     * (and no time-driven work of a pass, such as the refresh of the numbers in status, is due by
+     * {@code next}'s time); then it also records what such a pass records outside the resource
+     * (metrics, say).
+     */
+    boolean stillQuiet(RaftObservation next);
+  }
+
+  /**
    * The polling source, which also reports a deleted cluster. JOSDK tells every event source of a
    * deleted primary, finalizer or not (ADR 009): polling stops and what is held for the cluster is
    * forgotten. A poll under way at that moment may still finish and schedule one more run (which
@@ -162,6 +180,7 @@ public final class QuorumObservation {
     private final Map<ResourceID, String> podsSeen = new ConcurrentHashMap<>();
     private final Map<ResourceID, Long> burstUntil = new ConcurrentHashMap<>();
     private final Map<ResourceID, Long> dueAt = new ConcurrentHashMap<>();
+    private final Map<ResourceID, Quiet> quiet = new ConcurrentHashMap<>();
 
     Source(
         EventSourceContext<QuorumCluster> context,
@@ -180,6 +199,47 @@ public final class QuorumObservation {
       this.burstObserver = burstObserver;
       this.interval = configuration.defaultPollingPeriod();
       this.bursts = interval.compareTo(BURST_EVERY) > 0;
+    }
+
+    /**
+     * The pass just made found the cluster steady: an observation that {@code quiet} finds changes
+     * nothing updates the cached observation without starting a pass (issue 15: one pass per
+     * observation made the operator's cost grow with every cluster it watches, although an idle
+     * cluster's passes wrote nothing). Pods, StatefulSets and the resource start passes of their
+     * own; the observations this source makes when the clock or a commit asks for one ({@link
+     * #observeIn}, {@link #observeSoon}) always start one.
+     */
+    public void quiet(QuorumCluster cr, Quiet quiet) {
+      this.quiet.put(ResourceID.fromResource(cr), quiet);
+    }
+
+    /** A pass is under way or found something to do: every observation starts a pass again. */
+    public void busy(QuorumCluster cr) {
+      quiet.remove(ResourceID.fromResource(cr));
+    }
+
+    @Override
+    protected synchronized void handleResources(
+        ResourceID id, Set<RaftObservation> observations, boolean propagateEvent) {
+      super.handleResources(id, observations, propagateEvent && !changesNothing(id, observations));
+    }
+
+    /** Starts a pass whatever the last one found (see {@link #quiet}). */
+    private void publish(ResourceID id, RaftObservation observation) {
+      super.handleResources(id, Set.of(observation), true);
+    }
+
+    private boolean changesNothing(ResourceID id, Set<RaftObservation> observations) {
+      Quiet quieted = quiet.get(id);
+      if (quieted == null || observations.size() != 1) {
+        return false;
+      }
+      try {
+        return quieted.stillQuiet(observations.iterator().next());
+      } catch (RuntimeException e) {
+        LOG.debugf("%s: observation not compared, a pass follows: %s", id, e.toString());
+        return false;
+      }
     }
 
     /**
@@ -257,7 +317,7 @@ public final class QuorumObservation {
         return; // an earlier one replaced it, or the cluster is gone
       }
       try {
-        handleResources(id, observer.apply(cr.get()));
+        publish(id, observer.apply(cr.get()));
       } catch (RuntimeException e) {
         LOG.debugf("cluster=%s not observed when due: %s", key(cr.get()), e.toString());
       }
@@ -311,7 +371,7 @@ public final class QuorumObservation {
         }
         return;
       }
-      handleResources(id, observation);
+      publish(id, observation);
     }
 
     @Override
@@ -338,6 +398,7 @@ public final class QuorumObservation {
       podsSeen.remove(ResourceID.fromResource(cr));
       burstUntil.remove(ResourceID.fromResource(cr));
       dueAt.remove(ResourceID.fromResource(cr));
+      quiet.remove(ResourceID.fromResource(cr));
       super.onResourceDeleted(cr);
       forget.accept(cr);
     }

@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
 import io.quorumkeeper.operator.api.v1alpha1.status.KafkaStatus;
 import io.quorumkeeper.operator.event.EventReason;
 import io.quorumkeeper.operator.event.EventRecorder;
@@ -71,8 +72,8 @@ final class PassStatus {
     return leaderSeenAt.get(key);
   }
 
-  /** The one status write of the pass, then what it announces. */
-  void write(
+  /** The one status write of the pass, then what it announces; returns the status as written. */
+  QuorumClusterStatus write(
       QuorumClusterReconciler.Pass pass,
       Context<QuorumCluster> context,
       Optional<QuorumSnapshot> snapshot,
@@ -131,6 +132,7 @@ final class PassStatus {
     if (!pass.refused().isEmpty()) {
       events.warningOnce(cr, EventReason.ObjectNotWritten, String.join("; ", pass.refused()));
     }
+    return next.status();
   }
 
   private void record(QuorumCluster cr, QuorumReport.Notice notice) {

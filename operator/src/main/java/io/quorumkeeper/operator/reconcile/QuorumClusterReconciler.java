@@ -234,6 +234,9 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       return UpdateControl.noUpdate();
     }
     QuorumCluster running = persistIdentity(acceptance.running().get(), context);
+    if (observation != null) {
+      observation.busy(running); // observations start passes until this one finds it steady
+    }
     Optional<QuorumSnapshot> snapshot = Observed.snapshot(running, context, nodes);
     if (observation != null) {
       observation.podsSeen(running, Observed.controllerPodsSeen(running, context, nodes));
@@ -276,7 +279,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
         identity.tls()
             ? clientsWait(running, model, write, view.isPresent(), refused, context)
             : Optional.empty();
-    passStatus.write(
+    Pass pass =
         new Pass(
             running,
             model,
@@ -287,15 +290,50 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             refused,
             step,
             roll,
-            clientsWait),
-        context,
-        snapshot,
-        view);
+            clientsWait);
+    QuorumClusterStatus written = passStatus.write(pass, context, snapshot, view);
     if (step != null) {
       act(running, step, roll); // after the operation and the roll are in status, never before
       observeWhenSilenceCounts(running, snapshot.get(), view);
     }
+    quietIfSteady(pass, tls.podsWait(), written, context, snapshot, view);
     return UpdateControl.noUpdate();
+  }
+
+  /**
+   * Lets observations that change nothing this pass saw go without a pass, until the numbers in
+   * status are due for their refresh (issue 15: an idle cluster's passes wrote nothing, yet each
+   * cost a reconcile).
+   */
+  private void quietIfSteady(
+      Pass pass,
+      boolean podsWait,
+      QuorumClusterStatus written,
+      Context<QuorumCluster> context,
+      Optional<QuorumSnapshot> snapshot,
+      Optional<QuorumView> view) {
+    if (observation == null
+        || written.getQuorum() == null
+        || written.getQuorum().getObservedAt() == null) {
+      return;
+    }
+    String key = QuorumObservation.key(pass.cr());
+    Instant refreshDue =
+        Instant.parse(written.getQuorum().getObservedAt())
+            .plus(settings.observation().refreshEvery());
+    QuietPass.of(
+            refreshDue,
+            pass,
+            podsWait,
+            Observed.observation(context),
+            snapshot,
+            view,
+            assessor(pass.cr()),
+            v -> {
+              metrics.update(key, Optional.of(v));
+              leaderSeenAt.put(key, clock.instant());
+            })
+        .ifPresent(quiet -> observation.quiet(pass.cr(), quiet));
   }
 
   /** What one pass decided, for its status write. */

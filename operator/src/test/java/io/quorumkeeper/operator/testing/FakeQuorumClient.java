@@ -102,8 +102,20 @@ public class FakeQuorumClient implements QuorumClient {
 
     public Script caughtUp(int nodeId) {
       laggingBy.remove(nodeId);
+      behindBy.remove(nodeId);
       return this;
     }
+
+    /**
+     * The node is {@code records} behind the leader's log end, yet fetches and was caught up a
+     * moment ago: a follower keeping up with a busy leader (its health does not change).
+     */
+    public Script behind(int nodeId, long records) {
+      behindBy.put(nodeId, records);
+      return this;
+    }
+
+    final Map<Integer, Long> behindBy = new ConcurrentHashMap<>();
 
     /** The node stops fetching, as after kill -9 or a lost machine. */
     public Script dead(int nodeId) {
@@ -399,7 +411,11 @@ public class FakeQuorumClient implements QuorumClient {
       } else {
         replicas.add(
             new RaftReplica(
-                m.nodeId(), m.directoryId(), end, OptionalLong.of(now), OptionalLong.of(now)));
+                m.nodeId(),
+                m.directoryId(),
+                end - script.behindBy.getOrDefault(m.nodeId(), 0L),
+                OptionalLong.of(now),
+                OptionalLong.of(now)));
       }
     }
     return replicas;
