@@ -55,9 +55,17 @@ public final class QuorumObservation {
    * pod restarts, and each of its steps (a new directory id, caught up, Ready) shows at once
    * instead of at the next periodic tick.
    */
-  static final Duration BURST_EVERY = Duration.ofMillis(250);
+  public static final Duration BURST_EVERY = Duration.ofMillis(250);
 
-  static final Duration BURST_FOR = Duration.ofSeconds(4);
+  public static final Duration BURST_FOR = Duration.ofSeconds(4);
+
+  /**
+   * After a pass first finds a voter that lost its disk, the cluster is observed every {@link
+   * #BURST_EVERY} for this long: its new incarnation catches up a few seconds after its pod starts
+   * (format, then Kafka's start), after the pod's own burst has ended, and the replacement follows
+   * that catch-up rather than the next tick.
+   */
+  static final Duration NEW_INCARNATION_WITHIN = Duration.ofSeconds(15);
 
   /**
    * How long a burst's Kafka call may take (the periodic poll's is the observation timeout, 3 s).
@@ -181,6 +189,7 @@ public final class QuorumObservation {
     private final Map<ResourceID, Long> burstUntil = new ConcurrentHashMap<>();
     private final Map<ResourceID, Long> dueAt = new ConcurrentHashMap<>();
     private final Map<ResourceID, Quiet> quiet = new ConcurrentHashMap<>();
+    private final Set<ResourceID> awaitingIncarnation = ConcurrentHashMap.newKeySet();
 
     Source(
         EventSourceContext<QuorumCluster> context,
@@ -256,10 +265,44 @@ public final class QuorumObservation {
         return; // the first pass of a cluster is observed by its first poll anyway
       }
       LOG.debugf("cluster=%s controller pods changed: observing every %s", key(cr), BURST_EVERY);
-      long until = System.nanoTime() + BURST_FOR.toNanos();
-      if (burstUntil.put(id, until) == null) {
+      burst(id, BURST_FOR);
+    }
+
+    /**
+     * Whether, as this pass found, a voter of the cluster lost its disk and its new incarnation has
+     * not caught up yet (issue 15). The first pass that says so starts a burst of {@link
+     * #NEW_INCARNATION_WITHIN}; once per such episode, so a pod that never comes back costs one
+     * burst, not observations every 250 ms for ever.
+     */
+    public void awaitingNewIncarnation(QuorumCluster cr, boolean awaiting) {
+      ResourceID id = ResourceID.fromResource(cr);
+      if (!awaiting) {
+        awaitingIncarnation.remove(id);
+      } else if (bursts && awaitingIncarnation.add(id)) {
+        LOG.debugf(
+            "cluster=%s a voter lost its disk: observing every %s until its new incarnation"
+                + " catches up",
+            key(cr), BURST_EVERY);
+        burst(id, NEW_INCARNATION_WITHIN);
+      }
+    }
+
+    /** Observes every BURST_EVERY for {@code length} from now, or longer if a burst goes on. */
+    private void burst(ResourceID id, Duration length) {
+      long until = System.nanoTime() + length.toNanos();
+      boolean[] started = {false};
+      burstUntil.compute(
+          id,
+          (k, end) -> {
+            if (end == null) {
+              started[0] = true;
+              return until;
+            }
+            return end - until >= 0 ? end : until;
+          });
+      if (started[0]) {
         scheduleBurst(id, 0);
-      } // else the burst under way goes on until the new end
+      } // else the burst under way goes on until the later end
     }
 
     private void scheduleBurst(ResourceID id, long delayMillis) {
@@ -399,6 +442,7 @@ public final class QuorumObservation {
       burstUntil.remove(ResourceID.fromResource(cr));
       dueAt.remove(ResourceID.fromResource(cr));
       quiet.remove(ResourceID.fromResource(cr));
+      awaitingIncarnation.remove(ResourceID.fromResource(cr));
       super.onResourceDeleted(cr);
       forget.accept(cr);
     }

@@ -259,6 +259,22 @@ public final class HealingPlanner {
    * once its last caught-up time is. The operator observes again at that moment instead of at its
    * next periodic tick (issue 15). Empty when no such moment lies ahead.
    */
+  /**
+   * Whether a voter lost its disk and its new incarnation is not a caught-up observer yet: the
+   * replacement waits for that catch-up (see {@link #decide}).
+   */
+  public static boolean awaitsNewIncarnation(QuorumView v) {
+    return filter(v.voterMembers(), Health.DiskLost).stream()
+        .anyMatch(
+            lost ->
+                v.members().stream()
+                    .noneMatch(
+                        m ->
+                            m.role() == Role.Observer
+                                && m.nodeId() == lost.nodeId()
+                                && m.health() == Health.CaughtUp));
+  }
+
   public static Optional<Duration> untilSilenceCounts(QuorumView v, Duration unreachableAfter) {
     return v.voterMembers().stream()
         .filter(m -> m.role() == Role.Follower)

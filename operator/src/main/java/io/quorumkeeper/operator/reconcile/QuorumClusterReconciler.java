@@ -263,6 +263,12 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     }
     Healing.Step step =
         snapshot.isPresent() ? planHealing(running, context, snapshot.get(), view) : null;
+    if (observation != null) {
+      observation.awaitingNewIncarnation(
+          running,
+          Healing.blockedBecause(running) == null
+              && view.filter(HealingPlanner::awaitsNewIncarnation).isPresent());
+    }
     Rolling.Step roll =
         step == null
             ? null

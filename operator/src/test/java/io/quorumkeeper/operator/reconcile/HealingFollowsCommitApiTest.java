@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.config.OperatorSettings;
+import io.quorumkeeper.operator.observe.QuorumObservation;
+import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.testing.ApiHarness;
 import io.quorumkeeper.operator.testing.FakeQuorumClient;
 import java.time.Clock;
@@ -86,6 +88,46 @@ class HealingFollowsCommitApiTest {
         .as("the voter is removed once silent for unreachableAfter, and soon after")
         .isBetween(5_000L, 7_000L);
     awaitHealed();
+  }
+
+  /**
+   * A wiped voter's pod comes back: its agent reports the new disk at once, its Kafka fetches as a
+   * new incarnation only seconds later (format, then Kafka's start), after the pod change's own
+   * burst of observations has ended. The operator keeps observing every 250 ms while it waits, so
+   * the replacement follows the catch-up and not the next (hourly, here) tick.
+   */
+  @Test
+  void givenAVoterLostItsDisk_thenTheReplacementFollowsItsNewIncarnationWithoutATick() {
+    String cluster = NAMESPACE + "/orders";
+    FakeQuorumClient.Script quorum = api.quorum().script(cluster, 3);
+    api.create(java.nio.file.Path.of("../examples/combined.yaml"));
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(api.get("orders").getStatus().getQuorum().getFaultTolerance())
+                    .isEqualTo(1));
+
+    quorum.agents.put(1, new AgentReport(1, "dir1new", null, null, null));
+    int before = api.quorum().describes(cluster);
+    api.createPodFromTemplate("orders-node", "orders-node-1", "orders");
+    api.podReady("orders-node-1"); // the launcher and the agent run; Kafka starts later
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .alias("observed beyond the pod's own burst of " + QuorumObservation.BURST_FOR)
+        .until(
+            () ->
+                api.quorum().describes(cluster) - before
+                    > 2 * QuorumObservation.BURST_FOR.dividedBy(QuorumObservation.BURST_EVERY));
+    assertThat(quorum.changes).as("nothing to replace it with yet").isEmpty();
+
+    quorum.observer(1, "dir1new");
+
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .untilAsserted(
+            () -> assertThat(quorum.changes).containsExactly("remove 1/dir1", "add 1/dir1new"));
   }
 
   private void awaitHealed() {

@@ -91,7 +91,12 @@ public class FakeQuorumClient implements QuorumClient {
 
     /** A controller outside the voter set that fetches (a hot spare). */
     public Script observer(int nodeId) {
-      observers.add(new Incarnation(nodeId, "dir" + nodeId));
+      return observer(nodeId, "dir" + nodeId);
+    }
+
+    /** An incarnation outside the voter set that fetches: a spare, or a wiped voter's new disk. */
+    public Script observer(int nodeId, String directoryId) {
+      observers.add(new Incarnation(nodeId, directoryId));
       return this;
     }
 
