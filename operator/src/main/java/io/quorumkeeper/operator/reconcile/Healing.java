@@ -223,8 +223,14 @@ final class Healing {
     SHORTLY
   }
 
-  /** How soon a phase Kafka refused is sent again, at most: a bounded retry, not a loop. */
-  static final Duration RESEND_REFUSED_AFTER = Duration.ofSeconds(1);
+  /**
+   * How soon a phase Kafka refused is sent again, at most: a bounded retry, not a loop. The usual
+   * refusal, "New voter ... is not ready to receive requests", is the leader's request manager
+   * still waiting on a request to that node (sent to the incarnation just removed, at the same
+   * address); it clears within a few hundred milliseconds, and a second's wait was most of the
+   * heal's time after the new incarnation caught up (`bench heal`).
+   */
+  static final Duration RESEND_REFUSED_AFTER = Duration.ofMillis(250);
 
   /**
    * Carries out a step whose operation status has already been written, and reports it.

@@ -94,6 +94,12 @@ public class FakeQuorumClient implements QuorumClient {
       return observer(nodeId, "dir" + nodeId);
     }
 
+    /** The incarnation no longer fetches at all (its disk is gone): Kafka stops listing it. */
+    public Script gone(int nodeId, String directoryId) {
+      observers.remove(new Incarnation(nodeId, directoryId));
+      return this;
+    }
+
     /** An incarnation outside the voter set that fetches: a spare, or a wiped voter's new disk. */
     public Script observer(int nodeId, String directoryId) {
       observers.add(new Incarnation(nodeId, directoryId));
