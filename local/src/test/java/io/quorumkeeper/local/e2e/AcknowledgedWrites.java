@@ -92,28 +92,37 @@ final class AcknowledgedWrites implements AutoCloseable {
    * Writes one value at a time. A TLS handshake the brokers refuse (their certificates now come
    * from a CA this producer was not started with: a CA rotation's second phase) restarts the
    * producer with the user Secret's {@code ca.crt} as it is now, as a client pod restarted with its
-   * mounted Secret would (docs/security.md, "Renewing the CA").
+   * mounted Secret would (docs/security.md, "Renewing the CA"). A restart that fails (the Secret
+   * could not be read on a loaded machine) is tried again on the next write rather than ending the
+   * writer, which would look like a cluster that stopped taking writes.
    */
   private void writeUntilStopped() {
+    boolean restart = false;
     for (long n = 0; !stopping; n++) {
       String value = Long.toString(n);
       try {
-        producer.send(new ProducerRecord<>(topic, value, value)).get();
-        acknowledged.add(value);
-      } catch (Exception e) {
-        failures.incrementAndGet();
-        lastFailure = e.getMessage();
-        if (e instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        if (causedBy(e, SslAuthenticationException.class)) {
+        if (restart) {
           producer.close(Duration.ofSeconds(5));
           producer = producer(clients.get());
           restarts.incrementAndGet();
+          restart = false;
         }
+        producer.send(new ProducerRecord<>(topic, value, value)).get();
+        acknowledged.add(value);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        failures.incrementAndGet();
+        lastFailure = e.toString();
+        restart |= causedBy(e, SslAuthenticationException.class) || restartFailed(e);
       }
     }
+  }
+
+  /** The producer could not be made again: a {@code clients} read or a config it refused. */
+  private static boolean restartFailed(Exception e) {
+    return !(e instanceof java.util.concurrent.ExecutionException);
   }
 
   private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
@@ -134,12 +143,26 @@ final class AcknowledgedWrites implements AutoCloseable {
     return acknowledged.size();
   }
 
+  /**
+   * Until more than {@code already} writes are acknowledged; fails with the {@link #summary()}, so
+   * that a writer that stopped says why.
+   */
+  void awaitMoreThan(int already, Duration atMost) {
+    await()
+        .atMost(atMost)
+        .untilAsserted(
+            () ->
+                org.assertj.core.api.Assertions.assertThat(count())
+                    .as("acknowledged writes (%s)", summary())
+                    .isGreaterThan(already));
+  }
+
   String summary() {
     return acknowledged.size()
         + " acknowledged, "
         + failures.get()
         + " failed"
-        + (restarts.get() == 0 ? "" : ", producer restarted with a new CA " + restarts.get() + "x")
+        + (restarts.get() == 0 ? "" : ", producer restarted (new CA) " + restarts.get() + "x")
         + (failures.get() == 0 ? "" : ", last: " + lastFailure);
   }
 

@@ -85,7 +85,7 @@ class CaRotationE2ETest {
       Map<String, java.util.Set<String>> incarnations = watch.incarnations();
       Duration took = Duration.between(phasesSeen.get("trust"), phasesSeen.get("done"));
       int afterRotation = writes.count();
-      await().atMost(Duration.ofSeconds(30)).until(() -> writes.count() > afterRotation);
+      writes.awaitMoreThan(afterRotation, Duration.ofSeconds(60));
       writes.stop();
       System.out.printf(
           "CA rotation: trust at %s, sign at %s, done at %s (%d s); writes to %s: %s%n",

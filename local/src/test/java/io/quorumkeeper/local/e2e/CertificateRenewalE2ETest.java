@@ -70,7 +70,7 @@ class CertificateRenewalE2ETest {
 
       String renewed = watch.awaitRollDone(issued, PODS, RENEWAL_AFTER.plus(Duration.ofMinutes(3)));
       int afterRoll = writes.count();
-      await().atMost(Duration.ofSeconds(30)).until(() -> writes.count() > afterRoll);
+      writes.awaitMoreThan(afterRoll, Duration.ofSeconds(60));
       writes.stop();
       System.out.printf("writes to %s across the roll: %s%n", TOPIC, writes.summary());
 
