@@ -108,10 +108,7 @@ public final class HealingPlanner {
       return addSpare(v, policy, voters);
     }
     for (Member lost : filter(voters, Health.DiskLost)) {
-      Optional<Member> reborn =
-          v.members().stream()
-              .filter(m -> m.role() == Role.Observer && m.nodeId() == lost.nodeId())
-              .findFirst();
+      Optional<Member> reborn = reborn(v, lost);
       if (reborn.isEmpty() || reborn.get().health() != Health.CaughtUp) {
         return new Action.Wait(
             "voter "
@@ -252,6 +249,22 @@ public final class HealingPlanner {
   }
 
   /**
+   * Whether a voter lost its disk and its new incarnation is not a caught-up observer yet: the
+   * replacement waits for that catch-up (see {@link #decide}).
+   */
+  public static boolean awaitsNewIncarnation(QuorumView v) {
+    return filter(v.voterMembers(), Health.DiskLost).stream()
+        .anyMatch(lost -> reborn(v, lost).filter(m -> m.health() == Health.CaughtUp).isEmpty());
+  }
+
+  /** The observer with the id of {@code lost}: its new incarnation, once it has fetched. */
+  private static Optional<Member> reborn(QuorumView v, Member lost) {
+    return v.members().stream()
+        .filter(m -> m.role() == Role.Observer && m.nodeId() == lost.nodeId())
+        .findFirst();
+  }
+
+  /**
    * How long until the clock alone changes what the planner sees: the soonest moment a follower
    * will have been silent for {@code unreachableAfter} by Kafka's clocks. A live one turns
    * Unreachable when its last fetch is that old (for a follower that fetches now, a whole
@@ -259,22 +272,6 @@ public final class HealingPlanner {
    * once its last caught-up time is. The operator observes again at that moment instead of at its
    * next periodic tick (issue 15). Empty when no such moment lies ahead.
    */
-  /**
-   * Whether a voter lost its disk and its new incarnation is not a caught-up observer yet: the
-   * replacement waits for that catch-up (see {@link #decide}).
-   */
-  public static boolean awaitsNewIncarnation(QuorumView v) {
-    return filter(v.voterMembers(), Health.DiskLost).stream()
-        .anyMatch(
-            lost ->
-                v.members().stream()
-                    .noneMatch(
-                        m ->
-                            m.role() == Role.Observer
-                                && m.nodeId() == lost.nodeId()
-                                && m.health() == Health.CaughtUp));
-  }
-
   public static Optional<Duration> untilSilenceCounts(QuorumView v, Duration unreachableAfter) {
     return v.voterMembers().stream()
         .filter(m -> m.role() == Role.Follower)

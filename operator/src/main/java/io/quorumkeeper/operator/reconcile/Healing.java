@@ -225,10 +225,11 @@ final class Healing {
 
   /**
    * How soon a phase Kafka refused is sent again, at most: a bounded retry, not a loop. The usual
-   * refusal, "New voter ... is not ready to receive requests", is the leader's request manager
-   * still waiting on a request to that node (sent to the incarnation just removed, at the same
-   * address); it clears within a few hundred milliseconds, and a second's wait was most of the
-   * heal's time after the new incarnation caught up (`bench heal`).
+   * refusal, "New voter ... is not ready to receive requests", comes from the leader's request
+   * sender not being ready for that node id; most likely a request still pending to, or backing off
+   * from, the incarnation just removed (Kafka's request manager keys connection state by node id,
+   * not by incarnation). A resend a second later always went through, and that second's wait was
+   * most of the heal's time after the new incarnation caught up (`bench heal`).
    */
   static final Duration RESEND_REFUSED_AFTER = Duration.ofMillis(250);
 

@@ -458,7 +458,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     if (cr.getStatus().getBootstrap().isFormed()) {
       return cr;
     }
-    QuorumClusterStatus next = copyOf(cr.getStatus());
+    QuorumClusterStatus next = statusWriter.copy(cr.getStatus());
     next.getBootstrap().setFormed(true);
     LOG.infof(
         "cluster=%s/%s quorum formed: new controller disks now join as observers",
@@ -484,7 +484,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     conditions.set(
         Conditions.READY, false, "SpecInvalid", "no spec of this cluster was accepted yet");
     conditions.keep(Conditions.QUORUM_HEALTHY).keep(Conditions.WARNING);
-    QuorumClusterStatus next = copyOf(previous);
+    QuorumClusterStatus next = statusWriter.copy(previous);
     next.setObservedGeneration(generation);
     next.setConditions(conditions.build());
     statusWriter.write(cr, next);
@@ -507,7 +507,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     if (kept != null) {
       // Status from before transports or authenticated default listeners: write down the
       // plaintext and the anonymous 9092 the cluster has always run (ADR 012, ADR 015).
-      QuorumClusterStatus next = copyOf(previous);
+      QuorumClusterStatus next = statusWriter.copy(previous);
       next.getBootstrap().setTransport(kept.transport());
       next.getBootstrap().setClientAuthentication(kept.clients());
       LOG.infof(
@@ -519,7 +519,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     Optional<ClusterIdentity> recovered =
         Identities.recover(PoolConfigMaps.ofControllerPool(cr, context));
     ClusterIdentity identity = recovered.orElseGet(() -> Identities.generate(cr));
-    QuorumClusterStatus next = copyOf(previous);
+    QuorumClusterStatus next = statusWriter.copy(previous);
     Identities.writeTo(next, identity);
     LOG.infof(
         "cluster=%s %s cluster id %s, transport %s",
@@ -567,9 +567,5 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       clientRevocations.finish(running, users.wanted().users(), access.revoked(), context);
     }
     return users.pending().or(access::pending);
-  }
-
-  private QuorumClusterStatus copyOf(QuorumClusterStatus status) {
-    return statusWriter.copy(status);
   }
 }

@@ -30,7 +30,6 @@ public class StatusWriter {
     this.observer = observer;
   }
 
-  /** Returns the resource as it stands after the write (the same object when nothing changed). */
   /** A deep copy of {@code status} (an empty status for null), to change and then write. */
   public QuorumClusterStatus copy(QuorumClusterStatus status) {
     return client
@@ -38,6 +37,7 @@ public class StatusWriter {
         .clone(status == null ? new QuorumClusterStatus() : status);
   }
 
+  /** Returns the resource as it stands after the write (the same object when nothing changed). */
   public QuorumCluster write(QuorumCluster current, QuorumClusterStatus next) {
     observer.accept(current, next);
     if (Objects.equals(current.getStatus(), next)) {
