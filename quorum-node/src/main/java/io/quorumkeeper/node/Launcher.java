@@ -99,7 +99,8 @@ public final class Launcher {
     };
   }
 
-  private static void run(Map<String, String> env) throws InterruptedException {
+  /** The node's whole start, then Kafka's run; also the class archive's training run. */
+  static void run(Map<String, String> env) throws InterruptedException {
     PodFacts pod = PodFacts.fromEnv(env);
     LOG.info(
         "quorum-node starting: pod {} (ordinal {}), host {}, ip {}",

@@ -1,6 +1,7 @@
 package io.quorumkeeper.local.bench;
 
 import io.quorumkeeper.local.LocalRuntimeException;
+import io.quorumkeeper.local.kube.NodeClassArchive;
 import io.quorumkeeper.local.kube.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +35,7 @@ final class BareAutoJoinQuorum implements AutoCloseable {
   private final int nodes;
   private final String classpath;
   private final List<String> jvmOptions;
+  private final List<String> archive;
   private final String clusterId = Uuid.randomUuid().toString();
   private final String initialControllers;
   private final Map<Integer, Process> running = new HashMap<>();
@@ -55,6 +57,7 @@ final class BareAutoJoinQuorum implements AutoCloseable {
     this.nodes = nodes;
     this.classpath = nodeJar.toAbsolutePath() + ":" + nodeLib.toAbsolutePath() + "/*";
     this.jvmOptions = jvmOptions;
+    this.archive = NodeClassArchive.options(nodeJar);
     this.initialControllers =
         IntStream.range(0, nodes)
             .mapToObj(i -> i + "@" + ip(i) + ":" + CONTROLLER_PORT + ":" + Uuid.randomUuid())
@@ -134,6 +137,7 @@ final class BareAutoJoinQuorum implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Processes.java().toString());
     command.addAll(jvmOptions);
+    command.addAll(archive);
     command.add("-Dqk.local.folder=" + dir.toAbsolutePath());
     command.addAll(List.of("-cp", classpath, "io.quorumkeeper.node.Launcher"));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

@@ -7,6 +7,7 @@ import io.quorumkeeper.local.LocalRuntime;
 import io.quorumkeeper.local.RuntimeOptions;
 import io.quorumkeeper.local.api.QuorumClusters;
 import io.quorumkeeper.local.bench.BenchSupport.Transport;
+import io.quorumkeeper.local.kube.NodeClassArchive;
 import io.quorumkeeper.local.kube.Processes;
 import java.io.IOException;
 import java.io.StringReader;
@@ -185,8 +186,11 @@ public final class CreateToReadyBenchmark {
             + ":"
             + home.resolve("quorum-node/target/lib")
             + "/*";
+    List<String> archive =
+        NodeClassArchive.options(home.resolve("quorum-node/target/quorum-node.jar"));
     String jvm =
         String.join(" ", RuntimeOptions.SMALL_JVM)
+            + (archive.isEmpty() ? "" : " " + archive.get(0))
             + " -Djdk.net.hosts.file="
             + m.hosts()
             + " -Dqk.local.folder="

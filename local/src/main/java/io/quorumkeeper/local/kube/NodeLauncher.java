@@ -60,6 +60,19 @@ public final class NodeLauncher implements PodContainer.Launcher {
     return classpath;
   }
 
+  /**
+   * {@code -cp} with the classpath of the image's Kafka version, after the class archive the build
+   * trained for that classpath if there is one ({@link NodeClassArchive}).
+   */
+  List<String> classpathOptions(String image) {
+    String podClasspath = classpath(image);
+    List<String> options =
+        new ArrayList<>(NodeClassArchive.options(Path.of(podClasspath.split(":")[0])));
+    options.add("-cp");
+    options.add(podClasspath);
+    return options;
+  }
+
   /** The tag of an image reference ({@code repo/name:4.4.0} → {@code 4.4.0}), or null. */
   static String tag(String image) {
     if (image == null) {
@@ -83,9 +96,8 @@ public final class NodeLauncher implements PodContainer.Launcher {
     command.add("-Dsun.net.inetaddr.ttl=1");
     command.add("-Dsun.net.inetaddr.negative.ttl=0");
     command.add("-Dqk.local.folder=" + layout.root().toAbsolutePath());
-    String podClasspath = classpath(PodLaunch.container(pod).getImage());
-    command.add("-cp");
-    command.add(podClasspath);
+    List<String> classpathOptions = classpathOptions(PodLaunch.container(pod).getImage());
+    command.addAll(classpathOptions);
     command.add("io.quorumkeeper.node.Launcher");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     Map<String, String> env = builder.environment();
@@ -109,7 +121,7 @@ public final class NodeLauncher implements PodContainer.Launcher {
               + " at "
               + Instant.now()
               + " on "
-              + podClasspath
+              + String.join(" ", classpathOptions)
               + " ===\n",
           StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);

@@ -187,6 +187,25 @@ class QuorumNodeImageTest {
           .as("the node runs as uid 1000, not root")
           .isEqualTo("1000");
     }
+    String container = containers.get(0);
+    assertThat(Docker.run(Duration.ofSeconds(30), "logs", container).output())
+        .as("logs of %s", container)
+        .doesNotContain("Unable to use shared archive");
+    assertThat(
+            Docker.run(
+                    Duration.ofSeconds(60),
+                    "exec",
+                    container,
+                    "java",
+                    "-XX:SharedArchiveFile=/opt/quorum-node/quorum-node.jsa",
+                    "-Xlog:class+load=info",
+                    "-cp",
+                    "/opt/quorum-node/quorum-node.jar:/opt/quorum-node/lib/*",
+                    "kafka.Kafka",
+                    "--version")
+                .output())
+        .as("the image's class archive, trained on its own JRE and jars (docs/quorum-node.md)")
+        .contains("kafka.Kafka source: shared objects file (top)");
   }
 
   // --- Docker ---
