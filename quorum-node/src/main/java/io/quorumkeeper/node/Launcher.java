@@ -126,7 +126,10 @@ public final class Launcher {
             node.meta().clusterId(),
             node.settings().roles());
     AgentRoutes routes =
-        new AgentRoutes(new JmxNodeProbe(identity, kafka::isAlive), token, new RequestCounter());
+        new AgentRoutes(
+            new JmxNodeProbe(identity, kafka::isAlive, node.metadataLogDir()),
+            token,
+            new RequestCounter());
     AgentServer.start(
         pod.podIp(),
         node.settings().agentPort(),

@@ -9,12 +9,24 @@ import java.util.Optional;
  * @param kafkaAlive the in-process Kafka server has not stopped or failed
  * @param raft empty until Kafka has registered its raft metrics
  * @param brokerRunning whether the broker role has reached RUNNING; empty for controller-only nodes
+ * @param metadataRecordsOnDisk whether the metadata log on disk holds any record (empty when
+ *     unknown): durable evidence that the quorum formed, from the moment the node starts (ADR 004)
  */
 public record NodeStatus(
     NodeIdentity identity,
     boolean kafkaAlive,
     Optional<RaftMetrics> raft,
-    Optional<Boolean> brokerRunning) {
+    Optional<Boolean> brokerRunning,
+    Optional<Boolean> metadataRecordsOnDisk) {
+
+  /** A status that says nothing of the disk. */
+  public NodeStatus(
+      NodeIdentity identity,
+      boolean kafkaAlive,
+      Optional<RaftMetrics> raft,
+      Optional<Boolean> brokerRunning) {
+    this(identity, kafkaAlive, raft, brokerRunning, Optional.empty());
+  }
 
   /**
    * Readiness as docs/design.md section 4 defines it: Kafka is serving, a controller follows a

@@ -7,7 +7,10 @@ import java.util.List;
  * The JSON body of {@code GET /v1/node}, the operator's view of one node. Raft fields are {@code
  * null} until Kafka reports them; {@code leaderId} is {@code null} while no leader is known. {@code
  * kafkaVersion} is the version of the Kafka jars this node runs on ({@link KafkaVersion}), whatever
- * the pod's image tag says: the operator's evidence that an upgrade reached the node.
+ * the pod's image tag says: the operator's evidence that an upgrade reached the node. {@code
+ * metadataRecordsOnDisk} says whether the metadata log on disk holds any record ({@code null} when
+ * unknown), which a launcher's formation check reads (ADR 004): unlike {@code logEndOffset}, which
+ * Kafka reports as 0 after a restart until its first append, it is true from the node's start.
  */
 public record NodeView(
     int nodeId,
@@ -19,7 +22,8 @@ public record NodeView(
     Integer leaderEpoch,
     Long highWatermark,
     Long logEndOffset,
-    String kafkaVersion) {
+    String kafkaVersion,
+    Boolean metadataRecordsOnDisk) {
 
   public static NodeView of(NodeStatus status) {
     NodeIdentity id = status.identity();
@@ -38,7 +42,8 @@ public record NodeView(
                     m.epoch(),
                     m.highWatermark(),
                     m.logEndOffset(),
-                    KafkaVersion.current()))
+                    KafkaVersion.current(),
+                    status.metadataRecordsOnDisk().orElse(null)))
         .orElse(
             new NodeView(
                 id.nodeId(),
@@ -50,6 +55,7 @@ public record NodeView(
                 null,
                 null,
                 null,
-                KafkaVersion.current()));
+                KafkaVersion.current(),
+                status.metadataRecordsOnDisk().orElse(null)));
   }
 }

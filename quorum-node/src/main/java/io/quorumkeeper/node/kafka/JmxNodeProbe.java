@@ -5,9 +5,13 @@ import io.quorumkeeper.node.agent.NodeProbe;
 import io.quorumkeeper.node.agent.NodeStatus;
 import io.quorumkeeper.node.agent.RaftMetrics;
 import io.quorumkeeper.node.config.ProcessRole;
+import io.quorumkeeper.node.storage.MetadataLogOnDisk;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -31,15 +35,41 @@ public final class JmxNodeProbe implements NodeProbe {
   private final MBeanServer server;
   private final NodeIdentity identity;
   private final BooleanSupplier kafkaAlive;
+  private final Supplier<Optional<Boolean>> metadataRecordsOnDisk;
 
-  public JmxNodeProbe(NodeIdentity identity, BooleanSupplier kafkaAlive) {
-    this(ManagementFactory.getPlatformMBeanServer(), identity, kafkaAlive);
+  /**
+   * @param metadataLogDir the node's metadata log directory, whose records on disk the agent
+   *     reports ({@link MetadataLogOnDisk})
+   */
+  public JmxNodeProbe(NodeIdentity identity, BooleanSupplier kafkaAlive, Path metadataLogDir) {
+    this(
+        ManagementFactory.getPlatformMBeanServer(),
+        identity,
+        kafkaAlive,
+        () -> recordsOnDisk(metadataLogDir));
   }
 
   JmxNodeProbe(MBeanServer server, NodeIdentity identity, BooleanSupplier kafkaAlive) {
+    this(server, identity, kafkaAlive, Optional::empty);
+  }
+
+  JmxNodeProbe(
+      MBeanServer server,
+      NodeIdentity identity,
+      BooleanSupplier kafkaAlive,
+      Supplier<Optional<Boolean>> metadataRecordsOnDisk) {
     this.server = server;
     this.identity = identity;
     this.kafkaAlive = kafkaAlive;
+    this.metadataRecordsOnDisk = metadataRecordsOnDisk;
+  }
+
+  private static Optional<Boolean> recordsOnDisk(Path metadataLogDir) {
+    try {
+      return Optional.of(MetadataLogOnDisk.hasRecords(metadataLogDir));
+    } catch (UncheckedIOException e) {
+      return Optional.empty(); // unknown: a formation check takes it as no answer on the disk
+    }
   }
 
   @Override
@@ -48,7 +78,12 @@ public final class JmxNodeProbe implements NodeProbe {
         identity.hasRole(ProcessRole.BROKER)
             ? Optional.of(brokerState().orElse(-1) == BROKER_RUNNING)
             : Optional.empty();
-    return new NodeStatus(identity, kafkaAlive.getAsBoolean(), raftMetrics(), brokerRunning);
+    return new NodeStatus(
+        identity,
+        kafkaAlive.getAsBoolean(),
+        raftMetrics(),
+        brokerRunning,
+        metadataRecordsOnDisk.get());
   }
 
   private Optional<RaftMetrics> raftMetrics() {

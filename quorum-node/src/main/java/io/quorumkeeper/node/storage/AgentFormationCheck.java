@@ -15,10 +15,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Asks the controller peers' agents ({@code GET /v1/node}) whether the quorum has ever formed. A
- * peer that follows a leader, or whose metadata log has any record (log end offset or high
- * watermark above 0), proves it has: then this node must never format as an initial voter. This
- * covers the moments Kafka's Admin API cannot answer (an election in progress, a controller that
- * has not loaded its metadata version yet), when "nobody answered" is not "never formed".
+ * peer that follows a leader, or whose metadata log has any record (on disk, as its agent reads the
+ * directory, or by Kafka's log end offset or high watermark above 0), proves it has: then this node
+ * must never format as an initial voter. The disk is what counts after a restart: Kafka reports a
+ * log end offset of 0 until the node's first append. This covers the moments Kafka's Admin API
+ * cannot answer (an election in progress, a controller that has not loaded its metadata version
+ * yet), when "nobody answered" is not "never formed".
  *
  * <p>Returns the leader's id, {@code -1} when the quorum formed but no leader is known right now,
  * or empty when no peer shows any sign of a formed quorum.
@@ -77,7 +79,11 @@ public final class AgentFormationCheck implements LeaderCheck {
             "peer {} follows leader {}: the quorum has formed", host, node.get("leaderId").asInt());
         return OptionalInt.of(node.get("leaderId").asInt());
       }
-      if (node.path("logEndOffset").asLong(0) > 0 || node.path("highWatermark").asLong(0) > 0) {
+      if (node.path("metadataRecordsOnDisk").asBoolean(false)) {
+        LOG.info("peer {} has metadata records on disk: the quorum has formed", host);
+        formed = true;
+      } else if (node.path("logEndOffset").asLong(0) > 0
+          || node.path("highWatermark").asLong(0) > 0) {
         LOG.info(
             "peer {} has metadata records (log end offset {}): the quorum has formed",
             host,

@@ -132,12 +132,40 @@ class LauncherKraftTest {
                 assertThat(node.get("raftState").asText())
                     .isEqualTo(pod.ordinal() == quorum.leaderId() ? "leader" : "follower");
                 assertThat(nodes.agentGet(pod, "/v1/readyz").statusCode()).isEqualTo(200);
+                assertThat(node.get("metadataRecordsOnDisk").asBoolean())
+                    .as("records on the disk of %s", pod.name())
+                    .isTrue();
               }
             });
   }
 
+  /**
+   * A restarted voter's agent says its metadata log holds records from its first answer, while
+   * Kafka's own log end offset may still say 0 (it moves on appends only): the launcher of a wiped
+   * peer must see the quorum formed even in those seconds (ADR 004).
+   */
   @Test
   @Order(3)
+  void aRestartedVoterReportsItsRecordsOnDiskFromItsFirstAnswer() throws Exception {
+    Pod restarted = aFollower();
+    nodes.kill(restarted);
+    nodes.start(restarted);
+
+    JsonNode first =
+        awaitForming("the restarted agent's first answer")
+            .ignoreExceptions()
+            .until(() -> nodes.node(restarted), java.util.Objects::nonNull);
+    assertThat(first.get("metadataRecordsOnDisk").asBoolean())
+        .as("first answer of the restarted %s: %s", restarted.name(), first)
+        .isTrue();
+    awaitForming("the restarted voter follows the leader again")
+        .untilAsserted(
+            () ->
+                assertThat(nodes.node(restarted).get("raftState").asText()).isEqualTo("follower"));
+  }
+
+  @Test
+  @Order(4)
   void aWipedVoterComesBackAsAnObserverWithANewDirectoryIdEvenBeforeClusterFormedIsSet()
       throws Exception {
     nodes.writeConfigMap(CONTROLLERS, controllerTemplate(), controllerBootstrap(false));
@@ -166,7 +194,7 @@ class LauncherKraftTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aFourthControllerFormattedByTheLauncherJoinsAsAnObserver() {
     nodes.writeConfigMap(CONTROLLERS, controllerTemplate(), controllerBootstrap(true));
     Pod fourth = CONTROLLER_PODS.get(3);
@@ -187,7 +215,7 @@ class LauncherKraftTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aBrokerJoinsAndServesAProduceConsumeRoundTrip() throws Exception {
     nodes.start(BROKER);
     awaitForming("broker ready")
@@ -225,7 +253,7 @@ class LauncherKraftTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aTemplateWithAnUnknownPlaceholderStopsTheNodeWithExitCode2AndTheLine() throws Exception {
     Pod pod = new Pod("qk-bad", 0, "127.0.77.30");
     nodes.writeConfigMap(
@@ -245,7 +273,7 @@ class LauncherKraftTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aDiskOfAnotherClusterStopsTheNodeWithExitCode3AndIsLeftAlone() throws Exception {
     Pod pod = new Pod("qk-foreign", 0, "127.0.77.31");
     nodes.writeConfigMap("qk-foreign", controllerTemplate(), controllerBootstrap(true));

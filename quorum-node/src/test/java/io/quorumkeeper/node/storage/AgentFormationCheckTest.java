@@ -63,8 +63,27 @@ class AgentFormationCheckTest {
   }
 
   @Test
+  void givenAPeerJustRestartedWithRecordsOnDisk_thenFormed_thoughKafkaSaysLogEndOffsetZero()
+      throws IOException {
+    // Kafka's log-end-offset gauge starts at 0 and moves on appends only; the disk says otherwise
+    peer(
+        "127.0.55.1",
+        "{\"leaderId\":null,\"leaderEpoch\":7,\"logEndOffset\":0,\"highWatermark\":-1,"
+            + "\"metadataRecordsOnDisk\":true}");
+    peer(
+        "127.0.55.2",
+        "{\"leaderId\":null,\"logEndOffset\":0,\"highWatermark\":null,"
+            + "\"metadataRecordsOnDisk\":false}");
+
+    assertThat(check()).hasValue(-1);
+  }
+
+  @Test
   void givenPeersThatNeverFormed_thenNoEvidence() throws IOException {
-    peer("127.0.55.1", "{\"leaderId\":null,\"logEndOffset\":0,\"highWatermark\":null}");
+    peer(
+        "127.0.55.1",
+        "{\"leaderId\":null,\"logEndOffset\":0,\"highWatermark\":null,"
+            + "\"metadataRecordsOnDisk\":false}");
     peer("127.0.55.2", "{\"leaderId\":null,\"logEndOffset\":null,\"highWatermark\":null}");
 
     assertThat(check()).isEmpty();
