@@ -7,20 +7,26 @@ import io.quorumkeeper.node.agent.AgentServer;
 import io.quorumkeeper.node.agent.AgentTls;
 import io.quorumkeeper.node.agent.BearerToken;
 import io.quorumkeeper.node.agent.NodeIdentity;
+import io.quorumkeeper.node.agent.NodeProbe;
+import io.quorumkeeper.node.agent.NodeStatus;
 import io.quorumkeeper.node.agent.RequestCounter;
 import io.quorumkeeper.node.config.BootstrapSettings;
 import io.quorumkeeper.node.config.PodFacts;
+import io.quorumkeeper.node.config.ProcessRole;
 import io.quorumkeeper.node.kafka.JmxNodeProbe;
 import io.quorumkeeper.node.kafka.KafkaRunner;
 import io.quorumkeeper.node.storage.AdminLeaderCheck;
 import io.quorumkeeper.node.storage.AgentFormationCheck;
 import io.quorumkeeper.node.storage.ControllerClientSecurity;
 import io.quorumkeeper.node.storage.LeaderCheck;
+import io.quorumkeeper.node.storage.MetadataLogOnDisk;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -39,6 +45,9 @@ public final class Launcher {
 
   /** How long the leader question may take when no controller peer is up yet. */
   static final Duration LEADER_CHECK_DEADLINE = Duration.ofSeconds(3);
+
+  /** How often the peers' agents are asked while Kafka's leader answer is awaited. */
+  static final Duration AGENTS_EVERY = Duration.ofMillis(200);
 
   /** The cluster CA next to the pod's key and chain in the TLS Secret. */
   static final String CA_FILE = "ca.crt";
@@ -91,11 +100,12 @@ public final class Launcher {
       int agentPort, String token, Optional<SSLContext> peerAgentsTls) {
     return server -> {
       String servers = server.getProperty("controller.quorum.bootstrap.servers", "");
-      return AgentFormationCheck.either(
+      return AgentFormationCheck.racing(
           new AdminLeaderCheck(
               servers, LEADER_CHECK_DEADLINE, ControllerClientSecurity.clientProperties(server)),
           new AgentFormationCheck(
-              servers, agentPort, token, Duration.ofMillis(1500), peerAgentsTls));
+              servers, agentPort, token, Duration.ofMillis(1500), peerAgentsTls),
+          AGENTS_EVERY);
     };
   }
 
@@ -109,15 +119,31 @@ public final class Launcher {
         pod.podHost(),
         pod.podIp());
     BearerToken token = BearerToken.fromFile(pod.tokenFile());
-    int agentPort = agentPort(pod);
     String tokenValue = readToken(pod);
     Optional<Path> agentKeyAndChain = pod.tlsKeyAndChain();
     Optional<SslContext> agentTls = agentKeyAndChain.map(AgentTls::server);
     Optional<SSLContext> peerAgentsTls =
         agentKeyAndChain.map(pem -> AgentTls.clientTrusting(pem.resolveSibling(CA_FILE)));
-    PreparedNode node =
-        new NodePreparation(leaderChecks(agentPort, tokenValue, peerAgentsTls)).prepare(pod);
+    NodePreparation preparation =
+        new NodePreparation(leaderChecks(agentPort(pod), tokenValue, peerAgentsTls));
+    NodePreparation.Rendered rendered = preparation.render(pod);
 
+    // The agent answers from before the disk is decided on, so that peers deciding at the same
+    // moment hear what this disk holds (ADR 004); Kafka's view replaces the preparing one below.
+    AtomicReference<NodeProbe> probe = new AtomicReference<>(() -> preparing(rendered));
+    AgentRoutes routes = new AgentRoutes(() -> probe.get().status(), token, new RequestCounter());
+    AgentServer.start(
+        pod.podIp(),
+        rendered.settings().agentPort(),
+        routes,
+        rendered
+            .settings()
+            .agentMaxConnections()
+            .map(AgentLimits.DEFAULT::withMaxConnections)
+            .orElse(AgentLimits.DEFAULT),
+        agentTls);
+
+    PreparedNode node = preparation.prepare(rendered);
     KafkaRunner kafka = new KafkaRunner(node.serverProperties());
     NodeIdentity identity =
         new NodeIdentity(
@@ -125,25 +151,26 @@ public final class Launcher {
             node.meta().directoryId(),
             node.meta().clusterId(),
             node.settings().roles());
-    AgentRoutes routes =
-        new AgentRoutes(
-            new JmxNodeProbe(identity, kafka::isAlive, node.metadataLogDir()),
-            token,
-            new RequestCounter());
-    AgentServer.start(
-        pod.podIp(),
-        node.settings().agentPort(),
-        routes,
-        node.settings()
-            .agentMaxConnections()
-            .map(AgentLimits.DEFAULT::withMaxConnections)
-            .orElse(AgentLimits.DEFAULT),
-        agentTls);
+    probe.set(new JmxNodeProbe(identity, kafka::isAlive, node.metadataLogDir()));
 
     LOG.info("node {}: starting Kafka with {}", node.nodeId(), node.serverProperties());
     kafka.start();
     kafka.awaitExit();
     LOG.error("node {}: Kafka returned without exiting; stopping", node.nodeId());
     System.exit(1);
+  }
+
+  /**
+   * This node while the launcher decides on its disk: no directory id yet (the disk may be blank),
+   * no raft state, not ready, and whether the metadata log on disk holds records.
+   */
+  private static NodeStatus preparing(NodePreparation.Rendered rendered) {
+    Set<ProcessRole> roles = rendered.settings().roles();
+    return new NodeStatus(
+        new NodeIdentity(rendered.nodeId(), null, rendered.settings().clusterId(), roles),
+        true,
+        Optional.empty(),
+        roles.contains(ProcessRole.BROKER) ? Optional.of(false) : Optional.empty(),
+        MetadataLogOnDisk.read(rendered.metadataLogDir()));
   }
 }

@@ -41,7 +41,16 @@ public final class NodePreparation {
     this.leaderCheckFor = leaderCheckFor;
   }
 
+  /** Renders and prepares in one go (see {@link #render} and {@link #prepare(Rendered)}). */
   public PreparedNode prepare(PodFacts pod) {
+    return prepare(render(pod));
+  }
+
+  /**
+   * The pod's settings and its rendered server.properties, written to the work directory; nothing
+   * on the disk is looked at or changed yet.
+   */
+  public Rendered render(PodFacts pod) {
     Properties bootstrapProps =
         readProperties(pod.configDir().resolve(BootstrapSettings.FILE_NAME));
     BootstrapSettings settings = BootstrapSettings.parse(bootstrapProps);
@@ -66,7 +75,33 @@ public final class NodePreparation {
         ProcessRole.format(settings.roles()),
         serverProperties,
         metadataLogDir);
+    return new Rendered(pod, settings, nodeId, server, serverProperties, metadataLogDir);
+  }
 
+  /**
+   * A pod's settings and rendered server.properties.
+   *
+   * @param server the rendered properties, parsed
+   * @param serverProperties where they were written
+   */
+  public record Rendered(
+      PodFacts pod,
+      BootstrapSettings settings,
+      int nodeId,
+      Properties server,
+      Path serverProperties,
+      Path metadataLogDir) {}
+
+  /**
+   * Decides how to treat the disk ({@link FormatDecider}, which may ask the controller peers) and
+   * formats it when it is empty.
+   */
+  public PreparedNode prepare(Rendered rendered) {
+    BootstrapSettings settings = rendered.settings();
+    int nodeId = rendered.nodeId();
+    Properties server = rendered.server();
+    Path metadataLogDir = rendered.metadataLogDir();
+    Path serverProperties = rendered.serverProperties();
     FormatFacts facts =
         new FormatFacts(
             nodeId,

@@ -6,7 +6,6 @@ import io.quorumkeeper.node.agent.NodeStatus;
 import io.quorumkeeper.node.agent.RaftMetrics;
 import io.quorumkeeper.node.config.ProcessRole;
 import io.quorumkeeper.node.storage.MetadataLogOnDisk;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -46,7 +45,7 @@ public final class JmxNodeProbe implements NodeProbe {
         ManagementFactory.getPlatformMBeanServer(),
         identity,
         kafkaAlive,
-        () -> recordsOnDisk(metadataLogDir));
+        () -> MetadataLogOnDisk.read(metadataLogDir));
   }
 
   JmxNodeProbe(MBeanServer server, NodeIdentity identity, BooleanSupplier kafkaAlive) {
@@ -62,14 +61,6 @@ public final class JmxNodeProbe implements NodeProbe {
     this.identity = identity;
     this.kafkaAlive = kafkaAlive;
     this.metadataRecordsOnDisk = metadataRecordsOnDisk;
-  }
-
-  private static Optional<Boolean> recordsOnDisk(Path metadataLogDir) {
-    try {
-      return Optional.of(MetadataLogOnDisk.hasRecords(metadataLogDir));
-    } catch (UncheckedIOException e) {
-      return Optional.empty(); // unknown: a formation check takes it as no answer on the disk
-    }
   }
 
   @Override

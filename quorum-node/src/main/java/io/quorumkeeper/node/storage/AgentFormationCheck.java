@@ -9,6 +9,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,22 +66,29 @@ public final class AgentFormationCheck implements LeaderCheck {
     this.http = builder.build();
   }
 
-  @Override
-  public OptionalInt findLeader() {
+  /**
+   * What the peers' agents say of formation, in one round: {@link Verdict.Formed} when one follows
+   * a leader or has metadata records; {@link Verdict.NeverFormed} only when every controller (this
+   * node's own agent included) answered, none knows a leader, and every one says explicitly that
+   * its metadata log holds no record on disk; otherwise {@link Verdict.Unknown}.
+   */
+  public Verdict verdict() {
     if (bootstrapControllers == null || bootstrapControllers.isBlank()) {
-      return OptionalInt.empty();
+      return new Verdict.Unknown();
     }
     boolean formed = false;
+    boolean allEmpty = true;
     for (String server : bootstrapControllers.split(",")) {
       String host = server.trim().substring(0, server.trim().lastIndexOf(':'));
       JsonNode node = ask(host);
       if (node == null) {
+        allEmpty = false;
         continue;
       }
       if (node.hasNonNull("leaderId")) {
         LOG.info(
             "peer {} follows leader {}: the quorum has formed", host, node.get("leaderId").asInt());
-        return OptionalInt.of(node.get("leaderId").asInt());
+        return new Verdict.Formed(node.get("leaderId").asInt());
       }
       if (node.path("metadataRecordsOnDisk").asBoolean(false)) {
         LOG.info("peer {} has metadata records on disk: the quorum has formed", host);
@@ -89,9 +100,33 @@ public final class AgentFormationCheck implements LeaderCheck {
             host,
             node.path("logEndOffset").asLong(0));
         formed = true;
+      } else if (!node.path("metadataRecordsOnDisk").isBoolean()) {
+        allEmpty = false; // an agent that does not say what its disk holds proves nothing
       }
     }
-    return formed ? OptionalInt.of(-1) : OptionalInt.empty();
+    if (formed) {
+      return new Verdict.Formed(-1);
+    }
+    return allEmpty ? new Verdict.NeverFormed() : new Verdict.Unknown();
+  }
+
+  /** What the agents said. */
+  public sealed interface Verdict {
+    /** The quorum formed; {@code leaderId} is -1 when no leader is known right now. */
+    record Formed(int leaderId) implements Verdict {}
+
+    /** Every controller answered: no leader, and no metadata record on any disk. */
+    record NeverFormed() implements Verdict {}
+
+    /** Some did not answer or did not say; no sign of formation from the others. */
+    record Unknown() implements Verdict {}
+  }
+
+  @Override
+  public OptionalInt findLeader() {
+    return verdict() instanceof Verdict.Formed formed
+        ? OptionalInt.of(formed.leaderId())
+        : OptionalInt.empty();
   }
 
   private JsonNode ask(String host) {
@@ -112,6 +147,44 @@ public final class AgentFormationCheck implements LeaderCheck {
       Thread.currentThread().interrupt();
       return null;
     }
+  }
+
+  /**
+   * Kafka's answer, raced against the agents asked every {@code pollEvery} while it is awaited: an
+   * agent's sign of formation ends the check at once (formed), and so does every controller
+   * answering with no leader and no metadata record on its disk (never formed: with every disk
+   * empty there is no committed record anywhere to lose, and the initial voters format together).
+   * Otherwise, as {@link #either}: Kafka's leader when it finds one within its deadline, else one
+   * last round of the agents.
+   */
+  public static LeaderCheck racing(
+      LeaderCheck admin, AgentFormationCheck agents, Duration pollEvery) {
+    return () -> {
+      CompletableFuture<OptionalInt> kafka = CompletableFuture.supplyAsync(admin::findLeader);
+      while (true) {
+        Verdict said = agents.verdict();
+        if (said instanceof Verdict.Formed formed) {
+          return OptionalInt.of(formed.leaderId());
+        }
+        if (said instanceof Verdict.NeverFormed) {
+          LOG.info(
+              "every controller's agent answered with no leader and no metadata record on its"
+                  + " disk: the quorum never formed");
+          return OptionalInt.empty();
+        }
+        try {
+          OptionalInt leader = kafka.get(pollEvery.toMillis(), TimeUnit.MILLISECONDS);
+          return leader.isPresent() ? leader : agents.findLeader();
+        } catch (TimeoutException e) {
+          // Kafka has not answered yet: ask the agents again
+        } catch (ExecutionException e) {
+          return agents.findLeader();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return agents.findLeader();
+        }
+      }
+    };
   }
 
   /** Kafka's answer first; when it has none, the agents' evidence. */

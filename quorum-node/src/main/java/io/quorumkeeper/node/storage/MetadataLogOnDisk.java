@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -25,6 +26,15 @@ public final class MetadataLogOnDisk {
   private static final String FIRST_SEGMENT = "00000000000000000000.log";
 
   private MetadataLogOnDisk() {}
+
+  /** {@link #hasRecords}, or empty when the directory cannot be read (an agent's answer). */
+  public static Optional<Boolean> read(Path metadataLogDir) {
+    try {
+      return Optional.of(hasRecords(metadataLogDir));
+    } catch (UncheckedIOException e) {
+      return Optional.empty();
+    }
+  }
 
   /** Whether {@code metadataLogDir}'s metadata partition holds a record (false when absent). */
   public static boolean hasRecords(Path metadataLogDir) {

@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Peers' agents, played by real HTTP servers on 127.0.55.x, as evidence of a formed quorum. */
 class AgentFormationCheckTest {
@@ -103,5 +105,113 @@ class AgentFormationCheckTest {
     assertThat(combined.findLeader()).hasValue(-1);
     assertThat(AgentFormationCheck.either(() -> OptionalInt.of(1), this::check).findLeader())
         .hasValue(1);
+  }
+
+  static final String EMPTY =
+      "{\"leaderId\":null,\"logEndOffset\":null,\"highWatermark\":null,"
+          + "\"metadataRecordsOnDisk\":false}";
+
+  AgentFormationCheck agents() {
+    return new AgentFormationCheck(
+        "127.0.55.1:9093,127.0.55.2:9093,127.0.55.3:9093", PORT, "t0ken", Duration.ofSeconds(1));
+  }
+
+  @Test
+  void givenEveryControllerSaysItsDiskHoldsNoRecord_thenNeverFormed() throws IOException {
+    peer("127.0.55.1", EMPTY);
+    peer("127.0.55.2", EMPTY);
+    peer("127.0.55.3", EMPTY);
+
+    assertThat(agents().verdict()).isInstanceOf(AgentFormationCheck.Verdict.NeverFormed.class);
+    assertThat(agents().findLeader()).isEmpty();
+  }
+
+  @Test
+  void givenOneControllerSilent_thenUnknown() throws IOException {
+    peer("127.0.55.1", EMPTY);
+    peer("127.0.55.2", EMPTY);
+
+    assertThat(agents().verdict()).isInstanceOf(AgentFormationCheck.Verdict.Unknown.class);
+  }
+
+  @Test
+  void givenOneControllerNotSayingWhatItsDiskHolds_thenUnknown() throws IOException {
+    peer("127.0.55.1", EMPTY);
+    peer("127.0.55.2", EMPTY);
+    peer("127.0.55.3", "{\"leaderId\":null,\"logEndOffset\":0,\"highWatermark\":null}");
+
+    assertThat(agents().verdict())
+        .as("an agent of an older launcher")
+        .isInstanceOf(AgentFormationCheck.Verdict.Unknown.class);
+  }
+
+  @Test
+  @Timeout(20) // fails rather than hangs if the check waited for the Kafka answer that never comes
+  void racing_givenEveryDiskEmpty_thenNeverFormedWithoutWaitingForKafka() throws Exception {
+    peer("127.0.55.1", EMPTY);
+    peer("127.0.55.2", EMPTY);
+    peer("127.0.55.3", EMPTY);
+    CountDownLatch kafkaNeverAnswers = new CountDownLatch(1);
+
+    OptionalInt leader =
+        AgentFormationCheck.racing(
+                () -> {
+                  awaitQuietly(kafkaNeverAnswers);
+                  return OptionalInt.of(9);
+                },
+                agents(),
+                Duration.ofMillis(50))
+            .findLeader();
+
+    assertThat(leader).as("never formed, decided by the agents alone").isEmpty();
+    kafkaNeverAnswers.countDown();
+  }
+
+  @Test
+  @Timeout(20) // fails rather than hangs if the check waited for the Kafka answer that never comes
+  void racing_givenAPeerWithRecordsOnDisk_thenFormedWithoutWaitingForKafka() throws Exception {
+    peer("127.0.55.1", EMPTY);
+    peer("127.0.55.2", "{\"leaderId\":null,\"logEndOffset\":0,\"metadataRecordsOnDisk\":true}");
+    CountDownLatch kafkaNeverAnswers = new CountDownLatch(1);
+
+    OptionalInt leader =
+        AgentFormationCheck.racing(
+                () -> {
+                  awaitQuietly(kafkaNeverAnswers);
+                  return OptionalInt.empty();
+                },
+                agents(),
+                Duration.ofMillis(50))
+            .findLeader();
+
+    assertThat(leader).hasValue(-1);
+    kafkaNeverAnswers.countDown();
+  }
+
+  @Test
+  @Timeout(20) // fails rather than hangs if the check waited for the Kafka answer that never comes
+  void racing_givenAPeerSilent_thenKafkasAnswer_thenOneLastRoundOfTheAgents() throws Exception {
+    peer("127.0.55.1", EMPTY);
+    peer("127.0.55.2", EMPTY);
+    // 127.0.55.3 silent: the agents alone decide nothing
+
+    assertThat(
+            AgentFormationCheck.racing(() -> OptionalInt.of(2), agents(), Duration.ofMillis(50))
+                .findLeader())
+        .as("Kafka found leader 2")
+        .hasValue(2);
+    assertThat(
+            AgentFormationCheck.racing(OptionalInt::empty, agents(), Duration.ofMillis(50))
+                .findLeader())
+        .as("Kafka found none and neither did the agents")
+        .isEmpty();
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
