@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,30 +28,5 @@ class NodeClassArchiveTest {
 
     Files.setLastModifiedTime(jar, FileTime.from(Instant.parse("2026-12-03T10:01:00Z")));
     assertThat(NodeClassArchive.options(jar)).as("the jar was built again after it").isEmpty();
-  }
-
-  @Test
-  void eachKafkaVersionsClasspathGetsItsOwnArchive() throws Exception {
-    Path old = Files.createDirectories(target.resolve("kafka-4.3.1"));
-    Files.writeString(old.resolve("quorum-node.jar"), "");
-    Files.writeString(target.resolve("quorum-node.jar"), "");
-    Files.writeString(target.resolve("quorum-node.jsa"), "");
-    NodeLauncher launcher =
-        new NodeLauncher(
-            null,
-            null,
-            target.resolve("quorum-node.jar"),
-            target.resolve("lib"),
-            List.of(),
-            target.resolve("hosts"));
-
-    assertThat(launcher.classpathOptions("quorum-keeper/quorum-node:4.4.0"))
-        .containsExactly(
-            "-XX:SharedArchiveFile=" + target.resolve("quorum-node.jsa").toAbsolutePath(),
-            "-cp",
-            target.resolve("quorum-node.jar") + ":" + target.resolve("lib") + "/*");
-    assertThat(launcher.classpathOptions("quorum-keeper/quorum-node:4.3.1"))
-        .as("4.3.1's jars have no archive: 4.4.0's would not match them")
-        .containsExactly("-cp", old.resolve("quorum-node.jar") + ":" + old.resolve("lib") + "/*");
   }
 }
