@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Launcher {
 
+  static {
+    DnsCaching.rememberAnswersBriefly(); // before the logger below, whose set-up looks names up
+  }
+
   /** How long the leader question may take when no controller peer is up yet. */
   static final Duration LEADER_CHECK_DEADLINE = Duration.ofSeconds(3);
 
