@@ -58,6 +58,14 @@ public final class QuorumObservation {
   static final Duration NEW_INCARNATION_WITHIN = Duration.ofSeconds(15);
 
   /**
+   * While a new cluster's controller pods run and no leader was ever seen, each pass keeps the
+   * cluster observed every {@link #BURST_EVERY}, for at most this long from the first such pass:
+   * the first leader is elected a few seconds after the pods start, and Ready waits for the
+   * operator to see it. A cluster that has not formed by then is observed at the periodic interval.
+   */
+  static final Duration FIRST_LEADER_WITHIN = Duration.ofSeconds(30);
+
+  /**
    * How long a burst's Kafka call may take (the periodic poll's is the observation timeout, 3 s).
    * After a leader dies, an Admin client may keep asking it until its call times out, although a
    * new leader was elected meanwhile (seen in {@code bench failover}: 1.1 s after the election); in
@@ -156,6 +164,7 @@ public final class QuorumObservation {
     private final Map<ResourceID, Long> dueAt = new ConcurrentHashMap<>();
     private final Map<ResourceID, Quiet> quiet = new ConcurrentHashMap<>();
     private final Set<ResourceID> awaitingIncarnation = ConcurrentHashMap.newKeySet();
+    private final Map<ResourceID, Long> awaitingLeaderSince = new ConcurrentHashMap<>();
 
     Source(
         EventSourceContext<QuorumCluster> context,
@@ -250,6 +259,25 @@ public final class QuorumObservation {
                 + " catches up",
             key(cr), BURST_EVERY);
         burst(id, NEW_INCARNATION_WITHIN);
+      }
+    }
+
+    /**
+     * Whether, as this pass found, the cluster's controller pods exist and its quorum never had a
+     * leader (issue 15, Create → Ready). Within {@link #FIRST_LEADER_WITHIN} of the first pass that
+     * says so, each such pass keeps a {@link #BURST_FOR} burst going, so the first leader reaches
+     * status within a burst step of its election and the burst ends soon after.
+     */
+    public void awaitingFirstLeader(QuorumCluster cr, boolean awaiting) {
+      ResourceID id = ResourceID.fromResource(cr);
+      if (!awaiting) {
+        awaitingLeaderSince.remove(id);
+        return;
+      }
+      long now = System.nanoTime();
+      long since = awaitingLeaderSince.computeIfAbsent(id, k -> now);
+      if (bursts && now - since < FIRST_LEADER_WITHIN.toNanos()) {
+        burst(id, BURST_FOR);
       }
     }
 
@@ -409,6 +437,7 @@ public final class QuorumObservation {
       dueAt.remove(ResourceID.fromResource(cr));
       quiet.remove(ResourceID.fromResource(cr));
       awaitingIncarnation.remove(ResourceID.fromResource(cr));
+      awaitingLeaderSince.remove(ResourceID.fromResource(cr));
       super.onResourceDeleted(cr);
       forget.accept(cr);
     }

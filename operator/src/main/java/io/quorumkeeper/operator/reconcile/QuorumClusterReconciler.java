@@ -238,12 +238,16 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       observation.busy(running); // observations start passes until this one finds it steady
     }
     Optional<QuorumSnapshot> snapshot = Observed.snapshot(running, context, nodes);
+    String podsSeen = Observed.controllerPodsSeen(running, context, nodes);
     if (observation != null) {
-      observation.podsSeen(running, Observed.controllerPodsSeen(running, context, nodes));
+      observation.podsSeen(running, podsSeen);
     }
     Optional<QuorumView> view = snapshot.flatMap(assessor(running)::assess);
     if (view.isPresent()) {
       running = markFormed(running);
+    }
+    if (observation != null) {
+      observation.awaitingFirstLeader(running, !podsSeen.isEmpty() && !everFormed(running));
     }
     ClusterIdentity identity = Identities.kept(running.getStatus());
     int keepControllerPods = Observed.controllerPodsToKeep(running, snapshot, context);
@@ -451,6 +455,12 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     return new QuorumAssessor(
         settings.observation().caughtUpWithin(),
         Durations.parse(cr.getSpec().getHealing().getUnreachableAfter()));
+  }
+
+  private static boolean everFormed(QuorumCluster cr) {
+    return cr.getStatus() != null
+        && cr.getStatus().getBootstrap() != null
+        && cr.getStatus().getBootstrap().isFormed();
   }
 
   /** Once a leader was seen, every empty controller disk joins as an observer, forever. */

@@ -133,6 +133,47 @@ class HealingFollowsCommitApiTest {
             () -> assertThat(quorum.changes).containsExactly("remove 1/dir1", "add 1/dir1new"));
   }
 
+  /**
+   * A new cluster's first leader is elected seconds after its pods start, and Ready waits for the
+   * operator to see it (issue 15, Create → Ready). While the pods run and no leader was ever seen,
+   * the operator keeps observing every 250 ms, so the leader reaches status without waiting for the
+   * next (hourly, here) tick.
+   */
+  @Test
+  void givenANewClustersPodsRunning_thenItsFirstLeaderReachesStatusWithoutATick() {
+    String cluster = NAMESPACE + "/orders";
+    FakeQuorumClient.Script quorum = api.quorum().script(cluster, 3).noLeader(true);
+    api.create(java.nio.file.Path.of("../examples/combined.yaml"));
+    for (int i = 0; i < 3; i++) {
+      String pod = "orders-node-" + i;
+      await()
+          .ignoreExceptions()
+          .untilAsserted(() -> api.createPodFromTemplate("orders-node", pod, "orders"));
+      api.podReady(pod);
+    }
+    int before = api.quorum().describes(cluster);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .alias("observed beyond the pods' own bursts of " + QuorumObservation.BURST_FOR)
+        .until(
+            () ->
+                api.quorum().describes(cluster) - before
+                    > 2 * QuorumObservation.BURST_FOR.dividedBy(QuorumObservation.BURST_EVERY));
+    assertThat(api.get("orders").getStatus().getBootstrap().isFormed()).isFalse();
+
+    quorum.noLeader(false);
+
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var status = api.get("orders").getStatus();
+              assertThat(status.getQuorum().getLeaderId()).isEqualTo(0);
+              assertThat(status.getBootstrap().isFormed()).isTrue();
+            });
+  }
+
   private void awaitHealed() {
     await()
         .atMost(Duration.ofSeconds(30))
