@@ -10,7 +10,6 @@ import io.quorumkeeper.node.agent.NodeIdentity;
 import io.quorumkeeper.node.agent.NodeProbe;
 import io.quorumkeeper.node.agent.NodeStatus;
 import io.quorumkeeper.node.agent.RequestCounter;
-import io.quorumkeeper.node.config.BootstrapSettings;
 import io.quorumkeeper.node.config.PodFacts;
 import io.quorumkeeper.node.config.ProcessRole;
 import io.quorumkeeper.node.kafka.JmxNodeProbe;
@@ -75,19 +74,6 @@ public final class Launcher {
     }
   }
 
-  /** The agent port peers listen on, from the pool's bootstrap.properties (default 8080). */
-  private static int agentPort(PodFacts pod) {
-    java.util.Properties props = new java.util.Properties();
-    try (var in =
-        java.nio.file.Files.newBufferedReader(
-            pod.configDir().resolve(BootstrapSettings.FILE_NAME))) {
-      props.load(in);
-    } catch (java.io.IOException e) {
-      return 8080; // NodePreparation reports the unreadable file with its own message
-    }
-    return Integer.parseInt(props.getProperty("agent.port", "8080").trim());
-  }
-
   private static String readToken(PodFacts pod) {
     try {
       return java.nio.file.Files.readString(pod.tokenFile()).strip();
@@ -128,9 +114,10 @@ public final class Launcher {
     Optional<SslContext> agentTls = agentKeyAndChain.map(AgentTls::server);
     Optional<SSLContext> peerAgentsTls =
         agentKeyAndChain.map(pem -> AgentTls.clientTrusting(pem.resolveSibling(CA_FILE)));
+    NodePreparation.Rendered rendered = NodePreparation.render(pod);
     NodePreparation preparation =
-        new NodePreparation(leaderChecks(agentPort(pod), tokenValue, peerAgentsTls));
-    NodePreparation.Rendered rendered = preparation.render(pod);
+        new NodePreparation(
+            leaderChecks(rendered.settings().agentPort(), tokenValue, peerAgentsTls));
 
     // The agent answers from before the disk is decided on, so that peers deciding at the same
     // moment hear what this disk holds (ADR 004); Kafka's view replaces the preparing one below.

@@ -50,7 +50,7 @@ public final class NodePreparation {
    * The pod's settings and its rendered server.properties, written to the work directory; nothing
    * on the disk is looked at or changed yet.
    */
-  public Rendered render(PodFacts pod) {
+  public static Rendered render(PodFacts pod) {
     Properties bootstrapProps =
         readProperties(pod.configDir().resolve(BootstrapSettings.FILE_NAME));
     BootstrapSettings settings = BootstrapSettings.parse(bootstrapProps);
