@@ -27,6 +27,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,7 +122,10 @@ public final class Launcher {
 
     // The agent answers from before the disk is decided on, so that peers deciding at the same
     // moment hear what this disk holds (ADR 004); Kafka's view replaces the preparing one below.
-    AtomicReference<NodeProbe> probe = new AtomicReference<>(() -> preparing(rendered));
+    Supplier<Optional<Boolean>> recordsOnDisk =
+        MetadataLogOnDisk.watching(rendered.metadataLogDir());
+    AtomicReference<NodeProbe> probe =
+        new AtomicReference<>(() -> preparing(rendered, recordsOnDisk));
     AgentRoutes routes = new AgentRoutes(() -> probe.get().status(), token, new RequestCounter());
     AgentServer.start(
         pod.podIp(),
@@ -142,7 +146,7 @@ public final class Launcher {
             node.meta().directoryId(),
             node.meta().clusterId(),
             node.settings().roles());
-    probe.set(new JmxNodeProbe(identity, kafka::isAlive, node.metadataLogDir()));
+    probe.set(new JmxNodeProbe(identity, kafka::isAlive, recordsOnDisk));
 
     LOG.info("node {}: starting Kafka with {}", node.nodeId(), node.serverProperties());
     kafka.start();
@@ -155,13 +159,14 @@ public final class Launcher {
    * This node while the launcher decides on its disk: no directory id yet (the disk may be blank),
    * no raft state, not ready, and whether the metadata log on disk holds records.
    */
-  private static NodeStatus preparing(NodePreparation.Rendered rendered) {
+  private static NodeStatus preparing(
+      NodePreparation.Rendered rendered, Supplier<Optional<Boolean>> recordsOnDisk) {
     Set<ProcessRole> roles = rendered.settings().roles();
     return new NodeStatus(
         new NodeIdentity(rendered.nodeId(), null, rendered.settings().clusterId(), roles),
         true,
         Optional.empty(),
         roles.contains(ProcessRole.BROKER) ? Optional.of(false) : Optional.empty(),
-        MetadataLogOnDisk.read(rendered.metadataLogDir()));
+        recordsOnDisk.get());
   }
 }

@@ -7,7 +7,6 @@ import io.quorumkeeper.node.agent.RaftMetrics;
 import io.quorumkeeper.node.config.ProcessRole;
 import io.quorumkeeper.node.storage.MetadataLogOnDisk;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -37,15 +36,14 @@ public final class JmxNodeProbe implements NodeProbe {
   private final Supplier<Optional<Boolean>> metadataRecordsOnDisk;
 
   /**
-   * @param metadataLogDir the node's metadata log directory, whose records on disk the agent
-   *     reports ({@link MetadataLogOnDisk})
+   * @param metadataRecordsOnDisk whether the node's metadata log holds records on disk ({@link
+   *     MetadataLogOnDisk#watching})
    */
-  public JmxNodeProbe(NodeIdentity identity, BooleanSupplier kafkaAlive, Path metadataLogDir) {
-    this(
-        ManagementFactory.getPlatformMBeanServer(),
-        identity,
-        kafkaAlive,
-        () -> MetadataLogOnDisk.read(metadataLogDir));
+  public JmxNodeProbe(
+      NodeIdentity identity,
+      BooleanSupplier kafkaAlive,
+      Supplier<Optional<Boolean>> metadataRecordsOnDisk) {
+    this(ManagementFactory.getPlatformMBeanServer(), identity, kafkaAlive, metadataRecordsOnDisk);
   }
 
   JmxNodeProbe(MBeanServer server, NodeIdentity identity, BooleanSupplier kafkaAlive) {

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -27,13 +29,26 @@ public final class MetadataLogOnDisk {
 
   private MetadataLogOnDisk() {}
 
-  /** {@link #hasRecords}, or empty when the directory cannot be read (an agent's answer). */
-  public static Optional<Boolean> read(Path metadataLogDir) {
-    try {
-      return Optional.of(hasRecords(metadataLogDir));
-    } catch (UncheckedIOException e) {
-      return Optional.empty();
-    }
+  /**
+   * The agent's answer for {@code metadataLogDir}, read at each call until the directory first
+   * holds records and remembered from then on: records do not leave a disk while its node runs, and
+   * every request to the agent (probes, metrics, the operator's observations) asks. Empty when the
+   * directory cannot be read.
+   */
+  public static Supplier<Optional<Boolean>> watching(Path metadataLogDir) {
+    AtomicBoolean seen = new AtomicBoolean();
+    return () -> {
+      if (seen.get()) {
+        return Optional.of(true);
+      }
+      try {
+        boolean records = hasRecords(metadataLogDir);
+        seen.compareAndSet(false, records);
+        return Optional.of(records);
+      } catch (UncheckedIOException e) {
+        return Optional.empty();
+      }
+    };
   }
 
   /** Whether {@code metadataLogDir}'s metadata partition holds a record (false when absent). */

@@ -49,4 +49,18 @@ class MetadataLogOnDiskTest {
     Files.createFile(partition.resolve("00000000000000004211-0000000003.checkpoint"));
     assertThat(MetadataLogOnDisk.hasRecords(dir)).as("a snapshot after records").isTrue();
   }
+
+  @Test
+  void theAgentsAnswerIsReadUntilRecordsAppearAndRememberedAfter() throws Exception {
+    var watching = MetadataLogOnDisk.watching(dir);
+    assertThat(watching.get()).contains(false);
+
+    Path segment = partition().resolve("00000000000000000000.log");
+    Files.write(segment, new byte[90]);
+    assertThat(watching.get()).contains(true);
+
+    Files.delete(segment);
+    assertThat(watching.get()).as("no longer listed once records were seen").contains(true);
+    assertThat(MetadataLogOnDisk.watching(dir).get()).as("a fresh read").contains(false);
+  }
 }
