@@ -154,8 +154,8 @@ public final class AgentFormationCheck implements LeaderCheck {
    * agent's sign of formation ends the check at once (formed), and so does every controller
    * answering with no leader and no metadata record on its disk (never formed: with every disk
    * empty there is no committed record anywhere to lose, and the initial voters format together).
-   * Otherwise, as {@link #either}: Kafka's leader when it finds one within its deadline, else one
-   * last round of the agents.
+   * Otherwise Kafka's leader when it finds one within its deadline, else one last round of the
+   * agents.
    */
   public static LeaderCheck racing(
       LeaderCheck admin, AgentFormationCheck agents, Duration pollEvery) {
@@ -184,14 +184,6 @@ public final class AgentFormationCheck implements LeaderCheck {
           return agents.findLeader();
         }
       }
-    };
-  }
-
-  /** Kafka's answer first; when it has none, the agents' evidence. */
-  public static LeaderCheck either(LeaderCheck admin, LeaderCheck agents) {
-    return () -> {
-      OptionalInt leader = admin.findLeader();
-      return leader.isPresent() ? leader : agents.findLeader();
     };
   }
 }
