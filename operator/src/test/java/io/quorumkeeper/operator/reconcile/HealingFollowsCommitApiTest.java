@@ -113,13 +113,7 @@ class HealingFollowsCommitApiTest {
     api.createPodFromTemplate("orders-node", "orders-node-1", "orders");
     api.podReady("orders-node-1"); // the launcher and the agent run; Kafka starts later
 
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .alias("observed beyond the pod's own burst of " + QuorumObservation.BURST_FOR)
-        .until(
-            () ->
-                api.quorum().describes(cluster) - before
-                    > 2 * QuorumObservation.BURST_FOR.dividedBy(QuorumObservation.BURST_EVERY));
+    awaitObservedBeyondThePodsOwnBursts(cluster, before);
     assertThat(quorum.changes).as("nothing to replace it with yet").isEmpty();
 
     // Once removed, the wiped incarnation does not fetch as an observer as a live removed voter
@@ -151,14 +145,7 @@ class HealingFollowsCommitApiTest {
           .untilAsserted(() -> api.createPodFromTemplate("orders-node", pod, "orders"));
       api.podReady(pod);
     }
-    int before = api.quorum().describes(cluster);
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .alias("observed beyond the pods' own bursts of " + QuorumObservation.BURST_FOR)
-        .until(
-            () ->
-                api.quorum().describes(cluster) - before
-                    > 2 * QuorumObservation.BURST_FOR.dividedBy(QuorumObservation.BURST_EVERY));
+    awaitObservedBeyondThePodsOwnBursts(cluster, api.quorum().describes(cluster));
     assertThat(api.get("orders").getStatus().getBootstrap().isFormed()).isFalse();
 
     quorum.noLeader(false);
@@ -172,6 +159,20 @@ class HealingFollowsCommitApiTest {
               assertThat(status.getQuorum().getLeaderId()).isEqualTo(0);
               assertThat(status.getBootstrap().isFormed()).isTrue();
             });
+  }
+
+  /**
+   * Until the cluster was described more often, since {@code before}, than two of a pod change's
+   * own bursts would: the observing goes on past them (the tick here is hourly).
+   */
+  private void awaitObservedBeyondThePodsOwnBursts(String cluster, int before) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .alias("observed beyond the pods' own bursts of " + QuorumObservation.BURST_FOR)
+        .until(
+            () ->
+                api.quorum().describes(cluster) - before
+                    > 2 * QuorumObservation.BURST_FOR.dividedBy(QuorumObservation.BURST_EVERY));
   }
 
   private void awaitHealed() {
