@@ -465,7 +465,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
 
   /** Once a leader was seen, every empty controller disk joins as an observer, forever. */
   private QuorumCluster markFormed(QuorumCluster cr) {
-    if (cr.getStatus().getBootstrap().isFormed()) {
+    if (everFormed(cr)) {
       return cr;
     }
     QuorumClusterStatus next = statusWriter.copy(cr.getStatus());
