@@ -41,6 +41,21 @@ class ClassArchiveKraftTest {
   }
 
   @Test
+  void theArchiveHoldsTheClassesOfTlsAsTheOperatorsNodesSpeakItByDefault() throws Exception {
+    Run listed = java(List.of("-XX:+PrintSharedArchiveAndExit"));
+    assertThat(listed.exit()).as(listed.output()).isZero();
+    assertThat(listed.output())
+        .contains(
+            " sun.security.ssl.SSLEngineImpl ", // the JDK's TLS
+            " org.apache.kafka.common.network.SslChannelBuilder ", // Kafka's SSL listeners
+            " org.apache.kafka.common.security.ssl.DefaultSslEngineFactory$PemStore ", // PEM files
+            " org.apache.kafka.common.network.SaslChannelBuilder ", // SASL_SSL for clients
+            " org.apache.kafka.metadata.authorizer.StandardAuthorizer ",
+            " io.netty.handler.ssl.SslHandler ", // the HTTPS agent
+            " org.apache.kafka.common.network.PlaintextChannelBuilder "); // and Plaintext's too
+  }
+
+  @Test
   void aJvmOnTheNodesClasspathMapsThemFromTheArchive() throws Exception {
     Run version = java(List.of("-Xlog:class+load=info", "kafka.Kafka", "--version"));
     assertThat(version.exit()).as(version.output()).isZero();
