@@ -131,6 +131,7 @@ public final class CreateToReadyBenchmark {
       waitFor(() -> BenchSupport.operatorStarted(runtime), "operator start");
       List<GenericKubernetesResource> resources =
           BenchSupport.example(runtime, example, transport, null);
+      long operatorTicks = ProcStat.cpuTicks(runtime.operatorPid());
       long t0 = System.nanoTime();
       GenericKubernetesResource qc = runtime.apply(resources).get(0);
       String name = qc.getMetadata().getName();
@@ -145,14 +146,19 @@ public final class CreateToReadyBenchmark {
       if (printRss) {
         System.out.printf(
             "  resident memory once Ready (%s, %s):%n", example.getFileName(), transport);
+        long operatorCpu = ProcStat.cpuTicks(runtime.operatorPid()) - operatorTicks;
+        long ticks = ProcStat.ticksPerSecond();
         System.out.printf(
-            "    operator JVM     %4d MiB%n", BenchSupport.rssMib(runtime.operatorPid()));
+            "    operator JVM     %4d MiB, %.1f CPU-s from apply to Ready%n",
+            BenchSupport.rssMib(runtime.operatorPid()), operatorCpu / (double) ticks);
         for (var c :
             runtime.kubelet().containers().stream()
                 .sorted(Comparator.comparing(c -> c.name()))
                 .toList()) {
+          long pid = c.snapshot().pid();
           System.out.printf(
-              "    %-16s %4d MiB%n", c.name(), BenchSupport.rssMib(c.snapshot().pid()));
+              "    %-16s %4d MiB, %.1f CPU-s since its start%n",
+              c.name(), BenchSupport.rssMib(pid), ProcStat.cpuTicks(pid) / (double) ticks);
         }
       }
       String clusterId =

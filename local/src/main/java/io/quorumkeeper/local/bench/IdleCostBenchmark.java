@@ -10,7 +10,6 @@ import io.quorumkeeper.local.api.ApiRequests.Call;
 import io.quorumkeeper.local.api.QuorumClusters;
 import io.quorumkeeper.local.bench.BenchSupport.Transport;
 import io.quorumkeeper.local.kube.PodContainer;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
@@ -18,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Observation cost (docs/design.md section 9): what the operator spends on an idle, healthy 3-node
@@ -66,7 +64,7 @@ public final class IdleCostBenchmark {
     Path dir = home.resolve("local/target/bench/idle-" + transport.name().toLowerCase());
     BenchSupport.delete(dir);
     RuntimeOptions options = RuntimeOptions.defaults(home, dir).withNet("127.0.52");
-    long ticks = clockTicksPerSecond();
+    long ticks = ProcStat.ticksPerSecond();
     System.out.printf("%s:%n", transport);
     try (LocalRuntime runtime = LocalRuntime.start(options)) {
       BenchSupport.waitFor(() -> BenchSupport.operatorStarted(runtime), "operator start", TIMEOUT);
@@ -182,20 +180,6 @@ public final class IdleCostBenchmark {
         .sorted(Comparator.comparing(PodContainer::name))
         .forEach(c -> ticks.put(c.name(), ProcStat.cpuTicks(c.snapshot().pid())));
     return ticks;
-  }
-
-  private static long clockTicksPerSecond() {
-    try {
-      Process getconf = new ProcessBuilder("getconf", "CLK_TCK").start();
-      if (getconf.waitFor(5, TimeUnit.SECONDS) && getconf.exitValue() == 0) {
-        return Long.parseLong(new String(getconf.getInputStream().readAllBytes()).strip());
-      }
-    } catch (IOException | NumberFormatException e) {
-      // below
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return 100; // USER_HZ on every Linux architecture this runs on
   }
 
   private static int positive(String seconds) {

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -13,10 +15,21 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * stay the same, every call bounded by {@code timeout}; closed when the cluster is forgotten. A
  * cluster that runs TLS is reached with the operator's client certificate for it ({@link
  * ClusterTrust}), never in plaintext.
+ *
+ * <p>A failed call replaces the client ({@link #failed}) when it had answered before: a client that
+ * lost its controller can stay wedged on stale metadata. A client that never answered has no stale
+ * metadata, it is still trying its bootstrap list, so it is kept for {@link #UNPROVEN_FOR} before
+ * it is replaced (a client made while some pods' names did not resolve yet knows only the others).
+ * While a new cluster forms, its observation fails every 250 ms; replacing the client each time
+ * made the operator spend more CPU than a starting node, on the same machine (issue 15).
  */
 final class AdminConnections {
 
-  private record Connection(String bootstrap, String tls, Admin admin) {}
+  /** How long a client that never answered is kept through failed calls. */
+  static final Duration UNPROVEN_FOR = Duration.ofSeconds(2);
+
+  private record Connection(
+      String bootstrap, String tls, Admin admin, long createdNanos, AtomicBoolean answered) {}
 
   /** The longest wait between reconnects and between retries of a call (see config). */
   static final int BACKOFF_MAX_MS = 200;
@@ -25,6 +38,7 @@ final class AdminConnections {
   private final String clientIdPrefix;
   private final Duration timeout;
   private final ClusterTrust trust;
+  private final LongSupplier nanoTime;
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
   /**
@@ -33,10 +47,20 @@ final class AdminConnections {
    */
   AdminConnections(
       String bootstrapKey, String clientIdPrefix, Duration timeout, ClusterTrust trust) {
+    this(bootstrapKey, clientIdPrefix, timeout, trust, System::nanoTime);
+  }
+
+  AdminConnections(
+      String bootstrapKey,
+      String clientIdPrefix,
+      Duration timeout,
+      ClusterTrust trust,
+      LongSupplier nanoTime) {
     this.bootstrapKey = bootstrapKey;
     this.clientIdPrefix = clientIdPrefix;
     this.timeout = timeout;
     this.trust = trust;
+    this.nanoTime = nanoTime;
   }
 
   Admin admin(String cluster, String bootstrap) {
@@ -55,7 +79,11 @@ final class AdminConnections {
                 existing.admin().close(Duration.ZERO);
               }
               return new Connection(
-                  bootstrap, fingerprint, Admin.create(config(cluster, bootstrap, tls)));
+                  bootstrap,
+                  fingerprint,
+                  Admin.create(config(cluster, bootstrap, tls)),
+                  nanoTime.getAsLong(),
+                  new AtomicBoolean());
             })
         .admin();
   }
@@ -74,6 +102,31 @@ final class AdminConnections {
     config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, BACKOFF_MAX_MS);
     config.put(AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, BACKOFF_MAX_MS);
     return config;
+  }
+
+  /** The cluster's client answered a call. */
+  void answered(String cluster) {
+    Connection connection = connections.get(cluster);
+    if (connection != null) {
+      connection.answered().set(true);
+    }
+  }
+
+  /**
+   * A call on the cluster's client failed: the client is replaced at the next call if it had
+   * answered before or has not answered for {@link #UNPROVEN_FOR} since it was made.
+   */
+  void failed(String cluster) {
+    connections.computeIfPresent(
+        cluster,
+        (key, connection) -> {
+          boolean young = nanoTime.getAsLong() - connection.createdNanos() < UNPROVEN_FOR.toNanos();
+          if (!connection.answered().get() && young) {
+            return connection;
+          }
+          connection.admin().close(Duration.ZERO);
+          return null;
+        });
   }
 
   void forget(String cluster) {

@@ -91,19 +91,24 @@ public class AdminQuorumClient implements QuorumClient {
     Duration bound = within.compareTo(timeout) < 0 ? within : timeout;
     Admin admin = connect(cluster, bootstrapControllers);
     try {
-      return toRaftQuorum(
-          AdminCalls.await(
-              admin
-                  .describeMetadataQuorum(
-                      new DescribeMetadataQuorumOptions().timeoutMs((int) bound.toMillis()))
-                  .quorumInfo(),
-              bound,
-              "describe the quorum",
-              "controller"));
+      RaftQuorum quorum =
+          toRaftQuorum(
+              AdminCalls.await(
+                  admin
+                      .describeMetadataQuorum(
+                          new DescribeMetadataQuorumOptions().timeoutMs((int) bound.toMillis()))
+                      .quorumInfo(),
+                  bound,
+                  "describe the quorum",
+                  "controller"));
+      connections.answered(cluster);
+      return quorum;
     } catch (QuorumUnavailableException e) {
       // An Admin that lost its controller can stay wedged on stale metadata ("waiting for a node
-      // assignment"); the next observation starts from the bootstrap list again.
-      forget(cluster);
+      // assignment"); the next observation then starts from the bootstrap list again. One that
+      // never answered is still trying that list and is kept a while (AdminConnections.failed).
+      // Nothing else is dropped: the TLS material and the agents' trust have their own refresh.
+      connections.failed(cluster);
       throw e;
     }
   }
