@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
@@ -38,6 +39,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -95,6 +97,28 @@ public final class ApiHarness implements AutoCloseable {
     record Refusal(String method, String path, String body) {}
 
     final List<Refusal> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private final NameIndexedObjects objects = NameIndexedObjects.installIn(this);
+
+    @Override
+    public Map.Entry<AttributeSet, String> findResource(AttributeSet attributes) {
+      return NameIndexedObjects.named(attributes)
+          ? objects.find(attributes)
+          : super.findResource(attributes);
+    }
+
+    /** A named read (not a watch) from the index; lists and watches as the mock does them. */
+    @Override
+    public MockResponse handleGet(String path) {
+      AttributeSet query = getKey(path);
+      if (path.contains("watch=true") || !NameIndexedObjects.named(query)) {
+        return super.handleGet(path);
+      }
+      Map.Entry<AttributeSet, String> found = objects.find(query);
+      return found == null
+          ? new MockResponse().setResponseCode(404)
+          : new MockResponse().setResponseCode(200).setBody(found.getValue());
+    }
 
     /** Path prefixes of API groups not installed: 404, as for a CRD that is not there. */
     final Set<String> notInstalled = java.util.concurrent.ConcurrentHashMap.newKeySet();
