@@ -153,10 +153,26 @@ public final class Kubelet implements AutoCloseable {
     return dirs;
   }
 
+  /**
+   * Probes every container; a container whose readiness changed gets its pod status written at
+   * once, as a kubelet's status manager does, rather than at the next controller pass.
+   */
   private void probeAll() {
     for (PodContainer c : containers.values()) {
       try {
+        boolean was = c.snapshot().ready();
         c.probe();
+        if (c.snapshot().ready() != was) {
+          Pod pod =
+              client
+                  .pods()
+                  .inNamespace(c.pod().getMetadata().getNamespace())
+                  .withName(c.name())
+                  .get();
+          if (pod != null && c.uid().equals(pod.getMetadata().getUid())) {
+            writeStatus(pod, c);
+          }
+        }
       } catch (RuntimeException e) {
         LOG.debug("probe of {} failed: {}", c.name(), e.getMessage());
       }
