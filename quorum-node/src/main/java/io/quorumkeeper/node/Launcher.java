@@ -53,6 +53,9 @@ public final class Launcher {
   /** How often the peers' agents are asked while Kafka's leader answer is awaited. */
   static final Duration AGENTS_EVERY = Duration.ofMillis(200);
 
+  /** How long a broker-only node waits for the controller quorum's first commit (ADR 018). */
+  static final Duration COMMITTED_WITHIN = Duration.ofSeconds(30);
+
   /** The cluster CA next to the pod's key and chain in the TLS Secret. */
   static final String CA_FILE = "ca.crt";
 
@@ -139,6 +142,17 @@ public final class Launcher {
         agentTls);
 
     PreparedNode node = preparation.prepare(rendered);
+    if (!node.settings().roles().contains(ProcessRole.CONTROLLER)) {
+      awaitCommittedQuorum(
+          new AgentFormationCheck(
+              rendered.server().getProperty("controller.quorum.bootstrap.servers", ""),
+              rendered.settings().agentPort(),
+              tokenValue,
+              Duration.ofMillis(1500),
+              peerAgentsTls),
+          node.nodeId(),
+          COMMITTED_WITHIN);
+    }
     KafkaRunner kafka = new KafkaRunner(node.serverProperties());
     NodeIdentity identity =
         new NodeIdentity(
@@ -153,6 +167,33 @@ public final class Launcher {
     kafka.awaitExit();
     LOG.error("node {}: Kafka returned without exiting; stopping", node.nodeId());
     System.exit(1);
+  }
+
+  /**
+   * A broker-only node starts Kafka once the controller quorum has committed its first records, so
+   * that its first fetch cannot read records a second election truncates: Kafka's raft module then
+   * loses the voter set it had read, and a broker formatted without controllers cannot find the
+   * controller to register with until it restarts (ADR 018). Asked every {@link #AGENTS_EVERY};
+   * after {@code within} Kafka starts anyway (a quorum that is down is Kafka's to wait for).
+   */
+  static void awaitCommittedQuorum(AgentFormationCheck controllers, int nodeId, Duration within)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + within.toNanos();
+    while (!controllers.committed()) {
+      if (System.nanoTime() >= deadline) {
+        LOG.warn(
+            "node {}: no controller reported a committed leader within {} ms; starting Kafka anyway",
+            nodeId,
+            within.toMillis());
+        return;
+      }
+      Thread.sleep(AGENTS_EVERY.toMillis()); // a poll of peers' agents; nothing to be woken by
+    }
+    LOG.info(
+        "node {}: the controller quorum has committed records ({} ms): starting the broker",
+        nodeId,
+        (System.nanoTime() - start) / 1_000_000);
   }
 
   /**

@@ -18,8 +18,8 @@ import java.util.Map;
 /**
  * The cluster's NetworkPolicy: whoever reaches port 9093 can change the voter set, so controller
  * and replication traffic is admitted only from the cluster's own pods and the operator's, the
- * agent only from the operator, and the client listener from anywhere. Ingress only: the pods'
- * egress is not restricted.
+ * agent from the same (its node facts need the cluster's token), and the client listener from
+ * anywhere. Ingress only: the pods' egress is not restricted.
  */
 public final class NetworkPolicyModel {
 
@@ -44,7 +44,7 @@ public final class NetworkPolicyModel {
         .withNewSpec()
         .withPodSelector(clusterPods(cluster))
         .withPolicyTypes("Ingress")
-        .withIngress(quorum(cluster), agent(), clients(clients))
+        .withIngress(quorum(cluster), agent(cluster), clients(clients))
         .endSpec()
         .build();
   }
@@ -59,14 +59,19 @@ public final class NetworkPolicyModel {
   }
 
   /**
-   * The agent (8080) answers the operator only. Kubelet probes need no rule: kubelet probes come
-   * from the pod's own node, and connections from a pod's node are admitted whatever its policies
-   * say (Kubernetes' NetworkPolicy semantics, which the common CNIs such as Calico and Cilium
-   * implement), so they are not subject to NetworkPolicies.
+   * The agent (8080): the operator, and the cluster's own pods, whose launchers ask their
+   * controller peers' agents whether the quorum ever formed before formatting a disk (ADR 004) and,
+   * on a broker, whether it has committed before starting Kafka (ADR 018); without this rule an
+   * enforcing CNI silences those answers and the launchers fall back to Kafka's (slower, as safe).
+   * Kubelet probes need no rule: kubelet probes come from the pod's own node, and connections from
+   * a pod's node are admitted whatever its policies say (Kubernetes' NetworkPolicy semantics, which
+   * the common CNIs such as Calico and Cilium implement), so they are not subject to
+   * NetworkPolicies.
    */
-  private static NetworkPolicyIngressRule agent() {
+  private static NetworkPolicyIngressRule agent(String cluster) {
     return new NetworkPolicyIngressRuleBuilder()
-        .withFrom(operatorPods())
+        .withFrom(new NetworkPolicyPeerBuilder().withPodSelector(clusterPods(cluster)).build())
+        .addToFrom(operatorPods())
         .withPorts(tcp(Pool.AGENT_PORT))
         .build();
   }

@@ -30,8 +30,7 @@ class NetworkPolicyModelTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"combined.yaml", "separated.yaml"})
-  void givenCluster_thenQuorumPortsAdmitOnlyItsPodsAndTheOperator_agentOnlyTheOperator(
-      String example) {
+  void givenCluster_thenQuorumAndAgentPortsAdmitOnlyItsPodsAndTheOperator(String example) {
     QuorumCluster cr = Examples.load(example);
     String name = cr.getMetadata().getName();
 
@@ -50,7 +49,8 @@ class NetworkPolicyModelTest {
                     .containsAllEntriesOf(policy.getSpec().getPodSelector().getMatchLabels()));
     assertThat(peers(policy, 9093)).containsExactlyInAnyOrder("cluster " + name, "operator");
     assertThat(peers(policy, 9091)).containsExactlyInAnyOrder("cluster " + name, "operator");
-    assertThat(peers(policy, 8080)).containsExactly("operator");
+    // the launchers ask their controller peers' agents (ADR 004, ADR 018)
+    assertThat(peers(policy, 8080)).containsExactlyInAnyOrder("cluster " + name, "operator");
     assertThat(peers(policy, 9092)).containsExactly("anyone");
     assertThat(policy.getSpec().getIngress())
         .flatExtracting(NetworkPolicyIngressRule::getPorts)

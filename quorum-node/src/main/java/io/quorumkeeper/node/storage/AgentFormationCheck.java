@@ -110,6 +110,25 @@ public final class AgentFormationCheck implements LeaderCheck {
     return allEmpty ? new Verdict.NeverFormed() : new Verdict.Unknown();
   }
 
+  /**
+   * Whether some controller's agent knows a leader and a high watermark above 0: the quorum has
+   * committed the first records of its log, and no later election can truncate them (ADR 018). True
+   * at once when there is no controller to ask.
+   */
+  public boolean committed() {
+    if (bootstrapControllers == null || bootstrapControllers.isBlank()) {
+      return true;
+    }
+    for (String server : bootstrapControllers.split(",")) {
+      String host = server.trim().substring(0, server.trim().lastIndexOf(':'));
+      JsonNode node = ask(host);
+      if (node != null && node.hasNonNull("leaderId") && node.path("highWatermark").asLong(0) > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** What the agents said. */
   public sealed interface Verdict {
     /** The quorum formed; {@code leaderId} is -1 when no leader is known right now. */

@@ -91,6 +91,35 @@ class AgentFormationCheckTest {
     assertThat(check()).isEmpty();
   }
 
+  AgentFormationCheck controllers() {
+    return new AgentFormationCheck(
+        "127.0.55.1:9093,127.0.55.2:9093,127.0.55.3:9093", PORT, "t0ken", Duration.ofSeconds(1));
+  }
+
+  @Test
+  void committed_givenAControllerWithALeaderAndAHighWatermarkAboveZero() throws IOException {
+    peer("127.0.55.1", "{\"leaderId\":null,\"logEndOffset\":0,\"highWatermark\":-1}");
+    peer("127.0.55.2", "{\"leaderId\":1,\"logEndOffset\":3,\"highWatermark\":3}");
+
+    assertThat(controllers().committed()).isTrue();
+  }
+
+  @Test
+  void committed_notWhileTheLeaderHasCommittedNothing_norWithoutALeader() throws IOException {
+    // a new leader's first records, not yet committed, can still be truncated (ADR 018)
+    peer("127.0.55.1", "{\"leaderId\":1,\"logEndOffset\":3,\"highWatermark\":-1}");
+    peer("127.0.55.2", "{\"leaderId\":null,\"logEndOffset\":40,\"highWatermark\":40}");
+
+    assertThat(controllers().committed()).isFalse();
+  }
+
+  @Test
+  void committed_notWhenNoControllerAnswers_butAtOnceWhenThereIsNoneToAsk() {
+    assertThat(controllers().committed()).isFalse();
+    assertThat(new AgentFormationCheck("", PORT, "t0ken", Duration.ofSeconds(1)).committed())
+        .isTrue();
+  }
+
   @Test
   void givenNoPeerAnswers_thenNoEvidence() {
     assertThat(check()).isEmpty();
