@@ -92,15 +92,25 @@ public final class Launcher {
    */
   private static Function<Properties, LeaderCheck> leaderChecks(
       int agentPort, String token, Optional<SSLContext> peerAgentsTls) {
-    return server -> {
-      String servers = server.getProperty("controller.quorum.bootstrap.servers", "");
-      return AgentFormationCheck.racing(
-          new AdminLeaderCheck(
-              servers, LEADER_CHECK_DEADLINE, ControllerClientSecurity.clientProperties(server)),
-          new AgentFormationCheck(
-              servers, agentPort, token, Duration.ofMillis(1500), peerAgentsTls),
-          AGENTS_EVERY);
-    };
+    return server ->
+        AgentFormationCheck.racing(
+            new AdminLeaderCheck(
+                controllers(server),
+                LEADER_CHECK_DEADLINE,
+                ControllerClientSecurity.clientProperties(server)),
+            controllerAgents(server, agentPort, token, peerAgentsTls),
+            AGENTS_EVERY);
+  }
+
+  private static String controllers(Properties server) {
+    return server.getProperty("controller.quorum.bootstrap.servers", "");
+  }
+
+  /** The agents of the controllers in the rendered {@code server}'s bootstrap servers. */
+  private static AgentFormationCheck controllerAgents(
+      Properties server, int agentPort, String token, Optional<SSLContext> peerAgentsTls) {
+    return new AgentFormationCheck(
+        controllers(server), agentPort, token, Duration.ofMillis(1500), peerAgentsTls);
   }
 
   /** The node's whole start, then Kafka's run; also the class archive's training run. */
@@ -144,12 +154,8 @@ public final class Launcher {
     PreparedNode node = preparation.prepare(rendered);
     if (!node.settings().roles().contains(ProcessRole.CONTROLLER)) {
       awaitCommittedQuorum(
-          new AgentFormationCheck(
-              rendered.server().getProperty("controller.quorum.bootstrap.servers", ""),
-              rendered.settings().agentPort(),
-              tokenValue,
-              Duration.ofMillis(1500),
-              peerAgentsTls),
+          controllerAgents(
+              rendered.server(), rendered.settings().agentPort(), tokenValue, peerAgentsTls),
           node.nodeId(),
           COMMITTED_WITHIN);
     }

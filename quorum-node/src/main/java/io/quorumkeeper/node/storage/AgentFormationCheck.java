@@ -7,6 +7,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +35,9 @@ public final class AgentFormationCheck implements LeaderCheck {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentFormationCheck.class);
 
-  private final String bootstrapControllers;
+  /** The hosts of the controllers in {@code controller.quorum.bootstrap.servers}, in order. */
+  private final List<String> controllerHosts;
+
   private final int agentPort;
   private final String token;
   private final Duration timeout;
@@ -56,7 +60,13 @@ public final class AgentFormationCheck implements LeaderCheck {
       String token,
       Duration timeout,
       Optional<SSLContext> tls) {
-    this.bootstrapControllers = bootstrapControllers;
+    this.controllerHosts =
+        bootstrapControllers == null || bootstrapControllers.isBlank()
+            ? List.of()
+            : Arrays.stream(bootstrapControllers.split(","))
+                .map(String::trim)
+                .map(server -> server.substring(0, server.lastIndexOf(':')))
+                .toList();
     this.agentPort = agentPort;
     this.token = token;
     this.timeout = timeout;
@@ -73,13 +83,12 @@ public final class AgentFormationCheck implements LeaderCheck {
    * its metadata log holds no record on disk; otherwise {@link Verdict.Unknown}.
    */
   public Verdict verdict() {
-    if (bootstrapControllers == null || bootstrapControllers.isBlank()) {
+    if (controllerHosts.isEmpty()) {
       return new Verdict.Unknown();
     }
     boolean formed = false;
     boolean allEmpty = true;
-    for (String server : bootstrapControllers.split(",")) {
-      String host = server.trim().substring(0, server.trim().lastIndexOf(':'));
+    for (String host : controllerHosts) {
       JsonNode node = ask(host);
       if (node == null) {
         allEmpty = false;
@@ -116,11 +125,10 @@ public final class AgentFormationCheck implements LeaderCheck {
    * at once when there is no controller to ask.
    */
   public boolean committed() {
-    if (bootstrapControllers == null || bootstrapControllers.isBlank()) {
+    if (controllerHosts.isEmpty()) {
       return true;
     }
-    for (String server : bootstrapControllers.split(",")) {
-      String host = server.trim().substring(0, server.trim().lastIndexOf(':'));
+    for (String host : controllerHosts) {
       JsonNode node = ask(host);
       if (node != null && node.hasNonNull("leaderId") && node.path("highWatermark").asLong(0) > 0) {
         return true;
