@@ -36,36 +36,31 @@ final class TrainingCertificates {
    */
   static Path issue(Path dir, String pod) throws IOException {
     Files.createDirectories(dir);
-    Path ca = dir.resolve("training-ca.p12");
-    Path node = dir.resolve("training-node.p12");
-    Path request = dir.resolve("node.csr");
-    Path signed = dir.resolve("node.crt");
+    // keytool runs in dir, so these names need no path (and hold no space: pod names cannot)
+    keytool(
+        dir,
+        "-genkeypair -alias ca -keyalg EC -groupname secp256r1 -dname CN=training-ca -ext bc:c"
+            + " -ext KU=keyCertSign,cRLSign -validity 2 -keystore ca.p12 -storetype PKCS12");
+    keytool(dir, "-exportcert -rfc -alias ca -keystore ca.p12 -file ca.crt");
+    keytool(
+        dir,
+        "-genkeypair -alias node -keyalg EC -groupname secp256r1 -dname CN="
+            + pod
+            + " -validity 2 -keystore node.p12 -storetype PKCS12");
+    keytool(dir, "-certreq -alias node -keystore node.p12 -file node.csr");
+    keytool(
+        dir,
+        "-gencert -rfc -alias ca -keystore ca.p12 -infile node.csr -outfile node.crt -validity 2"
+            + " -ext SAN=ip:127.0.0.1,dns:localhost -ext KU=digitalSignature"
+            + " -ext EKU=serverAuth,clientAuth");
     Path caCert = dir.resolve("ca.crt");
-    keytool(dir, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1")
-        .and("-dname", "CN=training-ca", "-ext", "bc:c", "-ext", "KU=keyCertSign,cRLSign")
-        .and("-validity", "2", "-keystore", ca.toString(), "-storetype", "PKCS12")
-        .run();
-    keytool(dir, "-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString())
-        .and("-file", caCert.toString())
-        .run();
-    keytool(dir, "-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1")
-        .and("-dname", "CN=" + pod, "-validity", "2", "-keystore", node.toString())
-        .and("-storetype", "PKCS12")
-        .run();
-    keytool(dir, "-certreq", "-alias", "node", "-keystore", node.toString())
-        .and("-file", request.toString())
-        .run();
-    keytool(dir, "-gencert", "-rfc", "-alias", "ca", "-keystore", ca.toString())
-        .and("-infile", request.toString(), "-outfile", signed.toString(), "-validity", "2")
-        .and("-ext", "SAN=ip:127.0.0.1,dns:localhost", "-ext", "KU=digitalSignature")
-        .and("-ext", "EKU=serverAuth,clientAuth")
-        .run();
     String caPem = unixLines(caCert);
     Files.writeString(caCert, caPem, StandardCharsets.US_ASCII);
-    String pem = privateKeyPem(node) + unixLines(signed) + caPem;
+    String pem =
+        privateKeyPem(dir.resolve("node.p12")) + unixLines(dir.resolve("node.crt")) + caPem;
     Files.writeString(dir.resolve(pod + ".pem"), pem, StandardCharsets.US_ASCII);
-    for (Path scratch : List.of(ca, node, request, signed)) {
-      Files.delete(scratch);
+    for (String scratch : List.of("ca.p12", "node.p12", "node.csr", "node.crt")) {
+      Files.delete(dir.resolve(scratch));
     }
     return dir;
   }
@@ -89,45 +84,37 @@ final class TrainingCertificates {
     }
   }
 
-  private static Keytool keytool(Path dir, String... args) {
-    return new Keytool(dir, new ArrayList<>(List.of(args)));
-  }
-
-  /** One keytool command, built up and run with the store password on its command line. */
-  private record Keytool(Path dir, List<String> args) {
-    Keytool and(String... more) {
-      args.addAll(List.of(more));
-      return this;
-    }
-
-    void run() throws IOException {
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-      command.addAll(args);
-      command.addAll(List.of("-storepass", PASSWORD, "-noprompt"));
-      Path output = dir.resolve("keytool.out");
-      Process process =
-          new ProcessBuilder(command)
-              .directory(dir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(output.toFile())
-              .start();
-      try {
-        if (!process.waitFor(KEYTOOL_WITHIN_SECONDS, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-          throw new IOException("keytool " + args.get(0) + " did not end within a minute");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+  /**
+   * Runs one keytool command in {@code dir}: {@code options} split at spaces, then the store
+   * password.
+   */
+  private static void keytool(Path dir, String options) throws IOException {
+    String[] args = options.split(" ");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    command.addAll(List.of(args));
+    command.addAll(List.of("-storepass", PASSWORD, "-noprompt"));
+    Path output = dir.resolve("keytool.out");
+    Process process =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
+    try {
+      if (!process.waitFor(KEYTOOL_WITHIN_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new IOException("interrupted while keytool " + args.get(0) + " ran", e);
+        throw new IOException("keytool " + args[0] + " did not end within a minute");
       }
-      String said = Files.readString(output).strip();
-      Files.delete(output);
-      if (process.exitValue() != 0) {
-        throw new IOException(
-            "keytool " + args.get(0) + " exited " + process.exitValue() + ": " + said);
-      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      throw new IOException("interrupted while keytool " + args[0] + " ran", e);
+    }
+    String said = Files.readString(output).strip();
+    Files.delete(output);
+    if (process.exitValue() != 0) {
+      throw new IOException("keytool " + args[0] + " exited " + process.exitValue() + ": " + said);
     }
   }
 }
