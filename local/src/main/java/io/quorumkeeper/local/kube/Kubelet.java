@@ -160,9 +160,7 @@ public final class Kubelet implements AutoCloseable {
   private void probeAll() {
     for (PodContainer c : containers.values()) {
       try {
-        boolean was = c.snapshot().ready();
-        c.probe();
-        if (c.snapshot().ready() != was) {
+        if (c.probe()) {
           Pod pod =
               client
                   .pods()

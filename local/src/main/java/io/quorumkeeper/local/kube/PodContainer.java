@@ -333,8 +333,16 @@ public final class PodContainer {
   /**
    * One readiness probe, as the pod spec describes it (scheme, path and port), on this pod's
    * address; HTTPS as a kubelet does it, without verifying the certificate.
+   *
+   * @return whether the container's readiness changed
    */
-  void probe() {
+  boolean probe() {
+    boolean was = ready;
+    probeOnce();
+    return ready != was;
+  }
+
+  private void probeOnce() {
     Process p = process;
     if (p == null || !p.isAlive() || nodeDown) {
       ready = false;

@@ -88,9 +88,10 @@ class PodContainerProbeTest {
   void givenAnHttpsProbe_thenTheUnverifiedEndpointMakesThePodReady() {
     container = running(podProbing("HTTPS"));
 
-    container.probe();
+    assertThat(container.probe()).as("the probe says readiness changed").isTrue();
 
     assertThat(container.snapshot().ready()).isTrue();
+    assertThat(container.probe()).as("and not when it stays").isFalse();
   }
 
   @Test
