@@ -7,7 +7,6 @@ import java.lang.reflect.Field;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -40,9 +39,9 @@ final class NameIndexedObjects extends LinkedHashMap<AttributeSet, String> {
   }
 
   /** The stored entry whose attributes match {@code query}, when the query names its object. */
-  Map.Entry<AttributeSet, String> find(AttributeSet query) {
+  synchronized Map.Entry<AttributeSet, String> find(AttributeSet query) {
     String name = nameOf(query);
-    for (AttributeSet key : List.copyOf(byName.getOrDefault(name, Set.of()))) {
+    for (AttributeSet key : byName.getOrDefault(name, Set.of())) {
       String value = get(key);
       if (value != null && key.matches(query)) {
         return Map.entry(key, value);
