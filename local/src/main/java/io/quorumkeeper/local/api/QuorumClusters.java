@@ -22,6 +22,8 @@ public final class QuorumClusters {
   public static final String API_VERSION = GROUP + "/v1alpha1";
   public static final String KIND = "QuorumCluster";
 
+  private static final int HTTP_CONFLICT = 409;
+
   private QuorumClusters() {}
 
   public static MixedOperation<
@@ -53,7 +55,26 @@ public final class QuorumClusters {
     return applied;
   }
 
+  /**
+   * Tries of one resource's read and write: the operator writes status (a new resourceVersion)
+   * between them at any time, and a real {@code kubectl apply} retries such a conflict too.
+   */
+  static final int CONFLICT_TRIES = 10;
+
   private static GenericKubernetesResource applyOne(
+      KubernetesClient client, GenericKubernetesResource r) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return readAndWrite(client, r);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HTTP_CONFLICT || attempt == CONFLICT_TRIES) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static GenericKubernetesResource readAndWrite(
       KubernetesClient client, GenericKubernetesResource r) {
     var op = of(client).inNamespace(r.getMetadata().getNamespace());
     GenericKubernetesResource existing = op.withName(r.getMetadata().getName()).get();

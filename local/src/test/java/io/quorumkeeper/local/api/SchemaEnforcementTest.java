@@ -3,6 +3,7 @@ package io.quorumkeeper.local.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
@@ -17,6 +18,9 @@ import io.quorumkeeper.local.InputException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -187,6 +191,53 @@ class SchemaEnforcementTest {
     assertThat(second.getMetadata().getGeneration()).isEqualTo(1L);
     assertThat(second.getMetadata().getResourceVersion())
         .isEqualTo(first.getMetadata().getResourceVersion());
+  }
+
+  @Test
+  void givenStatusWrittenAllTheTime_whenAppliedRepeatedly_thenEveryApplyLandsWithoutAConflict()
+      throws Exception {
+    QuorumClusters.apply(api.client(), List.of(quorumCluster("busy", "{replicas: 3}")));
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger statusWrites = new AtomicInteger();
+    AtomicReference<Exception> unexpected = new AtomicReference<>();
+    // the operator's part: status replaced as fast as the API takes it, each a new resourceVersion
+    Thread operator =
+        new Thread(
+            () -> {
+              while (!stop.get()) {
+                GenericKubernetesResource current = stored("busy");
+                current
+                    .getAdditionalProperties()
+                    .put("status", Map.of("observedGeneration", statusWrites.get()));
+                try {
+                  clusters().resource(current).updateStatus();
+                  statusWrites.incrementAndGet();
+                } catch (KubernetesClientException e) {
+                  if (e.getCode() != 409) { // 409: the apply wrote in between
+                    unexpected.set(e);
+                  }
+                }
+              }
+            });
+    operator.start();
+    try {
+      await().until(() -> statusWrites.get() > 10);
+      for (int hours = 1; hours <= 30; hours++) {
+        GenericKubernetesResource edited = quorumCluster("busy", "{replicas: 3}");
+        spec(edited).put("kafka", Map.of("config", Map.of("log.retention.hours", "" + hours)));
+
+        QuorumClusters.apply(api.client(), List.of(edited));
+      }
+    } finally {
+      stop.set(true);
+      operator.join();
+    }
+    assertThat(unexpected.get()).isNull();
+
+    GenericKubernetesResource stored = stored("busy");
+    assertThat(QuorumClusters.at(stored, "spec.kafka.config"))
+        .contains(Map.of("log.retention.hours", "30"));
+    assertThat(stored.getMetadata().getGeneration()).isEqualTo(31L);
   }
 
   @Test
