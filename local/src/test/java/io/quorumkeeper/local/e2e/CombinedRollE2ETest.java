@@ -34,8 +34,10 @@ class CombinedRollE2ETest {
       watch.awaitRolled(
           ROLL_TIMEOUT,
           w -> {
-            // the second restart is recorded: the first pod is back, the last not yet restarted
-            if (w.restartsSeen() == 2 && killed.get() < 0) {
+            // the second restart is recorded and reported: the first pod is back, the last not
+            // yet restarted. (Killed between a pod's delete and its event, the operator does not
+            // record that event: events are best effort, status.roll is the record.)
+            if (w.restartsSeen() == 2 && w.restartEventsSeen() == 2 && killed.get() < 0) {
               killed.set(local.runtime().operatorPid());
               ProcessHandle.of(killed.get()).ifPresent(ProcessHandle::destroyForcibly);
             }

@@ -63,6 +63,11 @@ final class RollWatch {
         : java.util.Optional.of(steps.get(steps.size() - 1));
   }
 
+  /** {@code RollingRestart} events recorded since the watch began. */
+  int restartEventsSeen() {
+    return local.events(cluster, "RollingRestart").size() - eventsBefore;
+  }
+
   /** Restarts recorded so far (distinct steps of {@code status.roll}). */
   int restartsSeen() {
     return steps.size();
