@@ -108,19 +108,25 @@ class TopologyChangeE2ETest {
     assertThat(applied.err())
         .startsWith("error: QuorumCluster.quorumkeeper.io \"orders\" is invalid: ")
         .endsWith("spec.topology: Invalid value: \"string\": " + TOPOLOGY_IMMUTABLE);
-    GenericKubernetesResource separated = local.cluster(CLUSTER);
-    separated.getAdditionalProperties().put("spec", separatedSpec());
-    assertThatThrownBy(
-            () ->
-                QuorumClusters.of(local.client())
-                    .inNamespace("default")
-                    .resource(separated)
-                    .update())
-        .isInstanceOfSatisfying(
-            KubernetesClientException.class,
-            e -> {
-              assertThat(e.getCode()).isEqualTo(422);
-              assertThat(e.getStatus().getMessage()).endsWith(TOPOLOGY_IMMUTABLE);
+    // read and write again when the operator's status write came in between (409, not 422)
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              GenericKubernetesResource separated = local.cluster(CLUSTER);
+              separated.getAdditionalProperties().put("spec", separatedSpec());
+              assertThatThrownBy(
+                      () ->
+                          QuorumClusters.of(local.client())
+                              .inNamespace("default")
+                              .resource(separated)
+                              .update())
+                  .isInstanceOfSatisfying(
+                      KubernetesClientException.class,
+                      e -> {
+                        assertThat(e.getCode()).isEqualTo(422);
+                        assertThat(e.getStatus().getMessage()).endsWith(TOPOLOGY_IMMUTABLE);
+                      });
             });
     GenericKubernetesResource after = local.cluster(CLUSTER);
     assertThat(after.getMetadata().getGeneration()).isEqualTo(1L);
