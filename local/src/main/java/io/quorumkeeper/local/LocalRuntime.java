@@ -10,6 +10,7 @@ import io.quorumkeeper.local.api.QuorumClusters;
 import io.quorumkeeper.local.api.ResourceFiles;
 import io.quorumkeeper.local.api.StateStore;
 import io.quorumkeeper.local.kube.Addresses;
+import io.quorumkeeper.local.kube.ChangeNudge;
 import io.quorumkeeper.local.kube.GarbageCollector;
 import io.quorumkeeper.local.kube.HostsFile;
 import io.quorumkeeper.local.kube.Kubelet;
@@ -57,6 +58,7 @@ public final class LocalRuntime implements AutoCloseable {
   private final ResourceFiles files;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ScheduledExecutorService loop;
+  private ChangeNudge nudge;
   private ApiServer api;
   private KubernetesClient controllerClient;
   private StateStore state;
@@ -159,6 +161,7 @@ public final class LocalRuntime implements AutoCloseable {
     statefulSets = new StatefulSetController(controllerClient, Kubelet::isReady);
     garbage = new GarbageCollector(controllerClient);
     loop.scheduleWithFixedDelay(this::safePass, 0, 500, TimeUnit.MILLISECONDS);
+    nudge = new ChangeNudge(loop, this::safePass).watching(controllerClient);
     loop.scheduleWithFixedDelay(this::collectAndSave, 2, 2, TimeUnit.SECONDS);
     operator =
         new OperatorProcess(
@@ -179,8 +182,9 @@ public final class LocalRuntime implements AutoCloseable {
       return;
     }
     try {
-      // Lists, not informers: the mock API can leave a watch silent after a burst of writes (see
-      // docs/adr/005-local-runtime.md); a list every half second of a handful of objects is cheap.
+      // Lists, not informers' caches: the mock API can leave a watch silent after a burst of writes
+      // (see docs/adr/005-local-runtime.md); a list every half second of a handful of objects is
+      // cheap. Watches only nudge a pass sooner (ChangeNudge).
       KubernetesClient c = controllerClient;
       List<Pod> pods = c.pods().inAnyNamespace().list().getItems();
       statefulSets.sync(
@@ -309,6 +313,9 @@ public final class LocalRuntime implements AutoCloseable {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    if (nudge != null) {
+      nudge.close();
     }
     loop.shutdownNow();
     if (operator != null) {
