@@ -53,6 +53,9 @@ public final class Launcher {
   /** How often the peers' agents are asked while Kafka's leader answer is awaited. */
   static final Duration AGENTS_EVERY = Duration.ofMillis(200);
 
+  /** How long the agents alone may decide before Kafka is asked too (issue 15). */
+  static final Duration KAFKA_ASKED_AFTER = Duration.ofSeconds(1);
+
   /** How long a broker-only node waits for the controller quorum's first commit (ADR 018). */
   static final Duration COMMITTED_WITHIN = Duration.ofSeconds(30);
 
@@ -99,7 +102,8 @@ public final class Launcher {
                 LEADER_CHECK_DEADLINE,
                 ControllerClientSecurity.clientProperties(server)),
             controllerAgents(server, agentPort, token, peerAgentsTls),
-            AGENTS_EVERY);
+            AGENTS_EVERY,
+            KAFKA_ASKED_AFTER);
   }
 
   private static String controllers(Properties server) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -130,7 +131,8 @@ class AgentFormationCheckTest {
     peer("127.0.55.3", "{\"leaderId\":null,\"logEndOffset\":12,\"highWatermark\":12}");
 
     LeaderCheck combined =
-        AgentFormationCheck.racing(OptionalInt::empty, agents(), Duration.ofMillis(50));
+        AgentFormationCheck.racing(
+            OptionalInt::empty, agents(), Duration.ofMillis(50), Duration.ZERO);
 
     assertThat(combined.findLeader()).hasValue(-1);
   }
@@ -188,7 +190,8 @@ class AgentFormationCheckTest {
                   return OptionalInt.of(9);
                 },
                 agents(),
-                Duration.ofMillis(50))
+                Duration.ofMillis(50),
+                Duration.ZERO)
             .findLeader();
 
     assertThat(leader).as("never formed, decided by the agents alone").isEmpty();
@@ -209,7 +212,8 @@ class AgentFormationCheckTest {
                   return OptionalInt.empty();
                 },
                 agents(),
-                Duration.ofMillis(50))
+                Duration.ofMillis(50),
+                Duration.ZERO)
             .findLeader();
 
     assertThat(leader).hasValue(-1);
@@ -224,15 +228,62 @@ class AgentFormationCheckTest {
     // 127.0.55.3 silent: the agents alone decide nothing
 
     assertThat(
-            AgentFormationCheck.racing(() -> OptionalInt.of(2), agents(), Duration.ofMillis(50))
+            AgentFormationCheck.racing(
+                    () -> OptionalInt.of(2), agents(), Duration.ofMillis(50), Duration.ZERO)
                 .findLeader())
         .as("Kafka found leader 2")
         .hasValue(2);
     assertThat(
-            AgentFormationCheck.racing(OptionalInt::empty, agents(), Duration.ofMillis(50))
+            AgentFormationCheck.racing(
+                    OptionalInt::empty, agents(), Duration.ofMillis(50), Duration.ZERO)
                 .findLeader())
         .as("Kafka found none and neither did the agents")
         .isEmpty();
+  }
+
+  @Test
+  void racing_givenTheAgentsDecideWithinTheHeadStart_thenKafkaIsNeverAsked() throws Exception {
+    peer("127.0.55.1", EMPTY);
+    peer("127.0.55.2", EMPTY);
+    peer("127.0.55.3", EMPTY);
+    AtomicInteger kafkaAsked = new AtomicInteger();
+
+    OptionalInt leader =
+        AgentFormationCheck.racing(
+                () -> {
+                  kafkaAsked.incrementAndGet();
+                  return OptionalInt.of(9);
+                },
+                agents(),
+                Duration.ofMillis(50),
+                Duration.ofSeconds(30))
+            .findLeader();
+
+    assertThat(leader).isEmpty();
+    assertThat(kafkaAsked).as("Kafka's Admin client never built").hasValue(0);
+  }
+
+  @Test
+  @Timeout(20)
+  void racing_givenAPeerSilentPastTheHeadStart_thenKafkaIsAskedAndItsLeaderTaken()
+      throws Exception {
+    peer("127.0.55.1", EMPTY);
+    peer("127.0.55.2", EMPTY);
+    AtomicInteger kafkaAsked = new AtomicInteger();
+
+    OptionalInt leader =
+        AgentFormationCheck.racing(
+                () -> {
+                  kafkaAsked.incrementAndGet();
+                  return OptionalInt.of(2);
+                },
+                agents(),
+                Duration.ofMillis(50),
+                Duration.ofMillis(300))
+            .findLeader();
+
+    assertThat(leader).hasValue(2);
+    assertThat(kafkaAsked).hasValue(1);
   }
 
   private static void awaitQuietly(CountDownLatch latch) {
