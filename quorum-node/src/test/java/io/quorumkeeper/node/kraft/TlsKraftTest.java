@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.quorumkeeper.node.storage.AdminLeaderCheck;
+import io.quorumkeeper.node.storage.ControllerClientSecurity;
 import io.quorumkeeper.node.tls.TestCa;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +16,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -122,9 +126,30 @@ class TlsKraftTest {
               assertThat(node.get("raftState").asText()).isEqualTo("observer");
               assertThat(node.get("directoryId").asText()).isNotEqualTo(directoryIds.get(2));
             });
+    // the peers' agents answer over HTTPS first; Kafka is asked only when they cannot decide
     assertThat(nodes.readLog(third))
-        .containsPattern("controller peers answered over SSL: leader [01] epoch")
+        .containsPattern("peer tls-controller-[01]\\S* follows leader [01]: the quorum has formed")
         .contains("formatting with --no-initial-controllers");
+  }
+
+  @Test
+  @Order(2)
+  void theLauncherAdminLeaderCheckFindsTheLeaderOverSslWithTheNodesOwnCertificate()
+      throws IOException {
+    Properties server = new Properties();
+    try (var in =
+        Files.newBufferedReader(
+            root.resolve("work").resolve(PODS.get(2).name()).resolve("server.properties"))) {
+      server.load(in);
+    }
+    Map<String, String> security = ControllerClientSecurity.clientProperties(server);
+
+    OptionalInt leader =
+        new AdminLeaderCheck(bootstrapControllers, Duration.ofSeconds(10), security).findLeader();
+
+    assertThat(security).containsEntry("security.protocol", "SSL");
+    assertThat(leader).isPresent();
+    assertThat(leader.getAsInt()).isBetween(0, 1);
   }
 
   @Test
