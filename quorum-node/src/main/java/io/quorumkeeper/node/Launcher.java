@@ -17,6 +17,7 @@ import io.quorumkeeper.node.kafka.KafkaRunner;
 import io.quorumkeeper.node.storage.AdminLeaderCheck;
 import io.quorumkeeper.node.storage.AgentFormationCheck;
 import io.quorumkeeper.node.storage.ControllerClientSecurity;
+import io.quorumkeeper.node.storage.FormatDecision;
 import io.quorumkeeper.node.storage.LeaderCheck;
 import io.quorumkeeper.node.storage.MetadataLogOnDisk;
 import java.nio.file.Path;
@@ -58,6 +59,12 @@ public final class Launcher {
 
   /** How long a broker-only node waits for the controller quorum's first commit (ADR 018). */
   static final Duration COMMITTED_WITHIN = Duration.ofSeconds(30);
+
+  /**
+   * How long a controller that formatted an empty disk waits for its peers to stop naming it their
+   * leader (ADR 019).
+   */
+  static final Duration ELECTED_WITHIN = Duration.ofSeconds(30);
 
   /** The cluster CA next to the pod's key and chain in the TLS Secret. */
   static final String CA_FILE = "ca.crt";
@@ -156,6 +163,13 @@ public final class Launcher {
         agentTls);
 
     PreparedNode node = preparation.prepare(rendered);
+    if (node.decision() instanceof FormatDecision.FormatNoInitialControllers) {
+      awaitAnotherLeader(
+          controllerAgents(
+              rendered.server(), rendered.settings().agentPort(), tokenValue, peerAgentsTls),
+          node.nodeId(),
+          ELECTED_WITHIN);
+    }
     if (!node.settings().roles().contains(ProcessRole.CONTROLLER)) {
       awaitCommittedQuorum(
           controllerAgents(
@@ -204,6 +218,45 @@ public final class Launcher {
         "node {}: the controller quorum has committed records ({} ms): starting the broker",
         nodeId,
         (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /**
+   * A controller that formatted an empty disk starts Kafka once no peer names it the leader any
+   * more. A leader whose disk was lost and that comes back before its peers' fetch timeout is still
+   * their leader; Kafka, with an empty log at epoch 0, then reads a fetch answer naming itself the
+   * leader of a later epoch and stops the process on an IllegalStateException (ADR 019). Asked
+   * every {@link #AGENTS_EVERY}; after {@code within} Kafka starts anyway.
+   */
+  static void awaitAnotherLeader(AgentFormationCheck controllers, int nodeId, Duration within)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + within.toNanos();
+    boolean waited = false;
+    while (controllers.namesAsLeader(nodeId)) {
+      if (!waited) {
+        LOG.info(
+            "node {}: the controller peers still name node {} their leader, an incarnation whose"
+                + " disk is gone; Kafka starts once they have elected another",
+            nodeId,
+            nodeId);
+        waited = true;
+      }
+      if (System.nanoTime() >= deadline) {
+        LOG.warn(
+            "node {}: the peers still name this node their leader after {} ms; starting Kafka"
+                + " anyway",
+            nodeId,
+            within.toMillis());
+        return;
+      }
+      Thread.sleep(AGENTS_EVERY.toMillis()); // a poll of peers' agents; nothing to be woken by
+    }
+    if (waited) {
+      LOG.info(
+          "node {}: the peers no longer name it their leader ({} ms): starting Kafka",
+          nodeId,
+          (System.nanoTime() - start) / 1_000_000);
+    }
   }
 
   /**

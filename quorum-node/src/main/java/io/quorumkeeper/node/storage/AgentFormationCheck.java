@@ -137,6 +137,21 @@ public final class AgentFormationCheck implements LeaderCheck {
     return false;
   }
 
+  /**
+   * Whether some controller's agent names {@code nodeId} as the quorum's leader. Asked by a node
+   * that has just formatted an empty disk: its peers can only mean an earlier incarnation of it,
+   * the leader whose disk was lost, which they have not yet noticed is gone (ADR 019).
+   */
+  public boolean namesAsLeader(int nodeId) {
+    for (String host : controllerHosts) {
+      JsonNode node = ask(host);
+      if (node != null && node.hasNonNull("leaderId") && node.get("leaderId").asInt() == nodeId) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** What the agents said. */
   public sealed interface Verdict {
     /** The quorum formed; {@code leaderId} is -1 when no leader is known right now. */
