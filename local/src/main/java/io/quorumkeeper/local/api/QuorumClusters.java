@@ -57,9 +57,13 @@ public final class QuorumClusters {
 
   /**
    * Tries of one resource's read and write: the operator writes status (a new resourceVersion)
-   * between them at any time, and a real {@code kubectl apply} retries such a conflict too.
+   * between them at any time, and a real {@code kubectl apply} retries such a conflict too. The
+   * n-th retry waits n times {@link #CONFLICT_BACKOFF_MS}, a little more with jitter, so that a
+   * writer on a steady rhythm does not meet every try.
    */
   static final int CONFLICT_TRIES = 10;
+
+  static final long CONFLICT_BACKOFF_MS = 10;
 
   private static GenericKubernetesResource applyOne(
       KubernetesClient client, GenericKubernetesResource r) {
@@ -71,6 +75,19 @@ public final class QuorumClusters {
           throw e;
         }
       }
+      backOff(attempt);
+    }
+  }
+
+  private static void backOff(int attempt) {
+    long millis =
+        CONFLICT_BACKOFF_MS * attempt
+            + java.util.concurrent.ThreadLocalRandom.current().nextLong(CONFLICT_BACKOFF_MS);
+    try {
+      Thread.sleep(millis); // a retry's back-off: nothing to be woken by
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InputException("interrupted while applying");
     }
   }
 

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -200,11 +201,13 @@ class SchemaEnforcementTest {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger statusWrites = new AtomicInteger();
     AtomicReference<Exception> unexpected = new AtomicReference<>();
-    // the operator's part: status replaced as fast as the API takes it, each a new resourceVersion
+    // the operator's part: status replaced every 10 ms (a real operator writes it a few times a
+    // second at most), each a new resourceVersion
     Thread operator =
         new Thread(
             () -> {
               while (!stop.get()) {
+                LockSupport.parkNanos(10_000_000);
                 GenericKubernetesResource current = stored("busy");
                 current
                     .getAdditionalProperties()
@@ -222,7 +225,7 @@ class SchemaEnforcementTest {
     operator.start();
     try {
       await().until(() -> statusWrites.get() > 10);
-      for (int hours = 1; hours <= 30; hours++) {
+      for (int hours = 1; hours <= 60; hours++) {
         GenericKubernetesResource edited = quorumCluster("busy", "{replicas: 3}");
         spec(edited).put("kafka", Map.of("config", Map.of("log.retention.hours", "" + hours)));
 
@@ -236,8 +239,8 @@ class SchemaEnforcementTest {
 
     GenericKubernetesResource stored = stored("busy");
     assertThat(QuorumClusters.at(stored, "spec.kafka.config"))
-        .contains(Map.of("log.retention.hours", "30"));
-    assertThat(stored.getMetadata().getGeneration()).isEqualTo(31L);
+        .contains(Map.of("log.retention.hours", "60"));
+    assertThat(stored.getMetadata().getGeneration()).isEqualTo(61L);
   }
 
   @Test
