@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -202,22 +203,15 @@ public final class Launcher {
    */
   static void awaitCommittedQuorum(AgentFormationCheck controllers, int nodeId, Duration within)
       throws InterruptedException {
-    long start = System.nanoTime();
-    long deadline = start + within.toNanos();
-    while (!controllers.committed()) {
-      if (System.nanoTime() >= deadline) {
-        LOG.warn(
-            "node {}: no controller reported a committed leader within {} ms; starting Kafka anyway",
-            nodeId,
-            within.toMillis());
-        return;
-      }
-      Thread.sleep(AGENTS_EVERY.toMillis()); // a poll of peers' agents; nothing to be woken by
+    boolean committed = awaitPeers(controllers::committed, within);
+    if (committed) {
+      LOG.info("node {}: the controller quorum has committed records: starting the broker", nodeId);
+    } else {
+      LOG.warn(
+          "node {}: no controller reported a committed leader within {} ms; starting Kafka anyway",
+          nodeId,
+          within.toMillis());
     }
-    LOG.info(
-        "node {}: the controller quorum has committed records ({} ms): starting the broker",
-        nodeId,
-        (System.nanoTime() - start) / 1_000_000);
   }
 
   /**
@@ -229,34 +223,39 @@ public final class Launcher {
    */
   static void awaitAnotherLeader(AgentFormationCheck controllers, int nodeId, Duration within)
       throws InterruptedException {
-    long start = System.nanoTime();
-    long deadline = start + within.toNanos();
-    boolean waited = false;
-    while (controllers.namesAsLeader(nodeId)) {
-      if (!waited) {
-        LOG.info(
-            "node {}: the controller peers still name node {} their leader, an incarnation whose"
-                + " disk is gone; Kafka starts once they have elected another",
-            nodeId,
-            nodeId);
-        waited = true;
-      }
-      if (System.nanoTime() >= deadline) {
-        LOG.warn(
-            "node {}: the peers still name this node their leader after {} ms; starting Kafka"
-                + " anyway",
-            nodeId,
-            within.toMillis());
-        return;
+    if (!controllers.namesAsLeader(nodeId)) {
+      return;
+    }
+    LOG.info(
+        "node {}: the controller peers still name node {} their leader, an incarnation whose disk"
+            + " is gone; Kafka starts once they have elected another",
+        nodeId,
+        nodeId);
+    if (awaitPeers(() -> !controllers.namesAsLeader(nodeId), within)) {
+      LOG.info("node {}: the peers no longer name it their leader: starting Kafka", nodeId);
+    } else {
+      LOG.warn(
+          "node {}: the peers still name this node their leader after {} ms; starting Kafka"
+              + " anyway",
+          nodeId,
+          within.toMillis());
+    }
+  }
+
+  /**
+   * Asks the peers' agents every {@link #AGENTS_EVERY} until {@code answered} holds; whether it did
+   * within {@code within}.
+   */
+  private static boolean awaitPeers(BooleanSupplier answered, Duration within)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!answered.getAsBoolean()) {
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
       }
       Thread.sleep(AGENTS_EVERY.toMillis()); // a poll of peers' agents; nothing to be woken by
     }
-    if (waited) {
-      LOG.info(
-          "node {}: the peers no longer name it their leader ({} ms): starting Kafka",
-          nodeId,
-          (System.nanoTime() - start) / 1_000_000);
-    }
+    return true;
   }
 
   /**
