@@ -203,9 +203,12 @@ public final class Launcher {
    */
   static void awaitCommittedQuorum(AgentFormationCheck controllers, int nodeId, Duration within)
       throws InterruptedException {
-    boolean committed = awaitPeers(controllers::committed, within);
-    if (committed) {
-      LOG.info("node {}: the controller quorum has committed records: starting the broker", nodeId);
+    long start = System.nanoTime();
+    if (awaitPeers(controllers::committed, within)) {
+      LOG.info(
+          "node {}: the controller quorum has committed records ({} ms): starting the broker",
+          nodeId,
+          (System.nanoTime() - start) / 1_000_000);
     } else {
       LOG.warn(
           "node {}: no controller reported a committed leader within {} ms; starting Kafka anyway",
@@ -231,8 +234,12 @@ public final class Launcher {
             + " is gone; Kafka starts once they have elected another",
         nodeId,
         nodeId);
+    long start = System.nanoTime();
     if (awaitPeers(() -> !controllers.namesAsLeader(nodeId), within)) {
-      LOG.info("node {}: the peers no longer name it their leader: starting Kafka", nodeId);
+      LOG.info(
+          "node {}: the peers no longer name it their leader ({} ms): starting Kafka",
+          nodeId,
+          (System.nanoTime() - start) / 1_000_000);
     } else {
       LOG.warn(
           "node {}: the peers still name this node their leader after {} ms; starting Kafka"
