@@ -47,7 +47,14 @@ public final class Kubelet implements AutoCloseable {
   private final Map<String, String> writtenStatus = new ConcurrentHashMap<>();
   private final ExecutorService stopper = Executors.newCachedThreadPool(daemon("pod-stopper"));
   private final ScheduledExecutorService prober =
-      Executors.newScheduledThreadPool(2, daemon("pod-prober"));
+      Executors.newSingleThreadScheduledExecutor(daemon("pod-prober"));
+  // one probe in flight per container at a time, each on its own thread, as a kubelet runs one
+  // probe worker per container: a probe the agent holds (waitMs) delays no other pod's probe
+  private final ExecutorService probes = Executors.newCachedThreadPool(daemon("pod-probe"));
+
+  /** How often the prober looks for a due probe: a period's start is late by at most this. */
+  static final Duration PROBE_TICK = Duration.ofMillis(50);
+
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -67,7 +74,8 @@ public final class Kubelet implements AutoCloseable {
     this.nodes = nodes;
     this.processes = processes;
     this.launcher = launcher;
-    prober.scheduleWithFixedDelay(this::probeAll, 1, 1, TimeUnit.SECONDS);
+    prober.scheduleWithFixedDelay(
+        this::probeAll, PROBE_TICK.toMillis(), PROBE_TICK.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -154,26 +162,44 @@ public final class Kubelet implements AutoCloseable {
   }
 
   /**
-   * Probes every container; a container whose readiness changed gets its pod status written at
+   * Starts a probe of every container that has none in flight (the probe itself decides whether one
+   * is due, per its period); a container whose readiness changed gets its pod status written at
    * once, as a kubelet's status manager does, rather than at the next controller pass.
    */
   private void probeAll() {
     for (PodContainer c : containers.values()) {
-      try {
-        if (c.probe()) {
-          Pod pod =
-              client
-                  .pods()
-                  .inNamespace(c.pod().getMetadata().getNamespace())
-                  .withName(c.name())
-                  .get();
-          if (pod != null && c.uid().equals(pod.getMetadata().getUid())) {
-            writeStatus(pod, c);
-          }
+      if (c.startProbing()) {
+        try {
+          probes.execute(
+              () -> {
+                try {
+                  probeOne(c);
+                } finally {
+                  c.probingEnded();
+                }
+              });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          c.probingEnded(); // closing
         }
-      } catch (RuntimeException e) {
-        LOG.debug("probe of {} failed: {}", c.name(), e.getMessage());
       }
+    }
+  }
+
+  private void probeOne(PodContainer c) {
+    try {
+      if (c.probe()) {
+        Pod pod =
+            client
+                .pods()
+                .inNamespace(c.pod().getMetadata().getNamespace())
+                .withName(c.name())
+                .get();
+        if (pod != null && c.uid().equals(pod.getMetadata().getUid())) {
+          writeStatus(pod, c);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("probe of {} failed: {}", c.name(), e.getMessage());
     }
   }
 
@@ -286,6 +312,7 @@ public final class Kubelet implements AutoCloseable {
   @Override
   public void close() {
     prober.shutdownNow();
+    probes.shutdownNow();
     List<PodContainer> all = new ArrayList<>(containers.values());
     all.addAll(stopping.values());
     containers.clear();

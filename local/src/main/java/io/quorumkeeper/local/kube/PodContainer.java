@@ -62,9 +62,11 @@ public final class PodContainer {
   private volatile String waitingReason = "ContainerCreating";
   private volatile String waitingMessage;
   private volatile boolean ready;
-  private int probeFailures;
-  private Instant probedStart;
-  private Instant lastProbe;
+  private final java.util.concurrent.atomic.AtomicBoolean probing =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile int probeFailures;
+  private volatile Instant probedStart;
+  private volatile Instant lastProbe;
   private volatile boolean frozen;
   private volatile boolean nodeDown;
   private volatile boolean wipeRequested;
@@ -336,6 +338,15 @@ public final class PodContainer {
    *
    * @return whether the container's readiness changed
    */
+  /** Claims this container's probe slot: false while one of its probes is still running. */
+  boolean startProbing() {
+    return probing.compareAndSet(false, true);
+  }
+
+  void probingEnded() {
+    probing.set(false);
+  }
+
   boolean probe() {
     boolean was = ready;
     probeOnce();
@@ -364,7 +375,11 @@ public final class PodContainer {
       HttpRequest request =
           HttpRequest.newBuilder(
                   URI.create((https ? "https://" : "http://") + ip + ":" + port + get.getPath()))
-              .timeout(Duration.ofSeconds(1))
+              .timeout(
+                  Duration.ofSeconds(
+                      probe.getTimeoutSeconds() == null
+                          ? 1
+                          : Math.max(1, probe.getTimeoutSeconds())))
               .GET()
               .build();
       HttpClient client = https ? KubeletProbeTls.client() : http;
@@ -387,8 +402,9 @@ public final class PodContainer {
 
   /**
    * Whether a kubelet would probe now: not before the probe's {@code initialDelaySeconds} after the
-   * container started, then once per {@code periodSeconds} (each only when set; the kubelet's loop
-   * asks every second).
+   * container started, then once per {@code periodSeconds} (each only when set), the starts a
+   * period apart as a kubelet's ticker sets them; a start missed while a probe still ran is
+   * skipped, not made up.
    */
   private boolean due(Probe probe, Instant now) {
     Instant started = startedAt;
@@ -403,14 +419,13 @@ public final class PodContainer {
     if (delay != null && now.isBefore(started.plusSeconds(delay))) {
       return false;
     }
-    Integer period = probe.getPeriodSeconds();
-    // the loop's own jitter must not skip a whole period
-    if (period != null
-        && lastProbe != null
-        && now.isBefore(lastProbe.plusSeconds(period).minusMillis(200))) {
+    // unset: every second, as this stand-in always probed such pods (a kubelet's default is 10 s)
+    int period = probe.getPeriodSeconds() == null ? 1 : Math.max(1, probe.getPeriodSeconds());
+    Instant next = lastProbe == null ? null : lastProbe.plusSeconds(period);
+    if (next != null && now.isBefore(next)) {
       return false;
     }
-    lastProbe = now;
+    lastProbe = next == null || now.isAfter(next.plusSeconds(period)) ? now : next;
     return true;
   }
 

@@ -137,6 +137,36 @@ class PodContainerProbeTest {
   }
 
   @Test
+  void givenAnEndpointThatAnswersAfterOneAndAHalfSeconds_thenTheProbesTimeoutDecides() {
+    server.createContext(
+        "/v1/slow",
+        exchange -> {
+          try {
+            Thread.sleep(1500); // the endpoint under test is slow, as an agent holding its answer
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    Pod pod = podProbing("HTTPS");
+    var probe = pod.getSpec().getContainers().get(0).getReadinessProbe();
+    probe.getHttpGet().setPath("/v1/slow?waitMs=800");
+    probe.setTimeoutSeconds(1);
+    container = running(pod);
+
+    container.probe();
+    assertThat(container.snapshot().ready()).as("1 s timeout: the answer comes too late").isFalse();
+
+    container.stop();
+    probe.setTimeoutSeconds(2);
+    container = running(pod);
+
+    container.probe();
+    assertThat(container.snapshot().ready()).as("2 s timeout: in time").isTrue();
+  }
+
+  @Test
   void givenAnHttpProbeOnTheHttpsPort_thenThePodIsNotReady() {
     container = running(podProbing(null)); // no scheme: HTTP, as in Kubernetes
 

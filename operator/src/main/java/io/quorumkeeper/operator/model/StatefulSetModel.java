@@ -261,8 +261,11 @@ public final class StatefulSetModel {
             // Readiness from the first second, every second: a pod waiting 10 s for its first probe
             // (and 5 s between probes) made every create and every roll step wait on the kubelet,
             // not on Kafka (issue 15). Five misses (5 s) outlast an election, so a leader change
-            // does not take the pods out of their Services.
-            .withReadinessProbe(probe("/v1/readyz", 0, 1, 5, tls))
+            // does not take the pods out of their Services. A node that is not ready holds each
+            // probe's answer up to READY_WAIT_MS and answers the moment it is ready, within the
+            // probe's 1 s timeout: readiness is seen when it happens, not up to a period later.
+            .withReadinessProbe(
+                probe(READINESS_PATH, 0, 1, 5, tls).toBuilder().withTimeoutSeconds(1).build())
             .withLivenessProbe(probe("/v1/healthz", 60, 10, 6, tls));
     if (tls) {
       container
@@ -348,6 +351,15 @@ public final class StatefulSetModel {
   }
 
   /** On a TLS cluster the agent serves HTTPS; the kubelet does not verify its certificate. */
+  /**
+   * How long a readiness probe lets a node that is not ready hold its answer: the probe's 1 s
+   * timeout less room for a loaded node's TLS handshake and reply (docs/quorum-node.md, "The
+   * agent").
+   */
+  static final int READY_WAIT_MS = 800;
+
+  static final String READINESS_PATH = "/v1/readyz?waitMs=" + READY_WAIT_MS;
+
   private static Probe probe(String path, int initialDelay, int period, int failures, boolean tls) {
     return new ProbeBuilder()
         .withNewHttpGet()

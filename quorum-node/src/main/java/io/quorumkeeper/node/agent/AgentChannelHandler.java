@@ -16,6 +16,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,11 @@ import org.slf4j.LoggerFactory;
 final class AgentChannelHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentChannelHandler.class);
+
+  static final String WAIT_PARAMETER = "waitMs";
+
+  /** How often a held readiness request looks at the node again. */
+  static final long HOLD_CHECK_MS = 20;
 
   private final AgentRoutes routes;
 
@@ -54,18 +61,53 @@ final class AgentChannelHandler extends SimpleChannelInboundHandler<FullHttpRequ
       write(ctx, routes.badRequest("unsupported HTTP version; use HTTP/1.0 or HTTP/1.1"), false);
       return;
     }
-    AgentResponse response;
+    AgentRequest agentRequest;
     try {
       QueryStringDecoder uri = new QueryStringDecoder(request.uri());
       String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-      response =
-          routes.handle(new AgentRequest(request.method().name(), uri.path(), authorization));
+      List<String> wait = uri.parameters().get(WAIT_PARAMETER);
+      agentRequest =
+          new AgentRequest(
+              request.method().name(),
+              uri.path(),
+              authorization,
+              wait == null || wait.isEmpty() ? null : wait.get(0));
     } catch (IllegalArgumentException e) {
       write(ctx, routes.badRequest("malformed request URI"), false);
       return;
     }
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
     boolean head = HttpMethod.HEAD.equals(request.method());
-    write(ctx, response, HttpUtil.isKeepAlive(request), head);
+    long hold = routes.holdMillis(agentRequest);
+    if (hold > 0) {
+      // no further request is read from this connection until this one is answered, so answers
+      // keep the order of their requests
+      ctx.channel().config().setAutoRead(false);
+      answerOnceReady(ctx, agentRequest, keepAlive, System.nanoTime() + hold * 1_000_000);
+      return;
+    }
+    write(ctx, routes.handle(agentRequest), keepAlive, head);
+  }
+
+  /**
+   * Answers a held readiness request as soon as the node is ready or the hold has run out, checking
+   * every {@link #HOLD_CHECK_MS} ms on the connection's own event loop (never blocking it).
+   */
+  private void answerOnceReady(
+      ChannelHandlerContext ctx, AgentRequest request, boolean keepAlive, long deadline) {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    if (routes.ready() || System.nanoTime() - deadline >= 0) {
+      write(ctx, routes.handle(request), keepAlive, false);
+      ctx.channel().config().setAutoRead(true);
+      return;
+    }
+    ctx.executor()
+        .schedule(
+            () -> answerOnceReady(ctx, request, keepAlive, deadline),
+            HOLD_CHECK_MS,
+            TimeUnit.MILLISECONDS);
   }
 
   static void write(ChannelHandlerContext ctx, AgentResponse response, boolean keepAlive) {

@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
  *       pod.
  *   <li>{@code GET /v1/readyz} — readiness: 200 when Kafka serves and (controller roles) follows a
  *       known leader and (broker roles) the broker is RUNNING; 503 otherwise. The body says ready
- *       or not and nothing more.
+ *       or not and nothing more. With {@code ?waitMs=N} (0 to {@link #MAX_WAIT_MS}) a node that is
+ *       not ready holds the answer up to N ms and answers 200 the moment it becomes ready, so a
+ *       kubelet probing every second sees readiness when it happens rather than up to a period
+ *       later (docs/quorum-node.md, "The agent").
  *   <li>{@code GET /v1/node} — node id, directory id, cluster id, roles and raft state as JSON
  *       (token needed).
  *   <li>{@code GET /metrics} — Prometheus text (token needed).
@@ -34,6 +37,12 @@ public final class AgentRoutes {
   public static final String NODE = "/v1/node";
   public static final String METRICS = "/metrics";
   static final String OTHER_PATH = "other";
+
+  /**
+   * The longest hold a readiness probe may ask for: below the kubelet's one-second minimum probe
+   * timeout, and short enough that a held connection cannot pin the agent's connection slots.
+   */
+  public static final int MAX_WAIT_MS = 1000;
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentRoutes.class);
 
@@ -91,6 +100,12 @@ public final class AgentRoutes {
       return new AgentResponse(
           response.status(), response.contentType(), response.body(), Map.of("Allow", "GET"));
     }
+    if (request.waitMs() != null && waitMillis(request) < 0) {
+      return error(
+          400,
+          "bad_request",
+          "waitMs must be a whole number of milliseconds from 0 to " + MAX_WAIT_MS);
+    }
     if (route.needsToken() && !token.accepts(request.authorization())) {
       AgentResponse response =
           error(401, "unauthorized", "send Authorization: Bearer <agent token>");
@@ -101,6 +116,45 @@ public final class AgentRoutes {
           Map.of("WWW-Authenticate", "Bearer"));
     }
     return route.handler().apply(probe.status());
+  }
+
+  /**
+   * How long the answer to {@code request} may be held for the node to become ready: its {@code
+   * waitMs} for a GET of readyz while the node is not ready, otherwise zero (answer now). A {@code
+   * waitMs} that is not a number within bounds is zero here and a 400 from {@link #handle}.
+   */
+  public long holdMillis(AgentRequest request) {
+    if (!READYZ.equals(request.path()) || !"GET".equals(request.method())) {
+      return 0;
+    }
+    long wait = waitMillis(request);
+    return wait > 0 && !ready() ? wait : 0;
+  }
+
+  /**
+   * Whether the node is ready now; a probe that fails counts as ready, so the answer is not held.
+   */
+  public boolean ready() {
+    try {
+      return probe.status().readiness().ready();
+    } catch (RuntimeException e) {
+      return true;
+    }
+  }
+
+  /** The request's {@code waitMs}, 0 when absent, -1 when not a number from 0 to the maximum. */
+  private static long waitMillis(AgentRequest request) {
+    String value = request.waitMs();
+    if (value == null) {
+      return 0;
+    }
+    if (value.isEmpty()
+        || value.length() > 4
+        || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return -1;
+    }
+    int wait = Integer.parseInt(value);
+    return wait <= MAX_WAIT_MS ? wait : -1;
   }
 
   private AgentResponse healthz(NodeStatus status) {
