@@ -1,12 +1,16 @@
 package io.quorumkeeper.operator.observe;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.apache.kafka.clients.ClientDnsLookup;
+import org.apache.kafka.clients.ClientUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -39,6 +43,7 @@ final class AdminConnections {
   private final Duration timeout;
   private final ClusterTrust trust;
   private final LongSupplier nanoTime;
+  private final Function<Properties, Admin> factory;
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
   /**
@@ -56,11 +61,22 @@ final class AdminConnections {
       Duration timeout,
       ClusterTrust trust,
       LongSupplier nanoTime) {
+    this(bootstrapKey, clientIdPrefix, timeout, trust, nanoTime, Admin::create);
+  }
+
+  AdminConnections(
+      String bootstrapKey,
+      String clientIdPrefix,
+      Duration timeout,
+      ClusterTrust trust,
+      LongSupplier nanoTime,
+      Function<Properties, Admin> factory) {
     this.bootstrapKey = bootstrapKey;
     this.clientIdPrefix = clientIdPrefix;
     this.timeout = timeout;
     this.trust = trust;
     this.nanoTime = nanoTime;
+    this.factory = factory;
   }
 
   Admin admin(String cluster, String bootstrap) {
@@ -75,13 +91,18 @@ final class AdminConnections {
                   && existing.tls().equals(fingerprint)) {
                 return existing;
               }
+              // Kafka's own check, before the client and its TLS material are built: a client
+              // made while no name resolves (a new cluster's pods do not exist yet) fails at once,
+              // and a forming cluster is asked every 250 ms (issue 15)
+              ClientUtils.parseAndValidateAddresses(
+                  List.of(bootstrap.split(",")), ClientDnsLookup.USE_ALL_DNS_IPS);
               if (existing != null) {
                 existing.admin().close(Duration.ZERO);
               }
               return new Connection(
                   bootstrap,
                   fingerprint,
-                  Admin.create(config(cluster, bootstrap, tls)),
+                  factory.apply(config(cluster, bootstrap, tls)),
                   nanoTime.getAsLong(),
                   new AtomicBoolean());
             })

@@ -1,11 +1,13 @@
 package io.quorumkeeper.operator.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +33,39 @@ class AdminConnectionsTest {
   @AfterEach
   void close() {
     connections.close();
+  }
+
+  @Test
+  void givenNoBootstrapNameResolves_thenNoClientIsBuiltAndTheCallFailsAsKafkasWould() {
+    java.util.concurrent.atomic.AtomicInteger built =
+        new java.util.concurrent.atomic.AtomicInteger();
+    AdminConnections counted =
+        new AdminConnections(
+            AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG,
+            "test-",
+            Duration.ofSeconds(1),
+            ClusterTrust.plaintext(),
+            now::get,
+            config -> {
+              built.incrementAndGet();
+              return Admin.create(config);
+            });
+    try {
+      assertThatThrownBy(
+              () ->
+                  counted.admin(
+                      CLUSTER,
+                      "orders-node-0.orders-node.nowhere.invalid:9093,"
+                          + "orders-node-1.orders-node.nowhere.invalid:9093"))
+          .isInstanceOf(KafkaException.class)
+          .hasMessageContaining("resolvable");
+      assertThat(built).as("no client built while no name resolves").hasValue(0);
+
+      counted.admin(CLUSTER, "orders-node-0.orders-node.nowhere.invalid:9093," + NOTHING_LISTENS);
+      assertThat(built).as("one name resolves: the client is built").hasValue(1);
+    } finally {
+      counted.close();
+    }
   }
 
   @Test
