@@ -332,12 +332,6 @@ public final class PodContainer {
     return frozen;
   }
 
-  /**
-   * One readiness probe, as the pod spec describes it (scheme, path and port), on this pod's
-   * address; HTTPS as a kubelet does it, without verifying the certificate.
-   *
-   * @return whether the container's readiness changed
-   */
   /** Claims this container's probe slot: false while one of its probes is still running. */
   boolean startProbing() {
     return probing.compareAndSet(false, true);
@@ -347,6 +341,12 @@ public final class PodContainer {
     probing.set(false);
   }
 
+  /**
+   * One readiness probe, as the pod spec describes it (scheme, path and port), on this pod's
+   * address; HTTPS as a kubelet does it, without verifying the certificate.
+   *
+   * @return whether the container's readiness changed
+   */
   boolean probe() {
     boolean was = ready;
     probeOnce();

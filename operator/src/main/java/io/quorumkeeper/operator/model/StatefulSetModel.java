@@ -350,16 +350,16 @@ public final class StatefulSetModel {
         .build();
   }
 
-  /** On a TLS cluster the agent serves HTTPS; the kubelet does not verify its certificate. */
   /**
    * How long a readiness probe lets a node that is not ready hold its answer: the probe's 1 s
    * timeout less room for a loaded node's TLS handshake and reply (docs/quorum-node.md, "The
-   * agent").
+   * agent"; ADR 020).
    */
   static final int READY_WAIT_MS = 800;
 
   static final String READINESS_PATH = "/v1/readyz?waitMs=" + READY_WAIT_MS;
 
+  /** On a TLS cluster the agent serves HTTPS; the kubelet does not verify its certificate. */
   private static Probe probe(String path, int initialDelay, int period, int failures, boolean tls) {
     return new ProbeBuilder()
         .withNewHttpGet()
