@@ -87,12 +87,16 @@ public final class HealingPlanner {
     if (member.get().health() == Health.Unreachable || member.get().health() == Health.DiskLost) {
       return Optional.of(add + " is unreachable");
     }
+    if (member.get().role() == Role.Retired) {
+      return Optional.of("node " + add.nodeId() + " no longer runs " + add);
+    }
     boolean reformatted =
         v.members().stream()
             .anyMatch(
                 m ->
                     m.nodeId() == add.nodeId()
                         && !m.isVoter()
+                        && m.role() != Role.Retired
                         && !m.directoryId().equals(add.directoryId())
                         && (m.health() == Health.CaughtUp || m.health() == Health.Lagging));
     return reformatted
@@ -318,6 +322,7 @@ public final class HealingPlanner {
         .anyMatch(
             m ->
                 !m.isVoter()
+                    && m.role() != Role.Retired
                     && m.health() == Health.CaughtUp
                     && Incarnation.of(m).equals(incarnation));
   }

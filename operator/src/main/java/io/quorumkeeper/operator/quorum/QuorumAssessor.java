@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Classifies every controller incarnation of a {@link QuorumSnapshot} and computes the quorum's
@@ -53,16 +55,15 @@ public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter)
                 0, snapshot.observedAt().toEpochMilli() - snapshot.epochSeenSince().toEpochMilli());
     Set<String> voterIncarnations =
         raft.voters().stream().map(QuorumAssessor::incarnation).collect(Collectors.toSet());
+    Map<Integer, String> running = runningIncarnations(raft, snapshot.agents());
     List<Member> members = new ArrayList<>();
     for (RaftReplica voter : raft.voters()) {
+      String runs = running.get(voter.nodeId());
       boolean diskLost =
-          raft.observers().stream()
-                  .anyMatch(
-                      o ->
-                          o.nodeId() == voter.nodeId()
-                              && !o.directoryId().equals(voter.directoryId())
-                              && fresh(o, now))
-              || otherDisk(snapshot.agents().get(voter.nodeId()), voter);
+          runs != null
+              && !runs.equals(voter.directoryId())
+              && (agentRead(snapshot.agents().get(voter.nodeId()))
+                  || freshObserver(raft, voter.nodeId(), runs, now));
       Role role = voter.nodeId() == leader ? Role.Leader : Role.Follower;
       Health health =
           role == Role.Leader
@@ -78,12 +79,16 @@ public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter)
           || voterIncarnations.contains(incarnation(observer))) {
         continue; // brokers observe the metadata log too; only controllers are members
       }
-      // The leader remembers a removed incarnation for a while; one that no longer fetches is
-      // history (Retired), not a new disk for the voter with its node id.
+      // The leader remembers a removed incarnation among its observers, with the times of its
+      // last fetch: only the incarnation its node runs now is a spare or a voter's new disk.
+      String runs = running.get(observer.nodeId());
+      boolean runsNow = runs == null || runs.equals(observer.directoryId());
       Role role =
-          !voterIds.contains(observer.nodeId())
-              ? Role.Spare
-              : fresh(observer, now) ? Role.Observer : Role.Retired;
+          !runsNow
+              ? Role.Retired
+              : !voterIds.contains(observer.nodeId())
+                  ? Role.Spare
+                  : fresh(observer, now) ? Role.Observer : Role.Retired;
       Health health = health(observer, now, pods.get(observer.nodeId()), epochAge);
       members.add(
           member(observer, role, health, leaderEnd, now, epochAge, snapshot.controllerPodNames()));
@@ -101,11 +106,50 @@ public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter)
             members));
   }
 
-  /** The pod's own agent reads another directory id than the voter's from its disk. */
-  private static boolean otherDisk(AgentReport agent, RaftReplica voter) {
-    return agent != null
-        && agent.directoryId() != null
-        && !agent.directoryId().equals(voter.directoryId());
+  /**
+   * The directory id of the incarnation each node id runs now, where it can be told: what the pod's
+   * agent reads from its disk, else the replica the leader heard from last (a node id runs one
+   * process at a time; on a tie the voter, so a tie never costs a voter its place). Kafka's leader
+   * keeps a removed voter among its observers with the times of its last fetch, so an observer
+   * entry with another directory id is no proof of a new disk: after a replacement the old
+   * incarnation would otherwise look like the new disk of its successor, and a heal would undo
+   * itself (ADR 021).
+   */
+  static Map<Integer, String> runningIncarnations(
+      RaftQuorum raft, Map<Integer, AgentReport> agents) {
+    Map<Integer, RaftReplica> heardLast = new HashMap<>();
+    Stream.concat(raft.voters().stream(), raft.observers().stream())
+        .filter(r -> r.lastFetchMs().isPresent())
+        .forEach(
+            r ->
+                heardLast.merge(
+                    r.nodeId(),
+                    r,
+                    (kept, next) ->
+                        next.lastFetchMs().getAsLong() > kept.lastFetchMs().getAsLong()
+                            ? next
+                            : kept));
+    Map<Integer, String> running = new HashMap<>();
+    heardLast.forEach((id, r) -> running.put(id, r.directoryId()));
+    agents.forEach(
+        (id, agent) -> {
+          if (agentRead(agent)) {
+            running.put(id, agent.directoryId());
+          }
+        });
+    return running;
+  }
+
+  /** The pod's own agent read a directory id from its disk. */
+  private static boolean agentRead(AgentReport agent) {
+    return agent != null && agent.directoryId() != null;
+  }
+
+  /** Kafka heard lately from this incarnation, as an observer. */
+  private boolean freshObserver(RaftQuorum raft, int nodeId, String directoryId, long now) {
+    return raft.observers().stream()
+        .anyMatch(
+            o -> o.nodeId() == nodeId && o.directoryId().equals(directoryId) && fresh(o, now));
   }
 
   private boolean fresh(RaftReplica replica, long now) {

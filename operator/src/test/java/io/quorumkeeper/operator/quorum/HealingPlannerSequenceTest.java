@@ -19,8 +19,9 @@ import net.jqwik.api.Provide;
  * docs/design.md section 6's invariants over sequences: a cluster of 3 or 5 voters and up to 2
  * spares, then random events between planner steps (voters die and return, disks are wiped, the
  * leader moves, the operation's new voter dies or is reformatted, Kafka commits a change at once,
- * later or never). Each planner step is applied to {@link KafkaModel} as the executor would, and
- * checked.
+ * later or never, the agents answer or not). Kafka's leader keeps reporting incarnations that no
+ * longer run, as it does. Each planner step is applied to {@link KafkaModel} as the executor would,
+ * and checked.
  */
 class HealingPlannerSequenceTest {
 
@@ -38,7 +39,8 @@ class HealingPlannerSequenceTest {
     TargetWiped,
     KafkaCommits,
     KafkaDrops,
-    HealingToggled
+    HealingToggled,
+    AgentsToggled
   }
 
   /** One thing that happens after {@code advanceMs}; {@code commitsAtOnce}: the next send lands. */
@@ -108,6 +110,7 @@ class HealingPlannerSequenceTest {
         case KafkaCommits -> kafka.resolve();
         case KafkaDrops -> kafka.pending = null;
         case HealingToggled -> blocked = !blocked;
+        case AgentsToggled -> kafka.agentsAnswer = !kafka.agentsAnswer;
       }
       kafka.elect();
     }
@@ -159,6 +162,11 @@ class HealingPlannerSequenceTest {
         Set<Incarnation> remaining = new LinkedHashSet<>(kafka.voters);
         remaining.remove(target);
         assertThat(kafka.majorityLive(remaining)).as("removing %s", target).isTrue();
+        if (op.kind() == Operation.Kind.ReplaceVoter) { // only a voter whose node runs another disk
+          assertThat(kafka.nodes.get(target.nodeId()).dir)
+              .as("replacing %s", target)
+              .isNotEqualTo(target.directoryId());
+        }
       } else { // invariant 3
         assertThat(kafka.liveCaughtUp(target)).as("adding %s", target).isTrue();
         assertThat(kafka.voters).noneMatch(v -> v.nodeId() == target.nodeId());

@@ -2,13 +2,14 @@ package io.quorumkeeper.operator.quorum;
 
 import io.quorumkeeper.operator.quorum.Operation.Phase;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -21,7 +22,10 @@ final class KafkaModel {
 
   static final long SETTLE = HealingPolicy.SETTLE_AFTER.toMillis();
 
-  /** The leader stops reporting an observer that has not fetched for this long. */
+  /**
+   * The leader stops reporting an observer that has not fetched for this long (Kafka 4.x: 5 min;
+   * the model forgets sooner so that sequences see both).
+   */
   static final long FORGET_AFTER = 60_000;
 
   /** One node id's pod: its current disk, whether it runs, and since when it is silent. */
@@ -37,14 +41,23 @@ final class KafkaModel {
     }
   }
 
+  /** What the leader still reports of an incarnation its node no longer runs. */
+  record Gone(long lastFetch, boolean caughtUp) {}
+
+  /** The operator's classification, with its defaults (Kafka's fetch timeout, 30 s). */
+  static final QuorumAssessor ASSESSOR =
+      new QuorumAssessor(Duration.ofSeconds(2), Duration.ofSeconds(30));
+
   /** A voter change Kafka accepted and has not committed yet. */
   record Pending(Phase phase, Incarnation voter, long sentAt) {}
 
   final Map<Integer, Node> nodes = new HashMap<>();
   final Set<Incarnation> voters = new LinkedHashSet<>();
+  final Map<Incarnation, Gone> remembered = new HashMap<>();
   OptionalInt leader = OptionalInt.empty();
   Pending pending;
-  long now;
+  long now = 1_000_000;
+  boolean agentsAnswer = true;
   int formats;
 
   KafkaModel(int voterCount, int spares) {
@@ -106,6 +119,9 @@ final class KafkaModel {
   /** The disk is wiped and formatted again: a new directory id, an observer catching up. */
   void wipe(int id) {
     Node n = nodes.get(id);
+    remembered.put(
+        new Incarnation(id, n.dir),
+        new Gone(Math.min(now - 1, n.alive ? now : n.silentSince), !n.lagging));
     n.dir = "new" + id + "x" + (++formats);
     n.alive = true;
     n.lagging = true;
@@ -155,68 +171,71 @@ final class KafkaModel {
     }
   }
 
-  /** Describe: the leader's view, classified as the assessor would; empty without a leader. */
+  /**
+   * Describe: the leader's replica states, classified by the operator's own {@link QuorumAssessor};
+   * empty without a leader. Like Kafka's leader, it keeps reporting an incarnation that no longer
+   * runs (a removed voter, a wiped disk) with the times of its last fetch, until {@link
+   * #FORGET_AFTER}.
+   */
   Optional<QuorumView> view() {
     if (leader.isEmpty()) {
       return Optional.empty();
     }
-    List<Member> members = new ArrayList<>();
-    Set<Integer> voterIds = new LinkedHashSet<>();
-    for (Incarnation v : voters) {
-      voterIds.add(v.nodeId());
-      Node n = nodes.get(v.nodeId());
-      Role role = v.nodeId() == leader.getAsInt() ? Role.Leader : Role.Follower;
-      Health health;
-      if (role == Role.Leader) {
-        health = Health.CaughtUp;
-      } else if (!n.dir.equals(v.directoryId())) {
-        health = n.alive ? Health.DiskLost : Health.Unreachable;
-      } else {
-        health = health(n);
-      }
-      members.add(member(v, role, health, n.dir.equals(v.directoryId()) ? n : null));
-    }
-    for (Map.Entry<Integer, Node> e : nodes.entrySet()) {
-      Incarnation inc = new Incarnation(e.getKey(), e.getValue().dir);
-      boolean forgotten = !e.getValue().alive && now - e.getValue().silentSince > FORGET_AFTER;
-      if (!voters.contains(inc) && !forgotten) {
-        Role role = voterIds.contains(e.getKey()) ? Role.Observer : Role.Spare;
-        members.add(member(inc, role, health(e.getValue()), e.getValue()));
-      }
-    }
-    int caughtUp =
-        (int) members.stream().filter(m -> m.isVoter() && m.health() == Health.CaughtUp).count();
-    return Optional.of(
-        new QuorumView(
-            leader,
-            1,
-            100,
-            voters.size(),
-            QuorumMath.faultTolerance(voters.size(), caughtUp),
-            members));
+    List<RaftReplica> voterStates = voters.stream().map(this::replica).toList();
+    Set<Incarnation> others = new LinkedHashSet<>(remembered.keySet());
+    nodes.forEach((id, n) -> others.add(new Incarnation(id, n.dir)));
+    List<RaftReplica> observers =
+        others.stream()
+            .filter(inc -> !voters.contains(inc))
+            .map(this::replica)
+            .filter(r -> r.lastFetchMs().isPresent())
+            .filter(r -> now - r.lastFetchMs().getAsLong() <= FORGET_AFTER)
+            .toList();
+    Map<Integer, String> podNames = new HashMap<>();
+    Map<Integer, PodFacts> pods = new HashMap<>();
+    Map<Integer, AgentReport> agents = new HashMap<>();
+    nodes.forEach(
+        (id, n) -> {
+          podNames.put(id, "c-" + id);
+          pods.put(id, new PodFacts(id, "c-" + id, n.alive, !n.nodeNotReady));
+          if (agentsAnswer && n.alive) {
+            agents.put(id, new AgentReport(id, n.dir, "follower", leader.getAsInt(), 1));
+          }
+        });
+    QuorumSnapshot snapshot =
+        new QuorumSnapshot(
+            "kafka/model",
+            Instant.ofEpochMilli(now),
+            Optional.of(new RaftQuorum(leader, 1, 100, voterStates, observers)),
+            podNames,
+            pods,
+            null,
+            agents,
+            Instant.EPOCH);
+    return ASSESSOR.assess(snapshot);
   }
 
-  private static Health health(Node n) {
-    if (!n.alive || n.nodeNotReady) {
-      return Health.Unreachable;
+  /** What the leader reports of one incarnation: now for one that runs, else its last fetch. */
+  private RaftReplica replica(Incarnation inc) {
+    Node n = nodes.get(inc.nodeId());
+    long fetch;
+    boolean caughtUp;
+    if (n.dir.equals(inc.directoryId())) {
+      fetch = n.alive ? now : n.silentSince;
+      caughtUp = !n.lagging || (leader.isPresent() && leader.getAsInt() == inc.nodeId());
+    } else if (remembered.containsKey(inc)) {
+      fetch = remembered.get(inc).lastFetch();
+      caughtUp = remembered.get(inc).caughtUp();
+    } else {
+      return new RaftReplica(
+          inc.nodeId(), inc.directoryId(), 0, OptionalLong.empty(), OptionalLong.empty());
     }
-    return n.lagging ? Health.Lagging : Health.CaughtUp;
-  }
-
-  /** Kafka's timestamps: a node on its own disk that runs fetches now; else since it went. */
-  private Member member(Incarnation inc, Role role, Health health, Node runsIt) {
-    long silent =
-        runsIt == null ? 600_000 : runsIt.alive ? 0 : Math.max(0, now - runsIt.silentSince);
-    long sinceCaughtUp = runsIt != null && runsIt.alive && runsIt.lagging ? 5_000 : silent;
-    return new Member(
+    return new RaftReplica(
         inc.nodeId(),
-        "c-" + inc.nodeId(),
         inc.directoryId(),
-        role,
-        0,
-        sinceCaughtUp,
-        health,
-        silent);
+        caughtUp ? 100 : 90,
+        OptionalLong.of(fetch),
+        OptionalLong.of(caughtUp ? fetch : fetch - 5_000));
   }
 
   /** Pods Kubernetes sees stuck: dead ones since they died, NotReady ones since ever. */

@@ -1,6 +1,7 @@
 package io.quorumkeeper.operator.quorum;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -145,6 +146,7 @@ class QuorumAssessorTest {
   @Test
   void givenVoterWhoseNodeIdReturnsWithNewDirectory_thenVoterIsDiskLostAndNewIncarnationObserves() {
     Quorum quorum = new Quorum().voters(3);
+    quorum.replace(quorum.voters, 2, replica(2, "dir2", 100, NOW - 3_000, NOW - 3_000));
     quorum.observers.add(replica(2, "fresh", 100, NOW, NOW));
 
     QuorumView view = quorum.view();
@@ -208,6 +210,86 @@ class QuorumAssessorTest {
     assertThat(view.members().get(2).health()).isEqualTo(Health.CaughtUp);
     assertThat(view.members().get(3).role()).isEqualTo(Role.Retired);
     assertThat(view.faultTolerance()).isEqualTo(1);
+  }
+
+  /**
+   * Kafka's leader moves a removed voter to its observers with the times of its last fetch: just
+   * after a fast replacement the wiped disk still looks fresh and caught up. It must not pass for a
+   * new disk of its successor (CI of 2026-12-04: the heal was undone and redone, ADR 021).
+   */
+  @Test
+  void givenTheIncarnationJustReplaced_whenTheLeaderStillReportsIt_thenItIsRetiredAndStaysOut() {
+    Quorum quorum = new Quorum().voters(3);
+    quorum.replace(quorum.voters, 2, replica(2, "reborn", 100, NOW, NOW));
+    quorum.observers.add(replica(2, "wiped", 100, NOW - 1_500, NOW - 1_500));
+
+    QuorumView view = quorum.view();
+
+    assertThat(view.members())
+        .extracting(Member::nodeId, Member::directoryId, Member::role, Member::health)
+        .containsExactly(
+            tuple(0, "dir0", Role.Leader, Health.CaughtUp),
+            tuple(1, "dir1", Role.Follower, Health.CaughtUp),
+            tuple(2, "reborn", Role.Follower, Health.CaughtUp),
+            tuple(2, "wiped", Role.Retired, Health.CaughtUp));
+    assertThat(view.faultTolerance()).isEqualTo(1);
+    assertThat(HealingPlanner.plan(HealingPolicy.auto(3), Optional.of(view), Optional.empty()))
+        .isInstanceOf(Action.None.class);
+  }
+
+  @Test
+  void givenAnAgentThatReadsTheVotersOwnDisk_thenAnObserverWithItsNodeIdIsNoNewDisk() {
+    Quorum quorum = new Quorum().voters(3);
+    quorum.replace(quorum.voters, 2, replica(2, "dir2", 100, NOW - 100, NOW - 100));
+    quorum.observers.add(replica(2, "other", 100, NOW, NOW));
+    QuorumSnapshot withAgent =
+        quorum.snapshot(Map.of(2, new AgentReport(2, "dir2", "follower", 0, 7)), Instant.EPOCH);
+
+    QuorumView view = ASSESSOR.assess(withAgent).orElseThrow();
+
+    assertThat(view.members())
+        .extracting(Member::directoryId, Member::role, Member::health)
+        .endsWith(
+            tuple("dir2", Role.Follower, Health.CaughtUp),
+            tuple("other", Role.Retired, Health.CaughtUp));
+  }
+
+  @Test
+  void givenASpareWhoseDiskWasWiped_thenOnlyTheIncarnationItRunsNowIsActivated() {
+    Quorum quorum = new Quorum().voters(3).silent(1).podDown(1);
+    quorum.observers.add(replica(3, "wiped", 100, NOW - 1_500, NOW - 1_500));
+    quorum.observers.add(replica(3, "reborn", 100, NOW, NOW));
+
+    QuorumView view = quorum.view();
+
+    assertThat(view.members())
+        .extracting(Member::directoryId, Member::role)
+        .contains(tuple("wiped", Role.Retired), tuple("reborn", Role.Spare));
+    assertThat(HealingPlanner.plan(HealingPolicy.auto(3), Optional.of(view), Optional.empty()))
+        .isInstanceOfSatisfying(
+            Action.Membership.class,
+            m -> assertThat(m.operation().add()).isEqualTo(new Incarnation(3, "reborn")));
+  }
+
+  @Test
+  void givenAReplacementsAddPending_whenTheRemovedDiskIsStillReported_thenItIsNotAbandoned() {
+    Quorum quorum = new Quorum().voters(2);
+    quorum.observers.add(replica(2, "wiped", 100, NOW - 5_000, NOW - 5_000));
+    quorum.observers.add(replica(2, "reborn", 90, NOW, NOW - 5_000));
+    Operation adding =
+        Operation.start(
+                Operation.Kind.ReplaceVoter,
+                new Incarnation(2, "wiped"),
+                new Incarnation(2, "reborn"))
+            .adding()
+            .sent(Duration.ofSeconds(11));
+
+    Action action =
+        HealingPlanner.plan(HealingPolicy.auto(3), Optional.of(quorum.view()), Optional.of(adding));
+
+    assertThat(action)
+        .isInstanceOfSatisfying(
+            Action.Wait.class, w -> assertThat(w.reason()).contains("to catch up"));
   }
 
   @Test
