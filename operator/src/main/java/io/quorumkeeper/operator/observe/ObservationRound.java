@@ -105,7 +105,7 @@ final class ObservationRound {
             .orElse(CompletableFuture.completedFuture(Map.of()));
     CompletableFuture<Described> described =
         CompletableFuture.supplyAsync(
-            () -> describe(client, key, bootstrap, describeWithin), CALLS);
+            () -> describe(client, key, bootstrap, describeWithin, clock), CALLS);
     CompletableFuture<OptionalInt> features =
         CompletableFuture.supplyAsync(
             () -> metadataVersion(client, key, bootstrap, describeWithin), CALLS);
@@ -146,7 +146,8 @@ final class ObservationRound {
                 .completeOnTimeout(
                     OptionalInt.empty(), AFTER_AGENTS.toMillis(), TimeUnit.MILLISECONDS)
                 .join();
-    Instant now = clock.instant();
+    // What Kafka showed is as of its answer: rounds that overlap are ordered by it (ADR 021).
+    Instant now = answer.answeredAt() != null ? answer.answeredAt() : clock.instant();
     Instant epochSince =
         raft.map(r -> epochs.since(key, r.leaderEpoch(), now)).orElse(Instant.EPOCH);
     RaftObservation observation =
@@ -166,19 +167,28 @@ final class ObservationRound {
     }
   }
 
-  /** Kafka's answer to one describe: the quorum, or why there is none. */
-  private record Described(Optional<RaftQuorum> raft, String failure) {}
+  /**
+   * Kafka's answer to one describe: the quorum and when it arrived (the moment the observation
+   * shows), or why there is none.
+   */
+  private record Described(Optional<RaftQuorum> raft, String failure, Instant answeredAt) {
+
+    Described(String failure) {
+      this(Optional.empty(), failure, null);
+    }
+  }
 
   private static Described describe(
-      QuorumClient client, String key, String bootstrap, Duration within) {
+      QuorumClient client, String key, String bootstrap, Duration within, Clock clock) {
     try {
-      return new Described(Optional.of(client.describe(key, bootstrap, within)), null);
+      RaftQuorum quorum = client.describe(key, bootstrap, within);
+      return new Described(Optional.of(quorum), null, clock.instant());
     } catch (QuorumUnavailableException e) {
       LOG.debugf("cluster=%s quorum not observed: %s", key, e.getMessage());
-      return new Described(Optional.empty(), e.getMessage());
+      return new Described(e.getMessage());
     } catch (RuntimeException e) {
       LOG.warnf("cluster=%s quorum observation failed: %s", key, e.toString());
-      return new Described(Optional.empty(), e.toString());
+      return new Described(e.toString());
     }
   }
 
@@ -203,16 +213,15 @@ final class ObservationRound {
               + " answered yet",
           key, leader.nodeId(), leader.leaderEpoch());
       return new Described(
-          Optional.empty(),
           "Kafka's Admin API had not answered when node "
               + leader.nodeId()
               + " reported itself leader at epoch "
               + leader.leaderEpoch());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new Described(Optional.empty(), "interrupted while asking Kafka");
+      return new Described("interrupted while asking Kafka");
     } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
-      return new Described(Optional.empty(), e.toString());
+      return new Described(e.toString());
     }
   }
 

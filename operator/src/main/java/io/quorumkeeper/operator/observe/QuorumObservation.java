@@ -1,6 +1,7 @@
 package io.quorumkeeper.operator.observe;
 
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.Cache;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfiguration;
@@ -205,12 +206,29 @@ public final class QuorumObservation {
     @Override
     protected synchronized void handleResources(
         ResourceID id, Set<RaftObservation> observations, boolean propagateEvent) {
-      super.handleResources(id, observations, propagateEvent && !changesNothing(id, observations));
+      Set<RaftObservation> latest = latest(id, observations);
+      super.handleResources(id, latest, propagateEvent && !changesNothing(id, latest));
     }
 
     /** Starts a pass whatever the last one found (see {@link #quiet}). */
-    private void publish(ResourceID id, RaftObservation observation) {
-      super.handleResources(id, Set.of(observation), true);
+    private synchronized void publish(ResourceID id, RaftObservation observation) {
+      Set<RaftObservation> latest = latest(id, Set.of(observation));
+      if (latest.contains(observation)) {
+        super.handleResources(id, latest, true);
+      } else {
+        getEventHandler().handleEvent(new Event(id)); // the newer one cached stays
+      }
+    }
+
+    /**
+     * The observations to cache: those given, unless the one cached was made later. Rounds overlap
+     * (a burst's, the periodic poll's, one after a commit) and may end out of order; a view older
+     * than one a pass already planned on would show a voter change undone, and a pass on it could
+     * plan that change again or its reverse (ADR 021).
+     */
+    private Set<RaftObservation> latest(ResourceID id, Set<RaftObservation> observations) {
+      Set<RaftObservation> cached = getSecondaryResources(id);
+      return newer(cached, observations) ? cached : observations;
     }
 
     private boolean changesNothing(ResourceID id, Set<RaftObservation> observations) {
@@ -361,37 +379,28 @@ public final class QuorumObservation {
     }
 
     /**
-     * Observes the cluster now, on an observer thread, besides its periodic poll: after a voter
+     * Observes the cluster soon, on an observer thread, besides its periodic poll: after a voter
      * change Kafka confirmed, the next step (the add after a remove, the completion) need not wait
-     * for the next tick (issue 15). A view that lands after a newer one is no worse than the view
-     * every poll in flight at an action returns: the planner already treats each as possibly older
-     * than its last action (ADR 007).
+     * for the next tick (issue 15). The observation is made once the operator's cache holds what
+     * the acting pass wrote, so that both the pass it starts and the view it plans on are newer
+     * than the action (ADR 021).
      */
     public void observeSoon(QuorumCluster cr) {
       ResourceID id = ResourceID.fromResource(cr);
       try {
-        executor.execute(
-            () -> {
-              try {
-                publishOnceCached(cr, id, observer.apply(cr), CACHE_WAITS);
-              } catch (RuntimeException e) {
-                LOG.debugf("cluster=%s not observed at once: %s", key(cr), e.toString());
-              }
-            });
+        executor.execute(() -> observeOnceCached(cr, id, CACHE_WAITS));
       } catch (RejectedExecutionException stopping) {
         LOG.debugf("cluster=%s not observed at once: the operator stops", key(cr));
       }
     }
 
     /**
-     * Publishes the observation (which starts a pass) only once the operator's cache of the
-     * resource holds what the acting pass wrote ({@code cr}'s resourceVersion, its operation in
-     * status): a pass started on an older copy would plan the next step without the operation in
-     * flight. After {@code waits} checks 50 ms apart it publishes anyway, as the periodic poll
-     * would.
+     * Observes and publishes (which starts a pass) once the operator's cache of the resource holds
+     * what the acting pass wrote ({@code cr}'s resourceVersion, its operation in status): a pass
+     * started on an older copy would plan the next step without the operation in flight. After
+     * {@code waits} checks 50 ms apart it observes anyway, as the periodic poll would.
      */
-    private void publishOnceCached(
-        QuorumCluster cr, ResourceID id, RaftObservation observation, int waits) {
+    private void observeOnceCached(QuorumCluster cr, ResourceID id, int waits) {
       Optional<QuorumCluster> cached = clusters.get(id);
       if (cached.isEmpty()) {
         return; // deleted meanwhile: nothing to bring back
@@ -401,14 +410,17 @@ public final class QuorumObservation {
           && written != null
           && !written.equals(cached.get().getMetadata().getResourceVersion())) {
         try {
-          executor.schedule(
-              () -> publishOnceCached(cr, id, observation, waits - 1), 50, TimeUnit.MILLISECONDS);
+          executor.schedule(() -> observeOnceCached(cr, id, waits - 1), 50, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopping) {
           LOG.debugf("cluster=%s not observed at once: the operator stops", key(cr));
         }
         return;
       }
-      publish(id, observation);
+      try {
+        publish(id, observer.apply(cached.get()));
+      } catch (RuntimeException e) {
+        LOG.debugf("cluster=%s not observed at once: %s", key(cr), e.toString());
+      }
     }
 
     @Override
@@ -441,6 +453,14 @@ public final class QuorumObservation {
       super.onResourceDeleted(cr);
       forget.accept(cr);
     }
+  }
+
+  /** Whether {@code cached} holds an observation made after every one of {@code incoming}. */
+  static boolean newer(Set<RaftObservation> cached, Set<RaftObservation> incoming) {
+    if (cached.size() != 1 || incoming.size() != 1) {
+      return false;
+    }
+    return cached.iterator().next().observedAt().isAfter(incoming.iterator().next().observedAt());
   }
 
   public static String key(QuorumCluster cr) {
