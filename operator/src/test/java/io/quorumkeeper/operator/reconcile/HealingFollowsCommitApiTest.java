@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Each step of a heal follows Kafka's answer to the previous one or the moment the clock makes it
@@ -125,6 +127,51 @@ class HealingFollowsCommitApiTest {
         .atMost(Duration.ofSeconds(2))
         .untilAsserted(
             () -> assertThat(quorum.changes).containsExactly("remove 1/dir1", "add 1/dir1new"));
+  }
+
+  /**
+   * As Kafka's leader does, the fake keeps reporting the wiped incarnation after its removal, with
+   * the times of its last fetch and catch-up: just after a fast replacement it looks fresh and
+   * caught up. The replacement is made once and never undone (ADR 021), with or without the agent's
+   * word on the disk.
+   */
+  @ParameterizedTest(name = "agent answers: {0}")
+  @ValueSource(booleans = {true, false})
+  void givenAVoterLostItsDisk_whenKafkaStillListsTheOldDisk_thenTheReplacementIsNeverUndone(
+      boolean agentAnswers) {
+    String cluster = NAMESPACE + "/orders";
+    FakeQuorumClient.Script quorum = api.quorum().script(cluster, 3);
+    api.create(java.nio.file.Path.of("../examples/combined.yaml"));
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(api.get("orders").getStatus().getQuorum().getFaultTolerance())
+                    .isEqualTo(1));
+
+    if (agentAnswers) {
+      quorum.agents.put(1, new AgentReport(1, "dir1new", null, null, null));
+    }
+    quorum.stopped(1, "dir1", System.currentTimeMillis()).observer(1, "dir1new");
+    api.createPodFromTemplate("orders-node", "orders-node-1", "orders"); // observed every 250 ms
+    api.podReady("orders-node-1");
+
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .untilAsserted(
+            () -> assertThat(quorum.changes).containsExactly("remove 1/dir1", "add 1/dir1new"));
+    int after = api.quorum().describes(cluster);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> api.quorum().describes(cluster) - after >= 6);
+    assertThat(quorum.changes).containsExactly("remove 1/dir1", "add 1/dir1new");
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(api.get("orders").getStatus().getQuorum().getMembers())
+                    .extracting(m -> m.getDirectoryId() + " " + m.getRole())
+                    .contains("dir1new Follower", "dir1 Retired"));
   }
 
   /**

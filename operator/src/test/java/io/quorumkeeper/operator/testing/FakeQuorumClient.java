@@ -145,6 +145,18 @@ public class FakeQuorumClient implements QuorumClient {
 
     final Map<Integer, Long> silentSince = new ConcurrentHashMap<>();
 
+    /**
+     * The incarnation stopped running at {@code atMillis} (its disk was wiped): as Kafka's leader
+     * does, it is still reported, voter or (once removed) observer, with its last fetch and
+     * catch-up at that moment, while another incarnation of its node id fetches now.
+     */
+    public Script stopped(int nodeId, String directoryId, long atMillis) {
+      stoppedAt.put(new Incarnation(nodeId, directoryId), atMillis);
+      return this;
+    }
+
+    final Map<Incarnation, Long> stoppedAt = new ConcurrentHashMap<>();
+
     /** When each change was applied, by the script's clock. */
     public final Map<String, Long> changedAt = new ConcurrentHashMap<>();
 
@@ -394,7 +406,7 @@ public class FakeQuorumClient implements QuorumClient {
     List<RaftReplica> replicas = new ArrayList<>();
     for (Incarnation m : members) {
       Long lag = script.laggingBy.get(m.nodeId());
-      Long silent = script.silentSince.get(m.nodeId());
+      Long silent = script.stoppedAt.getOrDefault(m, script.silentSince.get(m.nodeId()));
       if (silent != null) {
         replicas.add(
             new RaftReplica(
