@@ -101,14 +101,7 @@ class HealingFollowsCommitApiTest {
   @Test
   void givenAVoterLostItsDisk_thenTheReplacementFollowsItsNewIncarnationWithoutATick() {
     String cluster = NAMESPACE + "/orders";
-    FakeQuorumClient.Script quorum = api.quorum().script(cluster, 3);
-    api.create(java.nio.file.Path.of("../examples/combined.yaml"));
-    await()
-        .ignoreExceptions()
-        .untilAsserted(
-            () ->
-                assertThat(api.get("orders").getStatus().getQuorum().getFaultTolerance())
-                    .isEqualTo(1));
+    FakeQuorumClient.Script quorum = ordersAtFullTolerance(cluster);
 
     quorum.agents.put(1, new AgentReport(1, "dir1new", null, null, null));
     int before = api.quorum().describes(cluster);
@@ -140,14 +133,7 @@ class HealingFollowsCommitApiTest {
   void givenAVoterLostItsDisk_whenKafkaStillListsTheOldDisk_thenTheReplacementIsNeverUndone(
       boolean agentAnswers) {
     String cluster = NAMESPACE + "/orders";
-    FakeQuorumClient.Script quorum = api.quorum().script(cluster, 3);
-    api.create(java.nio.file.Path.of("../examples/combined.yaml"));
-    await()
-        .ignoreExceptions()
-        .untilAsserted(
-            () ->
-                assertThat(api.get("orders").getStatus().getQuorum().getFaultTolerance())
-                    .isEqualTo(1));
+    FakeQuorumClient.Script quorum = ordersAtFullTolerance(cluster);
 
     if (agentAnswers) {
       quorum.agents.put(1, new AgentReport(1, "dir1new", null, null, null));
@@ -206,6 +192,19 @@ class HealingFollowsCommitApiTest {
               assertThat(status.getQuorum().getLeaderId()).isEqualTo(0);
               assertThat(status.getBootstrap().isFormed()).isTrue();
             });
+  }
+
+  /** examples/combined.yaml on three scripted voters, once status shows it tolerates one. */
+  private FakeQuorumClient.Script ordersAtFullTolerance(String cluster) {
+    FakeQuorumClient.Script quorum = api.quorum().script(cluster, 3);
+    api.create(java.nio.file.Path.of("../examples/combined.yaml"));
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(api.get("orders").getStatus().getQuorum().getFaultTolerance())
+                    .isEqualTo(1));
+    return quorum;
   }
 
   /**
