@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -67,6 +69,8 @@ class PodContainerProbeTest {
         .isZero();
     server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(serverContext(keystore)));
+    // a handler per request, as an agent answers: a slow answer must not queue the next probe
+    server.setExecutor(Executors.newCachedThreadPool());
     server.createContext(
         "/v1/readyz",
         exchange -> {
@@ -82,6 +86,7 @@ class PodContainerProbeTest {
       container.stop();
     }
     server.stop(0);
+    ((ExecutorService) server.getExecutor()).shutdownNow();
   }
 
   @Test
@@ -159,11 +164,11 @@ class PodContainerProbeTest {
     assertThat(container.snapshot().ready()).as("1 s timeout: the answer comes too late").isFalse();
 
     container.stop();
-    probe.setTimeoutSeconds(2);
+    probe.setTimeoutSeconds(3);
     container = running(pod);
 
     container.probe();
-    assertThat(container.snapshot().ready()).as("2 s timeout: in time").isTrue();
+    assertThat(container.snapshot().ready()).as("3 s timeout: in time").isTrue();
   }
 
   @Test
