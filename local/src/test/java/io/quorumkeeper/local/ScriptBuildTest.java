@@ -75,6 +75,11 @@ class ScriptBuildTest {
         .contains("Building Quorum Keeper :: Operator")
         .doesNotContain("Compiling 12 source files");
     assertThat(Files.readString(home.resolve("mvnw.calls"))).contains("-DskipTests package");
+    assertThat(Files.getLastModifiedTime(home.resolve("quorum-node/target/quorum-node.jar")))
+        .as(
+            "the jars keep the times the build gave them: the JVM checks quorum-node.jar's against"
+                + " the class archive trained for it")
+        .isEqualTo(FileTime.from(BUILT));
     Files.delete(home.resolve("mvnw.calls"));
     assertThat(run())
         .as("a build that left the jars as they were does not build again")
