@@ -77,16 +77,18 @@ public final class ProduceLoad implements AutoCloseable {
    * client} and starts producing and consuming; returns at once.
    */
   public static ProduceLoad start(ClientConfig client, String topic) {
-    createTopic(client, topic);
-    // A topic the controllers just committed is led and replicated a moment later, and each broker
-    // learns of it on its own. An idempotent producer whose first batches met
-    // NOT_LEADER_OR_FOLLOWER
-    // there looped on OUT_OF_ORDER_SEQUENCE_NUMBER for the rest of a test (SeparatedRollE2ETest, on
-    // a cluster Ready a moment earlier since ADR 020): the load starts on a settled topic.
-    BenchSupport.waitFor(
-        () -> fullyReplicated(client, topic),
-        "every partition of " + topic + " led with all its replicas in sync",
-        Duration.ofSeconds(30));
+    try (Admin admin = Admin.create(adminConfig(client))) {
+      createTopic(admin, topic);
+      // A topic the controllers just committed is led and replicated a moment later, and each
+      // broker learns of it on its own. An idempotent producer whose first batches met
+      // NOT_LEADER_OR_FOLLOWER there looped on OUT_OF_ORDER_SEQUENCE_NUMBER for the rest of a test
+      // (SeparatedRollE2ETest, on a cluster Ready a moment earlier since ADR 020): the load starts
+      // on a settled topic. One client for the whole wait, not one per look.
+      BenchSupport.waitFor(
+          () -> fullyReplicated(admin, topic),
+          "every partition of " + topic + " led with all its replicas in sync",
+          Duration.ofSeconds(30));
+    }
     ProduceLoad load = new ProduceLoad(client, topic);
     load.sender.start();
     load.reader.start();
@@ -102,10 +104,10 @@ public final class ProduceLoad implements AutoCloseable {
     return config;
   }
 
-  private static void createTopic(ClientConfig client, String topic) {
+  private static void createTopic(Admin admin, String topic) {
     NewTopic newTopic =
         new NewTopic(topic, PARTITIONS, (short) 3).configs(Map.of("min.insync.replicas", "2"));
-    try (Admin admin = Admin.create(adminConfig(client))) {
+    try {
       admin.createTopics(List.of(newTopic)).all().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
@@ -224,21 +226,21 @@ public final class ProduceLoad implements AutoCloseable {
 
   /** Whether every partition of the topic has all its replicas in sync. */
   public boolean fullyReplicated() throws Exception {
-    return fullyReplicated(client, topic);
+    try (Admin admin = Admin.create(adminConfig(client))) {
+      return fullyReplicated(admin, topic);
+    }
   }
 
   /** Whether every partition of {@code topic} has a leader and all its replicas in sync. */
-  private static boolean fullyReplicated(ClientConfig client, String topic) throws Exception {
-    try (Admin admin = Admin.create(adminConfig(client))) {
-      TopicDescription d =
-          admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
-      return d.partitions().stream()
-          .allMatch(
-              p ->
-                  p.leader() != null
-                      && !p.leader().isEmpty()
-                      && p.isr().size() == p.replicas().size());
-    }
+  private static boolean fullyReplicated(Admin admin, String topic) throws Exception {
+    TopicDescription d =
+        admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+    return d.partitions().stream()
+        .allMatch(
+            p ->
+                p.leader() != null
+                    && !p.leader().isEmpty()
+                    && p.isr().size() == p.replicas().size());
   }
 
   /**

@@ -87,7 +87,7 @@ public final class HealingPlanner {
     if (member.get().health() == Health.Unreachable || member.get().health() == Health.DiskLost) {
       return Optional.of(add + " is unreachable");
     }
-    if (member.get().role() == Role.Retired) {
+    if (!member.get().runsNow()) {
       return Optional.of("node " + add.nodeId() + " no longer runs " + add);
     }
     boolean reformatted =
@@ -96,7 +96,7 @@ public final class HealingPlanner {
                 m ->
                     m.nodeId() == add.nodeId()
                         && !m.isVoter()
-                        && m.role() != Role.Retired
+                        && m.runsNow()
                         && !m.directoryId().equals(add.directoryId())
                         && (m.health() == Health.CaughtUp || m.health() == Health.Lagging));
     return reformatted
@@ -322,7 +322,7 @@ public final class HealingPlanner {
         .anyMatch(
             m ->
                 !m.isVoter()
-                    && m.role() != Role.Retired
+                    && m.runsNow()
                     && m.health() == Health.CaughtUp
                     && Incarnation.of(m).equals(incarnation));
   }

@@ -46,4 +46,12 @@ public record Member(
   public boolean isVoter() {
     return role == Role.Leader || role == Role.Follower;
   }
+
+  /**
+   * Whether its node runs this incarnation now: not an incarnation the leader still lists after its
+   * node moved on to another disk or after its removal (ADR 021).
+   */
+  public boolean runsNow() {
+    return role != Role.Retired;
+  }
 }

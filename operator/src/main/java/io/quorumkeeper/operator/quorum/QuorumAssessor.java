@@ -115,7 +115,7 @@ public record QuorumAssessor(Duration caughtUpWithin, Duration unreachableAfter)
    * incarnation would otherwise look like the new disk of its successor, and a heal would undo
    * itself (ADR 021).
    */
-  static Map<Integer, String> runningIncarnations(
+  private static Map<Integer, String> runningIncarnations(
       RaftQuorum raft, Map<Integer, AgentReport> agents) {
     Map<Integer, RaftReplica> heardLast = new HashMap<>();
     Stream.concat(raft.voters().stream(), raft.observers().stream())
