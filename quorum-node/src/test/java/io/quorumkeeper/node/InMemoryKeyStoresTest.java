@@ -3,24 +3,18 @@ package io.quorumkeeper.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quorumkeeper.node.tls.TestCa;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
-import java.util.Base64;
 import javax.net.ssl.KeyManagerFactory;
 import org.bouncycastle.asn1.pkcs.PBES2Parameters;
 import org.bouncycastle.asn1.pkcs.PBKDF2Params;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.pkcs.PKCS12PfxPdu;
+import org.bouncycastle.pkcs.PKCS12SafeBagFactory;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
-import org.bouncycastle.pkcs.jcajce.JcePKCSPBEInputDecryptorProviderBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,17 +35,9 @@ class InMemoryKeyStoresTest {
 
   @Test
   void theLaunchersSettingProtectsAKeyWithOneIteration_theJdkDefaultWith10000() throws Exception {
-    String pem = TestCa.create("in-memory-key-stores").keyAndChainPem("orders-node-0");
-    PrivateKey key =
-        KeyFactory.getInstance("EC")
-            .generatePrivate(new PKCS8EncodedKeySpec(block(pem, "PRIVATE KEY")));
-    Certificate[] chain =
-        CertificateFactory.getInstance("X.509")
-            .generateCertificates(
-                new ByteArrayInputStream(
-                    pem.substring(pem.indexOf("-----BEGIN CERTIFICATE-----"))
-                        .getBytes(StandardCharsets.US_ASCII)))
-            .toArray(new Certificate[0]);
+    KeyStore.PrivateKeyEntry issued = TestCa.create("in-memory-key-stores").issue("orders-node-0");
+    PrivateKey key = issued.getPrivateKey();
+    Certificate[] chain = issued.getCertificateChain();
 
     System.clearProperty(InMemoryKeyStores.KEY_COUNT);
     assertThat(keyIterations(key, chain)).as("the JDK's default").isEqualTo(10_000);
@@ -66,13 +52,6 @@ class InMemoryKeyStoresTest {
         .isEqualTo(2048);
   }
 
-  private static byte[] block(String pem, String type) {
-    int begin =
-        pem.indexOf("-----BEGIN " + type + "-----") + ("-----BEGIN " + type + "-----").length();
-    int end = pem.indexOf("-----END " + type + "-----");
-    return Base64.getMimeDecoder().decode(pem.substring(begin, end));
-  }
-
   /** Kafka's way: a fresh PKCS12 store, the key set under a password, a key manager reading it. */
   private static int keyIterations(PrivateKey key, Certificate[] chain) throws Exception {
     KeyStore store = KeyStore.getInstance("PKCS12");
@@ -84,20 +63,10 @@ class InMemoryKeyStoresTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     store.store(bytes, PASSWORD);
     PKCS12PfxPdu pfx = new PKCS12PfxPdu(bytes.toByteArray());
+    // the JDK keeps key bags in a plain data part (certificates in an encrypted one)
     return Arrays.stream(pfx.getContentInfos())
-        .flatMap(
-            info -> {
-              try {
-                var content =
-                    info.getContentType().equals(PKCSObjectIdentifiers.encryptedData)
-                        ? new org.bouncycastle.pkcs.PKCS12SafeBagFactory(
-                            info, new JcePKCSPBEInputDecryptorProviderBuilder().build(PASSWORD))
-                        : new org.bouncycastle.pkcs.PKCS12SafeBagFactory(info);
-                return Arrays.stream(content.getSafeBags());
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            })
+        .filter(info -> info.getContentType().equals(PKCSObjectIdentifiers.data))
+        .flatMap(info -> Arrays.stream(new PKCS12SafeBagFactory(info).getSafeBags()))
         .filter(bag -> bag.getType().equals(PKCSObjectIdentifiers.pkcs8ShroudedKeyBag))
         .map(bag -> ((PKCS8EncryptedPrivateKeyInfo) bag.getBagValue()).getEncryptionAlgorithm())
         .map(

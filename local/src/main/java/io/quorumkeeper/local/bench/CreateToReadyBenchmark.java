@@ -148,7 +148,7 @@ public final class CreateToReadyBenchmark {
       List<GenericKubernetesResource> first =
           BenchSupport.example(runtime, example, transport, null);
       String name = first.get(0).getMetadata().getName();
-      Measured cold = create(runtime, options, first, false, example, transport);
+      Measured cold = create(runtime, first, false, example, transport);
       runtime.delete("default", name);
       waitFor(
           () ->
@@ -158,7 +158,6 @@ public final class CreateToReadyBenchmark {
       Measured warm =
           create(
               runtime,
-              options,
               BenchSupport.example(runtime, example, transport, name + "-w"),
               printRss,
               example,
@@ -169,7 +168,6 @@ public final class CreateToReadyBenchmark {
 
   private static Measured create(
       LocalRuntime runtime,
-      RuntimeOptions options,
       List<GenericKubernetesResource> resources,
       boolean printRss,
       Path example,
@@ -234,7 +232,8 @@ public final class CreateToReadyBenchmark {
         p.load(new StringReader(map.getData().get("bootstrap.properties")));
         bootstrap.put(pod.getMetadata().getName(), p);
       }
-      return new Measured(millis, options.folder(), options.hostsFile(), clusterId, bootstrap);
+      return new Measured(
+          millis, runtime.options().folder(), runtime.options().hostsFile(), clusterId, bootstrap);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -75,6 +75,14 @@ public final class TestCa {
    * literals as subject alternative names.
    */
   public String keyAndChainPem(String commonName, String... altNames) {
+    KeyStore.PrivateKeyEntry issued = issue(commonName, altNames);
+    return pem("PRIVATE KEY", issued.getPrivateKey().getEncoded())
+        + pem("CERTIFICATE", encoded((X509Certificate) issued.getCertificate()))
+        + caPem();
+  }
+
+  /** The key and the chain (certificate, CA certificate) of {@link #keyAndChainPem}. */
+  public KeyStore.PrivateKeyEntry issue(String commonName, String... altNames) {
     KeyPair node = ecKeys();
     X509v3CertificateBuilder builder = builder(issuer(), subject(commonName), node);
     GeneralName[] names =
@@ -93,10 +101,8 @@ public final class TestCa {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    X509Certificate issued = sign(builder, keys);
-    return pem("PRIVATE KEY", node.getPrivate().getEncoded())
-        + pem("CERTIFICATE", encoded(issued))
-        + caPem();
+    return new KeyStore.PrivateKeyEntry(
+        node.getPrivate(), new X509Certificate[] {sign(builder, keys), certificate});
   }
 
   /**
