@@ -7,6 +7,7 @@ import io.quorumkeeper.node.config.TemplateRenderer;
 import io.quorumkeeper.node.storage.FormatDecider;
 import io.quorumkeeper.node.storage.FormatDecision;
 import io.quorumkeeper.node.storage.FormatFacts;
+import io.quorumkeeper.node.storage.FormatRehearsal;
 import io.quorumkeeper.node.storage.LeaderCheck;
 import io.quorumkeeper.node.storage.MetaProperties;
 import io.quorumkeeper.node.storage.StorageFormatter;
@@ -15,6 +16,7 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
@@ -29,6 +31,10 @@ import org.slf4j.LoggerFactory;
 public final class NodePreparation {
 
   static final String SERVER_PROPERTIES = "server.properties";
+
+  /** Where in the work directory the format is rehearsed (never on the data volume). */
+  static final String REHEARSAL_FOLDER = "format-rehearsal";
+
   private static final Logger LOG = LoggerFactory.getLogger(NodePreparation.class);
 
   private final Function<Properties, LeaderCheck> leaderCheckFor;
@@ -111,7 +117,10 @@ public final class NodePreparation {
             settings.initialControllers(),
             MetaProperties.read(metadataLogDir));
     LeaderCheck leaderCheck = leaderCheckFor.apply(server);
-    FormatDecision decision = FormatDecider.decide(facts, leaderCheck);
+    FormatDecision decision;
+    try (FormatRehearsal rehearsal = rehearse(facts, rendered)) {
+      decision = FormatDecider.decide(facts, leaderCheck);
+    }
     if (decision instanceof FormatDecision.ClusterIdMismatch
         || decision instanceof FormatDecision.NodeIdMismatch) {
       throw new LaunchException(
@@ -131,6 +140,21 @@ public final class NodePreparation {
     LOG.info(
         "node {}: cluster id {}, directory id {}", nodeId, meta.clusterId(), meta.directoryId());
     return new PreparedNode(nodeId, settings, serverProperties, metadataLogDir, decision, meta);
+  }
+
+  /**
+   * An empty disk will be formatted whatever the peers answer: the format is rehearsed on a copy
+   * while they are asked ({@link FormatRehearsal}); nothing is rehearsed for a formatted disk.
+   */
+  private static FormatRehearsal rehearse(FormatFacts facts, Rendered rendered) {
+    if (facts.onDisk().isPresent()) {
+      return null;
+    }
+    return FormatRehearsal.start(
+        FormatDecider.decide(facts, OptionalInt::empty),
+        rendered.server(),
+        facts.expectedClusterId(),
+        rendered.pod().workDir().resolve(REHEARSAL_FOLDER));
   }
 
   private static void checkConsistent(Properties server, BootstrapSettings settings, int nodeId) {

@@ -2,6 +2,7 @@ package io.quorumkeeper.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.quorumkeeper.node.config.PodFacts;
 import io.quorumkeeper.node.storage.FormatDecision;
@@ -10,6 +11,7 @@ import io.quorumkeeper.node.storage.MetaProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -100,6 +102,45 @@ class NodePreparationTest {
             "listeners=CONTROLLER://127.0.0.1:9093",
             "log.dirs=" + root.resolve("data"));
     assertThat(node.serverProperties()).startsWith(root.resolve("work"));
+  }
+
+  @Test
+  void givenAnEmptyDisk_whenThePeersAreAsked_thenTheFormatIsRehearsedMeanwhileOffTheDisk()
+      throws IOException {
+    configMap(CONTROLLER_TEMPLATE, false);
+    Path rehearsed = root.resolve("work").resolve(NodePreparation.REHEARSAL_FOLDER);
+    Path data = root.resolve("data");
+    LeaderCheck peersAsked =
+        () -> {
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(() -> MetaProperties.read(rehearsed.resolve("log-0")).isPresent());
+          assertThat(data.resolve("meta.properties"))
+              .as("the real disk is formatted only after the decision")
+              .doesNotExist();
+          return OptionalInt.empty();
+        };
+
+    PreparedNode node = new NodePreparation(server -> peersAsked).prepare(pod("c-1"));
+
+    assertThat(MetaProperties.read(data)).hasValue(new MetaProperties(CLUSTER, 1, DIR_1));
+    assertThat(node.meta()).isEqualTo(new MetaProperties(CLUSTER, 1, DIR_1));
+    assertThat(rehearsed).as("the rehearsal's copy is gone").doesNotExist();
+  }
+
+  @Test
+  void givenAFormattedDisk_whenPreparedAgain_thenNothingIsRehearsed() throws IOException {
+    configMap(CONTROLLER_TEMPLATE, true);
+    preparation(OptionalInt.empty()).prepare(pod("c-1"));
+    Path rehearsed = root.resolve("work").resolve(NodePreparation.REHEARSAL_FOLDER);
+    LeaderCheck never =
+        () -> {
+          throw new AssertionError("a formatted disk needs no leader check");
+        };
+
+    new NodePreparation(server -> never).prepare(pod("c-1"));
+
+    assertThat(rehearsed).doesNotExist();
   }
 
   @Test
