@@ -28,4 +28,28 @@ class OperatorMainTest {
       }
     }
   }
+
+  /**
+   * What the count does to a store, read from the store's own encoding, is quorum-node's
+   * InMemoryKeyStoresTest: the launcher sets the same.
+   */
+  @Test
+  void inMemoryKeysGetOnePbkdf2Iteration_unlessTheCommandLineSaysOtherwise() {
+    String before = System.getProperty(OperatorMain.KEY_ITERATIONS);
+    try {
+      System.clearProperty(OperatorMain.KEY_ITERATIONS);
+      OperatorMain.protectInMemoryKeysWithOneIteration();
+      assertThat(System.getProperty(OperatorMain.KEY_ITERATIONS)).isEqualTo("1");
+
+      System.setProperty(OperatorMain.KEY_ITERATIONS, "2048");
+      OperatorMain.protectInMemoryKeysWithOneIteration();
+      assertThat(System.getProperty(OperatorMain.KEY_ITERATIONS)).isEqualTo("2048");
+    } finally {
+      if (before == null) {
+        System.clearProperty(OperatorMain.KEY_ITERATIONS);
+      } else {
+        System.setProperty(OperatorMain.KEY_ITERATIONS, before);
+      }
+    }
+  }
 }
