@@ -117,10 +117,8 @@ public final class NodePreparation {
             settings.initialControllers(),
             MetaProperties.read(metadataLogDir));
     LeaderCheck leaderCheck = leaderCheckFor.apply(server);
-    FormatDecision decision;
-    try (FormatRehearsal rehearsal = rehearse(facts, rendered)) {
-      decision = FormatDecider.decide(facts, leaderCheck);
-    }
+    FormatDecision decision =
+        FormatDecider.decide(facts, rehearsingMeanwhile(leaderCheck, facts, rendered));
     if (decision instanceof FormatDecision.ClusterIdMismatch
         || decision instanceof FormatDecision.NodeIdMismatch) {
       throw new LaunchException(
@@ -143,18 +141,22 @@ public final class NodePreparation {
   }
 
   /**
-   * An empty disk will be formatted whatever the peers answer: the format is rehearsed on a copy
-   * while they are asked ({@link FormatRehearsal}); nothing is rehearsed for a formatted disk.
+   * The peers are asked only about an empty disk, which is formatted whatever they answer: while
+   * they are asked, the format is rehearsed on a copy ({@link FormatRehearsal}), as it would be if
+   * none knew a leader, and the rehearsal has ended before the decision is made.
    */
-  private static FormatRehearsal rehearse(FormatFacts facts, Rendered rendered) {
-    if (facts.onDisk().isPresent()) {
-      return null;
-    }
-    return FormatRehearsal.start(
-        FormatDecider.decide(facts, OptionalInt::empty),
-        rendered.server(),
-        facts.expectedClusterId(),
-        rendered.pod().workDir().resolve(REHEARSAL_FOLDER));
+  private static LeaderCheck rehearsingMeanwhile(
+      LeaderCheck peers, FormatFacts facts, Rendered rendered) {
+    return () -> {
+      try (FormatRehearsal rehearsal =
+          FormatRehearsal.start(
+              FormatDecider.decide(facts, OptionalInt::empty),
+              rendered.server(),
+              rendered.settings().clusterId(),
+              rendered.pod().workDir().resolve(REHEARSAL_FOLDER))) {
+        return peers.findLeader();
+      }
+    };
   }
 
   private static void checkConsistent(Properties server, BootstrapSettings settings, int nodeId) {

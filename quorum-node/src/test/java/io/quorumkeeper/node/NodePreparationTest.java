@@ -129,18 +129,19 @@ class NodePreparationTest {
   }
 
   @Test
-  void givenAFormattedDisk_whenPreparedAgain_thenNothingIsRehearsed() throws IOException {
+  void givenAFormedCluster_whenAnEmptyDiskIsPrepared_thenNothingIsRehearsedSinceNobodyIsAsked()
+      throws IOException {
     configMap(CONTROLLER_TEMPLATE, true);
-    preparation(OptionalInt.empty()).prepare(pod("c-1"));
     Path rehearsed = root.resolve("work").resolve(NodePreparation.REHEARSAL_FOLDER);
-    LeaderCheck never =
-        () -> {
-          throw new AssertionError("a formatted disk needs no leader check");
-        };
+    Files.createDirectories(rehearsed.resolve("left-from-an-earlier-start"));
 
-    new NodePreparation(server -> never).prepare(pod("c-1"));
+    PreparedNode node = preparation(OptionalInt.empty()).prepare(pod("c-1"));
 
-    assertThat(rehearsed).doesNotExist();
+    assertThat(node.decision()).isInstanceOf(FormatDecision.FormatNoInitialControllers.class);
+    assertThat(leaderChecks).hasValue(0);
+    assertThat(rehearsed.resolve("left-from-an-earlier-start"))
+        .as("no rehearsal ran: it would have emptied its folder first")
+        .exists();
   }
 
   @Test
