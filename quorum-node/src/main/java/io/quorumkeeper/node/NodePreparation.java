@@ -7,7 +7,6 @@ import io.quorumkeeper.node.config.TemplateRenderer;
 import io.quorumkeeper.node.storage.FormatDecider;
 import io.quorumkeeper.node.storage.FormatDecision;
 import io.quorumkeeper.node.storage.FormatFacts;
-import io.quorumkeeper.node.storage.FormatRehearsal;
 import io.quorumkeeper.node.storage.LeaderCheck;
 import io.quorumkeeper.node.storage.MetaProperties;
 import io.quorumkeeper.node.storage.StorageFormatter;
@@ -16,7 +15,6 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
@@ -31,10 +29,6 @@ import org.slf4j.LoggerFactory;
 public final class NodePreparation {
 
   static final String SERVER_PROPERTIES = "server.properties";
-
-  /** Where in the work directory the format is rehearsed (never on the data volume). */
-  static final String REHEARSAL_FOLDER = "format-rehearsal";
-
   private static final Logger LOG = LoggerFactory.getLogger(NodePreparation.class);
 
   private final Function<Properties, LeaderCheck> leaderCheckFor;
@@ -117,8 +111,7 @@ public final class NodePreparation {
             settings.initialControllers(),
             MetaProperties.read(metadataLogDir));
     LeaderCheck leaderCheck = leaderCheckFor.apply(server);
-    FormatDecision decision =
-        FormatDecider.decide(facts, rehearsingMeanwhile(leaderCheck, facts, rendered));
+    FormatDecision decision = FormatDecider.decide(facts, leaderCheck);
     if (decision instanceof FormatDecision.ClusterIdMismatch
         || decision instanceof FormatDecision.NodeIdMismatch) {
       throw new LaunchException(
@@ -138,25 +131,6 @@ public final class NodePreparation {
     LOG.info(
         "node {}: cluster id {}, directory id {}", nodeId, meta.clusterId(), meta.directoryId());
     return new PreparedNode(nodeId, settings, serverProperties, metadataLogDir, decision, meta);
-  }
-
-  /**
-   * The peers are asked only about an empty disk, which is formatted whatever they answer: while
-   * they are asked, the format is rehearsed on a copy ({@link FormatRehearsal}), as it would be if
-   * none knew a leader, and the rehearsal has ended before the decision is made.
-   */
-  private static LeaderCheck rehearsingMeanwhile(
-      LeaderCheck peers, FormatFacts facts, Rendered rendered) {
-    return () -> {
-      try (FormatRehearsal rehearsal =
-          FormatRehearsal.start(
-              FormatDecider.decide(facts, OptionalInt::empty),
-              rendered.server(),
-              rendered.settings().clusterId(),
-              rendered.pod().workDir().resolve(REHEARSAL_FOLDER))) {
-        return peers.findLeader();
-      }
-    };
   }
 
   private static void checkConsistent(Properties server, BootstrapSettings settings, int nodeId) {

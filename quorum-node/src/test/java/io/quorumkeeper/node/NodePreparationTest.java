@@ -2,7 +2,6 @@ package io.quorumkeeper.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import io.quorumkeeper.node.config.PodFacts;
 import io.quorumkeeper.node.storage.FormatDecision;
@@ -11,7 +10,6 @@ import io.quorumkeeper.node.storage.MetaProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -102,46 +100,6 @@ class NodePreparationTest {
             "listeners=CONTROLLER://127.0.0.1:9093",
             "log.dirs=" + root.resolve("data"));
     assertThat(node.serverProperties()).startsWith(root.resolve("work"));
-  }
-
-  @Test
-  void givenAnEmptyDisk_whenThePeersAreAsked_thenTheFormatIsRehearsedMeanwhileOffTheDisk()
-      throws IOException {
-    configMap(CONTROLLER_TEMPLATE, false);
-    Path rehearsed = root.resolve("work").resolve(NodePreparation.REHEARSAL_FOLDER);
-    Path data = root.resolve("data");
-    LeaderCheck peersAsked =
-        () -> {
-          await()
-              .atMost(Duration.ofSeconds(30))
-              .until(() -> MetaProperties.read(rehearsed.resolve("log-0")).isPresent());
-          assertThat(data.resolve("meta.properties"))
-              .as("the real disk is formatted only after the decision")
-              .doesNotExist();
-          return OptionalInt.empty();
-        };
-
-    PreparedNode node = new NodePreparation(server -> peersAsked).prepare(pod("c-1"));
-
-    assertThat(MetaProperties.read(data)).hasValue(new MetaProperties(CLUSTER, 1, DIR_1));
-    assertThat(node.meta()).isEqualTo(new MetaProperties(CLUSTER, 1, DIR_1));
-    assertThat(rehearsed).as("the rehearsal's copy is gone").doesNotExist();
-  }
-
-  @Test
-  void givenAFormedCluster_whenAnEmptyDiskIsPrepared_thenNothingIsRehearsedSinceNobodyIsAsked()
-      throws IOException {
-    configMap(CONTROLLER_TEMPLATE, true);
-    Path rehearsed = root.resolve("work").resolve(NodePreparation.REHEARSAL_FOLDER);
-    Files.createDirectories(rehearsed.resolve("left-from-an-earlier-start"));
-
-    PreparedNode node = preparation(OptionalInt.empty()).prepare(pod("c-1"));
-
-    assertThat(node.decision()).isInstanceOf(FormatDecision.FormatNoInitialControllers.class);
-    assertThat(leaderChecks).hasValue(0);
-    assertThat(rehearsed.resolve("left-from-an-earlier-start"))
-        .as("no rehearsal ran: it would have emptied its folder first")
-        .exists();
   }
 
   @Test
