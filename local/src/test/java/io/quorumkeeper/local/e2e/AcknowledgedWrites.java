@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -92,9 +93,14 @@ final class AcknowledgedWrites implements AutoCloseable {
    * Writes one value at a time. A TLS handshake the brokers refuse (their certificates now come
    * from a CA this producer was not started with: a CA rotation's second phase) restarts the
    * producer with the user Secret's {@code ca.crt} as it is now, as a client pod restarted with its
-   * mounted Secret would (docs/security.md, "Renewing the CA"). A restart that fails (the Secret
-   * could not be read on a loaded machine) is tried again on the next write rather than ending the
-   * writer, which would look like a cluster that stopped taking writes.
+   * mounted Secret would (docs/security.md, "Renewing the CA"). Such a refusal reaches the write as
+   * an {@link SslAuthenticationException} only while the producer is still looking up the
+   * partition's leader; once it knows the leader, the write expires with a {@link TimeoutException}
+   * while every connection attempt is refused (a CI run of 2026-12-05 waited 60 s on that), so a
+   * write that timed out restarts the producer too: a client restarted after a timeout is what a
+   * real one would do, and what was acknowledged is kept whatever the producer. A restart that
+   * fails (the Secret could not be read on a loaded machine) is tried again on the next write
+   * rather than ending the writer, which would look like a cluster that stopped taking writes.
    */
   private void writeUntilStopped() {
     boolean restart = false;
@@ -115,7 +121,10 @@ final class AcknowledgedWrites implements AutoCloseable {
       } catch (Exception e) {
         failures.incrementAndGet();
         lastFailure = e.toString();
-        restart |= causedBy(e, SslAuthenticationException.class) || restartFailed(e);
+        restart |=
+            causedBy(e, SslAuthenticationException.class)
+                || causedBy(e, TimeoutException.class)
+                || restartFailed(e);
       }
     }
   }
@@ -162,7 +171,9 @@ final class AcknowledgedWrites implements AutoCloseable {
         + " acknowledged, "
         + failures.get()
         + " failed"
-        + (restarts.get() == 0 ? "" : ", producer restarted (new CA) " + restarts.get() + "x")
+        + (restarts.get() == 0
+            ? ""
+            : ", producer restarted (new CA or a timed-out write) " + restarts.get() + "x")
         + (failures.get() == 0 ? "" : ", last: " + lastFailure);
   }
 
