@@ -52,6 +52,7 @@ public final class ProduceLoad implements AutoCloseable {
 
   private final ClientConfig client;
   private final String topic;
+  private final Admin admin;
   private final KafkaProducer<String, String> producer;
   private final KafkaConsumer<String, String> consumer;
   private final Thread sender;
@@ -63,9 +64,10 @@ public final class ProduceLoad implements AutoCloseable {
   private long longestGapNanos;
   private volatile boolean stopping;
 
-  private ProduceLoad(ClientConfig client, String topic) {
+  private ProduceLoad(ClientConfig client, String topic, Admin admin) {
     this.client = client;
     this.topic = topic;
+    this.admin = admin;
     this.producer = new KafkaProducer<>(producerConfig(client));
     this.consumer = new KafkaConsumer<>(consumerConfig(client, topic + "-readers"));
     this.sender = daemon(this::sendUntilStopped, "produce-" + topic);
@@ -77,22 +79,27 @@ public final class ProduceLoad implements AutoCloseable {
    * client} and starts producing and consuming; returns at once.
    */
   public static ProduceLoad start(ClientConfig client, String topic) {
-    try (Admin admin = Admin.create(adminConfig(client))) {
+    // One Admin client for the load's life: the topic, the wait below and every later check.
+    Admin admin = Admin.create(adminConfig(client));
+    try {
       createTopic(admin, topic);
       // A topic the controllers just committed is led and replicated a moment later, and each
       // broker learns of it on its own. An idempotent producer whose first batches met
       // NOT_LEADER_OR_FOLLOWER there looped on OUT_OF_ORDER_SEQUENCE_NUMBER for the rest of a test
       // (SeparatedRollE2ETest, on a cluster Ready a moment earlier since ADR 020): the load starts
-      // on a settled topic. One client for the whole wait, not one per look.
+      // on a settled topic.
       BenchSupport.waitFor(
           () -> fullyReplicated(admin, topic),
           "every partition of " + topic + " led with all its replicas in sync",
           Duration.ofSeconds(30));
+      ProduceLoad load = new ProduceLoad(client, topic, admin);
+      load.sender.start();
+      load.reader.start();
+      return load;
+    } catch (RuntimeException e) {
+      admin.close(Duration.ofSeconds(5));
+      throw e;
     }
-    ProduceLoad load = new ProduceLoad(client, topic);
-    load.sender.start();
-    load.reader.start();
-    return load;
   }
 
   /** Admin settings of the load and the checks: short timeouts, quick retries. */
@@ -226,9 +233,7 @@ public final class ProduceLoad implements AutoCloseable {
 
   /** Whether every partition of the topic has all its replicas in sync. */
   public boolean fullyReplicated() throws Exception {
-    try (Admin admin = Admin.create(adminConfig(client))) {
-      return fullyReplicated(admin, topic);
-    }
+    return fullyReplicated(admin, topic);
   }
 
   /** Whether every partition of {@code topic} has a leader and all its replicas in sync. */
@@ -294,6 +299,7 @@ public final class ProduceLoad implements AutoCloseable {
     consumer.wakeup();
     join(reader);
     consumer.close(Duration.ofSeconds(5));
+    admin.close(Duration.ofSeconds(5));
   }
 
   private static void join(Thread t) {
