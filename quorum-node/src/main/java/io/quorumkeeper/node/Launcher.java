@@ -1,6 +1,5 @@
 package io.quorumkeeper.node;
 
-import io.netty.handler.ssl.SslContext;
 import io.quorumkeeper.node.agent.AgentLimits;
 import io.quorumkeeper.node.agent.AgentRoutes;
 import io.quorumkeeper.node.agent.AgentServer;
@@ -9,6 +8,7 @@ import io.quorumkeeper.node.agent.BearerToken;
 import io.quorumkeeper.node.agent.NodeIdentity;
 import io.quorumkeeper.node.agent.NodeProbe;
 import io.quorumkeeper.node.agent.NodeStatus;
+import io.quorumkeeper.node.agent.NodeView;
 import io.quorumkeeper.node.agent.RequestCounter;
 import io.quorumkeeper.node.config.PodFacts;
 import io.quorumkeeper.node.config.ProcessRole;
@@ -103,14 +103,14 @@ public final class Launcher {
    * on a TLS cluster), else the peers' agents (HTTPS trusting the cluster CA on a TLS cluster).
    */
   private static Function<Properties, LeaderCheck> leaderChecks(
-      int agentPort, String token, Optional<SSLContext> peerAgentsTls) {
+      int agentPort, String token, Optional<SSLContext> peerAgentsTls, OwnAgent own) {
     return server ->
         AgentFormationCheck.racing(
             new AdminLeaderCheck(
                 controllers(server),
                 LEADER_CHECK_DEADLINE,
                 ControllerClientSecurity.clientProperties(server)),
-            controllerAgents(server, agentPort, token, peerAgentsTls),
+            controllerAgents(server, agentPort, token, peerAgentsTls, own),
             AGENTS_EVERY,
             KAFKA_ASKED_AFTER);
   }
@@ -119,12 +119,23 @@ public final class Launcher {
     return server.getProperty("controller.quorum.bootstrap.servers", "");
   }
 
-  /** The agents of the controllers in the rendered {@code server}'s bootstrap servers. */
+  /**
+   * The agents of the controllers in the rendered {@code server}'s bootstrap servers; this node's
+   * own, when it is one of them, read in the JVM.
+   */
   private static AgentFormationCheck controllerAgents(
-      Properties server, int agentPort, String token, Optional<SSLContext> peerAgentsTls) {
+      Properties server,
+      int agentPort,
+      String token,
+      Optional<SSLContext> peerAgentsTls,
+      OwnAgent own) {
     return new AgentFormationCheck(
-        controllers(server), agentPort, token, Duration.ofMillis(1500), peerAgentsTls);
+            controllers(server), agentPort, token, Duration.ofMillis(1500), peerAgentsTls)
+        .answeringForItself(own.host(), own.answer());
   }
+
+  /** This node's host name in the bootstrap servers, and the body its agent serves at /v1/node. */
+  private record OwnAgent(String host, Supplier<Object> answer) {}
 
   /** The node's whole start, then Kafka's run; also the class archive's training run. */
   static void run(Map<String, String> env) throws InterruptedException {
@@ -138,13 +149,10 @@ public final class Launcher {
     BearerToken token = BearerToken.fromFile(pod.tokenFile());
     String tokenValue = readToken(pod);
     Optional<Path> agentKeyAndChain = pod.tlsKeyAndChain();
-    Optional<SslContext> agentTls = agentKeyAndChain.map(AgentTls::server);
+    Optional<SSLContext> agentTls = agentKeyAndChain.map(AgentTls::server);
     Optional<SSLContext> peerAgentsTls =
         agentKeyAndChain.map(pem -> AgentTls.clientTrusting(pem.resolveSibling(CA_FILE)));
     NodePreparation.Rendered rendered = NodePreparation.render(pod);
-    NodePreparation preparation =
-        new NodePreparation(
-            leaderChecks(rendered.settings().agentPort(), tokenValue, peerAgentsTls));
 
     // The agent answers from before the disk is decided on, so that peers deciding at the same
     // moment hear what this disk holds (ADR 004); Kafka's view replaces the preparing one below.
@@ -152,6 +160,10 @@ public final class Launcher {
         MetadataLogOnDisk.watching(rendered.metadataLogDir());
     AtomicReference<NodeProbe> probe =
         new AtomicReference<>(() -> preparing(rendered, recordsOnDisk));
+    OwnAgent own = new OwnAgent(pod.podHost(), () -> NodeView.of(probe.get().status()));
+    NodePreparation preparation =
+        new NodePreparation(
+            leaderChecks(rendered.settings().agentPort(), tokenValue, peerAgentsTls, own));
     AgentRoutes routes = new AgentRoutes(() -> probe.get().status(), token, new RequestCounter());
     AgentServer.start(
         pod.podIp(),
@@ -168,14 +180,14 @@ public final class Launcher {
     if (node.decision() instanceof FormatDecision.FormatNoInitialControllers) {
       awaitAnotherLeader(
           controllerAgents(
-              rendered.server(), rendered.settings().agentPort(), tokenValue, peerAgentsTls),
+              rendered.server(), rendered.settings().agentPort(), tokenValue, peerAgentsTls, own),
           node.nodeId(),
           ELECTED_WITHIN);
     }
     if (!node.settings().roles().contains(ProcessRole.CONTROLLER)) {
       awaitCommittedQuorum(
           controllerAgents(
-              rendered.server(), rendered.settings().agentPort(), tokenValue, peerAgentsTls),
+              rendered.server(), rendered.settings().agentPort(), tokenValue, peerAgentsTls, own),
           node.nodeId(),
           COMMITTED_WITHIN);
     }

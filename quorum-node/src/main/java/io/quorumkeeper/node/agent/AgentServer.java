@@ -9,7 +9,6 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -17,6 +16,8 @@ import io.quorumkeeper.node.LaunchException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,7 @@ public final class AgentServer implements AutoCloseable {
    * a TLS connection counts against the connection limit like any other.
    */
   public static AgentServer start(
-      String host, int port, AgentRoutes routes, AgentLimits limits, Optional<SslContext> tls) {
+      String host, int port, AgentRoutes routes, AgentLimits limits, Optional<SSLContext> tls) {
     ConnectionLimit connections = new ConnectionLimit(limits.maxConnections());
     EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("quorum-agent", true));
     ServerBootstrap bootstrap =
@@ -97,9 +98,9 @@ public final class AgentServer implements AutoCloseable {
    * comes first, before any handshake work.
    */
   private static void pipeline(
-      SocketChannel ch, AgentRoutes routes, AgentLimits limits, Optional<SslContext> tls) {
+      SocketChannel ch, AgentRoutes routes, AgentLimits limits, Optional<SSLContext> tls) {
     ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS));
-    tls.ifPresent(context -> ch.pipeline().addLast(sslHandler(context, ch, limits)));
+    tls.ifPresent(context -> ch.pipeline().addLast(sslHandler(context, limits)));
     ch.pipeline()
         .addLast(new RequestDeadline(limits.requestDeadline()))
         .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
@@ -108,8 +109,10 @@ public final class AgentServer implements AutoCloseable {
   }
 
   /** Sits before {@link RequestDeadline}, which therefore sees the decrypted request bytes. */
-  private static SslHandler sslHandler(SslContext context, SocketChannel ch, AgentLimits limits) {
-    SslHandler handler = context.newHandler(ch.alloc());
+  private static SslHandler sslHandler(SSLContext context, AgentLimits limits) {
+    SSLEngine engine = context.createSSLEngine();
+    engine.setUseClientMode(false);
+    SslHandler handler = new SslHandler(engine);
     handler.setHandshakeTimeout(limits.requestDeadline().toMillis(), TimeUnit.MILLISECONDS);
     return handler;
   }

@@ -3,6 +3,7 @@ package io.quorumkeeper.node.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.quorumkeeper.node.agent.NodeView;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -164,6 +166,60 @@ class AgentFormationCheckTest {
     assertThat(agents().verdict()).isInstanceOf(AgentFormationCheck.Verdict.Unknown.class);
   }
 
+  /** What a starting controller's own agent serves: no leader, no record on its disk. */
+  static NodeView ownPreparing(boolean recordsOnDisk) {
+    return new NodeView(
+        3,
+        null,
+        "cluster",
+        List.of("controller"),
+        null,
+        null,
+        null,
+        null,
+        null,
+        "4.4.0",
+        recordsOnDisk);
+  }
+
+  @Test
+  void givenItsOwnAgentReadInTheJvm_thenNothingNeedListenOnItsOwnHost() throws IOException {
+    peer("127.0.55.1", EMPTY);
+    peer("127.0.55.2", EMPTY);
+    // nothing listens on 127.0.55.3: this node's answer comes from its probe, not its port
+
+    assertThat(agents().answeringForItself("127.0.55.3", () -> ownPreparing(false)).verdict())
+        .isInstanceOf(AgentFormationCheck.Verdict.NeverFormed.class);
+    assertThat(agents().answeringForItself("127.0.55.3", () -> ownPreparing(true)).verdict())
+        .as("its own disk holds records")
+        .isEqualTo(new AgentFormationCheck.Verdict.Formed(-1));
+  }
+
+  @Test
+  void thePeersAreAskedTogether_notOneAfterTheOther() throws IOException {
+    // each peer answers only once both have been asked: asked in turn, the first one's answer
+    // would outlast the check's timeout and the round would decide nothing
+    CountDownLatch bothAsked = new CountDownLatch(2);
+    for (String ip : List.of("127.0.55.1", "127.0.55.2")) {
+      HttpServer server = HttpServer.create(new InetSocketAddress(ip, PORT), 0);
+      server.createContext(
+          "/v1/node",
+          exchange -> {
+            bothAsked.countDown();
+            awaitQuietly(bothAsked, Duration.ofSeconds(3));
+            byte[] body = EMPTY.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+          });
+      server.start();
+      servers.add(server);
+    }
+
+    assertThat(agents().answeringForItself("127.0.55.3", () -> ownPreparing(false)).verdict())
+        .isInstanceOf(AgentFormationCheck.Verdict.NeverFormed.class);
+  }
+
   @Test
   void givenOneControllerNotSayingWhatItsDiskHolds_thenUnknown() throws IOException {
     peer("127.0.55.1", EMPTY);
@@ -289,6 +345,14 @@ class AgentFormationCheckTest {
   private static void awaitQuietly(CountDownLatch latch) {
     try {
       latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch, Duration atMost) {
+    try {
+      latch.await(atMost.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
