@@ -196,6 +196,22 @@ class AgentFormationCheckTest {
   }
 
   @Test
+  void givenItsOwnProbeFails_thenItCountsAsSilent_notAsNeverFormed() throws IOException {
+    peer("127.0.55.1", EMPTY);
+    peer("127.0.55.2", EMPTY);
+
+    assertThat(
+            agents()
+                .answeringForItself(
+                    "127.0.55.3",
+                    () -> {
+                      throw new IllegalStateException("JMX not reachable");
+                    })
+                .verdict())
+        .isInstanceOf(AgentFormationCheck.Verdict.Unknown.class);
+  }
+
+  @Test
   void thePeersAreAskedTogether_notOneAfterTheOther() throws IOException {
     // each peer answers only once both have been asked: asked in turn, the first one's answer
     // would outlast the check's timeout and the round would decide nothing
