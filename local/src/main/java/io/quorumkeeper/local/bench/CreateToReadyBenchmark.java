@@ -150,11 +150,15 @@ public final class CreateToReadyBenchmark {
       String name = first.get(0).getMetadata().getName();
       Measured cold = create(runtime, first, false, example, transport);
       runtime.delete("default", name);
+      // gone means their processes too: a deleted pod's JVM shuts down for up to its grace
+      // period (a broker whose controllers are gone waits for them), and a warm creation that
+      // started meanwhile shared the two CPUs with it
       waitFor(
           () ->
               runtime.kubelet().containers().isEmpty()
+                  && runtime.kubelet().pids().isEmpty()
                   && runtime.client().pods().inNamespace("default").list().getItems().isEmpty(),
-          name + " deleted and its pods gone");
+          name + " deleted and its pods' processes ended");
       Measured warm =
           create(
               runtime,
