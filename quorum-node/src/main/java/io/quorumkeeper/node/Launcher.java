@@ -100,17 +100,16 @@ public final class Launcher {
 
   /**
    * Kafka's answer (over the controller listener's protocol, TLS with this node's own certificate
-   * on a TLS cluster), else the peers' agents (HTTPS trusting the cluster CA on a TLS cluster).
+   * on a TLS cluster), else the peers' agents.
    */
-  private static Function<Properties, LeaderCheck> leaderChecks(
-      int agentPort, String token, Optional<SSLContext> peerAgentsTls, OwnAgent own) {
+  private static Function<Properties, LeaderCheck> leaderChecks(AgentFormationCheck agents) {
     return server ->
         AgentFormationCheck.racing(
             new AdminLeaderCheck(
                 controllers(server),
                 LEADER_CHECK_DEADLINE,
                 ControllerClientSecurity.clientProperties(server)),
-            controllerAgents(server, agentPort, token, peerAgentsTls, own),
+            agents,
             AGENTS_EVERY,
             KAFKA_ASKED_AFTER);
   }
@@ -161,9 +160,12 @@ public final class Launcher {
     AtomicReference<NodeProbe> probe =
         new AtomicReference<>(() -> preparing(rendered, recordsOnDisk));
     OwnAgent own = new OwnAgent(pod.podHost(), () -> NodeView.of(probe.get().status()));
-    NodePreparation preparation =
-        new NodePreparation(
-            leaderChecks(rendered.settings().agentPort(), tokenValue, peerAgentsTls, own));
+    // One check, and so one HTTP client, for every question to the controllers' agents: the
+    // formation check, then a wiped controller's or a broker's wait reuse its connections.
+    AgentFormationCheck controllerAgents =
+        controllerAgents(
+            rendered.server(), rendered.settings().agentPort(), tokenValue, peerAgentsTls, own);
+    NodePreparation preparation = new NodePreparation(leaderChecks(controllerAgents));
     AgentRoutes routes = new AgentRoutes(() -> probe.get().status(), token, new RequestCounter());
     AgentServer.start(
         pod.podIp(),
@@ -178,18 +180,10 @@ public final class Launcher {
 
     PreparedNode node = preparation.prepare(rendered);
     if (node.decision() instanceof FormatDecision.FormatNoInitialControllers) {
-      awaitAnotherLeader(
-          controllerAgents(
-              rendered.server(), rendered.settings().agentPort(), tokenValue, peerAgentsTls, own),
-          node.nodeId(),
-          ELECTED_WITHIN);
+      awaitAnotherLeader(controllerAgents, node.nodeId(), ELECTED_WITHIN);
     }
     if (!node.settings().roles().contains(ProcessRole.CONTROLLER)) {
-      awaitCommittedQuorum(
-          controllerAgents(
-              rendered.server(), rendered.settings().agentPort(), tokenValue, peerAgentsTls, own),
-          node.nodeId(),
-          COMMITTED_WITHIN);
+      awaitCommittedQuorum(controllerAgents, node.nodeId(), COMMITTED_WITHIN);
     }
     KafkaRunner kafka = new KafkaRunner(node.serverProperties());
     NodeIdentity identity =
