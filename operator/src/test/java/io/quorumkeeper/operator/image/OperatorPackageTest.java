@@ -33,7 +33,6 @@ class OperatorPackageTest {
         assertThat(
                 file.stream()
                     .map(e -> e.getName())
-                    .filter(n -> n.startsWith("META-INF/"))
                     .filter(n -> n.matches("META-INF/[^/]+\\.(SF|DSA|RSA|EC)")))
             .as("signature files of %s", jar.getFileName())
             .isEmpty();
