@@ -19,6 +19,7 @@ import io.quorumkeeper.local.kube.Nodes;
 import io.quorumkeeper.local.kube.Processes;
 import io.quorumkeeper.local.kube.RuntimeLayout;
 import io.quorumkeeper.local.kube.StatefulSetController;
+import io.quorumkeeper.local.operator.OperatorClassArchive;
 import io.quorumkeeper.local.operator.OperatorProcess;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -170,7 +171,7 @@ public final class LocalRuntime implements AutoCloseable {
             options.hostsFile(),
             layout.operatorLog(),
             options.folder(),
-            options.operatorJvmOptions(),
+            OperatorClassArchive.jvmOptions(options),
             processes);
     operator.start();
     LOG.info("runtime up: API {}, folder {}", api.url(), options.folder().toAbsolutePath());

@@ -1,5 +1,6 @@
 package io.quorumkeeper.local;
 
+import io.quorumkeeper.local.operator.OperatorClassArchive;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -62,6 +63,14 @@ public record RuntimeOptions(
 
   public Path operatorJar() {
     return home.resolve("operator/target/quarkus-app/quarkus-run.jar");
+  }
+
+  /**
+   * The operator's class archive, trained by the build of this module on a real creation ({@code
+   * OperatorClassArchiveTraining}); used while it is newer than {@link #operatorJar()}.
+   */
+  public Path operatorClassArchive() {
+    return home.resolve("local/target/" + OperatorClassArchive.FILE);
   }
 
   public Path nodeJar() {

@@ -1,7 +1,5 @@
 package io.quorumkeeper.local.kube;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -20,20 +18,9 @@ public final class NodeClassArchive {
 
   /**
    * {@code -XX:SharedArchiveFile} of the archive beside {@code nodeJar}, or nothing when there is
-   * none or it is older than the jar (the JVM would refuse it with a warning: it checks the jars'
-   * times and sizes).
+   * none or it is older than the jar ({@link ClassArchive#options}).
    */
   public static List<String> options(Path nodeJar) {
-    Path archive = nodeJar.toAbsolutePath().resolveSibling(FILE);
-    try {
-      if (Files.isRegularFile(archive)
-          && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(nodeJar))
-              >= 0) {
-        return List.of("-XX:SharedArchiveFile=" + archive);
-      }
-    } catch (IOException e) {
-      // no archive: the node starts from its jars
-    }
-    return List.of();
+    return ClassArchive.options(nodeJar, nodeJar.toAbsolutePath().resolveSibling(FILE));
   }
 }
