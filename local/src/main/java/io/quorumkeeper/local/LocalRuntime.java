@@ -232,7 +232,7 @@ public final class LocalRuntime implements AutoCloseable {
         """
             .formatted(api.kubectlUrl());
     try {
-      Files.writeString(layout.kubeconfig(), config);
+      RuntimeLayout.writeWhole(layout.kubeconfig(), config);
     } catch (IOException e) {
       LOG.warn("could not write {}: {}", layout.kubeconfig(), e.getMessage());
     }

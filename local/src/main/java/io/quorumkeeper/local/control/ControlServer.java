@@ -7,6 +7,7 @@ import io.quorumkeeper.local.InputException;
 import io.quorumkeeper.local.LocalRuntime;
 import io.quorumkeeper.local.LocalRuntimeException;
 import io.quorumkeeper.local.api.ApiErrors;
+import io.quorumkeeper.local.kube.RuntimeLayout;
 import io.quorumkeeper.local.view.ClusterTable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -49,7 +50,7 @@ public final class ControlServer implements AutoCloseable {
       server.createContext("/v1/", exchange -> handle(runtime, exchange));
       server.start();
       Path portFile = runtime.layout().controlPort();
-      Files.writeString(portFile, String.valueOf(server.getAddress().getPort()));
+      RuntimeLayout.writeWhole(portFile, String.valueOf(server.getAddress().getPort()));
       return new ControlServer(server, portFile);
     } catch (IOException e) {
       throw new LocalRuntimeException(

@@ -1,6 +1,9 @@
 package io.quorumkeeper.local.kube;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * Where things live in the runtime folder: one directory per PVC under {@code volumes/} (the data,
@@ -52,5 +55,16 @@ public record RuntimeLayout(Path root) {
 
   public Path kubeconfig() {
     return root.resolve("kubeconfig");
+  }
+
+  /**
+   * Writes {@code content} to {@code file} whole: into a sibling first, then moved over it, so that
+   * another process (kubectl reading the kubeconfig, {@code ./quorum-keeper kill} reading the
+   * control port) never reads it empty or half written.
+   */
+  public static void writeWhole(Path file, String content) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, content);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }
