@@ -37,26 +37,35 @@ class StopE2ETest {
                 "--dir",
                 DIR.toString(),
                 "--net",
-                "127.0.32",
+                "127.0.38",
                 "--hosts-file",
                 DIR.resolve("hosts").toString(),
                 "--no-view")
             .redirectOutput(LocalRuntimeExtension.E2E_DIR.resolve("stop.out").toFile())
             .start();
-    try (KubernetesClient client = clientOf(DIR)) {
-      await()
-          .atMost(LocalRuntimeExtension.READY_TIMEOUT)
-          .ignoreExceptions()
-          .until(
-              () ->
-                  QuorumClusters.condition(
-                          QuorumClusters.of(client).inNamespace("default").withName("solo").get(),
-                          "Ready")
-                      .filter("True"::equals)
-                      .isPresent());
+    List<ProcessHandle> started;
+    try {
+      try (KubernetesClient client = clientOf(DIR)) {
+        await()
+            .atMost(LocalRuntimeExtension.READY_TIMEOUT)
+            .ignoreExceptions()
+            .until(
+                () ->
+                    QuorumClusters.condition(
+                            QuorumClusters.of(client).inNamespace("default").withName("solo").get(),
+                            "Ready")
+                        .filter("True"::equals)
+                        .isPresent());
+      }
+      started = new ArrayList<>(command.descendants().toList());
+      assertThat(started).hasSizeGreaterThanOrEqualTo(2); // the operator and the node
+    } catch (RuntimeException | AssertionError e) {
+      // nothing of this command may outlive a failure here: the next class's runtime would find
+      // its addresses and ports taken
+      command.descendants().forEach(ProcessHandle::destroyForcibly);
+      command.destroyForcibly();
+      throw e;
     }
-    List<ProcessHandle> started = new ArrayList<>(command.descendants().toList());
-    assertThat(started).hasSizeGreaterThanOrEqualTo(2); // the operator and the node
 
     command.destroy(); // SIGTERM
 
@@ -94,14 +103,22 @@ class StopE2ETest {
     return new ProcessBuilder(cmd);
   }
 
-  private static KubernetesClient clientOf(Path dir) throws Exception {
-    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dir.resolve("kubeconfig")));
-    Matcher m =
-        Pattern.compile("server: \"(http://127\\.0\\.0\\.1:\\d+)\"")
-            .matcher(Files.readString(dir.resolve("kubeconfig")));
-    assertThat(m.find()).isTrue();
-    return new KubernetesClientBuilder()
-        .withConfig(ApiServer.clientConfig(m.group(1), "e2e"))
-        .build();
+  private static final Pattern SERVER =
+      Pattern.compile("server: \"(http://127\\.0\\.0\\.1:\\d+)\"");
+
+  /** A client of the API whose URL the command's kubeconfig names, once it names one. */
+  private static KubernetesClient clientOf(Path dir) {
+    Path kubeconfig = dir.resolve("kubeconfig");
+    String url =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .ignoreExceptions()
+            .until(
+                () -> {
+                  Matcher m = SERVER.matcher(Files.readString(kubeconfig));
+                  return m.find() ? m.group(1) : null;
+                },
+                java.util.Objects::nonNull);
+    return new KubernetesClientBuilder().withConfig(ApiServer.clientConfig(url, "e2e")).build();
   }
 }
