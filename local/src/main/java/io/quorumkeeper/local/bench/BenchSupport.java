@@ -6,17 +6,15 @@ import io.quorumkeeper.local.LocalRuntime;
 import io.quorumkeeper.local.LocalRuntimeException;
 import io.quorumkeeper.local.api.QuorumClusters;
 import io.quorumkeeper.local.kube.Processes;
+import io.quorumkeeper.local.kube.RuntimeLayout;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * What the benchmarks share: polling with a deadline, percentiles, folders, the cluster's health.
@@ -99,16 +97,7 @@ final class BenchSupport {
   }
 
   static void delete(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(f);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    RuntimeLayout.deleteTree(dir);
   }
 
   /** The first argument, a number of runs, or {@code runs} without arguments. */

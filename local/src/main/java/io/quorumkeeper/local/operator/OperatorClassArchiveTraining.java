@@ -5,6 +5,7 @@ import io.quorumkeeper.local.LocalRuntime;
 import io.quorumkeeper.local.LocalRuntimeException;
 import io.quorumkeeper.local.RuntimeOptions;
 import io.quorumkeeper.local.api.QuorumClusters;
+import io.quorumkeeper.local.kube.RuntimeLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ public final class OperatorClassArchiveTraining {
   /** One line saying how the training went. */
   static String train(Path home, Path folder, Path archive) throws IOException {
     Files.deleteIfExists(archive);
-    deleteTree(folder);
+    RuntimeLayout.deleteTree(folder);
     RuntimeOptions options =
         RuntimeOptions.defaults(home, folder)
             .withNet(NET)
@@ -101,16 +102,5 @@ public final class OperatorClassArchiveTraining {
       }
     }
     return false;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var all = Files.walk(dir)) {
-      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }
