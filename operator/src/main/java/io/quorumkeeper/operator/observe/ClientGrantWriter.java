@@ -62,19 +62,10 @@ final class ClientGrantWriter {
   int grant(Admin controllers, Supplier<Admin> brokers, String cluster, ClientGrants grants)
       throws QuorumUnavailableException {
     int ms = (int) timeout.toMillis();
-    KafkaFuture<Collection<AclBinding>> acls =
-        controllers
-            .describeAcls(AclBindingFilter.ANY, new DescribeAclsOptions().timeoutMs(ms))
-            .values();
-    Collection<AclBinding> present = await(acls, "describe the client ACLs");
-    List<AclBinding> missing =
-        grants.bindings().stream().filter(b -> !present.contains(b)).toList();
     Map<String, String> hashes = written.computeIfAbsent(cluster, k -> new ConcurrentHashMap<>());
     List<UserScramCredentialAlteration> upserts = upserts(grants, hashes);
-    KafkaFuture<Void> created =
-        missing.isEmpty()
-            ? KafkaFuture.completedFuture(null)
-            : controllers.createAcls(missing, new CreateAclsOptions().timeoutMs(ms)).all();
+    // The credentials do not depend on the ACLs read below: the brokers' connection and the
+    // controllers' round trips overlap.
     KafkaFuture<Void> altered =
         upserts.isEmpty()
             ? KafkaFuture.completedFuture(null)
@@ -83,6 +74,17 @@ final class ClientGrantWriter {
                 .alterUserScramCredentials(
                     upserts, new AlterUserScramCredentialsOptions().timeoutMs(ms))
                 .all();
+    KafkaFuture<Collection<AclBinding>> acls =
+        controllers
+            .describeAcls(AclBindingFilter.ANY, new DescribeAclsOptions().timeoutMs(ms))
+            .values();
+    Collection<AclBinding> present = await(acls, "describe the client ACLs");
+    List<AclBinding> missing =
+        grants.bindings().stream().filter(b -> !present.contains(b)).toList();
+    KafkaFuture<Void> created =
+        missing.isEmpty()
+            ? KafkaFuture.completedFuture(null)
+            : controllers.createAcls(missing, new CreateAclsOptions().timeoutMs(ms)).all();
     await(created, "grant the client ACLs");
     await(altered, "write the SCRAM credentials");
     grants.scram().forEach((user, password) -> hashes.put(user, hash(password)));

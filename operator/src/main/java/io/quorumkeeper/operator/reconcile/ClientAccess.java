@@ -27,7 +27,10 @@ import org.jboss.logging.Logger;
  * password renewed), and creates what is missing, in one Admin round trip per check. Until they
  * exist the cluster is not Ready: a client would be refused. Once they are granted, the same check
  * revokes the users no listener needs any more ({@link UserRevocation}): two more reads (the ACL
- * principals, the SCRAM users), and the deletions when there is something to revoke.
+ * principals, the SCRAM users), and the deletions when there is something to revoke. Not in the
+ * pass that sees the quorum form: Kafka then holds no client user but those the same pass writes,
+ * and the two reads would only make a new cluster's Ready wait; the next check (at {@link
+ * #RECHECK}, or when the grants or the listeners change) revokes as usual.
  */
 final class ClientAccess {
 
@@ -73,13 +76,15 @@ final class ClientAccess {
    * @param leaderKnown whether this pass saw the quorum elect a leader
    * @param wanted what the current listeners need, to revoke every other user; empty: revoke
    *     nothing (the cluster is paused or its spec refused)
+   * @param formedNow whether this pass saw the quorum form: there is nothing to revoke yet
    */
   Outcome ensure(
       String key,
       List<Pool> pools,
       boolean leaderKnown,
       ClientGrants grants,
-      Optional<UserRevocation.Wanted> wanted) {
+      Optional<UserRevocation.Wanted> wanted,
+      boolean formedNow) {
     String controllers =
         pools.stream()
             .filter(p -> p.kind().hasControllerRole())
@@ -95,7 +100,7 @@ final class ClientAccess {
                     IntStream.range(0, p.replicas())
                         .mapToObj(i -> p.podHost(i) + ":" + Pool.REPLICATION_PORT))
             .collect(Collectors.joining(","));
-    return ensure(key, controllers, brokers, leaderKnown, grants, wanted);
+    return ensure(key, controllers, brokers, leaderKnown, grants, wanted, formedNow);
   }
 
   private Outcome ensure(
@@ -104,7 +109,8 @@ final class ClientAccess {
       String bootstrapBrokers,
       boolean leaderKnown,
       ClientGrants grants,
-      Optional<UserRevocation.Wanted> wanted) {
+      Optional<UserRevocation.Wanted> wanted,
+      boolean formedNow) {
     Instant now = clock.instant();
     Checked last = checked.get(key);
     if (last != null
@@ -124,7 +130,7 @@ final class ClientAccess {
             key, created, String.join(", ", grants.principals()));
       }
       Optional<UserRevocation> revoked =
-          wanted.isEmpty()
+          wanted.isEmpty() || formedNow
               ? Optional.of(UserRevocation.NONE)
               : revoke(key, bootstrapControllers, bootstrapBrokers, wanted.get());
       // After a failed revocation both are checked again in REVOKE_RETRY, not on every pass.

@@ -243,6 +243,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       observation.podsSeen(running, podsSeen);
     }
     Optional<QuorumView> view = snapshot.flatMap(assessor(running)::assess);
+    boolean formedNow = view.isPresent() && !everFormed(running);
     if (view.isPresent()) {
       running = markFormed(running);
     }
@@ -287,7 +288,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 clock.instant());
     Optional<String> clientsWait =
         identity.tls()
-            ? clientsWait(running, model, write, view.isPresent(), refused, context)
+            ? clientsWait(running, model, write, view.isPresent(), formedNow, refused, context)
             : Optional.empty();
     Pass pass =
         new Pass(
@@ -554,14 +555,15 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
 
   /**
    * The users' Secrets of a TLS cluster's authenticated listeners, then the grants in Kafka, then
-   * (while writing) the users no listener needs are revoked; why clients cannot use the cluster
-   * yet, if they cannot.
+   * (while writing, and not in the pass that sees the quorum form) the users no listener needs are
+   * revoked; why clients cannot use the cluster yet, if they cannot.
    */
   private Optional<String> clientsWait(
       QuorumCluster running,
       ClusterModel model,
       boolean write,
       boolean leaderKnown,
+      boolean formedNow,
       List<String> refused,
       Context<QuorumCluster> context) {
     ClientUsers.Step users = clientUsers.ensure(running, write, context);
@@ -572,7 +574,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             model.pools(),
             leaderKnown,
             users.grants(),
-            write ? Optional.of(users.wanted()) : Optional.empty());
+            write ? Optional.of(users.wanted()) : Optional.empty(),
+            formedNow);
     if (write) {
       clientRevocations.finish(running, users.wanted().users(), access.revoked(), context);
     }

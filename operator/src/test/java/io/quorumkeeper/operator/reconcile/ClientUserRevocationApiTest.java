@@ -48,6 +48,20 @@ class ClientUserRevocationApiTest {
   }
 
   @Test
+  void givenANewCluster_thenItsReadyWaitsForNoListingOfUsersAndTheRecheckListsThem() {
+    assertThat(script.clientUsersReads)
+        .as("the pass that saw the quorum form had nothing to revoke: no broker was asked")
+        .hasValue(0);
+
+    clock.advance(ClientAccess.RECHECK);
+    api.edit("ledger", cr -> cr.getSpec().getControllers().setReplicas(3)); // a new pass
+
+    await().untilAsserted(() -> assertThat(script.clientUsersReads).hasPositiveValue());
+    assertThat(script.revocations).isEmpty();
+    assertThat(readyReason()).isEqualTo("AllPodsReady");
+  }
+
+  @Test
   void givenTheScramListenerRemoved_thenItsOwnedSecretAclsAndCredentialGoAndForeignOnesStay() {
     foreignSecret("ledger-old-user"); // the operator's name pattern, but not this cluster's own
     List<AclBinding> alice = AnonymousClientAcls.bindings("User:alice");

@@ -65,6 +65,9 @@ public class FakeQuorumClient implements QuorumClient {
     /** The SCRAM users Kafka holds, with the password each was last written with. */
     public final Map<String, String> scramUsers = new ConcurrentHashMap<>();
 
+    /** How many times the operator listed the client users Kafka holds, to revoke. */
+    public final AtomicInteger clientUsersReads = new AtomicInteger();
+
     /** While true, reading the client users fails as if the brokers did not answer. */
     public volatile boolean clientUsersUnreadable;
 
@@ -323,6 +326,7 @@ public class FakeQuorumClient implements QuorumClient {
     if (script == null || script.noLeader) {
       throw new QuorumUnavailableException("no controller answered (scripted)", null);
     }
+    script.clientUsersReads.incrementAndGet();
     if (script.clientUsersUnreadable) {
       throw new QuorumUnavailableException("describe the SCRAM users: no broker answered", null);
     }
