@@ -8,7 +8,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -114,15 +116,32 @@ public final class AgentFormationCheck implements LeaderCheck {
    * its metadata log holds no record on disk; otherwise {@link Verdict.Unknown}.
    */
   public Verdict verdict() {
+    return verdict(new HashMap<>());
+  }
+
+  /**
+   * The verdict of {@link #verdict()}, asking only the controllers {@code answered} holds no answer
+   * from yet and keeping their answers there: a check that waits for the last controller's agent to
+   * come up asks again only that one. An earlier answer is as good as a fresh one here: a quorum
+   * that formed after an agent said its disk was empty needed that agent's node, and one that
+   * formed without it shows on the others' disks, which are asked after it.
+   */
+  Verdict verdict(Map<String, JsonNode> answered) {
     if (controllerHosts.isEmpty()) {
       return new Verdict.Unknown();
     }
+    List<String> unanswered =
+        controllerHosts.stream().filter(host -> !answered.containsKey(host)).toList();
+    List<JsonNode> answers = askAll(unanswered);
+    for (int i = 0; i < unanswered.size(); i++) {
+      if (answers.get(i) != null) {
+        answered.put(unanswered.get(i), answers.get(i));
+      }
+    }
     boolean formed = false;
     boolean allEmpty = true;
-    List<JsonNode> answers = askAll();
-    for (int i = 0; i < controllerHosts.size(); i++) {
-      String host = controllerHosts.get(i);
-      JsonNode node = answers.get(i);
+    for (String host : controllerHosts) {
+      JsonNode node = answered.get(host);
       if (node == null) {
         allEmpty = false;
         continue;
@@ -204,7 +223,12 @@ public final class AgentFormationCheck implements LeaderCheck {
 
   /** Every controller's answer, in {@link #controllerHosts}' order; null for none. */
   private List<JsonNode> askAll() {
-    List<CompletableFuture<JsonNode>> asked = controllerHosts.stream().map(this::ask).toList();
+    return askAll(controllerHosts);
+  }
+
+  /** The answers of {@code hosts}' agents, asked together, in their order; null for none. */
+  private List<JsonNode> askAll(List<String> hosts) {
+    List<CompletableFuture<JsonNode>> asked = hosts.stream().map(this::ask).toList();
     return asked.stream().map(AgentFormationCheck::await).toList();
   }
 
@@ -259,17 +283,19 @@ public final class AgentFormationCheck implements LeaderCheck {
    * answering with no leader and no metadata record on its disk (never formed: with every disk
    * empty there is no committed record anywhere to lose, and the initial voters format together).
    * Otherwise Kafka's leader when it finds one within its deadline, else one last round of the
-   * agents. Kafka is asked only once the agents have not decided within {@code kafkaAfter}: its
-   * Admin client costs a starting node about half a CPU-second, which at a cluster's creation the
-   * other nodes starting on the same machine need, while the agents decide within a round or two.
+   * agents, all of them asked again. Each poll asks only the agents that have not answered yet.
+   * Kafka is asked only once the agents have not decided within {@code kafkaAfter}: its Admin
+   * client costs a starting node about half a CPU-second, which at a cluster's creation the other
+   * nodes starting on the same machine need, while the agents decide within a round or two.
    */
   public static LeaderCheck racing(
       LeaderCheck admin, AgentFormationCheck agents, Duration pollEvery, Duration kafkaAfter) {
     return () -> {
       long askKafkaAt = System.nanoTime() + kafkaAfter.toNanos();
       CompletableFuture<OptionalInt> kafka = null;
+      Map<String, JsonNode> answered = new HashMap<>();
       while (true) {
-        Verdict said = agents.verdict();
+        Verdict said = agents.verdict(answered);
         if (said instanceof Verdict.Formed formed) {
           return OptionalInt.of(formed.leaderId());
         }

@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.quorumkeeper.node.agent.NodeView;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,11 +28,16 @@ class AgentFormationCheckTest {
   static final int PORT = 18555;
   final List<HttpServer> servers = new ArrayList<>();
 
+  /** How many requests each peer's agent served, by address. */
+  final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
+
   void peer(String ip, String json) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(ip, PORT), 0);
+    AtomicInteger requests = asked.computeIfAbsent(ip, k -> new AtomicInteger());
     server.createContext(
         "/v1/node",
         exchange -> {
+          requests.incrementAndGet();
           boolean authorized =
               "Bearer t0ken".equals(exchange.getRequestHeaders().getFirst("Authorization"));
           byte[] body =
@@ -356,6 +365,35 @@ class AgentFormationCheckTest {
 
     assertThat(leader).hasValue(2);
     assertThat(kafkaAsked).hasValue(1);
+  }
+
+  @Test
+  @Timeout(20)
+  void racing_givenTheLastAgentUpLate_thenOnlyItIsAskedAgainAndTheEarlierAnswersCount()
+      throws Exception {
+    peer("127.0.55.1", EMPTY);
+    peer("127.0.55.2", EMPTY);
+    CompletableFuture<Void> lateAgent =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                peer("127.0.55.3", EMPTY);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            },
+            CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+
+    OptionalInt leader =
+        AgentFormationCheck.racing(
+                () -> OptionalInt.of(9), agents(), Duration.ofMillis(50), Duration.ofSeconds(30))
+            .findLeader();
+
+    lateAgent.join();
+    assertThat(leader).as("never formed, once the late agent answered").isEmpty();
+    assertThat(asked.get("127.0.55.1")).as("answered in the first round").hasValue(1);
+    assertThat(asked.get("127.0.55.2")).as("answered in the first round").hasValue(1);
+    assertThat(asked.get("127.0.55.3")).hasPositiveValue();
   }
 
   private static void awaitQuietly(CountDownLatch latch) {
