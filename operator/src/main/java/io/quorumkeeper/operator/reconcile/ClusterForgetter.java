@@ -6,6 +6,7 @@ import io.quorumkeeper.operator.observe.AgentTokens;
 import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumMetrics;
 import io.quorumkeeper.operator.observe.QuorumObservation;
+import io.quorumkeeper.operator.status.StatusWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -41,7 +42,8 @@ final class ClusterForgetter implements Consumer<QuorumCluster> {
       Map<String, ?> leaderSeenAt,
       EventRecorder events,
       ClientAccess clientAccess,
-      Finalization finalization) {
+      Finalization finalization,
+      StatusWriter statusWriter) {
     return new ClusterForgetter(
         List.of(
             new Held("Admin client", gone -> quorum.forget(gone.key())),
@@ -50,7 +52,8 @@ final class ClusterForgetter implements Consumer<QuorumCluster> {
             new Held("leader last seen", gone -> leaderSeenAt.remove(gone.key())),
             new Held("remembered events", gone -> events.forget(gone.uid())),
             new Held("client ACLs checked", gone -> clientAccess.forget(gone.key())),
-            new Held("metadata.version finalized", gone -> finalization.forget(gone.key()))));
+            new Held("metadata.version finalized", gone -> finalization.forget(gone.key())),
+            new Held("status writes not yet cached", gone -> statusWriter.forget(gone.uid()))));
   }
 
   /** Drops everything held for {@code cr}; one failure does not keep the rest. */

@@ -187,7 +187,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 leaderSeenAt,
                 events,
                 clientAccess,
-                finalization));
+                finalization,
+                statusWriter));
     sources.add(observation);
     return sources;
   }
@@ -203,15 +204,16 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   }
 
   /**
-   * One pass, unless its status write is refused because the cluster changed since the cached copy
-   * it planned on (a pass started before the cache saw the previous pass's write): nothing it
-   * decided is carried out. The newer copy's own watch event starts the next pass (the reconciler
-   * is not generation-aware), so nothing needs to be rescheduled.
+   * One pass, on the cached copy brought up to this operator's own status writes the cache has not
+   * delivered yet, unless its status write is refused because the cluster changed since the copy it
+   * planned on (someone else wrote it): nothing it decided is carried out. The newer copy's own
+   * watch event starts the next pass (the reconciler is not generation-aware), so nothing needs to
+   * be rescheduled.
    */
   @Override
   public UpdateControl<QuorumCluster> reconcile(QuorumCluster cr, Context<QuorumCluster> context) {
     try {
-      return pass(cr, context);
+      return pass(statusWriter.caughtUp(cr), context);
     } catch (StatusWriter.Stale stale) {
       LOG.debugf("%s: planning again on the newer copy", stale.getMessage());
       return UpdateControl.noUpdate();

@@ -8,6 +8,7 @@ import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.event.EventRecorder;
 import io.quorumkeeper.operator.observe.AgentTokens;
 import io.quorumkeeper.operator.observe.QuorumMetrics;
+import io.quorumkeeper.operator.status.StatusWriter;
 import io.quorumkeeper.operator.testing.FakeQuorumClient;
 import java.time.Clock;
 import java.time.Instant;
@@ -76,7 +77,8 @@ class ClusterForgetterTest {
             leaderSeenAt,
             new EventRecorder(null, Clock.systemUTC()),
             new ClientAccess(quorum, Clock.systemUTC()),
-            new Finalization(quorum, Clock.systemUTC()))
+            new Finalization(quorum, Clock.systemUTC()),
+            new StatusWriter(null))
         .accept(ORDERS);
 
     assertThat(quorum.forgotten()).containsExactly("kafka/orders");

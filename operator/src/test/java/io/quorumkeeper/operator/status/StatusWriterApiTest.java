@@ -57,6 +57,50 @@ class StatusWriterApiTest {
     assertThat(api.get("orders").getStatus().getObservedGeneration()).isEqualTo(1);
   }
 
+  @Test
+  void givenWritesTheCacheHasNotDelivered_thenAPassFromTheReplacedVersionStartsFromTheStoredOne() {
+    QuorumCluster cached = api.get("orders");
+    String cachedVersion = cached.getMetadata().getResourceVersion();
+    QuorumCluster previousPass = api.get("orders");
+    writer.write(previousPass, observed(1));
+    writer.write(previousPass, observed(2)); // the same pass writes twice
+
+    QuorumCluster next = writer.caughtUp(cached);
+
+    QuorumCluster stored = api.get("orders");
+    assertThat(next.getMetadata().getResourceVersion())
+        .isEqualTo(stored.getMetadata().getResourceVersion());
+    assertThat(next.getStatus()).isEqualTo(stored.getStatus());
+    assertThat(next.getSpec()).usingRecursiveComparison().isEqualTo(stored.getSpec());
+    assertThat(cached.getMetadata().getResourceVersion())
+        .as("the cached copy itself is left alone")
+        .isEqualTo(cachedVersion);
+    writer.write(next, observed(3)); // accepted: it is the stored version
+    assertThat(api.get("orders").getStatus().getObservedGeneration()).isEqualTo(3);
+  }
+
+  @Test
+  void givenTheCacheShowsTheWriteOrSomeoneElsesNewerVersion_thenTheCachedCopyIsUsedAsIs() {
+    QuorumCluster stale = api.get("orders");
+    writer.write(api.get("orders"), observed(1));
+    QuorumCluster seen = api.get("orders");
+
+    assertThat(writer.caughtUp(seen)).isSameAs(seen);
+    assertThat(writer.caughtUp(stale))
+        .as("forgotten once a pass started from the write: the stale copy is refused as before")
+        .isSameAs(stale);
+    assertThatThrownBy(() -> writer.write(stale, observed(2)))
+        .isInstanceOf(StatusWriter.Stale.class);
+
+    QuorumCluster before = api.get("orders");
+    writer.write(before, observed(4));
+    QuorumCluster edited = api.get("orders");
+    edited.getSpec().getControllers().setReplicas(5);
+    QuorumCluster someoneElses = api.client().resource(edited).update();
+
+    assertThat(writer.caughtUp(someoneElses)).isSameAs(someoneElses);
+  }
+
   private static QuorumClusterStatus observed(long generation) {
     QuorumClusterStatus status = new QuorumClusterStatus();
     status.setObservedGeneration(generation);
