@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
 import java.net.HttpURLConnection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -133,7 +134,7 @@ public class StatusWriter {
         unseen.computeIfAbsent(
             uid(cr),
             k ->
-                new java.util.LinkedHashMap<>() {
+                new LinkedHashMap<>() {
                   @Override
                   protected boolean removeEldestEntry(Map.Entry<String, Written> eldest) {
                     return size() > REMEMBERED_WRITES;
