@@ -81,7 +81,9 @@ public class StatusWriter {
     }
     String replaced = current.getMetadata().getResourceVersion();
     String now = written.getMetadata().getResourceVersion();
-    remember(current, replaced, new Written(now, copy(next)));
+    // Kept as written, not copied: a pass copies a status before changing it (see copy), and
+    // caughtUp hands out copies.
+    remember(current, replaced, new Written(now, next));
     current.getMetadata().setResourceVersion(now);
     current.setStatus(next);
     return current;
