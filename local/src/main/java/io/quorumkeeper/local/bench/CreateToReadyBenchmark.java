@@ -76,7 +76,8 @@ public final class CreateToReadyBenchmark {
         plain.add(p, floor(home, p.warm()));
         System.out.printf(
             "  %s run %d: TLS %5d ms cold, %5d ms warm (floor %5d)   Plaintext %5d ms cold, %5d ms"
-                + " warm (floor %5d)%n",
+                + " warm (floor %5d)   operator CPU-s TLS %.1f cold, %.1f warm, Plaintext %.1f"
+                + " cold, %.1f warm%n",
             example,
             i + 1,
             t.cold().millis(),
@@ -84,7 +85,11 @@ public final class CreateToReadyBenchmark {
             tls.floor.get(i),
             p.cold().millis(),
             p.warm().millis(),
-            plain.floor.get(i));
+            plain.floor.get(i),
+            t.cold().operatorCpu(),
+            t.warm().operatorCpu(),
+            p.cold().operatorCpu(),
+            p.warm().operatorCpu());
       }
       if (runs > 0) {
         summary(example, "TLS", tls);
@@ -129,8 +134,17 @@ public final class CreateToReadyBenchmark {
         BenchSupport.ratio(w95, f95));
   }
 
+  /**
+   * One creation: {@code millis} from apply to Ready, {@code operatorCpu} the operator JVM's CPU
+   * seconds in that time (on two CPUs, what the operator burns the node JVMs wait for).
+   */
   record Measured(
-      long millis, Path folder, Path hosts, String clusterId, Map<String, Properties> bootstrap) {}
+      long millis,
+      double operatorCpu,
+      Path folder,
+      Path hosts,
+      String clusterId,
+      Map<String, Properties> bootstrap) {}
 
   /**
    * One transport's two creations in one runtime: {@code cold} on an operator and runtime that have
@@ -189,14 +203,16 @@ public final class CreateToReadyBenchmark {
           },
           name + " Ready");
       long millis = (System.nanoTime() - t0) / 1_000_000;
+      double operatorCpu =
+          (ProcStat.cpuTicks(runtime.operatorPid()) - operatorTicks)
+              / (double) ProcStat.ticksPerSecond();
       if (printRss) {
         System.out.printf(
             "  resident memory once Ready (%s, %s, warm):%n", example.getFileName(), transport);
-        long operatorCpu = ProcStat.cpuTicks(runtime.operatorPid()) - operatorTicks;
         long ticks = ProcStat.ticksPerSecond();
         System.out.printf(
             "    operator JVM     %4d MiB, %.1f CPU-s from apply to Ready%n",
-            BenchSupport.rssMib(runtime.operatorPid()), operatorCpu / (double) ticks);
+            BenchSupport.rssMib(runtime.operatorPid()), operatorCpu);
         for (var c :
             runtime.kubelet().containers().stream()
                 .sorted(Comparator.comparing(c -> c.name()))
@@ -237,7 +253,12 @@ public final class CreateToReadyBenchmark {
         bootstrap.put(pod.getMetadata().getName(), p);
       }
       return new Measured(
-          millis, runtime.options().folder(), runtime.options().hostsFile(), clusterId, bootstrap);
+          millis,
+          operatorCpu,
+          runtime.options().folder(),
+          runtime.options().hostsFile(),
+          clusterId,
+          bootstrap);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

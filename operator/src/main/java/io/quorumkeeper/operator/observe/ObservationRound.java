@@ -103,18 +103,30 @@ final class ObservationRound {
         token
             .map(t -> CompletableFuture.supplyAsync(() -> client.agents(key, hosts, t), CALLS))
             .orElse(CompletableFuture.completedFuture(Map.of()));
+    if (!formed(cr) && token.isPresent()) {
+      // A new quorum: Kafka is asked once a controller knows its first leader
+      // (docs/observation.md).
+      Map<Integer, AgentReport> early = agentsOrNone(key, asked);
+      if (epochs.noLeaderYet(key, early, clock.instant())) {
+        RaftObservation waiting =
+            new RaftObservation(
+                key,
+                clock.instant(),
+                Optional.empty(),
+                NO_LEADER_YET + "; " + ownViews(hosts.keySet(), early),
+                early,
+                Instant.EPOCH);
+        metrics.observed(key, Duration.ofNanos(System.nanoTime() - start), false);
+        return waiting;
+      }
+    }
     CompletableFuture<Described> described =
         CompletableFuture.supplyAsync(
             () -> describe(client, key, bootstrap, describeWithin, clock), CALLS);
     CompletableFuture<OptionalInt> features =
         CompletableFuture.supplyAsync(
             () -> metadataVersion(client, key, bootstrap, describeWithin), CALLS);
-    Map<Integer, AgentReport> agents = Map.of();
-    try {
-      agents = asked.join();
-    } catch (RuntimeException e) {
-      LOG.debugf("cluster=%s agents not asked: %s", key, e.toString());
-    }
+    Map<Integer, AgentReport> agents = agentsOrNone(key, asked);
     Optional<AgentReport> newLeader = newLeader(agents, epochs.last(key));
     // While Kafka's call hangs (on a leader that just died, most likely), the agents are asked
     // again every AGENTS_AGAIN: the election may end during the call, and the new leader says so.
@@ -155,6 +167,32 @@ final class ObservationRound {
     metrics.observed(
         key, Duration.ofNanos(System.nanoTime() - start), observation.raft().isPresent());
     return observation;
+  }
+
+  /**
+   * Why a round of a quorum that never formed did not ask Kafka (see {@link
+   * EpochClock#noLeaderYet}): its controllers' own views, from their agents, follow it.
+   */
+  static final String NO_LEADER_YET = "Kafka not asked before a first leader is known";
+
+  /** See {@link EpochClock#noLeaderYet}. */
+  static final Duration AGENTS_SILENT_GRACE = Duration.ofSeconds(20);
+
+  private static Map<Integer, AgentReport> agentsOrNone(
+      String key, CompletableFuture<Map<Integer, AgentReport>> asked) {
+    try {
+      return asked.join();
+    } catch (RuntimeException e) {
+      LOG.debugf("cluster=%s agents not asked: %s", key, e.toString());
+      return Map.of();
+    }
+  }
+
+  /** Whether the cluster's quorum was ever seen with a leader (status.bootstrap.formed). */
+  private static boolean formed(QuorumCluster cr) {
+    return cr.getStatus() != null
+        && cr.getStatus().getBootstrap() != null
+        && cr.getStatus().getBootstrap().isFormed();
   }
 
   private static OptionalInt metadataVersion(
@@ -261,8 +299,33 @@ final class ObservationRound {
 
     private final Map<String, Seen> seen = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Since when no agent of a cluster that never formed has answered. */
+    private final Map<String, Instant> agentsSilentSince =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
     void forget(String cluster) {
       seen.remove(cluster);
+      agentsSilentSince.remove(cluster);
+    }
+
+    /**
+     * Whether, by its controllers' agents, a quorum that never formed cannot answer Kafka's
+     * describe yet, so that this round need not ask: no agent that answered knows a leader (its
+     * Kafka has not started, or the first election is under way). Kafka's describe goes to the
+     * leader; before there is one it can only fail after its whole bound, while its Admin client
+     * retries connections to listeners that are not open yet (hundreds of warnings in the
+     * operator's log and a busy CPU for each new cluster). When no agent answers at all (the pods
+     * are starting: an agent listens before its Kafka starts), Kafka is not asked for {@link
+     * #AGENTS_SILENT_GRACE} from the first such round, then asked as before: agents the operator
+     * cannot reach must not keep a cluster from forming.
+     */
+    boolean noLeaderYet(String cluster, Map<Integer, AgentReport> agents, Instant now) {
+      if (agents.isEmpty()) {
+        Instant since = agentsSilentSince.computeIfAbsent(cluster, k -> now);
+        return Duration.between(since, now).compareTo(AGENTS_SILENT_GRACE) < 0;
+      }
+      agentsSilentSince.remove(cluster);
+      return agents.values().stream().allMatch(a -> a.leaderId() == null);
     }
 
     /** The leader epoch Kafka's Admin API last showed for the cluster, if any. */

@@ -299,6 +299,36 @@ public final class QuorumObservation {
       }
     }
 
+    /**
+     * Caches a burst's round of a cluster awaiting its first leader without starting a pass, when
+     * it found what the cached one did: Kafka not asked ({@link ObservationRound#NO_LEADER_YET})
+     * and the same answers from the same agents. A pass on it would write and decide what the last
+     * one did; pods, StatefulSets and the resource start passes of their own, and the periodic
+     * poll's rounds start one each interval whatever they find (time-driven work of a pass waits no
+     * longer than that).
+     */
+    private synchronized boolean cachedIfStillForming(ResourceID id, RaftObservation observation) {
+      if (!awaitingLeaderSince.containsKey(id)
+          || observation.raft().isPresent()
+          || observation.failure() == null
+          || !observation.failure().startsWith(ObservationRound.NO_LEADER_YET)) {
+        return false;
+      }
+      Set<RaftObservation> cached = getSecondaryResources(id);
+      boolean same =
+          cached.size() == 1
+              && cached.stream()
+                  .allMatch(
+                      c ->
+                          c.raft().isEmpty()
+                              && observation.failure().equals(c.failure())
+                              && observation.agents().equals(c.agents()));
+      if (same) {
+        super.handleResources(id, latest(id, Set.of(observation)), false);
+      }
+      return same;
+    }
+
     /** Observes every BURST_EVERY for {@code length} from now, or longer if a burst goes on. */
     private void burst(ResourceID id, Duration length) {
       long until = System.nanoTime() + length.toNanos();
@@ -333,7 +363,12 @@ public final class QuorumObservation {
         return;
       }
       try {
-        handleResources(id, burstObserver.apply(cr.get()));
+        RaftObservation observation = burstObserver.apply(cr.get());
+        if (cachedIfStillForming(id, observation)) {
+          awaitingFirstLeader(cr.get(), true); // the burst goes on, as a pass would keep it
+        } else {
+          handleResources(id, observation);
+        }
       } catch (RuntimeException e) {
         LOG.debugf("cluster=%s not observed in a burst: %s", key(cr.get()), e.toString());
       }

@@ -169,7 +169,8 @@ class HealingFollowsCommitApiTest {
   @Test
   void givenANewClustersPodsRunning_thenItsFirstLeaderReachesStatusWithoutATick() {
     String cluster = NAMESPACE + "/orders";
-    FakeQuorumClient.Script quorum = api.quorum().script(cluster, 3).noLeader(true);
+    FakeQuorumClient.Script quorum =
+        api.quorum().script(cluster, 3).noLeader(true).agentsKnowNoLeader();
     api.create(java.nio.file.Path.of("../examples/combined.yaml"));
     for (int i = 0; i < 3; i++) {
       String pod = "orders-node-" + i;
@@ -178,10 +179,19 @@ class HealingFollowsCommitApiTest {
           .untilAsserted(() -> api.createPodFromTemplate("orders-node", pod, "orders"));
       api.podReady(pod);
     }
-    awaitObservedBeyondThePodsOwnBursts(cluster, api.quorum().describes(cluster));
+    // (before a first leader the rounds ask the agents only: FirstLeaderObservationApiTest)
+    int before = quorum.agentRounds.get();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .alias("observed beyond the pods' own bursts of " + QuorumObservation.BURST_FOR)
+        .until(
+            () ->
+                quorum.agentRounds.get() - before
+                    > 2 * QuorumObservation.BURST_FOR.dividedBy(QuorumObservation.BURST_EVERY));
     assertThat(api.get("orders").getStatus().getBootstrap().isFormed()).isFalse();
 
-    quorum.noLeader(false);
+    // node 0 is elected: the agents know it, and Kafka describes the quorum
+    quorum.agentsKnow(0, 1).noLeader(false);
 
     await()
         .atMost(Duration.ofSeconds(2))

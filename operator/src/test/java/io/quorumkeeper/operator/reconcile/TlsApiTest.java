@@ -142,14 +142,14 @@ class TlsApiTest {
 
   @Test
   void givenAQuorumWithALeader_thenAnonymousClientAclsAreGrantedOnceAndOnlyThenIsItReady() {
-    var script = api.quorum().script(NAMESPACE + "/orders", 3).noLeader(true);
+    var script = api.quorum().script(NAMESPACE + "/orders", 3).noLeader(true).agentsKnowNoLeader();
     api.create(COMBINED);
     await().until(() -> statefulSet() != null);
     podsReady();
     await().untilAsserted(() -> assertThat(readyReason()).isEqualTo("NoLeader"));
     assertThat(script.aclGrants).hasValue(0);
 
-    script.noLeader(false).leader(0, 1);
+    script.noLeader(false).leader(0, 1).agentsKnow(0, 1);
 
     await().untilAsserted(() -> assertThat(readyReason()).isEqualTo("AllPodsReady"));
     assertThat(script.aclGrants).hasValue(1); // checked again only after ClientAccess.RECHECK

@@ -48,6 +48,9 @@ public class FakeQuorumClient implements QuorumClient {
     /** What each pod's agent answers, by node id; absent ids do not answer. */
     public final Map<Integer, AgentReport> agents = new ConcurrentHashMap<>();
 
+    /** How many times the operator asked the cluster's agents. */
+    public final AtomicInteger agentRounds = new AtomicInteger();
+
     /** The bearer token the operator last presented to the agents. */
     public volatile String agentToken;
 
@@ -89,6 +92,34 @@ public class FakeQuorumClient implements QuorumClient {
     public Script leader(int nodeId, long epoch) {
       this.leader = nodeId;
       this.epoch = epoch;
+      return this;
+    }
+
+    /**
+     * Every voter's agent answers and knows no leader, as while a new quorum's Kafka starts or
+     * elects: before a first leader the operator asks the agents only (ADR 003).
+     */
+    public Script agentsKnowNoLeader() {
+      for (Incarnation voter : voters) {
+        agents.put(
+            voter.nodeId(),
+            new AgentReport(voter.nodeId(), voter.directoryId(), "unattached", null, (int) epoch));
+      }
+      return this;
+    }
+
+    /** Every voter's agent answers and knows {@code leader} at {@code epoch}, as Kafka then. */
+    public Script agentsKnow(int leader, long epoch) {
+      for (Incarnation voter : voters) {
+        agents.put(
+            voter.nodeId(),
+            new AgentReport(
+                voter.nodeId(),
+                voter.directoryId(),
+                voter.nodeId() == leader ? "leader" : "follower",
+                leader,
+                (int) epoch));
+      }
       return this;
     }
 
@@ -259,6 +290,7 @@ public class FakeQuorumClient implements QuorumClient {
       return Map.of();
     }
     script.agentToken = token;
+    script.agentRounds.incrementAndGet();
     Map<Integer, AgentReport> answers = new java.util.HashMap<>(script.agents);
     answers.keySet().retainAll(hosts.keySet());
     return answers;

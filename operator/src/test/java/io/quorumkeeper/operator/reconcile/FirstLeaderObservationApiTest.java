@@ -1,0 +1,161 @@
+package io.quorumkeeper.operator.reconcile;
+
+import static io.quorumkeeper.operator.reconcile.QuorumClusterReconcilerApiTest.message;
+import static io.quorumkeeper.operator.testing.ApiHarness.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.quorum.AgentReport;
+import io.quorumkeeper.operator.status.Conditions;
+import io.quorumkeeper.operator.testing.ApiHarness;
+import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.MovableClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A new cluster's quorum is asked of Kafka's Admin API once a controller knows its first leader:
+ * before that the describe could only fail, after its whole bound (docs/observation.md).
+ */
+class FirstLeaderObservationApiTest {
+
+  private static final String CLUSTER = NAMESPACE + "/orders";
+
+  final MovableClock clock = new MovableClock();
+  ApiHarness api;
+  FakeQuorumClient.Script quorum;
+
+  @BeforeEach
+  void start(org.junit.jupiter.api.TestInfo test) {
+    // the burst test polls hourly: every round it sees after the first is a burst's
+    api =
+        test.getTags().contains("bursts")
+            ? ApiHarness.start(clock, HealingFollowsCommitApiTest.HOURLY)
+            : ApiHarness.start(clock);
+    quorum = api.quorum().script(CLUSTER, 3);
+    // as Kafka answers while a quorum forms: the describe fails (in the fake, at once)
+    quorum.noLeader(true);
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  @Test
+  void givenANewClusterWhoseControllersKnowNoLeader_thenKafkaIsAskedOnlyOnceOneDoes() {
+    quorum.agents.put(0, new AgentReport(0, null, null, null, null)); // its Kafka has not started
+    quorum.agents.put(1, new AgentReport(1, "dir1", "candidate", null, 1));
+    quorum.agents.put(2, new AgentReport(2, "dir2", "unattached", null, 1));
+    api.create(Path.of("../examples/combined.yaml"));
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(message(api.get("orders"), Conditions.QUORUM_HEALTHY))
+                    .contains(
+                        "Kafka not asked before a first leader is known; node 0: starting, node"
+                            + " 1: candidate, epoch 1, node 2: unattached, epoch 1"));
+    // (a round before the agents' token was readable may have asked Kafka; none after)
+    int describes = api.quorum().describes(CLUSTER);
+    int rounds = quorum.agentRounds.get();
+    await().until(() -> quorum.agentRounds.get() >= rounds + 4);
+    assertThat(api.quorum().describes(CLUSTER)).isEqualTo(describes);
+
+    // node 1 wins the election: the next round asks Kafka, and the cluster forms on its answer
+    quorum.agents.put(1, new AgentReport(1, "dir1", "leader", 1, 2));
+    quorum.agents.put(2, new AgentReport(2, "dir2", "follower", 1, 2));
+    quorum.leader(1, 2).noLeader(false);
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get("orders");
+              assertThat(cr.getStatus().getBootstrap().isFormed()).isTrue();
+              assertThat(cr.getStatus().getQuorum().getLeaderId()).isEqualTo(1);
+            });
+    assertThat(api.quorum().describes(CLUSTER)).isGreaterThan(describes);
+  }
+
+  @Test
+  void givenANewClusterWhoseAgentsNeverAnswer_thenKafkaIsAskedAfterTheGrace() {
+    api.create(Path.of("../examples/combined.yaml")); // no agent answers: quorum.agents is empty
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(message(api.get("orders"), Conditions.QUORUM_HEALTHY))
+                    .contains(
+                        "Kafka not asked before a first leader is known; node 0: no answer, node"
+                            + " 1: no answer, node 2: no answer"));
+    int describes = api.quorum().describes(CLUSTER);
+    int rounds = quorum.agentRounds.get();
+    await().until(() -> quorum.agentRounds.get() >= rounds + 4);
+    assertThat(api.quorum().describes(CLUSTER)).isEqualTo(describes);
+
+    // agents the operator cannot reach do not keep the cluster from forming: past the grace,
+    // Kafka is asked as before, and its answer forms the cluster
+    clock.advance(Duration.ofSeconds(21));
+    await().until(() -> api.quorum().describes(CLUSTER) > describes);
+    quorum.noLeader(false);
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> assertThat(api.get("orders").getStatus().getBootstrap().isFormed()).isTrue());
+  }
+
+  /**
+   * While a new cluster's pods start, the operator observes it every 250 ms; a round that finds
+   * what the last one did (Kafka not asked, the same agents' answers) starts no pass, and the burst
+   * goes on until the first leader shows.
+   */
+  @Test
+  @org.junit.jupiter.api.Tag("bursts")
+  void givenANewClustersPodsStarting_thenRoundsThatFindNothingNewStartNoPass() {
+    quorum.agents.put(0, new AgentReport(0, null, null, null, null));
+    quorum.agents.put(1, new AgentReport(1, "dir1", "candidate", null, 1));
+    quorum.agents.put(2, new AgentReport(2, "dir2", "unattached", null, 1));
+    api.create(Path.of("../examples/combined.yaml"));
+    await()
+        .until(
+            () ->
+                api.client()
+                        .apps()
+                        .statefulSets()
+                        .inNamespace(NAMESPACE)
+                        .withName("orders-node")
+                        .get()
+                    != null);
+    for (int i = 0; i < 3; i++) {
+      api.createPodFromTemplate("orders-node", "orders-node-" + i, "orders");
+    }
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(message(api.get("orders"), Conditions.QUORUM_HEALTHY))
+                    .contains("Kafka not asked before a first leader is known"));
+    int passes = api.reconciles().finished("orders");
+    int rounds = quorum.agentRounds.get();
+    // 20 rounds of 250 ms: longer than a burst a pass starts (QuorumObservation.BURST_FOR)
+    await().until(() -> quorum.agentRounds.get() >= rounds + 20);
+    assertThat(api.reconciles().finished("orders") - passes)
+        .as("passes while 20 rounds found nothing new (one may have been under way)")
+        .isLessThanOrEqualTo(1);
+
+    // the election ends: the burst that went on without passes sees it
+    quorum.agents.put(1, new AgentReport(1, "dir1", "leader", 1, 2));
+    quorum.agents.put(2, new AgentReport(2, "dir2", "follower", 1, 2));
+    quorum.leader(1, 2).noLeader(false);
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> assertThat(api.get("orders").getStatus().getBootstrap().isFormed()).isTrue());
+  }
+}
