@@ -71,7 +71,13 @@ class OperatorAppApiTest {
                     .contains(
                         "quorumkeeper_quorum_leader{cluster=\"orders\",namespace=\"apps\",} -1.0")
                     .contains(
-                        "quorumkeeper_cluster_condition{cluster=\"orders\",namespace=\"apps\",type=\"SpecInvalid\",} 0.0"));
+                        "quorumkeeper_cluster_condition{cluster=\"orders\",namespace=\"apps\",type=\"SpecInvalid\",} 0.0")
+                    .contains(
+                        "operator_sdk_controllers_execution_reconcile_seconds_count{controller=\"quorumcluster\""));
+    // the SDK's meters per controller: no series of theirs names a resource (SdkMetricsProducer)
+    assertThat(get(metrics).lines().filter(line -> line.startsWith("operator_sdk_")))
+        .isNotEmpty()
+        .noneMatch(line -> line.contains("resource_name="));
     assertThat(
             operator
                 .getRegisteredController(QuorumClusterReconciler.NAME)
