@@ -25,8 +25,10 @@ import org.jboss.logging.Logger;
 /**
  * One observation of one cluster: Kafka's Admin API (the quorum, and the finalized metadata.version
  * on the same client and bound) and every controller pod's agent, asked at once. While Kafka's call
- * hangs, the agents are asked again; a new leader's own word can end the wait (ADR 003). The event
- * source that schedules these rounds and turns them into passes is {@link QuorumObservation}.
+ * hangs, the agents are asked again; a new leader's own word can end the wait (ADR 003). A quorum
+ * that never formed is asked of Kafka only once an agent knows a leader ({@link
+ * EpochClock#noLeaderYet}). The event source that schedules these rounds and turns them into passes
+ * is {@link QuorumObservation}.
  */
 final class ObservationRound {
 
@@ -104,8 +106,7 @@ final class ObservationRound {
             .map(t -> CompletableFuture.supplyAsync(() -> client.agents(key, hosts, t), CALLS))
             .orElse(CompletableFuture.completedFuture(Map.of()));
     if (!formed(cr) && token.isPresent()) {
-      // A new quorum: Kafka is asked once a controller knows its first leader
-      // (docs/observation.md).
+      // A new quorum: Kafka is asked once a controller knows its first leader (ADR 003).
       Map<Integer, AgentReport> early = agentsOrNone(key, asked);
       if (epochs.noLeaderYet(key, early, clock.instant())) {
         RaftObservation waiting =
@@ -293,7 +294,10 @@ final class ObservationRound {
         .collect(Collectors.joining(", "));
   }
 
-  /** When each cluster's current leader epoch was first observed, by the operator's clock. */
+  /**
+   * When each cluster's current leader epoch was first observed, by the operator's clock; and, for
+   * a quorum that never formed, since when its agents have been silent.
+   */
   static final class EpochClock {
     private record Seen(long epoch, Instant at) {}
 
@@ -316,8 +320,8 @@ final class ObservationRound {
      * retries connections to listeners that are not open yet (hundreds of warnings in the
      * operator's log and a busy CPU for each new cluster). When no agent answers at all (the pods
      * are starting: an agent listens before its Kafka starts), Kafka is not asked for {@link
-     * #AGENTS_SILENT_GRACE} from the first such round, then asked as before: agents the operator
-     * cannot reach must not keep a cluster from forming.
+     * ObservationRound#AGENTS_SILENT_GRACE} from the first such round, then asked as before: agents
+     * the operator cannot reach must not keep a cluster from forming.
      */
     boolean noLeaderYet(String cluster, Map<Integer, AgentReport> agents, Instant now) {
       if (agents.isEmpty()) {
