@@ -48,29 +48,15 @@ class FirstLeaderObservationApiTest {
 
   @Test
   void givenANewClusterWhoseControllersKnowNoLeader_thenKafkaIsAskedOnlyOnceOneDoes() {
-    quorum.agents.put(0, new AgentReport(0, null, null, null, null)); // its Kafka has not started
-    quorum.agents.put(1, new AgentReport(1, "dir1", "candidate", null, 1));
-    quorum.agents.put(2, new AgentReport(2, "dir2", "unattached", null, 1));
+    electing();
     api.create(Path.of("../examples/combined.yaml"));
 
-    await()
-        .ignoreExceptions()
-        .untilAsserted(
-            () ->
-                assertThat(message(api.get("orders"), Conditions.QUORUM_HEALTHY))
-                    .contains(
-                        "Kafka not asked before a first leader is known; node 0: starting, node"
-                            + " 1: candidate, epoch 1, node 2: unattached, epoch 1"));
-    // (a round before the agents' token was readable may have asked Kafka; none after)
-    int describes = api.quorum().describes(CLUSTER);
-    int rounds = quorum.agentRounds.get();
-    await().until(() -> quorum.agentRounds.get() >= rounds + 4);
-    assertThat(api.quorum().describes(CLUSTER)).isEqualTo(describes);
+    int describes =
+        awaitKafkaNotAsked(
+            "node 0: starting, node 1: candidate, epoch 1, node 2: unattached, epoch 1");
 
     // node 1 wins the election: the next round asks Kafka, and the cluster forms on its answer
-    quorum.agents.put(1, new AgentReport(1, "dir1", "leader", 1, 2));
-    quorum.agents.put(2, new AgentReport(2, "dir2", "follower", 1, 2));
-    quorum.leader(1, 2).noLeader(false);
+    quorum.agentsKnow(1, 2).leader(1, 2).noLeader(false);
     await()
         .ignoreExceptions()
         .untilAsserted(
@@ -82,22 +68,37 @@ class FirstLeaderObservationApiTest {
     assertThat(api.quorum().describes(CLUSTER)).isGreaterThan(describes);
   }
 
-  @Test
-  void givenANewClusterWhoseAgentsNeverAnswer_thenKafkaIsAskedAfterTheGrace() {
-    api.create(Path.of("../examples/combined.yaml")); // no agent answers: quorum.agents is empty
+  /** Node 0's Kafka has not started; 1 and 2 elect: no agent knows a leader. */
+  private void electing() {
+    quorum.agents.put(0, new AgentReport(0, null, null, null, null));
+    quorum.agents.put(1, new AgentReport(1, "dir1", "candidate", null, 1));
+    quorum.agents.put(2, new AgentReport(2, "dir2", "unattached", null, 1));
+  }
 
+  /**
+   * Until status says Kafka was not asked, with the controllers' own {@code views}; then four more
+   * rounds ask the agents and none asks Kafka. Returns how often Kafka was asked (a round before
+   * the agents' token was readable may have asked it; none after).
+   */
+  private int awaitKafkaNotAsked(String views) {
     await()
         .ignoreExceptions()
         .untilAsserted(
             () ->
                 assertThat(message(api.get("orders"), Conditions.QUORUM_HEALTHY))
-                    .contains(
-                        "Kafka not asked before a first leader is known; node 0: no answer, node"
-                            + " 1: no answer, node 2: no answer"));
+                    .contains("Kafka not asked before a first leader is known; " + views));
     int describes = api.quorum().describes(CLUSTER);
     int rounds = quorum.agentRounds.get();
     await().until(() -> quorum.agentRounds.get() >= rounds + 4);
     assertThat(api.quorum().describes(CLUSTER)).isEqualTo(describes);
+    return describes;
+  }
+
+  @Test
+  void givenANewClusterWhoseAgentsNeverAnswer_thenKafkaIsAskedAfterTheGrace() {
+    api.create(Path.of("../examples/combined.yaml")); // no agent answers: quorum.agents is empty
+
+    int describes = awaitKafkaNotAsked("node 0: no answer, node 1: no answer, node 2: no answer");
 
     // agents the operator cannot reach do not keep the cluster from forming: past the grace,
     // Kafka is asked as before, and its answer forms the cluster
@@ -118,9 +119,7 @@ class FirstLeaderObservationApiTest {
   @Test
   @org.junit.jupiter.api.Tag("bursts")
   void givenANewClustersPodsStarting_thenRoundsThatFindNothingNewStartNoPass() {
-    quorum.agents.put(0, new AgentReport(0, null, null, null, null));
-    quorum.agents.put(1, new AgentReport(1, "dir1", "candidate", null, 1));
-    quorum.agents.put(2, new AgentReport(2, "dir2", "unattached", null, 1));
+    electing();
     api.create(Path.of("../examples/combined.yaml"));
     await()
         .until(
@@ -150,9 +149,7 @@ class FirstLeaderObservationApiTest {
         .isLessThanOrEqualTo(1);
 
     // the election ends: the burst that went on without passes sees it
-    quorum.agents.put(1, new AgentReport(1, "dir1", "leader", 1, 2));
-    quorum.agents.put(2, new AgentReport(2, "dir2", "follower", 1, 2));
-    quorum.leader(1, 2).noLeader(false);
+    quorum.agentsKnow(1, 2).leader(1, 2).noLeader(false);
     await()
         .ignoreExceptions()
         .untilAsserted(
