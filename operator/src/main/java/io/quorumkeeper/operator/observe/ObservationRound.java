@@ -105,14 +105,15 @@ final class ObservationRound {
         token
             .map(t -> CompletableFuture.supplyAsync(() -> client.agents(key, hosts, t), CALLS))
             .orElse(CompletableFuture.completedFuture(Map.of()));
-    if (!formed(cr) && token.isPresent()) {
+    if (!QuorumObservation.formed(cr) && token.isPresent()) {
       // A new quorum: Kafka is asked once a controller knows its first leader (ADR 003).
       Map<Integer, AgentReport> early = agentsOrNone(key, asked);
-      if (epochs.noLeaderYet(key, early, clock.instant())) {
+      Instant now = clock.instant();
+      if (epochs.noLeaderYet(key, early, now)) {
         RaftObservation waiting =
             new RaftObservation(
                 key,
-                clock.instant(),
+                now,
                 Optional.empty(),
                 NO_LEADER_YET + "; " + ownViews(hosts.keySet(), early),
                 early,
@@ -187,13 +188,6 @@ final class ObservationRound {
       LOG.debugf("cluster=%s agents not asked: %s", key, e.toString());
       return Map.of();
     }
-  }
-
-  /** Whether the cluster's quorum was ever seen with a leader (status.bootstrap.formed). */
-  private static boolean formed(QuorumCluster cr) {
-    return cr.getStatus() != null
-        && cr.getStatus().getBootstrap() != null
-        && cr.getStatus().getBootstrap().isFormed();
   }
 
   private static OptionalInt metadataVersion(

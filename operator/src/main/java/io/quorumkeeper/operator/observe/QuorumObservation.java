@@ -79,6 +79,16 @@ public final class QuorumObservation {
 
   private QuorumObservation() {}
 
+  /**
+   * Whether the cluster's quorum was ever seen with a leader ({@code status.bootstrap.formed}):
+   * from then on new controller disks join as observers, and Kafka is asked in every round.
+   */
+  public static boolean formed(QuorumCluster cr) {
+    return cr.getStatus() != null
+        && cr.getStatus().getBootstrap() != null
+        && cr.getStatus().getBootstrap().isFormed();
+  }
+
   public static Source eventSource(
       EventSourceContext<QuorumCluster> context,
       QuorumClient client,

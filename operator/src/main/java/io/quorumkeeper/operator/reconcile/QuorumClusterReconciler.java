@@ -245,12 +245,13 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       observation.podsSeen(running, podsSeen);
     }
     Optional<QuorumView> view = snapshot.flatMap(assessor(running)::assess);
-    boolean formedNow = view.isPresent() && !everFormed(running);
+    boolean formedNow = view.isPresent() && !QuorumObservation.formed(running);
     if (view.isPresent()) {
       running = markFormed(running);
     }
     if (observation != null) {
-      observation.awaitingFirstLeader(running, !podsSeen.isEmpty() && !everFormed(running));
+      observation.awaitingFirstLeader(
+          running, !podsSeen.isEmpty() && !QuorumObservation.formed(running));
     }
     ClusterIdentity identity = Identities.kept(running.getStatus());
     int keepControllerPods = Observed.controllerPodsToKeep(running, snapshot, context);
@@ -460,15 +461,9 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
         Durations.parse(cr.getSpec().getHealing().getUnreachableAfter()));
   }
 
-  private static boolean everFormed(QuorumCluster cr) {
-    return cr.getStatus() != null
-        && cr.getStatus().getBootstrap() != null
-        && cr.getStatus().getBootstrap().isFormed();
-  }
-
   /** Once a leader was seen, every empty controller disk joins as an observer, forever. */
   private QuorumCluster markFormed(QuorumCluster cr) {
-    if (everFormed(cr)) {
+    if (QuorumObservation.formed(cr)) {
       return cr;
     }
     QuorumClusterStatus next = statusWriter.copy(cr.getStatus());

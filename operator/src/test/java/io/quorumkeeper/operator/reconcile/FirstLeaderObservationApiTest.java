@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.config.OperatorSettings;
 import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiHarness;
@@ -14,12 +15,11 @@ import io.quorumkeeper.operator.testing.MovableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A new cluster's quorum is asked of Kafka's Admin API once a controller knows its first leader:
- * before that the describe could only fail, after its whole bound (docs/observation.md).
+ * before that the describe could only fail, after its whole bound (ADR 003).
  */
 class FirstLeaderObservationApiTest {
 
@@ -29,13 +29,8 @@ class FirstLeaderObservationApiTest {
   ApiHarness api;
   FakeQuorumClient.Script quorum;
 
-  @BeforeEach
-  void start(org.junit.jupiter.api.TestInfo test) {
-    // the burst test polls hourly: every round it sees after the first is a burst's
-    api =
-        test.getTags().contains("bursts")
-            ? ApiHarness.start(clock, HealingFollowsCommitApiTest.HOURLY)
-            : ApiHarness.start(clock);
+  private void start(OperatorSettings settings) {
+    api = ApiHarness.start(clock, settings);
     quorum = api.quorum().script(CLUSTER, 3);
     // as Kafka answers while a quorum forms: the describe fails (in the fake, at once)
     quorum.noLeader(true);
@@ -48,6 +43,7 @@ class FirstLeaderObservationApiTest {
 
   @Test
   void givenANewClusterWhoseControllersKnowNoLeader_thenKafkaIsAskedOnlyOnceOneDoes() {
+    start(ApiHarness.SETTINGS);
     electing();
     api.create(Path.of("../examples/combined.yaml"));
 
@@ -96,6 +92,7 @@ class FirstLeaderObservationApiTest {
 
   @Test
   void givenANewClusterWhoseAgentsNeverAnswer_thenKafkaIsAskedAfterTheGrace() {
+    start(ApiHarness.SETTINGS);
     api.create(Path.of("../examples/combined.yaml")); // no agent answers: quorum.agents is empty
 
     int describes = awaitKafkaNotAsked("node 0: no answer, node 1: no answer, node 2: no answer");
@@ -117,8 +114,9 @@ class FirstLeaderObservationApiTest {
    * goes on until the first leader shows.
    */
   @Test
-  @org.junit.jupiter.api.Tag("bursts")
   void givenANewClustersPodsStarting_thenRoundsThatFindNothingNewStartNoPass() {
+    // polled hourly: every round after the first is a burst's
+    start(HealingFollowsCommitApiTest.HOURLY);
     electing();
     api.create(Path.of("../examples/combined.yaml"));
     await()
@@ -134,12 +132,7 @@ class FirstLeaderObservationApiTest {
     for (int i = 0; i < 3; i++) {
       api.createPodFromTemplate("orders-node", "orders-node-" + i, "orders");
     }
-    await()
-        .ignoreExceptions()
-        .untilAsserted(
-            () ->
-                assertThat(message(api.get("orders"), Conditions.QUORUM_HEALTHY))
-                    .contains("Kafka not asked before a first leader is known"));
+    awaitKafkaNotAsked("node 0: starting, node 1: candidate, epoch 1, node 2: unattached, epoch 1");
     int passes = api.reconciles().finished("orders");
     int rounds = quorum.agentRounds.get();
     // 20 rounds of 250 ms: longer than a burst a pass starts (QuorumObservation.BURST_FOR)

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -108,7 +109,7 @@ class HealingFollowsCommitApiTest {
     api.createPodFromTemplate("orders-node", "orders-node-1", "orders");
     api.podReady("orders-node-1"); // the launcher and the agent run; Kafka starts later
 
-    awaitObservedBeyondThePodsOwnBursts(cluster, before);
+    awaitObservedBeyondThePodsOwnBursts(() -> api.quorum().describes(cluster), before);
     assertThat(quorum.changes).as("nothing to replace it with yet").isEmpty();
 
     // Once removed, the wiped incarnation does not fetch as an observer as a live removed voter
@@ -180,14 +181,7 @@ class HealingFollowsCommitApiTest {
       api.podReady(pod);
     }
     // (before a first leader the rounds ask the agents only: FirstLeaderObservationApiTest)
-    int before = quorum.agentRounds.get();
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .alias("observed beyond the pods' own bursts of " + QuorumObservation.BURST_FOR)
-        .until(
-            () ->
-                quorum.agentRounds.get() - before
-                    > 2 * QuorumObservation.BURST_FOR.dividedBy(QuorumObservation.BURST_EVERY));
+    awaitObservedBeyondThePodsOwnBursts(quorum.agentRounds::get, quorum.agentRounds.get());
     assertThat(api.get("orders").getStatus().getBootstrap().isFormed()).isFalse();
 
     // node 0 is elected: the agents know it, and Kafka describes the quorum
@@ -218,16 +212,17 @@ class HealingFollowsCommitApiTest {
   }
 
   /**
-   * Until the cluster was described more often, since {@code before}, than two of a pod change's
-   * own bursts would: the observing goes on past them (the tick here is hourly).
+   * Until the cluster was observed more often, since {@code before} (by {@code rounds}: Kafka's
+   * describes, or the agents' rounds before a first leader), than two of a pod change's own bursts
+   * would: the observing goes on past them (the tick here is hourly).
    */
-  private void awaitObservedBeyondThePodsOwnBursts(String cluster, int before) {
+  private void awaitObservedBeyondThePodsOwnBursts(IntSupplier rounds, int before) {
     await()
         .atMost(Duration.ofSeconds(20))
         .alias("observed beyond the pods' own bursts of " + QuorumObservation.BURST_FOR)
         .until(
             () ->
-                api.quorum().describes(cluster) - before
+                rounds.getAsInt() - before
                     > 2 * QuorumObservation.BURST_FOR.dividedBy(QuorumObservation.BURST_EVERY));
   }
 

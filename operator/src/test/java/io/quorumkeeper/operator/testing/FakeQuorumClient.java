@@ -100,23 +100,23 @@ public class FakeQuorumClient implements QuorumClient {
      * elects: before a first leader the operator asks the agents only (ADR 003).
      */
     public Script agentsKnowNoLeader() {
-      for (Incarnation voter : voters) {
-        agents.put(
-            voter.nodeId(),
-            new AgentReport(voter.nodeId(), voter.directoryId(), "unattached", null, (int) epoch));
-      }
-      return this;
+      return agentsSay(voter -> "unattached", null, epoch);
     }
 
     /** Every voter's agent answers and knows {@code leader} at {@code epoch}, as Kafka then. */
     public Script agentsKnow(int leader, long epoch) {
+      return agentsSay(voter -> voter == leader ? "leader" : "follower", leader, epoch);
+    }
+
+    private Script agentsSay(
+        java.util.function.IntFunction<String> state, Integer leader, long epoch) {
       for (Incarnation voter : voters) {
         agents.put(
             voter.nodeId(),
             new AgentReport(
                 voter.nodeId(),
                 voter.directoryId(),
-                voter.nodeId() == leader ? "leader" : "follower",
+                state.apply(voter.nodeId()),
                 leader,
                 (int) epoch));
       }
