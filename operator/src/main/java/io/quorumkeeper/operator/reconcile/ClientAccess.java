@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -27,10 +28,16 @@ import org.jboss.logging.Logger;
  * password renewed), and creates what is missing, in one Admin round trip per check. Until they
  * exist the cluster is not Ready: a client would be refused. Once they are granted, the same check
  * revokes the users no listener needs any more ({@link UserRevocation}): two more reads (the ACL
- * principals, the SCRAM users), and the deletions when there is something to revoke. Not in the
- * pass that sees the quorum form: Kafka then holds no client user but those the same pass writes,
+ * principals, the SCRAM users), and the deletions when there is something to revoke. Not before a
+ * pass has seen the quorum form: Kafka then holds no client user but those the same pass writes,
  * and the two reads would only make a new cluster's Ready wait; the next check (at {@link
  * #RECHECK}, or when the grants or the listeners change) revokes as usual.
+ *
+ * <p>A cluster that has never formed is granted as soon as one of its broker pods is Ready ({@link
+ * LeaderEvidence#BROKER_READY}), before Kafka's Admin API has described its quorum: the description
+ * and the grants then take their connections at the same time instead of one after the other. If
+ * such a try fails, the grants wait for Kafka's description as before, so a cluster the operator
+ * cannot reach does not hold a pass for the Admin timeout again and again.
  */
 final class ClientAccess {
 
@@ -49,6 +56,7 @@ final class ClientAccess {
   private final Clock clock;
   private final Map<String, Checked> checked = new ConcurrentHashMap<>();
   private final Map<String, String> revokeFailed = new ConcurrentHashMap<>();
+  private final Set<String> earlyTryFailed = ConcurrentHashMap.newKeySet();
 
   private record Checked(Instant at, ClientGrants grants, Optional<UserRevocation.Wanted> wanted) {}
 
@@ -61,6 +69,16 @@ final class ClientAccess {
    * What a pass learnt: empty when clients may connect, else why they cannot yet; and which users
    * it revoked in Kafka.
    */
+  /** What tells the operator that the quorum has a leader the grants can be written through. */
+  enum LeaderEvidence {
+    /** Nothing yet. */
+    NONE,
+    /** A Ready broker pod of a cluster that has never formed; Kafka has not described it yet. */
+    BROKER_READY,
+    /** Kafka's Admin API described the quorum with a leader. */
+    DESCRIBED
+  }
+
   record Outcome(Optional<String> pending, int created, UserRevocation revoked) {
     static Outcome granted(int created, UserRevocation revoked) {
       return new Outcome(Optional.empty(), created, revoked);
@@ -73,18 +91,19 @@ final class ClientAccess {
 
   /**
    * @param key the cluster's namespace/name
-   * @param leaderKnown whether this pass saw the quorum elect a leader
+   * @param leader what says the quorum has a leader
    * @param wanted what the current listeners need, to revoke every other user; empty: revoke
    *     nothing (the cluster is paused or its spec refused)
-   * @param formedNow whether this pass saw the quorum form: there is nothing to revoke yet
+   * @param formedBefore whether a pass before this one saw the quorum form; if not, there is
+   *     nothing to revoke yet
    */
   Outcome ensure(
       String key,
       List<Pool> pools,
-      boolean leaderKnown,
+      LeaderEvidence leader,
       ClientGrants grants,
       Optional<UserRevocation.Wanted> wanted,
-      boolean formedNow) {
+      boolean formedBefore) {
     String controllers =
         pools.stream()
             .filter(p -> p.kind().hasControllerRole())
@@ -100,17 +119,17 @@ final class ClientAccess {
                     IntStream.range(0, p.replicas())
                         .mapToObj(i -> p.podHost(i) + ":" + Pool.REPLICATION_PORT))
             .collect(Collectors.joining(","));
-    return ensure(key, controllers, brokers, leaderKnown, grants, wanted, formedNow);
+    return ensure(key, controllers, brokers, leader, grants, wanted, formedBefore);
   }
 
   private Outcome ensure(
       String key,
       String bootstrapControllers,
       String bootstrapBrokers,
-      boolean leaderKnown,
+      LeaderEvidence leader,
       ClientGrants grants,
       Optional<UserRevocation.Wanted> wanted,
-      boolean formedNow) {
+      boolean formedBefore) {
     Instant now = clock.instant();
     Checked last = checked.get(key);
     if (last != null
@@ -119,18 +138,27 @@ final class ClientAccess {
         && now.isBefore(last.at().plus(RECHECK))) {
       return Outcome.granted(0, UserRevocation.NONE);
     }
-    if (!leaderKnown) {
+    if (leader == LeaderEvidence.NONE
+        || (leader == LeaderEvidence.BROKER_READY && earlyTryFailed.contains(key))) {
       return Outcome.pending("the client ACLs are granted once the quorum has a leader");
     }
     try {
-      int created = quorum.grantClients(key, bootstrapControllers, bootstrapBrokers, grants);
+      int created;
+      try {
+        created = quorum.grantClients(key, bootstrapControllers, bootstrapBrokers, grants);
+      } catch (QuorumUnavailableException e) {
+        if (leader == LeaderEvidence.BROKER_READY) {
+          earlyTryFailed.add(key);
+        }
+        throw e;
+      }
       if (created > 0) {
         LOG.infof(
             "cluster=%s wrote %d client ACLs and SCRAM credentials for %s",
             key, created, String.join(", ", grants.principals()));
       }
       Optional<UserRevocation> revoked =
-          wanted.isEmpty() || formedNow
+          wanted.isEmpty() || !formedBefore
               ? Optional.of(UserRevocation.NONE)
               : revoke(key, bootstrapControllers, bootstrapBrokers, wanted.get());
       // After a failed revocation both are checked again in REVOKE_RETRY, not on every pass.
@@ -181,6 +209,7 @@ final class ClientAccess {
 
   void forget(String key) {
     checked.remove(key);
+    earlyTryFailed.remove(key);
     revokeFailed.remove(key);
   }
 }

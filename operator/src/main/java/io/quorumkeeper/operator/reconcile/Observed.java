@@ -193,6 +193,30 @@ final class Observed {
     return seen.toString();
   }
 
+  /**
+   * Whether a pod of a pool with the broker role is Ready and not terminating: its agent answers
+   * the readiness probe only once its Kafka knows a leader and its broker is RUNNING, so such a
+   * broker takes requests (the client grants go through one).
+   */
+  static boolean brokerPodReady(List<Pool> pools, Context<QuorumCluster> context) {
+    Set<String> brokers = new HashSet<>();
+    for (Pool pool : pools) {
+      if (pool.kind().hasBrokerRole()) {
+        for (int ordinal = 0; ordinal < pool.replicas(); ordinal++) {
+          brokers.add(pool.podName(ordinal));
+        }
+      }
+    }
+    return context.getSecondaryResources(Pod.class).stream()
+        .filter(pod -> brokers.contains(pod.getMetadata().getName()))
+        .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
+        .filter(pod -> pod.getStatus() != null && pod.getStatus().getConditions() != null)
+        .anyMatch(
+            pod ->
+                pod.getStatus().getConditions().stream()
+                    .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())));
+  }
+
   private static void forEachControllerPod(
       QuorumCluster cr, Context<QuorumCluster> context, BiConsumer<Integer, Pod> action) {
     Pool controllers = ClusterModel.pools(cr).get(0);

@@ -245,7 +245,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       observation.podsSeen(running, podsSeen);
     }
     Optional<QuorumView> view = snapshot.flatMap(assessor(running)::assess);
-    boolean formedNow = view.isPresent() && !QuorumObservation.formed(running);
+    boolean formedBefore = QuorumObservation.formed(running);
     if (view.isPresent()) {
       running = markFormed(running);
     }
@@ -291,7 +291,14 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 clock.instant());
     Optional<String> clientsWait =
         identity.tls()
-            ? clientsWait(running, model, write, view.isPresent(), formedNow, refused, context)
+            ? clientsWait(
+                running,
+                model,
+                write,
+                leaderEvidence(view, formedBefore, model, context),
+                formedBefore,
+                refused,
+                context)
             : Optional.empty();
     Pass pass =
         new Pass(
@@ -551,16 +558,35 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   }
 
   /**
+   * What says the quorum has a leader the client grants can be written through: Kafka's own
+   * description; or, while the cluster has never formed, a Ready broker pod (its agent answers the
+   * probe only once its Kafka knows a leader and its broker runs), so that a new cluster's grants
+   * are written while Kafka's first description is still under way rather than after it.
+   */
+  private static ClientAccess.LeaderEvidence leaderEvidence(
+      Optional<QuorumView> view,
+      boolean formedBefore,
+      ClusterModel model,
+      Context<QuorumCluster> context) {
+    if (view.isPresent()) {
+      return ClientAccess.LeaderEvidence.DESCRIBED;
+    }
+    return !formedBefore && Observed.brokerPodReady(model.pools(), context)
+        ? ClientAccess.LeaderEvidence.BROKER_READY
+        : ClientAccess.LeaderEvidence.NONE;
+  }
+
+  /**
    * The users' Secrets of a TLS cluster's authenticated listeners, then the grants in Kafka, then
-   * (while writing, and not in the pass that sees the quorum form) the users no listener needs are
+   * (while writing, and not before a pass has seen the quorum form) the users no listener needs are
    * revoked; why clients cannot use the cluster yet, if they cannot.
    */
   private Optional<String> clientsWait(
       QuorumCluster running,
       ClusterModel model,
       boolean write,
-      boolean leaderKnown,
-      boolean formedNow,
+      ClientAccess.LeaderEvidence leader,
+      boolean formedBefore,
       List<String> refused,
       Context<QuorumCluster> context) {
     ClientUsers.Step users = clientUsers.ensure(running, write, context);
@@ -569,10 +595,10 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
         clientAccess.ensure(
             QuorumObservation.key(running),
             model.pools(),
-            leaderKnown,
+            leader,
             users.grants(),
             write ? Optional.of(users.wanted()) : Optional.empty(),
-            formedNow);
+            formedBefore);
     if (write) {
       clientRevocations.finish(running, users.wanted().users(), access.revoked(), context);
     }

@@ -156,6 +156,58 @@ class TlsApiTest {
   }
 
   @Test
+  void
+      givenANewClusterNotDescribedYet_thenTheFirstReadyBrokerStartsTheGrantsAndReadyWaitsForKafka() {
+    var script =
+        api.quorum()
+            .script(NAMESPACE + "/orders", 3)
+            .leader(0, 1)
+            .agentsKnow(0, 1)
+            .describeUnanswered(true);
+    api.create(COMBINED);
+    await().until(() -> statefulSet() != null);
+    podsFromTemplate();
+    podsReady();
+    await().untilAsserted(() -> assertThat(readyReason()).isEqualTo("NoLeader"));
+    assertThat(script.grantAttempts).hasValue(0); // no broker pod is Ready yet
+
+    api.podReady("orders-node-1");
+
+    await().untilAsserted(() -> assertThat(script.aclGrants).hasValue(1));
+    assertThat(readyReason()).isEqualTo("NoLeader");
+    assertThat(api.get("orders").getStatus().getBootstrap().isFormed()).isFalse();
+
+    script.describeUnanswered(false);
+
+    await().untilAsserted(() -> assertThat(readyReason()).isEqualTo("AllPodsReady"));
+    assertThat(api.get("orders").getStatus().getBootstrap().isFormed()).isTrue();
+    assertThat(script.aclGrants).hasValue(1);
+    assertThat(script.clientUsersReads).hasValue(0); // a new cluster: nothing to revoke yet
+  }
+
+  @Test
+  void givenANewClusterWhoseEarlyGrantsFail_thenTheyWaitForKafkasDescription() {
+    var script =
+        api.quorum().script(NAMESPACE + "/orders", 3).leader(0, 1).agentsKnow(0, 1).noLeader(true);
+    api.create(COMBINED);
+    await().until(() -> statefulSet() != null);
+    podsFromTemplate();
+    podsReady();
+    api.podReady("orders-node-1");
+    await().untilAsserted(() -> assertThat(script.grantAttempts).hasValue(1));
+    int passes = api.reconciles().finished("orders");
+
+    api.podReady("orders-node-0");
+    api.podReady("orders-node-2");
+
+    await().until(() -> api.reconciles().finished("orders") >= passes + 2);
+    assertThat(script.grantAttempts).hasValue(1); // not again on each pass, for the Admin timeout
+    script.noLeader(false);
+    await().untilAsserted(() -> assertThat(readyReason()).isEqualTo("AllPodsReady"));
+    assertThat(script.grantAttempts).hasValue(2);
+  }
+
+  @Test
   void givenAGarbageCa_thenNothingIsReplacedAndReadySaysWhy() {
     api.create(COMBINED);
     await().until(() -> statefulSet() != null && secret("orders-tls") != null);
@@ -257,6 +309,13 @@ class TlsApiTest {
             api.get("orders").getStatus().getConditions(), "Ready")
         .map(c -> c.getReason())
         .orElse(null);
+  }
+
+  /** The StatefulSet's three pods, Pending, as its controller makes them. */
+  private void podsFromTemplate() {
+    for (int ordinal = 0; ordinal < 3; ordinal++) {
+      api.createPodFromTemplate("orders-node", "orders-node-" + ordinal, "orders");
+    }
   }
 
   /** No StatefulSet controller runs against the mock API: report its pods ready. */

@@ -62,6 +62,15 @@ public class FakeQuorumClient implements QuorumClient {
     /** How many times the operator checked the client ACLs. */
     public final AtomicInteger aclGrants = new AtomicInteger();
 
+    /** How many times the operator tried to write the client grants, answered or not. */
+    public final AtomicInteger grantAttempts = new AtomicInteger();
+
+    /**
+     * While true, Kafka's describe does not answer (the operator's Admin client still connecting,
+     * or a controller not yet able to answer) while its other calls do.
+     */
+    volatile boolean describeUnanswered;
+
     /** The client ACLs granted so far. */
     public final Set<AclBinding> acls = ConcurrentHashMap.newKeySet();
 
@@ -219,6 +228,12 @@ public class FakeQuorumClient implements QuorumClient {
       return this;
     }
 
+    /** Kafka's describe does not answer while {@code unanswered}; its other calls do. */
+    public Script describeUnanswered(boolean unanswered) {
+      this.describeUnanswered = unanswered;
+      return this;
+    }
+
     /** The next voter change is applied by Kafka, then the operator crashes before noting it. */
     public Script crashAfterNextChange() {
       crashAfterNextChange = true;
@@ -275,6 +290,19 @@ public class FakeQuorumClient implements QuorumClient {
   public int describes(String cluster) {
     AtomicInteger count = describes.get(cluster);
     return count == null ? 0 : count.get();
+  }
+
+  /** How often the operator prepared the Admin client of {@code cluster} (namespace/name). */
+  public int prepares(String cluster) {
+    AtomicInteger count = prepares.get(cluster);
+    return count == null ? 0 : count.get();
+  }
+
+  private final Map<String, AtomicInteger> prepares = new ConcurrentHashMap<>();
+
+  @Override
+  public void prepare(String cluster, String bootstrapControllers) {
+    prepares.computeIfAbsent(cluster, k -> new AtomicInteger()).incrementAndGet();
   }
 
   /** Every {@link #forget} asked for, by cluster, in order. */
@@ -334,6 +362,9 @@ public class FakeQuorumClient implements QuorumClient {
       String cluster, String bootstrapControllers, String bootstrapBrokers, ClientGrants grants)
       throws QuorumUnavailableException {
     Script script = scripts.get(cluster);
+    if (script != null) {
+      script.grantAttempts.incrementAndGet();
+    }
     if (script == null || script.noLeader) {
       throw new QuorumUnavailableException("no controller answered (scripted)", null);
     }
@@ -408,7 +439,7 @@ public class FakeQuorumClient implements QuorumClient {
     if (script != null && !script.answerAfter.isZero()) {
       answerSlowly(script);
     }
-    if (script == null || script.noLeader) {
+    if (script == null || script.noLeader || script.describeUnanswered) {
       throw new QuorumUnavailableException("no controller answered (scripted)", null);
     }
     long now = clock.millis();
