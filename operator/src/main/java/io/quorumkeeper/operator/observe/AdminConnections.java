@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.ClientDnsLookup;
@@ -33,20 +32,8 @@ final class AdminConnections {
   /** How long a client that never answered is kept through failed calls. */
   static final Duration UNPROVEN_FOR = Duration.ofSeconds(2);
 
-  /**
-   * @param unprovenSince when the client was first used for a call (when it was made, for one made
-   *     for a call), or {@link #PREPARED} while it was only {@link #prepare prepared}
-   */
   private record Connection(
-      String bootstrap, String tls, Admin admin, AtomicLong unprovenSince, AtomicBoolean answered) {
-
-    Admin forCall(long now) {
-      unprovenSince.compareAndSet(PREPARED, now);
-      return admin;
-    }
-  }
-
-  private static final long PREPARED = Long.MIN_VALUE;
+      String bootstrap, String tls, Admin admin, long createdNanos, AtomicBoolean answered) {}
 
   /** The longest wait between reconnects and between retries of a call (see config). */
   static final int BACKOFF_MAX_MS = 200;
@@ -92,47 +79,34 @@ final class AdminConnections {
     this.factory = factory;
   }
 
-  /** The cluster's client for a call: kept, or made now. */
   Admin admin(String cluster, String bootstrap) {
-    return connection(cluster, bootstrap, false).forCall(nanoTime.getAsLong());
-  }
-
-  /**
-   * Makes the cluster's client ahead of its first call, without asking Kafka anything: building a
-   * TLS Admin client (its configuration, key store and channel builder) takes a just-started
-   * operator about 0.3 s, which a new cluster's first description of its quorum then does not wait
-   * for. {@link #UNPROVEN_FOR} counts from its first call.
-   */
-  void prepare(String cluster, String bootstrap) {
-    connection(cluster, bootstrap, true);
-  }
-
-  private Connection connection(String cluster, String bootstrap, boolean prepared) {
     Optional<ClientTls> tls = trust.of(cluster);
     String fingerprint = tls.map(ClientTls::fingerprint).orElse("plaintext");
-    return connections.compute(
-        cluster,
-        (key, existing) -> {
-          if (existing != null
-              && existing.bootstrap().equals(bootstrap)
-              && existing.tls().equals(fingerprint)) {
-            return existing;
-          }
-          // Kafka's own check, before the client and its TLS material are built: a client
-          // made while no name resolves (a new cluster's pods do not exist yet) fails at once,
-          // and a forming cluster is asked every 250 ms (issue 15)
-          ClientUtils.parseAndValidateAddresses(
-              List.of(bootstrap.split(",")), ClientDnsLookup.USE_ALL_DNS_IPS);
-          if (existing != null) {
-            existing.admin().close(Duration.ZERO);
-          }
-          return new Connection(
-              bootstrap,
-              fingerprint,
-              factory.apply(config(cluster, bootstrap, tls)),
-              new AtomicLong(prepared ? PREPARED : nanoTime.getAsLong()),
-              new AtomicBoolean());
-        });
+    return connections
+        .compute(
+            cluster,
+            (key, existing) -> {
+              if (existing != null
+                  && existing.bootstrap().equals(bootstrap)
+                  && existing.tls().equals(fingerprint)) {
+                return existing;
+              }
+              // Kafka's own check, before the client and its TLS material are built: a client
+              // made while no name resolves (a new cluster's pods do not exist yet) fails at once,
+              // and a forming cluster is asked every 250 ms (issue 15)
+              ClientUtils.parseAndValidateAddresses(
+                  List.of(bootstrap.split(",")), ClientDnsLookup.USE_ALL_DNS_IPS);
+              if (existing != null) {
+                existing.admin().close(Duration.ZERO);
+              }
+              return new Connection(
+                  bootstrap,
+                  fingerprint,
+                  factory.apply(config(cluster, bootstrap, tls)),
+                  nanoTime.getAsLong(),
+                  new AtomicBoolean());
+            })
+        .admin();
   }
 
   private Properties config(String cluster, String bootstrap, Optional<ClientTls> tls) {
@@ -167,9 +141,7 @@ final class AdminConnections {
     connections.computeIfPresent(
         cluster,
         (key, connection) -> {
-          long since = connection.unprovenSince().get();
-          boolean young =
-              since == PREPARED || nanoTime.getAsLong() - since < UNPROVEN_FOR.toNanos();
+          boolean young = nanoTime.getAsLong() - connection.createdNanos() < UNPROVEN_FOR.toNanos();
           if (!connection.answered().get() && young) {
             return connection;
           }

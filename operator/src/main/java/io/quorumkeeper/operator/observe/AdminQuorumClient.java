@@ -26,7 +26,6 @@ import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
-import org.jboss.logging.Logger;
 
 /**
  * {@link QuorumClient} over Kafka's Admin API, talking to the controllers directly ({@code
@@ -39,8 +38,6 @@ public class AdminQuorumClient implements QuorumClient {
 
   /** Agents answer from memory; one that takes longer than this is as good as down. */
   static final Duration AGENT_TIMEOUT = Duration.ofSeconds(1);
-
-  private static final Logger LOG = Logger.getLogger(AdminQuorumClient.class);
 
   private final Duration timeout;
   private final AgentClient agents;
@@ -288,15 +285,6 @@ public class AdminQuorumClient implements QuorumClient {
     trust.forget(cluster);
     grantWriter.forget(cluster);
     brokerConnections.forget(cluster);
-  }
-
-  @Override
-  public void prepare(String cluster, String bootstrapControllers) {
-    try {
-      connections.prepare(cluster, bootstrapControllers);
-    } catch (RuntimeException e) {
-      LOG.debugf("cluster=%s Admin client not prepared yet: %s", cluster, e.getMessage());
-    }
   }
 
   /** The next call reads the cluster's material again; connections made with other are replaced. */

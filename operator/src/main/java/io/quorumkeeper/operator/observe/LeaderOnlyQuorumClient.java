@@ -128,11 +128,6 @@ public final class LeaderOnlyQuorumClient implements QuorumClient {
   }
 
   @Override
-  public void prepare(String cluster, String bootstrapControllers) {
-    delegate.prepare(cluster, bootstrapControllers);
-  }
-
-  @Override
   public void tlsChanged(String cluster) {
     delegate.tlsChanged(cluster);
   }

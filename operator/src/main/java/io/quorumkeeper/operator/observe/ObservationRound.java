@@ -110,11 +110,6 @@ final class ObservationRound {
       Map<Integer, AgentReport> early = agentsOrNone(key, asked);
       Instant now = clock.instant();
       if (epochs.noLeaderYet(key, early, now)) {
-        if (!early.isEmpty()) {
-          // Its Kafka is starting: the client the first description will use is built now, not
-          // after the election.
-          client.prepare(key, bootstrap);
-        }
         RaftObservation waiting =
             new RaftObservation(
                 key,

@@ -152,11 +152,4 @@ public interface QuorumClient extends AutoCloseable {
    * what was read of it before is not used any more. Nothing by default.
    */
   default void tlsChanged(String cluster) {}
-
-  /**
-   * Makes ready what the first call to the cluster's controllers will need (its Admin client),
-   * without asking Kafka anything; a client that cannot be made yet (no name resolves) is left for
-   * that call. Nothing by default.
-   */
-  default void prepare(String cluster, String bootstrapControllers) {}
 }

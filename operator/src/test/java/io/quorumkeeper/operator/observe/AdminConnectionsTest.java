@@ -82,40 +82,6 @@ class AdminConnectionsTest {
   }
 
   @Test
-  void aPreparedClientServesTheFirstCallAndIsUnprovenOnlyFromThatCall() {
-    java.util.concurrent.atomic.AtomicInteger built =
-        new java.util.concurrent.atomic.AtomicInteger();
-    AdminConnections counted =
-        new AdminConnections(
-            AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG,
-            "test-",
-            Duration.ofSeconds(1),
-            ClusterTrust.plaintext(),
-            now::get,
-            config -> {
-              built.incrementAndGet();
-              return Admin.create(config);
-            });
-    try {
-      counted.prepare(CLUSTER, NOTHING_LISTENS);
-      counted.prepare(CLUSTER, NOTHING_LISTENS);
-      assertThat(built).as("prepared once, kept").hasValue(1);
-      now.addAndGet(Duration.ofSeconds(10).toNanos()); // the election takes a while
-      Admin first = counted.admin(CLUSTER, NOTHING_LISTENS);
-      assertThat(built).as("the first call uses the prepared client").hasValue(1);
-
-      counted.failed(CLUSTER); // its first call failed: it is young, whenever it was made
-      assertThat(counted.admin(CLUSTER, NOTHING_LISTENS)).isSameAs(first);
-      now.addAndGet(AdminConnections.UNPROVEN_FOR.toNanos());
-      counted.failed(CLUSTER);
-      assertThat(counted.admin(CLUSTER, NOTHING_LISTENS)).isNotSameAs(first);
-      assertThat(built).hasValue(2);
-    } finally {
-      counted.close();
-    }
-  }
-
-  @Test
   void aClientThatHadAnsweredIsReplacedAtItsFirstFailure() {
     Admin first = connections.admin(CLUSTER, NOTHING_LISTENS);
     connections.answered(CLUSTER);

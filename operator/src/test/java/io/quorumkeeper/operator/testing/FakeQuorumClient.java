@@ -292,19 +292,6 @@ public class FakeQuorumClient implements QuorumClient {
     return count == null ? 0 : count.get();
   }
 
-  /** How often the operator prepared the Admin client of {@code cluster} (namespace/name). */
-  public int prepares(String cluster) {
-    AtomicInteger count = prepares.get(cluster);
-    return count == null ? 0 : count.get();
-  }
-
-  private final Map<String, AtomicInteger> prepares = new ConcurrentHashMap<>();
-
-  @Override
-  public void prepare(String cluster, String bootstrapControllers) {
-    prepares.computeIfAbsent(cluster, k -> new AtomicInteger()).incrementAndGet();
-  }
-
   /** Every {@link #forget} asked for, by cluster, in order. */
   public List<String> forgotten() {
     return List.copyOf(forgotten);
