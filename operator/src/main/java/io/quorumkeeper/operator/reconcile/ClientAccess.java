@@ -65,10 +65,6 @@ final class ClientAccess {
     this.clock = clock;
   }
 
-  /**
-   * What a pass learnt: empty when clients may connect, else why they cannot yet; and which users
-   * it revoked in Kafka.
-   */
   /** What tells the operator that the quorum has a leader the grants can be written through. */
   enum LeaderEvidence {
     /** Nothing yet. */
@@ -79,6 +75,10 @@ final class ClientAccess {
     DESCRIBED
   }
 
+  /**
+   * What a pass learnt: empty when clients may connect, else why they cannot yet; and which users
+   * it revoked in Kafka.
+   */
   record Outcome(Optional<String> pending, int created, UserRevocation revoked) {
     static Outcome granted(int created, UserRevocation revoked) {
       return new Outcome(Optional.empty(), created, revoked);
