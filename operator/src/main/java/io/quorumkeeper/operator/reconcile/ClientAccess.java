@@ -143,15 +143,7 @@ final class ClientAccess {
       return Outcome.pending("the client ACLs are granted once the quorum has a leader");
     }
     try {
-      int created;
-      try {
-        created = quorum.grantClients(key, bootstrapControllers, bootstrapBrokers, grants);
-      } catch (QuorumUnavailableException e) {
-        if (leader == LeaderEvidence.BROKER_READY) {
-          earlyTryFailed.add(key);
-        }
-        throw e;
-      }
+      int created = quorum.grantClients(key, bootstrapControllers, bootstrapBrokers, grants);
       if (created > 0) {
         LOG.infof(
             "cluster=%s wrote %d client ACLs and SCRAM credentials for %s",
@@ -167,7 +159,10 @@ final class ClientAccess {
           new Checked(
               revoked.isPresent() ? now : now.minus(RECHECK).plus(REVOKE_RETRY), grants, wanted));
       return Outcome.granted(created, revoked.orElse(UserRevocation.NONE));
-    } catch (QuorumUnavailableException e) {
+    } catch (QuorumUnavailableException e) { // from the grants: a revocation catches its own
+      if (leader == LeaderEvidence.BROKER_READY) {
+        earlyTryFailed.add(key);
+      }
       LOG.infof("cluster=%s client ACLs not checked: %s", key, e.getMessage());
       return Outcome.pending("the client ACLs could not be checked: " + e.getMessage());
     }

@@ -210,11 +210,7 @@ final class Observed {
     return context.getSecondaryResources(Pod.class).stream()
         .filter(pod -> brokers.contains(pod.getMetadata().getName()))
         .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
-        .filter(pod -> pod.getStatus() != null && pod.getStatus().getConditions() != null)
-        .anyMatch(
-            pod ->
-                pod.getStatus().getConditions().stream()
-                    .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())));
+        .anyMatch(Rolling::ready);
   }
 
   private static void forEachControllerPod(

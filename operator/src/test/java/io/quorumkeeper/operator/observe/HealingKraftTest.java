@@ -66,19 +66,19 @@ class HealingKraftTest {
 
   /** Until one voter may fail and each of {@code spares} is a caught-up spare. */
   private static QuorumView awaitToleranceAndCaughtUpSpares(int... spares) {
-    return await()
-        .atMost(Duration.ofSeconds(120))
-        .ignoreExceptions()
-        .until(
-            () -> view().orElseThrow(),
-            v ->
-                v.faultTolerance() == 1
-                    && java.util.Arrays.stream(spares)
-                        .allMatch(
-                            id ->
-                                spare(v, id)
-                                    .map(m -> m.health() == Health.CaughtUp)
-                                    .orElse(false)));
+    return awaitView(
+        Duration.ofSeconds(120),
+        v ->
+            v.faultTolerance() == 1
+                && java.util.Arrays.stream(spares)
+                    .allMatch(
+                        id -> spare(v, id).map(m -> m.health() == Health.CaughtUp).orElse(false)));
+  }
+
+  /** Until the operator's view of the quorum, as Kafka describes it, passes {@code until}. */
+  private static QuorumView awaitView(
+      Duration atMost, java.util.function.Predicate<QuorumView> until) {
+    return await().atMost(atMost).ignoreExceptions().until(() -> view().orElseThrow(), until::test);
   }
 
   @AfterAll
@@ -145,14 +145,11 @@ class HealingKraftTest {
     try {
       // on a busy machine the live follower can lag a moment when its peer dies: wait for both
       QuorumView degraded =
-          await()
-              .atMost(Duration.ofSeconds(60))
-              .ignoreExceptions()
-              .until(
-                  () -> view().orElseThrow(),
-                  v ->
-                      member(v, 3).health() == Health.Unreachable
-                          && v.voterMembers().stream().anyMatch(HealingKraftTest::liveFollower));
+          awaitView(
+              Duration.ofSeconds(60),
+              v ->
+                  member(v, 3).health() == Health.Unreachable
+                      && v.voterMembers().stream().anyMatch(HealingKraftTest::liveFollower));
 
       int liveFollower =
           degraded.voterMembers().stream()
@@ -295,14 +292,9 @@ class HealingKraftTest {
   }
 
   private static void awaitHealth(int nodeId, Health health) {
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .ignoreExceptions()
-        .until(
-            () -> view().orElseThrow(),
-            v ->
-                v.voterMembers().stream()
-                    .anyMatch(m -> m.nodeId() == nodeId && m.health() == health));
+    awaitView(
+        Duration.ofSeconds(90),
+        v -> v.voterMembers().stream().anyMatch(m -> m.nodeId() == nodeId && m.health() == health));
   }
 
   private static void send(Operation op) throws QuorumUnavailableException {

@@ -164,10 +164,7 @@ class TlsApiTest {
             .leader(0, 1)
             .agentsKnow(0, 1)
             .describeUnanswered(true);
-    api.create(COMBINED);
-    await().until(() -> statefulSet() != null);
-    podsFromTemplate();
-    podsReady();
+    createWithPodsNotReady();
     await().untilAsserted(() -> assertThat(readyReason()).isEqualTo("NoLeader"));
     assertThat(script.grantAttempts).hasValue(0); // no broker pod is Ready yet
 
@@ -189,10 +186,7 @@ class TlsApiTest {
   void givenANewClusterWhoseEarlyGrantsFail_thenTheyWaitForKafkasDescription() {
     var script =
         api.quorum().script(NAMESPACE + "/orders", 3).leader(0, 1).agentsKnow(0, 1).noLeader(true);
-    api.create(COMBINED);
-    await().until(() -> statefulSet() != null);
-    podsFromTemplate();
-    podsReady();
+    createWithPodsNotReady();
     api.podReady("orders-node-1");
     await().untilAsserted(() -> assertThat(script.grantAttempts).hasValue(1));
     int passes = api.reconciles().finished("orders");
@@ -311,11 +305,17 @@ class TlsApiTest {
         .orElse(null);
   }
 
-  /** The StatefulSet's three pods, Pending, as its controller makes them. */
-  private void podsFromTemplate() {
+  /**
+   * The example created, its StatefulSet's three pods made from the template (Pending, as its
+   * controller makes them) and the StatefulSet reporting them ready, while no pod says it is.
+   */
+  private void createWithPodsNotReady() {
+    api.create(COMBINED);
+    await().until(() -> statefulSet() != null);
     for (int ordinal = 0; ordinal < 3; ordinal++) {
       api.createPodFromTemplate("orders-node", "orders-node-" + ordinal, "orders");
     }
+    podsReady();
   }
 
   /** No StatefulSet controller runs against the mock API: report its pods ready. */
