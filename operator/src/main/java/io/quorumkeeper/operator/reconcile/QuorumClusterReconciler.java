@@ -23,7 +23,6 @@ import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
 import io.quorumkeeper.operator.config.OperatorConfig;
 import io.quorumkeeper.operator.config.OperatorSettings;
-import io.quorumkeeper.operator.event.EventReason;
 import io.quorumkeeper.operator.event.EventRecorder;
 import io.quorumkeeper.operator.model.ClusterIdentity;
 import io.quorumkeeper.operator.model.ClusterModel;
@@ -97,8 +96,9 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private final PassStatus passStatus;
   private final Certificates certificates;
   private final ClientAccess clientAccess;
-  private final ClientUsers clientUsers;
-  private final ClientRevocations clientRevocations;
+  private final ClientGate clients;
+  private final BootstrapRecords bootstrapRecords;
+  private final SpecRefusals refusals;
   private volatile QuorumObservation.Source observation; // set when JOSDK prepares the sources
 
   @Inject
@@ -151,8 +151,13 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             events,
             clock,
             quorumClient::tlsChanged);
-    this.clientUsers = new ClientUsers(new UserCredentials(settings.tls()), owned, clock);
-    this.clientRevocations = new ClientRevocations(owned, events);
+    this.clients =
+        new ClientGate(
+            new ClientUsers(new UserCredentials(settings.tls()), owned, clock),
+            clientAccess,
+            new ClientRevocations(owned, events));
+    this.bootstrapRecords = new BootstrapRecords(statusWriter);
+    this.refusals = new SpecRefusals(events, statusWriter);
   }
 
   @Override
@@ -228,14 +233,14 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     Conditions conditions = new Conditions(previous.getConditions(), generation, clock);
     Acceptance acceptance = Acceptance.judge(cr, settings.supportedKafkaVersions(), context);
     if (!acceptance.valid()) {
-      reportRefusal(cr, conditions, acceptance);
+      refusals.report(cr, conditions, acceptance);
     }
     if (acceptance.running().isEmpty()) {
       // Refused before any spec was accepted: nothing runs that could be observed or healed.
-      writeRefusal(cr, previous, conditions, generation);
+      refusals.writeNeverAccepted(cr, previous, conditions, generation);
       return UpdateControl.noUpdate();
     }
-    QuorumCluster running = persistIdentity(acceptance.running().get(), context);
+    QuorumCluster running = bootstrapRecords.persistIdentity(acceptance.running().get(), context);
     if (observation != null) {
       observation.busy(running); // observations start passes until this one finds it steady
     }
@@ -247,7 +252,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     Optional<QuorumView> view = snapshot.flatMap(assessor(running)::assess);
     boolean formedBefore = QuorumObservation.formed(running);
     if (view.isPresent()) {
-      running = markFormed(running);
+      running = bootstrapRecords.markFormed(running);
     }
     if (observation != null) {
       observation.awaitingFirstLeader(
@@ -291,14 +296,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 clock.instant());
     Optional<String> clientsWait =
         identity.tls()
-            ? clientsWait(
-                running,
-                model,
-                write,
-                leaderEvidence(view, formedBefore, model, context),
-                formedBefore,
-                refused,
-                context)
+            ? clients.pending(running, model, write, view, formedBefore, refused, context)
             : Optional.empty();
     Pass pass =
         new Pass(
@@ -468,83 +466,6 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
         Durations.parse(cr.getSpec().getHealing().getUnreachableAfter()));
   }
 
-  /** Once a leader was seen, every empty controller disk joins as an observer, forever. */
-  private QuorumCluster markFormed(QuorumCluster cr) {
-    if (QuorumObservation.formed(cr)) {
-      return cr;
-    }
-    QuorumClusterStatus next = statusWriter.copy(cr.getStatus());
-    next.getBootstrap().setFormed(true);
-    LOG.infof(
-        "cluster=%s/%s quorum formed: new controller disks now join as observers",
-        cr.getMetadata().getNamespace(), cr.getMetadata().getName());
-    return statusWriter.write(cr, next);
-  }
-
-  /** The SpecInvalid event, once per new refusal; the condition goes out with the status. */
-  private void reportRefusal(QuorumCluster cr, Conditions conditions, Acceptance acceptance) {
-    String message = String.join("; ", acceptance.validation().errors());
-    conditions.set(Conditions.SPEC_INVALID, true, "InvalidSpec", message);
-    if (conditions.becameTrue(Conditions.SPEC_INVALID)
-        || conditions.changedWhileTrue(Conditions.SPEC_INVALID)) {
-      LOG.warnf(
-          "cluster=%s spec rejected, the last accepted spec keeps running: %s",
-          QuorumObservation.key(cr), message);
-      events.warning(cr, EventReason.SpecInvalid, message);
-    }
-  }
-
-  private void writeRefusal(
-      QuorumCluster cr, QuorumClusterStatus previous, Conditions conditions, long generation) {
-    conditions.set(
-        Conditions.READY, false, "SpecInvalid", "no spec of this cluster was accepted yet");
-    conditions.keep(Conditions.QUORUM_HEALTHY).keep(Conditions.WARNING);
-    QuorumClusterStatus next = statusWriter.copy(previous);
-    next.setObservedGeneration(generation);
-    next.setConditions(conditions.build());
-    statusWriter.write(cr, next);
-  }
-
-  /**
-   * The identity is written to status before any object that carries it exists. If status lost it
-   * while the cluster's objects remain, it is read back from the bootstrap instructions those
-   * objects carry: a cluster never gets a second cluster id.
-   */
-  private QuorumCluster persistIdentity(QuorumCluster cr, Context<QuorumCluster> context) {
-    QuorumClusterStatus previous =
-        cr.getStatus() == null ? new QuorumClusterStatus() : cr.getStatus();
-    ClusterIdentity kept = Identities.kept(previous);
-    if (kept != null
-        && previous.getBootstrap().getTransport() != null
-        && previous.getBootstrap().getClientAuthentication() != null) {
-      return cr;
-    }
-    if (kept != null) {
-      // Status from before transports or authenticated default listeners: write down the
-      // plaintext and the anonymous 9092 the cluster has always run (ADR 012, ADR 015).
-      QuorumClusterStatus next = statusWriter.copy(previous);
-      next.getBootstrap().setTransport(kept.transport());
-      next.getBootstrap().setClientAuthentication(kept.clients());
-      LOG.infof(
-          "cluster=%s transport %s, default listener authentication %s (the cluster predates"
-              + " them, ADR 012, ADR 015)",
-          QuorumObservation.key(cr), kept.transport(), kept.clients());
-      return statusWriter.write(cr, next);
-    }
-    Optional<ClusterIdentity> recovered =
-        Identities.recover(PoolConfigMaps.ofControllerPool(cr, context));
-    ClusterIdentity identity = recovered.orElseGet(() -> Identities.generate(cr));
-    QuorumClusterStatus next = statusWriter.copy(previous);
-    Identities.writeTo(next, identity);
-    LOG.infof(
-        "cluster=%s %s cluster id %s, transport %s",
-        QuorumObservation.key(cr),
-        recovered.isPresent() ? "recovered from its ConfigMap the" : "generated",
-        identity.clusterId(),
-        identity.transport());
-    return statusWriter.write(cr, next);
-  }
-
   /** The agent token Secret when the cluster has none yet; a token, once issued, is kept. */
   private HasMetadata missingSecret(QuorumCluster cr, Context<QuorumCluster> context) {
     String name = SecretModel.name(cr.getMetadata().getName());
@@ -555,53 +476,5 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       return null;
     }
     return SecretModel.render(cr, AgentToken.generate());
-  }
-
-  /**
-   * What says the quorum has a leader the client grants can be written through: Kafka's own
-   * description; or, while the cluster has never formed, a Ready broker pod (its agent answers the
-   * probe only once its Kafka knows a leader and its broker runs), so that a new cluster's grants
-   * are written while Kafka's first description is still under way rather than after it.
-   */
-  private static ClientAccess.LeaderEvidence leaderEvidence(
-      Optional<QuorumView> view,
-      boolean formedBefore,
-      ClusterModel model,
-      Context<QuorumCluster> context) {
-    if (view.isPresent()) {
-      return ClientAccess.LeaderEvidence.DESCRIBED;
-    }
-    return !formedBefore && Observed.brokerPodReady(model.pools(), context)
-        ? ClientAccess.LeaderEvidence.BROKER_READY
-        : ClientAccess.LeaderEvidence.NONE;
-  }
-
-  /**
-   * The users' Secrets of a TLS cluster's authenticated listeners, then the grants in Kafka, then
-   * (while writing, and not before a pass has seen the quorum form) the users no listener needs are
-   * revoked; why clients cannot use the cluster yet, if they cannot.
-   */
-  private Optional<String> clientsWait(
-      QuorumCluster running,
-      ClusterModel model,
-      boolean write,
-      ClientAccess.LeaderEvidence leader,
-      boolean formedBefore,
-      List<String> refused,
-      Context<QuorumCluster> context) {
-    ClientUsers.Step users = clientUsers.ensure(running, write, context);
-    refused.addAll(users.refused());
-    ClientAccess.Outcome access =
-        clientAccess.ensure(
-            QuorumObservation.key(running),
-            model.pools(),
-            leader,
-            users.grants(),
-            write ? Optional.of(users.wanted()) : Optional.empty(),
-            formedBefore);
-    if (write) {
-      clientRevocations.finish(running, users.wanted().users(), access.revoked(), context);
-    }
-    return users.pending().or(access::pending);
   }
 }
