@@ -11,6 +11,7 @@ import io.quorumkeeper.local.api.ResourceFiles;
 import io.quorumkeeper.local.api.StateStore;
 import io.quorumkeeper.local.kube.Addresses;
 import io.quorumkeeper.local.kube.ChangeNudge;
+import io.quorumkeeper.local.kube.CpuWeights;
 import io.quorumkeeper.local.kube.GarbageCollector;
 import io.quorumkeeper.local.kube.HostsFile;
 import io.quorumkeeper.local.kube.Kubelet;
@@ -64,6 +65,7 @@ public final class LocalRuntime implements AutoCloseable {
   private KubernetesClient controllerClient;
   private StateStore state;
   private Kubelet kubelet;
+  private CpuWeights weights = CpuWeights.off("not started");
   private StatefulSetController statefulSets;
   private GarbageCollector garbage;
   private OperatorProcess operator;
@@ -144,6 +146,12 @@ public final class LocalRuntime implements AutoCloseable {
     HostsFile hosts = new HostsFile(options.hostsFile());
     hosts.update(List.of(), List.of(), p -> "");
     Nodes nodes = new Nodes(controllerClient);
+    weights =
+        options.cpuWeights()
+            ? CpuWeights.under(
+                CpuWeights.CPU_HIERARCHY, options.net(), Runtime.getRuntime().availableProcessors())
+            : CpuWeights.off("turned off for this runtime");
+    LOG.info("{}", weights.describe());
     kubelet =
         new Kubelet(
             controllerClient,
@@ -152,6 +160,7 @@ public final class LocalRuntime implements AutoCloseable {
             hosts,
             nodes,
             processes,
+            weights,
             new NodeLauncher(
                 controllerClient,
                 layout,
@@ -172,10 +181,33 @@ public final class LocalRuntime implements AutoCloseable {
             layout.operatorLog(),
             options.folder(),
             OperatorClassArchive.jvmOptions(options),
-            processes);
+            processes,
+            weights,
+            operatorMilliCpu());
     operator.start();
     LOG.info("runtime up: API {}, folder {}", api.url(), options.folder().toAbsolutePath());
     LOG.info("kubectl: KUBECONFIG={} kubectl get qc", layout.kubeconfig().toAbsolutePath());
+  }
+
+  /**
+   * The CPU the operator's Deployment requests (deploy/base/operator.yaml), which a kubelet weighs
+   * it by; 0 (the least weight) when the file cannot be read.
+   */
+  private long operatorMilliCpu() {
+    try (var in = Files.newInputStream(options.operatorDeployment())) {
+      return controllerClient.load(in).items().stream()
+          .filter(r -> r instanceof io.fabric8.kubernetes.api.model.apps.Deployment)
+          .map(r -> (io.fabric8.kubernetes.api.model.apps.Deployment) r)
+          .mapToLong(d -> CpuWeights.milliCpu(d.getSpec().getTemplate().getSpec().getContainers()))
+          .findFirst()
+          .orElse(0);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "cannot read the operator's CPU request from {}: {}",
+          options.operatorDeployment(),
+          e.getMessage());
+      return 0;
+    }
   }
 
   private void safePass() {
@@ -242,6 +274,11 @@ public final class LocalRuntime implements AutoCloseable {
 
   public KubernetesClient client() {
     return api.client();
+  }
+
+  /** How this runtime weighs its processes' CPU, or why it does not. */
+  public CpuWeights cpuWeights() {
+    return weights;
   }
 
   public RuntimeOptions options() {
@@ -325,6 +362,7 @@ public final class LocalRuntime implements AutoCloseable {
     if (kubelet != null) {
       kubelet.close();
     }
+    weights.close();
     if (state != null && api != null) {
       try {
         state.save(api.client());

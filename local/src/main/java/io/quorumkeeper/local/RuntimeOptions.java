@@ -14,6 +14,8 @@ import java.util.List;
  * @param apiPort the embedded API's port on 127.0.0.1, 0 for any free one
  * @param nodeJvmOptions JVM options of every quorum-node process
  * @param operatorJvmOptions JVM options of the operator
+ * @param cpuWeights whether the pods and the operator get the CPU weights a kubelet would give
+ *     their CPU requests, where this machine allows it ({@code CpuWeights}); on by default
  */
 public record RuntimeOptions(
     Path home,
@@ -22,28 +24,30 @@ public record RuntimeOptions(
     String net,
     int apiPort,
     List<String> nodeJvmOptions,
-    List<String> operatorJvmOptions) {
+    List<String> operatorJvmOptions,
+    boolean cpuWeights) {
 
   public static final List<String> SMALL_JVM =
       List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
 
   public static RuntimeOptions defaults(Path home, Path folder) {
     return new RuntimeOptions(
-        home, folder, folder.resolve("hosts"), "127.0.10", 0, SMALL_JVM, SMALL_JVM);
+        home, folder, folder.resolve("hosts"), "127.0.10", 0, SMALL_JVM, SMALL_JVM, true);
   }
 
   public RuntimeOptions withHostsFile(Path file) {
-    return new RuntimeOptions(home, folder, file, net, apiPort, nodeJvmOptions, operatorJvmOptions);
+    return new RuntimeOptions(
+        home, folder, file, net, apiPort, nodeJvmOptions, operatorJvmOptions, cpuWeights);
   }
 
   public RuntimeOptions withNet(String block) {
     return new RuntimeOptions(
-        home, folder, hostsFile, block, apiPort, nodeJvmOptions, operatorJvmOptions);
+        home, folder, hostsFile, block, apiPort, nodeJvmOptions, operatorJvmOptions, cpuWeights);
   }
 
   public RuntimeOptions withApiPort(int port) {
     return new RuntimeOptions(
-        home, folder, hostsFile, net, port, nodeJvmOptions, operatorJvmOptions);
+        home, folder, hostsFile, net, port, nodeJvmOptions, operatorJvmOptions, cpuWeights);
   }
 
   /**
@@ -54,7 +58,21 @@ public record RuntimeOptions(
     List<String> operator = new java.util.ArrayList<>(operatorJvmOptions);
     operator.addAll(extra);
     return new RuntimeOptions(
-        home, folder, hostsFile, net, apiPort, nodeJvmOptions, List.copyOf(operator));
+        home, folder, hostsFile, net, apiPort, nodeJvmOptions, List.copyOf(operator), cpuWeights);
+  }
+
+  /**
+   * The same runtime with every process weighing the same, whatever it requests (the comparison
+   * {@code bench ready} prints beside the weighted figures).
+   */
+  public RuntimeOptions withoutCpuWeights() {
+    return new RuntimeOptions(
+        home, folder, hostsFile, net, apiPort, nodeJvmOptions, operatorJvmOptions, false);
+  }
+
+  /** The operator's Deployment: its CPU request is what the operator is weighted for. */
+  public Path operatorDeployment() {
+    return home.resolve("deploy/base/operator.yaml");
   }
 
   public Path crd() {

@@ -7,6 +7,7 @@ import io.quorumkeeper.local.LocalRuntime;
 import io.quorumkeeper.local.RuntimeOptions;
 import io.quorumkeeper.local.api.QuorumClusters;
 import io.quorumkeeper.local.bench.BenchSupport.Transport;
+import io.quorumkeeper.local.kube.CpuWeights;
 import io.quorumkeeper.local.kube.NodeClassArchive;
 import io.quorumkeeper.local.kube.Processes;
 import java.io.IOException;
@@ -34,7 +35,10 @@ import java.util.Properties;
  * running a while creates a cluster). Each transport has its own floor on the warm cluster's files
  * (the TLS floor's nodes read the same PEM files and speak the same SSL and SASL_SSL listeners).
  * Prints each run, p50/p95, the ratios to the floor, and the resident memory of the operator JVM
- * and each node JVM once the warm cluster is Ready. Not a test: figures only.
+ * and each node JVM once the warm cluster is Ready. Where the runtime can weigh its processes' CPU
+ * as a kubelet does ({@link CpuWeights}), TLS is also run in a runtime where every process weighs
+ * the same, in the same run against the same floor, so the two can be compared side by side. Not a
+ * test: figures only.
  */
 public final class CreateToReadyBenchmark {
 
@@ -55,9 +59,22 @@ public final class CreateToReadyBenchmark {
         "Create -> Ready, %d runs each, TLS (the default) and Plaintext through the operator and"
             + " bare Kafka on the same files, 2 CPUs here: see docs/local-runtime.md%n",
         runs);
+    CpuWeights probe =
+        CpuWeights.under(
+            CpuWeights.CPU_HIERARCHY, "127.0.50", Runtime.getRuntime().availableProcessors());
+    boolean weighable = probe.modelled();
+    probe.close();
+    System.out.printf(
+        "  %s%n",
+        weighable
+            ? "CPU weights as a kubelet sets them (pods by their CPU requests, the operator by its"
+                + " Deployment's 100m); TLS also run with every process weighing the same, side by"
+                + " side"
+            : probe.describe());
     for (String example : examples) {
       Figures tls = new Figures();
       Figures plain = new Figures();
+      Figures equal = new Figures();
       Path file = home.resolve("examples").resolve(example);
       for (int i = 0; i < runs; i++) {
         String base = example.replace(".yaml", "") + "-" + i;
@@ -65,14 +82,26 @@ public final class CreateToReadyBenchmark {
         // alternate which transport goes first, so neither always meets a warmer machine
         Runs t = null;
         Runs p;
+        Runs e = null;
         if (i % 2 == 1) {
-          t = throughOperator(home, root.resolve(base + "-tls"), file, Transport.TLS, last);
+          t = throughOperator(home, root.resolve(base + "-tls"), file, Transport.TLS, last, true);
+          if (weighable) {
+            e =
+                throughOperator(
+                    home, root.resolve(base + "-tls-equal"), file, Transport.TLS, false, false);
+          }
         }
-        p = throughOperator(home, root.resolve(base), file, Transport.Plaintext, last);
+        p = throughOperator(home, root.resolve(base), file, Transport.Plaintext, last, true);
         if (t == null) {
-          t = throughOperator(home, root.resolve(base + "-tls"), file, Transport.TLS, last);
+          if (weighable) {
+            e =
+                throughOperator(
+                    home, root.resolve(base + "-tls-equal"), file, Transport.TLS, false, false);
+          }
+          t = throughOperator(home, root.resolve(base + "-tls"), file, Transport.TLS, last, true);
         }
-        tls.add(t, floor(home, t.warm()));
+        long tlsFloor = floor(home, t.warm());
+        tls.add(t, tlsFloor);
         plain.add(p, floor(home, p.warm()));
         System.out.printf(
             "  %s run %d: TLS %5d ms cold, %5d ms warm (floor %5d)   Plaintext %5d ms cold, %5d ms"
@@ -90,10 +119,25 @@ public final class CreateToReadyBenchmark {
             t.warm().operatorCpu(),
             p.cold().operatorCpu(),
             p.warm().operatorCpu());
+        if (e != null) {
+          equal.add(e, tlsFloor);
+          System.out.printf(
+              "  %s run %d: TLS, every process weighing the same: %5d ms cold, %5d ms warm,"
+                  + " operator CPU-s %.1f cold, %.1f warm%n",
+              example,
+              i + 1,
+              e.cold().millis(),
+              e.warm().millis(),
+              e.cold().operatorCpu(),
+              e.warm().operatorCpu());
+        }
       }
       if (runs > 0) {
         summary(example, "TLS", tls);
         summary(example, "Plaintext", plain);
+        if (!equal.cold.isEmpty()) {
+          summary(example, "TLS, every process weighing the same (against the TLS floor)", equal);
+        }
       }
     }
     return 0;
@@ -153,9 +197,12 @@ public final class CreateToReadyBenchmark {
   record Runs(Measured cold, Measured warm) {}
 
   private static Runs throughOperator(
-      Path home, Path dir, Path example, Transport transport, boolean printRss) {
+      Path home, Path dir, Path example, Transport transport, boolean printRss, boolean weighted) {
     BenchSupport.delete(dir);
     RuntimeOptions options = RuntimeOptions.defaults(home, dir).withNet("127.0.50");
+    if (!weighted) {
+      options = options.withoutCpuWeights();
+    }
     try (LocalRuntime runtime = LocalRuntime.start(options)) {
       // the operator JVM is up and watching before the clock starts: Create -> Ready, not boot
       waitFor(() -> BenchSupport.operatorStarted(runtime), "operator start");

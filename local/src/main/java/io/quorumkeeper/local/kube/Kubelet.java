@@ -40,6 +40,7 @@ public final class Kubelet implements AutoCloseable {
   private final HostsFile hosts;
   private final Nodes nodes;
   private final Processes processes;
+  private final CpuWeights weights;
   private final PodContainer.Launcher launcher;
   private final RuntimeLayout layout;
   private final Map<String, PodContainer> containers = new ConcurrentHashMap<>();
@@ -65,6 +66,7 @@ public final class Kubelet implements AutoCloseable {
       HostsFile hosts,
       Nodes nodes,
       Processes processes,
+      CpuWeights weights,
       PodContainer.Launcher launcher) {
     this.client = client;
     this.serialization = client.getKubernetesSerialization();
@@ -73,6 +75,7 @@ public final class Kubelet implements AutoCloseable {
     this.hosts = hosts;
     this.nodes = nodes;
     this.processes = processes;
+    this.weights = weights;
     this.launcher = launcher;
     prober.scheduleWithFixedDelay(
         this::probeAll, PROBE_TICK.toMillis(), PROBE_TICK.toMillis(), TimeUnit.MILLISECONDS);
@@ -136,7 +139,8 @@ public final class Kubelet implements AutoCloseable {
         continue; // the node's kubelet is down: the pod stays Pending until node-up
       }
       PodContainer c =
-          new PodContainer(pod, addressOf(pod), launcher, processes, () -> claimDirs(pod), http);
+          new PodContainer(
+              pod, addressOf(pod), launcher, processes, weights, () -> claimDirs(pod), http);
       containers.put(k, c);
       c.start();
     }

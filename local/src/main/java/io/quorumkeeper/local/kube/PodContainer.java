@@ -48,6 +48,7 @@ public final class PodContainer {
   private final String ip;
   private final Launcher launcher;
   private final Processes processes;
+  private final CpuWeights weights;
   private final Supplier<List<Path>> claimDirs;
   private final HttpClient http;
   private final Object lock = new Object();
@@ -78,12 +79,14 @@ public final class PodContainer {
       String ip,
       Launcher launcher,
       Processes processes,
+      CpuWeights weights,
       Supplier<List<Path>> claimDirs,
       HttpClient http) {
     this.pod = pod;
     this.ip = ip;
     this.launcher = launcher;
     this.processes = processes;
+    this.weights = weights;
     this.claimDirs = claimDirs;
     this.http = http;
   }
@@ -138,6 +141,10 @@ public final class PodContainer {
           process = p;
           processes.started(p);
         }
+        weights.place(
+            "pod-" + pod.getMetadata().getNamespace() + "-" + name(),
+            p.pid(),
+            CpuWeights.milliCpu(pod.getSpec().getContainers()));
       } catch (IOException | UncheckedIOException | IllegalStateException e) {
         waitingReason = "CreateContainerError";
         waitingMessage = e.getMessage();

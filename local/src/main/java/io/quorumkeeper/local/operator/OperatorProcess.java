@@ -1,6 +1,7 @@
 package io.quorumkeeper.local.operator;
 
 import io.quorumkeeper.local.LocalRuntimeException;
+import io.quorumkeeper.local.kube.CpuWeights;
 import io.quorumkeeper.local.kube.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +19,8 @@ import org.slf4j.LoggerFactory;
  * The real operator, the packaged Quarkus application, in its own JVM, connected to the embedded
  * API exactly as it connects to a cluster (API server URL, no credentials) and restarted if it
  * exits, as its Deployment would be. Its log is {@code logs/operator.log} in the runtime folder.
+ * Each start is weighted for {@code milliCpu}, the CPU its Deployment requests ({@link
+ * CpuWeights}).
  */
 public final class OperatorProcess implements AutoCloseable {
 
@@ -38,6 +41,8 @@ public final class OperatorProcess implements AutoCloseable {
   private final Path log;
   private final Path folder;
   private final List<String> jvmOptions;
+  private final CpuWeights weights;
+  private final long milliCpu;
   private final Processes processes;
   private volatile Process process;
   private volatile boolean stopping;
@@ -52,7 +57,9 @@ public final class OperatorProcess implements AutoCloseable {
       Path log,
       Path folder,
       List<String> jvmOptions,
-      Processes processes) {
+      Processes processes,
+      CpuWeights weights,
+      long milliCpu) {
     this.quarkusRunJar = quarkusRunJar;
     this.apiUrl = apiUrl;
     this.hostsFile = hostsFile;
@@ -60,6 +67,8 @@ public final class OperatorProcess implements AutoCloseable {
     this.folder = folder;
     this.jvmOptions = jvmOptions;
     this.processes = processes;
+    this.weights = weights;
+    this.milliCpu = milliCpu;
   }
 
   public void start() {
@@ -112,6 +121,7 @@ public final class OperatorProcess implements AutoCloseable {
           java.nio.file.StandardOpenOption.APPEND);
       process = builder.start();
       processes.started(process);
+      weights.place("operator", process.pid(), milliCpu);
     } catch (IOException e) {
       throw new LocalRuntimeException("cannot start the operator JVM: " + e.getMessage(), e);
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.quorumkeeper.local.api.QuorumClusters;
 import io.quorumkeeper.local.client.ClientConfig;
+import io.quorumkeeper.local.kube.CpuWeights;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -51,6 +52,7 @@ class CombinedE2ETest {
         .extracting(p -> p.getMetadata().getName())
         .containsExactlyInAnyOrderElementsOf(PODS);
     assertThat(local.runtime().kubelet().pids()).hasSize(3);
+    assertWeightedAsAKubeletWould();
     await()
         .atMost(Duration.ofSeconds(60))
         .ignoreExceptions()
@@ -66,6 +68,31 @@ class CombinedE2ETest {
     assertThat(directoryIds).hasSize(3);
     assertThat(local.agentNode("orders", "orders-node-0").path("clusterId").asText())
         .isEqualTo(clusterId);
+  }
+
+  /**
+   * Where this machine lets the runtime write cgroups: each pod in its group weighted for the
+   * example's one CPU, the operator in its own for its Deployment's 100m (CpuWeights).
+   */
+  private static void assertWeightedAsAKubeletWould() {
+    CpuWeights weights = local.runtime().cpuWeights();
+    if (!weights.modelled()) {
+      assertThat(weights.describe()).contains("not modelled"); // and the rest of the case runs
+      return;
+    }
+    Path group = CpuWeights.CPU_HIERARCHY.resolve("quorum-keeper-127.0.30");
+    for (var c : local.runtime().kubelet().containers()) {
+      String name = "pod-default-" + c.name();
+      assertThat(CpuWeights.cpuGroupOf(c.snapshot().pid()))
+          .as(c.name())
+          .contains("/quorum-keeper-127.0.30/" + name);
+      assertThat(group.resolve(name).resolve("cpu.shares"))
+          .content()
+          .isEqualToIgnoringWhitespace("1024");
+    }
+    assertThat(CpuWeights.cpuGroupOf(local.runtime().operatorPid()))
+        .contains("/quorum-keeper-127.0.30/operator");
+    assertThat(group.resolve("operator/cpu.shares")).content().isEqualToIgnoringWhitespace("102");
   }
 
   @Test

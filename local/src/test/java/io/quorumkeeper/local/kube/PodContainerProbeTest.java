@@ -187,6 +187,7 @@ class PodContainerProbeTest {
             "127.0.0.1",
             (p, ip) -> new ProcessBuilder("sleep", "120"),
             new Processes(root.resolve("pids"), root.toString()),
+            CpuWeights.off("a probe test"),
             List::of,
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build());
     started.start();
