@@ -6,7 +6,8 @@ import java.time.Duration;
  * What one client may cost the agent, which shares the Kafka JVM's threads, heap and file
  * descriptors.
  *
- * @param maxConnections open connections at most; the next one is closed as soon as it is accepted
+ * @param maxConnections open connections at most; a newcomer beyond it is admitted and the
+ *     longest-idle connection of the source holding the most is closed ({@link ConnectionLimit})
  * @param requestDeadline how long a request may take to arrive in full, from its first byte (or
  *     from the connection's opening for the first request); a client trickling its header is closed
  *     when it passes

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * The Netty HTTP(S) server of the agent: binds the pod IP and {@code agent.port} and hands each
  * request to {@link AgentRoutes}. One daemon event-loop thread is plenty for probes and a scrape
  * every few seconds, and a daemon thread never keeps the pod alive after Kafka exits. It shares the
- * Kafka JVM, so {@link AgentLimits} bound what a client can cost it: connections, the time a
- * request may take to arrive, and its size.
+ * Kafka JVM, so {@link AgentLimits} bound what a client can cost it: connections (a full agent
+ * closes the longest-idle connection of whoever holds the most, {@link ConnectionLimit}), the time
+ * a request may take to arrive, and its size.
  */
 public final class AgentServer implements AutoCloseable {
 
@@ -71,9 +72,9 @@ public final class AgentServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    if (connections.admit(ch)) {
-                      pipeline(ch, routes, limits, tls);
-                    }
+                    connections.admit(ch);
+                    ch.pipeline().addLast(connections.readTracker());
+                    pipeline(ch, routes, limits, tls);
                   }
                 });
     try {
@@ -94,8 +95,9 @@ public final class AgentServer implements AutoCloseable {
   }
 
   /**
-   * Idle timeout, TLS if any, request deadline, HTTP codec, size limit, routes. The admission check
-   * comes first, before any handshake work.
+   * Idle timeout, TLS if any, request deadline, HTTP codec, size limit, routes. The admission (and
+   * the tracker of each connection's last read, which decides whom a full agent closes) comes
+   * first, before any handshake work.
    */
   private static void pipeline(
       SocketChannel ch, AgentRoutes routes, AgentLimits limits, Optional<SSLContext> tls) {

@@ -47,7 +47,7 @@ class AgentLimitsTest {
   }
 
   @Test
-  void givenMaxConnectionsOpen_whenOneMoreConnects_thenItIsClosedAtOnceAndALaterOneIsServed()
+  void givenMaxConnectionsOpenFromOneSource_whenItOpensOneMore_thenItsLongestIdleIsClosed()
       throws IOException {
     List<Socket> open = new ArrayList<>();
     for (int i = 0; i < MAX_CONNECTIONS; i++) {
@@ -55,14 +55,52 @@ class AgentLimitsTest {
       assertThat(request(socket, HEALTHZ)).startsWith("HTTP/1.1 200 OK"); // admitted and kept
       open.add(socket);
     }
+    assertThat(request(open.get(0), HEALTHZ)).startsWith("HTTP/1.1 200 OK"); // the first is busy
+    CompletableFuture<Integer> secondClosed = readOneByte(open.get(1).getInputStream());
 
-    Socket extra = connect();
-    assertThat(extra.getInputStream().read()).as("the server closed it").isEqualTo(-1);
+    assertThat(request(connect(), HEALTHZ)).startsWith("HTTP/1.1 200 OK");
 
-    open.get(0).close();
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .untilAsserted(() -> assertThat(request(connect(), HEALTHZ)).startsWith("HTTP/1.1 200 OK"));
+    await().atMost(Duration.ofSeconds(5)).until(secondClosed::isDone);
+    assertThat(request(open.get(0), HEALTHZ)).startsWith("HTTP/1.1 200 OK");
+  }
+
+  /**
+   * The attack a refusing limit allowed: one source holds every connection and keeps using them; a
+   * kubelet's probe from elsewhere must still be answered, and at once.
+   */
+  @Test
+  void givenOneSourceHoldingAndUsingEveryConnection_whenAnotherConnects_thenItIsServed()
+      throws IOException {
+    List<Socket> flood = new ArrayList<>();
+    for (int i = 0; i < MAX_CONNECTIONS; i++) {
+      Socket socket = sockets.plainFrom("127.0.0.2", server.address().getPort());
+      assertThat(request(socket, HEALTHZ)).startsWith("HTTP/1.1 200 OK");
+      flood.add(socket);
+    }
+
+    for (int round = 0; round < 3; round++) {
+      Socket probe = sockets.plainFrom("127.0.0.3", server.address().getPort());
+      probe.setSoTimeout(1000);
+      assertThat(request(probe, HEALTHZ)).as("probe %d", round).startsWith("HTTP/1.1 200 OK");
+      probe.close();
+      // the flood opens one more again, as it would to take the freed slot back
+      flood.add(sockets.plainFrom("127.0.0.2", server.address().getPort()));
+    }
+  }
+
+  @Test
+  void givenAKeptConnection_whenAnotherSourceChurnsThroughNewConnections_thenItIsNotClosed()
+      throws IOException {
+    Socket operator = sockets.plainFrom("127.0.0.3", server.address().getPort());
+    assertThat(request(operator, HEALTHZ)).startsWith("HTTP/1.1 200 OK");
+
+    for (int i = 0; i < 3 * MAX_CONNECTIONS; i++) {
+      Socket churn = sockets.plainFrom("127.0.0.2", server.address().getPort());
+      assertThat(request(churn, HEALTHZ)).startsWith("HTTP/1.1 200 OK");
+    }
+
+    // the idlest connection of all, but its source holds one: the same connection still answers
+    assertThat(request(operator, HEALTHZ)).startsWith("HTTP/1.1 200 OK");
   }
 
   @Test

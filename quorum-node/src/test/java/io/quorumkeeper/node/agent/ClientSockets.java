@@ -19,6 +19,16 @@ final class ClientSockets implements AutoCloseable {
     return kept(new Socket("127.0.0.1", port));
   }
 
+  /** A plain connection from {@code localAddress} (another loopback address: another source). */
+  Socket plainFrom(String localAddress, int port) throws IOException {
+    return kept(
+        new Socket(
+            java.net.InetAddress.getByName("127.0.0.1"),
+            port,
+            java.net.InetAddress.getByName(localAddress),
+            0));
+  }
+
   /** A TLS connection trusting {@code trust}; its handshake starts with the first read or write. */
   SSLSocket tls(SSLContext trust, int port) throws IOException {
     return kept((SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", port));
