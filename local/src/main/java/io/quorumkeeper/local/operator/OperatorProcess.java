@@ -103,6 +103,7 @@ public final class OperatorProcess implements AutoCloseable {
     // renews its own Lease at once instead of waiting for it to expire.
     env.put("QUORUMKEEPER_LEADER_ELECTION_IDENTITY", LEADER_IDENTITY);
     env.put("QUORUMKEEPER_LEADER_ELECTION_LEASE_NAMESPACE", "default");
+    env.put("QUORUMKEEPER_OPERATOR_NAMESPACE", "default"); // as its Deployment's pod namespace
     env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
     env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
     env.put("KUBECONFIG", folder.resolve("no-kubeconfig").toAbsolutePath().toString());

@@ -32,6 +32,13 @@ public interface OperatorConfig {
    */
   Optional<Set<String>> watchNamespaces();
 
+  /**
+   * The namespace the operator's pods run in (the Deployment sets it from the pod's own): the
+   * clusters' NetworkPolicies admit the operator's pods to the controller, replication and agent
+   * ports from this namespace only. Unset: from pods with the operator's label in any namespace.
+   */
+  Optional<String> operatorNamespace();
+
   /** How the quorum is observed. */
   Observe observe();
 

@@ -34,7 +34,10 @@ public record OperatorSettings(
   public static OperatorSettings from(OperatorConfig config) {
     OperatorConfig.Observe o = config.observe();
     return new OperatorSettings(
-        new ModelSettings(config.imageRepository(), config.imagePullPolicy()),
+        new ModelSettings(
+            config.imageRepository(),
+            config.imagePullPolicy(),
+            config.operatorNamespace().filter(ns -> !ns.isBlank())),
         config.supportedKafkaVersions(),
         new Observation(
             o.interval(), o.timeout(), o.threads(), o.caughtUpWithin(), o.refreshEvery()),

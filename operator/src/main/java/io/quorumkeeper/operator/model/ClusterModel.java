@@ -49,7 +49,19 @@ public record ClusterModel(
       ModelSettings settings,
       int keepControllerPods,
       String certificates) {
-    List<Pool> pools = pools(cr, keepControllerPods);
+    return from(cr, identity, settings, pools(cr, keepControllerPods), certificates);
+  }
+
+  /**
+   * The model of {@code pools} as given (each kept at the pods it must keep, {@link #pools(
+   * QuorumCluster, int)}), with the certificates' revision as above.
+   */
+  public static ClusterModel from(
+      QuorumCluster cr,
+      ClusterIdentity identity,
+      ModelSettings settings,
+      List<Pool> pools,
+      String certificates) {
     Pool controllerPool = pools.get(0);
     int brokerCount =
         pools.stream().filter(p -> p.kind().hasBrokerRole()).mapToInt(Pool::replicas).sum();
@@ -81,7 +93,7 @@ public record ClusterModel(
         List.copyOf(services),
         List.copyOf(statefulSets),
         List.copyOf(budgets),
-        NetworkPolicyModel.render(cr, clients));
+        NetworkPolicyModel.render(cr, clients, settings.operatorNamespace()));
   }
 
   /** The kinds of pool a topology runs, the one with the controller role first. */

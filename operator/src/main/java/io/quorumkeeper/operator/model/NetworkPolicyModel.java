@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The cluster's NetworkPolicy: whoever reaches port 9093 can change the voter set, so controller
@@ -38,22 +39,33 @@ public final class NetworkPolicyModel {
   }
 
   public static NetworkPolicy render(QuorumCluster cr, List<ClientListener> clients) {
+    return render(cr, clients, Optional.empty());
+  }
+
+  /**
+   * As above, the operator's pods admitted from {@code operatorNamespace} alone when it is known:
+   * anyone who may create a pod in some namespace can give it the operator's label, and on a
+   * Plaintext cluster whoever reaches the controller port can change the voter set.
+   */
+  public static NetworkPolicy render(
+      QuorumCluster cr, List<ClientListener> clients, Optional<String> operatorNamespace) {
     String cluster = cr.getMetadata().getName();
+    NetworkPolicyPeer operator = operatorPods(operatorNamespace);
     return new NetworkPolicyBuilder()
         .withMetadata(Owner.meta(cr, name(cluster), Labels.cluster(cluster)))
         .withNewSpec()
         .withPodSelector(clusterPods(cluster))
         .withPolicyTypes("Ingress")
-        .withIngress(quorum(cluster), agent(cluster), clients(clients))
+        .withIngress(quorum(cluster, operator), agent(cluster, operator), clients(clients))
         .endSpec()
         .build();
   }
 
   /** Controller (9093) and replication (9091): the cluster's own pods and the operator. */
-  private static NetworkPolicyIngressRule quorum(String cluster) {
+  private static NetworkPolicyIngressRule quorum(String cluster, NetworkPolicyPeer operator) {
     return new NetworkPolicyIngressRuleBuilder()
         .withFrom(new NetworkPolicyPeerBuilder().withPodSelector(clusterPods(cluster)).build())
-        .addToFrom(operatorPods())
+        .addToFrom(operator)
         .withPorts(tcp(Pool.CONTROLLER_PORT), tcp(Pool.REPLICATION_PORT))
         .build();
   }
@@ -68,10 +80,10 @@ public final class NetworkPolicyModel {
    * the common CNIs such as Calico and Cilium implement), so they are not subject to
    * NetworkPolicies.
    */
-  private static NetworkPolicyIngressRule agent(String cluster) {
+  private static NetworkPolicyIngressRule agent(String cluster, NetworkPolicyPeer operator) {
     return new NetworkPolicyIngressRuleBuilder()
         .withFrom(new NetworkPolicyPeerBuilder().withPodSelector(clusterPods(cluster)).build())
-        .addToFrom(operatorPods())
+        .addToFrom(operator)
         .withPorts(tcp(Pool.AGENT_PORT))
         .build();
   }
@@ -84,19 +96,28 @@ public final class NetworkPolicyModel {
   }
 
   /**
-   * The operator's pods in any namespace. Every namespace carries {@code
-   * kubernetes.io/metadata.name}; selecting on it, rather than with the equivalent empty selector,
-   * keeps the selector through {@code ManagedFields}, which drops empty maps as the API server does
-   * (and a peer without a namespace selector means the cluster's own namespace only).
+   * The operator's pods in its own namespace ({@code kubernetes.io/metadata.name}, which Kubernetes
+   * sets on every namespace to its name), or in any namespace when that is not known. Any: a
+   * selector on that label's existence rather than the equivalent empty selector, which {@code
+   * ManagedFields} would drop as the API server drops empty maps (and a peer without a namespace
+   * selector means the cluster's own namespace only).
    */
-  private static NetworkPolicyPeer operatorPods() {
+  private static NetworkPolicyPeer operatorPods(Optional<String> namespace) {
+    LabelSelector namespaces =
+        namespace
+            .map(
+                ns ->
+                    new LabelSelectorBuilder().withMatchLabels(Map.of(NAMESPACE_NAME, ns)).build())
+            .orElseGet(
+                () ->
+                    new LabelSelectorBuilder()
+                        .addNewMatchExpression()
+                        .withKey(NAMESPACE_NAME)
+                        .withOperator("Exists")
+                        .endMatchExpression()
+                        .build());
     return new NetworkPolicyPeerBuilder()
-        .withNewNamespaceSelector()
-        .addNewMatchExpression()
-        .withKey(NAMESPACE_NAME)
-        .withOperator("Exists")
-        .endMatchExpression()
-        .endNamespaceSelector()
+        .withNamespaceSelector(namespaces)
         .withPodSelector(new LabelSelectorBuilder().withMatchLabels(OPERATOR_POD).build())
         .build();
   }

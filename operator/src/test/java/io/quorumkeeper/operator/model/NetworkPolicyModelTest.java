@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -58,6 +59,27 @@ class NetworkPolicyModelTest {
         .containsExactlyInAnyOrder(9093, 9091, 8080, 9092);
   }
 
+  /**
+   * Anyone who may create a pod somewhere can give it the operator's label: once the operator knows
+   * its namespace, its pods are admitted from there alone, on every port the rule covers.
+   */
+  @Test
+  void givenTheOperatorsNamespace_thenOnlyItsPodsThereAreAdmittedAsTheOperator() {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    ModelSettings settings =
+        new ModelSettings("quorum-keeper/quorum-node", "IfNotPresent", Optional.of("qk-system"));
+
+    NetworkPolicy policy = ClusterModel.from(cr, Examples.identity(cr), settings).networkPolicy();
+
+    String name = cr.getMetadata().getName();
+    for (int port : List.of(9093, 9091, 8080)) {
+      assertThat(peers(policy, port))
+          .as("port %d", port)
+          .containsExactlyInAnyOrder("cluster " + name, "operator in qk-system");
+    }
+    assertThat(peers(policy, 9092)).containsExactly("anyone");
+  }
+
   @Test
   void givenTheOperatorsDeployment_thenItsPodsCarryTheLabelThePolicyAdmits() throws IOException {
     Deployment operator =
@@ -87,6 +109,14 @@ class NetworkPolicyModelTest {
 
   private static String peer(NetworkPolicyPeer peer) {
     LabelSelector namespaces = peer.getNamespaceSelector();
+    if (namespaces != null
+        && namespaces.getMatchLabels() != null
+        && !namespaces.getMatchLabels().isEmpty()) {
+      assertThat(namespaces.getMatchExpressions()).isNullOrEmpty();
+      assertThat(namespaces.getMatchLabels()).containsOnlyKeys("kubernetes.io/metadata.name");
+      assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(OPERATOR);
+      return "operator in " + namespaces.getMatchLabels().get("kubernetes.io/metadata.name");
+    }
     if (namespaces != null) {
       // every namespace has the label: the peer is any namespace's pod with the operator's label
       assertThat(namespaces.getMatchLabels()).isNullOrEmpty();
