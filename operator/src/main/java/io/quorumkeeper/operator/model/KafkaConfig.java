@@ -61,6 +61,8 @@ public final class KafkaConfig {
           "queued.max.requests",
           "queued.max.request.bytes");
 
+  private static final String LISTENER_PREFIX = "listener.name.";
+
   /** Key prefixes of the same kind: {@code max.connections*}, {@code max.connection.*}. */
   public static final List<String> QUORUM_ACCESS_PREFIXES = List.of("max.connection");
 
@@ -98,8 +100,24 @@ public final class KafkaConfig {
 
   /** Whether a key could keep the nodes' own requests out, whatever the transport. */
   public static boolean isQuorumAccess(String key) {
-    return QUORUM_ACCESS_KEYS.contains(key)
-        || QUORUM_ACCESS_PREFIXES.stream().anyMatch(key::startsWith);
+    if (QUORUM_ACCESS_KEYS.contains(key)
+        || QUORUM_ACCESS_PREFIXES.stream().anyMatch(key::startsWith)) {
+      return true;
+    }
+    // Kafka reads most of these per listener too ({@code listener.name.<listener>.<key>}), on
+    // every transport; and nothing may be tuned on the quorum's own listener
+    if (key.startsWith(LISTENER_PREFIX)) {
+      int dot = key.indexOf('.', LISTENER_PREFIX.length());
+      String listener =
+          dot < 0
+              ? key.substring(LISTENER_PREFIX.length())
+              : key.substring(LISTENER_PREFIX.length(), dot);
+      String rest = dot < 0 ? "" : key.substring(dot + 1);
+      return listener.equalsIgnoreCase("controller")
+          || QUORUM_ACCESS_KEYS.contains(rest)
+          || QUORUM_ACCESS_PREFIXES.stream().anyMatch(rest::startsWith);
+    }
+    return false;
   }
 
   /** Whether a user may not set this key on a TLS cluster (beyond {@link #isReserved}). */
@@ -319,6 +337,9 @@ public final class KafkaConfig {
   }
 
   private KafkaConfig withUserConfig(Map<String, String> userConfig, Transport transport) {
+    if (userConfig == null) {
+      return this; // an explicit null, which a server without the schema delivers: none
+    }
     userConfig.forEach(
         (key, value) -> {
           boolean owned =

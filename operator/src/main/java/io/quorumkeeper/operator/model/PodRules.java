@@ -34,8 +34,13 @@ final class PodRules {
   private PodRules() {}
 
   static void checkPool(String field, PoolSpec pool, List<String> errors) {
-    if (pool.getReplicas() < 1 || pool.getReplicas() > 99) {
-      errors.add(field + ".replicas must be between 1 and 99, not " + pool.getReplicas());
+    if (pool.getReplicas() < 1 || pool.getReplicas() > Pool.MAX_REPLICAS) {
+      errors.add(
+          field
+              + ".replicas must be between 1 and "
+              + Pool.MAX_REPLICAS
+              + ", not "
+              + pool.getReplicas());
     }
     if (pool.getStorage() == null) {
       errors.add(field + ".storage must not be null");
@@ -178,17 +183,21 @@ final class PodRules {
     }
   }
 
+  private static long utf8Bytes(String text) {
+    return text == null ? 0 : text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+  }
+
   private static void checkAnnotations(Map<String, String> annotations, List<String> errors) {
     if (annotations == null) {
       return;
     }
-    int bytes = 0;
+    long bytes = 0; // as the API server counts them: UTF-8 bytes, not Java's chars
     for (Map.Entry<String, String> e : new TreeMap<>(annotations).entrySet()) {
       if (!KubernetesNames.isQualifiedKey(e.getKey())) {
         errors.add(
             "template.annotations key " + shown(e.getKey()) + " is not a valid annotation key");
       }
-      bytes += e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length());
+      bytes += utf8Bytes(e.getKey()) + (e.getValue() == null ? 0 : utf8Bytes(e.getValue()));
     }
     if (bytes > MAX_ANNOTATION_BYTES) {
       errors.add("template.annotations take " + bytes + " bytes; Kubernetes allows 262144");

@@ -18,6 +18,9 @@ public record Pool(
     StorageSpec storage,
     ResourceRequirements resources) {
 
+  /** The most pods a pool may have (the validator's range, 1-99). */
+  public static final int MAX_REPLICAS = 99;
+
   public static final int KAFKA_PORT = 9092;
   public static final int CONTROLLER_PORT = 9093;
   public static final int AGENT_PORT = 8080;

@@ -47,6 +47,14 @@ public final class SpecValidator {
           "app.kubernetes.io/instance",
           "app.kubernetes.io/component");
 
+  /**
+   * The largest spec taken, as JSON: the operator keeps a copy of the accepted one in status, so
+   * the object holds it twice, and a larger spec would make every status write fail long before
+   * Kubernetes' limit on an object (about 1.5 MiB) is the only bound. No real cluster's spec comes
+   * near (the examples take about 1 KiB; kafka.config alone may take 32 KiB).
+   */
+  static final int MAX_SPEC_BYTES = 64 * 1024;
+
   private SpecValidator() {}
 
   /** What is wrong with a spec (errors) and what is merely unwise (warnings). */
@@ -95,6 +103,7 @@ public final class SpecValidator {
     if (spec == null) {
       return new Result(List.of("spec is required"), List.of());
     }
+    checkSize(spec, errors);
     if (spec.getTopology() == null) {
       errors.add("spec.topology must be Combined or Separated");
     } else {
@@ -121,6 +130,25 @@ public final class SpecValidator {
       checkSizing("brokers", spec.getBrokers(), warnings);
     }
     return new Result(List.copyOf(errors), List.copyOf(warnings));
+  }
+
+  private static void checkSize(QuorumClusterSpec spec, List<String> errors) {
+    long bytes;
+    try {
+      bytes = AcceptedSpec.write(spec).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    } catch (RuntimeException e) {
+      errors.add("spec cannot be written as JSON: " + shown(e.getMessage()));
+      return;
+    }
+    if (bytes > MAX_SPEC_BYTES) {
+      errors.add(
+          "spec takes "
+              + bytes
+              + " bytes as JSON; at most "
+              + MAX_SPEC_BYTES
+              + ": the operator keeps a copy of the accepted spec in status, and the object must"
+              + " stay small enough for the API server and its watches");
+    }
   }
 
   /**
@@ -158,7 +186,7 @@ public final class SpecValidator {
   private static void checkVersion(
       QuorumClusterSpec spec, Set<String> supported, List<String> errors) {
     String version = spec.getKafka() == null ? null : spec.getKafka().getVersion();
-    if (!supported.contains(version)) {
+    if (version == null || !supported.contains(version)) { // an immutable set throws on null
       errors.add(
           "kafka.version "
               + shown(version)

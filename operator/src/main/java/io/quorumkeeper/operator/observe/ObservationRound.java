@@ -79,6 +79,14 @@ final class ObservationRound {
                   AcceptedSpec.read(cr).map(spec -> AcceptedSpec.running(cr, spec)).orElse(cr))
               .get(0);
     } catch (RuntimeException unusableSpec) {
+      controllers = null;
+    }
+    // Without an accepted spec the raw one is used, which the operator may be refusing: a count
+    // beyond what any accepted spec has would size the hosts below (a schema-less server can
+    // deliver 2147483647)
+    if (controllers == null
+        || controllers.replicas() < 1
+        || controllers.replicas() > Pool.MAX_REPLICAS) {
       return new RaftObservation(
           key,
           clock.instant(),

@@ -74,6 +74,13 @@ class KafkaConfigPropertyTest {
     assertThat(rendered.getProperty("log.retention.ms")).isEqualTo("1\\");
   }
 
+  /** {@code kafka.config: null}, which a server without the schema delivers: the same as none. */
+  @Example
+  void givenAnExplicitNullUserConfig_thenTheFileIsTheOperatorsAlone() {
+    assertThat(KafkaConfig.render(NODES, NODES, 3, null))
+        .isEqualTo(KafkaConfig.render(NODES, NODES, 3, Map.of()));
+  }
+
   @Provide
   Arbitrary<Map<String, String>> userConfigs() {
     Arbitrary<String> keys =

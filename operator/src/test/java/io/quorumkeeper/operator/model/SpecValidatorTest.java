@@ -12,10 +12,12 @@ import io.quorumkeeper.operator.api.v1alpha1.spec.ControllersSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.IssuerRefSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.ListenerAuthentication;
 import io.quorumkeeper.operator.api.v1alpha1.spec.ListenerSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.PodTemplate;
 import io.quorumkeeper.operator.api.v1alpha1.spec.SecuritySpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -187,6 +189,51 @@ class SpecValidatorTest {
     assertThat(onPlaintext.errors()).containsExactly(SecuritySpec.CA_NEEDS_TLS);
   }
 
+  /**
+   * A null version (only a server without the schema delivers one) is refused, not thrown on: the
+   * supported versions are an immutable set, whose contains(null) throws.
+   */
+  @Test
+  void givenANullKafkaVersion_thenRefusedAsUnsupported() {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    cr.getSpec().getKafka().setVersion(null);
+
+    var result = SpecValidator.validate(cr.getSpec(), Set.copyOf(SUPPORTED));
+
+    assertThat(result.errors()).singleElement().asString().startsWith("kafka.version null is not");
+  }
+
+  /** The API server counts annotations in UTF-8 bytes: 90,000 "€" are 270,000 of them. */
+  @Test
+  void givenAnnotationsOfMultiByteCharacters_thenCountedInBytesAsTheApiServerCountsThem() {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    PodTemplate template = new PodTemplate();
+    template.setAnnotations(Map.of("note", "\u20ac".repeat(90_000)));
+    cr.getSpec().setTemplate(template);
+
+    var result = SpecValidator.validate(cr.getSpec(), SUPPORTED);
+
+    assertThat(result.errors())
+        .anySatisfy(e -> assertThat(e).startsWith("template.annotations take 270004 bytes"))
+        .anySatisfy(e -> assertThat(e).startsWith("spec takes "));
+  }
+
+  @Test
+  void givenASpecLargerThanItsCopyInStatusMayBe_thenRefusedNamingItsSize() {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    cr.getSpec().getKafka().getConfig().put("ssl.truststore.certificates", "x".repeat(30_000));
+    cr.getSpec().getKafka().getConfig().put("ssl.keystore.certificate.chain", "x".repeat(30_000));
+    cr.getSpec().getKafka().getConfig().put("ssl.keystore.key", "x".repeat(10_000));
+
+    var onPlaintext =
+        SpecValidator.validate(
+            "orders", cr.getSpec(), SUPPORTED, Optional.empty(), Optional.of(Transport.Plaintext));
+
+    assertThat(onPlaintext.errors())
+        .anySatisfy(
+            e -> assertThat(e).matches("spec takes 7\\d{4} bytes as JSON; at most 65536: .*"));
+  }
+
   @Test
   void givenTlsOwnedKeys_whenTheClusterIsTls_thenRefusedAndOnPlaintextAccepted() {
     QuorumCluster cr = Examples.load("combined.yaml");
@@ -225,7 +272,14 @@ class SpecValidatorTest {
         "max.connection.creation.rate",
         "socket.request.max.bytes",
         "queued.max.requests",
-        "queued.max.request.bytes"
+        "queued.max.request.bytes",
+        // the same per listener (Kafka reads them so), and anything on the quorum's own listener
+        "listener.name.controller.max.connections",
+        "listener.name.CONTROLLER.max.connection.creation.rate",
+        "listener.name.plaintext.max.connections",
+        "listener.name.client.principal.builder.class",
+        "listener.name.controller.socket.receive.buffer.bytes",
+        "listener.name.controller"
       })
   void givenAKeyThatDecidesWhetherTheNodesGetThrough_thenRefusedOnEveryTransport(String key) {
     QuorumCluster cr = Examples.load("combined.yaml");
