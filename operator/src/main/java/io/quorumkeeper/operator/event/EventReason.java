@@ -16,6 +16,7 @@ public enum EventReason {
   StrandedPodDeleted,
   OperationAbandoned,
   RollingRestart,
+  ScaleDownBlocked,
   MetadataVersionFinalized,
   CertificatesIssued,
   CaRotation,

@@ -23,11 +23,13 @@ import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
 import io.quorumkeeper.operator.config.OperatorConfig;
 import io.quorumkeeper.operator.config.OperatorSettings;
+import io.quorumkeeper.operator.event.EventReason;
 import io.quorumkeeper.operator.event.EventRecorder;
 import io.quorumkeeper.operator.model.ClusterIdentity;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.Durations;
 import io.quorumkeeper.operator.model.Labels;
+import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.model.SecretModel;
 import io.quorumkeeper.operator.observe.AgentTokens;
 import io.quorumkeeper.operator.observe.QuorumClient;
@@ -92,6 +94,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private final QuorumMetrics metrics;
   private final Healing healing;
   private final Rolling rolling;
+  private final BrokerScaleDown brokerScaleDown;
   private final Finalization finalization;
   private final PassStatus passStatus;
   private final Certificates certificates;
@@ -123,6 +126,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.metrics = metrics;
     this.healing = new Healing(client, quorumClient);
     this.rolling = new Rolling(quorumClient, new PodDeletion(client));
+    this.brokerScaleDown = new BrokerScaleDown(quorumClient);
     this.finalization = new Finalization(quorumClient, clock);
     this.clientAccess = new ClientAccess(quorumClient, clock);
     this.owned = new OwnedResources(client);
@@ -262,13 +266,19 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     int keepControllerPods = Observed.controllerPodsToKeep(running, snapshot, context);
     boolean paused = isPaused(running);
     boolean write = acceptance.valid() && !paused;
+    List<Pool> pools = ClusterModel.pools(running, keepControllerPods);
+    BrokerScaleDown.Keep brokersKept =
+        write ? brokerScaleDown.keep(running, pools, context) : BrokerScaleDown.Keep.none();
+    pools = brokersKept.apply(pools);
+    if (brokersKept.blocked().isPresent()) {
+      events.warningOnce(running, EventReason.ScaleDownBlocked, brokersKept.blocked().get());
+    }
     Certificates.Step tls =
         identity.tls()
-            ? certificates.ensure(
-                running, ClusterModel.pools(running, keepControllerPods), write, context)
+            ? certificates.ensure(running, pools, write, context)
             : new Certificates.Step(null, List.of());
     ClusterModel model =
-        ClusterModel.from(running, identity, settings.model(), keepControllerPods, tls.revision());
+        ClusterModel.from(running, identity, settings.model(), pools, tls.revision());
     List<String> refused = new ArrayList<>(tls.refused());
     if (write && !tls.podsWait()) {
       refused.addAll(owned.applyAll(desired(running, model, context), running, context));
@@ -294,6 +304,9 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 snapshot.get().observedAt(),
                 settings.observation().caughtUpWithin(),
                 clock.instant());
+    if (roll != null && brokersKept.blocked().isPresent()) {
+      roll = roll.withScaleDownBlocked(brokersKept.blocked().get());
+    }
     Optional<String> clientsWait =
         identity.tls()
             ? clients.pending(running, model, write, view, formedBefore, refused, context)
@@ -333,8 +346,9 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       Optional<QuorumView> view) {
     if (observation == null
         || written.getQuorum() == null
-        || written.getQuorum().getObservedAt() == null) {
-      return;
+        || written.getQuorum().getObservedAt() == null
+        || (pass.roll() != null && pass.roll().scaleDownBlocked() != null)) {
+      return; // a kept broker is let go by a pass that reads the partitions again
     }
     String key = QuorumObservation.key(pass.cr());
     Instant refreshDue =

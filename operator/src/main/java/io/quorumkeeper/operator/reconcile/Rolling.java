@@ -45,7 +45,19 @@ final class Rolling {
   private static final Logger LOG = Logger.getLogger(Rolling.class);
 
   /** The planner's step and what status should say about it. */
-  record Step(RollAction action, RollStatus roll, String summary) {}
+  record Step(RollAction action, RollStatus roll, String summary, String scaleDownBlocked) {
+
+    Step(RollAction action, RollStatus roll, String summary) {
+      this(action, roll, summary, null);
+    }
+
+    /**
+     * The same step, saying why broker pods the spec dropped are kept ({@link BrokerScaleDown}).
+     */
+    Step withScaleDownBlocked(String reason) {
+      return new Step(action, roll, summary, reason);
+    }
+  }
 
   private final QuorumClient quorum;
   private final PodDeletion pods;
@@ -129,13 +141,18 @@ final class Rolling {
     return new Step(action, null, "every pod runs its StatefulSet's current template");
   }
 
-  /** The Progressing condition: True while pods are outdated or a restarted one is not back. */
+  /**
+   * The Progressing condition: True while pods are outdated, a restarted one is not back, or broker
+   * pods the spec dropped are kept for the partition replicas they hold.
+   */
   static void report(Conditions conditions, Step step) {
     RollAction action = step.action();
     boolean rolling =
         action instanceof RollAction.Restart
             || action instanceof RollAction.Wait w && w.holding() != null;
-    if (action instanceof RollAction.None) {
+    if (action instanceof RollAction.None && step.scaleDownBlocked() != null) {
+      conditions.set(Conditions.PROGRESSING, true, "ScaleDownBlocked", step.scaleDownBlocked());
+    } else if (action instanceof RollAction.None) {
       conditions.set(Conditions.PROGRESSING, false, "UpToDate", step.summary());
     } else {
       conditions.set(
@@ -223,8 +240,16 @@ final class Rolling {
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  /** The ISRs, read through every broker-role pod; empty (unknown) when no broker answers. */
   private Optional<List<PartitionIsr>> partitions(QuorumCluster cr, List<Pool> pools) {
+    return partitions(quorum, cr, pools);
+  }
+
+  /**
+   * The ISRs, read through every broker-role pod of {@code pools}; empty (unknown) when no broker
+   * answers.
+   */
+  static Optional<List<PartitionIsr>> partitions(
+      QuorumClient quorum, QuorumCluster cr, List<Pool> pools) {
     // A TLS cluster's brokers are read as the operator, on the mutual-TLS replication listener.
     var identity = Identities.kept(cr.getStatus());
     int port =
