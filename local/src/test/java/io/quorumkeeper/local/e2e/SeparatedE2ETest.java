@@ -80,7 +80,7 @@ class SeparatedE2ETest {
 
   @Test
   @Order(2)
-  void givenThreeBrokers_whenScaledToFourAndBack_thenTheFourthBrokerComesAndGoes() {
+  void givenThreeBrokers_whenScaledToFourAndBack_thenTheFourthBrokerGoesOnceItHoldsNoReplica() {
     scaleBrokers(4);
     await()
         .atMost(LocalRuntimeExtension.READY_TIMEOUT)
@@ -95,7 +95,33 @@ class SeparatedE2ETest {
                       p -> assertThat(io.quorumkeeper.local.kube.Kubelet.isReady(p)).isTrue());
             });
 
+    // a topic whose only replica is on the fourth broker keeps its pod (BrokerScaleDown)
+    String pinned = "pinned-" + UUID.randomUUID();
+    try (Admin admin = Admin.create(local.clients("payments").kafka())) {
+      admin
+          .createTopics(List.of(new NewTopic(pinned, Map.of(0, List.of(103)))))
+          .all()
+          .get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("creating " + pinned, e);
+    }
     scaleBrokers(3);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        QuorumClusters.at(local.cluster("payments"), "status.conditions")
+                            .map(Object::toString)
+                            .orElse(""))
+                    .contains("ScaleDownBlocked")
+                    .contains("broker 103 still holds replicas of 1 partition (" + pinned + "-0)"));
+    assertThat(brokers().getSpec().getReplicas()).isEqualTo(4);
+    try (Admin admin = Admin.create(local.clients("payments").kafka())) {
+      admin.deleteTopics(List.of(pinned)).all().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("deleting " + pinned, e);
+    }
     await()
         .atMost(Duration.ofSeconds(90))
         .untilAsserted(
