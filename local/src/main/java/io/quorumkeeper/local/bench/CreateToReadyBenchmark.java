@@ -100,9 +100,8 @@ public final class CreateToReadyBenchmark {
           }
           t = throughOperator(home, root.resolve(base + "-tls"), file, Transport.TLS, last, true);
         }
-        long tlsFloor = floor(home, t.warm());
-        tls.add(t, tlsFloor);
-        plain.add(p, floor(home, p.warm()));
+        tls.add(t, floor(home, t.warm(), weighable));
+        plain.add(p, floor(home, p.warm(), weighable));
         System.out.printf(
             "  %s run %d: TLS %5d ms cold, %5d ms warm (floor %5d)   Plaintext %5d ms cold, %5d ms"
                 + " warm (floor %5d)   operator CPU-s TLS %.1f cold, %.1f warm, Plaintext %.1f"
@@ -120,7 +119,7 @@ public final class CreateToReadyBenchmark {
             p.cold().operatorCpu(),
             p.warm().operatorCpu());
         if (e != null) {
-          equal.add(e, tlsFloor);
+          equal.add(e, floor(home, e.warm(), false));
           System.out.printf(
               "  %s run %d: TLS, every process weighing the same: %5d ms cold, %5d ms warm,"
                   + " operator CPU-s %.1f cold, %.1f warm%n",
@@ -136,7 +135,7 @@ public final class CreateToReadyBenchmark {
         summary(example, "TLS", tls);
         summary(example, "Plaintext", plain);
         if (!equal.cold.isEmpty()) {
-          summary(example, "TLS, every process weighing the same (against the TLS floor)", equal);
+          summary(example, "TLS, every process weighing the same", equal);
         }
       }
     }
@@ -188,7 +187,8 @@ public final class CreateToReadyBenchmark {
       Path folder,
       Path hosts,
       String clusterId,
-      Map<String, Properties> bootstrap) {}
+      Map<String, Properties> bootstrap,
+      Map<String, Long> milliCpu) {}
 
   /**
    * One transport's two creations in one runtime: {@code cold} on an operator and runtime that have
@@ -280,6 +280,7 @@ public final class CreateToReadyBenchmark {
                       "status.clusterId")
                   .orElseThrow();
       Map<String, Properties> bootstrap = new LinkedHashMap<>();
+      Map<String, Long> milliCpu = new LinkedHashMap<>();
       for (Pod pod : runtime.client().pods().inNamespace("default").list().getItems()) {
         if (!name.equals(pod.getMetadata().getLabels().get("app.kubernetes.io/instance"))) {
           continue;
@@ -298,6 +299,8 @@ public final class CreateToReadyBenchmark {
         Properties p = new Properties();
         p.load(new StringReader(map.getData().get("bootstrap.properties")));
         bootstrap.put(pod.getMetadata().getName(), p);
+        milliCpu.put(
+            pod.getMetadata().getName(), CpuWeights.milliCpu(pod.getSpec().getContainers()));
       }
       return new Measured(
           millis,
@@ -305,16 +308,31 @@ public final class CreateToReadyBenchmark {
           runtime.options().folder(),
           runtime.options().hostsFile(),
           clusterId,
-          bootstrap);
+          bootstrap,
+          milliCpu);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /**
-   * The same nodes, bare: a script formats every disk and starts kafka.Kafka on the rendered files.
+   * The same nodes, bare: a script formats every disk and starts kafka.Kafka on the rendered files;
+   * {@code weighted}: each node in a cgroup weighted for its pod's CPU request, as the runtime's
+   * pods were, so the floor is scheduled as the same pods on a kubelet would be.
    */
-  private static long floor(Path home, Measured m) {
+  private static long floor(Path home, Measured m, boolean weighted) {
+    try (CpuWeights weights =
+        weighted
+            ? CpuWeights.under(
+                CpuWeights.CPU_HIERARCHY,
+                "127.0.50-floor",
+                Runtime.getRuntime().availableProcessors())
+            : CpuWeights.off("an unweighted floor")) {
+      return floor(home, m, weights);
+    }
+  }
+
+  private static long floor(Path home, Measured m, CpuWeights weights) {
     Path dir = m.folder();
     Path floorDir = dir.resolve("floor");
     String cp =
@@ -359,8 +377,11 @@ public final class CreateToReadyBenchmark {
           roles.contains("controller")
               ? "--initial-controllers '" + pod.getValue().getProperty("initial.controllers") + "'"
               : "";
+      Path group = weights.prepare("pod-default-" + name, m.milliCpu().getOrDefault(name, 0L));
       script.append(
-          "(java "
+          "("
+              + (group == null ? "" : "echo $BASHPID > " + group.resolve("cgroup.procs") + " && ")
+              + "java "
               + jvm
               + " -cp '"
               + cp
@@ -405,8 +426,16 @@ public final class CreateToReadyBenchmark {
           "floor Kafka Server started");
       return (System.nanoTime() - t0) / 1_000_000;
     } finally {
-      shell.descendants().forEach(ProcessHandle::destroyForcibly);
+      List<ProcessHandle> tree = shell.descendants().toList();
+      tree.forEach(ProcessHandle::destroyForcibly);
       Processes.kill(shell);
+      // their cgroups can go only once they have
+      tree.forEach(
+          h ->
+              h.onExit()
+                  .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                  .exceptionally(x -> h)
+                  .join());
     }
   }
 

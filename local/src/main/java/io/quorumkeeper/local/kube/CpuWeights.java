@@ -139,6 +139,28 @@ public final class CpuWeights implements AutoCloseable {
    * kernel refused.
    */
   public Path place(String name, long pid, long milliCpu) {
+    Path child = prepare(name, milliCpu);
+    if (child == null) {
+      return null;
+    }
+    try {
+      write(child.resolve("cgroup.procs"), pid);
+      return child;
+    } catch (IOException e) {
+      if (!warned) {
+        warned = true;
+        LOG.warn("cannot weigh {} (pid {}) in {}: {}", name, pid, child, e.getMessage());
+      }
+      return null;
+    }
+  }
+
+  /**
+   * The child {@code name} weighted for {@code milliCpu}, made if missing, for a process to move
+   * itself into (by writing its pid to the child's {@code cgroup.procs}); null when not modelled or
+   * the kernel refused.
+   */
+  public Path prepare(String name, long milliCpu) {
     if (!modelled()) {
       return null;
     }
@@ -146,12 +168,11 @@ public final class CpuWeights implements AutoCloseable {
     try {
       Files.createDirectories(child);
       write(child.resolve("cpu.shares"), shares(milliCpu));
-      write(child.resolve("cgroup.procs"), pid);
       return child;
     } catch (IOException e) {
       if (!warned) {
         warned = true;
-        LOG.warn("cannot weigh {} (pid {}) in {}: {}", name, pid, child, e.getMessage());
+        LOG.warn("cannot weigh {} in {}: {}", name, child, e.getMessage());
       }
       return null;
     }
