@@ -34,6 +34,9 @@ public final class KafkaConfig {
           "advertised.listeners",
           "listener.security.protocol.map",
           "inter.broker.listener.name",
+          // Kafka refuses it beside inter.broker.listener.name, and picks a listener by it
+          // otherwise
+          "security.inter.broker.protocol",
           "controller.listener.names",
           "log.dirs",
           "log.dir",

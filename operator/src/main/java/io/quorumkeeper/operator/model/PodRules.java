@@ -231,6 +231,16 @@ final class PodRules {
           && !KubernetesNames.isQualifiedKey(t.getKey())) {
         errors.add(field + ".key " + shown(t.getKey()) + " is not a valid label key");
       }
+      // the API server's own rules for a pod's tolerations
+      if ("Exists".equals(t.getOperator()) && t.getValue() != null && !t.getValue().isEmpty()) {
+        errors.add(field + ".value must be empty when operator is Exists");
+      }
+      if ((t.getKey() == null || t.getKey().isEmpty()) && !"Exists".equals(t.getOperator())) {
+        errors.add(field + ".operator must be Exists when key is empty");
+      }
+      if (t.getTolerationSeconds() != null && !"NoExecute".equals(t.getEffect())) {
+        errors.add(field + ".tolerationSeconds needs effect NoExecute");
+      }
     }
   }
 }
