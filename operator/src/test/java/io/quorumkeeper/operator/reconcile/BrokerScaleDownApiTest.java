@@ -1,12 +1,12 @@
 package io.quorumkeeper.operator.reconcile;
 
+import static io.quorumkeeper.operator.reconcile.QuorumClusterReconcilerApiTest.reason;
 import static io.quorumkeeper.operator.testing.ApiHarness.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.quorum.PartitionIsr;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiHarness;
@@ -111,18 +111,11 @@ class BrokerScaleDownApiTest {
   }
 
   private String progressing() {
-    QuorumCluster cr = api.get("payments");
-    return cr.getStatus() == null
-        ? null
-        : Conditions.find(cr.getStatus().getConditions(), Conditions.PROGRESSING)
-            .map(c -> c.getReason())
-            .orElse(null);
+    return reason(api.get("payments"), Conditions.PROGRESSING);
   }
 
   private String message() {
-    return Conditions.find(api.get("payments").getStatus().getConditions(), Conditions.PROGRESSING)
-        .get()
-        .getMessage();
+    return QuorumClusterReconcilerApiTest.message(api.get("payments"), Conditions.PROGRESSING);
   }
 
   private List<Event> events() {

@@ -357,6 +357,14 @@ class QuorumClusterReconcilerApiTest {
             .orElse(null);
   }
 
+  static String reason(QuorumCluster cr, String type) {
+    return cr.getStatus() == null
+        ? null
+        : Conditions.find(cr.getStatus().getConditions(), type)
+            .map(c -> c.getReason())
+            .orElse(null);
+  }
+
   static String message(QuorumCluster cr, String type) {
     return cr.getStatus() == null
         ? null
