@@ -1,12 +1,9 @@
 package io.quorumkeeper.operator.reconcile;
 
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.model.PoolKind;
-import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.quorum.PartitionIsr;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -15,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.ToIntFunction;
 
 /**
  * Broker pods the spec no longer asks for go only once no partition has a replica on them.
@@ -49,36 +45,37 @@ final class BrokerScaleDown {
   /** How many partitions a message names at most. */
   static final int NAMED = 5;
 
-  private final QuorumClient quorum;
-
-  BrokerScaleDown(QuorumClient quorum) {
-    this.quorum = quorum;
-  }
-
-  Keep keep(QuorumCluster cr, List<Pool> pools, Context<QuorumCluster> context) {
-    return keep(cr, pools, pool -> running(cr, pool, context));
-  }
+  private BrokerScaleDown() {}
 
   /**
    * @param pools the pools as they are to be rendered (the controller pool already kept for its
    *     voters)
-   * @param running how many pods a pool's StatefulSet has now
+   * @param partitions read through every broker that runs now, the ones to go included, if a pool
+   *     is to shrink
    */
-  Keep keep(QuorumCluster cr, List<Pool> pools, ToIntFunction<Pool> running) {
+  static Keep keep(
+      QuorumCluster cr,
+      List<Pool> pools,
+      Context<QuorumCluster> context,
+      BrokerPartitions partitions) {
     Map<PoolKind, Integer> now = new EnumMap<>(PoolKind.class);
     for (Pool pool : pools) {
-      if (pool.kind().hasBrokerRole() && running.applyAsInt(pool) > pool.replicas()) {
-        now.put(pool.kind(), running.applyAsInt(pool));
+      if (pool.kind().hasBrokerRole()) {
+        int running = Observed.statefulSetReplicas(cr, pool, context);
+        if (running > pool.replicas()) {
+          now.put(pool.kind(), running);
+        }
       }
     }
     if (now.isEmpty()) {
       return Keep.none();
     }
-    // read through every broker that still runs, the ones to go included
-    List<Pool> current =
-        pools.stream().map(p -> p.withReplicas(now.getOrDefault(p.kind(), p.replicas()))).toList();
-    Optional<List<PartitionIsr>> partitions = Rolling.partitions(quorum, cr, current);
-    if (partitions.isEmpty()) {
+    Optional<List<PartitionIsr>> read =
+        partitions.through(
+            pools.stream()
+                .map(p -> p.withReplicas(now.getOrDefault(p.kind(), p.replicas())))
+                .toList());
+    if (read.isEmpty()) {
       return new Keep(
           now,
           Optional.of(
@@ -96,7 +93,7 @@ final class BrokerScaleDown {
       int highest = -1;
       for (int ordinal = pool.replicas(); ordinal < pods; ordinal++) {
         int id = pool.nodeId(ordinal);
-        for (PartitionIsr p : partitions.get()) {
+        for (PartitionIsr p : read.get()) {
           if (p.replicas().contains(id)) {
             highest = ordinal;
             holding.add(id);
@@ -126,12 +123,5 @@ final class BrokerScaleDown {
                 + (held.size() > NAMED ? ", ..." : "")
                 + "): their pods stay until the partitions are reassigned to the brokers that"
                 + " remain (kafka-reassign-partitions)"));
-  }
-
-  private static int running(QuorumCluster cr, Pool pool, Context<QuorumCluster> context) {
-    return OwnedResources.cache(StatefulSet.class, context)
-        .get(new ResourceID(pool.name(), cr.getMetadata().getNamespace()))
-        .map(s -> s.getSpec().getReplicas() == null ? 0 : s.getSpec().getReplicas())
-        .orElse(0);
   }
 }

@@ -85,12 +85,7 @@ final class Observed {
     int keep = controllers.replicas();
     Optional<RaftQuorum> raft = snapshot.flatMap(QuorumSnapshot::raft);
     if (raft.isEmpty()) {
-      int current =
-          OwnedResources.cache(StatefulSet.class, context)
-              .get(new ResourceID(controllers.name(), cr.getMetadata().getNamespace()))
-              .map(s -> s.getSpec().getReplicas() == null ? 0 : s.getSpec().getReplicas())
-              .orElse(0);
-      return Math.max(keep, current);
+      return Math.max(keep, statefulSetReplicas(cr, controllers, context));
     }
     List<Integer> voterIds = new ArrayList<>();
     raft.get().voters().forEach(v -> voterIds.add(v.nodeId()));
@@ -105,6 +100,14 @@ final class Observed {
       }
     }
     return keep;
+  }
+
+  /** How many pods {@code pool}'s StatefulSet asks for now, as the cache has it; 0 without one. */
+  static int statefulSetReplicas(QuorumCluster cr, Pool pool, Context<QuorumCluster> context) {
+    return OwnedResources.cache(StatefulSet.class, context)
+        .get(new ResourceID(pool.name(), cr.getMetadata().getNamespace()))
+        .map(s -> s.getSpec().getReplicas() == null ? 0 : s.getSpec().getReplicas())
+        .orElse(0);
   }
 
   /**

@@ -94,7 +94,6 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private final QuorumMetrics metrics;
   private final Healing healing;
   private final Rolling rolling;
-  private final BrokerScaleDown brokerScaleDown;
   private final Finalization finalization;
   private final PassStatus passStatus;
   private final Certificates certificates;
@@ -125,8 +124,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.quorumClient = quorumClient;
     this.metrics = metrics;
     this.healing = new Healing(client, quorumClient);
-    this.rolling = new Rolling(quorumClient, new PodDeletion(client));
-    this.brokerScaleDown = new BrokerScaleDown(quorumClient);
+    this.rolling = new Rolling(new PodDeletion(client));
     this.finalization = new Finalization(quorumClient, clock);
     this.clientAccess = new ClientAccess(quorumClient, clock);
     this.owned = new OwnedResources(client);
@@ -266,9 +264,12 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     int keepControllerPods = Observed.controllerPodsToKeep(running, snapshot, context);
     boolean paused = isPaused(running);
     boolean write = acceptance.valid() && !paused;
+    BrokerPartitions partitions = new BrokerPartitions(quorumClient, running);
     List<Pool> pools = ClusterModel.pools(running, keepControllerPods);
     BrokerScaleDown.Keep brokersKept =
-        write ? brokerScaleDown.keep(running, pools, context) : BrokerScaleDown.Keep.none();
+        write
+            ? BrokerScaleDown.keep(running, pools, context, partitions)
+            : BrokerScaleDown.Keep.none();
     pools = brokersKept.apply(pools);
     if (brokersKept.blocked().isPresent()) {
       events.warningOnce(running, EventReason.ScaleDownBlocked, brokersKept.blocked().get());
@@ -303,7 +304,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 healingActs(step),
                 snapshot.get().observedAt(),
                 settings.observation().caughtUpWithin(),
-                clock.instant());
+                clock.instant(),
+                partitions);
     if (roll != null && brokersKept.blocked().isPresent()) {
       roll = roll.withScaleDownBlocked(brokersKept.blocked().get());
     }

@@ -8,14 +8,10 @@ import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.status.RollStatus;
 import io.quorumkeeper.operator.event.EventReason;
 import io.quorumkeeper.operator.event.EventRecorder;
-import io.quorumkeeper.operator.model.ClientListener;
 import io.quorumkeeper.operator.model.KafkaVersions;
 import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.model.Pool;
-import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumObservation;
-import io.quorumkeeper.operator.observe.QuorumUnavailableException;
-import io.quorumkeeper.operator.quorum.PartitionIsr;
 import io.quorumkeeper.operator.quorum.QuorumView;
 import io.quorumkeeper.operator.quorum.RollAction;
 import io.quorumkeeper.operator.quorum.RollFacts;
@@ -31,8 +27,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 
 /**
@@ -59,11 +53,9 @@ final class Rolling {
     }
   }
 
-  private final QuorumClient quorum;
   private final PodDeletion pods;
 
-  Rolling(QuorumClient quorum, PodDeletion pods) {
-    this.quorum = quorum;
+  Rolling(PodDeletion pods) {
     this.pods = pods;
   }
 
@@ -74,6 +66,7 @@ final class Rolling {
    * @param observedAt when the quorum view was observed
    * @param caughtUpWithin how recent a fetch makes a member caught up: a view observed less than
    *     this after the last restart may still show the old incarnation as caught up
+   * @param partitions the partitions' ISRs, read only if a roll is on
    */
   Step plan(
       QuorumCluster cr,
@@ -83,7 +76,8 @@ final class Rolling {
       boolean healingActs,
       Instant observedAt,
       Duration caughtUpWithin,
-      Instant now) {
+      Instant now,
+      BrokerPartitions partitions) {
     RollStatus previous = cr.getStatus() == null ? null : cr.getStatus().getRoll();
     Instant restartedAt = startedAt(previous);
     if (restartedAt != null && observedAt.isBefore(restartedAt.plus(caughtUpWithin))) {
@@ -95,13 +89,11 @@ final class Rolling {
     }
     List<RollPod> rollPods = pods(cr, pools, context);
     boolean rolling = previous != null || rollPods.stream().anyMatch(RollPod::outdated);
-    Optional<List<PartitionIsr>> partitions =
-        rolling ? partitions(cr, pools) : Optional.of(List.of());
     RollFacts facts =
         new RollFacts(
             rollPods,
             view,
-            partitions,
+            rolling ? partitions.through(pools) : Optional.of(List.of()),
             Optional.ofNullable(previous)
                 .map(r -> new RollStep(r.getPod(), r.getUid(), r.getReason())),
             healingActs);
@@ -238,42 +230,5 @@ final class Rolling {
         && pod.getStatus().getConditions() != null
         && pod.getStatus().getConditions().stream()
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
-
-  private Optional<List<PartitionIsr>> partitions(QuorumCluster cr, List<Pool> pools) {
-    return partitions(quorum, cr, pools);
-  }
-
-  /**
-   * The ISRs, read through every broker-role pod of {@code pools}; empty (unknown) when no broker
-   * answers.
-   */
-  static Optional<List<PartitionIsr>> partitions(
-      QuorumClient quorum, QuorumCluster cr, List<Pool> pools) {
-    // A TLS cluster's brokers are read as the operator, on the mutual-TLS replication listener.
-    var identity = Identities.kept(cr.getStatus());
-    int port =
-        identity != null && identity.tls()
-            ? Pool.REPLICATION_PORT
-            : ClientListener.of(cr.getSpec(), identity).get(0).port();
-    String bootstrap =
-        pools.stream()
-            .filter(p -> p.kind().hasBrokerRole())
-            .flatMap(p -> IntStream.range(0, p.replicas()).mapToObj(i -> p.podHost(i) + ":" + port))
-            .collect(Collectors.joining(","));
-    if (bootstrap.isEmpty()) {
-      return Optional.of(List.of());
-    }
-    try {
-      return Optional.of(quorum.partitions(QuorumObservation.key(cr), bootstrap));
-    } catch (QuorumUnavailableException e) {
-      LOG.infof(
-          "cluster=%s partition ISRs unknown, no broker-role pod restarts: %s",
-          QuorumObservation.key(cr), e.getMessage());
-      return Optional.empty();
-    } catch (RuntimeException e) {
-      LOG.warnf("cluster=%s reading partition ISRs failed: %s", QuorumObservation.key(cr), e);
-      return Optional.empty();
-    }
   }
 }
