@@ -74,7 +74,7 @@ public final class KafkaConfig {
 
   /** Key prefixes the operator owns on a TLS cluster: TLS, SASL and per-listener settings. */
   public static final List<String> TLS_RESERVED_PREFIXES =
-      List.of("ssl.", "sasl.", "listener.name.");
+      List.of("ssl.", "sasl.", LISTENER_PREFIX);
 
   /** The launcher's placeholder for the directory of the mounted {@code <cluster>-tls} Secret. */
   static final String TLS_DIR = "${QK_TLS_DIR}";
@@ -103,24 +103,21 @@ public final class KafkaConfig {
 
   /** Whether a key could keep the nodes' own requests out, whatever the transport. */
   public static boolean isQuorumAccess(String key) {
-    if (QUORUM_ACCESS_KEYS.contains(key)
-        || QUORUM_ACCESS_PREFIXES.stream().anyMatch(key::startsWith)) {
-      return true;
+    if (!key.startsWith(LISTENER_PREFIX)) {
+      return isBrokerWideQuorumAccess(key);
     }
     // Kafka reads most of these per listener too ({@code listener.name.<listener>.<key>}), on
     // every transport; and nothing may be tuned on the quorum's own listener
-    if (key.startsWith(LISTENER_PREFIX)) {
-      int dot = key.indexOf('.', LISTENER_PREFIX.length());
-      String listener =
-          dot < 0
-              ? key.substring(LISTENER_PREFIX.length())
-              : key.substring(LISTENER_PREFIX.length(), dot);
-      String rest = dot < 0 ? "" : key.substring(dot + 1);
-      return listener.equalsIgnoreCase("controller")
-          || QUORUM_ACCESS_KEYS.contains(rest)
-          || QUORUM_ACCESS_PREFIXES.stream().anyMatch(rest::startsWith);
-    }
-    return false;
+    String listenerAndKey = key.substring(LISTENER_PREFIX.length());
+    int dot = listenerAndKey.indexOf('.');
+    String listener = dot < 0 ? listenerAndKey : listenerAndKey.substring(0, dot);
+    return listener.equalsIgnoreCase("controller")
+        || (dot >= 0 && isBrokerWideQuorumAccess(listenerAndKey.substring(dot + 1)));
+  }
+
+  private static boolean isBrokerWideQuorumAccess(String key) {
+    return QUORUM_ACCESS_KEYS.contains(key)
+        || QUORUM_ACCESS_PREFIXES.stream().anyMatch(key::startsWith);
   }
 
   /** Whether a user may not set this key on a TLS cluster (beyond {@link #isReserved}). */

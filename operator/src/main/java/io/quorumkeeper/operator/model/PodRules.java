@@ -9,6 +9,7 @@ import io.quorumkeeper.operator.api.v1alpha1.spec.ImagePullSecret;
 import io.quorumkeeper.operator.api.v1alpha1.spec.PodTemplate;
 import io.quorumkeeper.operator.api.v1alpha1.spec.PoolSpec;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -184,7 +185,7 @@ final class PodRules {
   }
 
   private static long utf8Bytes(String text) {
-    return text == null ? 0 : text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
   }
 
   private static void checkAnnotations(Map<String, String> annotations, List<String> errors) {
@@ -197,7 +198,7 @@ final class PodRules {
         errors.add(
             "template.annotations key " + shown(e.getKey()) + " is not a valid annotation key");
       }
-      bytes += utf8Bytes(e.getKey()) + (e.getValue() == null ? 0 : utf8Bytes(e.getValue()));
+      bytes += utf8Bytes(e.getKey()) + utf8Bytes(e.getValue());
     }
     if (bytes > MAX_ANNOTATION_BYTES) {
       errors.add("template.annotations take " + bytes + " bytes; Kubernetes allows 262144");

@@ -11,6 +11,7 @@ import io.quorumkeeper.operator.api.v1alpha1.spec.SecuritySpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,7 +136,7 @@ public final class SpecValidator {
   private static void checkSize(QuorumClusterSpec spec, List<String> errors) {
     long bytes;
     try {
-      bytes = AcceptedSpec.write(spec).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      bytes = AcceptedSpec.write(spec).getBytes(StandardCharsets.UTF_8).length;
     } catch (RuntimeException e) {
       errors.add("spec cannot be written as JSON: " + shown(e.getMessage()));
       return;

@@ -72,8 +72,8 @@ final class BootstrapRecords {
     QuorumClusterStatus next = statusWriter.copy(cr.getStatus());
     next.getBootstrap().setFormed(true);
     LOG.infof(
-        "cluster=%s/%s quorum formed: new controller disks now join as observers",
-        cr.getMetadata().getNamespace(), cr.getMetadata().getName());
+        "cluster=%s quorum formed: new controller disks now join as observers",
+        QuorumObservation.key(cr));
     return statusWriter.write(cr, next);
   }
 }
