@@ -73,7 +73,6 @@ public final class AgentServer implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     connections.admit(ch);
-                    ch.pipeline().addLast(connections.readTracker());
                     pipeline(ch, routes, limits, tls);
                   }
                 });

@@ -43,43 +43,35 @@ final class ConnectionLimit {
   }
 
   /**
-   * Admits a freshly accepted channel; when {@code max} are already open, first closes the
-   * longest-idle connection of the source holding the most (see the class comment).
+   * Admits a freshly accepted channel, its pipeline's first handler noting each read; when {@code
+   * max} are already open, first closes the longest-idle connection of the source holding the most
+   * (see the class comment).
    */
   void admit(Channel channel) {
-    Channel evicted;
+    Channel evicted = null;
+    boolean firstEviction = false;
     synchronized (this) {
-      evicted = lastRead.size() >= max ? victim() : null;
-      if (evicted != null) {
+      if (lastRead.size() >= max) {
+        evicted = victim();
         lastRead.remove(evicted);
+        firstEviction = !saturated;
+        saturated = true;
       }
       lastRead.put(channel, System.nanoTime());
     }
+    channel.pipeline().addLast(reads);
     channel.closeFuture().addListener(closed -> forget(channel));
     if (evicted != null) {
-      synchronized (this) {
-        if (!saturated) {
-          saturated = true;
-          LOG.warn(
-              "agent has {} connections open, its limit; closing the longest-idle one of the"
-                  + " source holding the most ({}) to admit {}, and so on until fewer are open",
-              max,
-              evicted.remoteAddress(),
-              channel.remoteAddress());
-        }
+      if (firstEviction) {
+        LOG.warn(
+            "agent has {} connections open, its limit; closing the longest-idle one of the source"
+                + " holding the most ({}) to admit {}, and so on until fewer are open",
+            max,
+            evicted.remoteAddress(),
+            channel.remoteAddress());
       }
       evicted.close();
     }
-  }
-
-  /** Updates a connection's last read; the first handler of every admitted channel's pipeline. */
-  ChannelHandler readTracker() {
-    return reads;
-  }
-
-  /** How many connections are open now. */
-  synchronized int open() {
-    return lastRead.size();
   }
 
   private synchronized void forget(Channel channel) {
