@@ -2,6 +2,7 @@ package io.quorumkeeper.local;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quorumkeeper.local.api.ApiRequests;
@@ -148,8 +149,7 @@ public final class LocalRuntime implements AutoCloseable {
     Nodes nodes = new Nodes(controllerClient);
     weights =
         options.cpuWeights()
-            ? CpuWeights.under(
-                CpuWeights.CPU_HIERARCHY, options.net(), Runtime.getRuntime().availableProcessors())
+            ? CpuWeights.onThisMachine(options.net())
             : CpuWeights.off("turned off for this runtime");
     LOG.info("{}", weights.describe());
     kubelet =
@@ -196,8 +196,8 @@ public final class LocalRuntime implements AutoCloseable {
   private long operatorMilliCpu() {
     try (var in = Files.newInputStream(options.operatorDeployment())) {
       return controllerClient.load(in).items().stream()
-          .filter(r -> r instanceof io.fabric8.kubernetes.api.model.apps.Deployment)
-          .map(r -> (io.fabric8.kubernetes.api.model.apps.Deployment) r)
+          .filter(Deployment.class::isInstance)
+          .map(Deployment.class::cast)
           .mapToLong(d -> CpuWeights.milliCpu(d.getSpec().getTemplate().getSpec().getContainers()))
           .findFirst()
           .orElse(0);

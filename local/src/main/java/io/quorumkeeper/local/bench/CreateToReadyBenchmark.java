@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 /**
  * Create → Ready of examples/combined.yaml and examples/separated.yaml through the local runtime,
@@ -36,9 +37,9 @@ import java.util.Properties;
  * (the TLS floor's nodes read the same PEM files and speak the same SSL and SASL_SSL listeners).
  * Prints each run, p50/p95, the ratios to the floor, and the resident memory of the operator JVM
  * and each node JVM once the warm cluster is Ready. Where the runtime can weigh its processes' CPU
- * as a kubelet does ({@link CpuWeights}), TLS is also run in a runtime where every process weighs
- * the same, in the same run against the same floor, so the two can be compared side by side. Not a
- * test: figures only.
+ * as a kubelet does ({@link CpuWeights}), the floors' nodes are weighted like the pods, and TLS is
+ * also run in a runtime where every process weighs the same, against an unweighted floor of its
+ * own, in the same run, so the two can be compared side by side. Not a test: figures only.
  */
 public final class CreateToReadyBenchmark {
 
@@ -59,17 +60,14 @@ public final class CreateToReadyBenchmark {
         "Create -> Ready, %d runs each, TLS (the default) and Plaintext through the operator and"
             + " bare Kafka on the same files, 2 CPUs here: see docs/local-runtime.md%n",
         runs);
-    CpuWeights probe =
-        CpuWeights.under(
-            CpuWeights.CPU_HIERARCHY, "127.0.50", Runtime.getRuntime().availableProcessors());
+    CpuWeights probe = CpuWeights.onThisMachine("127.0.50");
     boolean weighable = probe.modelled();
     probe.close();
     System.out.printf(
         "  %s%n",
         weighable
             ? "CPU weights as a kubelet sets them (pods by their CPU requests, the operator by its"
-                + " Deployment's 100m); TLS also run with every process weighing the same, side by"
-                + " side"
+                + " Deployment's); TLS also run with every process weighing the same, side by side"
             : probe.describe());
     for (String example : examples) {
       Figures tls = new Figures();
@@ -80,24 +78,23 @@ public final class CreateToReadyBenchmark {
         String base = example.replace(".yaml", "") + "-" + i;
         boolean last = i == runs - 1;
         // alternate which transport goes first, so neither always meets a warmer machine
+        // TLS with every process weighing the same, next to the weighted TLS run
+        Supplier<Runs> equalRun =
+            () ->
+                weighable
+                    ? throughOperator(
+                        home, root.resolve(base + "-tls-equal"), file, Transport.TLS, false, false)
+                    : null;
         Runs t = null;
         Runs p;
         Runs e = null;
         if (i % 2 == 1) {
           t = throughOperator(home, root.resolve(base + "-tls"), file, Transport.TLS, last, true);
-          if (weighable) {
-            e =
-                throughOperator(
-                    home, root.resolve(base + "-tls-equal"), file, Transport.TLS, false, false);
-          }
+          e = equalRun.get();
         }
         p = throughOperator(home, root.resolve(base), file, Transport.Plaintext, last, true);
         if (t == null) {
-          if (weighable) {
-            e =
-                throughOperator(
-                    home, root.resolve(base + "-tls-equal"), file, Transport.TLS, false, false);
-          }
+          e = equalRun.get();
           t = throughOperator(home, root.resolve(base + "-tls"), file, Transport.TLS, last, true);
         }
         tls.add(t, floor(home, t.warm(), weighable));
@@ -179,7 +176,8 @@ public final class CreateToReadyBenchmark {
 
   /**
    * One creation: {@code millis} from apply to Ready, {@code operatorCpu} the operator JVM's CPU
-   * seconds in that time (on two CPUs, what the operator burns the node JVMs wait for).
+   * seconds in that time (on two CPUs, what the operator burns the node JVMs wait for), and each
+   * pod, by name, for its floor.
    */
   record Measured(
       long millis,
@@ -187,8 +185,10 @@ public final class CreateToReadyBenchmark {
       Path folder,
       Path hosts,
       String clusterId,
-      Map<String, Properties> bootstrap,
-      Map<String, Long> milliCpu) {}
+      Map<String, Node> nodes) {}
+
+  /** A pod of a creation: its pool's bootstrap.properties and the CPU it requests. */
+  record Node(Properties bootstrap, long milliCpu) {}
 
   /**
    * One transport's two creations in one runtime: {@code cold} on an operator and runtime that have
@@ -279,8 +279,7 @@ public final class CreateToReadyBenchmark {
                           .get(),
                       "status.clusterId")
                   .orElseThrow();
-      Map<String, Properties> bootstrap = new LinkedHashMap<>();
-      Map<String, Long> milliCpu = new LinkedHashMap<>();
+      Map<String, Node> nodes = new LinkedHashMap<>();
       for (Pod pod : runtime.client().pods().inNamespace("default").list().getItems()) {
         if (!name.equals(pod.getMetadata().getLabels().get("app.kubernetes.io/instance"))) {
           continue;
@@ -298,9 +297,9 @@ public final class CreateToReadyBenchmark {
         ConfigMap map = runtime.client().configMaps().inNamespace("default").withName(cm).get();
         Properties p = new Properties();
         p.load(new StringReader(map.getData().get("bootstrap.properties")));
-        bootstrap.put(pod.getMetadata().getName(), p);
-        milliCpu.put(
-            pod.getMetadata().getName(), CpuWeights.milliCpu(pod.getSpec().getContainers()));
+        nodes.put(
+            pod.getMetadata().getName(),
+            new Node(p, CpuWeights.milliCpu(pod.getSpec().getContainers())));
       }
       return new Measured(
           millis,
@@ -308,8 +307,7 @@ public final class CreateToReadyBenchmark {
           runtime.options().folder(),
           runtime.options().hostsFile(),
           clusterId,
-          bootstrap,
-          milliCpu);
+          nodes);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -323,10 +321,7 @@ public final class CreateToReadyBenchmark {
   private static long floor(Path home, Measured m, boolean weighted) {
     try (CpuWeights weights =
         weighted
-            ? CpuWeights.under(
-                CpuWeights.CPU_HIERARCHY,
-                "127.0.50-floor",
-                Runtime.getRuntime().availableProcessors())
+            ? CpuWeights.onThisMachine("127.0.50-floor")
             : CpuWeights.off("an unweighted floor")) {
       return floor(home, m, weights);
     }
@@ -354,7 +349,7 @@ public final class CreateToReadyBenchmark {
             + floorDir;
     StringBuilder script = new StringBuilder("#!/usr/bin/env bash\nset -e\ncd " + floorDir + "\n");
     List<Path> logs = new ArrayList<>();
-    for (Map.Entry<String, Properties> pod : m.bootstrap().entrySet()) {
+    for (Map.Entry<String, Node> pod : m.nodes().entrySet()) {
       String name = pod.getKey();
       Path rendered = dir.resolve("pods/default").resolve(name).resolve("work/server.properties");
       Path data = floorDir.resolve(name + "-data");
@@ -372,12 +367,12 @@ public final class CreateToReadyBenchmark {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      String roles = pod.getValue().getProperty("process.roles");
+      Properties bootstrap = pod.getValue().bootstrap();
       String format =
-          roles.contains("controller")
-              ? "--initial-controllers '" + pod.getValue().getProperty("initial.controllers") + "'"
+          bootstrap.getProperty("process.roles").contains("controller")
+              ? "--initial-controllers '" + bootstrap.getProperty("initial.controllers") + "'"
               : "";
-      Path group = weights.prepare("pod-default-" + name, m.milliCpu().getOrDefault(name, 0L));
+      Path group = weights.prepare(CpuWeights.podGroup("default", name), pod.getValue().milliCpu());
       script.append(
           "("
               + (group == null ? "" : "echo $BASHPID > " + group.resolve("cgroup.procs") + " && ")

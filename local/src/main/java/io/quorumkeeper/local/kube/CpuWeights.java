@@ -73,6 +73,11 @@ public final class CpuWeights implements AutoCloseable {
     return new CpuWeights(group, null);
   }
 
+  /** Weights in this machine's own {@link #CPU_HIERARCHY}, weighted for all of its CPUs. */
+  public static CpuWeights onThisMachine(String net) {
+    return under(CPU_HIERARCHY, net, Runtime.getRuntime().availableProcessors());
+  }
+
   /** Whether processes are placed at all. */
   public boolean modelled() {
     return group != null;
@@ -90,11 +95,15 @@ public final class CpuWeights implements AutoCloseable {
    * 262144.
    */
   public static long shares(long milliCpu) {
-    if (milliCpu <= 0) {
-      return MIN_SHARES;
-    }
-    long shares = milliCpu > MAX_SHARES * 1000 / 1024 ? MAX_SHARES : milliCpu * 1024 / 1000;
-    return Math.max(MIN_SHARES, Math.min(MAX_SHARES, shares));
+    // 256 CPUs are the most shares; checked first, so the product cannot overflow
+    return milliCpu >= MAX_SHARES * 1000 / 1024
+        ? MAX_SHARES
+        : Math.max(MIN_SHARES, milliCpu * 1024 / 1000);
+  }
+
+  /** The child a pod is weighed in: {@code pod-<namespace>-<name>}. */
+  public static String podGroup(String namespace, String pod) {
+    return "pod-" + namespace + "-" + pod;
   }
 
   /**

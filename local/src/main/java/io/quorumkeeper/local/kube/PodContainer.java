@@ -142,7 +142,7 @@ public final class PodContainer {
           processes.started(p);
         }
         weights.place(
-            "pod-" + pod.getMetadata().getNamespace() + "-" + name(),
+            CpuWeights.podGroup(pod.getMetadata().getNamespace(), name()),
             p.pid(),
             CpuWeights.milliCpu(pod.getSpec().getContainers()));
       } catch (IOException | UncheckedIOException | IllegalStateException e) {

@@ -82,7 +82,7 @@ class CombinedE2ETest {
     }
     Path group = CpuWeights.CPU_HIERARCHY.resolve("quorum-keeper-127.0.30");
     for (var c : local.runtime().kubelet().containers()) {
-      String name = "pod-default-" + c.name();
+      String name = CpuWeights.podGroup("default", c.name());
       assertThat(CpuWeights.cpuGroupOf(c.snapshot().pid()))
           .as(c.name())
           .contains("/quorum-keeper-127.0.30/" + name);
