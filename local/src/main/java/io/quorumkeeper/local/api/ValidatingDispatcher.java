@@ -12,6 +12,7 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.quorumkeeper.crds.CelSchemaValidator;
 import io.quorumkeeper.crds.Invalid;
+import io.quorumkeeper.crds.PodEvictions;
 import io.quorumkeeper.crds.Violation;
 import java.util.List;
 import java.util.Set;
@@ -51,9 +52,35 @@ final class ValidatingDispatcher extends AllowAllRulesReview {
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    java.util.Optional<List<String>> eviction =
+        PodEvictions.target(request.getMethod(), request.getPath());
+    if (eviction.isPresent()) {
+      return evict(eviction.get().get(0), eviction.get().get(1), request.getUtf8Body());
+    }
     return DeletePreconditions.refusal(request, this::storedAt)
         .or(() -> StatusPreconditions.refusal(request, this::storedAt))
         .orElseGet(() -> super.dispatch(request));
+  }
+
+  /**
+   * The eviction subresource, which the mock lacks: the pod's PodDisruptionBudget is counted as an
+   * API server does ({@link PodEvictions}), so a drain ({@code kubectl drain}) and the operator's
+   * rolling restart cannot take two of a pool's pods at once. One eviction at a time.
+   */
+  private synchronized MockResponse evict(String namespace, String pod, String body) {
+    PodEvictions.Answer answer =
+        PodEvictions.evict(
+            new PodEvictions.Store(
+                path -> {
+                  MockResponse found = handleGet(path);
+                  return found.code() == 200 ? found.getBody().readUtf8() : null;
+                },
+                path -> handleDelete(path).code()),
+            namespace,
+            pod,
+            body,
+            java.time.Instant.now());
+    return new MockResponse().setResponseCode(answer.code()).setBody(answer.body());
   }
 
   /** The stored object at an API path, as the mock keeps it. */
