@@ -16,6 +16,7 @@ public enum EventReason {
   StrandedPodDeleted,
   OperationAbandoned,
   RollingRestart,
+  EvictionRefused,
   ScaleDownBlocked,
   MetadataVersionFinalized,
   CertificatesIssued,

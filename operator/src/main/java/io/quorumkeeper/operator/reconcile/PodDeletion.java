@@ -2,19 +2,26 @@ package io.quorumkeeper.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.Preconditions;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.utils.URLUtils;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
- * Deletes one pod object, the one a decision was made on: a UID precondition, which Fabric8's
- * delete DSL does not send, makes the API refuse (409) a pod re-created under the same name since.
- * Healing force-deletes stranded pods with it; a rolling restart deletes gracefully.
+ * Deletes or evicts one pod object, the one a decision was made on: a UID precondition, which
+ * Fabric8's delete and evict DSL do not send, makes the API refuse (409) a pod re-created under the
+ * same name since. Healing force-deletes stranded pods (their node is gone; an eviction would wait
+ * for a kubelet that never answers); a rolling restart evicts, so the pool's PodDisruptionBudget
+ * orders it against a node drain in the API, not in either client's cache (ADR 024).
  */
 final class PodDeletion {
 
@@ -22,8 +29,23 @@ final class PodDeletion {
 
   private final KubernetesClient client;
 
+  /**
+   * The client's HTTP client without Fabric8's retries: it would send an eviction the budget
+   * refused (429) again for up to a minute with the reconciler waiting; the next pass plans again.
+   */
+  private final HttpClient once;
+
   PodDeletion(KubernetesClient client) {
     this.client = client;
+    this.once =
+        client
+            .getHttpClient()
+            .newBuilder()
+            .tag(
+                new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+                    .withRequestRetryBackoffLimit(0)
+                    .build())
+            .build();
   }
 
   /**
@@ -39,32 +61,120 @@ final class PodDeletion {
     String url =
         URLUtils.join(
             client.getMasterUrl().toString(), "api", "v1", "namespaces", namespace, "pods", pod);
-    HttpClient http = client.getHttpClient();
-    HttpRequest request =
-        http.newHttpRequestBuilder()
-            .uri(url)
-            .delete("application/json", client.getKubernetesSerialization().asJson(options))
-            .build();
+    Answer answer =
+        send(
+            once.newHttpRequestBuilder()
+                .uri(url)
+                .delete("application/json", client.getKubernetesSerialization().asJson(options)),
+            key,
+            pod);
+    if (answer == null) {
+      return false;
+    }
+    if (answer.code() == 404 || answer.code() == 409) {
+      LOG.infof(
+          "cluster=%s pod %s (uid %s) not deleted: %s",
+          key, pod, uid, answer.code() == 404 ? "already gone" : "re-created since");
+      return false;
+    }
+    if (answer.code() >= 300) {
+      LOG.warnf("cluster=%s deleting pod %s answered HTTP %d", key, pod, answer.code());
+      return false;
+    }
+    LOG.infof("cluster=%s deleted pod %s (uid %s): %s", key, pod, uid, reason);
+    return true;
+  }
+
+  /** What came of an eviction; {@code refusal} says why the API kept the pod. */
+  record Eviction(boolean evicted, String refusal) {
+
+    static final Eviction DONE = new Eviction(true, null);
+    static final Eviction NOT_SENT = new Eviction(false, null);
+
+    boolean refused() {
+      return refusal != null;
+    }
+  }
+
+  /**
+   * Evicts the pod object {@code uid} gracefully (its own grace period) through the eviction
+   * subresource: the API deletes it only if the pod's PodDisruptionBudget allows it now. A pod gone
+   * or re-created since is not evicted and not refused; a refusal (429 from the budget, 500 where
+   * two budgets select the pod) carries the API's reasons.
+   */
+  Eviction evict(String namespace, String key, String pod, String uid, String reason) {
+    DeleteOptions options = new DeleteOptions();
+    options.setPreconditions(new Preconditions(null, uid));
+    Map<String, Object> eviction = new LinkedHashMap<>();
+    eviction.put("apiVersion", "policy/v1");
+    eviction.put("kind", "Eviction");
+    eviction.put("metadata", Map.of("name", pod, "namespace", namespace));
+    eviction.put("deleteOptions", options);
+    String url =
+        URLUtils.join(
+            client.getMasterUrl().toString(),
+            "api",
+            "v1",
+            "namespaces",
+            namespace,
+            "pods",
+            pod,
+            "eviction");
+    Answer answer =
+        send(
+            once.newHttpRequestBuilder()
+                .uri(url)
+                .post("application/json", client.getKubernetesSerialization().asJson(eviction)),
+            key,
+            pod);
+    if (answer == null) {
+      return Eviction.NOT_SENT;
+    }
+    if (answer.code() == 404 || answer.code() == 409) {
+      LOG.infof(
+          "cluster=%s pod %s (uid %s) not evicted: %s",
+          key, pod, uid, answer.code() == 404 ? "already gone" : "re-created since");
+      return Eviction.NOT_SENT;
+    }
+    if (answer.code() >= 300) {
+      String why = "HTTP " + answer.code() + ": " + reasons(answer.body());
+      LOG.warnf("cluster=%s pod %s (uid %s) not evicted, the API refused: %s", key, pod, uid, why);
+      return new Eviction(false, why);
+    }
+    LOG.infof("cluster=%s evicted pod %s (uid %s): %s", key, pod, uid, reason);
+    return Eviction.DONE;
+  }
+
+  /** A Status body's message and its causes' messages, on one line. */
+  private String reasons(String body) {
     try {
-      int code = http.sendAsync(request, String.class).get(30, TimeUnit.SECONDS).code();
-      if (code == 404 || code == 409) {
-        LOG.infof(
-            "cluster=%s pod %s (uid %s) not deleted: %s",
-            key, pod, uid, code == 404 ? "already gone" : "re-created since");
-        return false;
+      Status status = client.getKubernetesSerialization().unmarshal(body, Status.class);
+      StringBuilder text =
+          new StringBuilder(status.getMessage() == null ? "no message" : status.getMessage());
+      if (status.getDetails() != null && status.getDetails().getCauses() != null) {
+        for (StatusCause cause : status.getDetails().getCauses()) {
+          text.append(' ').append(cause.getMessage());
+        }
       }
-      if (code >= 300) {
-        LOG.warnf("cluster=%s deleting pod %s answered HTTP %d", key, pod, code);
-        return false;
-      }
-      LOG.infof("cluster=%s deleted pod %s (uid %s): %s", key, pod, uid, reason);
-      return true;
+      return text.toString().replaceAll("\\s+", " ").strip();
+    } catch (RuntimeException e) {
+      return "an answer that is not a Status";
+    }
+  }
+
+  private record Answer(int code, String body) {}
+
+  /** The API's answer, or null when the request failed (logged). */
+  private Answer send(HttpRequest.Builder request, String key, String pod) {
+    try {
+      var response = once.sendAsync(request.build(), String.class).get(30, TimeUnit.SECONDS);
+      return new Answer(response.code(), response.body());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return null;
     } catch (ExecutionException | TimeoutException e) {
-      LOG.warnf("cluster=%s deleting pod %s failed: %s", key, pod, e.getMessage());
-      return false;
+      LOG.warnf("cluster=%s request about pod %s failed: %s", key, pod, e.getMessage());
+      return null;
     }
   }
 }

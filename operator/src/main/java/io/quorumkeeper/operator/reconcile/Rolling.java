@@ -27,12 +27,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
  * Executes the roll planner's step: the restart goes into {@code status.roll} first (by the
- * caller's status write), then the pod object is deleted, gracefully and only that object (its
- * uid); the StatefulSet ({@code OnDelete}) re-creates it from the current template.
+ * caller's status write), then the pod object is evicted, gracefully and only that object (its
+ * uid), so its PodDisruptionBudget is honoured by the API (ADR 024); the StatefulSet ({@code
+ * OnDelete}) re-creates it from the current template. An eviction the API refuses is tried again by
+ * a later pass and said in the Progressing condition and a Warning event meanwhile.
  */
 final class Rolling {
 
@@ -54,6 +57,11 @@ final class Rolling {
   }
 
   private final PodDeletion pods;
+
+  /** The last eviction the API refused, by cluster: the pod object's uid and the API's reasons. */
+  private final Map<String, Refusal> refusals = new ConcurrentHashMap<>();
+
+  record Refusal(String uid, String reasons) {}
 
   Rolling(PodDeletion pods) {
     this.pods = pods;
@@ -82,10 +90,13 @@ final class Rolling {
     Instant restartedAt = startedAt(previous);
     if (restartedAt != null && observedAt.isBefore(restartedAt.plus(caughtUpWithin))) {
       RollStep held = new RollStep(previous.getPod(), previous.getUid(), previous.getReason());
+      Refusal refused = refusals.get(QuorumObservation.key(cr));
       return new Step(
           new RollAction.Wait("waiting for a view of the quorum newer than the restart", held),
           previous,
-          "waiting for a view of the quorum newer than the restart of " + previous.getPod());
+          refused != null && refused.uid().equals(previous.getUid())
+              ? refusedSummary(previous.getPod(), refused)
+              : "waiting for a view of the quorum newer than the restart of " + previous.getPod());
     }
     List<RollPod> rollPods = pods(cr, pools, context);
     boolean rolling = previous != null || rollPods.stream().anyMatch(RollPod::outdated);
@@ -97,7 +108,11 @@ final class Rolling {
             Optional.ofNullable(previous)
                 .map(r -> new RollStep(r.getPod(), r.getUid(), r.getReason())),
             healingActs);
-    return step(RollPlanner.plan(facts, Healing.blockedBecause(cr)), previous, now);
+    return step(
+        RollPlanner.plan(facts, Healing.blockedBecause(cr)),
+        previous,
+        now,
+        refusals.get(QuorumObservation.key(cr)));
   }
 
   private static Instant startedAt(RollStatus roll) {
@@ -111,13 +126,23 @@ final class Rolling {
   }
 
   static Step step(RollAction action, RollStatus previous, Instant now) {
+    return step(action, previous, now, null);
+  }
+
+  /**
+   * @param refused the cluster's last eviction the API refused, if any: said while its pod is the
+   *     one to restart
+   */
+  static Step step(RollAction action, RollStatus previous, Instant now, Refusal refused) {
     if (action instanceof RollAction.Restart r) {
       // A restart asked for again (same pod, same uid: its delete never happened) is issued now,
       // so the wait for a view newer than the restart counts from now, never from the first try.
       return new Step(
           action,
           new RollStatus(r.pod(), r.uid(), r.reason(), now.toString()),
-          "restarting " + r.pod());
+          refused != null && refused.uid().equals(r.uid())
+              ? refusedSummary(r.pod(), refused)
+              : "restarting " + r.pod());
     }
     if (action instanceof RollAction.Wait w) {
       return new Step(action, w.holding() == null ? null : previous, w.reason());
@@ -131,6 +156,13 @@ final class Rolling {
           action, same ? previous : null, "would restart " + r.pod() + ", but " + b.reason());
     }
     return new Step(action, null, "every pod runs its StatefulSet's current template");
+  }
+
+  private static String refusedSummary(String pod, Refusal refused) {
+    return "restarting "
+        + pod
+        + ", whose eviction the API refused (tried again shortly): "
+        + refused.reasons();
   }
 
   /**
@@ -152,11 +184,22 @@ final class Rolling {
     }
   }
 
-  /** Deletes the pod of a restart already recorded in status, and reports it. */
+  /** Evicts the pod of a restart already recorded in status, and reports it. */
   void act(QuorumCluster cr, Step step, EventRecorder events) {
     if (step.action() instanceof RollAction.Restart r) {
       String key = QuorumObservation.key(cr);
-      if (pods.delete(cr.getMetadata().getNamespace(), key, r.pod(), r.uid(), null, r.reason())) {
+      PodDeletion.Eviction eviction =
+          pods.evict(cr.getMetadata().getNamespace(), key, r.pod(), r.uid(), r.reason());
+      if (eviction.refused()) {
+        refusals.put(key, new Refusal(r.uid(), eviction.refusal()));
+        events.warning(
+            cr,
+            EventReason.EvictionRefused,
+            r.pod() + " not restarted, the API refused its eviction: " + eviction.refusal());
+        return;
+      }
+      refusals.remove(key);
+      if (eviction.evicted()) {
         events.normal(cr, EventReason.RollingRestart, r.pod() + ": " + r.reason());
       }
     }

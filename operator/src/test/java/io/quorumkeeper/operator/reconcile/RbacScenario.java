@@ -34,8 +34,8 @@ import java.util.Map;
 /**
  * A cluster's life as RbacApiTest records it, meant to make every kind of call the operator ever
  * makes: create both topologies, report readiness, refuse a spec, heal (a voter's pod stranded past
- * the grace period is deleted), restart, and read back and label owned objects of every kind that
- * lost their managed-by label.
+ * the grace period is deleted), roll (a pod evicted), restart, and read back and label owned
+ * objects of every kind that lost their managed-by label.
  */
 final class RbacScenario {
 
@@ -76,6 +76,7 @@ final class RbacScenario {
                     .isEqualTo("True"));
 
     strandVoterPod(api, orders);
+    rollOnePod(api);
     newConfig(api);
     certManagerCa(api);
 
@@ -158,6 +159,36 @@ final class RbacScenario {
                         .getData()
                         .get("server.properties")
                         .contains("num.partitions=9"));
+  }
+
+  /** A restart of a cluster whose pods run: the roll evicts its first pod. */
+  private static void rollOnePod(ApiHarness api) {
+    FakeQuorumClient.Script audit = api.quorum().script(NAMESPACE + "/audit", 3);
+    audit.partitions = List::of;
+    QuorumCluster cr = api.read(Path.of("../examples/combined.yaml"));
+    cr.getMetadata().setName("audit");
+    api.client().resource(cr).create();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> get(api, StatefulSet.class, "audit-node") != null);
+    for (int id = 0; id < 3; id++) {
+      api.createPodFromTemplate("audit-node", "audit-node-" + id, "audit");
+      api.podReady("audit-node-" + id);
+    }
+    api.edit(
+        "audit",
+        c -> {
+          if (c.getMetadata().getAnnotations() == null) {
+            c.getMetadata().setAnnotations(new java.util.HashMap<>());
+          }
+          c.getMetadata().getAnnotations().put(Labels.RESTART, "2026-12-06T12:00:00Z");
+        });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                api.client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                    .anyMatch(e -> "RollingRestart".equals(e.getReason())));
   }
 
   /** A finalizer keeps the deleted pod Terminating, as a kubelet on a dead node would. */

@@ -8,6 +8,8 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatusBuilder;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.quorum.PartitionIsr;
@@ -73,6 +75,50 @@ class RollingApiTest {
     assertThat(api.get("orders").getStatus().getRoll()).isNull();
     assertThat(uids()).allSatisfy((pod, uid) -> assertThat(uid).isNotEqualTo(uids.get(pod)));
     assertThat(events()).hasSize(3);
+  }
+
+  /**
+   * A node drain's eviction of orders-node-0 admitted by the API, its pod not deleted yet: the
+   * operator's cache still shows three Ready pods, so only the API's budget can stop a second pod
+   * going. The roll's eviction is refused, no pod goes, status and a Warning event say why, and the
+   * roll goes on once the budget allows it.
+   */
+  @Test
+  void givenADrainsEvictionAdmittedFirst_thenTheRollWaitsForTheBudget_andGoesOnOnceItAllows() {
+    PodDisruptionBudget budget =
+        api.client()
+            .policy()
+            .v1()
+            .podDisruptionBudget()
+            .inNamespace(NAMESPACE)
+            .withName("orders-node")
+            .get();
+    budget.setStatus(
+        new PodDisruptionBudgetStatusBuilder()
+            .withDisruptedPods(Map.of("orders-node-0", java.time.Instant.now().toString()))
+            .build());
+    api.client().resource(budget).updateStatus();
+    Map<String, String> uids = uids();
+
+    changeConfig();
+
+    await().until(() -> !events("EvictionRefused").isEmpty());
+    await().until(() -> reason().contains("whose eviction the API refused"));
+    assertThat(reason())
+        .contains("orders-node-2")
+        .contains("The disruption budget orders-node needs 2 healthy pods and has 2 currently");
+    assertThat(events("EvictionRefused").get(0).getType()).isEqualTo("Warning");
+    assertThat(uids()).isEqualTo(uids);
+    assertThat(events()).isEmpty();
+
+    budget = api.client().resource(budget).get();
+    budget.setStatus(new PodDisruptionBudgetStatusBuilder().build());
+    api.client().resource(budget).updateStatus();
+
+    assertThat(rollOnePod()).isEqualTo(2);
+    assertThat(rollOnePod()).isEqualTo(1);
+    assertThat(rollOnePod()).isEqualTo(0);
+    await().until(() -> "UpToDate".equals(progressing()));
   }
 
   @Test
@@ -267,8 +313,12 @@ class RollingApiTest {
   }
 
   private List<Event> events() {
+    return events("RollingRestart");
+  }
+
+  private List<Event> events(String reason) {
     return api.client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
-        .filter(e -> "RollingRestart".equals(e.getReason()))
+        .filter(e -> reason.equals(e.getReason()))
         .toList();
   }
 }

@@ -24,6 +24,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Constants;
 import io.javaoperatorsdk.operator.processing.Controller;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quorumkeeper.crds.PodEvictions;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.config.JosdkSettings;
 import io.quorumkeeper.operator.config.OperatorSettings;
@@ -84,9 +85,10 @@ public final class ApiHarness implements AutoCloseable {
   private Operator operator;
 
   /**
-   * The CRUD API plus two things: a DELETE honours a UID precondition as a real API server does
-   * (409 when the object under that name is another one), and the test can have the API refuse an
-   * operator request once.
+   * The CRUD API plus three things: a DELETE honours a UID precondition as a real API server does
+   * (409 when the object under that name is another one), a pod's eviction honours its
+   * PodDisruptionBudget ({@link PodEvictions}), and the test can have the API refuse an operator
+   * request once.
    */
   private static final class Dispatcher extends KubernetesCrudDispatcher {
 
@@ -139,6 +141,10 @@ public final class ApiHarness implements AutoCloseable {
           return status(500, "InternalError", "refused once by the test");
         }
       }
+      Optional<List<String>> eviction = PodEvictions.target(request.getMethod(), request.getPath());
+      if (eviction.isPresent()) {
+        return evict(eviction.get().get(0), eviction.get().get(1), body);
+      }
       if ("DELETE".equals(request.getMethod()) && body.contains("\"preconditions\"")) {
         String wanted =
             Serialization.unmarshal(body, DeleteOptions.class).getPreconditions().getUid();
@@ -163,6 +169,23 @@ public final class ApiHarness implements AutoCloseable {
         }
       }
       return super.dispatch(request);
+    }
+
+    /** The eviction subresource, with the pod's PodDisruptionBudget counted as an API does. */
+    private synchronized MockResponse evict(String namespace, String pod, String body) {
+      PodEvictions.Answer answer =
+          PodEvictions.evict(
+              new PodEvictions.Store(
+                  path -> {
+                    MockResponse found = handleGet(path);
+                    return found.code() == 200 ? found.getBody().readUtf8() : null;
+                  },
+                  path -> handleDelete(path).code()),
+              namespace,
+              pod,
+              body,
+              java.time.Instant.now());
+      return new MockResponse().setResponseCode(answer.code()).setBody(answer.body());
     }
 
     /** The metadata of the object stored at {@code path}, if there is one. */
@@ -386,18 +409,12 @@ public final class ApiHarness implements AutoCloseable {
 
   /**
    * A pod of the cluster as the StatefulSet controller makes it from {@code statefulSet}'s current
-   * template (its annotations and spec), Pending, with a fresh uid.
+   * template (its labels, annotations and spec, the StatefulSet its controller), Pending, with a
+   * fresh uid.
    */
   public void createPodFromTemplate(String statefulSet, String pod, String cluster) {
-    var template =
-        client
-            .apps()
-            .statefulSets()
-            .inNamespace(NAMESPACE)
-            .withName(statefulSet)
-            .get()
-            .getSpec()
-            .getTemplate();
+    var set = client.apps().statefulSets().inNamespace(NAMESPACE).withName(statefulSet).get();
+    var template = set.getSpec().getTemplate();
     client
         .resource(
             new io.fabric8.kubernetes.api.model.PodBuilder()
@@ -405,7 +422,15 @@ public final class ApiHarness implements AutoCloseable {
                 .withName(pod)
                 .withNamespace(NAMESPACE)
                 .withUid("uid-" + pod + "-" + System.nanoTime())
+                .withLabels(new java.util.HashMap<>(template.getMetadata().getLabels()))
                 .addToLabels(io.quorumkeeper.operator.model.Labels.CLUSTER, cluster)
+                .addNewOwnerReference()
+                .withApiVersion("apps/v1")
+                .withKind("StatefulSet")
+                .withName(statefulSet)
+                .withUid(set.getMetadata().getUid())
+                .withController(true)
+                .endOwnerReference()
                 .withAnnotations(new java.util.HashMap<>(template.getMetadata().getAnnotations()))
                 .endMetadata()
                 .withSpec(template.getSpec())
