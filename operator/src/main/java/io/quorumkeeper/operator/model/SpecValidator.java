@@ -64,8 +64,14 @@ public final class SpecValidator {
       return errors.isEmpty();
     }
 
-    /** The Warning condition's reason: an anonymous listener outranks sizing. */
+    /**
+     * The Warning condition's reason: a Plaintext transport outranks an anonymous listener, which
+     * outranks sizing.
+     */
     public String warningReason() {
+      if (warnings.contains(ListenerRules.PLAINTEXT_WARNING)) {
+        return "PlaintextTransport";
+      }
       return warnings.stream().anyMatch(w -> w.startsWith(ListenerRules.ANONYMOUS_PREFIX))
           ? "AnonymousListener"
           : "BelowRecommendedSizing";

@@ -117,7 +117,7 @@ class SpecValidatorTest {
   }
 
   @Test
-  void givenAnAnonymousListenerOnATlsCluster_thenAWarningNamesIt_andNoneOnAPlaintextCluster() {
+  void givenAnAnonymousListenerOnATlsCluster_thenAWarningNamesIt_andOnPlaintextTheTransportDoes() {
     QuorumCluster cr = Examples.load("combined-listeners.yaml");
     var listeners = new java.util.ArrayList<>(cr.getSpec().getListeners());
     listeners.add(new ListenerSpec("open", 9092, false, ListenerAuthentication.NONE));
@@ -136,7 +136,25 @@ class SpecValidatorTest {
     plain.getSpec().setSecurity(new SecuritySpec());
     plain.getSpec().getSecurity().setTransport(Transport.Plaintext);
     plain.getSpec().setListeners(List.of(new ListenerSpec("open", 19092, false, null)));
-    assertThat(SpecValidator.validate(plain.getSpec(), SUPPORTED).warnings()).isEmpty();
+    var onPlaintext = SpecValidator.validate(plain.getSpec(), SUPPORTED);
+    assertThat(onPlaintext.warnings())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("transport Plaintext: no listener authenticates anyone")
+        .contains("port 9093 can add and remove voters");
+    assertThat(onPlaintext.warningReason()).isEqualTo("PlaintextTransport");
+  }
+
+  @Test
+  void
+      givenARunningPlaintextCluster_whenItsSpecNamesNoTransport_thenTheWarningStillSaysPlaintext() {
+    QuorumCluster cr = Examples.load("combined.yaml");
+
+    var result =
+        SpecValidator.validate(
+            "orders", cr.getSpec(), SUPPORTED, Optional.empty(), Optional.of(Transport.Plaintext));
+
+    assertThat(result.warningReason()).isEqualTo("PlaintextTransport");
+    assertThat(SpecValidator.validate(cr.getSpec(), SUPPORTED).warnings()).isEmpty();
   }
 
   @Test

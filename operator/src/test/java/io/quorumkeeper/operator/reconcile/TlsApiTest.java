@@ -72,7 +72,7 @@ class TlsApiTest {
   }
 
   @Test
-  void givenAClusterWhoseIdentityPredatesTransports_thenItStaysPlaintext() {
+  void givenAClusterWhoseIdentityPredatesTransports_thenItStaysPlaintext_andSaysSoInAWarning() {
     createWithStatusFromBefore(null);
 
     await()
@@ -87,6 +87,20 @@ class TlsApiTest {
     assertThat(secret("orders-ca")).isNull();
     assertThat(secret("orders-tls")).isNull();
     assertThat(api.get("orders").getStatus().getClusterId()).isEqualTo("q0x9VqLJQXa3hZ2c0JmQ4w");
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        io.quorumkeeper.operator.status.Conditions.find(
+                            api.get("orders").getStatus().getConditions(),
+                            io.quorumkeeper.operator.status.Conditions.WARNING))
+                    .hasValueSatisfying(
+                        c -> {
+                          assertThat(c.getStatus()).isEqualTo("True");
+                          assertThat(c.getReason()).isEqualTo("PlaintextTransport");
+                          assertThat(c.getMessage())
+                              .contains("port 9093 can add and remove voters");
+                        }));
   }
 
   @Test
