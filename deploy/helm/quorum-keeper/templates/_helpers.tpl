@@ -47,7 +47,7 @@ directions; HelmChartTest checks that these rules are theirs.
   verbs: [get, list, watch, create, update]
 - apiGroups: [""]
   resources: [pods]
-  verbs: [list, watch, delete]   # delete: a stranded voter's pod on a node that is gone
+  verbs: [list, watch, delete]   # delete: a stranded voter's pod; a roll's pod of a pool of one
 - apiGroups: [""]
   resources: [pods/eviction]
   verbs: [create]   # each pod of a roll, so the pool's PodDisruptionBudget orders it

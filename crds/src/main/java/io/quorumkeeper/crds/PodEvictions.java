@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,32 +56,53 @@ public final class PodEvictions {
 
   private PodEvictions() {}
 
-  /** The namespace and pod name of an eviction request, if {@code method path} is one. */
-  public static Optional<List<String>> target(String method, String path) {
+  /**
+   * The API's answer to {@code method path} with {@code body} when the request is a pod's eviction,
+   * else empty (the mock answers it; the body, which a mock request may hold only once, is then not
+   * read). One eviction at a time, as the API server's optimistic concurrency on the budget makes
+   * them.
+   */
+  public static synchronized Optional<Answer> answer(
+      String method, String path, Supplier<String> body, Store store, Instant now) {
     if (!"POST".equals(method) || path == null) {
       return Optional.empty();
     }
     Matcher m = PATH.matcher(path);
-    return m.matches() ? Optional.of(List.of(m.group(1), m.group(2))) : Optional.empty();
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    boolean dryRun = m.group(3) != null && m.group(3).matches(".*[?&]dryRun=All(&.*)?");
+    try {
+      return Optional.of(evict(store, m.group(1), m.group(2), body.get(), dryRun, now));
+    } catch (RuntimeException e) {
+      // as an API server answers what it cannot handle, instead of no answer at all
+      return Optional.of(failure(500, "InternalError", "eviction failed: " + e, List.of()));
+    }
   }
 
   /**
    * Evicts {@code pod} of {@code namespace}, asked with the Eviction {@code body} (its {@code
-   * deleteOptions.preconditions.uid} honoured), at {@code now}.
+   * deleteOptions.preconditions.uid} honoured), at {@code now}; {@code dryRun} deletes nothing.
    */
-  public static Answer evict(Store store, String namespace, String pod, String body, Instant now) {
-    String podPath = "/api/v1/namespaces/" + namespace + "/pods/" + pod;
-    JsonNode target = read(store.get().apply(podPath));
-    if (target == null) {
-      return failure(404, "NotFound", "pods \"" + pod + "\" not found", List.of());
-    }
-    String uid = target.at("/metadata/uid").asText("");
+  private static Answer evict(
+      Store store, String namespace, String pod, String body, boolean dryRun, Instant now) {
     JsonNode request;
     try {
       request = read(body);
     } catch (UncheckedIOException e) {
       return failure(400, "BadRequest", "the Eviction could not be read", List.of());
     }
+    String named = request == null ? "" : request.at("/metadata/name").asText("");
+    if (!named.isEmpty() && !named.equals(pod)) {
+      return failure(
+          400, "BadRequest", "name in URL does not match name in Eviction object", List.of());
+    }
+    String podPath = "/api/v1/namespaces/" + namespace + "/pods/" + pod;
+    JsonNode target = read(store.get().apply(podPath));
+    if (target == null) {
+      return failure(404, "NotFound", "pods \"" + pod + "\" not found", List.of());
+    }
+    String uid = target.at("/metadata/uid").asText("");
     String wanted =
         request == null ? "" : request.at("/deleteOptions/preconditions/uid").asText("");
     if (!wanted.isEmpty() && !wanted.equals(uid)) {
@@ -89,6 +111,10 @@ public final class PodEvictions {
           "Conflict",
           "Precondition failed: UID in precondition: " + wanted + ", UID in object meta: " + uid,
           List.of());
+    }
+    if (disruptedAlready(target)) {
+      // Pending, finished or being deleted: its disruption has happened, no budget is asked
+      return deleted(store, podPath, dryRun);
     }
     List<JsonNode> budgets = new ArrayList<>();
     for (JsonNode budget :
@@ -118,12 +144,26 @@ public final class PodEvictions {
             List.of(refused.get()));
       }
     }
-    int deleted = store.delete().applyAsInt(podPath);
+    return deleted(store, podPath, dryRun);
+  }
+
+  private static Answer deleted(Store store, String podPath, boolean dryRun) {
+    int deleted = dryRun ? 200 : store.delete().applyAsInt(podPath);
     if (deleted >= 300) {
       return failure(deleted, "InternalError", "the pod could not be deleted", List.of());
     }
     return new Answer(
         201, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Success\",\"code\":201}");
+  }
+
+  /** A pod whose eviction no budget decides: Pending, Succeeded, Failed, or being deleted. */
+  private static boolean disruptedAlready(JsonNode pod) {
+    JsonNode deletion = pod.at("/metadata/deletionTimestamp");
+    String phase = pod.at("/status/phase").asText("");
+    return (!deletion.isMissingNode() && !deletion.isNull())
+        || phase.equals("Pending")
+        || phase.equals("Succeeded")
+        || phase.equals("Failed");
   }
 
   /** Why {@code budget} keeps {@code pod}, or empty when it may go. */
@@ -155,9 +195,12 @@ public final class PodEvictions {
             + " healthy pods and has "
             + healthy
             + " currently";
-    if (!healthy(pod, disrupted)) {
+    if (!ready(pod)) {
+      // a pod not Ready takes nothing from the budget: it may go while the budget is met
       boolean always = "AlwaysAllow".equals(budget.at("/spec/unhealthyPodEvictionPolicy").asText());
-      return always || healthy >= desiredHealthy ? Optional.empty() : Optional.of(counted);
+      return always || (healthy >= desiredHealthy && desiredHealthy > 0)
+          ? Optional.empty()
+          : Optional.of(counted);
     }
     return healthy - desiredHealthy > 0 ? Optional.empty() : Optional.of(counted);
   }
@@ -227,9 +270,10 @@ public final class PodEvictions {
         && !pod.at("/metadata/deletionTimestamp").isNull()) {
       return false;
     }
-    if (disrupted.contains(pod.at("/metadata/name").asText())) {
-      return false;
-    }
+    return !disrupted.contains(pod.at("/metadata/name").asText()) && ready(pod);
+  }
+
+  private static boolean ready(JsonNode pod) {
     for (JsonNode condition : pod.at("/status/conditions")) {
       if ("Ready".equals(condition.path("type").asText())) {
         return "True".equals(condition.path("status").asText());

@@ -83,7 +83,11 @@ class PodEvictionsTest {
   private PodEvictions.Answer evict(String pod, String uid) {
     String body =
         uid == null ? "{}" : "{\"deleteOptions\":{\"preconditions\":{\"uid\":\"" + uid + "\"}}}";
-    return PodEvictions.evict(store, "kafka", pod, body, NOW);
+    return post(PODS + "/" + pod + "/eviction", body);
+  }
+
+  private PodEvictions.Answer post(String path, String body) {
+    return PodEvictions.answer("POST", path, () -> body, store, NOW).orElseThrow();
   }
 
   @Test
@@ -216,10 +220,97 @@ class PodEvictionsTest {
   }
 
   @Test
-  void givenRequestPaths_whenRead_thenOnlyAPodsEvictionPostIsOne() {
-    assertThat(PodEvictions.target("POST", PODS + "/demo-node-0/eviction"))
-        .contains(List.of("kafka", "demo-node-0"));
-    assertThat(PodEvictions.target("GET", PODS + "/demo-node-0/eviction")).isEmpty();
-    assertThat(PodEvictions.target("POST", PODS + "/demo-node-0")).isEmpty();
+  void givenRequestsThatAreNoEviction_thenTheMockAnswersThem() {
+    pod("demo-node-0", true, "");
+
+    assertThat(PodEvictions.answer("GET", PODS + "/demo-node-0/eviction", () -> "", store, NOW))
+        .isEmpty();
+    assertThat(PodEvictions.answer("POST", PODS + "/demo-node-0", () -> "{}", store, NOW))
+        .isEmpty();
+    assertThat(PodEvictions.answer("POST", PODS + "/demo-node-0/status", () -> "{}", store, NOW))
+        .isEmpty();
+  }
+
+  @Test
+  void givenADryRun_whenEvicted_thenItIsAnsweredButNothingIsDeleted() {
+    threeReadyPodsAndMaxUnavailableOne();
+
+    assertThat(post(PODS + "/demo-node-0/eviction?dryRun=All", "{}").code()).isEqualTo(201);
+    assertThat(deleted).isEmpty();
+  }
+
+  @Test
+  void givenAnEvictionOfAnotherName_orUnreadable_thenItIsABadRequest() {
+    threeReadyPodsAndMaxUnavailableOne();
+
+    assertThat(
+            post(PODS + "/demo-node-0/eviction", "{\"metadata\":{\"name\":\"demo-node-1\"}}")
+                .code())
+        .isEqualTo(400);
+    assertThat(post(PODS + "/demo-node-0/eviction", "{not json").code()).isEqualTo(400);
+    assertThat(deleted).isEmpty();
+  }
+
+  @Test
+  void givenAPendingOrTerminatingPod_whenEvicted_thenItGoesWithoutAskingTheBudget() {
+    pod("demo-node-0", true, "");
+    pod("demo-node-1", false, ",\"deletionTimestamp\":\"2026-12-06T11:59:59Z\"");
+    pods.put(
+        PODS + "/demo-node-2",
+        "{\"metadata\":{\"name\":\"demo-node-2\",\"labels\":{\"app\":\"demo\"}},"
+            + "\"status\":{\"phase\":\"Pending\"}}");
+    budget("demo-node", "\"maxUnavailable\":0", "");
+
+    assertThat(evict("demo-node-2", null).code()).isEqualTo(201);
+    assertThat(evict("demo-node-1", null).code()).isEqualTo(201);
+    assertThat(evict("demo-node-0", null).code()).isEqualTo(429);
+  }
+
+  @Test
+  void givenAReadyPodListedAsDisruptedAlready_whenEvictedAgain_thenItCountsAsReadyAndIsRefused() {
+    threeReadyPodsAndMaxUnavailableOne();
+    budgets.clear();
+    budget(
+        "demo-node", "\"maxUnavailable\":1", "\"disruptedPods\":{\"demo-node-2\":\"" + NOW + "\"}");
+
+    assertThat(evict("demo-node-2", null).code()).isEqualTo(429);
+  }
+
+  @Test
+  void givenMatchExpressions_whenABudgetSelects_thenEveryExpressionMustHold() {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var labels = json.createObjectNode().put("app", "demo").put("pool", "node");
+
+    assertThat(
+            PodEvictions.selects(
+                selector(
+                    json,
+                    "{\"key\":\"pool\",\"operator\":\"In\",\"values\":[\"node\",\"broker\"]}"),
+                labels))
+        .isTrue();
+    assertThat(
+            PodEvictions.selects(
+                selector(json, "{\"key\":\"pool\",\"operator\":\"NotIn\",\"values\":[\"node\"]}"),
+                labels))
+        .isFalse();
+    assertThat(
+            PodEvictions.selects(
+                selector(json, "{\"key\":\"zone\",\"operator\":\"DoesNotExist\"}"), labels))
+        .isTrue();
+    assertThat(
+            PodEvictions.selects(
+                selector(json, "{\"key\":\"zone\",\"operator\":\"Exists\"}"), labels))
+        .isFalse();
+    assertThat(PodEvictions.selects(json.missingNode(), labels)).isFalse();
+    assertThat(PodEvictions.selects(json.createObjectNode(), labels)).isTrue();
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode selector(
+      com.fasterxml.jackson.databind.ObjectMapper json, String expression) {
+    try {
+      return json.readTree("{\"matchExpressions\":[" + expression + "]}");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

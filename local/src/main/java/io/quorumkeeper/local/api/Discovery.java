@@ -63,7 +63,7 @@ final class Discovery {
    */
   private static List<Resource> builtIns() {
     return List.of(
-        builtIn("v1", "pods", "Pod", true, "po", "all", "status"),
+        builtIn("v1", "pods", "Pod", true, "po", "all", "status,eviction"),
         builtIn("v1", "services", "Service", true, "svc", "all", "status"),
         builtIn("v1", "configmaps", "ConfigMap", true, "cm", "", ""),
         builtIn("v1", "secrets", "Secret", true, "", "", ""),
@@ -210,7 +210,19 @@ final class Discovery {
                 .put("name", r.plural() + "/" + sub)
                 .put("singularName", "")
                 .put("namespaced", r.namespaced())
-                .put("kind", "scale".equals(sub) ? "Scale" : r.kind());
+                .put(
+                    "kind",
+                    switch (sub) {
+                      case "scale" -> "Scale";
+                      case "eviction" -> "Eviction";
+                      default -> r.kind();
+                    });
+        if ("eviction".equals(sub)) {
+          // kubectl drain evicts (and so honours PodDisruptionBudgets) only where this is listed
+          s.put("group", "policy").put("version", "v1");
+          s.putArray("verbs").add("create");
+          continue;
+        }
         List.of("get", "patch", "update").forEach(s.putArray("verbs")::add);
         if ("scale".equals(sub)) {
           s.put("group", "autoscaling").put("version", "v1");

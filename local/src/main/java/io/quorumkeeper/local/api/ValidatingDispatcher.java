@@ -52,35 +52,28 @@ final class ValidatingDispatcher extends AllowAllRulesReview {
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
-    java.util.Optional<List<String>> eviction =
-        PodEvictions.target(request.getMethod(), request.getPath());
-    if (eviction.isPresent()) {
-      return evict(eviction.get().get(0), eviction.get().get(1), request.getUtf8Body());
-    }
-    return DeletePreconditions.refusal(request, this::storedAt)
-        .or(() -> StatusPreconditions.refusal(request, this::storedAt))
-        .orElseGet(() -> super.dispatch(request));
-  }
-
-  /**
-   * The eviction subresource, which the mock lacks: the pod's PodDisruptionBudget is counted as an
-   * API server does ({@link PodEvictions}), so a drain ({@code kubectl drain}) and the operator's
-   * rolling restart cannot take two of a pool's pods at once. One eviction at a time.
-   */
-  private synchronized MockResponse evict(String namespace, String pod, String body) {
-    PodEvictions.Answer answer =
-        PodEvictions.evict(
+    // The eviction subresource, which the mock lacks: the pod's PodDisruptionBudget is counted as
+    // an API server does, so a drain and the operator's roll cannot take two of a pool's pods.
+    java.util.Optional<PodEvictions.Answer> eviction =
+        PodEvictions.answer(
+            request.getMethod(),
+            request.getPath(),
+            request::getUtf8Body,
             new PodEvictions.Store(
                 path -> {
                   MockResponse found = handleGet(path);
                   return found.code() == 200 ? found.getBody().readUtf8() : null;
                 },
                 path -> handleDelete(path).code()),
-            namespace,
-            pod,
-            body,
             java.time.Instant.now());
-    return new MockResponse().setResponseCode(answer.code()).setBody(answer.body());
+    if (eviction.isPresent()) {
+      return new MockResponse()
+          .setResponseCode(eviction.get().code())
+          .setBody(eviction.get().body());
+    }
+    return DeletePreconditions.refusal(request, this::storedAt)
+        .or(() -> StatusPreconditions.refusal(request, this::storedAt))
+        .orElseGet(() -> super.dispatch(request));
   }
 
   /** The stored object at an API path, as the mock keeps it. */

@@ -54,7 +54,13 @@ public final class OperatorClassArchiveTraining {
     Path home = Path.of(args[0]).toAbsolutePath().normalize();
     Path folder = Path.of(args[1]).toAbsolutePath();
     Path archive = Path.of(args[2]).toAbsolutePath();
-    System.out.println(train(home, folder, archive));
+    try {
+      System.out.println(train(home, folder, archive));
+    } catch (Exception | Error e) {
+      // the embedded API's threads would keep this JVM, and the build waiting on it, alive
+      e.printStackTrace();
+      System.exit(1);
+    }
     System.exit(0);
   }
 

@@ -45,7 +45,8 @@ class KubectlEndpointTest {
   }
 
   @Test
-  void givenCrd_whenDiscovered_thenQuorumClustersHaveTheShortNameVerbsAndStatus() throws Exception {
+  void givenCrd_whenDiscovered_thenQuorumClustersHaveTheShortNameVerbsAndStatus_podsTheirEviction()
+      throws Exception {
     JsonNode groups = get("/apis", "application/json");
     JsonNode list = get("/apis/quorumkeeper.io/v1alpha1", "application/json");
     JsonNode core = get("/api/v1", "application/json");
@@ -59,6 +60,18 @@ class KubectlEndpointTest {
     assertThat(qc.path("verbs").toString()).contains("\"watch\"", "\"patch\"");
     assertThat(list.findValuesAsText("name")).contains("quorumclusters/status");
     assertThat(core.findValuesAsText("name")).contains("pods", "events");
+    // kubectl drain evicts (and so honours PodDisruptionBudgets) only where this entry says so
+    JsonNode eviction = null;
+    for (JsonNode resource : core.path("resources")) {
+      if ("pods/eviction".equals(resource.path("name").asText())) {
+        eviction = resource;
+      }
+    }
+    assertThat(eviction).isNotNull();
+    assertThat(eviction.path("kind").asText()).isEqualTo("Eviction");
+    assertThat(eviction.path("group").asText()).isEqualTo("policy");
+    assertThat(eviction.path("version").asText()).isEqualTo("v1");
+    assertThat(eviction.path("verbs").toString()).isEqualTo("[\"create\"]");
     assertThat(
             get("/openapi/v3", "application/json")
                 .path("paths")

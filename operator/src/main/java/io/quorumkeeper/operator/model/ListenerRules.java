@@ -75,14 +75,9 @@ final class ListenerRules {
   /**
    * Adds a warning per anonymous listener of a TLS cluster: the authorizer keeps such clients off
    * the quorum, but not from creating topics or filling the disks the metadata log may share (ADR
-   * 015). A Plaintext cluster gets one warning instead: nothing in it authenticates anyone, the
-   * controller listener included (ADR 023).
+   * 015). A Plaintext cluster gets {@link #PLAINTEXT_WARNING} instead, whatever its spec.
    */
   static void warn(QuorumClusterSpec spec, Transport transport, List<String> warnings) {
-    if (transport == Transport.Plaintext) {
-      warnings.add(PLAINTEXT_WARNING);
-      return;
-    }
     if (transport != Transport.TLS || spec.getListeners() == null) {
       return;
     }
@@ -102,14 +97,16 @@ final class ListenerRules {
   /** How the warning of an anonymous listener begins. */
   static final String ANONYMOUS_PREFIX = "listener ";
 
-  /** The warning of a Plaintext cluster. */
+  /**
+   * The warning of a Plaintext cluster, for as long as it runs (its transport is immutable):
+   * nothing in it authenticates anyone, the controller listener included (ADR 023).
+   */
   static final String PLAINTEXT_WARNING =
       "transport Plaintext: no listener authenticates anyone, so any client that reaches the"
-          + " controller port 9093 can add and remove voters and end the quorum, and any that"
-          + " reaches 9091 or 9092 can change every topic; the cluster's NetworkPolicy keeps 9093"
-          + " and 9091 to its own pods and the operator only where the network enforces"
-          + " NetworkPolicies (the transport is immutable: a cluster created with TLS, the default,"
-          + " closes this)";
+          + " controller port 9093 can add and remove voters and end the quorum, and any client of"
+          + " its broker listeners can change every topic; the cluster's NetworkPolicy keeps 9093 to"
+          + " its own pods and the operator only where the network enforces NetworkPolicies (the"
+          + " transport is immutable: a cluster created with TLS, the default, closes this)";
 
   private static void checkOne(ListenerSpec listener, List<String> errors) {
     String name = listener.getName();

@@ -131,6 +131,10 @@ public final class SpecValidator {
     }
     checkHealing(spec, errors);
     PodRules.checkTemplate(spec.getTemplate(), OPERATOR_LABEL_KEYS, errors);
+    if (transport.orElse(requested(spec)) == Transport.Plaintext) {
+      // what runs, whether or not this spec is accepted: said even while a newer one is refused
+      warnings.add(ListenerRules.PLAINTEXT_WARNING);
+    }
     if (errors.isEmpty()) {
       ListenerRules.warn(spec, transport.orElse(requested(spec)), warnings);
       checkSizing("controllers", spec.getControllers(), warnings);

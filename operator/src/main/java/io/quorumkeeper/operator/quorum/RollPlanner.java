@@ -14,7 +14,7 @@ import java.util.Optional;
  * partition it is in the ISR of would drop below its min.insync.replicas; order: pods already down,
  * controller spares and observers, voting followers, broker-only pods, the leader last, each group
  * from the highest node id. The choice is made afresh each pass from pods and status, never from
- * memory: a restart recorded but not carried out (its pod object is still there, outdated) deleted
+ * memory: a restart recorded but not carried out (its pod object is still there, outdated) evicted
  * nothing, and a restarted pod came back from the current template, so it is not outdated and never
  * chosen again; that is what makes an operator restart mid-roll harmless. The recorded restart is
  * only held (kept in status) until its pod is back.
@@ -75,7 +75,7 @@ public final class RollPlanner {
     return notBack(pod(facts, step.pod()), facts) == null ? null : step;
   }
 
-  /** The recorded restart's pod object, still outdated: the delete was not carried out yet. */
+  /** The recorded restart's pod object, still outdated: the eviction was not carried out yet. */
   private static Optional<RollPod> pending(RollFacts facts) {
     return facts
         .inFlight()

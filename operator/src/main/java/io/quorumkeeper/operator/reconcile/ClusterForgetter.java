@@ -15,9 +15,9 @@ import org.jboss.logging.Logger;
 /**
  * The list of everything this operator process holds per QuorumCluster, and how to drop each when
  * the cluster is deleted: the Kafka Admin client, the meters, the agent token, when a leader was
- * last seen, the events remembered against repeats. The quorum observation calls it when JOSDK
- * reports the deletion; there is no finalizer (ADR 009). Something new held per cluster belongs on
- * this list.
+ * last seen, the events remembered against repeats, the evictions the API refused. The quorum
+ * observation calls it when JOSDK reports the deletion; there is no finalizer (ADR 009). Something
+ * new held per cluster belongs on this list.
  */
 final class ClusterForgetter implements Consumer<QuorumCluster> {
 
@@ -43,7 +43,8 @@ final class ClusterForgetter implements Consumer<QuorumCluster> {
       EventRecorder events,
       ClientAccess clientAccess,
       Finalization finalization,
-      StatusWriter statusWriter) {
+      StatusWriter statusWriter,
+      Rolling rolling) {
     return new ClusterForgetter(
         List.of(
             new Held("Admin client", gone -> quorum.forget(gone.key())),
@@ -53,7 +54,8 @@ final class ClusterForgetter implements Consumer<QuorumCluster> {
             new Held("remembered events", gone -> events.forget(gone.uid())),
             new Held("client ACLs checked", gone -> clientAccess.forget(gone.key())),
             new Held("metadata.version finalized", gone -> finalization.forget(gone.key())),
-            new Held("status writes not yet cached", gone -> statusWriter.forget(gone.uid()))));
+            new Held("status writes not yet cached", gone -> statusWriter.forget(gone.uid())),
+            new Held("refused evictions", gone -> rolling.forget(gone.key()))));
   }
 
   /** Drops everything held for {@code cr}; one failure does not keep the rest. */

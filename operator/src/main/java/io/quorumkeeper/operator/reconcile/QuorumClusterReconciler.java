@@ -195,7 +195,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 events,
                 clientAccess,
                 finalization,
-                statusWriter));
+                statusWriter,
+                rolling));
     sources.add(observation);
     return sources;
   }
@@ -459,7 +460,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       } else if (observation != null && next == Healing.Next.SHORTLY) {
         observation.observeIn(cr, Healing.RESEND_REFUSED_AFTER);
       }
-      rolling.act(cr, roll, events);
+      rolling.act(cr, roll, events, clock.instant());
     } catch (RuntimeException e) {
       LOG.warnf(
           "cluster=%s healing or roll step not carried out, the next pass plans again: %s",

@@ -34,34 +34,78 @@ import org.jboss.logging.Logger;
  * Executes the roll planner's step: the restart goes into {@code status.roll} first (by the
  * caller's status write), then the pod object is evicted, gracefully and only that object (its
  * uid), so its PodDisruptionBudget is honoured by the API (ADR 024); the StatefulSet ({@code
- * OnDelete}) re-creates it from the current template. An eviction the API refuses is tried again by
- * a later pass and said in the Progressing condition and a Warning event meanwhile.
+ * OnDelete}) re-creates it from the current template. An eviction the API refuses blocks the roll,
+ * said in the Progressing condition and an event, until a later pass asks again.
  */
 final class Rolling {
 
   private static final Logger LOG = Logger.getLogger(Rolling.class);
 
-  /** The planner's step and what status should say about it. */
-  record Step(RollAction action, RollStatus roll, String summary, String scaleDownBlocked) {
+  /**
+   * The planner's step and what status should say about it.
+   *
+   * @param alone the pod to restart is its pool's only one: deleted, not evicted (see {@link #act})
+   */
+  record Step(
+      RollAction action, RollStatus roll, String summary, String scaleDownBlocked, boolean alone) {
 
     Step(RollAction action, RollStatus roll, String summary) {
-      this(action, roll, summary, null);
+      this(action, roll, summary, null, false);
     }
 
     /**
      * The same step, saying why broker pods the spec dropped are kept ({@link BrokerScaleDown}).
      */
     Step withScaleDownBlocked(String reason) {
-      return new Step(action, roll, summary, reason);
+      return new Step(action, roll, summary, reason, alone);
+    }
+
+    /** The same step, for a pod that is its pool's only one. */
+    Step inPoolOfOne() {
+      return new Step(action, roll, summary, scaleDownBlocked, true);
     }
   }
 
   private final PodDeletion pods;
 
-  /** The last eviction the API refused, by cluster: the pod object's uid and the API's reasons. */
+  /** The evictions the API refuses, by cluster: the last pod object refused. */
   private final Map<String, Refusal> refusals = new ConcurrentHashMap<>();
 
-  record Refusal(String uid, String reasons) {}
+  /** The first retry after a refused eviction; each further one waits twice as long. */
+  static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+
+  /** The longest wait between two evictions of a pod the API keeps refusing. */
+  static final Duration LONGEST_RETRY = Duration.ofSeconds(60);
+
+  /**
+   * The API refused evicting the pod object {@code uid} {@code times} times in a row since {@code
+   * since}, the last time for {@code reasons}; it is asked again from {@code retryAt}.
+   */
+  record Refusal(String uid, String reasons, Instant since, int times, Instant retryAt) {
+
+    static Refusal first(String uid, String reasons, Instant now) {
+      return new Refusal(uid, reasons, now, 1, now.plus(FIRST_RETRY));
+    }
+
+    Refusal again(String reasons, Instant now) {
+      Duration wait = FIRST_RETRY.multipliedBy(1L << Math.min(times, 4));
+      return new Refusal(
+          uid,
+          reasons,
+          since,
+          times + 1,
+          now.plus(wait.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : wait));
+    }
+
+    String describe() {
+      return "the API refused its eviction "
+          + (times == 1 ? "once" : times + " times since " + since)
+          + " ("
+          + reasons
+          + "); it is asked again from "
+          + retryAt;
+    }
+  }
 
   Rolling(PodDeletion pods) {
     this.pods = pods;
@@ -87,16 +131,18 @@ final class Rolling {
       Instant now,
       BrokerPartitions partitions) {
     RollStatus previous = cr.getStatus() == null ? null : cr.getStatus().getRoll();
+    String key = QuorumObservation.key(cr);
+    Refusal refused = refusals.get(key);
     Instant restartedAt = startedAt(previous);
-    if (restartedAt != null && observedAt.isBefore(restartedAt.plus(caughtUpWithin))) {
+    // A refused eviction restarted nothing: no view newer than it is needed.
+    boolean restarted =
+        restartedAt != null && (refused == null || !refused.uid().equals(previous.getUid()));
+    if (restarted && observedAt.isBefore(restartedAt.plus(caughtUpWithin))) {
       RollStep held = new RollStep(previous.getPod(), previous.getUid(), previous.getReason());
-      Refusal refused = refusals.get(QuorumObservation.key(cr));
       return new Step(
           new RollAction.Wait("waiting for a view of the quorum newer than the restart", held),
           previous,
-          refused != null && refused.uid().equals(previous.getUid())
-              ? refusedSummary(previous.getPod(), refused)
-              : "waiting for a view of the quorum newer than the restart of " + previous.getPod());
+          "waiting for a view of the quorum newer than the restart of " + previous.getPod());
     }
     List<RollPod> rollPods = pods(cr, pools, context);
     boolean rolling = previous != null || rollPods.stream().anyMatch(RollPod::outdated);
@@ -108,11 +154,24 @@ final class Rolling {
             Optional.ofNullable(previous)
                 .map(r -> new RollStep(r.getPod(), r.getUid(), r.getReason())),
             healingActs);
-    return step(
-        RollPlanner.plan(facts, Healing.blockedBecause(cr)),
-        previous,
-        now,
-        refusals.get(QuorumObservation.key(cr)));
+    RollAction action = RollPlanner.plan(facts, Healing.blockedBecause(cr));
+    if (refused != null) {
+      boolean same = action instanceof RollAction.Restart r && r.uid().equals(refused.uid());
+      if (same && now.isBefore(refused.retryAt())) {
+        action = new RollAction.Blocked(action, refused.describe());
+      } else if (!same && !(action instanceof RollAction.Wait)) {
+        refusals.remove(key); // that pod went another way, or the roll is over
+      }
+    }
+    Step step = step(action, previous, now);
+    return action instanceof RollAction.Restart r && aloneInPool(r.pod(), pools)
+        ? step.inPoolOfOne()
+        : step;
+  }
+
+  /** Whether {@code pod} belongs to a pool of one pod. */
+  private static boolean aloneInPool(String pod, List<Pool> pools) {
+    return pools.stream().anyMatch(p -> p.replicas() == 1 && p.podName(0).equals(pod));
   }
 
   private static Instant startedAt(RollStatus roll) {
@@ -126,23 +185,13 @@ final class Rolling {
   }
 
   static Step step(RollAction action, RollStatus previous, Instant now) {
-    return step(action, previous, now, null);
-  }
-
-  /**
-   * @param refused the cluster's last eviction the API refused, if any: said while its pod is the
-   *     one to restart
-   */
-  static Step step(RollAction action, RollStatus previous, Instant now, Refusal refused) {
     if (action instanceof RollAction.Restart r) {
-      // A restart asked for again (same pod, same uid: its delete never happened) is issued now,
+      // A restart asked for again (same pod, same uid: its eviction never happened) is issued now,
       // so the wait for a view newer than the restart counts from now, never from the first try.
       return new Step(
           action,
           new RollStatus(r.pod(), r.uid(), r.reason(), now.toString()),
-          refused != null && refused.uid().equals(r.uid())
-              ? refusedSummary(r.pod(), refused)
-              : "restarting " + r.pod());
+          "restarting " + r.pod());
     }
     if (action instanceof RollAction.Wait w) {
       return new Step(action, w.holding() == null ? null : previous, w.reason());
@@ -156,13 +205,6 @@ final class Rolling {
           action, same ? previous : null, "would restart " + r.pod() + ", but " + b.reason());
     }
     return new Step(action, null, "every pod runs its StatefulSet's current template");
-  }
-
-  private static String refusedSummary(String pod, Refusal refused) {
-    return "restarting "
-        + pod
-        + ", whose eviction the API refused (tried again shortly): "
-        + refused.reasons();
   }
 
   /**
@@ -184,18 +226,44 @@ final class Rolling {
     }
   }
 
-  /** Evicts the pod of a restart already recorded in status, and reports it. */
-  void act(QuorumCluster cr, Step step, EventRecorder events) {
+  /**
+   * Evicts the pod of a restart already recorded in status, and reports it. A refusal is kept for
+   * the next passes, which wait before asking again (5 s, doubling up to a minute); its first one
+   * is a Normal event (a budget whose status lags a pod that just came back refuses once), the next
+   * ones Warnings.
+   */
+  void act(QuorumCluster cr, Step step, EventRecorder events, Instant now) {
     if (step.action() instanceof RollAction.Restart r) {
       String key = QuorumObservation.key(cr);
-      PodDeletion.Eviction eviction =
-          pods.evict(cr.getMetadata().getNamespace(), key, r.pod(), r.uid(), r.reason());
+      String namespace = cr.getMetadata().getNamespace();
+      if (step.alone()) {
+        // A pool of one has no second pod a drain could take with it, and its budget
+        // (maxUnavailable 1 of 1 pod) refuses evicting that pod while it is not Ready: a
+        // crash-looping pod the roll must restart to run a fixed config would never go.
+        if (pods.delete(namespace, key, r.pod(), r.uid(), null, r.reason())) {
+          events.normal(cr, EventReason.RollingRestart, r.pod() + ": " + r.reason());
+        }
+        return;
+      }
+      PodDeletion.Eviction eviction = pods.evict(namespace, key, r.pod(), r.uid(), r.reason());
       if (eviction.refused()) {
-        refusals.put(key, new Refusal(r.uid(), eviction.refusal()));
-        events.warning(
-            cr,
-            EventReason.EvictionRefused,
-            r.pod() + " not restarted, the API refused its eviction: " + eviction.refusal());
+        Refusal before = refusals.get(key);
+        Refusal refused =
+            before != null && before.uid().equals(r.uid())
+                ? before.again(eviction.refusal(), now)
+                : Refusal.first(r.uid(), eviction.refusal(), now);
+        refusals.put(key, refused);
+        String message =
+            r.pod()
+                + " not restarted, the API refused its eviction: "
+                + eviction.refusal()
+                + "; asked again from "
+                + refused.retryAt();
+        if (refused.times() == 1) {
+          events.normal(cr, EventReason.EvictionRefused, message);
+        } else {
+          events.warning(cr, EventReason.EvictionRefused, message);
+        }
         return;
       }
       refusals.remove(key);
@@ -203,6 +271,11 @@ final class Rolling {
         events.normal(cr, EventReason.RollingRestart, r.pod() + ": " + r.reason());
       }
     }
+  }
+
+  /** Drops what is held for a deleted cluster. */
+  void forget(String key) {
+    refusals.remove(key);
   }
 
   /** Every pod the pools want, as the planner sees it. */

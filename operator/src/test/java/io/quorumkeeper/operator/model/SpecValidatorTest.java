@@ -146,7 +146,7 @@ class SpecValidatorTest {
 
   @Test
   void
-      givenARunningPlaintextCluster_whenItsSpecNamesNoTransport_thenTheWarningStillSaysPlaintext() {
+      givenARunningPlaintextCluster_whenItsSpecNamesNoTransportOrIsRefused_thenTheWarningSaysPlaintext() {
     QuorumCluster cr = Examples.load("combined.yaml");
 
     var result =
@@ -155,6 +155,13 @@ class SpecValidatorTest {
 
     assertThat(result.warningReason()).isEqualTo("PlaintextTransport");
     assertThat(SpecValidator.validate(cr.getSpec(), SUPPORTED).warnings()).isEmpty();
+
+    cr.getSpec().getControllers().setVoters(2);
+    var refused =
+        SpecValidator.validate(
+            "orders", cr.getSpec(), SUPPORTED, Optional.empty(), Optional.of(Transport.Plaintext));
+    assertThat(refused.valid()).isFalse();
+    assertThat(refused.warningReason()).isEqualTo("PlaintextTransport");
   }
 
   @Test

@@ -78,7 +78,8 @@ class ClusterForgetterTest {
             new EventRecorder(null, Clock.systemUTC()),
             new ClientAccess(quorum, Clock.systemUTC()),
             new Finalization(quorum, Clock.systemUTC()),
-            new StatusWriter(null))
+            new StatusWriter(null),
+            new Rolling(null))
         .accept(ORDERS);
 
     assertThat(quorum.forgotten()).containsExactly("kafka/orders");

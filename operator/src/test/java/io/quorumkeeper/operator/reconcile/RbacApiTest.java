@@ -174,7 +174,8 @@ class RbacApiTest {
       if (rule.getVerbs().contains("delete")) {
         assertThat(rule.getResources())
             .as(
-                "only stranded pods, pods of a roll and ConfigMaps no pod mounts are ever deleted;"
+                "only stranded pods, a roll's pod of a pool of one and ConfigMaps no pod mounts are"
+                    + " ever deleted;"
                     + " each in a rule of its own")
             .containsAnyOf("pods", "configmaps")
             .hasSize(1);

@@ -188,7 +188,10 @@ final class RbacScenario {
         .until(
             () ->
                 api.client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
-                    .anyMatch(e -> "RollingRestart".equals(e.getReason())));
+                    .anyMatch(
+                        e ->
+                            "RollingRestart".equals(e.getReason())
+                                && "audit".equals(e.getInvolvedObject().getName())));
   }
 
   /** A finalizer keeps the deleted pod Terminating, as a kubelet on a dead node would. */

@@ -141,9 +141,17 @@ public final class ApiHarness implements AutoCloseable {
           return status(500, "InternalError", "refused once by the test");
         }
       }
-      Optional<List<String>> eviction = PodEvictions.target(request.getMethod(), request.getPath());
+      Optional<PodEvictions.Answer> eviction =
+          PodEvictions.answer(
+              request.getMethod(),
+              request.getPath(),
+              () -> body,
+              stored(),
+              java.time.Instant.now());
       if (eviction.isPresent()) {
-        return evict(eviction.get().get(0), eviction.get().get(1), body);
+        return new MockResponse()
+            .setResponseCode(eviction.get().code())
+            .setBody(eviction.get().body());
       }
       if ("DELETE".equals(request.getMethod()) && body.contains("\"preconditions\"")) {
         String wanted =
@@ -171,21 +179,14 @@ public final class ApiHarness implements AutoCloseable {
       return super.dispatch(request);
     }
 
-    /** The eviction subresource, with the pod's PodDisruptionBudget counted as an API does. */
-    private synchronized MockResponse evict(String namespace, String pod, String body) {
-      PodEvictions.Answer answer =
-          PodEvictions.evict(
-              new PodEvictions.Store(
-                  path -> {
-                    MockResponse found = handleGet(path);
-                    return found.code() == 200 ? found.getBody().readUtf8() : null;
-                  },
-                  path -> handleDelete(path).code()),
-              namespace,
-              pod,
-              body,
-              java.time.Instant.now());
-      return new MockResponse().setResponseCode(answer.code()).setBody(answer.body());
+    /** The stored objects, as an eviction reads and deletes them. */
+    private PodEvictions.Store stored() {
+      return new PodEvictions.Store(
+          path -> {
+            MockResponse found = handleGet(path);
+            return found.code() == 200 ? found.getBody().readUtf8() : null;
+          },
+          path -> handleDelete(path).code());
     }
 
     /** The metadata of the object stored at {@code path}, if there is one. */

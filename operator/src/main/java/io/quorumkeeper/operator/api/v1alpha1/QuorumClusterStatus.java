@@ -39,7 +39,7 @@ public class QuorumClusterStatus {
   private OperationStatus operation;
 
   @JsonPropertyDescription(
-      "The one pod restart of a rolling restart in flight, recorded before the pod is deleted and"
+      "The one pod restart of a rolling restart in flight, recorded before the pod is evicted and"
           + " cleared once the pod is back (Ready, caught up, in its ISRs).")
   private RollStatus roll;
 

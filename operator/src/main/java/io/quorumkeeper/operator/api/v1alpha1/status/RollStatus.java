@@ -4,14 +4,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
 
-/** The one pod restart of a rolling restart in flight, written to status before the delete. */
+/** The one pod restart of a rolling restart in flight, written to status before the eviction. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RollStatus {
 
   @JsonPropertyDescription("The pod being restarted.")
   private String pod;
 
-  @JsonPropertyDescription("The uid of the pod object deleted; the pod re-created has another.")
+  @JsonPropertyDescription("The uid of the pod object evicted; the pod re-created has another.")
   private String uid;
 
   @JsonPropertyDescription("Why this pod is restarted.")
