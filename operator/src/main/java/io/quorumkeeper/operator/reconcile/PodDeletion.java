@@ -68,13 +68,7 @@ final class PodDeletion {
                 .delete("application/json", client.getKubernetesSerialization().asJson(options)),
             key,
             pod);
-    if (answer == null) {
-      return false;
-    }
-    if (answer.code() == 404 || answer.code() == 409) {
-      LOG.infof(
-          "cluster=%s pod %s (uid %s) not deleted: %s",
-          key, pod, uid, answer.code() == 404 ? "already gone" : "re-created since");
+    if (answer == null || goneOrReplaced(answer, "deleted", key, pod, uid)) {
       return false;
     }
     if (answer.code() >= 300) {
@@ -127,13 +121,7 @@ final class PodDeletion {
                 .post("application/json", client.getKubernetesSerialization().asJson(eviction)),
             key,
             pod);
-    if (answer == null) {
-      return Eviction.NOT_SENT;
-    }
-    if (answer.code() == 404 || answer.code() == 409) {
-      LOG.infof(
-          "cluster=%s pod %s (uid %s) not evicted: %s",
-          key, pod, uid, answer.code() == 404 ? "already gone" : "re-created since");
+    if (answer == null || goneOrReplaced(answer, "evicted", key, pod, uid)) {
       return Eviction.NOT_SENT;
     }
     if (answer.code() >= 300) {
@@ -143,6 +131,18 @@ final class PodDeletion {
     }
     LOG.infof("cluster=%s evicted pod %s (uid %s): %s", key, pod, uid, reason);
     return Eviction.DONE;
+  }
+
+  /** Whether the API answered that the pod object is gone or another one now (logged). */
+  private static boolean goneOrReplaced(
+      Answer answer, String done, String key, String pod, String uid) {
+    if (answer.code() != 404 && answer.code() != 409) {
+      return false;
+    }
+    LOG.infof(
+        "cluster=%s pod %s (uid %s) not %s: %s",
+        key, pod, uid, done, answer.code() == 404 ? "already gone" : "re-created since");
+    return true;
   }
 
   /** A Status body's message and its causes' messages, on one line. */

@@ -145,21 +145,7 @@ class RollingApiTest {
     }
     api.createPodFromTemplate("payments-broker", "payments-broker-0", "payments");
     // running and restarting, never Ready: a Pending pod would go without asking the budget
-    api.client()
-        .pods()
-        .inNamespace(NAMESPACE)
-        .withName("payments-broker-0")
-        .editStatus(
-            p ->
-                new io.fabric8.kubernetes.api.model.PodBuilder(p)
-                    .editStatus()
-                    .withPhase("Running")
-                    .addNewCondition()
-                    .withType("Ready")
-                    .withStatus("False")
-                    .endCondition()
-                    .endStatus()
-                    .build());
+    api.podRunning("payments-broker-0", false);
     String uid = uids().get("payments-broker-0");
 
     api.edit("payments", c -> c.getSpec().getKafka().getConfig().put("num.partitions", "12"));

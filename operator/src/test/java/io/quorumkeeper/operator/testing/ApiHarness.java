@@ -444,6 +444,11 @@ public final class ApiHarness implements AutoCloseable {
 
   /** The pod Running and Ready, as its kubelet reports it. */
   public void podReady(String pod) {
+    podRunning(pod, true);
+  }
+
+  /** The pod's container runs, and its readiness probe passes ({@code ready}) or fails. */
+  public void podRunning(String pod, boolean ready) {
     client
         .pods()
         .inNamespace(NAMESPACE)
@@ -455,7 +460,7 @@ public final class ApiHarness implements AutoCloseable {
                     .withPhase("Running")
                     .addNewCondition()
                     .withType("Ready")
-                    .withStatus("True")
+                    .withStatus(ready ? "True" : "False")
                     .endCondition()
                     .endStatus()
                     .build());
