@@ -59,10 +59,10 @@ public final class PodEvictions {
   /**
    * The API's answer to {@code method path} with {@code body} when the request is a pod's eviction,
    * else empty (the mock answers it; the body, which a mock request may hold only once, is then not
-   * read). One eviction at a time, as the API server's optimistic concurrency on the budget makes
-   * them.
+   * read). Evictions are decided one at a time, as the API server's optimistic concurrency on the
+   * budget makes them; other requests pass without the lock.
    */
-  public static synchronized Optional<Answer> answer(
+  public static Optional<Answer> answer(
       String method, String path, Supplier<String> body, Store store, Instant now) {
     if (!"POST".equals(method) || path == null) {
       return Optional.empty();
@@ -72,11 +72,13 @@ public final class PodEvictions {
       return Optional.empty();
     }
     boolean dryRun = m.group(3) != null && m.group(3).matches(".*[?&]dryRun=All(&.*)?");
-    try {
-      return Optional.of(evict(store, m.group(1), m.group(2), body.get(), dryRun, now));
-    } catch (RuntimeException e) {
-      // as an API server answers what it cannot handle, instead of no answer at all
-      return Optional.of(failure(500, "InternalError", "eviction failed: " + e, List.of()));
+    synchronized (PodEvictions.class) {
+      try {
+        return Optional.of(evict(store, m.group(1), m.group(2), body.get(), dryRun, now));
+      } catch (RuntimeException e) {
+        // as an API server answers what it cannot handle, instead of no answer at all
+        return Optional.of(failure(500, "InternalError", "eviction failed: " + e, List.of()));
+      }
     }
   }
 
@@ -158,12 +160,16 @@ public final class PodEvictions {
 
   /** A pod whose eviction no budget decides: Pending, Succeeded, Failed, or being deleted. */
   private static boolean disruptedAlready(JsonNode pod) {
-    JsonNode deletion = pod.at("/metadata/deletionTimestamp");
     String phase = pod.at("/status/phase").asText("");
-    return (!deletion.isMissingNode() && !deletion.isNull())
+    return deleting(pod)
         || phase.equals("Pending")
         || phase.equals("Succeeded")
         || phase.equals("Failed");
+  }
+
+  private static boolean deleting(JsonNode pod) {
+    JsonNode deletion = pod.at("/metadata/deletionTimestamp");
+    return !deletion.isMissingNode() && !deletion.isNull();
   }
 
   /** Why {@code budget} keeps {@code pod}, or empty when it may go. */
@@ -266,11 +272,7 @@ public final class PodEvictions {
   }
 
   private static boolean healthy(JsonNode pod, Set<String> disrupted) {
-    if (!pod.at("/metadata/deletionTimestamp").isMissingNode()
-        && !pod.at("/metadata/deletionTimestamp").isNull()) {
-      return false;
-    }
-    return !disrupted.contains(pod.at("/metadata/name").asText()) && ready(pod);
+    return !deleting(pod) && !disrupted.contains(pod.at("/metadata/name").asText()) && ready(pod);
   }
 
   private static boolean ready(JsonNode pod) {

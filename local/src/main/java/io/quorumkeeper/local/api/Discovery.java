@@ -209,24 +209,15 @@ final class Discovery {
             list.addObject()
                 .put("name", r.plural() + "/" + sub)
                 .put("singularName", "")
-                .put("namespaced", r.namespaced())
-                .put(
-                    "kind",
-                    switch (sub) {
-                      case "scale" -> "Scale";
-                      case "eviction" -> "Eviction";
-                      default -> r.kind();
-                    });
-        if ("eviction".equals(sub)) {
+                .put("namespaced", r.namespaced());
+        switch (sub) {
+          case "scale" -> s.put("kind", "Scale").put("group", "autoscaling").put("version", "v1");
           // kubectl drain evicts (and so honours PodDisruptionBudgets) only where this is listed
-          s.put("group", "policy").put("version", "v1");
-          s.putArray("verbs").add("create");
-          continue;
+          case "eviction" -> s.put("kind", "Eviction").put("group", "policy").put("version", "v1");
+          default -> s.put("kind", r.kind());
         }
-        List.of("get", "patch", "update").forEach(s.putArray("verbs")::add);
-        if ("scale".equals(sub)) {
-          s.put("group", "autoscaling").put("version", "v1");
-        }
+        (sub.equals("eviction") ? List.of("create") : List.of("get", "patch", "update"))
+            .forEach(s.putArray("verbs")::add);
       }
     }
     return doc.toString();

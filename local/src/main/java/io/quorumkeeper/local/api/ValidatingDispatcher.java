@@ -39,6 +39,16 @@ final class ValidatingDispatcher extends AllowAllRulesReview {
   static final int UNPROCESSABLE_ENTITY = 422;
 
   private final CelSchemaValidator validator;
+
+  /** The stored objects, as an eviction reads and deletes them. */
+  private final PodEvictions.Store evictionStore =
+      new PodEvictions.Store(
+          path -> {
+            MockResponse found = handleGet(path);
+            return found.code() == 200 ? found.getBody().readUtf8() : null;
+          },
+          path -> handleDelete(path).code());
+
   private final Set<String> celRules;
 
   /** Set while a create/update/patch of a QuorumCluster runs: what it stored, for the response. */
@@ -59,12 +69,7 @@ final class ValidatingDispatcher extends AllowAllRulesReview {
             request.getMethod(),
             request.getPath(),
             request::getUtf8Body,
-            new PodEvictions.Store(
-                path -> {
-                  MockResponse found = handleGet(path);
-                  return found.code() == 200 ? found.getBody().readUtf8() : null;
-                },
-                path -> handleDelete(path).code()),
+            evictionStore,
             java.time.Instant.now());
     if (eviction.isPresent()) {
       return new MockResponse()

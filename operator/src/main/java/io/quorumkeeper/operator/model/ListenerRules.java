@@ -75,7 +75,7 @@ final class ListenerRules {
   /**
    * Adds a warning per anonymous listener of a TLS cluster: the authorizer keeps such clients off
    * the quorum, but not from creating topics or filling the disks the metadata log may share (ADR
-   * 015). A Plaintext cluster gets {@link #PLAINTEXT_WARNING} instead, whatever its spec.
+   * 015). A Plaintext cluster's one warning is {@link #warnTransport}'s.
    */
   static void warn(QuorumClusterSpec spec, Transport transport, List<String> warnings) {
     if (transport != Transport.TLS || spec.getListeners() == null) {
@@ -98,9 +98,17 @@ final class ListenerRules {
   static final String ANONYMOUS_PREFIX = "listener ";
 
   /**
-   * The warning of a Plaintext cluster, for as long as it runs (its transport is immutable):
-   * nothing in it authenticates anyone, the controller listener included (ADR 023).
+   * Adds the warning of a Plaintext cluster, for as long as it runs (its transport is immutable),
+   * whatever its spec: nothing in it authenticates anyone, the controller listener included (ADR
+   * 023).
    */
+  static void warnTransport(Transport inForce, List<String> warnings) {
+    if (inForce == Transport.Plaintext) {
+      warnings.add(PLAINTEXT_WARNING);
+    }
+  }
+
+  /** The warning of a Plaintext cluster. */
   static final String PLAINTEXT_WARNING =
       "transport Plaintext: no listener authenticates anyone, so any client that reaches the"
           + " controller port 9093 can add and remove voters and end the quorum, and any client of"

@@ -119,9 +119,10 @@ public final class SpecValidator {
     }
     checkVersion(spec, supportedVersions, errors);
     checkTransport(spec, transport, errors);
-    checkConfig(spec, transport.orElse(requested(spec)), errors);
-    ListenerRules.check(spec, transport.orElse(requested(spec)), errors);
-    CaRules.check(spec, transport.orElse(requested(spec)), errors);
+    Transport inForce = transport.orElse(requested(spec));
+    checkConfig(spec, inForce, errors);
+    ListenerRules.check(spec, inForce, errors);
+    CaRules.check(spec, inForce, errors);
     checkVoters(spec.getControllers(), errors);
     if (spec.getControllers() != null) {
       PodRules.checkPool("controllers", spec.getControllers(), errors);
@@ -131,12 +132,9 @@ public final class SpecValidator {
     }
     checkHealing(spec, errors);
     PodRules.checkTemplate(spec.getTemplate(), OPERATOR_LABEL_KEYS, errors);
-    if (transport.orElse(requested(spec)) == Transport.Plaintext) {
-      // what runs, whether or not this spec is accepted: said even while a newer one is refused
-      warnings.add(ListenerRules.PLAINTEXT_WARNING);
-    }
+    ListenerRules.warnTransport(inForce, warnings); // what runs, even while this spec is refused
     if (errors.isEmpty()) {
-      ListenerRules.warn(spec, transport.orElse(requested(spec)), warnings);
+      ListenerRules.warn(spec, inForce, warnings);
       checkSizing("controllers", spec.getControllers(), warnings);
       checkSizing("brokers", spec.getBrokers(), warnings);
     }

@@ -4,13 +4,13 @@ import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.Preconditions;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusCause;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
+import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.utils.URLUtils;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -55,16 +55,11 @@ final class PodDeletion {
    */
   boolean delete(
       String namespace, String key, String pod, String uid, Long graceSeconds, String reason) {
-    DeleteOptions options = new DeleteOptions();
-    options.setGracePeriodSeconds(graceSeconds);
-    options.setPreconditions(new Preconditions(null, uid));
-    String url =
-        URLUtils.join(
-            client.getMasterUrl().toString(), "api", "v1", "namespaces", namespace, "pods", pod);
+    DeleteOptions options = preconditions(uid, graceSeconds);
     Answer answer =
         send(
             once.newHttpRequestBuilder()
-                .uri(url)
+                .uri(podUrl(namespace, pod))
                 .delete("application/json", client.getKubernetesSerialization().asJson(options)),
             key,
             pod);
@@ -80,10 +75,10 @@ final class PodDeletion {
   }
 
   /** What came of an eviction; {@code refusal} says why the API kept the pod. */
-  record Eviction(boolean evicted, String refusal) {
+  record Evicted(boolean evicted, String refusal) {
 
-    static final Eviction DONE = new Eviction(true, null);
-    static final Eviction NOT_SENT = new Eviction(false, null);
+    static final Evicted DONE = new Evicted(true, null);
+    static final Evicted NOT_SENT = new Evicted(false, null);
 
     boolean refused() {
       return refusal != null;
@@ -96,41 +91,45 @@ final class PodDeletion {
    * or re-created since is not evicted and not refused; a refusal (429 from the budget, 500 where
    * two budgets select the pod) carries the API's reasons.
    */
-  Eviction evict(String namespace, String key, String pod, String uid, String reason) {
-    DeleteOptions options = new DeleteOptions();
-    options.setPreconditions(new Preconditions(null, uid));
-    Map<String, Object> eviction = new LinkedHashMap<>();
-    eviction.put("apiVersion", "policy/v1");
-    eviction.put("kind", "Eviction");
-    eviction.put("metadata", Map.of("name", pod, "namespace", namespace));
-    eviction.put("deleteOptions", options);
-    String url =
-        URLUtils.join(
-            client.getMasterUrl().toString(),
-            "api",
-            "v1",
-            "namespaces",
-            namespace,
-            "pods",
-            pod,
-            "eviction");
+  Evicted evict(String namespace, String key, String pod, String uid, String reason) {
+    Eviction eviction =
+        new EvictionBuilder()
+            .withNewMetadata()
+            .withName(pod)
+            .withNamespace(namespace)
+            .endMetadata()
+            .withDeleteOptions(preconditions(uid, null))
+            .build();
     Answer answer =
         send(
             once.newHttpRequestBuilder()
-                .uri(url)
+                .uri(podUrl(namespace, pod) + "/eviction")
                 .post("application/json", client.getKubernetesSerialization().asJson(eviction)),
             key,
             pod);
     if (answer == null || goneOrReplaced(answer, "evicted", key, pod, uid)) {
-      return Eviction.NOT_SENT;
+      return Evicted.NOT_SENT;
     }
     if (answer.code() >= 300) {
       String why = "HTTP " + answer.code() + ": " + reasons(answer.body());
       LOG.warnf("cluster=%s pod %s (uid %s) not evicted, the API refused: %s", key, pod, uid, why);
-      return new Eviction(false, why);
+      return new Evicted(false, why);
     }
     LOG.infof("cluster=%s evicted pod %s (uid %s): %s", key, pod, uid, reason);
-    return Eviction.DONE;
+    return Evicted.DONE;
+  }
+
+  /** Delete options for the pod object {@code uid} only; null grace: the pod's own. */
+  private static DeleteOptions preconditions(String uid, Long graceSeconds) {
+    DeleteOptions options = new DeleteOptions();
+    options.setGracePeriodSeconds(graceSeconds);
+    options.setPreconditions(new Preconditions(null, uid));
+    return options;
+  }
+
+  private String podUrl(String namespace, String pod) {
+    return URLUtils.join(
+        client.getMasterUrl().toString(), "api", "v1", "namespaces", namespace, "pods", pod);
   }
 
   /** Whether the API answered that the pod object is gone or another one now (logged). */

@@ -245,7 +245,7 @@ final class Rolling {
         }
         return;
       }
-      PodDeletion.Eviction eviction = pods.evict(namespace, key, r.pod(), r.uid(), r.reason());
+      PodDeletion.Evicted eviction = pods.evict(namespace, key, r.pod(), r.uid(), r.reason());
       if (eviction.refused()) {
         Refusal before = refusals.get(key);
         Refusal refused =

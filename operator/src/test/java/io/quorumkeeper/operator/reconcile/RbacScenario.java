@@ -161,7 +161,7 @@ final class RbacScenario {
                         .contains("num.partitions=9"));
   }
 
-  /** A restart of a cluster whose pods run: the roll evicts its first pod. */
+  /** A config change of a cluster whose pods run: the roll evicts its first pod. */
   private static void rollOnePod(ApiHarness api) {
     FakeQuorumClient.Script audit = api.quorum().script(NAMESPACE + "/audit", 3);
     audit.partitions = List::of;
@@ -175,14 +175,7 @@ final class RbacScenario {
       api.createPodFromTemplate("audit-node", "audit-node-" + id, "audit");
       api.podReady("audit-node-" + id);
     }
-    api.edit(
-        "audit",
-        c -> {
-          if (c.getMetadata().getAnnotations() == null) {
-            c.getMetadata().setAnnotations(new java.util.HashMap<>());
-          }
-          c.getMetadata().getAnnotations().put(Labels.RESTART, "2026-12-06T12:00:00Z");
-        });
+    api.edit("audit", c -> c.getSpec().getKafka().getConfig().put("num.partitions", "12"));
     await()
         .atMost(Duration.ofSeconds(20))
         .until(

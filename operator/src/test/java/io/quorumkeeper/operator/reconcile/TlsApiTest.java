@@ -20,6 +20,7 @@ import io.quorumkeeper.operator.model.TlsSecretModel;
 import io.quorumkeeper.operator.observe.AnonymousClientAcls;
 import io.quorumkeeper.operator.security.ClusterCa;
 import io.quorumkeeper.operator.security.IssuedCertificate;
+import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiHarness;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,9 +92,8 @@ class TlsApiTest {
         .untilAsserted(
             () ->
                 assertThat(
-                        io.quorumkeeper.operator.status.Conditions.find(
-                            api.get("orders").getStatus().getConditions(),
-                            io.quorumkeeper.operator.status.Conditions.WARNING))
+                        Conditions.find(
+                            api.get("orders").getStatus().getConditions(), Conditions.WARNING))
                     .hasValueSatisfying(
                         c -> {
                           assertThat(c.getStatus()).isEqualTo("True");

@@ -102,6 +102,15 @@ public final class ApiHarness implements AutoCloseable {
 
     private final NameIndexedObjects objects = NameIndexedObjects.installIn(this);
 
+    /** The stored objects, as an eviction reads and deletes them. */
+    private final PodEvictions.Store evictionStore =
+        new PodEvictions.Store(
+            path -> {
+              MockResponse found = handleGet(path);
+              return found.code() == 200 ? found.getBody().readUtf8() : null;
+            },
+            path -> handleDelete(path).code());
+
     @Override
     public Map.Entry<AttributeSet, String> findResource(AttributeSet attributes) {
       return NameIndexedObjects.named(attributes)
@@ -146,7 +155,7 @@ public final class ApiHarness implements AutoCloseable {
               request.getMethod(),
               request.getPath(),
               () -> body,
-              stored(),
+              evictionStore,
               java.time.Instant.now());
       if (eviction.isPresent()) {
         return new MockResponse()
@@ -177,16 +186,6 @@ public final class ApiHarness implements AutoCloseable {
         }
       }
       return super.dispatch(request);
-    }
-
-    /** The stored objects, as an eviction reads and deletes them. */
-    private PodEvictions.Store stored() {
-      return new PodEvictions.Store(
-          path -> {
-            MockResponse found = handleGet(path);
-            return found.code() == 200 ? found.getBody().readUtf8() : null;
-          },
-          path -> handleDelete(path).code());
     }
 
     /** The metadata of the object stored at {@code path}, if there is one. */
