@@ -8,12 +8,14 @@ import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.PoolSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.StorageSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import io.quorumkeeper.operator.api.v1alpha1.status.KafkaStatus;
 import io.quorumkeeper.operator.model.AcceptedSpec;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.MetadataVersions;
 import io.quorumkeeper.operator.model.SpecValidator;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,17 +36,32 @@ record Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> runni
 
   static Acceptance judge(
       QuorumCluster cr, Set<String> supportedVersions, Context<QuorumCluster> context) {
-    // status.lastAcceptedSpec, parsed once for every rule that compares against it
-    Optional<QuorumClusterSpec> accepted = AcceptedSpec.read(cr);
+    Optional<Transport> transport =
+        Optional.ofNullable(Identities.kept(cr.getStatus())).map(i -> i.transport());
+    // status.lastAcceptedSpec, parsed once for every rule that compares against it, and checked
+    // as a new spec would be: status can be written by hand, and what is there runs while a newer
+    // spec is refused.
+    Optional<QuorumClusterSpec> stored = AcceptedSpec.read(cr);
+    Optional<Topology> ownedTopology = ownedTopology(cr, context);
+    SpecValidator.Result storedValidation =
+        stored
+            .map(s -> revalidate(cr, s, supportedVersions, ownedTopology, transport))
+            .orElse(null);
+    Optional<QuorumClusterSpec> accepted =
+        storedValidation != null && storedValidation.valid() ? stored : Optional.empty();
     SpecValidator.Result validation =
         SpecValidator.validate(
             cr.getMetadata().getName(),
             cr.getSpec(),
             supportedVersions,
-            runningTopology(cr, accepted, context),
-            Optional.ofNullable(Identities.kept(cr.getStatus())).map(i -> i.transport()));
+            accepted.map(QuorumClusterSpec::getTopology).or(() -> ownedTopology),
+            transport);
     validation = withMetadataVersion(validation, cr, accepted);
     validation = withStorage(validation, cr, accepted);
+    validation = withVoters(validation, cr, accepted);
+    if (storedValidation != null && !storedValidation.valid()) {
+      validation = withIgnoredStoredSpec(validation, storedValidation);
+    }
     Optional<QuorumClusterSpec> spec = validation.valid() ? Optional.of(cr.getSpec()) : accepted;
     return new Acceptance(validation, spec.map(s -> AcceptedSpec.running(cr, s)));
   }
@@ -97,15 +114,82 @@ record Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> runni
   }
 
   /**
-   * The topology the cluster already runs: from the last accepted spec, or, if status was lost,
-   * from the StatefulSets it owns.
+   * The last accepted spec checked by the rules a new spec meets, against the topology of the
+   * StatefulSets the cluster owns and the transport it was created with; its own Kafka version
+   * counts as supported (an operator upgrade may have dropped it, and the spec ran on it).
    */
-  private static Optional<Topology> runningTopology(
-      QuorumCluster cr, Optional<QuorumClusterSpec> accepted, Context<QuorumCluster> context) {
-    Optional<Topology> acceptedTopology = accepted.map(QuorumClusterSpec::getTopology);
-    if (acceptedTopology.isPresent()) {
-      return acceptedTopology;
+  private static SpecValidator.Result revalidate(
+      QuorumCluster cr,
+      QuorumClusterSpec stored,
+      Set<String> supportedVersions,
+      Optional<Topology> ownedTopology,
+      Optional<Transport> transport) {
+    Set<String> versions = new HashSet<>(supportedVersions);
+    if (stored.getKafka() != null && stored.getKafka().getVersion() != null) {
+      versions.add(stored.getKafka().getVersion());
     }
+    return SpecValidator.validate(
+        cr.getMetadata().getName(), stored, versions, ownedTopology, transport);
+  }
+
+  /** Says, as a warning, that the stored spec failed its check and is not what runs. */
+  private static SpecValidator.Result withIgnoredStoredSpec(
+      SpecValidator.Result validation, SpecValidator.Result stored) {
+    List<String> warnings = new ArrayList<>(validation.warnings());
+    warnings.add(
+        STORED_SPEC_IGNORED
+            + " ("
+            + String.join("; ", stored.errors())
+            + "): it is not run or compared against"
+            + (validation.valid()
+                ? "; this spec replaces it"
+                : ", and nothing runs until a spec is accepted"));
+    return new SpecValidator.Result(validation.errors(), List.copyOf(warnings));
+  }
+
+  static final String STORED_SPEC_IGNORED =
+      "status.lastAcceptedSpec does not pass the checks a new spec meets";
+
+  /**
+   * Refuses a spec that lowers the voter count without saying so: with {@code controllers.voters}
+   * unset the count follows {@code replicas} (the largest odd number not above it), so 3 replicas
+   * lowered to 2 would silently make a quorum of one voter, which survives no failure. Shrinking
+   * the quorum takes {@code controllers.voters} set to the smaller count.
+   */
+  private static SpecValidator.Result withVoters(
+      SpecValidator.Result validation, QuorumCluster cr, Optional<QuorumClusterSpec> accepted) {
+    if (accepted.isEmpty()
+        || cr.getSpec() == null
+        || cr.getSpec().getControllers() == null
+        || accepted.get().getControllers() == null
+        || cr.getSpec().getControllers().getVoters() != null
+        || !validation.valid()) {
+      return validation;
+    }
+    int was = accepted.get().getControllers().desiredVoters();
+    int now = cr.getSpec().getControllers().desiredVoters();
+    if (now >= was) {
+      return validation;
+    }
+    List<String> errors = new ArrayList<>(validation.errors());
+    errors.add(
+        "controllers.replicas "
+            + cr.getSpec().getControllers().getReplicas()
+            + " with controllers.voters unset would lower the quorum from "
+            + was
+            + " to "
+            + now
+            + " voters; "
+            + IMPLICIT_SHRINK);
+    return new SpecValidator.Result(List.copyOf(errors), validation.warnings());
+  }
+
+  static final String IMPLICIT_SHRINK =
+      "to shrink the quorum on purpose, set controllers.voters to the new count";
+
+  /** The topology of the StatefulSets the cluster owns, if any (status may have been lost). */
+  private static Optional<Topology> ownedTopology(
+      QuorumCluster cr, Context<QuorumCluster> context) {
     var sets = OwnedResources.cache(StatefulSet.class, context);
     for (Topology topology : Topology.values()) {
       String name =

@@ -240,7 +240,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     }
     if (acceptance.running().isEmpty()) {
       // Refused before any spec was accepted: nothing runs that could be observed or healed.
-      refusals.writeNeverAccepted(cr, previous, conditions, generation);
+      refusals.writeNeverAccepted(cr, previous, conditions, generation, acceptance);
       return UpdateControl.noUpdate();
     }
     QuorumCluster running = bootstrapRecords.persistIdentity(acceptance.running().get(), context);

@@ -4,6 +4,7 @@ import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
 import io.quorumkeeper.operator.event.EventReason;
 import io.quorumkeeper.operator.event.EventRecorder;
+import io.quorumkeeper.operator.model.SpecValidator;
 import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.status.StatusWriter;
@@ -37,10 +38,30 @@ final class SpecRefusals {
 
   /** The status of a cluster no spec of which was ever accepted: nothing runs to report on. */
   void writeNeverAccepted(
-      QuorumCluster cr, QuorumClusterStatus previous, Conditions conditions, long generation) {
+      QuorumCluster cr,
+      QuorumClusterStatus previous,
+      Conditions conditions,
+      long generation,
+      Acceptance acceptance) {
     conditions.set(
-        Conditions.READY, false, "SpecInvalid", "no spec of this cluster was accepted yet");
-    conditions.keep(Conditions.QUORUM_HEALTHY).keep(Conditions.WARNING);
+        Conditions.READY,
+        false,
+        "SpecInvalid",
+        previous.getLastAcceptedSpec() == null
+            ? "no spec of this cluster was accepted yet"
+            : "neither this spec nor status.lastAcceptedSpec passes the checks: nothing is run,"
+                + " observed or healed until a spec is accepted");
+    conditions.keep(Conditions.QUORUM_HEALTHY);
+    SpecValidator.Result validation = acceptance.validation();
+    if (validation.warnings().isEmpty()) {
+      conditions.keep(Conditions.WARNING);
+    } else {
+      conditions.set(
+          Conditions.WARNING,
+          true,
+          validation.warningReason(),
+          String.join("; ", validation.warnings()));
+    }
     QuorumClusterStatus next = statusWriter.copy(previous);
     next.setObservedGeneration(generation);
     next.setConditions(conditions.build());

@@ -16,6 +16,7 @@ import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
 import io.quorumkeeper.operator.api.v1alpha1.spec.BrokersSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
+import io.quorumkeeper.operator.model.AcceptedSpec;
 import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiHarness;
@@ -98,6 +99,86 @@ class SpecRefusalApiTest {
     assertThat(quorum.changes).containsExactly("remove 1/dir1", "add 3/dir3");
     assertThat(api.get("inventory").getSpec().getControllers().getVoters()).isEqualTo(2);
     assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  @Test
+  void givenLastAcceptedSpecEditedToAnEvenQuorum_thenIgnoredTheSpecRunsAgainAndNoVoterMoves() {
+    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/inventory", 3).observer(3);
+    api.create(SPARE);
+    awaitAccepted("inventory", 1);
+    String accepted = api.get("inventory").getStatus().getLastAcceptedSpec();
+    // Voters 2 (refused in a spec) and another volume size, which would make the spec itself
+    // refused against it, so that the edited copy is what would run.
+    QuorumClusterSpec edited = api.get("inventory").getSpec();
+    edited.getControllers().setVoters(2);
+    edited.getControllers().getStorage().setSize("20Gi");
+
+    editStatus("inventory", status -> status.setLastAcceptedSpec(AcceptedSpec.write(edited)));
+    quorum.leader(2, 4);
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get("inventory");
+              assertThat(cr.getStatus().getQuorum().getLeaderEpoch()).isEqualTo(4L);
+              assertThat(cr.getStatus().getLastAcceptedSpec()).isEqualTo(accepted);
+              assertThat(condition(cr, Conditions.SPEC_INVALID)).isEqualTo("False");
+            });
+    assertThat(quorum.changes).isEmpty();
+    assertThat(quorum.voterIds()).containsExactly(0, 1, 2);
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  @Test
+  void
+      givenLastAcceptedSpecEditedIntoNonsense_whenTheSpecIsRefused_thenNothingRunsAndNoPassFails() {
+    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/inventory", 3).observer(3);
+    api.create(SPARE);
+    awaitAccepted("inventory", 1);
+    QuorumClusterSpec edited = api.get("inventory").getSpec();
+    edited.getHealing().setUnreachableAfter("soon");
+    editStatus("inventory", status -> status.setLastAcceptedSpec(AcceptedSpec.write(edited)));
+
+    edit("inventory", spec -> spec.getControllers().setVoters(2));
+
+    awaitRefused("inventory", 2, "controllers.voters must be odd");
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(message(api.get("inventory"), Conditions.WARNING))
+                    .contains(Acceptance.STORED_SPEC_IGNORED)
+                    .contains("healing.unreachableAfter"));
+    quorum.dead(1);
+    await()
+        .during(Duration.ofSeconds(3))
+        .untilAsserted(() -> assertThat(api.reconciles().failures()).isEmpty());
+    assertThat(quorum.changes).isEmpty();
+  }
+
+  @Test
+  void givenVotersUnset_whenReplicasLoweredToAnEvenCount_thenRefusedUntilVotersSayItOnPurpose() {
+    api.quorum().script(NAMESPACE + "/orders", 3);
+    api.create(COMBINED);
+    awaitAccepted("orders", 1);
+
+    edit("orders", spec -> spec.getControllers().setReplicas(2));
+
+    awaitRefused("orders", 2, "would lower the quorum from 3 to 1 voters");
+    assertThat(message(api.get("orders"), Conditions.SPEC_INVALID))
+        .contains(Acceptance.IMPLICIT_SHRINK);
+    assertThat(statefulSet("orders-node").getSpec().getReplicas()).isEqualTo(3);
+
+    edit("orders", spec -> spec.getControllers().setVoters(1));
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get("orders");
+              assertThat(cr.getStatus().getObservedGeneration()).isEqualTo(3L);
+              assertThat(condition(cr, Conditions.SPEC_INVALID)).isEqualTo("False");
+            });
   }
 
   @Test
@@ -229,6 +310,18 @@ class SpecRefusalApiTest {
 
   private void edit(String name, Consumer<QuorumClusterSpec> change) {
     api.edit(name, cr -> change.accept(cr.getSpec()));
+  }
+
+  /** Writes status as a user with rights on the status subresource would, retried on 409. */
+  private void editStatus(String name, Consumer<QuorumClusterStatus> change) {
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumCluster current = api.get(name);
+              change.accept(current.getStatus());
+              api.client().resource(current).updateStatus();
+            });
   }
 
   private StatefulSet statefulSet(String name) {
