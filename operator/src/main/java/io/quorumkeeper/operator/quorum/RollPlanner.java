@@ -10,14 +10,15 @@ import java.util.Optional;
  * restart in flight in; one {@link RollAction} out. The rules: one pod at a time, and a pod only
  * while every other pod is back (Ready; a controller caught up with the leader; a broker in the ISR
  * of every partition it replicates); no roll without a leader or while a voter-set change is in
- * flight; a voter only if the other voters keep a caught-up majority; a broker-role pod only if no
- * partition it is in the ISR of would drop below its min.insync.replicas; order: pods already down,
- * controller spares and observers, voting followers, broker-only pods, the leader last, each group
- * from the highest node id. The choice is made afresh each pass from pods and status, never from
- * memory: a restart recorded but not carried out (its pod object is still there, outdated) evicted
- * nothing, and a restarted pod came back from the current template, so it is not outdated and never
- * chosen again; that is what makes an operator restart mid-roll harmless. The recorded restart is
- * only held (kept in status) until its pod is back.
+ * flight; a voter only if the other voters keep a caught-up majority (a quorum of one voter has no
+ * such restart and is restarted all the same); a broker-role pod only if no partition it is in the
+ * ISR of would drop below its min.insync.replicas; order: pods already down, controller spares and
+ * observers, voting followers, broker-only pods, the leader last, each group from the highest node
+ * id. The choice is made afresh each pass from pods and status, never from memory: a restart
+ * recorded but not carried out (its pod object is still there, outdated) evicted nothing, and a
+ * restarted pod came back from the current template, so it is not outdated and never chosen again;
+ * that is what makes an operator restart mid-roll harmless. The recorded restart is only held (kept
+ * in status) until its pod is back.
  */
 public final class RollPlanner {
 
@@ -59,7 +60,11 @@ public final class RollPlanner {
             describe(next, view)
                 + (next.change() == null
                     ? " runs an outdated pod template"
-                    : " runs an outdated pod template: " + next.change()));
+                    : " runs an outdated pod template: " + next.change())
+                + (soleVoter(next, view)
+                    ? "; it is the quorum's only voter, so the cluster has no quorum until it is"
+                        + " back"
+                    : ""));
     return blockedBecause == null ? restart : new RollAction.Blocked(restart, blockedBecause);
   }
 
@@ -159,6 +164,12 @@ public final class RollPlanner {
     Optional<Member> member = voter(p, view);
     if (member.isPresent()) {
       List<Member> voters = view.voterMembers();
+      if (voters.size() == 1) {
+        // A quorum of one voter has no restart that keeps it, whatever the order: as a partition
+        // of replication factor 1, it does not hold the roll, or a one-voter cluster would never
+        // load a renewed certificate or a new version. The restart's reason says what it costs.
+        return null;
+      }
       long others =
           voters.stream()
               .filter(m -> m.nodeId() != p.nodeId() && m.health() == Health.CaughtUp)
@@ -193,6 +204,10 @@ public final class RollPlanner {
       }
     }
     return null;
+  }
+
+  private static boolean soleVoter(RollPod p, QuorumView view) {
+    return view.voterMembers().size() == 1 && voter(p, view).isPresent();
   }
 
   private static Optional<Member> voter(RollPod p, QuorumView view) {

@@ -55,7 +55,10 @@ class RollPlannerPropertyTest {
               .filter(m -> m.health() == Health.CaughtUp)
               .filter(m -> !(pod.controller() && m.nodeId() == pod.nodeId()))
               .count();
-      assertThat(others).isGreaterThanOrEqualTo(QuorumMath.majority(voters.size()));
+      // A quorum of one voter has no restart that keeps it: the only exception.
+      if (voters.size() > 1) {
+        assertThat(others).isGreaterThanOrEqualTo(QuorumMath.majority(voters.size()));
+      }
       assertThat(facts.membershipInFlight()).isFalse();
     }
   }

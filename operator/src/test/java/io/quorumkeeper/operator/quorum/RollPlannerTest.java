@@ -64,6 +64,36 @@ class RollPlannerTest {
   }
 
   @Test
+  void givenAQuorumOfOneVoterAndASpare_thenTheSpareFirstThenTheVoterAllTheSame() {
+    QuorumView one =
+        new QuorumView(
+            OptionalInt.of(0),
+            1,
+            1,
+            1,
+            1,
+            List.of(
+                new Member(0, "c-0", "d0", Role.Leader, 0, 0, Health.CaughtUp),
+                new Member(1, "c-1", "d1", Role.Spare, 0, 0, Health.CaughtUp)));
+    List<RollPod> pods =
+        List.of(
+            new RollPod("c-0", "u0", 0, true, true, true, true),
+            new RollPod("c-1", "u1", 1, true, true, true, true));
+    Optional<List<PartitionIsr>> isr =
+        Optional.of(List.of(new PartitionIsr("t-0", Set.of(0, 1), Set.of(0, 1), 1)));
+
+    assertThat(restarted(plan(pods, one, isr))).isEqualTo("c-1");
+
+    List<RollPod> spareDone =
+        List.of(pods.get(0), new RollPod("c-1", "u1b", 1, true, true, false, true));
+    RollAction voter = plan(spareDone, one, isr);
+    assertThat(restarted(voter)).isEqualTo("c-0");
+    assertThat(((RollAction.Restart) voter).reason())
+        .contains("leader c-0")
+        .contains("the quorum's only voter, so the cluster has no quorum until it is back");
+  }
+
+  @Test
   void givenNothingOutdated_thenNone() {
     assertThat(plan(pods(Set.of(), Set.of()), HEALTHY, isr(0, 1, 2)))
         .isInstanceOf(RollAction.None.class);

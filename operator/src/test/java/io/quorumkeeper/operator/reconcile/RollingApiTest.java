@@ -160,6 +160,34 @@ class RollingApiTest {
   }
 
   @Test
+  void
+      givenAQuorumOfOneVoter_whenTheConfigChanges_thenItsPodIsRestartedAndTheReasonSaysWhatItCosts() {
+    FakeQuorumClient.Script single = api.quorum().script(NAMESPACE + "/single", 1);
+    single.partitions = List::of;
+    QuorumCluster cr = api.read(Path.of("../examples/combined.yaml"));
+    cr.getMetadata().setName("single");
+    cr.getSpec().getControllers().setReplicas(1);
+    api.client().resource(cr).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> statefulSet("single-node") != null);
+    api.createPodFromTemplate("single-node", "single-node-0", "single");
+    api.podReady("single-node-0");
+    await()
+        .ignoreExceptions()
+        .until(() -> api.get("single").getStatus().getQuorum().getLeaderId() == 0);
+    String uid = uids().get("single-node-0");
+
+    api.edit("single", c -> c.getSpec().getKafka().getConfig().put("num.partitions", "12"));
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> !uid.equals(uids().get("single-node-0")));
+    assertThat(events())
+        .anySatisfy(
+            e ->
+                assertThat(e.getMessage())
+                    .startsWith("single-node-0: ")
+                    .contains("the quorum's only voter"));
+  }
+
+  @Test
   void givenPaused_thenTheRollStopsBetweenPods_andGoesOnWhenResumed() {
     changeConfig();
     int first = awaitOneDeleted();
