@@ -3,6 +3,7 @@ package io.quorumkeeper.node;
 import io.quorumkeeper.node.config.BootstrapSettings;
 import io.quorumkeeper.node.config.PodFacts;
 import io.quorumkeeper.node.config.ProcessRole;
+import io.quorumkeeper.node.config.RequestMemory;
 import io.quorumkeeper.node.config.TemplateRenderer;
 import io.quorumkeeper.node.storage.FormatDecider;
 import io.quorumkeeper.node.storage.FormatDecision;
@@ -60,21 +61,26 @@ public final class NodePreparation {
     }
     int nodeId = settings.nodeIdOffset() + pod.ordinal();
     String rendered =
-        new TemplateRenderer(PodFacts.PLACEHOLDER_NAMES)
-            .render(
-                readText(pod.configDir().resolve(SERVER_PROPERTIES)),
-                pod.placeholderValues(nodeId));
+        RequestMemory.appendTo(
+            new TemplateRenderer(PodFacts.PLACEHOLDER_NAMES)
+                .render(
+                    readText(pod.configDir().resolve(SERVER_PROPERTIES)),
+                    pod.placeholderValues(nodeId)),
+            Runtime.getRuntime().maxMemory());
     Properties server = parse(rendered);
     checkConsistent(server, settings, nodeId);
     Path metadataLogDir = metadataLogDir(server);
     Path serverProperties = write(pod.workDir(), rendered);
     LOG.info(
-        "node {} ({}), roles {}: rendered {}, metadata log dir {}",
+        "node {} ({}), roles {}: rendered {}, metadata log dir {}, request buffers at most {}"
+            + " bytes per socket server and {} bytes per request",
         nodeId,
         pod.podName(),
         ProcessRole.format(settings.roles()),
         serverProperties,
-        metadataLogDir);
+        metadataLogDir,
+        server.getProperty(RequestMemory.POOL),
+        server.getProperty(RequestMemory.REQUEST_MAX));
     return new Rendered(pod, settings, nodeId, server, serverProperties, metadataLogDir);
   }
 
