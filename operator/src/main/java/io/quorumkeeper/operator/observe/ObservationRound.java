@@ -130,6 +130,7 @@ final class ObservationRound {
         return waiting;
       }
     }
+    Instant askedAt = clock.instant();
     CompletableFuture<Described> described =
         CompletableFuture.supplyAsync(
             () -> describe(client, key, bootstrap, describeWithin, clock), CALLS);
@@ -173,7 +174,7 @@ final class ObservationRound {
     Instant epochSince =
         raft.map(r -> epochs.since(key, r.leaderEpoch(), now)).orElse(Instant.EPOCH);
     RaftObservation observation =
-        new RaftObservation(key, now, raft, failure, agents, epochSince, metadataVersion);
+        new RaftObservation(key, now, raft, failure, agents, epochSince, metadataVersion, askedAt);
     metrics.observed(
         key, Duration.ofNanos(System.nanoTime() - start), observation.raft().isPresent());
     return observation;

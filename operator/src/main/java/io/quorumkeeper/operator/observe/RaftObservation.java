@@ -16,6 +16,10 @@ import java.util.OptionalInt;
  * @param metadataVersion the finalized {@code metadata.version} level the controllers reported in
  *     the same round, read here rather than on a reconcile thread (a call to a dead leader would
  *     hold the pass, and the status it writes, for the call's bound)
+ * @param askedAt when Kafka was asked for {@link #raft}: the quorum it describes is as of some
+ *     moment between this and {@link #observedAt}, the answer's arrival. Evidence that must be
+ *     newer than an event (a pod restarted by a roll) counts from here, never from the answer,
+ *     since a call may take up to its bound.
  */
 public record RaftObservation(
     String cluster,
@@ -24,7 +28,19 @@ public record RaftObservation(
     String failure,
     Map<Integer, AgentReport> agents,
     Instant epochSeenSince,
-    OptionalInt metadataVersion) {
+    OptionalInt metadataVersion,
+    Instant askedAt) {
+
+  public RaftObservation(
+      String cluster,
+      Instant observedAt,
+      Optional<RaftQuorum> raft,
+      String failure,
+      Map<Integer, AgentReport> agents,
+      Instant epochSeenSince,
+      OptionalInt metadataVersion) {
+    this(cluster, observedAt, raft, failure, agents, epochSeenSince, metadataVersion, observedAt);
+  }
 
   public RaftObservation {
     agents = Map.copyOf(agents);

@@ -35,6 +35,7 @@ import io.quorumkeeper.operator.observe.AgentTokens;
 import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumMetrics;
 import io.quorumkeeper.operator.observe.QuorumObservation;
+import io.quorumkeeper.operator.observe.RaftObservation;
 import io.quorumkeeper.operator.quorum.HealingPlanner;
 import io.quorumkeeper.operator.quorum.QuorumAssessor;
 import io.quorumkeeper.operator.quorum.QuorumSnapshot;
@@ -303,7 +304,9 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 context,
                 view,
                 healingActs(step),
-                snapshot.get().observedAt(),
+                Observed.observation(context)
+                    .map(RaftObservation::askedAt)
+                    .orElse(snapshot.get().observedAt()),
                 settings.observation().caughtUpWithin(),
                 clock.instant(),
                 partitions);

@@ -115,8 +115,9 @@ final class Rolling {
    * Plans this pass's step from the pods, their StatefulSets, the quorum, the ISRs and status.
    *
    * @param healingActs healing has a voter-set change in flight or acts this pass: no roll
-   * @param observedAt when the quorum view was observed
-   * @param caughtUpWithin how recent a fetch makes a member caught up: a view observed less than
+   * @param askedAt when Kafka was asked for the quorum view (it describes the quorum as of some
+   *     moment after this, however long the call took)
+   * @param caughtUpWithin how recent a fetch makes a member caught up: a view asked for less than
    *     this after the last restart may still show the old incarnation as caught up
    * @param partitions the partitions' ISRs, read only if a roll is on
    */
@@ -126,7 +127,7 @@ final class Rolling {
       Context<QuorumCluster> context,
       Optional<QuorumView> view,
       boolean healingActs,
-      Instant observedAt,
+      Instant askedAt,
       Duration caughtUpWithin,
       Instant now,
       BrokerPartitions partitions) {
@@ -137,7 +138,7 @@ final class Rolling {
     // A refused eviction restarted nothing: no view newer than it is needed.
     boolean restarted =
         restartedAt != null && (refused == null || !refused.uid().equals(previous.getUid()));
-    if (restarted && observedAt.isBefore(restartedAt.plus(caughtUpWithin))) {
+    if (restarted && askedAt.isBefore(restartedAt.plus(caughtUpWithin))) {
       RollStep held = new RollStep(previous.getPod(), previous.getUid(), previous.getReason());
       return new Step(
           new RollAction.Wait("waiting for a view of the quorum newer than the restart", held),
