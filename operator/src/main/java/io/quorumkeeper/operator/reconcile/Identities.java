@@ -30,12 +30,24 @@ final class Identities {
 
   private Identities() {}
 
-  /** The identity kept in status, if the cluster has one yet. */
+  /**
+   * The identity kept in status, if the cluster has one yet and it reads as one: a cluster id and
+   * directory ids that are Kafka ids, node ids that are not negative. Anything else (status edited
+   * by hand: a line break that would add a key to the launcher's bootstrap.properties, an id Kafka
+   * cannot parse) counts as lost, and the identity is read back from the ConfigMaps instead.
+   */
   static ClusterIdentity kept(QuorumClusterStatus status) {
     if (status == null || status.getClusterId() == null || status.getBootstrap() == null) {
       return null;
     }
     BootstrapStatus bootstrap = status.getBootstrap();
+    if (!kafkaId(status.getClusterId())
+        || bootstrap.getInitialVoters() == null
+        || bootstrap.getInitialVoters().isEmpty()
+        || !bootstrap.getInitialVoters().stream()
+            .allMatch(v -> v != null && v.getNodeId() >= 0 && kafkaId(v.getDirectoryId()))) {
+      return null;
+    }
     // An identity written before transports existed belongs to a plaintext quorum (ADR 012), one
     // written before authenticated default listeners to a cluster with anonymous 9092 (ADR 015).
     return new ClusterIdentity(
@@ -44,6 +56,18 @@ final class Identities {
         bootstrap.isFormed(),
         bootstrap.getTransport() == null ? Transport.Plaintext : bootstrap.getTransport(),
         bootstrap.getClientAuthentication());
+  }
+
+  /** Whether {@code text} is a Kafka id as {@link Uuid#toString()} writes one. */
+  static boolean kafkaId(String text) {
+    if (text == null || text.length() != 22) {
+      return false;
+    }
+    try {
+      return Uuid.fromString(text).toString().equals(text);
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** The transport a new cluster gets: the one its spec asks for, TLS if none. */

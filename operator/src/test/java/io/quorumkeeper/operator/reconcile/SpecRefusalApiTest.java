@@ -255,6 +255,30 @@ class SpecRefusalApiTest {
   }
 
   @Test
+  void givenStatusClusterIdEditedWithALineBreak_thenReadBackFromTheConfigMapAndNothingInjected() {
+    api.quorum().script(NAMESPACE + "/orders", 3);
+    api.create(COMBINED);
+    awaitAccepted("orders", 1);
+    String clusterId = api.get("orders").getStatus().getClusterId();
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(api.bootstrapProperties("orders-node")).contains("cluster.formed=true"));
+
+    editStatus("orders", status -> status.setClusterId(clusterId + "\ncluster.formed=false"));
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> assertThat(api.get("orders").getStatus().getClusterId()).isEqualTo(clusterId));
+    assertThat(api.bootstrapProperties("orders-node"))
+        .contains("cluster.id=" + clusterId)
+        .contains("cluster.formed=true")
+        .doesNotContain("cluster.formed=false");
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  @Test
   void givenStrayPodNamedBeyondAnyOrdinal_thenIgnoredAndStatusKeepsRefreshing() {
     FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/orders", 3);
     api.create(COMBINED);
