@@ -30,7 +30,11 @@ public record NodeStatus(
 
   /**
    * Readiness as docs/design.md section 4 defines it: Kafka is serving, a controller follows a
-   * known leader, and a broker has reached RUNNING. A combined node needs both.
+   * known leader and holds every record its high watermark says is committed, and a broker has
+   * reached RUNNING. A combined node needs both. The high watermark is known to a follower from its
+   * first fetch answer on, so a restarted controller is not ready on the leader it remembers alone:
+   * the PodDisruptionBudget counts it healthy, and lets a drain evict another voter, only once it
+   * has caught up.
    */
   public Readiness readiness() {
     if (!kafkaAlive) {
@@ -43,6 +47,21 @@ public record NodeStatus(
       RaftMetrics metrics = raft.get();
       if (!metrics.followsKnownLeader()) {
         return Readiness.notReady("raft state " + metrics.state() + ", no known leader");
+      }
+      if (metrics.highWatermark() < 0) {
+        return Readiness.notReady(
+            "raft state "
+                + metrics.state()
+                + ", leader "
+                + metrics.leaderId()
+                + ", high watermark not known yet");
+      }
+      if (metrics.logEndOffset() < metrics.highWatermark()) {
+        return Readiness.notReady(
+            "catching up: log end offset "
+                + metrics.logEndOffset()
+                + " below the high watermark "
+                + metrics.highWatermark());
       }
     }
     if (identity.hasRole(ProcessRole.BROKER) && !brokerRunning.orElse(false)) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quorumkeeper.node.config.ProcessRole;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -58,5 +59,41 @@ class NodeStatusTest {
 
     assertThat(readiness.ready()).isEqualTo(ready);
     assertThat(readiness.reason()).isNotBlank();
+  }
+
+  static Stream<Arguments> catchingUp() {
+    return Stream.of(
+        // raft state, high watermark, log end offset -> ready
+        Arguments.of("follower", -1L, 120L, false), // restarted: no fetch answer yet
+        Arguments.of("follower", 500L, 120L, false), // fetching what it missed
+        Arguments.of("follower", 500L, 500L, true),
+        Arguments.of("follower", 500L, 530L, true), // ahead of what is committed
+        Arguments.of("observer", 0L, 0L, true), // a new quorum before its first commit
+        Arguments.of("leader", -1L, 40L, false), // elected, no majority fetch yet
+        Arguments.of("leader", 40L, 41L, true));
+  }
+
+  @ParameterizedTest(name = "{0}, high watermark {1}, log end offset {2} -> ready {3}")
+  @MethodSource("catchingUp")
+  void aControllerIsReadyOnlyWithEveryCommittedRecord(
+      String state, long highWatermark, long logEndOffset, boolean ready) {
+    for (Set<ProcessRole> roles : List.of(EnumSet.of(CONTROLLER), EnumSet.of(BROKER, CONTROLLER))) {
+      NodeStatus status =
+          new NodeStatus(
+              new NodeIdentity(0, "d", "c", roles),
+              true,
+              Optional.of(
+                  new RaftMetrics(
+                      state, 1, 3, highWatermark, logEndOffset, RaftMetrics.Latencies.unknown())),
+              roles.contains(BROKER) ? Optional.of(true) : Optional.empty());
+
+      NodeStatus.Readiness readiness = status.readiness();
+
+      assertThat(readiness.ready()).as("%s", roles).isEqualTo(ready);
+      if (!ready) {
+        assertThat(readiness.reason())
+            .containsAnyOf("high watermark not known yet", "catching up: log end offset");
+      }
+    }
   }
 }

@@ -158,6 +158,16 @@ class LauncherKraftTest {
     assertThat(first.get("metadataRecordsOnDisk").asBoolean())
         .as("first answer of the restarted %s: %s", restarted.name(), first)
         .isTrue();
+    // Ready means caught up: the high watermark is known (a fetch was answered) and every record
+    // it covers is in the log, not merely a leader remembered from before the restart.
+    awaitForming("the restarted voter ready")
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> nodes.agentGet(restarted, "/v1/readyz").statusCode() == 200);
+    JsonNode ready = nodes.node(restarted);
+    assertThat(ready.get("highWatermark").asLong()).as("%s", ready).isNotNegative();
+    assertThat(ready.get("logEndOffset").asLong())
+        .as("%s", ready)
+        .isGreaterThanOrEqualTo(ready.get("highWatermark").asLong());
     awaitForming("the restarted voter follows the leader again")
         .untilAsserted(
             () ->
