@@ -72,8 +72,9 @@ public final class AgentServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    connections.admit(ch);
-                    pipeline(ch, routes, limits, tls);
+                    if (connections.admit(ch)) {
+                      pipeline(ch, routes, limits, tls);
+                    }
                   }
                 });
     try {

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,7 +31,24 @@ final class ConnectionLimit {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimit.class);
 
+  /**
+   * New connections a source address may open at once, and per second after that. Each costs the
+   * agent's one event-loop thread a TLS handshake (a signature and a key agreement) before any
+   * request is read; a source opening connections faster than the thread can handshake them would
+   * keep every probe waiting until its 1 s timeout, and the liveness probe restarts every pod at
+   * once. The kubelet opens about one a second per pod, the operator and a scrape keep theirs.
+   */
+  static final int BURST = 20;
+
+  static final int PER_SECOND = 10;
+
+  /** Sources remembered for their rate beyond this many are dropped once idle. */
+  private static final int SOURCES_KEPT = 256;
+
   private final int max;
+
+  /** Each source's allowance of new connections, in thousandths of one, and when last refilled. */
+  private final Map<Object, long[]> allowance = new HashMap<>();
 
   /** Each open connection and when it last received a byte (or was accepted); by this. */
   private final Map<Channel, Long> lastRead = new LinkedHashMap<>();
@@ -47,10 +65,14 @@ final class ConnectionLimit {
    * max} are already open, first closes the longest-idle connection of the source holding the most
    * (see the class comment).
    */
-  void admit(Channel channel) {
+  boolean admit(Channel channel) {
     Channel evicted = null;
     boolean firstEviction = false;
     synchronized (this) {
+      if (!allowed(source(channel.remoteAddress()), System.nanoTime())) {
+        channel.close(); // before any handshake: what the source costs is the accept alone
+        return false;
+      }
       if (lastRead.size() >= max) {
         evicted = victim();
         lastRead.remove(evicted);
@@ -72,6 +94,40 @@ final class ConnectionLimit {
       }
       evicted.close();
     }
+    return true;
+  }
+
+  /**
+   * Takes one new connection from {@code source}'s allowance ({@link #BURST}, refilled at {@link
+   * #PER_SECOND}); false when it has none left, with a warning the first time until the allowance
+   * is whole again.
+   */
+  private boolean allowed(Object source, long now) {
+    if (allowance.size() > SOURCES_KEPT) {
+      allowance
+          .values()
+          .removeIf(a -> now - a[1] > Duration.ofSeconds(BURST / PER_SECOND + 1).toNanos());
+    }
+    long[] a = allowance.computeIfAbsent(source, s -> new long[] {BURST * 1000L, now, 0});
+    long refill = (now - a[1]) * PER_SECOND / 1_000_000L; // thousandths of a connection
+    a[0] = Math.min(BURST * 1000L, a[0] + refill);
+    a[1] = now;
+    if (a[0] == BURST * 1000L) {
+      a[2] = 0; // a whole burst's allowance back: a later throttling is worth a warning again
+    }
+    if (a[0] >= 1000) {
+      a[0] -= 1000;
+      return true;
+    }
+    if (a[2] == 0) {
+      a[2] = 1;
+      LOG.warn(
+          "agent: {} opens connections faster than {} a second; closing its new ones until it"
+              + " slows down",
+          source,
+          PER_SECOND);
+    }
+    return false;
   }
 
   private synchronized void forget(Channel channel) {

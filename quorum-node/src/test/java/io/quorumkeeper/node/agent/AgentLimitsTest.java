@@ -103,6 +103,46 @@ class AgentLimitsTest {
     assertThat(request(operator, HEALTHZ)).startsWith("HTTP/1.1 200 OK");
   }
 
+  /**
+   * A source opening connections as fast as it can (on a TLS agent, a handshake each) gets its
+   * burst and then its rate; the rest are closed at once, and another source is answered at once.
+   */
+  @Test
+  void givenOneSourceOpeningConnectionsAsFastAsItCan_thenItGetsItsRateAndAnotherIsAnswered()
+      throws IOException {
+    int answered = 0;
+    long started = System.nanoTime();
+    for (int i = 0; i < 3 * ConnectionLimit.BURST; i++) {
+      try (Socket socket = sockets.plainFrom("127.0.0.2", server.address().getPort())) {
+        socket.setSoTimeout(1000);
+        if (request(socket, HEALTHZ).startsWith("HTTP/1.1 200 OK")) {
+          answered++;
+        }
+      } catch (IOException closedBeforeTheRequest) {
+        // refused: closed as soon as accepted
+      }
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+
+    assertThat(answered)
+        .isGreaterThanOrEqualTo(ConnectionLimit.BURST)
+        .isLessThanOrEqualTo(
+            ConnectionLimit.BURST + (int) Math.ceil(seconds * ConnectionLimit.PER_SECOND) + 1);
+    Socket probe = sockets.plainFrom("127.0.0.3", server.address().getPort());
+    probe.setSoTimeout(1000);
+    assertThat(request(probe, HEALTHZ)).startsWith("HTTP/1.1 200 OK");
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              try (Socket again = sockets.plainFrom("127.0.0.2", server.address().getPort())) {
+                again.setSoTimeout(1000);
+                return request(again, HEALTHZ).startsWith("HTTP/1.1 200 OK");
+              }
+            });
+  }
+
   @Test
   void givenAClientTricklingItsHeader_thenTheConnectionIsClosedWithinTheDeadline()
       throws Exception {
