@@ -74,6 +74,9 @@ public final class RollPlanner {
       return null;
     }
     RollStep step = facts.inFlight().get();
+    if (facts.pods().stream().noneMatch(p -> p.pod().equals(step.pod()))) {
+      return null; // no pool wants that pod any more (scaled down): there is nothing to await
+    }
     if (pending(facts).isPresent()) {
       return step;
     }

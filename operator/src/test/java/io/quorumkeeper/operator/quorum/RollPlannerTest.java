@@ -94,6 +94,21 @@ class RollPlannerTest {
   }
 
   @Test
+  void givenTheAwaitedRestartsPodScaledAway_thenTheRollIsOverNotWaitingForIt() {
+    RollAction action =
+        RollPlanner.plan(
+            new RollFacts(
+                pods(Set.of(), Set.of()),
+                Optional.of(HEALTHY),
+                isr(0, 1, 2),
+                Optional.of(new RollStep("c-3", "u3", "c-3 runs an outdated pod template")),
+                false),
+            null);
+
+    assertThat(action).isInstanceOf(RollAction.None.class);
+  }
+
+  @Test
   void givenNothingOutdated_thenNone() {
     assertThat(plan(pods(Set.of(), Set.of()), HEALTHY, isr(0, 1, 2)))
         .isInstanceOf(RollAction.None.class);
