@@ -1,5 +1,6 @@
 package io.quorumkeeper.node.bench;
 
+import io.quorumkeeper.node.kraft.NodeProcesses;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -203,22 +204,7 @@ public final class LauncherBenchmark {
     Files.writeString(root.resolve("token"), TOKEN + "\n");
     Files.writeString(
         root.resolve("config").resolve("server.properties"),
-        """
-        advertised.listeners=CONTROLLER://${QK_POD_HOST}:9093,PLAINTEXT://${QK_POD_HOST}:9092
-        controller.listener.names=CONTROLLER
-        controller.quorum.auto.join.enable=false
-        controller.quorum.bootstrap.servers=%s:9093
-        inter.broker.listener.name=PLAINTEXT
-        listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-        listeners=CONTROLLER://${POD_IP}:9093,PLAINTEXT://${POD_IP}:9092
-        log.dirs=${QK_DATA_DIR}
-        node.id=${QK_NODE_ID}
-        offsets.topic.replication.factor=1
-        process.roles=broker,controller
-        transaction.state.log.min.isr=1
-        transaction.state.log.replication.factor=1
-        """
-            .formatted(HOST),
+        NodeProcesses.plaintextCombinedTemplate(HOST + ":9093"),
         StandardCharsets.UTF_8);
     Files.writeString(
         root.resolve("config").resolve("bootstrap.properties"),

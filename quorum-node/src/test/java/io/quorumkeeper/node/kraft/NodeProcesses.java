@@ -37,7 +37,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * local runtime will: one loopback address per pod, pod DNS names from a hosts file, a ConfigMap
  * directory per pool, a data directory per pod. Kills every process it started, children included.
  */
-final class NodeProcesses implements AutoCloseable {
+public final class NodeProcesses implements AutoCloseable {
 
   static final int AGENT_PORT = 18080;
   static final String TOKEN = "kraft-test-token-0123456789abcdefghijklmnopq";
@@ -111,6 +111,29 @@ final class NodeProcesses implements AutoCloseable {
         log.dirs=${QK_DATA_DIR}
         node.id=${QK_NODE_ID}
         process.roles=controller
+        """
+        .formatted(bootstrapControllers);
+  }
+
+  /**
+   * A Combined pool's server.properties template, plaintext, a controller and a client listener
+   * ({@code PLAINTEXT} on 9092), replication factor 1 for Kafka's internal topics.
+   */
+  public static String plaintextCombinedTemplate(String bootstrapControllers) {
+    return """
+        advertised.listeners=CONTROLLER://${QK_POD_HOST}:9093,PLAINTEXT://${QK_POD_HOST}:9092
+        controller.listener.names=CONTROLLER
+        controller.quorum.auto.join.enable=false
+        controller.quorum.bootstrap.servers=%s
+        inter.broker.listener.name=PLAINTEXT
+        listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+        listeners=CONTROLLER://${POD_IP}:9093,PLAINTEXT://${POD_IP}:9092
+        log.dirs=${QK_DATA_DIR}
+        node.id=${QK_NODE_ID}
+        offsets.topic.replication.factor=1
+        process.roles=broker,controller
+        transaction.state.log.min.isr=1
+        transaction.state.log.replication.factor=1
         """
         .formatted(bootstrapControllers);
   }

@@ -61,7 +61,7 @@ class RequestMemoryKraftTest {
     String controllers = NodeProcesses.bootstrapControllers(List.of(POD));
     nodes.writeConfigMap(
         POD.pool(),
-        combinedTemplate(controllers),
+        NodeProcesses.plaintextCombinedTemplate(controllers),
         NodeProcesses.controllerBootstrap(
                 List.of(POD),
                 NodeProcesses.randomDirectoryIds(1),
@@ -130,24 +130,5 @@ class RequestMemoryKraftTest {
     } catch (Exception e) {
       return false;
     }
-  }
-
-  private static String combinedTemplate(String controllers) {
-    return """
-        advertised.listeners=CONTROLLER://${QK_POD_HOST}:9093,PLAINTEXT://${QK_POD_HOST}:9092
-        controller.listener.names=CONTROLLER
-        controller.quorum.auto.join.enable=false
-        controller.quorum.bootstrap.servers=%s
-        inter.broker.listener.name=PLAINTEXT
-        listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-        listeners=CONTROLLER://${POD_IP}:9093,PLAINTEXT://${POD_IP}:9092
-        log.dirs=${QK_DATA_DIR}
-        node.id=${QK_NODE_ID}
-        offsets.topic.replication.factor=1
-        process.roles=broker,controller
-        transaction.state.log.min.isr=1
-        transaction.state.log.replication.factor=1
-        """
-        .formatted(controllers);
   }
 }
