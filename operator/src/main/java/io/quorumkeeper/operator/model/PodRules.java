@@ -35,14 +35,7 @@ final class PodRules {
   private PodRules() {}
 
   static void checkPool(String field, PoolSpec pool, List<String> errors) {
-    if (pool.getReplicas() < 1 || pool.getReplicas() > Pool.MAX_REPLICAS) {
-      errors.add(
-          field
-              + ".replicas must be between 1 and "
-              + Pool.MAX_REPLICAS
-              + ", not "
-              + pool.getReplicas());
-    }
+    checkReplicas(field, pool, errors);
     if (pool.getStorage() == null) {
       errors.add(field + ".storage must not be null");
     } else {
@@ -59,6 +52,17 @@ final class PodRules {
       }
     }
     checkResources(field + ".resources", pool.getResources(), errors);
+  }
+
+  static void checkReplicas(String field, PoolSpec pool, List<String> errors) {
+    if (pool.getReplicas() < 1 || pool.getReplicas() > Pool.MAX_REPLICAS) {
+      errors.add(
+          field
+              + ".replicas must be between 1 and "
+              + Pool.MAX_REPLICAS
+              + ", not "
+              + pool.getReplicas());
+    }
   }
 
   private static void checkResources(

@@ -141,6 +141,37 @@ public final class SpecValidator {
     return new Result(List.copyOf(errors), List.copyOf(warnings));
   }
 
+  /**
+   * What a spec the operator runs without writing from it (the last accepted one, kept in status,
+   * while a newer spec is refused) must hold: the parts observation, healing and rolls read. A
+   * topology that matches what runs, pools of a sensible size, an odd voter count within the
+   * controllers, a healing policy that parses. Not the rules about what would be written (Kafka
+   * keys, listeners, templates, versions): a rule added by a newer operator must not stop healing a
+   * cluster whose accepted spec an older one let through.
+   */
+  public static Result validateRunning(
+      String name, QuorumClusterSpec spec, Optional<Topology> running) {
+    List<String> errors = new ArrayList<>();
+    if (spec == null) {
+      return new Result(List.of("spec is required"), List.of());
+    }
+    if (spec.getTopology() == null) {
+      errors.add("spec.topology must be Combined or Separated");
+    } else {
+      checkName(name, spec.getTopology(), errors);
+      checkTopology(spec, running, errors);
+    }
+    checkVoters(spec.getControllers(), errors);
+    if (spec.getControllers() != null) {
+      PodRules.checkReplicas("controllers", spec.getControllers(), errors);
+    }
+    if (spec.getBrokers() != null) {
+      PodRules.checkReplicas("brokers", spec.getBrokers(), errors);
+    }
+    checkHealing(spec, errors);
+    return new Result(List.copyOf(errors), List.of());
+  }
+
   private static void checkSize(QuorumClusterSpec spec, List<String> errors) {
     long bytes;
     try {

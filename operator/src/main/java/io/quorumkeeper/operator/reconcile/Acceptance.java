@@ -15,7 +15,6 @@ import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.MetadataVersions;
 import io.quorumkeeper.operator.model.SpecValidator;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,14 +37,14 @@ record Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> runni
       QuorumCluster cr, Set<String> supportedVersions, Context<QuorumCluster> context) {
     Optional<Transport> transport =
         Optional.ofNullable(Identities.kept(cr.getStatus())).map(i -> i.transport());
-    // status.lastAcceptedSpec, parsed once for every rule that compares against it, and checked
-    // as a new spec would be: status can be written by hand, and what is there runs while a newer
-    // spec is refused.
+    // status.lastAcceptedSpec, parsed once for every rule that compares against it, and checked for
+    // what running it takes: status can be written by hand, and what is there runs (observed,
+    // healed, rolled) while a newer spec is refused.
     Optional<QuorumClusterSpec> stored = AcceptedSpec.read(cr);
     Optional<Topology> ownedTopology = ownedTopology(cr, context);
     SpecValidator.Result storedValidation =
         stored
-            .map(s -> revalidate(cr, s, supportedVersions, ownedTopology, transport))
+            .map(s -> SpecValidator.validateRunning(cr.getMetadata().getName(), s, ownedTopology))
             .orElse(null);
     Optional<QuorumClusterSpec> accepted =
         storedValidation != null && storedValidation.valid() ? stored : Optional.empty();
@@ -113,25 +112,6 @@ record Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> runni
     }
   }
 
-  /**
-   * The last accepted spec checked by the rules a new spec meets, against the topology of the
-   * StatefulSets the cluster owns and the transport it was created with; its own Kafka version
-   * counts as supported (an operator upgrade may have dropped it, and the spec ran on it).
-   */
-  private static SpecValidator.Result revalidate(
-      QuorumCluster cr,
-      QuorumClusterSpec stored,
-      Set<String> supportedVersions,
-      Optional<Topology> ownedTopology,
-      Optional<Transport> transport) {
-    Set<String> versions = new HashSet<>(supportedVersions);
-    if (stored.getKafka() != null && stored.getKafka().getVersion() != null) {
-      versions.add(stored.getKafka().getVersion());
-    }
-    return SpecValidator.validate(
-        cr.getMetadata().getName(), stored, versions, ownedTopology, transport);
-  }
-
   /** Says, as a warning, that the stored spec failed its check and is not what runs. */
   private static SpecValidator.Result withIgnoredStoredSpec(
       SpecValidator.Result validation, SpecValidator.Result stored) {
@@ -148,7 +128,7 @@ record Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> runni
   }
 
   static final String STORED_SPEC_IGNORED =
-      "status.lastAcceptedSpec does not pass the checks a new spec meets";
+      "status.lastAcceptedSpec is not a spec the operator can run";
 
   /**
    * Refuses a spec that lowers the voter count without saying so: with {@code controllers.voters}

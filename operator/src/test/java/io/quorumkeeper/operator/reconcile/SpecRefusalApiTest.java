@@ -156,6 +156,36 @@ class SpecRefusalApiTest {
     assertThat(quorum.changes).isEmpty();
   }
 
+  /**
+   * An accepted spec that a rule added later refuses (an older operator let a key through): the
+   * spec is refused, but the cluster it describes is still healed by it, as before the rule.
+   */
+  @Test
+  void givenAnAcceptedSpecANewerRuleRefuses_whenAVoterDies_thenItIsStillHealed() {
+    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/inventory", 3).observer(3);
+    api.create(SPARE);
+    awaitAccepted("inventory", 1);
+    await()
+        .ignoreExceptions()
+        .until(() -> api.get("inventory").getStatus().getQuorum().getFaultTolerance() == 1);
+    QuorumClusterSpec older = api.get("inventory").getSpec();
+    older.getKafka().setConfig(new java.util.HashMap<>(Map.of("super.users", "User:ops")));
+    editStatus("inventory", status -> status.setLastAcceptedSpec(AcceptedSpec.write(older)));
+
+    edit(
+        "inventory",
+        spec ->
+            spec.getKafka().setConfig(new java.util.HashMap<>(Map.of("super.users", "User:ops"))));
+    awaitRefused("inventory", 2, "super.users");
+    quorum.dead(1);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> quorum.voterIds().equals(List.of(0, 2, 3)));
+    assertThat(quorum.changes).containsExactly("remove 1/dir1", "add 3/dir3");
+    assertThat(message(api.get("inventory"), Conditions.WARNING))
+        .doesNotContain(Acceptance.STORED_SPEC_IGNORED);
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
   @Test
   void givenVotersUnset_whenReplicasLoweredToAnEvenCount_thenRefusedUntilVotersSayItOnPurpose() {
     api.quorum().script(NAMESPACE + "/orders", 3);
