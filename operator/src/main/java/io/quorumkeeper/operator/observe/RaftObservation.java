@@ -31,17 +31,6 @@ public record RaftObservation(
     OptionalInt metadataVersion,
     Instant askedAt) {
 
-  public RaftObservation(
-      String cluster,
-      Instant observedAt,
-      Optional<RaftQuorum> raft,
-      String failure,
-      Map<Integer, AgentReport> agents,
-      Instant epochSeenSince,
-      OptionalInt metadataVersion) {
-    this(cluster, observedAt, raft, failure, agents, epochSeenSince, metadataVersion, observedAt);
-  }
-
   public RaftObservation {
     agents = Map.copyOf(agents);
   }
@@ -53,7 +42,15 @@ public record RaftObservation(
       String failure,
       Map<Integer, AgentReport> agents,
       Instant epochSeenSince) {
-    this(cluster, observedAt, raft, failure, agents, epochSeenSince, OptionalInt.empty());
+    this(
+        cluster,
+        observedAt,
+        raft,
+        failure,
+        agents,
+        epochSeenSince,
+        OptionalInt.empty(),
+        observedAt);
   }
 
   public RaftObservation(

@@ -4,7 +4,6 @@ import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
 import io.quorumkeeper.operator.event.EventReason;
 import io.quorumkeeper.operator.event.EventRecorder;
-import io.quorumkeeper.operator.model.SpecValidator;
 import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.status.StatusWriter;
@@ -52,15 +51,10 @@ final class SpecRefusals {
             : "neither this spec nor status.lastAcceptedSpec passes the checks: nothing is run,"
                 + " observed or healed until a spec is accepted");
     conditions.keep(Conditions.QUORUM_HEALTHY);
-    SpecValidator.Result validation = acceptance.validation();
-    if (validation.warnings().isEmpty()) {
+    if (acceptance.validation().warnings().isEmpty()) {
       conditions.keep(Conditions.WARNING);
     } else {
-      conditions.set(
-          Conditions.WARNING,
-          true,
-          validation.warningReason(),
-          String.join("; ", validation.warnings()));
+      StatusComposer.setWarning(conditions, acceptance.validation());
     }
     QuorumClusterStatus next = statusWriter.copy(previous);
     next.setObservedGeneration(generation);

@@ -133,7 +133,11 @@ final class StatusComposer {
         f.paused()
             ? "annotation " + QuorumCluster.PAUSED_ANNOTATION + " is true: no changes are made"
             : "the operator acts on this cluster");
-    SpecValidator.Result validation = f.acceptance().validation();
+    setWarning(conditions, f.acceptance().validation());
+  }
+
+  /** The Warning condition: the validation's warnings, or none. */
+  static void setWarning(Conditions conditions, SpecValidator.Result validation) {
     boolean warn = !validation.warnings().isEmpty();
     conditions.set(
         Conditions.WARNING,

@@ -84,12 +84,7 @@ class SpecRefusalApiTest {
 
   @Test
   void givenRefusedSpec_whenVoterDies_thenTheLastAcceptedSpecIsStillHealed() {
-    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/inventory", 3).observer(3);
-    api.create(SPARE);
-    awaitAccepted("inventory", 1);
-    await()
-        .ignoreExceptions()
-        .until(() -> api.get("inventory").getStatus().getQuorum().getFaultTolerance() == 1);
+    FakeQuorumClient.Script quorum = runningSpare();
 
     edit("inventory", spec -> spec.getControllers().setVoters(2));
     awaitRefused("inventory", 2, "controllers.voters must be odd");
@@ -103,9 +98,7 @@ class SpecRefusalApiTest {
 
   @Test
   void givenLastAcceptedSpecEditedToAnEvenQuorum_thenIgnoredTheSpecRunsAgainAndNoVoterMoves() {
-    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/inventory", 3).observer(3);
-    api.create(SPARE);
-    awaitAccepted("inventory", 1);
+    FakeQuorumClient.Script quorum = runningSpare();
     String accepted = api.get("inventory").getStatus().getLastAcceptedSpec();
     // Voters 2 (refused in a spec) and another volume size, which would make the spec itself
     // refused against it, so that the edited copy is what would run.
@@ -113,7 +106,7 @@ class SpecRefusalApiTest {
     edited.getControllers().setVoters(2);
     edited.getControllers().getStorage().setSize("20Gi");
 
-    editStatus("inventory", status -> status.setLastAcceptedSpec(AcceptedSpec.write(edited)));
+    editStatus("inventory", cr -> cr.getStatus().setLastAcceptedSpec(AcceptedSpec.write(edited)));
     quorum.leader(2, 4);
 
     await()
@@ -133,12 +126,10 @@ class SpecRefusalApiTest {
   @Test
   void
       givenLastAcceptedSpecEditedIntoNonsense_whenTheSpecIsRefused_thenNothingRunsAndNoPassFails() {
-    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/inventory", 3).observer(3);
-    api.create(SPARE);
-    awaitAccepted("inventory", 1);
+    FakeQuorumClient.Script quorum = runningSpare();
     QuorumClusterSpec edited = api.get("inventory").getSpec();
     edited.getHealing().setUnreachableAfter("soon");
-    editStatus("inventory", status -> status.setLastAcceptedSpec(AcceptedSpec.write(edited)));
+    editStatus("inventory", cr -> cr.getStatus().setLastAcceptedSpec(AcceptedSpec.write(edited)));
 
     edit("inventory", spec -> spec.getControllers().setVoters(2));
 
@@ -162,15 +153,10 @@ class SpecRefusalApiTest {
    */
   @Test
   void givenAnAcceptedSpecANewerRuleRefuses_whenAVoterDies_thenItIsStillHealed() {
-    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/inventory", 3).observer(3);
-    api.create(SPARE);
-    awaitAccepted("inventory", 1);
-    await()
-        .ignoreExceptions()
-        .until(() -> api.get("inventory").getStatus().getQuorum().getFaultTolerance() == 1);
+    FakeQuorumClient.Script quorum = runningSpare();
     QuorumClusterSpec older = api.get("inventory").getSpec();
     older.getKafka().setConfig(new java.util.HashMap<>(Map.of("super.users", "User:ops")));
-    editStatus("inventory", status -> status.setLastAcceptedSpec(AcceptedSpec.write(older)));
+    editStatus("inventory", cr -> cr.getStatus().setLastAcceptedSpec(AcceptedSpec.write(older)));
 
     edit(
         "inventory",
@@ -263,15 +249,7 @@ class SpecRefusalApiTest {
     String clusterId = running.getStatus().getClusterId();
     var initialVoters = running.getStatus().getBootstrap().getInitialVoters();
 
-    // Retried as a user would: a write on a copy the operator's own status write overtook is 409.
-    await()
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              QuorumCluster current = api.get("orders");
-              current.setStatus(new QuorumClusterStatus());
-              api.client().resource(current).updateStatus();
-            });
+    editStatus("orders", cr -> cr.setStatus(new QuorumClusterStatus()));
 
     await()
         .ignoreExceptions()
@@ -295,7 +273,7 @@ class SpecRefusalApiTest {
             () ->
                 assertThat(api.bootstrapProperties("orders-node")).contains("cluster.formed=true"));
 
-    editStatus("orders", status -> status.setClusterId(clusterId + "\ncluster.formed=false"));
+    editStatus("orders", cr -> cr.getStatus().setClusterId(clusterId + "\ncluster.formed=false"));
 
     await()
         .ignoreExceptions()
@@ -366,14 +344,28 @@ class SpecRefusalApiTest {
     api.edit(name, cr -> change.accept(cr.getSpec()));
   }
 
-  /** Writes status as a user with rights on the status subresource would, retried on 409. */
-  private void editStatus(String name, Consumer<QuorumClusterStatus> change) {
+  /** The spare example (3 voters, one spare) accepted, its quorum able to lose one voter. */
+  private FakeQuorumClient.Script runningSpare() {
+    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/inventory", 3).observer(3);
+    api.create(SPARE);
+    awaitAccepted("inventory", 1);
+    await()
+        .ignoreExceptions()
+        .until(() -> api.get("inventory").getStatus().getQuorum().getFaultTolerance() == 1);
+    return quorum;
+  }
+
+  /**
+   * Writes status as a user with rights on the status subresource would, retried as a user would: a
+   * write on a copy the operator's own status write overtook is 409.
+   */
+  private void editStatus(String name, Consumer<QuorumCluster> change) {
     await()
         .ignoreExceptions()
         .untilAsserted(
             () -> {
               QuorumCluster current = api.get(name);
-              change.accept(current.getStatus());
+              change.accept(current);
               api.client().resource(current).updateStatus();
             });
   }

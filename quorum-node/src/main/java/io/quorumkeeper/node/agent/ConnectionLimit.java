@@ -47,8 +47,23 @@ final class ConnectionLimit {
 
   private final int max;
 
-  /** Each source's allowance of new connections, in thousandths of one, and when last refilled. */
-  private final Map<Object, long[]> allowance = new HashMap<>();
+  /** A source remembered this long without a new connection has its whole allowance back. */
+  private static final long FORGOTTEN_AFTER_NANOS =
+      Duration.ofSeconds(BURST / PER_SECOND + 1).toNanos();
+
+  /** Each source's allowance of new connections. */
+  private final Map<Object, Allowance> allowance = new HashMap<>();
+
+  /** New connections a source may still open, in thousandths of one; when it was last refilled. */
+  private static final class Allowance {
+    long thousandths = BURST * 1000L;
+    long refilledAt;
+    boolean warned;
+
+    Allowance(long now) {
+      refilledAt = now;
+    }
+  }
 
   /** Each open connection and when it last received a byte (or was accepted); by this. */
   private final Map<Channel, Long> lastRead = new LinkedHashMap<>();
@@ -104,23 +119,21 @@ final class ConnectionLimit {
    */
   private boolean allowed(Object source, long now) {
     if (allowance.size() > SOURCES_KEPT) {
-      allowance
-          .values()
-          .removeIf(a -> now - a[1] > Duration.ofSeconds(BURST / PER_SECOND + 1).toNanos());
+      allowance.values().removeIf(a -> now - a.refilledAt > FORGOTTEN_AFTER_NANOS);
     }
-    long[] a = allowance.computeIfAbsent(source, s -> new long[] {BURST * 1000L, now, 0});
-    long refill = (now - a[1]) * PER_SECOND / 1_000_000L; // thousandths of a connection
-    a[0] = Math.min(BURST * 1000L, a[0] + refill);
-    a[1] = now;
-    if (a[0] == BURST * 1000L) {
-      a[2] = 0; // a whole burst's allowance back: a later throttling is worth a warning again
+    Allowance a = allowance.computeIfAbsent(source, s -> new Allowance(now));
+    long refill = (now - a.refilledAt) * PER_SECOND / 1_000_000L; // thousandths of a connection
+    a.thousandths = Math.min(BURST * 1000L, a.thousandths + refill);
+    a.refilledAt = now;
+    if (a.thousandths == BURST * 1000L) {
+      a.warned = false; // a whole burst's allowance back: a later throttling is worth a warning
     }
-    if (a[0] >= 1000) {
-      a[0] -= 1000;
+    if (a.thousandths >= 1000) {
+      a.thousandths -= 1000;
       return true;
     }
-    if (a[2] == 0) {
-      a[2] = 1;
+    if (!a.warned) {
+      a.warned = true;
       LOG.warn(
           "agent: {} opens connections faster than {} a second; closing its new ones until it"
               + " slows down",

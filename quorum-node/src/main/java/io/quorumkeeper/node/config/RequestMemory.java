@@ -43,8 +43,8 @@ public final class RequestMemory {
    */
   public static Map<String, String> bounds(long maxHeap, long messageMax) {
     long share = Math.max(MIN_POOL, maxHeap / 16);
-    long requestMax =
-        Math.min(KAFKA_REQUEST_MAX, Math.max(share, saturatedAdd(messageMax, REQUEST_OVERHEAD)));
+    long batchRequest = Math.min(messageMax, KAFKA_REQUEST_MAX) + REQUEST_OVERHEAD;
+    long requestMax = Math.min(KAFKA_REQUEST_MAX, Math.max(share, batchRequest));
     long pool = Math.max(share, requestMax);
     Map<String, String> bounds = new LinkedHashMap<>();
     bounds.put(POOL, Long.toString(pool));
@@ -87,10 +87,5 @@ public final class RequestMemory {
       }
     }
     return 1024 * 1024 + 12;
-  }
-
-  private static long saturatedAdd(long a, long b) {
-    long sum = a + b;
-    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 }
