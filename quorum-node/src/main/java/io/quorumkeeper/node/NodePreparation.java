@@ -1,6 +1,7 @@
 package io.quorumkeeper.node;
 
 import io.quorumkeeper.node.config.BootstrapSettings;
+import io.quorumkeeper.node.config.ClientConnections;
 import io.quorumkeeper.node.config.PodFacts;
 import io.quorumkeeper.node.config.ProcessRole;
 import io.quorumkeeper.node.config.RequestMemory;
@@ -60,27 +61,31 @@ public final class NodePreparation {
       LOG.warn("bootstrap.properties has keys this launcher does not know, ignored: {}", unknown);
     }
     int nodeId = settings.nodeIdOffset() + pod.ordinal();
+    long heap = Runtime.getRuntime().maxMemory();
     String rendered =
-        RequestMemory.appendTo(
-            new TemplateRenderer(PodFacts.PLACEHOLDER_NAMES)
-                .render(
-                    readText(pod.configDir().resolve(SERVER_PROPERTIES)),
-                    pod.placeholderValues(nodeId)),
-            Runtime.getRuntime().maxMemory());
+        ClientConnections.appendTo(
+            RequestMemory.appendTo(
+                new TemplateRenderer(PodFacts.PLACEHOLDER_NAMES)
+                    .render(
+                        readText(pod.configDir().resolve(SERVER_PROPERTIES)),
+                        pod.placeholderValues(nodeId)),
+                heap),
+            heap);
     Properties server = parse(rendered);
     checkConsistent(server, settings, nodeId);
     Path metadataLogDir = metadataLogDir(server);
     Path serverProperties = write(pod.workDir(), rendered);
     LOG.info(
         "node {} ({}), roles {}: rendered {}, metadata log dir {}, request buffers at most {}"
-            + " bytes per socket server and {} bytes per request",
+            + " bytes per socket server and {} bytes per request, client listeners {}",
         nodeId,
         pod.podName(),
         ProcessRole.format(settings.roles()),
         serverProperties,
         metadataLogDir,
         server.getProperty(RequestMemory.POOL),
-        server.getProperty(RequestMemory.REQUEST_MAX));
+        server.getProperty(RequestMemory.REQUEST_MAX),
+        ClientConnections.describe(server));
     return new Rendered(pod, settings, nodeId, server, serverProperties, metadataLogDir);
   }
 

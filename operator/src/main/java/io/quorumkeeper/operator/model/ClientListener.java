@@ -16,6 +16,7 @@ import java.util.Locale;
  * @param name the name in the spec (lower case)
  * @param kafkaName Kafka's listener name
  * @param portName the container and Service port's name
+ * @param maxConnections the spec's connection cap per broker; null leaves it to the launcher
  */
 public record ClientListener(
     String name,
@@ -23,7 +24,19 @@ public record ClientListener(
     int port,
     String portName,
     boolean tls,
-    ListenerAuthentication authentication) {
+    ListenerAuthentication authentication,
+    Integer maxConnections) {
+
+  /** A listener whose connections the launcher caps (see docs/security.md). */
+  public ClientListener(
+      String name,
+      String kafkaName,
+      int port,
+      String portName,
+      boolean tls,
+      ListenerAuthentication authentication) {
+    this(name, kafkaName, port, portName, tls, authentication, null);
+  }
 
   /** The listener of a plaintext cluster, or one created before ADR 015, that declares none. */
   public static final ClientListener DEFAULT =
@@ -68,7 +81,8 @@ public record ClientListener(
               only.port(),
               only.portName(),
               only.tls(),
-              only.authentication()));
+              only.authentication(),
+              only.maxConnections()));
     }
     return listeners;
   }
@@ -82,7 +96,8 @@ public record ClientListener(
         spec.getPort(),
         spec.getName(),
         spec.isTls(),
-        authentication);
+        authentication,
+        spec.getMaxConnections());
   }
 
   /** Kafka's security protocol of the listener. */

@@ -248,9 +248,10 @@ public final class KafkaConfig {
 
   /**
    * Per client listener: a client certificate required only where clients authenticate with one
-   * (the global {@code ssl.client.auth=required} is for CONTROLLER and REPLICATION), and SCRAM's
-   * mechanism and server-side login module where clients authenticate with SCRAM. The users'
-   * credentials live in the metadata log, created by the operator.
+   * (the global {@code ssl.client.auth=required} is for CONTROLLER and REPLICATION), the spec's
+   * connection cap if it sets one (else the launcher sizes it from the heap), and SCRAM's mechanism
+   * and server-side login module where clients authenticate with SCRAM. The users' credentials live
+   * in the metadata log, created by the operator.
    */
   private KafkaConfig withClientSecurity(PoolKind kind, List<ClientListener> clients) {
     if (!kind.hasBrokerRole()) {
@@ -261,6 +262,9 @@ public final class KafkaConfig {
       if (client.tls()) {
         boolean certificate = client.authentication() == ListenerAuthentication.TLS;
         properties.put(prefix + "ssl.client.auth", certificate ? "required" : "none");
+      }
+      if (client.maxConnections() != null) {
+        properties.put(prefix + "max.connections", Integer.toString(client.maxConnections()));
       }
       if (client.authentication() == ListenerAuthentication.SCRAM_SHA_512) {
         properties.put(prefix + "sasl.enabled.mechanisms", ClientListener.SCRAM_MECHANISM);

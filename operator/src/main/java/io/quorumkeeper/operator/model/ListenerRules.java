@@ -70,7 +70,17 @@ final class ListenerRules {
     if (transport == Transport.Plaintext && !oneAnonymous) {
       errors.add(ListenerSpec.PLAINTEXT_ONE_ANONYMOUS);
     }
+    if (transport == Transport.Plaintext
+        && listeners.stream().anyMatch(l -> l.getMaxConnections() != null)) {
+      errors.add(PLAINTEXT_NO_CAP);
+    }
   }
+
+  /** Why a Plaintext cluster's listener takes no connection cap. */
+  static final String PLAINTEXT_NO_CAP =
+      "listeners: maxConnections needs security.transport TLS: a Plaintext cluster's one listener"
+          + " also carries replication between brokers, which a cap filled by other callers would"
+          + " stop";
 
   /**
    * Adds a warning per anonymous listener of a TLS cluster: the authorizer keeps such clients off
@@ -131,6 +141,14 @@ final class ListenerRules {
     }
     if (listener.getPort() < 1024 || listener.getPort() > 65535) {
       errors.add("listeners: port " + listener.getPort() + " must be between 1024 and 65535");
+    }
+    Integer cap = listener.getMaxConnections();
+    if (cap != null && (cap < 1 || cap > ListenerSpec.MAX_CONNECTIONS)) {
+      errors.add(
+          "listeners: maxConnections "
+              + cap
+              + " must be between 1 and "
+              + ListenerSpec.MAX_CONNECTIONS);
     }
   }
 

@@ -67,6 +67,24 @@ class ListenerModelTest {
   }
 
   @Test
+  void givenAConnectionCap_thenItsListenerHasItAndTheOthersAreLeftToTheLauncher() {
+    QuorumCluster cr = Examples.load("combined-listeners.yaml");
+    ListenerSpec scram =
+        new ListenerSpec("scram", 9094, true, ListenerAuthentication.SCRAM_SHA_512);
+    scram.setMaxConnections(20_000);
+    cr.getSpec()
+        .setListeners(
+            List.of(scram, new ListenerSpec("mtls", 9095, true, ListenerAuthentication.TLS)));
+
+    String properties = serverProperties(tls(cr));
+
+    assertThat(properties)
+        .contains("listener.name.scram.max.connections=20000\n")
+        .doesNotContain("listener.name.mtls.max.connections")
+        .doesNotContain("\nmax.connections");
+  }
+
+  @Test
   void givenListeners_thenContainerBootstrapServiceAndNetworkPolicyCarryTheirPorts() {
     ClusterModel model = model("combined-listeners.yaml");
 

@@ -89,7 +89,27 @@ class ListenerRulesTest {
             Transport.TLS,
             List.of(listener("a", 443, true, NONE)),
             "listeners: port 443 must be between 1024 and 65535"),
-        Arguments.of("no listener at all", Transport.TLS, List.of(), "between 1 and 8"));
+        Arguments.of("no listener at all", Transport.TLS, List.of(), "between 1 and 8"),
+        Arguments.of(
+            "a connection cap of none (the schema bypassed)",
+            Transport.TLS,
+            List.of(capped(listener("a", 9094, true, SCRAM_SHA_512), 0)),
+            "listeners: maxConnections 0 must be between 1 and 1000000"),
+        Arguments.of(
+            "a connection cap beyond any broker's (the schema bypassed)",
+            Transport.TLS,
+            List.of(capped(listener("a", 9094, true, SCRAM_SHA_512), Integer.MAX_VALUE)),
+            "listeners: maxConnections 2147483647 must be between 1 and 1000000"),
+        Arguments.of(
+            "a connection cap on a Plaintext cluster's one listener",
+            Transport.Plaintext,
+            List.of(capped(listener("a", 9094, false, NONE), 1000)),
+            ListenerRules.PLAINTEXT_NO_CAP));
+  }
+
+  static ListenerSpec capped(ListenerSpec listener, int maxConnections) {
+    listener.setMaxConnections(maxConnections);
+    return listener;
   }
 
   @ParameterizedTest(name = "given {0}, then refused with the rule''s message")

@@ -1,8 +1,5 @@
 package io.quorumkeeper.node.config;
 
-import java.io.IOException;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -57,24 +54,14 @@ public final class RequestMemory {
    * operator refuses both in a spec; a template that has them was made on purpose).
    */
   public static String appendTo(String rendered, long maxHeap) {
-    Properties server = new Properties();
-    try {
-      server.load(new StringReader(rendered));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Properties server = PropertiesText.parse(rendered);
     if (server.containsKey(POOL) || server.containsKey(REQUEST_MAX)) {
       return rendered;
     }
-    long messageMax = parse(server.getProperty(MESSAGE_MAX));
-    StringBuilder text = new StringBuilder(rendered);
-    if (!rendered.isEmpty() && !rendered.endsWith("\n")) {
-      text.append('\n');
-    }
-    text.append("# request buffers bounded by the launcher from the heap (RequestMemory)\n");
-    bounds(maxHeap, messageMax)
-        .forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
-    return text.toString();
+    return PropertiesText.append(
+        rendered,
+        "request buffers bounded by the launcher from the heap (RequestMemory)",
+        bounds(maxHeap, parse(server.getProperty(MESSAGE_MAX))));
   }
 
   /** Kafka's default {@code message.max.bytes} (1 MiB plus 12) when unset or unreadable. */

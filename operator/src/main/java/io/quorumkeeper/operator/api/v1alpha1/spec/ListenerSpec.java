@@ -58,6 +58,19 @@ public class ListenerSpec {
   @Default("none")
   private ListenerAuthentication authentication = ListenerAuthentication.NONE;
 
+  /** The largest connection cap a listener may be given. */
+  public static final int MAX_CONNECTIONS = 1_000_000;
+
+  @JsonPropertyDescription(
+      "The most connections each broker takes on this listener at once (Kafka's"
+          + " listener.name.<name>.max.connections), 1 to 1000000. Unset: as many as a quarter of"
+          + " the broker's heap holds while callers have not authenticated yet, for listeners"
+          + " with TLS or authentication (docs/security.md); anonymous plaintext ones are not"
+          + " capped. TLS clusters only.")
+  @Min(1)
+  @Max(MAX_CONNECTIONS)
+  private Integer maxConnections;
+
   public ListenerSpec() {}
 
   public ListenerSpec(String name, int port, boolean tls, ListenerAuthentication authentication) {
@@ -89,6 +102,14 @@ public class ListenerSpec {
 
   public void setTls(boolean tls) {
     this.tls = tls;
+  }
+
+  public Integer getMaxConnections() {
+    return maxConnections;
+  }
+
+  public void setMaxConnections(Integer maxConnections) {
+    this.maxConnections = maxConnections;
   }
 
   public ListenerAuthentication getAuthentication() {
