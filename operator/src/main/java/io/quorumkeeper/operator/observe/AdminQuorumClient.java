@@ -9,6 +9,7 @@ import io.quorumkeeper.operator.quorum.RaftReplica;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
+import org.jboss.logging.Logger;
 
 /**
  * {@link QuorumClient} over Kafka's Admin API, talking to the controllers directly ({@code
@@ -38,6 +40,8 @@ public class AdminQuorumClient implements QuorumClient {
 
   /** Agents answer from memory; one that takes longer than this is as good as down. */
   static final Duration AGENT_TIMEOUT = Duration.ofSeconds(1);
+
+  private static final Logger LOG = Logger.getLogger(AdminQuorumClient.class);
 
   private final Duration timeout;
   private final AgentClient agents;
@@ -75,8 +79,15 @@ public class AdminQuorumClient implements QuorumClient {
 
   @Override
   public Map<Integer, AgentReport> agents(
-      String cluster, Map<Integer, String> hosts, String token) {
-    return agents.nodes(cluster, hosts, token, trust.of(cluster));
+      String cluster, Map<Integer, String> hosts, String token, boolean tls) {
+    Optional<ClientTls> material = trust.of(cluster);
+    if (tls && material.isEmpty()) {
+      // The CA Secret is missing, unreadable or unusable (reported by the reconciler): the agents
+      // serve HTTPS, and asking over HTTP would only put the token on the network in clear.
+      LOG.debugf("cluster=%s runs TLS without usable CA material: agents not asked", cluster);
+      return Map.of();
+    }
+    return agents.nodes(cluster, hosts, token, material);
   }
 
   @Override

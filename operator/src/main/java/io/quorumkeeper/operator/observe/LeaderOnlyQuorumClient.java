@@ -66,8 +66,8 @@ public final class LeaderOnlyQuorumClient implements QuorumClient {
 
   @Override
   public Map<Integer, AgentReport> agents(
-      String cluster, Map<Integer, String> hosts, String token) {
-    return delegate.agents(cluster, hosts, token);
+      String cluster, Map<Integer, String> hosts, String token, boolean tls) {
+    return delegate.agents(cluster, hosts, token, tls);
   }
 
   @Override

@@ -3,6 +3,9 @@ package io.quorumkeeper.operator.observe;
 import static io.quorumkeeper.operator.observe.QuorumObservation.key;
 
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.spec.SecuritySpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
+import io.quorumkeeper.operator.api.v1alpha1.status.BootstrapStatus;
 import io.quorumkeeper.operator.model.AcceptedSpec;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.Pool;
@@ -62,6 +65,21 @@ final class ObservationRound {
 
   private ObservationRound() {}
 
+  /**
+   * Whether the cluster runs TLS, so that its agents serve HTTPS: as its identity in status says
+   * (one written before transports is a plaintext cluster's, ADR 012), and before it has one, as
+   * its spec asks (TLS unless it says Plaintext). Only a cluster known to run Plaintext has its
+   * agents asked over plain HTTP.
+   */
+  static boolean runsTls(QuorumCluster cr) {
+    BootstrapStatus bootstrap = cr.getStatus() == null ? null : cr.getStatus().getBootstrap();
+    if (bootstrap != null) {
+      return bootstrap.getTransport() == Transport.TLS;
+    }
+    SecuritySpec security = cr.getSpec() == null ? null : cr.getSpec().getSecurity();
+    return security == null || security.getTransport() != Transport.Plaintext;
+  }
+
   static RaftObservation observe(
       QuorumCluster cr,
       QuorumClient client,
@@ -103,6 +121,7 @@ final class ObservationRound {
     } catch (RuntimeException e) {
       LOG.debugf("cluster=%s agent token not read: %s", key, e.toString());
     }
+    boolean tls = runsTls(cr);
     Map<Integer, String> hosts = new TreeMap<>();
     for (int ordinal = 0; ordinal < controllers.replicas(); ordinal++) {
       hosts.put(controllers.nodeId(ordinal), controllers.podHost(ordinal));
@@ -111,7 +130,7 @@ final class ObservationRound {
     // longer of the two bounds, not their sum.
     CompletableFuture<Map<Integer, AgentReport>> asked =
         token
-            .map(t -> CompletableFuture.supplyAsync(() -> client.agents(key, hosts, t), CALLS))
+            .map(t -> CompletableFuture.supplyAsync(() -> client.agents(key, hosts, t, tls), CALLS))
             .orElse(CompletableFuture.completedFuture(Map.of()));
     if (!QuorumObservation.formed(cr) && token.isPresent()) {
       // A new quorum: Kafka is asked once a controller knows its first leader (ADR 003).
@@ -145,7 +164,7 @@ final class ObservationRound {
       try {
         described.get(AGENTS_AGAIN.toMillis(), TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.TimeoutException slow) {
-        agents = client.agents(key, hosts, token.get());
+        agents = client.agents(key, hosts, token.get(), tls);
         newLeader = newLeader(agents, epochs.last(key));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

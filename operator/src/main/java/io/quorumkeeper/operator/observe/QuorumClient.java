@@ -45,9 +45,11 @@ public interface QuorumClient extends AutoCloseable {
    *
    * @param hosts each controller node id's pod host name
    * @param token the cluster's agent bearer token
+   * @param tls whether the cluster runs TLS: its agents are then asked over HTTPS or not at all,
+   *     never with the token in clear
    */
   default Map<Integer, AgentReport> agents(
-      String cluster, Map<Integer, String> hosts, String token) {
+      String cluster, Map<Integer, String> hosts, String token, boolean tls) {
     return Map.of();
   }
 

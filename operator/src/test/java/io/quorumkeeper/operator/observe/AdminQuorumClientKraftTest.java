@@ -82,7 +82,7 @@ class AdminQuorumClientKraftTest {
         await()
             .atMost(Duration.ofSeconds(30))
             .until(
-                () -> client.agents(CLUSTER, nodes.podHosts(), KraftNodes.AGENT_TOKEN),
+                () -> client.agents(CLUSTER, nodes.podHosts(), KraftNodes.AGENT_TOKEN, false),
                 a ->
                     a.size() == 3
                         && a.values().stream()
@@ -92,7 +92,7 @@ class AdminQuorumClientKraftTest {
         .containsExactlyInAnyOrderElementsOf(
             healthy.voterMembers().stream().map(m -> m.nodeId() + "/" + m.directoryId()).toList());
     assertThat(agents.get(oldLeader).raftState()).isEqualTo("leader");
-    assertThat(client.agents(CLUSTER, nodes.podHosts(), "wrong-token")).isEmpty();
+    assertThat(client.agents(CLUSTER, nodes.podHosts(), "wrong-token", false)).isEmpty();
 
     nodes.kill(oldLeader);
 
@@ -112,7 +112,7 @@ class AdminQuorumClientKraftTest {
     assertThat(failedOver.leaderEpoch()).isGreaterThan(healthy.leaderEpoch());
     assertThat(failedOver.faultTolerance()).isZero();
 
-    assertThat(client.agents(CLUSTER, nodes.podHosts(), KraftNodes.AGENT_TOKEN))
+    assertThat(client.agents(CLUSTER, nodes.podHosts(), KraftNodes.AGENT_TOKEN, false))
         .doesNotContainKey(oldLeader)
         .hasSize(2);
 

@@ -8,7 +8,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,7 @@ class AgentClientTest {
 
   static final String LIVE = "127.0.77.1";
   static final String FROZEN = "127.0.77.2";
+  static final String PLAIN = "127.0.77.3";
   static final Duration BOUND = Duration.ofSeconds(2);
 
   HttpServer agent;
@@ -48,6 +52,35 @@ class AgentClientTest {
   void stop() throws Exception {
     agent.stop(0);
     frozen.close();
+  }
+
+  @Test
+  void givenATlsClusterWithoutUsableCaMaterial_thenNoAgentIsAskedAndTheTokenStaysOff()
+      throws Exception {
+    List<String> authorizations = new CopyOnWriteArrayList<>();
+    HttpServer plain = HttpServer.create(new InetSocketAddress(PLAIN, AgentClient.PORT), 0);
+    plain.createContext(
+        "/v1/node",
+        exchange -> {
+          authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+          byte[] body = "{\"nodeId\":0}".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    plain.start();
+    try (AdminQuorumClient client = new AdminQuorumClient(BOUND, cluster -> Optional.empty())) {
+      Map<Integer, String> hosts = Map.of(0, PLAIN);
+
+      assertThat(client.agents("ns/tls", hosts, "secret-token", true)).isEmpty();
+      assertThat(authorizations).as("nothing reached the agent over plain HTTP").isEmpty();
+
+      // a Plaintext cluster's agents are asked over HTTP, as before
+      assertThat(client.agents("ns/plain", hosts, "secret-token", false)).containsOnlyKeys(0);
+      assertThat(authorizations).containsExactly("Bearer secret-token");
+    } finally {
+      plain.stop(0);
+    }
   }
 
   @Test

@@ -6,6 +6,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
+import io.quorumkeeper.operator.api.v1alpha1.spec.SecuritySpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
+import io.quorumkeeper.operator.api.v1alpha1.status.BootstrapStatus;
 import io.quorumkeeper.operator.model.Examples;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
 import io.quorumkeeper.operator.testing.FakeQuorumClient;
@@ -44,6 +48,37 @@ class ObservationRoundTest {
 
     assertThat(observation.failure()).isEqualTo("no accepted spec to observe by");
     assertThat(observation.raft()).isEmpty();
+  }
+
+  /**
+   * Only a cluster known to run Plaintext has its agents asked over plain HTTP, with the token in
+   * clear: one whose identity says so (or predates transports, ADR 012), or a new one whose spec
+   * asks for it.
+   */
+  @Test
+  void givenEachWayTheTransportIsKnown_thenAgentsAreAskedInClearOnlyOfPlaintextClusters() {
+    QuorumCluster fresh = Examples.load("combined.yaml");
+    QuorumCluster askedPlaintext = Examples.load("combined.yaml");
+    askedPlaintext.getSpec().setSecurity(new SecuritySpec());
+    askedPlaintext.getSpec().getSecurity().setTransport(Transport.Plaintext);
+
+    assertThat(ObservationRound.runsTls(fresh)).as("a new cluster, TLS by default").isTrue();
+    assertThat(ObservationRound.runsTls(askedPlaintext)).isFalse();
+    assertThat(ObservationRound.runsTls(withIdentity(askedPlaintext, Transport.TLS)))
+        .as("the identity decides, not a spec that asks otherwise (the operator refuses it)")
+        .isTrue();
+    assertThat(ObservationRound.runsTls(withIdentity(fresh, Transport.Plaintext))).isFalse();
+    assertThat(ObservationRound.runsTls(withIdentity(fresh, null)))
+        .as("an identity from before transports: a plaintext cluster")
+        .isFalse();
+  }
+
+  private static QuorumCluster withIdentity(QuorumCluster cr, Transport transport) {
+    BootstrapStatus bootstrap = new BootstrapStatus();
+    bootstrap.setTransport(transport);
+    cr.setStatus(new QuorumClusterStatus());
+    cr.getStatus().setBootstrap(bootstrap);
+    return cr;
   }
 
   /**

@@ -92,7 +92,7 @@ class SecureQuorumKraftTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
-            () -> operator.agents(CLUSTER, nodes.podHosts(), KraftNodes.AGENT_TOKEN),
+            () -> operator.agents(CLUSTER, nodes.podHosts(), KraftNodes.AGENT_TOKEN, true),
             a ->
                 a.size() == 3
                     && a.values().stream()
@@ -100,7 +100,7 @@ class SecureQuorumKraftTest {
                             r ->
                                 Integer.valueOf(described.leaderId().getAsInt())
                                     .equals(r.leaderId())));
-    assertThat(operator.agents(CLUSTER, nodes.podHosts(), "wrong-token")).isEmpty();
+    assertThat(operator.agents(CLUSTER, nodes.podHosts(), "wrong-token", true)).isEmpty();
   }
 
   @Test

@@ -299,7 +299,7 @@ public class FakeQuorumClient implements QuorumClient {
 
   @Override
   public Map<Integer, AgentReport> agents(
-      String cluster, Map<Integer, String> hosts, String token) {
+      String cluster, Map<Integer, String> hosts, String token, boolean tls) {
     Script script = scripts.get(cluster);
     if (script == null) {
       return Map.of();
