@@ -45,6 +45,9 @@ public interface OperatorConfig {
   /** How the quorum is healed. */
   Heal heal();
 
+  /** How pods are rolled onto a new template. */
+  Roll roll();
+
   /** How long the certificates of TLS clusters live (docs/security.md). */
   Tls tls();
 
@@ -113,6 +116,18 @@ public interface OperatorConfig {
     /** A voter's pod stuck terminating this long, with no spare, is deleted to reschedule it. */
     @WithDefault("2m")
     Duration strandedGrace();
+  }
+
+  /** Rolling restart settings (docs/rolling-restarts.md). */
+  interface Roll {
+
+    /**
+     * How long every pod must have been Ready before the roll restarts the next one: a template
+     * that fails only once the pod serves (a memory limit too low for its load) then fails the pod
+     * it restarted, not that one and the next voter with it.
+     */
+    @WithDefault("10s")
+    Duration settle();
   }
 
   /** Quorum observation settings. */

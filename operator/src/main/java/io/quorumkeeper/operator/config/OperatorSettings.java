@@ -14,10 +14,14 @@ public record OperatorSettings(
     Set<String> supportedKafkaVersions,
     Observation observation,
     HealingSettings healing,
-    TlsSettings tls) {
+    TlsSettings tls,
+    RollSettings roll) {
 
   /** See {@link OperatorConfig.Heal}. */
   public record HealingSettings(Duration strandedGrace) {}
+
+  /** See {@link OperatorConfig.Roll}. */
+  public record RollSettings(Duration settle) {}
 
   /** See {@link OperatorConfig.Observe}. */
   public record Observation(
@@ -46,7 +50,8 @@ public record OperatorSettings(
             config.tls().caValidity(),
             config.tls().certificateValidity(),
             config.tls().renewBefore(),
-            config.tls().caRenewBefore()));
+            config.tls().caRenewBefore()),
+        new RollSettings(config.roll().settle()));
   }
 
   /** The defaults of {@link OperatorConfig}. */
@@ -61,18 +66,23 @@ public record OperatorSettings(
             Duration.ofSeconds(2),
             Duration.ofSeconds(30)),
         new HealingSettings(Duration.ofMinutes(2)),
-        TlsSettings.defaults());
+        TlsSettings.defaults(),
+        new RollSettings(Duration.ofSeconds(10)));
   }
 
   public OperatorSettings withHealing(HealingSettings healing) {
-    return new OperatorSettings(model, supportedKafkaVersions, observation, healing, tls);
+    return new OperatorSettings(model, supportedKafkaVersions, observation, healing, tls, roll);
   }
 
   public OperatorSettings withObservation(Observation observation) {
-    return new OperatorSettings(model, supportedKafkaVersions, observation, healing, tls);
+    return new OperatorSettings(model, supportedKafkaVersions, observation, healing, tls, roll);
+  }
+
+  public OperatorSettings withRoll(RollSettings roll) {
+    return new OperatorSettings(model, supportedKafkaVersions, observation, healing, tls, roll);
   }
 
   public OperatorSettings withTls(TlsSettings tls) {
-    return new OperatorSettings(model, supportedKafkaVersions, observation, healing, tls);
+    return new OperatorSettings(model, supportedKafkaVersions, observation, healing, tls, roll);
   }
 }

@@ -8,17 +8,17 @@ import java.util.Optional;
  * Decides the one pod restart a pass may take to bring every pod onto its StatefulSet's current
  * template (invariant 8 of DESIGN.md). Pure: pods, the classified quorum, partition ISRs and the
  * restart in flight in; one {@link RollAction} out. The rules: one pod at a time, and a pod only
- * while every other pod is back (Ready; a controller caught up with the leader; a broker in the ISR
- * of every partition it replicates); no roll without a leader or while a voter-set change is in
- * flight; a voter only if the other voters keep a caught-up majority (a quorum of one voter has no
- * such restart and is restarted all the same); a broker-role pod only if no partition it is in the
- * ISR of would drop below its min.insync.replicas; order: pods already down, controller spares and
- * observers, voting followers, broker-only pods, the leader last, each group from the highest node
- * id. The choice is made afresh each pass from pods and status, never from memory: a restart
- * recorded but not carried out (its pod object is still there, outdated) evicted nothing, and a
- * restarted pod came back from the current template, so it is not outdated and never chosen again;
- * that is what makes an operator restart mid-roll harmless. The recorded restart is only held (kept
- * in status) until its pod is back.
+ * while every other pod is back (Ready for the settling time at least; a controller caught up with
+ * the leader; a broker in the ISR of every partition it replicates); no roll without a leader or
+ * while a voter-set change is in flight; a voter only if the other voters keep a caught-up majority
+ * (a quorum of one voter has no such restart and is restarted all the same); a broker-role pod only
+ * if no partition it is in the ISR of would drop below its min.insync.replicas; order: pods already
+ * down, controller spares and observers, voting followers, broker-only pods, the leader last, each
+ * group from the highest node id. The choice is made afresh each pass from pods and status, never
+ * from memory: a restart recorded but not carried out (its pod object is still there, outdated)
+ * evicted nothing, and a restarted pod came back from the current template, so it is not outdated
+ * and never chosen again; that is what makes an operator restart mid-roll harmless. The recorded
+ * restart is only held (kept in status) until its pod is back.
  */
 public final class RollPlanner {
 
@@ -135,8 +135,24 @@ public final class RollPlanner {
     if (!p.exists()) {
       return "pod " + p.pod() + " does not exist yet";
     }
+    if (p.terminatingSince() != null) {
+      return "pod "
+          + p.pod()
+          + " is terminating since "
+          + p.terminatingSince()
+          + " (on a node that stopped answering it stays so until the node is back or the pod is"
+          + " force-deleted)";
+    }
     if (!p.ready()) {
       return "pod " + p.pod() + " is not ready";
+    }
+    if (p.readySince() != null && facts.now().isBefore(p.readySince().plus(facts.settle()))) {
+      return "pod "
+          + p.pod()
+          + " is ready since "
+          + p.readySince()
+          + ", settling until "
+          + p.readySince().plus(facts.settle());
     }
     if (p.controller()) {
       boolean caughtUp =

@@ -1,5 +1,7 @@
 package io.quorumkeeper.operator.quorum;
 
+import java.time.Instant;
+
 /**
  * One pod the spec wants, as the roll planner sees it.
  *
@@ -8,6 +10,10 @@ package io.quorumkeeper.operator.quorum;
  * @param ready the pod exists, is not terminating, and is Ready
  * @param change what an outdated pod changes that a person cares about (for instance "Kafka version
  *     4.3.1 -> 4.4.0"), or null when only the template's hash tells
+ * @param readySince when a ready pod last turned Ready (its condition's last transition), null when
+ *     not ready or not known
+ * @param terminatingSince when the pod object was deleted, if it is terminating (its deletion
+ *     timestamp), else null
  */
 public record RollPod(
     String pod,
@@ -17,7 +23,21 @@ public record RollPod(
     boolean broker,
     boolean outdated,
     boolean ready,
-    String change) {
+    String change,
+    Instant readySince,
+    Instant terminatingSince) {
+
+  public RollPod(
+      String pod,
+      String uid,
+      int nodeId,
+      boolean controller,
+      boolean broker,
+      boolean outdated,
+      boolean ready,
+      String change) {
+    this(pod, uid, nodeId, controller, broker, outdated, ready, change, null, null);
+  }
 
   public RollPod(
       String pod,

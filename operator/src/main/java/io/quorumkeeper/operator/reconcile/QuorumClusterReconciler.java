@@ -308,6 +308,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                     .map(RaftObservation::askedAt)
                     .orElse(snapshot.get().observedAt()),
                 settings.observation().caughtUpWithin(),
+                settings.roll().settle(),
                 clock.instant(),
                 partitions);
     if (roll != null && brokersKept.blocked().isPresent()) {

@@ -119,6 +119,7 @@ final class Rolling {
    *     moment after this, however long the call took)
    * @param caughtUpWithin how recent a fetch makes a member caught up: a view asked for less than
    *     this after the last restart may still show the old incarnation as caught up
+   * @param settle how long every pod must have been Ready before the next restart
    * @param partitions the partitions' ISRs, read only if a roll is on
    */
   Step plan(
@@ -129,6 +130,7 @@ final class Rolling {
       boolean healingActs,
       Instant askedAt,
       Duration caughtUpWithin,
+      Duration settle,
       Instant now,
       BrokerPartitions partitions) {
     RollStatus previous = cr.getStatus() == null ? null : cr.getStatus().getRoll();
@@ -154,7 +156,9 @@ final class Rolling {
             rolling ? partitions.through(pools) : Optional.of(List.of()),
             Optional.ofNullable(previous)
                 .map(r -> new RollStep(r.getPod(), r.getUid(), r.getReason())),
-            healingActs);
+            healingActs,
+            now,
+            settle);
     RollAction action = RollPlanner.plan(facts, Healing.blockedBecause(cr));
     if (refused != null) {
       boolean same = action instanceof RollAction.Restart r && r.uid().equals(refused.uid());
@@ -176,13 +180,8 @@ final class Rolling {
   }
 
   private static Instant startedAt(RollStatus roll) {
-    try {
-      return roll == null || roll.getStartedAt() == null
-          ? null
-          : Instant.parse(roll.getStartedAt());
-    } catch (DateTimeParseException e) {
-      return null; // an unreadable time (a user's edit) does not hold the roll
-    }
+    // an unreadable time (a user's edit) does not hold the roll
+    return roll == null ? null : time(roll.getStartedAt());
   }
 
   static Step step(RollAction action, RollStatus previous, Instant now) {
@@ -308,6 +307,7 @@ final class Rolling {
     boolean terminating = exists && pod.getMetadata().getDeletionTimestamp() != null;
     String hash = exists ? annotation(pod, Labels.TEMPLATE_HASH) : null;
     boolean outdated = exists && !terminating && desired != null && !desired.equals(hash);
+    boolean ready = exists && !terminating && ready(pod);
     return new RollPod(
         pool.podName(ordinal),
         exists ? pod.getMetadata().getUid() : null,
@@ -315,12 +315,45 @@ final class Rolling {
         pool.kind().hasControllerRole(),
         pool.kind().hasBrokerRole(),
         outdated,
-        exists && !terminating && ready(pod));
+        ready,
+        null,
+        ready ? readySince(pod) : null,
+        terminating ? time(pod.getMetadata().getDeletionTimestamp()) : null);
   }
 
   private static RollPod withChange(RollPod p, String change) {
     return new RollPod(
-        p.pod(), p.uid(), p.nodeId(), p.controller(), p.broker(), p.outdated(), p.ready(), change);
+        p.pod(),
+        p.uid(),
+        p.nodeId(),
+        p.controller(),
+        p.broker(),
+        p.outdated(),
+        p.ready(),
+        change,
+        p.readySince(),
+        p.terminatingSince());
+  }
+
+  /**
+   * When the pod last turned Ready, by its condition's last transition (the kubelet's clock), or
+   * null when that is not there or not a time (then the settling time is not waited for).
+   */
+  static Instant readySince(Pod pod) {
+    return pod.getStatus().getConditions().stream()
+        .filter(c -> "Ready".equals(c.getType()))
+        .findFirst()
+        .map(c -> time(c.getLastTransitionTime()))
+        .orElse(null);
+  }
+
+  /** A Kubernetes time, or null when it is not there or not a time. */
+  private static Instant time(String text) {
+    try {
+      return text == null ? null : Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   /** The image of a pod spec's quorum-node container (the first), or null. */

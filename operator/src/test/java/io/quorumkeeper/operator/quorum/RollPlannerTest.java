@@ -2,6 +2,8 @@ package io.quorumkeeper.operator.quorum;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -49,6 +51,54 @@ class RollPlannerTest {
   static String restarted(RollAction action) {
     assertThat(action).isInstanceOf(RollAction.Restart.class);
     return ((RollAction.Restart) action).pod();
+  }
+
+  @Test
+  void givenAPodReadyForLessThanTheSettlingTime_thenTheNextWaits_andGoesOnceItHasSettled() {
+    Instant now = Instant.parse("2026-12-06T12:00:00Z");
+    Duration settle = Duration.ofSeconds(10);
+    List<RollPod> pods = new ArrayList<>(pods(Set.of(0, 1), Set.of()));
+    // c-2 came back from its restart 4 s ago
+    pods.set(
+        2, new RollPod("c-2", "u2b", 2, true, true, false, true, null, now.minusSeconds(4), null));
+
+    RollAction early =
+        RollPlanner.plan(
+            new RollFacts(
+                pods, Optional.of(HEALTHY), isr(0, 1, 2), Optional.empty(), false, now, settle),
+            null);
+    RollAction settled =
+        RollPlanner.plan(
+            new RollFacts(
+                pods,
+                Optional.of(HEALTHY),
+                isr(0, 1, 2),
+                Optional.empty(),
+                false,
+                now.plusSeconds(6),
+                settle),
+            null);
+
+    assertThat(early).isInstanceOf(RollAction.Wait.class);
+    assertThat(((RollAction.Wait) early).reason())
+        .isEqualTo(
+            "pod c-2 is ready since 2026-12-06T11:59:56Z, settling until 2026-12-06T12:00:06Z;"
+                + " c-1 waits");
+    assertThat(restarted(settled)).isEqualTo("c-1");
+  }
+
+  @Test
+  void givenAPodStuckTerminating_thenTheWaitSaysSoAndSince() {
+    Instant deleted = Instant.parse("2026-12-06T11:00:00Z");
+    List<RollPod> pods = new ArrayList<>(pods(Set.of(0, 1), Set.of()));
+    pods.set(2, new RollPod("c-2", "u2", 2, true, true, false, false, null, null, deleted));
+
+    RollAction action = plan(pods, HEALTHY, isr(0, 1, 2));
+
+    assertThat(action).isInstanceOf(RollAction.Wait.class);
+    assertThat(((RollAction.Wait) action).reason())
+        .startsWith("pod c-2 is terminating since 2026-12-06T11:00:00Z (on a node that stopped")
+        .endsWith("force-deleted); c-1 waits");
   }
 
   @Test

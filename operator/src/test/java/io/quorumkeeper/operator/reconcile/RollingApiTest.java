@@ -18,6 +18,7 @@ import io.quorumkeeper.operator.testing.ApiHarness;
 import io.quorumkeeper.operator.testing.FakeQuorumClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -78,6 +79,37 @@ class RollingApiTest {
   }
 
   /**
+   * A pod counts as back only once it has been Ready for the settling time (10 s by default): a
+   * template that fails only once the pod serves then fails the pod the roll restarted, before the
+   * next voter goes. The kubelet's Ready transition says since when.
+   */
+  @Test
+  void givenARestartedPodReadyJustNow_thenTheNextWaitsUntilItHasSettled() {
+    Duration settle = ApiHarness.SETTINGS.roll().settle();
+    changeConfig();
+    int first = awaitOneDeleted();
+    createPod(first);
+    api.podReadySince("orders-node-" + first, Instant.now());
+    quorum.alive(first);
+    inSync.add(first);
+    Map<String, String> uids = uids();
+
+    await()
+        .during(settle.dividedBy(3))
+        .atMost(settle.dividedBy(2))
+        .until(() -> uids().equals(uids));
+    assertThat(reason())
+        .contains("pod orders-node-" + first + " is ready since")
+        .contains("settling until");
+
+    // Ready for the whole settling time now: the roll goes on
+    api.podReadySince("orders-node-" + first, Instant.now().minus(settle));
+    assertThat(rollOnePod()).isEqualTo(1);
+    assertThat(rollOnePod()).isEqualTo(0);
+    await().until(() -> "UpToDate".equals(progressing()));
+  }
+
+  /**
    * A node drain's eviction of orders-node-0 admitted by the API, its pod not deleted yet: the
    * operator's cache still shows three Ready pods, so only the API's budget can stop a second pod
    * going. The roll's eviction is refused, no pod goes, status says why (RollBlocked), the first
@@ -96,7 +128,7 @@ class RollingApiTest {
             .get();
     budget.setStatus(
         new PodDisruptionBudgetStatusBuilder()
-            .withDisruptedPods(Map.of("orders-node-0", java.time.Instant.now().toString()))
+            .withDisruptedPods(Map.of("orders-node-0", Instant.now().toString()))
             .build());
     api.client().resource(budget).updateStatus();
     Map<String, String> uids = uids();

@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -37,6 +40,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -444,6 +448,35 @@ public final class ApiHarness implements AutoCloseable {
   /** The pod Running and Ready, as its kubelet reports it. */
   public void podReady(String pod) {
     podRunning(pod, true);
+  }
+
+  /**
+   * The pod Running and Ready since {@code since}, as a kubelet reports it: the Ready condition's
+   * last transition (it replaces any Ready condition the pod had).
+   */
+  public void podReadySince(String pod, Instant since) {
+    client
+        .pods()
+        .inNamespace(NAMESPACE)
+        .withName(pod)
+        .editStatus(
+            p -> {
+              Pod edited =
+                  new PodBuilder(p).editOrNewStatus().withPhase("Running").endStatus().build();
+              if (edited.getStatus().getConditions() != null) {
+                edited.getStatus().getConditions().removeIf(c -> "Ready".equals(c.getType()));
+              }
+              edited
+                  .getStatus()
+                  .getConditions()
+                  .add(
+                      new PodConditionBuilder()
+                          .withType("Ready")
+                          .withStatus("True")
+                          .withLastTransitionTime(since.toString())
+                          .build());
+              return edited;
+            });
   }
 
   /** The pod's container runs, and its readiness probe passes ({@code ready}) or fails. */
