@@ -50,6 +50,8 @@ class CaRotationE2ETest {
           "ca-rotation",
           "127.0.47",
           List.of(
+              // rolls are this test's means, not its subject: a short settling time (ADR 026)
+              "-Dquorumkeeper.roll.settle=2s",
               "-Dquorumkeeper.tls.ca-validity=1500s",
               "-Dquorumkeeper.tls.ca-renew-before=1280s",
               "-Dquorumkeeper.tls.certificate-validity=3600s",

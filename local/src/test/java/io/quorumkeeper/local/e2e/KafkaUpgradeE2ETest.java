@@ -32,7 +32,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KafkaUpgradeE2ETest {
 
   @RegisterExtension
-  static final LocalRuntimeExtension local = new LocalRuntimeExtension("kafka-upgrade", "127.0.46");
+  // rolls are this test's means, not its subject: a short settling time (ADR 026)
+  static final LocalRuntimeExtension local =
+      new LocalRuntimeExtension(
+          "kafka-upgrade", "127.0.46", List.of("-Dquorumkeeper.roll.settle=2s"));
 
   private static final Duration ROLL_TIMEOUT = Duration.ofMinutes(4);
   private static final String CLUSTER = "orders";
