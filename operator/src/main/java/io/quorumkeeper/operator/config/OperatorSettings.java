@@ -78,10 +78,6 @@ public record OperatorSettings(
     return new OperatorSettings(model, supportedKafkaVersions, observation, healing, tls, roll);
   }
 
-  public OperatorSettings withRoll(RollSettings roll) {
-    return new OperatorSettings(model, supportedKafkaVersions, observation, healing, tls, roll);
-  }
-
   public OperatorSettings withTls(TlsSettings tls) {
     return new OperatorSettings(model, supportedKafkaVersions, observation, healing, tls, roll);
   }

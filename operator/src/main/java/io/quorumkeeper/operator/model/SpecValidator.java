@@ -236,7 +236,7 @@ public final class SpecValidator {
   }
 
   /** The transport a spec asks for: TLS unless it says Plaintext. */
-  static Transport requested(QuorumClusterSpec spec) {
+  public static Transport requested(QuorumClusterSpec spec) {
     SecuritySpec security = spec.getSecurity();
     return security == null || security.getTransport() == null
         ? Transport.TLS

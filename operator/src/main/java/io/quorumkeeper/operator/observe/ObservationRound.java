@@ -3,12 +3,12 @@ package io.quorumkeeper.operator.observe;
 import static io.quorumkeeper.operator.observe.QuorumObservation.key;
 
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
-import io.quorumkeeper.operator.api.v1alpha1.spec.SecuritySpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import io.quorumkeeper.operator.api.v1alpha1.status.BootstrapStatus;
 import io.quorumkeeper.operator.model.AcceptedSpec;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.Pool;
+import io.quorumkeeper.operator.model.SpecValidator;
 import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
 import java.time.Clock;
@@ -76,8 +76,7 @@ final class ObservationRound {
     if (bootstrap != null) {
       return bootstrap.getTransport() == Transport.TLS;
     }
-    SecuritySpec security = cr.getSpec() == null ? null : cr.getSpec().getSecurity();
-    return security == null || security.getTransport() != Transport.Plaintext;
+    return cr.getSpec() == null || SpecValidator.requested(cr.getSpec()) == Transport.TLS;
   }
 
   static RaftObservation observe(

@@ -72,7 +72,7 @@ public final class ClientConnections {
         if (set == null) {
           bounds.put(prefix + SASL_RECEIVE, Long.toString(SASL_RECEIVE_BOUND));
         }
-        perConnection += set == null ? SASL_RECEIVE_BOUND : parse(set, SASL_RECEIVE_BOUND);
+        perConnection += PropertiesText.number(set, SASL_RECEIVE_BOUND);
       }
       if (setting(server, prefix, MAX_CONNECTIONS) == null) {
         long cap = Math.max(MIN_CONNECTIONS, share / Math.max(1, perConnection));
@@ -185,14 +185,5 @@ public final class ClientConnections {
       }
     }
     return items;
-  }
-
-  private static long parse(String value, long otherwise) {
-    try {
-      return Long.parseLong(value.strip());
-    } catch (NumberFormatException e) {
-      // Kafka refuses it at its start; the estimate here changes nothing about that
-      return otherwise;
-    }
   }
 }

@@ -21,6 +21,21 @@ final class PropertiesText {
     return properties;
   }
 
+  /**
+   * A setting's number, or {@code otherwise} when it is unset or not a number (Kafka refuses the
+   * latter at its start; an estimate made from the default changes nothing about that).
+   */
+  static long number(String value, long otherwise) {
+    if (value != null) {
+      try {
+        return Long.parseLong(value.strip());
+      } catch (NumberFormatException e) {
+        return otherwise;
+      }
+    }
+    return otherwise;
+  }
+
   /** The text with a comment line and the settings after it; the text itself if there are none. */
   static String append(String text, String comment, Map<String, String> settings) {
     if (settings.isEmpty()) {

@@ -23,6 +23,9 @@ public final class RequestMemory {
   public static final String REQUEST_MAX = "socket.request.max.bytes";
   static final String MESSAGE_MAX = "message.max.bytes";
 
+  /** Kafka's default {@code message.max.bytes}: 1 MiB plus 12. */
+  static final long KAFKA_MESSAGE_MAX = 1024 * 1024 + 12;
+
   /** Kafka's default {@code socket.request.max.bytes}. */
   static final long KAFKA_REQUEST_MAX = 100L * 1024 * 1024;
 
@@ -61,18 +64,6 @@ public final class RequestMemory {
     return PropertiesText.append(
         rendered,
         "request buffers bounded by the launcher from the heap (RequestMemory)",
-        bounds(maxHeap, parse(server.getProperty(MESSAGE_MAX))));
-  }
-
-  /** Kafka's default {@code message.max.bytes} (1 MiB plus 12) when unset or unreadable. */
-  private static long parse(String value) {
-    if (value != null) {
-      try {
-        return Long.parseLong(value.strip());
-      } catch (NumberFormatException e) {
-        // Kafka refuses it at its start; the default here changes nothing about that
-      }
-    }
-    return 1024 * 1024 + 12;
+        bounds(maxHeap, PropertiesText.number(server.getProperty(MESSAGE_MAX), KAFKA_MESSAGE_MAX)));
   }
 }

@@ -23,7 +23,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -67,29 +66,12 @@ class ClientConnectionsKraftTest {
   @Test
   void unauthenticatedClaimsOnAScramListenerNeitherExhaustTheHeapNorSilenceTheQuorum()
       throws Exception {
-    nodes =
-        new NodeProcesses(
-            root,
-            NodeProcesses.hostsFileOfThisJvm(),
-            List.of(
-                "-Xmx256m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+ExitOnOutOfMemoryError"));
-    nodes.writeHosts(List.of(POD));
+    nodes = NodeProcesses.exitingOnOutOfMemory(root);
+    Process node = nodes.startCombinedAlone(POD, ClientConnectionsKraftTest::scramCombinedTemplate);
     String controllers = NodeProcesses.bootstrapControllers(List.of(POD));
-    nodes.writeConfigMap(
-        POD.pool(),
-        scramCombinedTemplate(controllers),
-        NodeProcesses.controllerBootstrap(
-                List.of(POD),
-                NodeProcesses.randomDirectoryIds(1),
-                Uuid.randomUuid().toString(),
-                false)
-            .replace("process.roles=controller", "process.roles=broker,controller"));
-    Process node = nodes.start(POD);
     String replication = POD.host() + ":" + REPLICATION_PORT;
-    awaitForming("the broker serves").until(() -> clusterAnswers(anonymous(replication)));
+    awaitForming("the broker serves")
+        .until(() -> NodeProcesses.clusterAnswers(anonymous(replication)));
     try (Admin admin = Admin.create(anonymous(replication))) {
       admin
           .alterUserScramCredentials(
@@ -99,7 +81,7 @@ class ClientConnectionsKraftTest {
           .all()
           .get(30, TimeUnit.SECONDS);
     }
-    awaitForming("a SCRAM client gets in").until(() -> clusterAnswers(scram()));
+    awaitForming("a SCRAM client gets in").until(() -> NodeProcesses.clusterAnswers(scram()));
     Matcher bounds =
         Pattern.compile("CLIENTS at most (\\d+) connections and (\\d+) bytes per message")
             .matcher(nodes.readLog(POD));
@@ -132,7 +114,7 @@ class ClientConnectionsKraftTest {
         assertThat(admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId())
             .isEqualTo(0);
       }
-      assertThat(clusterAnswers(anonymous(replication)))
+      assertThat(NodeProcesses.clusterAnswers(anonymous(replication)))
           .as("the inter-broker listener is not capped")
           .isTrue();
     } finally {
@@ -140,7 +122,7 @@ class ClientConnectionsKraftTest {
         socket.close();
       }
     }
-    awaitForming("a SCRAM client gets in again").until(() -> clusterAnswers(scram()));
+    awaitForming("a SCRAM client gets in again").until(() -> NodeProcesses.clusterAnswers(scram()));
     assertThat(node.isAlive()).isTrue();
   }
 
@@ -193,8 +175,6 @@ class ClientConnectionsKraftTest {
   private static Map<String, Object> anonymous(String bootstrap) {
     Map<String, Object> config = new HashMap<>();
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
-    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000);
     return config;
   }
 
@@ -210,13 +190,5 @@ class ClientConnectionsKraftTest {
             + PASSWORD
             + "\";");
     return config;
-  }
-
-  private static boolean clusterAnswers(Map<String, Object> config) {
-    try (Admin admin = Admin.create(config)) {
-      return admin.describeCluster().clusterId().get(5, TimeUnit.SECONDS) != null;
-    } catch (Exception e) {
-      return false;
-    }
   }
 }

@@ -21,11 +21,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.common.Uuid;
 import org.awaitility.core.ConditionFactory;
@@ -68,6 +71,16 @@ public final class NodeProcesses implements AutoCloseable {
     this.jvmOptions = List.copyOf(jvmOptions);
     Runtime.getRuntime().addShutdownHook(reaper);
     write(root.resolve("agent-token"), TOKEN + "\n");
+  }
+
+  /**
+   * Pods below {@code root} in small JVMs that exit when their heap runs out, as the image's do:
+   * for tests that try to exhaust it.
+   */
+  static NodeProcesses exitingOnOutOfMemory(Path root) {
+    List<String> options = new ArrayList<>(TEST_JVM_OPTIONS);
+    options.add("-XX:+ExitOnOutOfMemoryError");
+    return new NodeProcesses(root, hostsFileOfThisJvm(), options);
   }
 
   /** Pods below {@code root}, in small JVMs resolving names through this JVM's hosts file. */
@@ -208,6 +221,33 @@ public final class NodeProcesses implements AutoCloseable {
     StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n");
     pods.forEach(p -> hosts.append(p.ip()).append(' ').append(p.host()).append('\n'));
     write(hostsFile, hosts.toString());
+  }
+
+  /**
+   * Starts {@code pod} as a Combined quorum of its own (one voter, a new cluster id) from {@code
+   * serverTemplate}, which is given the pod's controller endpoint.
+   */
+  Process startCombinedAlone(Pod pod, Function<String, String> serverTemplate) {
+    writeHosts(List.of(pod));
+    writeConfigMap(
+        pod.pool(),
+        serverTemplate.apply(bootstrapControllers(List.of(pod))),
+        controllerBootstrap(
+                List.of(pod), randomDirectoryIds(1), Uuid.randomUuid().toString(), false)
+            .replace("process.roles=controller", "process.roles=broker,controller"));
+    return start(pod);
+  }
+
+  /** Whether the cluster answers a describe through an Admin client of {@code config} in 5 s. */
+  static boolean clusterAnswers(Map<String, Object> config) {
+    Map<String, Object> bounded = new LinkedHashMap<>(config);
+    bounded.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+    bounded.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000);
+    try (Admin admin = Admin.create(bounded)) {
+      return admin.describeCluster().clusterId().get(5, TimeUnit.SECONDS) != null;
+    } catch (Exception e) {
+      return false;
+    }
   }
 
   void writeConfigMap(String pool, String serverTemplate, String bootstrapProperties) {

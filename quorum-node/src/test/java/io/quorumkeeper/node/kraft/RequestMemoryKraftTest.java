@@ -17,7 +17,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,27 +47,9 @@ class RequestMemoryKraftTest {
 
   @Test
   void sizeClaimsWithoutBodiesNeitherExhaustTheHeapNorSilenceTheQuorum() throws Exception {
-    nodes =
-        new NodeProcesses(
-            root,
-            NodeProcesses.hostsFileOfThisJvm(),
-            List.of(
-                "-Xmx256m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+ExitOnOutOfMemoryError"));
-    nodes.writeHosts(List.of(POD));
+    nodes = NodeProcesses.exitingOnOutOfMemory(root);
+    Process node = nodes.startCombinedAlone(POD, NodeProcesses::plaintextCombinedTemplate);
     String controllers = NodeProcesses.bootstrapControllers(List.of(POD));
-    nodes.writeConfigMap(
-        POD.pool(),
-        NodeProcesses.plaintextCombinedTemplate(controllers),
-        NodeProcesses.controllerBootstrap(
-                List.of(POD),
-                NodeProcesses.randomDirectoryIds(1),
-                Uuid.randomUuid().toString(),
-                false)
-            .replace("process.roles=controller", "process.roles=broker,controller"));
-    Process node = nodes.start(POD);
     String clients = POD.host() + ":9092";
     awaitForming("the broker serves").until(() -> clusterAnswers(clients));
     Matcher bounds =
@@ -117,18 +98,7 @@ class RequestMemoryKraftTest {
   }
 
   private static boolean clusterAnswers(String bootstrap) {
-    try (Admin admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                5_000,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                4_000))) {
-      return admin.describeCluster().clusterId().get(5, TimeUnit.SECONDS) != null;
-    } catch (Exception e) {
-      return false;
-    }
+    return NodeProcesses.clusterAnswers(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
   }
 }
