@@ -21,5 +21,6 @@ public enum EventReason {
   MetadataVersionFinalized,
   CertificatesIssued,
   CaRotation,
-  ClientUserRevoked
+  ClientUserRevoked,
+  IdentityRestored
 }

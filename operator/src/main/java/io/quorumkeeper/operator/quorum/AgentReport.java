@@ -11,6 +11,9 @@ package io.quorumkeeper.operator.quorum;
  * @param leaderEpoch the epoch it is in, or null before Kafka reports one
  * @param kafkaVersion the version of the Kafka jars the node runs, or null from an agent older than
  *     version upgrades
+ * @param clusterId the cluster id on the node's disk once {@code directoryId} is known (the
+ *     launcher refuses a disk of another), the one its pod was given before that; null from an
+ *     agent that does not say
  */
 public record AgentReport(
     int nodeId,
@@ -18,11 +21,29 @@ public record AgentReport(
     String raftState,
     Integer leaderId,
     Integer leaderEpoch,
-    String kafkaVersion) {
+    String kafkaVersion,
+    String clusterId) {
 
   public AgentReport(
       int nodeId, String directoryId, String raftState, Integer leaderId, Integer leaderEpoch) {
     this(nodeId, directoryId, raftState, leaderId, leaderEpoch, null);
+  }
+
+  public AgentReport(
+      int nodeId,
+      String directoryId,
+      String raftState,
+      Integer leaderId,
+      Integer leaderEpoch,
+      String kafkaVersion) {
+    this(nodeId, directoryId, raftState, leaderId, leaderEpoch, kafkaVersion, null);
+  }
+
+  /** The cluster id of the disk this node has read, if it has read one and says. */
+  public java.util.Optional<String> diskClusterId() {
+    return directoryId == null || clusterId == null
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(clusterId);
   }
 
   /** "candidate, epoch 7", "follower of 2, epoch 7": for status messages. */

@@ -1,12 +1,21 @@
 package io.quorumkeeper.operator.reconcile;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
+import io.quorumkeeper.operator.event.EventReason;
+import io.quorumkeeper.operator.event.EventRecorder;
 import io.quorumkeeper.operator.model.ClusterIdentity;
 import io.quorumkeeper.operator.observe.QuorumObservation;
+import io.quorumkeeper.operator.observe.RaftObservation;
+import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.status.StatusWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,9 +28,11 @@ final class BootstrapRecords {
   private static final Logger LOG = Logger.getLogger(BootstrapRecords.class);
 
   private final StatusWriter statusWriter;
+  private final EventRecorder events;
 
-  BootstrapRecords(StatusWriter statusWriter) {
+  BootstrapRecords(StatusWriter statusWriter, EventRecorder events) {
     this.statusWriter = statusWriter;
+    this.events = events;
   }
 
   /**
@@ -76,4 +87,96 @@ final class BootstrapRecords {
         QuorumObservation.key(cr));
     return statusWriter.write(cr, next);
   }
+
+  /**
+   * The identity this pass renders with, once status's cluster id is held against the one the
+   * controller pool's ConfigMaps already give the launchers (ADR 027). They differ only when one of
+   * them was edited; rewriting the ConfigMap on status's word would make every pod that restarts
+   * refuse its disk. The controllers' disks decide, as their agents report them: status is restored
+   * when the disks carry the ConfigMap's id, the ConfigMap is rewritten when they carry status's,
+   * and without that word the ConfigMap is kept and the conflict reported. Initial voters follow
+   * the cluster id; a conflict of theirs alone is not judged (they matter only to a quorum that has
+   * not formed).
+   */
+  Checked checkAgainstConfigMaps(QuorumCluster cr, Context<QuorumCluster> context) {
+    ClusterIdentity kept = Identities.kept(cr.getStatus());
+    List<ConfigMap> maps = PoolConfigMaps.ofControllerPool(cr, context);
+    Optional<ClusterIdentity> given =
+        Identities.recover(maps).filter(id -> Identities.kafkaId(id.clusterId()));
+    if (kept == null || given.isEmpty() || given.get().clusterId().equals(kept.clusterId())) {
+      return new Checked(cr, Optional.empty());
+    }
+    String inStatus = kept.clusterId();
+    String inMaps = given.get().clusterId();
+    String mapName = maps.get(0).getMetadata().getName();
+    Map<Integer, AgentReport> agents =
+        Observed.observation(context).map(RaftObservation::agents).orElse(Map.of());
+    Optional<String> onDisks = Identities.onDisks(agents);
+    String key = QuorumObservation.key(cr);
+    if (onDisks.equals(Optional.of(inMaps))) {
+      QuorumClusterStatus next = statusWriter.copy(cr.getStatus());
+      next.setClusterId(inMaps);
+      next.getBootstrap().setInitialVoters(new ArrayList<>(given.get().initialVoters()));
+      String message =
+          "status.clusterId "
+              + inStatus
+              + " is not the cluster id of the controllers' disks, "
+              + inMaps
+              + " (ConfigMap "
+              + mapName
+              + "): status restored to it";
+      LOG.warnf("cluster=%s %s", key, message);
+      events.warning(cr, EventReason.IdentityRestored, message);
+      return new Checked(statusWriter.write(cr, next), Optional.empty());
+    }
+    if (onDisks.equals(Optional.of(inStatus))) {
+      LOG.warnf(
+          "cluster=%s ConfigMap %s gives cluster id %s, the controllers' disks and status have %s:"
+              + " rewritten",
+          key, mapName, inMaps, inStatus);
+      return new Checked(cr, Optional.empty());
+    }
+    String message =
+        "ConfigMap "
+            + mapName
+            + " keeps cluster id "
+            + inMaps
+            + ": status.clusterId is "
+            + inStatus
+            + " and no controller's disk has said which is right ("
+            + disksSaid(agents)
+            + ")";
+    // Ready=False and an ObjectNotWritten event carry the message (the reconciler's refusals).
+    return new Checked(cr, Optional.of(new Held(given.get(), message)));
+  }
+
+  /** What the agents said of their disks' cluster ids, for a message. */
+  private static String disksSaid(Map<Integer, AgentReport> agents) {
+    TreeSet<String> ids = new TreeSet<>();
+    agents.values().forEach(a -> a.diskClusterId().ifPresent(ids::add));
+    return ids.isEmpty()
+        ? "no agent reported a formatted disk"
+        : "the agents report " + String.join(" and ", ids);
+  }
+
+  /** The cluster, status restored if it was; the ConfigMaps' identity held if it conflicts. */
+  record Checked(QuorumCluster cr, Optional<Held> held) {
+
+    /** The identity to render: status's, with the held cluster id and initial voters if any. */
+    ClusterIdentity identity(QuorumCluster latest) {
+      ClusterIdentity kept = Identities.kept(latest.getStatus());
+      return held.map(
+              h ->
+                  new ClusterIdentity(
+                      h.given().clusterId(),
+                      h.given().initialVoters(),
+                      kept.formed(),
+                      kept.transport(),
+                      kept.clients()))
+          .orElse(kept);
+    }
+  }
+
+  /** A ConfigMap's cluster id kept against status's, and why. */
+  record Held(ClusterIdentity given, String message) {}
 }

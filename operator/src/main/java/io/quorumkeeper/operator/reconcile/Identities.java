@@ -12,6 +12,7 @@ import io.quorumkeeper.operator.model.ClusterIdentity;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.ConfigMapModel;
 import io.quorumkeeper.operator.model.Pool;
+import io.quorumkeeper.operator.quorum.AgentReport;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -192,6 +193,20 @@ final class Identities {
       }
     }
     return false;
+  }
+
+  /**
+   * The cluster id on the controllers' disks, when the agents that have read their disks all name
+   * the same one; empty when none has or they disagree.
+   */
+  static Optional<String> onDisks(Map<Integer, AgentReport> agents) {
+    List<String> ids =
+        agents.values().stream()
+            .map(AgentReport::diskClusterId)
+            .flatMap(Optional::stream)
+            .distinct()
+            .toList();
+    return ids.size() == 1 ? Optional.of(ids.get(0)) : Optional.empty();
   }
 
   static void writeTo(QuorumClusterStatus status, ClusterIdentity identity) {

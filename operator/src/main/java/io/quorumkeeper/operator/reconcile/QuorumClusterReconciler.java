@@ -159,7 +159,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             new ClientUsers(new UserCredentials(settings.tls()), owned, clock),
             clientAccess,
             new ClientRevocations(owned, events));
-    this.bootstrapRecords = new BootstrapRecords(statusWriter);
+    this.bootstrapRecords = new BootstrapRecords(statusWriter, events);
     this.refusals = new SpecRefusals(events, statusWriter);
   }
 
@@ -244,7 +244,10 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       refusals.writeNeverAccepted(cr, previous, conditions, generation, acceptance);
       return UpdateControl.noUpdate();
     }
-    QuorumCluster running = bootstrapRecords.persistIdentity(acceptance.running().get(), context);
+    BootstrapRecords.Checked checked =
+        bootstrapRecords.checkAgainstConfigMaps(
+            bootstrapRecords.persistIdentity(acceptance.running().get(), context), context);
+    QuorumCluster running = checked.cr();
     if (observation != null) {
       observation.busy(running); // observations start passes until this one finds it steady
     }
@@ -262,7 +265,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       observation.awaitingFirstLeader(
           running, !podsSeen.isEmpty() && !QuorumObservation.formed(running));
     }
-    ClusterIdentity identity = Identities.kept(running.getStatus());
+    ClusterIdentity identity = checked.identity(running);
     int keepControllerPods = Observed.controllerPodsToKeep(running, snapshot, context);
     boolean paused = isPaused(running);
     boolean write = acceptance.valid() && !paused;
@@ -283,6 +286,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     ClusterModel model =
         ClusterModel.from(running, identity, settings.model(), pools, tls.revision());
     List<String> refused = new ArrayList<>(tls.refused());
+    checked.held().ifPresent(held -> refused.add(held.message()));
     if (write && !tls.podsWait()) {
       refused.addAll(owned.applyAll(desired(running, model, context), running, context));
       configMaps.prune(running, model, context);

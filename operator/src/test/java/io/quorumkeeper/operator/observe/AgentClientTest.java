@@ -3,6 +3,7 @@ package io.quorumkeeper.operator.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.quorumkeeper.operator.quorum.AgentReport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -38,7 +39,8 @@ class AgentClientTest {
         "/v1/node",
         exchange -> {
           byte[] body =
-              "{\"nodeId\":0,\"directoryId\":\"d0\",\"raftState\":\"leader\",\"leaderId\":0,\"leaderEpoch\":3}"
+              ("{\"nodeId\":0,\"directoryId\":\"d0\",\"clusterId\":\"c0\",\"roles\":[\"controller\"],"
+                      + "\"raftState\":\"leader\",\"leaderId\":0,\"leaderEpoch\":3}")
                   .getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(200, body.length);
           exchange.getResponseBody().write(body);
@@ -89,13 +91,14 @@ class AgentClientTest {
     Map<Integer, String> hosts = Map.of(0, LIVE, 1, FROZEN);
 
     long first = System.nanoTime();
-    Map<Integer, ?> reports = client.nodes(hosts, "token");
+    Map<Integer, AgentReport> reports = client.nodes(hosts, "token");
     Duration firstRound = Duration.ofNanos(System.nanoTime() - first);
     long second = System.nanoTime();
     Map<Integer, ?> again = client.nodes(hosts, "token");
     Duration secondRound = Duration.ofNanos(System.nanoTime() - second);
 
     assertThat(reports).containsOnlyKeys(0);
+    assertThat(reports.get(0).diskClusterId()).as("the /v1/node JSON's cluster id").contains("c0");
     assertThat(again).as("the live agent is still heard").containsOnlyKeys(0);
     assertThat(firstRound)
         .as("an agent not known to be silent gets the whole bound")

@@ -12,6 +12,7 @@ import io.quorumkeeper.operator.model.ClusterIdentity;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.Examples;
 import io.quorumkeeper.operator.model.ModelSettings;
+import io.quorumkeeper.operator.quorum.AgentReport;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -140,5 +141,27 @@ class IdentitiesTest {
     assertThat(fromAll.transport()).isEqualTo(Transport.TLS);
     assertThat(fromLegacy.initialVoters()).isEqualTo(created.initialVoters());
     assertThat(Identities.recover(List.of(current.get(0)))).as("server.properties only").isEmpty();
+  }
+
+  @Test
+  void theDisksClusterIdIsTheOneEveryAgentThatReadItsDiskNames() {
+    AgentReport preparing = new AgentReport(0, null, null, null, null, "4.4.0", "given-id");
+    AgentReport formatted = new AgentReport(1, "dir1", "follower", 2, 3, "4.4.0", "disk-id");
+    AgentReport old = new AgentReport(2, "dir2", "leader", 2, 3, null, null);
+
+    assertThat(Identities.onDisks(Map.of())).isEmpty();
+    assertThat(Identities.onDisks(Map.of(0, preparing)))
+        .as("given, not read from a disk")
+        .isEmpty();
+    assertThat(Identities.onDisks(Map.of(0, preparing, 1, formatted, 2, old))).contains("disk-id");
+    assertThat(
+            Identities.onDisks(
+                Map.of(
+                    1,
+                    formatted,
+                    2,
+                    new AgentReport(2, "dir2", "leader", 2, 3, "4.4.0", "another-id"))))
+        .as("disks that disagree decide nothing")
+        .isEmpty();
   }
 }

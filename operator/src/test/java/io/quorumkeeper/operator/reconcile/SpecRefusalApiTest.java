@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -284,6 +285,109 @@ class SpecRefusalApiTest {
         .contains("cluster.formed=true")
         .doesNotContain("cluster.formed=false");
     assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  @Test
+  void givenStatusClusterIdEditedToAnotherValidId_thenRestoredFromTheDisksAndNoPodIsGivenIt() {
+    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/orders", 3);
+    String clusterId = formedCluster();
+    quorum.disksHold(clusterId);
+    String bootstrapVersion = bootstrapMap().getMetadata().getResourceVersion();
+    String wrong = Uuid.randomUuid().toString();
+
+    editStatus("orders", cr -> cr.getStatus().setClusterId(wrong));
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> assertThat(api.get("orders").getStatus().getClusterId()).isEqualTo(clusterId));
+    assertThat(events("IdentityRestored"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains(wrong).contains(clusterId));
+    assertThat(bootstrapMap().getMetadata().getResourceVersion())
+        .as("the bootstrap ConfigMap, never written with the edited id")
+        .isEqualTo(bootstrapVersion);
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  @Test
+  void givenStatusClusterIdEditedAndNoDiskSaysWhich_thenTheConfigMapIsKeptUntilOneDoes() {
+    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/orders", 3);
+    String clusterId = formedCluster();
+    String wrong = Uuid.randomUuid().toString();
+
+    editStatus("orders", cr -> cr.getStatus().setClusterId(wrong));
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get("orders");
+              assertThat(condition(cr, Conditions.READY)).isEqualTo("False");
+              assertThat(message(cr, Conditions.READY))
+                  .contains("keeps cluster id " + clusterId)
+                  .contains("status.clusterId is " + wrong);
+            });
+    assertThat(api.bootstrapProperties("orders-node"))
+        .contains("cluster.id=" + clusterId)
+        .doesNotContain(wrong);
+    assertThat(events("ObjectNotWritten")).isNotEmpty();
+
+    quorum.disksHold(clusterId);
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get("orders");
+              assertThat(cr.getStatus().getClusterId()).isEqualTo(clusterId);
+              assertThat(message(cr, Conditions.READY)).doesNotContain("keeps cluster id");
+            });
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  @Test
+  void givenTheConfigMapsClusterIdEditedAndTheDisksHoldStatuss_thenTheConfigMapIsRewritten() {
+    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/orders", 3);
+    String clusterId = formedCluster();
+    quorum.disksHold(clusterId);
+    String wrong = Uuid.randomUuid().toString();
+
+    api.client()
+        .configMaps()
+        .inNamespace(NAMESPACE)
+        .withName("orders-node-bootstrap")
+        .edit(
+            map -> {
+              map.getData()
+                  .computeIfPresent(
+                      "bootstrap.properties", (file, text) -> text.replace(clusterId, wrong));
+              return map;
+            });
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(api.bootstrapProperties("orders-node"))
+                    .contains("cluster.id=" + clusterId));
+    assertThat(api.get("orders").getStatus().getClusterId()).isEqualTo(clusterId);
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  /** The combined example created, accepted and formed; its cluster id. */
+  private String formedCluster() {
+    api.create(COMBINED);
+    awaitAccepted("orders", 1);
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(api.bootstrapProperties("orders-node")).contains("cluster.formed=true"));
+    return api.get("orders").getStatus().getClusterId();
+  }
+
+  private io.fabric8.kubernetes.api.model.ConfigMap bootstrapMap() {
+    return api.client().configMaps().inNamespace(NAMESPACE).withName("orders-node-bootstrap").get();
   }
 
   @Test

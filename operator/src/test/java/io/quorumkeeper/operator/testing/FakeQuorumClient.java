@@ -117,6 +117,26 @@ public class FakeQuorumClient implements QuorumClient {
       return agentsSay(voter -> voter == leader ? "leader" : "follower", leader, epoch);
     }
 
+    /**
+     * Every voter's agent answers as a running node whose disk holds {@code clusterId}, following
+     * the scripted leader.
+     */
+    public Script disksHold(String clusterId) {
+      for (Incarnation voter : voters) {
+        agents.put(
+            voter.nodeId(),
+            new AgentReport(
+                voter.nodeId(),
+                voter.directoryId(),
+                voter.nodeId() == leader ? "leader" : "follower",
+                leader,
+                (int) epoch,
+                null,
+                clusterId));
+      }
+      return this;
+    }
+
     private Script agentsSay(
         java.util.function.IntFunction<String> state, Integer leader, long epoch) {
       for (Incarnation voter : voters) {
