@@ -14,10 +14,12 @@ import io.quorumkeeper.operator.model.AcceptedSpec;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.MetadataVersions;
 import io.quorumkeeper.operator.model.SpecValidator;
+import io.quorumkeeper.operator.observe.RaftObservation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -55,7 +57,7 @@ record Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> runni
             supportedVersions,
             accepted.map(QuorumClusterSpec::getTopology).or(() -> ownedTopology),
             transport);
-    validation = withMetadataVersion(validation, cr, accepted);
+    validation = withMetadataVersion(validation, cr, accepted, context);
     validation = withStorage(validation, cr, accepted);
     validation = withVoters(validation, cr, accepted);
     if (storedValidation != null && !storedValidation.valid()) {
@@ -65,19 +67,35 @@ record Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> runni
     return new Acceptance(validation, spec.map(s -> AcceptedSpec.running(cr, s)));
   }
 
-  /** Adds the rules of metadata.version (ADR 014), against the level status last saw finalized. */
+  /**
+   * Adds the rules of metadata.version (ADR 014), against the highest finalized level known: the
+   * one status last recorded, or the one the controllers reported in the latest observation, which
+   * a hand edit of status cannot lower (the level never goes down).
+   */
   private static SpecValidator.Result withMetadataVersion(
-      SpecValidator.Result validation, QuorumCluster cr, Optional<QuorumClusterSpec> accepted) {
+      SpecValidator.Result validation,
+      QuorumCluster cr,
+      Optional<QuorumClusterSpec> accepted,
+      Context<QuorumCluster> context) {
     if (cr.getSpec() == null || cr.getSpec().getKafka() == null) {
       return validation;
     }
     KafkaStatus kafka = cr.getStatus() == null ? null : cr.getStatus().getKafka();
+    OptionalInt observed =
+        Observed.observation(context)
+            .map(RaftObservation::metadataVersion)
+            .orElse(OptionalInt.empty());
+    Integer recorded = kafka == null ? null : kafka.getMetadataVersionLevel();
+    Integer finalized =
+        observed.isPresent() && (recorded == null || observed.getAsInt() > recorded)
+            ? Integer.valueOf(observed.getAsInt())
+            : recorded;
     List<String> errors = new ArrayList<>(validation.errors());
     errors.addAll(
         MetadataVersions.check(
             cr.getSpec().getKafka().getVersion(),
             cr.getSpec().getKafka().getMetadataVersion(),
-            kafka == null ? null : kafka.getMetadataVersionLevel(),
+            finalized,
             accepted.map(QuorumClusterSpec::getKafka).map(k -> k.getVersion()).orElse(null)));
     return new SpecValidator.Result(List.copyOf(errors), validation.warnings());
   }

@@ -97,6 +97,28 @@ class MetadataVersionApiTest {
     assertThat(condition(api.get("orders"), Conditions.SPEC_INVALID)).isEqualTo("False");
   }
 
+  @Test
+  void givenTheFinalizedLevelLoweredInStatusByHand_thenADowngradeIsJudgedByKafkasLevel() {
+    quorum.metadataVersion.set(33); // finalized to 4.4-IV2, by kafka-features.sh say
+    await().until(() -> Integer.valueOf(33).equals(kafka().getMetadataVersionLevel()));
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var cr = api.get("orders");
+              cr.getStatus().getKafka().setMetadataVersionLevel(30);
+              cr.getStatus().getKafka().setMetadataVersion("4.3-IV0");
+              api.client().resource(cr).updateStatus();
+            });
+    api.edit("orders", cr -> cr.getSpec().getKafka().setVersion("4.3.1"));
+
+    await().until(() -> "True".equals(condition(api.get("orders"), Conditions.SPEC_INVALID)));
+    assertThat(message(api.get("orders"), Conditions.SPEC_INVALID))
+        .contains("kafka.version 4.3.1 cannot run metadata.version 4.4-IV2");
+    assertThat(image()).endsWith(":4.4.0");
+  }
+
   private KafkaStatus kafka() {
     var cr = api.get("orders");
     return cr.getStatus() == null ? null : cr.getStatus().getKafka();
