@@ -7,6 +7,7 @@ import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
 import io.quorumkeeper.operator.event.EventReason;
 import io.quorumkeeper.operator.event.EventRecorder;
 import io.quorumkeeper.operator.model.ClusterIdentity;
+import io.quorumkeeper.operator.model.ConfigMapModel;
 import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.observe.RaftObservation;
 import io.quorumkeeper.operator.quorum.AgentReport;
@@ -108,7 +109,13 @@ final class BootstrapRecords {
     }
     String inStatus = kept.clusterId();
     String inMaps = given.get().clusterId();
-    String mapName = maps.get(0).getMetadata().getName();
+    String mapName =
+        maps.stream()
+            .filter(m -> m.getData() != null)
+            .filter(m -> m.getData().containsKey(ConfigMapModel.BOOTSTRAP_PROPERTIES))
+            .findFirst()
+            .map(m -> m.getMetadata().getName())
+            .orElse("of the controller pool");
     Map<Integer, AgentReport> agents =
         Observed.observation(context).map(RaftObservation::agents).orElse(Map.of());
     Optional<String> onDisks = Identities.onDisks(agents);

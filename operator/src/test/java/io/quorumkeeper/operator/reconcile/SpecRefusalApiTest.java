@@ -325,7 +325,7 @@ class SpecRefusalApiTest {
               QuorumCluster cr = api.get("orders");
               assertThat(condition(cr, Conditions.READY)).isEqualTo("False");
               assertThat(message(cr, Conditions.READY))
-                  .contains("keeps cluster id " + clusterId)
+                  .contains("ConfigMap orders-node-bootstrap keeps cluster id " + clusterId)
                   .contains("status.clusterId is " + wrong);
             });
     assertThat(api.bootstrapProperties("orders-node"))
