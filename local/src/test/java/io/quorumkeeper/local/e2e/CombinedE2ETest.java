@@ -156,8 +156,75 @@ class CombinedE2ETest {
     }
   }
 
+  /**
+   * ADR 027: a valid cluster id that is not the cluster's, written into status by hand, is not
+   * given to the pods; the agents' disks restore status, and a pod that restarts comes back on its
+   * own disk instead of refusing it.
+   */
   @Test
   @Order(4)
+  @SuppressWarnings("unchecked")
+  void givenStatusClusterIdEditedToAnotherCluster_thenRestoredAndARestartedPodKeepsItsDisk() {
+    String wrong = org.apache.kafka.common.Uuid.randomUuid().toString();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var cr = local.cluster("orders");
+              ((Map<String, Object>) cr.getAdditionalProperties().get("status"))
+                  .put("clusterId", wrong);
+              QuorumClusters.of(local.client()).inNamespace("default").resource(cr).updateStatus();
+            });
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(QuorumClusters.at(local.cluster("orders"), "status.clusterId"))
+                    .contains(clusterId));
+    assertThat(local.events("orders", "IdentityRestored"))
+        .anySatisfy(e -> assertThat(e.getMessage()).contains(wrong));
+    assertThat(
+            local
+                .client()
+                .configMaps()
+                .inNamespace("default")
+                .withName("orders-node-bootstrap")
+                .get()
+                .getData()
+                .get("bootstrap.properties"))
+        .contains("cluster.id=" + clusterId)
+        .doesNotContain(wrong);
+
+    String before =
+        local
+            .client()
+            .pods()
+            .inNamespace("default")
+            .withName("orders-node-1")
+            .get()
+            .getMetadata()
+            .getUid();
+    local.client().pods().inNamespace("default").withName("orders-node-1").delete();
+    await()
+        .atMost(LocalRuntimeExtension.READY_TIMEOUT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var pod =
+                  local.client().pods().inNamespace("default").withName("orders-node-1").get();
+              assertThat(pod.getMetadata().getUid()).isNotEqualTo(before);
+              JsonNode node = local.agentNode("orders", "orders-node-1");
+              assertThat(node.path("raftState").asText()).isIn("follower", "leader");
+              assertThat(node.path("directoryId").asText()).isEqualTo(directoryIds.get(1));
+              assertThat(node.path("clusterId").asText()).isEqualTo(clusterId);
+            });
+    local.awaitReady("orders", 3);
+  }
+
+  @Test
+  @Order(5)
   void givenReadyCluster_whenDeleted_thenEveryProcessEndsAndOwnedObjectsAreGone() {
     List<Long> pids = local.runtime().kubelet().pids();
 
