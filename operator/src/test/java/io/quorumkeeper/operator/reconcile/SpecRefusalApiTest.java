@@ -266,13 +266,7 @@ class SpecRefusalApiTest {
   @Test
   void givenStatusClusterIdEditedWithALineBreak_thenReadBackFromTheConfigMapAndNothingInjected() {
     api.quorum().script(NAMESPACE + "/orders", 3);
-    api.create(COMBINED);
-    awaitAccepted("orders", 1);
-    String clusterId = api.get("orders").getStatus().getClusterId();
-    await()
-        .untilAsserted(
-            () ->
-                assertThat(api.bootstrapProperties("orders-node")).contains("cluster.formed=true"));
+    String clusterId = formedCluster();
 
     editStatus("orders", cr -> cr.getStatus().setClusterId(clusterId + "\ncluster.formed=false"));
 

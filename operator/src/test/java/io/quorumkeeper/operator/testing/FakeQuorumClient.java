@@ -122,23 +122,19 @@ public class FakeQuorumClient implements QuorumClient {
      * the scripted leader.
      */
     public Script disksHold(String clusterId) {
-      for (Incarnation voter : voters) {
-        agents.put(
-            voter.nodeId(),
-            new AgentReport(
-                voter.nodeId(),
-                voter.directoryId(),
-                voter.nodeId() == leader ? "leader" : "follower",
-                leader,
-                (int) epoch,
-                null,
-                clusterId));
-      }
-      return this;
+      return agentsSay(voter -> voter == leader ? "leader" : "follower", leader, epoch, clusterId);
     }
 
     private Script agentsSay(
         java.util.function.IntFunction<String> state, Integer leader, long epoch) {
+      return agentsSay(state, leader, epoch, null);
+    }
+
+    private Script agentsSay(
+        java.util.function.IntFunction<String> state,
+        Integer leader,
+        long epoch,
+        String clusterId) {
       for (Incarnation voter : voters) {
         agents.put(
             voter.nodeId(),
@@ -147,7 +143,9 @@ public class FakeQuorumClient implements QuorumClient {
                 voter.directoryId(),
                 state.apply(voter.nodeId()),
                 leader,
-                (int) epoch));
+                (int) epoch,
+                null,
+                clusterId));
       }
       return this;
     }
