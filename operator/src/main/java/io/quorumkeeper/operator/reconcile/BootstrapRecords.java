@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
+import io.quorumkeeper.operator.api.v1alpha1.status.VoterRef;
 import io.quorumkeeper.operator.event.EventReason;
 import io.quorumkeeper.operator.event.EventRecorder;
 import io.quorumkeeper.operator.model.ClusterIdentity;
@@ -90,25 +91,28 @@ final class BootstrapRecords {
   }
 
   /**
-   * The identity this pass renders with, once status's cluster id is held against the one the
-   * controller pool's ConfigMaps already give the launchers (ADR 027). They differ only when one of
-   * them was edited; rewriting the ConfigMap on status's word would make every pod that restarts
-   * refuse its disk. The controllers' disks decide, as their agents report them: status is restored
-   * when the disks carry the ConfigMap's id, the ConfigMap is rewritten when they carry status's,
-   * and without that word the ConfigMap is kept and the conflict reported. Initial voters follow
-   * the cluster id; a conflict of theirs alone is not judged (they matter only to a quorum that has
-   * not formed).
+   * The identity this pass renders with, once status's cluster id is held against Kafka's word and
+   * the controller pool's ConfigMaps (ADR 027). Status can be edited by hand or restored from an
+   * old backup; a cluster id the disks do not carry, rendered into the ConfigMaps, makes every pod
+   * that restarts refuse its disk. The disks of the controllers that are voters in a quorum decide
+   * when their agents report them: status takes their id if it has another (and the ConfigMaps
+   * follow). Without their word, a ConfigMap whose id differs from status's is kept as it is and
+   * the conflict reported, since either may be the edited one. Initial voters follow the cluster
+   * id; a conflict of theirs alone is not judged (they matter only to a quorum that has not
+   * formed).
    */
   Checked checkAgainstConfigMaps(QuorumCluster cr, Context<QuorumCluster> context) {
     ClusterIdentity kept = Identities.kept(cr.getStatus());
-    List<ConfigMap> maps = PoolConfigMaps.ofControllerPool(cr, context);
-    Optional<ClusterIdentity> given =
-        Identities.recover(maps).filter(id -> Identities.kafkaId(id.clusterId()));
-    if (kept == null || given.isEmpty() || given.get().clusterId().equals(kept.clusterId())) {
+    if (kept == null) {
       return new Checked(cr, Optional.empty());
     }
     String inStatus = kept.clusterId();
-    String inMaps = given.get().clusterId();
+    List<ConfigMap> maps = PoolConfigMaps.ofControllerPool(cr, context);
+    Optional<ClusterIdentity> given =
+        Identities.recover(maps).filter(id -> Identities.kafkaId(id.clusterId()));
+    Map<Integer, AgentReport> agents =
+        Observed.observation(context).map(RaftObservation::agents).orElse(Map.of());
+    Optional<String> onDisks = Identities.onDisks(agents);
     String mapName =
         maps.stream()
             .filter(m -> m.getData() != null)
@@ -116,31 +120,24 @@ final class BootstrapRecords {
             .findFirst()
             .map(m -> m.getMetadata().getName())
             .orElse("of the controller pool");
-    Map<Integer, AgentReport> agents =
-        Observed.observation(context).map(RaftObservation::agents).orElse(Map.of());
-    Optional<String> onDisks = Identities.onDisks(agents);
-    String key = QuorumObservation.key(cr);
-    if (onDisks.equals(Optional.of(inMaps))) {
-      QuorumClusterStatus next = statusWriter.copy(cr.getStatus());
-      next.setClusterId(inMaps);
-      next.getBootstrap().setInitialVoters(new ArrayList<>(given.get().initialVoters()));
-      String message =
-          "status.clusterId "
-              + inStatus
-              + " is not the cluster id of the controllers' disks, "
-              + inMaps
-              + " (ConfigMap "
-              + mapName
-              + "): status restored to it";
-      LOG.warnf("cluster=%s %s", key, message);
-      events.warning(cr, EventReason.IdentityRestored, message);
-      return new Checked(statusWriter.write(cr, next), Optional.empty());
+    if (onDisks.isPresent() && !onDisks.get().equals(inStatus)) {
+      boolean asGiven = given.filter(id -> id.clusterId().equals(onDisks.get())).isPresent();
+      return restored(
+          cr,
+          inStatus,
+          onDisks.get(),
+          asGiven ? given.get().initialVoters() : kept.initialVoters(),
+          asGiven ? "as in ConfigMap " + mapName : "which no ConfigMap gives");
     }
-    if (onDisks.equals(Optional.of(inStatus))) {
+    if (given.isEmpty() || given.get().clusterId().equals(inStatus)) {
+      return new Checked(cr, Optional.empty());
+    }
+    String inMaps = given.get().clusterId();
+    if (onDisks.isPresent()) {
       LOG.warnf(
           "cluster=%s ConfigMap %s gives cluster id %s, the controllers' disks and status have %s:"
               + " rewritten",
-          key, mapName, inMaps, inStatus);
+          QuorumObservation.key(cr), mapName, inMaps, inStatus);
       return new Checked(cr, Optional.empty());
     }
     String message =
@@ -155,6 +152,34 @@ final class BootstrapRecords {
             + ")";
     // Ready=False and an ObjectNotWritten event carry the message (the reconciler's refusals).
     return new Checked(cr, Optional.of(new Held(given.get(), message)));
+  }
+
+  /**
+   * Status with the disks' cluster id: their nodes are voters in a quorum, so it has formed. The
+   * initial voters are the ConfigMaps' when they give the same id, else left as they are (they
+   * matter only before a first leader).
+   */
+  private Checked restored(
+      QuorumCluster cr,
+      String inStatus,
+      String onDisks,
+      List<VoterRef> initialVoters,
+      String where) {
+    QuorumClusterStatus next = statusWriter.copy(cr.getStatus());
+    next.setClusterId(onDisks);
+    next.getBootstrap().setInitialVoters(new ArrayList<>(initialVoters));
+    next.getBootstrap().setFormed(true);
+    String message =
+        "status.clusterId "
+            + inStatus
+            + " is not the cluster id of the controllers' disks, "
+            + onDisks
+            + " ("
+            + where
+            + "): status restored to it";
+    LOG.warnf("cluster=%s %s", QuorumObservation.key(cr), message);
+    events.warning(cr, EventReason.IdentityRestored, message);
+    return new Checked(statusWriter.write(cr, next), Optional.empty());
   }
 
   /** What the agents said of their disks' cluster ids, for a message. */
@@ -177,7 +202,7 @@ final class BootstrapRecords {
                   new ClusterIdentity(
                       h.given().clusterId(),
                       h.given().initialVoters(),
-                      kept.formed(),
+                      kept.formed() || h.given().formed(),
                       kept.transport(),
                       kept.clients()))
           .orElse(kept);

@@ -196,12 +196,18 @@ final class Identities {
   }
 
   /**
-   * The cluster id on the controllers' disks, when the agents that have read their disks all name
-   * the same one; empty when none has or they disagree.
+   * The cluster id on the disks of the controllers that are voters in a quorum (leader or follower:
+   * Kafka answers a node of another cluster id with an error, so they all run the quorum's id),
+   * when they name one; empty when none reports or they disagree. A disk just formatted from a
+   * ConfigMap someone edited carries that ConfigMap's id and joins no quorum, so it is not counted.
    */
   static Optional<String> onDisks(Map<Integer, AgentReport> agents) {
     List<String> ids =
         agents.values().stream()
+            .filter(
+                a ->
+                    "leader".equalsIgnoreCase(a.raftState())
+                        || "follower".equalsIgnoreCase(a.raftState()))
             .map(AgentReport::diskClusterId)
             .flatMap(Optional::stream)
             .distinct()

@@ -148,12 +148,15 @@ class IdentitiesTest {
     AgentReport preparing = new AgentReport(0, null, null, null, null, "4.4.0", "given-id");
     AgentReport formatted = new AgentReport(1, "dir1", "follower", 2, 3, "4.4.0", "disk-id");
     AgentReport old = new AgentReport(2, "dir2", "leader", 2, 3, null, null);
+    AgentReport outside = new AgentReport(3, "dir3", "unattached", null, 3, "4.4.0", "edited-id");
 
     assertThat(Identities.onDisks(Map.of())).isEmpty();
     assertThat(Identities.onDisks(Map.of(0, preparing)))
         .as("given, not read from a disk")
         .isEmpty();
-    assertThat(Identities.onDisks(Map.of(0, preparing, 1, formatted, 2, old))).contains("disk-id");
+    assertThat(Identities.onDisks(Map.of(0, preparing, 1, formatted, 2, old, 3, outside)))
+        .as("a disk outside the quorum (formatted from an edited ConfigMap) is not counted")
+        .contains("disk-id");
     assertThat(
             Identities.onDisks(
                 Map.of(

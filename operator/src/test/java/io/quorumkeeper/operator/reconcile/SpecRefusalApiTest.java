@@ -369,6 +369,59 @@ class SpecRefusalApiTest {
     assertThat(api.reconciles().failures()).isEmpty();
   }
 
+  @Test
+  void givenStatusAndTheConfigMapBothEditedToAnotherId_thenTheDisksIdIsRestoredToBoth() {
+    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/orders", 3);
+    String clusterId = formedCluster();
+    String wrong = Uuid.randomUuid().toString();
+    // paused, the operator writes no object, so neither edit is undone before the other lands
+    api.edit(
+        "orders",
+        cr -> cr.getMetadata().getAnnotations().put(QuorumCluster.PAUSED_ANNOTATION, "true"));
+    await()
+        .untilAsserted(
+            () -> assertThat(condition(api.get("orders"), Conditions.PAUSED)).isEqualTo("True"));
+    editStatus("orders", cr -> cr.getStatus().setClusterId(wrong));
+    api.client()
+        .configMaps()
+        .inNamespace(NAMESPACE)
+        .withName("orders-node-bootstrap")
+        .edit(
+            map -> {
+              map.getData()
+                  .computeIfPresent(
+                      "bootstrap.properties", (file, text) -> text.replace(clusterId, wrong));
+              return map;
+            });
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(api.bootstrapProperties("orders-node")).contains("cluster.id=" + wrong));
+    api.edit(
+        "orders", cr -> cr.getMetadata().getAnnotations().remove(QuorumCluster.PAUSED_ANNOTATION));
+    await()
+        .during(Duration.ofSeconds(2))
+        .untilAsserted(
+            () ->
+                assertThat(api.bootstrapProperties("orders-node")).contains("cluster.id=" + wrong));
+
+    quorum.disksHold(clusterId);
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(api.get("orders").getStatus().getClusterId()).isEqualTo(clusterId);
+              assertThat(api.bootstrapProperties("orders-node"))
+                  .contains("cluster.id=" + clusterId);
+            });
+    assertThat(events("IdentityRestored"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains(wrong).contains(clusterId));
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
   /** The combined example created, accepted and formed; its cluster id. */
   private String formedCluster() {
     api.create(COMBINED);
