@@ -347,17 +347,7 @@ class SpecRefusalApiTest {
     quorum.disksHold(clusterId);
     String wrong = Uuid.randomUuid().toString();
 
-    api.client()
-        .configMaps()
-        .inNamespace(NAMESPACE)
-        .withName("orders-node-bootstrap")
-        .edit(
-            map -> {
-              map.getData()
-                  .computeIfPresent(
-                      "bootstrap.properties", (file, text) -> text.replace(clusterId, wrong));
-              return map;
-            });
+    editBootstrapClusterId(clusterId, wrong);
 
     await()
         .ignoreExceptions()
@@ -382,17 +372,7 @@ class SpecRefusalApiTest {
         .untilAsserted(
             () -> assertThat(condition(api.get("orders"), Conditions.PAUSED)).isEqualTo("True"));
     editStatus("orders", cr -> cr.getStatus().setClusterId(wrong));
-    api.client()
-        .configMaps()
-        .inNamespace(NAMESPACE)
-        .withName("orders-node-bootstrap")
-        .edit(
-            map -> {
-              map.getData()
-                  .computeIfPresent(
-                      "bootstrap.properties", (file, text) -> text.replace(clusterId, wrong));
-              return map;
-            });
+    editBootstrapClusterId(clusterId, wrong);
     await()
         .ignoreExceptions()
         .untilAsserted(
@@ -431,6 +411,20 @@ class SpecRefusalApiTest {
             () ->
                 assertThat(api.bootstrapProperties("orders-node")).contains("cluster.formed=true"));
     return api.get("orders").getStatus().getClusterId();
+  }
+
+  /** Replaces the cluster id in the bootstrap ConfigMap as a user with rights on it would. */
+  private void editBootstrapClusterId(String from, String to) {
+    api.client()
+        .configMaps()
+        .inNamespace(NAMESPACE)
+        .withName("orders-node-bootstrap")
+        .edit(
+            map -> {
+              map.getData()
+                  .computeIfPresent("bootstrap.properties", (file, text) -> text.replace(from, to));
+              return map;
+            });
   }
 
   private io.fabric8.kubernetes.api.model.ConfigMap bootstrapMap() {
