@@ -6,13 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.FeatureMetadata;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.common.Uuid;
@@ -52,7 +49,7 @@ class Kafka431KraftTest {
   private final List<String> directoryIds = NodeProcesses.randomDirectoryIds(3);
   private final String bootstrapControllers = NodeProcesses.bootstrapControllers(PODS);
   private NodeProcesses nodes;
-  private Admin admin;
+  private ControllerAdmin admin;
 
   @RegisterExtension final TestWatcher logsOnFailure = NodeProcesses.logsOnFailure(() -> nodes);
 
@@ -65,14 +62,13 @@ class Kafka431KraftTest {
         controllerTemplate(),
         NodeProcesses.controllerBootstrap(PODS, directoryIds, clusterId, false));
     PODS.forEach(pod -> nodes.startOnKafka(pod, OLD));
-    admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, bootstrapControllers));
+    admin = new ControllerAdmin(bootstrapControllers);
   }
 
   @AfterAll
   void stopEverything() {
     if (admin != null) {
-      admin.close(Duration.ofSeconds(2));
+      admin.close();
     }
     nodes.close();
   }
@@ -135,19 +131,11 @@ class Kafka431KraftTest {
    * out replaces it, and the wait asks again.
    */
   private QuorumInfo quorum() throws Exception {
-    try {
-      return admin.describeMetadataQuorum().quorumInfo().get(5, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      admin.close(Duration.ofSeconds(2));
-      admin =
-          Admin.create(
-              Map.of(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, bootstrapControllers));
-      throw e;
-    }
+    return admin.quorum();
   }
 
   private FeatureMetadata features() throws Exception {
-    return admin.describeFeatures().featureMetadata().get(10, TimeUnit.SECONDS);
+    return admin.admin().describeFeatures().featureMetadata().get(10, TimeUnit.SECONDS);
   }
 
   private String controllerTemplate() {

@@ -8,14 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.admin.RaftVoterEndpoint;
 import org.apache.kafka.common.Uuid;
@@ -65,7 +61,7 @@ class Kafka431RollbackKraftTest {
   private final List<String> directoryIds = NodeProcesses.randomDirectoryIds(3);
   private final String bootstrapControllers = NodeProcesses.bootstrapControllers(PODS);
   private NodeProcesses nodes;
-  private Admin admin;
+  private ControllerAdmin admin;
   private Pod wiped;
   private String newDirectoryId;
 
@@ -77,14 +73,13 @@ class Kafka431RollbackKraftTest {
     nodes.writeHosts(List.of(PODS.get(0), PODS.get(1), PODS.get(2), NEW_POD));
     nodes.writeConfigMap(CONTROLLERS, controllerTemplate(), bootstrap(false));
     PODS.forEach(pod -> nodes.startOnKafka(pod, OLD));
-    admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, bootstrapControllers));
+    admin = new ControllerAdmin(bootstrapControllers);
   }
 
   @AfterAll
   void stopEverything() {
     if (admin != null) {
-      admin.close(Duration.ofSeconds(2));
+      admin.close();
     }
     nodes.close();
   }
@@ -138,6 +133,7 @@ class Kafka431RollbackKraftTest {
                   .isGreaterThanOrEqualTo(endOffset(quorum.voters(), quorum.leaderId()) - 10);
             });
     admin
+        .admin()
         .removeRaftVoter(wiped.ordinal(), Uuid.fromString(oldDirectoryId))
         .all()
         .get(30, TimeUnit.SECONDS);
@@ -192,6 +188,7 @@ class Kafka431RollbackKraftTest {
 
   private void addWipedAsVoter() throws Exception {
     admin
+        .admin()
         .addRaftVoter(
             wiped.ordinal(),
             Uuid.fromString(newDirectoryId),
@@ -278,19 +275,12 @@ class Kafka431RollbackKraftTest {
    * out replaces it, and the wait asks again.
    */
   private QuorumInfo quorum() throws Exception {
-    try {
-      return admin.describeMetadataQuorum().quorumInfo().get(5, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      admin.close(Duration.ofSeconds(2));
-      admin =
-          Admin.create(
-              Map.of(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, bootstrapControllers));
-      throw e;
-    }
+    return admin.quorum();
   }
 
   private short metadataVersion() throws Exception {
     return admin
+        .admin()
         .describeFeatures()
         .featureMetadata()
         .get(10, TimeUnit.SECONDS)

@@ -8,10 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.AfterEach;
@@ -54,13 +51,11 @@ class CreationKraftTest {
         NodeProcesses.controllerBootstrap(PODS, directoryIds, Uuid.randomUuid().toString(), false));
     PODS.forEach(nodes::start);
 
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, bootstrap))) {
+    try (ControllerAdmin admin = new ControllerAdmin(bootstrap)) {
       awaitForming("a leader and the three initial voters")
           .untilAsserted(
               () -> {
-                QuorumInfo quorum =
-                    admin.describeMetadataQuorum().quorumInfo().get(5, TimeUnit.SECONDS);
+                QuorumInfo quorum = admin.quorum();
                 assertThat(quorum.leaderId()).isBetween(0, 2);
                 assertThat(voters(quorum))
                     .containsExactlyInAnyOrderEntriesOf(

@@ -60,7 +60,7 @@ class LauncherKraftTest {
   private final List<String> initialDirectoryIds = NodeProcesses.randomDirectoryIds(3);
   private final String bootstrapControllers = NodeProcesses.bootstrapControllers(CONTROLLER_PODS);
   private NodeProcesses nodes;
-  private Admin controllerAdmin;
+  private ControllerAdmin controllerAdmin;
 
   @RegisterExtension final TestWatcher logsOnFailure = NodeProcesses.logsOnFailure(() -> nodes);
 
@@ -73,14 +73,13 @@ class LauncherKraftTest {
     nodes.writeConfigMap(CONTROLLERS, controllerTemplate(), controllerBootstrap(false));
     nodes.writeConfigMap(BROKERS, brokerTemplate(), brokerBootstrap());
     CONTROLLER_PODS.subList(0, 3).forEach(nodes::start);
-    controllerAdmin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, bootstrapControllers));
+    controllerAdmin = new ControllerAdmin(bootstrapControllers);
   }
 
   @AfterAll
   void stopEverything() {
     if (controllerAdmin != null) {
-      controllerAdmin.close(Duration.ofSeconds(2));
+      controllerAdmin.close();
     }
     nodes.close();
   }
@@ -102,6 +101,7 @@ class LauncherKraftTest {
             });
     short kraftVersion =
         controllerAdmin
+            .admin()
             .describeFeatures()
             .featureMetadata()
             .get(10, TimeUnit.SECONDS)
@@ -314,7 +314,7 @@ class LauncherKraftTest {
   }
 
   private QuorumInfo quorum() throws Exception {
-    return controllerAdmin.describeMetadataQuorum().quorumInfo().get(5, TimeUnit.SECONDS);
+    return controllerAdmin.quorum();
   }
 
   private static Map<Integer, String> observers(QuorumInfo quorum) {

@@ -8,11 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.AfterEach;
@@ -55,12 +51,11 @@ class ReadinessKraftTest {
             PODS, NodeProcesses.randomDirectoryIds(3), Uuid.randomUuid().toString(), false));
     PODS.forEach(nodes::start);
     QuorumInfo formed;
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, bootstrap))) {
+    try (ControllerAdmin admin = new ControllerAdmin(bootstrap)) {
       formed =
           awaitForming("a leader with two followers caught up")
               .until(
-                  () -> admin.describeMetadataQuorum().quorumInfo().get(5, TimeUnit.SECONDS),
+                  admin::quorum,
                   q ->
                       q.leaderId() >= 0 && q.voters().stream().allMatch(v -> v.logEndOffset() > 0));
     }

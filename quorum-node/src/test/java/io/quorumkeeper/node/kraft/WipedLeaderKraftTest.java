@@ -6,13 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +37,7 @@ class WipedLeaderKraftTest {
   private final List<String> directoryIds = NodeProcesses.randomDirectoryIds(3);
   private final String bootstrapControllers = NodeProcesses.bootstrapControllers(PODS);
   private NodeProcesses nodes;
-  private Admin admin;
+  private ControllerAdmin admin;
 
   @RegisterExtension final TestWatcher logsOnFailure = NodeProcesses.logsOnFailure(() -> nodes);
 
@@ -57,14 +52,13 @@ class WipedLeaderKraftTest {
             + "controller.quorum.fetch.timeout.ms=8000\n",
         NodeProcesses.controllerBootstrap(PODS, directoryIds, clusterId, false));
     PODS.forEach(nodes::start);
-    admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, bootstrapControllers));
+    admin = new ControllerAdmin(bootstrapControllers);
   }
 
   @AfterAll
   void stopEverything() {
     if (admin != null) {
-      admin.close(Duration.ofSeconds(2));
+      admin.close();
     }
     nodes.close();
   }
@@ -101,6 +95,6 @@ class WipedLeaderKraftTest {
   }
 
   private QuorumInfo quorum() throws Exception {
-    return admin.describeMetadataQuorum().quorumInfo().get(5, TimeUnit.SECONDS);
+    return admin.quorum();
   }
 }
