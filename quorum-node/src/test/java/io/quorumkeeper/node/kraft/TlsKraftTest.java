@@ -61,7 +61,7 @@ class TlsKraftTest {
   private final List<String> directoryIds = NodeProcesses.randomDirectoryIds(3);
   private final String bootstrapControllers = NodeProcesses.bootstrapControllers(PODS);
   private NodeProcesses nodes;
-  private Admin operatorAdmin;
+  private ControllerAdmin operatorAdmin;
 
   @RegisterExtension final TestWatcher logsOnFailure = NodeProcesses.logsOnFailure(() -> nodes);
 
@@ -79,13 +79,15 @@ class TlsKraftTest {
         template(),
         NodeProcesses.controllerBootstrap(PODS, directoryIds, clusterId, false));
     PODS.subList(0, 2).forEach(nodes::start);
-    operatorAdmin = admin(write("operator.pem", ca.keyAndChainPem("quorum-keeper-operator")), tls);
+    operatorAdmin =
+        new ControllerAdmin(
+            config(write("operator.pem", ca.keyAndChainPem("quorum-keeper-operator")), tls));
   }
 
   @AfterAll
   void stopEverything() {
     if (operatorAdmin != null) {
-      operatorAdmin.close(Duration.ofSeconds(2));
+      operatorAdmin.close();
     }
     nodes.close();
   }
@@ -96,7 +98,7 @@ class TlsKraftTest {
     awaitForming("a leader among the two started voters")
         .untilAsserted(
             () -> {
-              QuorumInfo quorum = quorum(operatorAdmin);
+              QuorumInfo quorum = operatorAdmin.call(TlsKraftTest::quorum);
               assertThat(quorum.leaderId()).isBetween(0, 1);
               assertThat(quorum.voters()).hasSize(3);
               for (Pod pod : PODS.subList(0, 2)) {
@@ -183,6 +185,10 @@ class TlsKraftTest {
   }
 
   private Admin admin(Path keyAndChain, Path tls) {
+    return Admin.create(config(keyAndChain, tls));
+  }
+
+  private Map<String, Object> config(Path keyAndChain, Path tls) {
     Map<String, Object> config = new HashMap<>();
     config.put(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, bootstrapControllers);
     config.put("security.protocol", "SSL");
@@ -194,7 +200,7 @@ class TlsKraftTest {
     }
     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
     config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-    return Admin.create(config);
+    return config;
   }
 
   private static QuorumInfo quorum(Admin admin) throws Exception {
