@@ -1,5 +1,7 @@
 package io.quorumkeeper.operator.quorum;
 
+import java.util.Optional;
+
 /**
  * What one controller pod's agent ({@code GET /v1/node}) says about its own node: the incarnation
  * on its disk and its own view of the election, which Kafka's Admin API cannot give while no leader
@@ -40,10 +42,8 @@ public record AgentReport(
   }
 
   /** The cluster id of the disk this node has read, if it has read one and says. */
-  public java.util.Optional<String> diskClusterId() {
-    return directoryId == null || clusterId == null
-        ? java.util.Optional.empty()
-        : java.util.Optional.of(clusterId);
+  public Optional<String> diskClusterId() {
+    return directoryId == null ? Optional.empty() : Optional.ofNullable(clusterId);
   }
 
   /** "candidate, epoch 7", "follower of 2, epoch 7": for status messages. */

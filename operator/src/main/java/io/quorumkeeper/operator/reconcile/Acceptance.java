@@ -87,8 +87,8 @@ record Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> runni
             .orElse(OptionalInt.empty());
     Integer recorded = kafka == null ? null : kafka.getMetadataVersionLevel();
     Integer finalized =
-        observed.isPresent() && (recorded == null || observed.getAsInt() > recorded)
-            ? Integer.valueOf(observed.getAsInt())
+        observed.isPresent()
+            ? Integer.valueOf(Math.max(observed.getAsInt(), recorded == null ? 0 : recorded))
             : recorded;
     List<String> errors = new ArrayList<>(validation.errors());
     errors.addAll(

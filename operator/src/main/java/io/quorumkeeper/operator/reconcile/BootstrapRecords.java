@@ -113,13 +113,6 @@ final class BootstrapRecords {
     Map<Integer, AgentReport> agents =
         Observed.observation(context).map(RaftObservation::agents).orElse(Map.of());
     Optional<String> onDisks = Identities.onDisks(agents);
-    String mapName =
-        maps.stream()
-            .filter(m -> m.getData() != null)
-            .filter(m -> m.getData().containsKey(ConfigMapModel.BOOTSTRAP_PROPERTIES))
-            .findFirst()
-            .map(m -> m.getMetadata().getName())
-            .orElse("of the controller pool");
     if (onDisks.isPresent() && !onDisks.get().equals(inStatus)) {
       boolean asGiven = given.filter(id -> id.clusterId().equals(onDisks.get())).isPresent();
       return restored(
@@ -127,7 +120,7 @@ final class BootstrapRecords {
           inStatus,
           onDisks.get(),
           asGiven ? given.get().initialVoters() : kept.initialVoters(),
-          asGiven ? "as in ConfigMap " + mapName : "which no ConfigMap gives");
+          asGiven ? "as in ConfigMap " + bootstrapMapName(maps) : "which no ConfigMap gives");
     }
     if (given.isEmpty() || given.get().clusterId().equals(inStatus)) {
       return new Checked(cr, Optional.empty());
@@ -137,12 +130,12 @@ final class BootstrapRecords {
       LOG.warnf(
           "cluster=%s ConfigMap %s gives cluster id %s, the controllers' disks and status have %s:"
               + " rewritten",
-          QuorumObservation.key(cr), mapName, inMaps, inStatus);
+          QuorumObservation.key(cr), bootstrapMapName(maps), inMaps, inStatus);
       return new Checked(cr, Optional.empty());
     }
     String message =
         "ConfigMap "
-            + mapName
+            + bootstrapMapName(maps)
             + " keeps cluster id "
             + inMaps
             + ": status.clusterId is "
@@ -180,6 +173,16 @@ final class BootstrapRecords {
     LOG.warnf("cluster=%s %s", QuorumObservation.key(cr), message);
     events.warning(cr, EventReason.IdentityRestored, message);
     return new Checked(statusWriter.write(cr, next), Optional.empty());
+  }
+
+  /** The name of the controller ConfigMap that holds bootstrap.properties, for a message. */
+  private static String bootstrapMapName(List<ConfigMap> maps) {
+    return maps.stream()
+        .filter(m -> m.getData() != null)
+        .filter(m -> m.getData().containsKey(ConfigMapModel.BOOTSTRAP_PROPERTIES))
+        .findFirst()
+        .map(m -> m.getMetadata().getName())
+        .orElse("of the controller pool");
   }
 
   /** What the agents said of their disks' cluster ids, for a message. */

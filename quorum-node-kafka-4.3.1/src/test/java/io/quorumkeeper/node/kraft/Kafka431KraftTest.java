@@ -126,9 +126,7 @@ class Kafka431KraftTest {
   }
 
   /**
-   * The quorum as the controllers describe it. An Admin made before the controllers listened was
-   * once seen to time out for minutes after they had formed (a fresh clone's CI): a call that times
-   * out replaces it, and the wait asks again.
+   * The quorum as the controllers describe it (a failed call replaces the client: ControllerAdmin).
    */
   private QuorumInfo quorum() throws Exception {
     return admin.quorum();
