@@ -130,11 +130,13 @@ class SpecRefusalApiTest {
     FakeQuorumClient.Script quorum = runningSpare();
     QuorumClusterSpec edited = api.get("inventory").getSpec();
     edited.getHealing().setUnreachableAfter("soon");
+    // The spec refused first: while the spec is one it accepts, any pass writes it back as the
+    // last accepted one, which would undo the edit below before the refusal reads it.
+    edit("inventory", spec -> spec.getControllers().setVoters(2));
+    awaitRefused("inventory", 2, "controllers.voters must be odd");
+
     editStatus("inventory", cr -> cr.getStatus().setLastAcceptedSpec(AcceptedSpec.write(edited)));
 
-    edit("inventory", spec -> spec.getControllers().setVoters(2));
-
-    awaitRefused("inventory", 2, "controllers.voters must be odd");
     await()
         .untilAsserted(
             () ->
@@ -157,13 +159,19 @@ class SpecRefusalApiTest {
     FakeQuorumClient.Script quorum = runningSpare();
     QuorumClusterSpec older = api.get("inventory").getSpec();
     older.getKafka().setConfig(new java.util.HashMap<>(Map.of("super.users", "User:ops")));
-    editStatus("inventory", cr -> cr.getStatus().setLastAcceptedSpec(AcceptedSpec.write(older)));
-
+    // Refused first, so that no pass writes the current spec back over the edited status.
     edit(
         "inventory",
         spec ->
             spec.getKafka().setConfig(new java.util.HashMap<>(Map.of("super.users", "User:ops"))));
     awaitRefused("inventory", 2, "super.users");
+    editStatus("inventory", cr -> cr.getStatus().setLastAcceptedSpec(AcceptedSpec.write(older)));
+    await()
+        .during(Duration.ofSeconds(2))
+        .untilAsserted(
+            () ->
+                assertThat(api.get("inventory").getStatus().getLastAcceptedSpec())
+                    .isEqualTo(AcceptedSpec.write(older)));
     quorum.dead(1);
 
     await().atMost(Duration.ofSeconds(20)).until(() -> quorum.voterIds().equals(List.of(0, 2, 3)));
