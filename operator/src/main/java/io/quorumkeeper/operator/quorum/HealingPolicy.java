@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * What the spec, the annotations and Kubernetes tell the planner beyond Kafka's view of the quorum.
  *
- * @param desiredVoters {@code spec.controllers.voters} in force (odd)
+ * @param desiredVoters {@code spec.controllers.voters} in force (odd, except when a refused spec's
+ *     stored one would shrink the quorum and the count it has is kept)
  * @param blockedBecause why healing may not act (ReportOnly, paused), or null when it may
  * @param unreachableAfter a voter silent this long may be replaced by a spare ({@code
  *     healing.unreachableAfter}); a pod restart or a short node blip is not worth a membership
@@ -78,6 +79,25 @@ public record HealingPolicy(
         desiredVoters,
         blockedBecause,
         d,
+        strandedGrace,
+        strandedPods,
+        retiring,
+        zones,
+        settleAfter);
+  }
+
+  /**
+   * This policy with at least {@code voters} voters in force: healing under a spec that asks for
+   * fewer keeps them (a refused spec's stored one, which nobody may have asked for).
+   */
+  public HealingPolicy withAtLeastVoters(int voters) {
+    if (voters <= desiredVoters) {
+      return this;
+    }
+    return new HealingPolicy(
+        voters,
+        blockedBecause,
+        unreachableAfter,
         strandedGrace,
         strandedPods,
         retiring,

@@ -28,8 +28,15 @@ import java.util.Set;
  * go on while a refused spec waits to be corrected.
  *
  * @param running the resource with the spec that runs; empty when no spec was ever accepted
+ * @param votersKept while a spec is refused, the voter count the quorum has and healing keeps, when
+ *     the stored spec it follows asks for fewer; 0 otherwise
  */
-record Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> running) {
+record Acceptance(
+    SpecValidator.Result validation, Optional<QuorumCluster> running, int votersKept) {
+
+  Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> running) {
+    this(validation, running, 0);
+  }
 
   boolean valid() {
     return validation.valid();
@@ -63,9 +70,48 @@ record Acceptance(SpecValidator.Result validation, Optional<QuorumCluster> runni
     if (storedValidation != null && !storedValidation.valid()) {
       validation = withIgnoredStoredSpec(validation, storedValidation);
     }
+    int votersKept = validation.valid() ? 0 : votersKept(accepted, context);
+    if (votersKept > 0) {
+      validation = withVotersKept(validation, accepted.get(), votersKept);
+    }
     Optional<QuorumClusterSpec> spec = validation.valid() ? Optional.of(cr.getSpec()) : accepted;
-    return new Acceptance(validation, spec.map(s -> AcceptedSpec.running(cr, s)));
+    return new Acceptance(validation, spec.map(s -> AcceptedSpec.running(cr, s)), votersKept);
   }
+
+  /**
+   * The quorum's voter count, when the stored spec that runs while a spec is refused asks for
+   * fewer; else 0. Nobody asked for that shrink: the spec that asks is refused, and the stored one
+   * may have been written by hand or restored from a backup older than the quorum's growth. A
+   * shrink started under an accepted spec waits too, until a spec is accepted again.
+   */
+  private static int votersKept(
+      Optional<QuorumClusterSpec> accepted, Context<QuorumCluster> context) {
+    if (accepted.isEmpty() || accepted.get().getControllers() == null) {
+      return 0;
+    }
+    int voters =
+        Observed.observation(context)
+            .flatMap(RaftObservation::raft)
+            .map(raft -> raft.voters().size())
+            .orElse(0);
+    return voters > accepted.get().getControllers().desiredVoters() ? voters : 0;
+  }
+
+  private static SpecValidator.Result withVotersKept(
+      SpecValidator.Result validation, QuorumClusterSpec stored, int kept) {
+    List<String> warnings = new ArrayList<>(validation.warnings());
+    warnings.add(
+        "status.lastAcceptedSpec asks for "
+            + stored.getControllers().desiredVoters()
+            + " voters and the quorum has "
+            + kept
+            + ": "
+            + VOTERS_KEPT);
+    return new SpecValidator.Result(validation.errors(), List.copyOf(warnings));
+  }
+
+  static final String VOTERS_KEPT =
+      "no voter is removed to shrink the quorum while the spec is refused";
 
   /**
    * Adds the rules of metadata.version (ADR 014), against the highest finalized level known: the

@@ -292,7 +292,9 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       configMaps.prune(running, model, context);
     }
     Healing.Step step =
-        snapshot.isPresent() ? planHealing(running, context, snapshot.get(), view) : null;
+        snapshot.isPresent()
+            ? planHealing(running, context, snapshot.get(), view, acceptance.votersKept())
+            : null;
     if (observation != null) {
       observation.awaitingNewIncarnation(
           running,
@@ -429,13 +431,15 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       QuorumCluster cr,
       Context<QuorumCluster> context,
       QuorumSnapshot snapshot,
-      Optional<QuorumView> view) {
+      Optional<QuorumView> view,
+      int votersKept) {
     Instant now = clock.instant();
     return Healing.plan(
         cr,
         view,
         now,
         Healing.policy(cr, settings.healing().strandedGrace())
+            .withAtLeastVoters(votersKept)
             .withStranded(Observed.strandedPods(cr, context, nodes, now))
             .withRetiring(Observed.retiring(cr))
             .withZones(zones(snapshot)),

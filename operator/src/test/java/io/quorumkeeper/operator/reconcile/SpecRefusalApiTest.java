@@ -181,6 +181,43 @@ class SpecRefusalApiTest {
     assertThat(api.reconciles().failures()).isEmpty();
   }
 
+  /**
+   * A stored spec that asks for fewer voters than the quorum has (written into status by hand, or
+   * restored from an old backup) while the spec is refused: healing follows the stored spec, but
+   * nobody asked for that shrink, so the voters stay and a Warning says why.
+   */
+  @Test
+  void givenAStoredSpecWithFewerVoters_whenTheSpecIsRefused_thenNoVoterIsRemoved() {
+    FakeQuorumClient.Script quorum = runningSpare();
+    QuorumClusterSpec fewer = api.get("inventory").getSpec();
+    fewer.getControllers().setVoters(1);
+    edit("inventory", spec -> spec.getControllers().setVoters(2));
+    awaitRefused("inventory", 2, "controllers.voters must be odd");
+
+    editStatus("inventory", cr -> cr.getStatus().setLastAcceptedSpec(AcceptedSpec.write(fewer)));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(message(api.get("inventory"), Conditions.WARNING))
+                    .contains("asks for 1 voters and the quorum has 3")
+                    .contains(Acceptance.VOTERS_KEPT));
+    await()
+        .during(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(() -> assertThat(quorum.changes).isEmpty());
+    assertThat(quorum.voterIds()).containsExactly(0, 1, 2);
+    assertThat(api.get("inventory").getStatus().getLastAcceptedSpec())
+        .isEqualTo(AcceptedSpec.write(fewer));
+
+    // A voter lost while the count is kept is still replaced, to the count kept.
+    quorum.dead(1);
+    await().atMost(Duration.ofSeconds(20)).until(() -> quorum.voterIds().equals(List.of(0, 2, 3)));
+    assertThat(quorum.changes).containsExactly("remove 1/dir1", "add 3/dir3");
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
   @Test
   void givenVotersUnset_whenReplicasLoweredToAnEvenCount_thenRefusedUntilVotersSayItOnPurpose() {
     api.quorum().script(NAMESPACE + "/orders", 3);
