@@ -109,10 +109,16 @@ class CaRotationApiTest {
               assertThat(bundle()).containsExactly(b);
             });
     assertThat(certificatesOf(statefulSet())).as("done: no roll").isEqualTo(r2);
-    assertThat(rotationEvents())
-        .extracting(m -> m.substring(0, m.indexOf(':')))
-        .containsExactlyInAnyOrder(
-            "CA rotation 1/3 (trust)", "CA rotation 2/3 (sign)", "CA rotation 3/3 (done)");
+    // posted after both writes
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(rotationEvents())
+                    .extracting(m -> m.substring(0, m.indexOf(':')))
+                    .containsExactlyInAnyOrder(
+                        "CA rotation 1/3 (trust)",
+                        "CA rotation 2/3 (sign)",
+                        "CA rotation 3/3 (done)"));
     awaitAnotherPass();
     assertThat(caKeys()).doesNotContain("previous-ca.crt", "next-ca.crt");
     assertThat(certificatesOf(statefulSet())).isEqualTo(r2);

@@ -136,7 +136,7 @@ class FirstLeaderObservationApiTest {
     int passes = api.reconciles().finished("orders");
     int rounds = quorum.agentRounds.get();
     // 20 rounds of 250 ms: longer than a burst a pass starts (QuorumObservation.BURST_FOR)
-    await().until(() -> quorum.agentRounds.get() >= rounds + 20);
+    await().atMost(Duration.ofSeconds(30)).until(() -> quorum.agentRounds.get() >= rounds + 20);
     assertThat(api.reconciles().finished("orders") - passes)
         .as("passes while 20 rounds found nothing new (one may have been under way)")
         .isLessThanOrEqualTo(1);

@@ -119,6 +119,32 @@ class MetadataVersionApiTest {
     assertThat(image()).endsWith(":4.4.0");
   }
 
+  /**
+   * The same edits made while the operator is stopped (a restore of status and spec from an old
+   * backup, then the operator started): its first pass, before any observation, must not judge by
+   * status alone.
+   */
+  @Test
+  void givenLevelLoweredAndDowngradeAskedWhileTheOperatorIsStopped_thenRefusedOnceItStarts() {
+    quorum.metadataVersion.set(33);
+    await().until(() -> Integer.valueOf(33).equals(kafka().getMetadataVersionLevel()));
+    api.stopOperator();
+    var cr = api.get("orders");
+    cr.getStatus().getKafka().setMetadataVersionLevel(30);
+    cr.getStatus().getKafka().setMetadataVersion("4.3-IV0");
+    api.client().resource(cr).updateStatus();
+    api.edit("orders", c -> c.getSpec().getKafka().setVersion("4.3.1"));
+
+    api.startOperator();
+
+    await().until(() -> "True".equals(condition(api.get("orders"), Conditions.SPEC_INVALID)));
+    assertThat(message(api.get("orders"), Conditions.SPEC_INVALID))
+        .contains("kafka.version 4.3.1 cannot run metadata.version 4.4-IV2");
+    await()
+        .during(Duration.ofSeconds(2))
+        .untilAsserted(() -> assertThat(image()).endsWith(":4.4.0"));
+  }
+
   private KafkaStatus kafka() {
     var cr = api.get("orders");
     return cr.getStatus() == null ? null : cr.getStatus().getKafka();

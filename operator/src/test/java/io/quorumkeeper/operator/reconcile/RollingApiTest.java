@@ -186,9 +186,13 @@ class RollingApiTest {
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> !uid.equals(uids().get("payments-broker-0")));
+    // the event is posted after the pod is gone
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(events())
+                    .anySatisfy(e -> assertThat(e.getMessage()).startsWith("payments-broker-0: ")));
     assertThat(events("EvictionRefused")).isEmpty();
-    assertThat(events())
-        .anySatisfy(e -> assertThat(e.getMessage()).startsWith("payments-broker-0: "));
   }
 
   @Test
@@ -211,12 +215,15 @@ class RollingApiTest {
     api.edit("single", c -> c.getSpec().getKafka().getConfig().put("num.partitions", "12"));
 
     await().atMost(Duration.ofSeconds(20)).until(() -> !uid.equals(uids().get("single-node-0")));
-    assertThat(events())
-        .anySatisfy(
-            e ->
-                assertThat(e.getMessage())
-                    .startsWith("single-node-0: ")
-                    .contains("the quorum's only voter"));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(events())
+                    .anySatisfy(
+                        e ->
+                            assertThat(e.getMessage())
+                                .startsWith("single-node-0: ")
+                                .contains("the quorum's only voter")));
   }
 
   @Test

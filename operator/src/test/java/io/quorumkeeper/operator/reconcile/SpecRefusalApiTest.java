@@ -370,7 +370,7 @@ class SpecRefusalApiTest {
     assertThat(api.bootstrapProperties("orders-node"))
         .contains("cluster.id=" + clusterId)
         .doesNotContain(wrong);
-    assertThat(events("ObjectNotWritten")).isNotEmpty();
+    await().untilAsserted(() -> assertThat(events("ObjectNotWritten")).isNotEmpty());
 
     quorum.disksHold(clusterId);
 
