@@ -66,11 +66,13 @@ class QuietClusterApiTest {
 
     int passes = api.reconciles().finished("orders");
     int describes = api.quorum().describes(KEY);
+    long from = System.nanoTime();
     await().until(() -> api.quorum().describes(KEY) - describes >= 15); // 3 s at 200 ms
+    long refreshes = Duration.ofNanos(System.nanoTime() - from).toSeconds() / 3 + 1;
 
     assertThat(api.reconciles().finished("orders") - passes)
         .as("passes during 15 observations of an idle cluster (one per refresh, 3 s here)")
-        .isLessThanOrEqualTo(2);
+        .isLessThanOrEqualTo((int) refreshes + 1);
 
     quorum.behind(1, 7);
 
@@ -94,25 +96,25 @@ class QuietClusterApiTest {
     quorum.leader(2, 2);
 
     await()
-        .atMost(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5)) // the refresh is 10 min
         .until(
             () ->
                 Integer.valueOf(2).equals(api.get("orders").getStatus().getQuorum().getLeaderId()));
 
     quorum.lagging(1, 40);
 
-    await().atMost(Duration.ofSeconds(2)).until(() -> Integer.valueOf(0).equals(tolerance()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> Integer.valueOf(0).equals(tolerance()));
     assertThat(condition(api.get("orders"), Conditions.QUORUM_HEALTHY)).isEqualTo("False");
 
     // Not steady while a voter lags: every observation starts a pass until it is caught up.
     int lagging = api.reconciles().finished("orders");
     int since = api.quorum().describes(KEY);
-    await().until(() -> api.quorum().describes(KEY) - since >= 5);
+    await().until(() -> api.quorum().describes(KEY) - since >= 10);
     assertThat(api.reconciles().finished("orders") - lagging).isGreaterThanOrEqualTo(3);
 
     quorum.caughtUp(1);
 
-    await().atMost(Duration.ofSeconds(2)).until(() -> Integer.valueOf(1).equals(tolerance()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> Integer.valueOf(1).equals(tolerance()));
   }
 
   private double lagGauge(int nodeId) {
