@@ -105,6 +105,35 @@ class SeparatedE2ETest {
     } catch (Exception e) {
       throw new AssertionError("creating " + pinned, e);
     }
+    // Kafka's brokers learn of a created topic shortly after the call returns; the operator reads
+    // through any of them, so each must know it before the scale-down is asked for
+    Map<String, Object> client = local.clients("payments").kafka();
+    String port = String.valueOf(client.get("bootstrap.servers")).replaceAll(".*:", "");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              for (int ordinal = 0; ordinal < 4; ordinal++) {
+                Map<String, Object> one = new java.util.HashMap<>(client);
+                one.put(
+                    "bootstrap.servers",
+                    "payments-broker-" + ordinal + ".payments-broker.default.svc:" + port);
+                try (Admin admin = Admin.create(one)) {
+                  assertThat(
+                          admin
+                              .describeTopics(List.of(pinned))
+                              .allTopicNames()
+                              .get(10, java.util.concurrent.TimeUnit.SECONDS)
+                              .get(pinned)
+                              .partitions()
+                              .get(0)
+                              .replicas())
+                      .extracting(n -> n.id())
+                      .containsExactly(103);
+                }
+              }
+            });
     scaleBrokers(3);
     await()
         .atMost(Duration.ofSeconds(60))
