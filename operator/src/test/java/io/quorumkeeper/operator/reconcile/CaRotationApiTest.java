@@ -152,9 +152,7 @@ class CaRotationApiTest {
   }
 
   private void awaitAnotherPass() {
-    int before = api.reconciles().finished("orders");
-    api.edit("orders", cr -> cr.getMetadata().getAnnotations().put("test/poke", "" + before));
-    await().until(() -> api.reconciles().finished("orders") > before);
+    api.awaitAnotherPass("orders");
   }
 
   private Map<String, String> podEntries() {

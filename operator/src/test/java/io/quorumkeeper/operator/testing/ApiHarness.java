@@ -507,6 +507,17 @@ public final class ApiHarness implements AutoCloseable {
     await().atMost(Duration.ofSeconds(30)).until(() -> reconciles.finished(name) > 0);
   }
 
+  /**
+   * Starts a pass over {@code name} with a change that means nothing to the operator (an
+   * annotation), and waits until a pass that started after it has finished: one that was under way
+   * may end first, and would prove nothing about what a new pass does.
+   */
+  public void awaitAnotherPass(String name) {
+    long from = System.nanoTime();
+    edit(name, cr -> cr.getMetadata().getAnnotations().put("test.quorumkeeper.io/pass", "" + from));
+    await().atMost(Duration.ofSeconds(30)).until(() -> reconciles.finishedStartedAfter(name, from));
+  }
+
   /** Every API call made since the last call of this method. */
   public synchronized List<ApiCall> drainCalls() {
     calls.addAll(ApiCall.takeAll(server));

@@ -55,8 +55,21 @@ public class ReconcileCounter implements Metrics {
     try {
       return execution.execute();
     } finally {
-      passes.add(new Pass(System.nanoTime() - start, threads.getCurrentThreadCpuTime() - cpu));
+      long end = System.nanoTime();
+      passes.add(new Pass(end - start, threads.getCurrentThreadCpuTime() - cpu));
+      if (execution.resourceID() != null) {
+        lastStartFinished.merge(execution.resourceID().getName(), start, Math::max);
+      }
     }
+  }
+
+  /** By resource name, when the latest finished pass over it had started (System.nanoTime). */
+  private final Map<String, Long> lastStartFinished = new ConcurrentHashMap<>();
+
+  /** Whether a pass over {@code name} that started after {@code nanos} has finished. */
+  public boolean finishedStartedAfter(String name, long nanos) {
+    Long started = lastStartFinished.get(name);
+    return started != null && started - nanos > 0;
   }
 
   /** The passes since the last drain, and forgets them. */
@@ -73,5 +86,6 @@ public class ReconcileCounter implements Metrics {
     finished.clear();
     failures.clear();
     passes.clear();
+    lastStartFinished.clear();
   }
 }
