@@ -58,6 +58,9 @@ public final class SpecValidator {
 
   private SpecValidator() {}
 
+  /** How each warning about the stored spec (written by the reconciler) begins. */
+  public static final String LAST_ACCEPTED_SPEC_PREFIX = "status.lastAcceptedSpec ";
+
   /** What is wrong with a spec (errors) and what is merely unwise (warnings). */
   public record Result(List<String> errors, List<String> warnings) {
     public boolean valid() {
@@ -66,14 +69,18 @@ public final class SpecValidator {
 
     /**
      * The Warning condition's reason: a Plaintext transport outranks an anonymous listener, which
-     * outranks sizing.
+     * outranks what the operator does not follow of {@code status.lastAcceptedSpec}, which outranks
+     * sizing.
      */
     public String warningReason() {
       if (warnings.contains(ListenerRules.PLAINTEXT_WARNING)) {
         return "PlaintextTransport";
       }
-      return warnings.stream().anyMatch(w -> w.startsWith(ListenerRules.ANONYMOUS_PREFIX))
-          ? "AnonymousListener"
+      if (warnings.stream().anyMatch(w -> w.startsWith(ListenerRules.ANONYMOUS_PREFIX))) {
+        return "AnonymousListener";
+      }
+      return warnings.stream().anyMatch(w -> w.startsWith(LAST_ACCEPTED_SPEC_PREFIX))
+          ? "LastAcceptedSpecNotFollowed"
           : "BelowRecommendedSizing";
     }
   }

@@ -29,7 +29,7 @@ import java.util.Set;
  *
  * @param running the resource with the spec that runs; empty when no spec was ever accepted
  * @param votersKept while a spec is refused, the voter count the quorum has and healing keeps, when
- *     the stored spec it follows asks for fewer; 0 otherwise
+ *     the stored spec it follows asks for fewer; 0 otherwise (see {@link #keepingVoters})
  */
 record Acceptance(
     SpecValidator.Result validation, Optional<QuorumCluster> running, int votersKept) {
@@ -70,44 +70,36 @@ record Acceptance(
     if (storedValidation != null && !storedValidation.valid()) {
       validation = withIgnoredStoredSpec(validation, storedValidation);
     }
-    int votersKept = validation.valid() ? 0 : votersKept(accepted, context);
-    if (votersKept > 0) {
-      validation = withVotersKept(validation, accepted.get(), votersKept);
-    }
     Optional<QuorumClusterSpec> spec = validation.valid() ? Optional.of(cr.getSpec()) : accepted;
-    return new Acceptance(validation, spec.map(s -> AcceptedSpec.running(cr, s)), votersKept);
+    return new Acceptance(validation, spec.map(s -> AcceptedSpec.running(cr, s)));
   }
 
   /**
-   * The quorum's voter count, when the stored spec that runs while a spec is refused asks for
-   * fewer; else 0. Nobody asked for that shrink: the spec that asks is refused, and the stored one
-   * may have been written by hand or restored from a backup older than the quorum's growth. A
-   * shrink started under an accepted spec waits too, until a spec is accepted again.
+   * While the spec is refused, the stored spec that runs may ask for fewer voters than {@code
+   * voters}, the count of the view healing plans on: nobody asked for that shrink (the spec that
+   * asks is refused, and the stored one may have been written by hand or restored from a backup
+   * older than the quorum's growth), so healing keeps the count and a Warning says so. A shrink
+   * started under an accepted spec waits too, until a spec is accepted again. This acceptance
+   * otherwise.
    */
-  private static int votersKept(
-      Optional<QuorumClusterSpec> accepted, Context<QuorumCluster> context) {
-    if (accepted.isEmpty() || accepted.get().getControllers() == null) {
-      return 0;
+  Acceptance keepingVoters(int voters) {
+    if (valid() || running.isEmpty() || running.get().getSpec().getControllers() == null) {
+      return this;
     }
-    int voters =
-        Observed.observation(context)
-            .flatMap(RaftObservation::raft)
-            .map(raft -> raft.voters().size())
-            .orElse(0);
-    return voters > accepted.get().getControllers().desiredVoters() ? voters : 0;
-  }
-
-  private static SpecValidator.Result withVotersKept(
-      SpecValidator.Result validation, QuorumClusterSpec stored, int kept) {
+    int asked = running.get().getSpec().getControllers().desiredVoters();
+    if (voters <= asked) {
+      return this;
+    }
     List<String> warnings = new ArrayList<>(validation.warnings());
     warnings.add(
         "status.lastAcceptedSpec asks for "
-            + stored.getControllers().desiredVoters()
+            + asked
             + " voters and the quorum has "
-            + kept
+            + voters
             + ": "
             + VOTERS_KEPT);
-    return new SpecValidator.Result(validation.errors(), List.copyOf(warnings));
+    return new Acceptance(
+        new SpecValidator.Result(validation.errors(), List.copyOf(warnings)), running, voters);
   }
 
   static final String VOTERS_KEPT =

@@ -37,6 +37,7 @@ import io.quorumkeeper.operator.observe.QuorumMetrics;
 import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.observe.RaftObservation;
 import io.quorumkeeper.operator.quorum.HealingPlanner;
+import io.quorumkeeper.operator.quorum.HealingPolicy;
 import io.quorumkeeper.operator.quorum.QuorumAssessor;
 import io.quorumkeeper.operator.quorum.QuorumSnapshot;
 import io.quorumkeeper.operator.quorum.QuorumView;
@@ -257,6 +258,9 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       observation.podsSeen(running, podsSeen);
     }
     Optional<QuorumView> view = snapshot.flatMap(assessor(running)::assess);
+    // the count healing keeps while a refused spec's stored one asks for fewer, from the same view
+    // healing plans on
+    acceptance = acceptance.keepingVoters(view.map(v -> v.voterMembers().size()).orElse(0));
     boolean formedBefore = QuorumObservation.formed(running);
     if (view.isPresent()) {
       running = bootstrapRecords.markFormed(running);
@@ -293,7 +297,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     }
     Healing.Step step =
         snapshot.isPresent()
-            ? planHealing(running, context, snapshot.get(), view, acceptance.votersKept())
+            ? planHealing(running, context, snapshot.get(), view, acceptance)
             : null;
     if (observation != null) {
       observation.awaitingNewIncarnation(
@@ -432,18 +436,19 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       Context<QuorumCluster> context,
       QuorumSnapshot snapshot,
       Optional<QuorumView> view,
-      int votersKept) {
+      Acceptance acceptance) {
     Instant now = clock.instant();
-    return Healing.plan(
-        cr,
-        view,
-        now,
+    HealingPolicy policy =
         Healing.policy(cr, settings.healing().strandedGrace())
-            .withAtLeastVoters(votersKept)
             .withStranded(Observed.strandedPods(cr, context, nodes, now))
-            .withRetiring(Observed.retiring(cr))
-            .withZones(zones(snapshot)),
-        healing.lastSendRefused(cr));
+            .withZones(zones(snapshot));
+    // While the spec is refused no object is written, so no pod goes: voters are not moved off
+    // pods the stored spec drops, nor removed below the count the quorum has.
+    policy =
+        acceptance.valid()
+            ? policy.withRetiring(Observed.retiring(cr))
+            : policy.withAtLeastVoters(acceptance.votersKept());
+    return Healing.plan(cr, view, now, policy, healing.lastSendRefused(cr));
   }
 
   /**

@@ -64,7 +64,8 @@ final class StatusComposer {
               f.cr().getStatus().getQuorum(),
               f.view(),
               f.snapshot().get().failure(),
-              f.cr().getSpec().getControllers().desiredVoters(),
+              Math.max(
+                  f.cr().getSpec().getControllers().desiredVoters(), f.acceptance().votersKept()),
               f.now(),
               f.refreshEvery(),
               f.leaderSeen(),

@@ -2,6 +2,7 @@ package io.quorumkeeper.operator.reconcile;
 
 import static io.quorumkeeper.operator.reconcile.QuorumClusterReconcilerApiTest.condition;
 import static io.quorumkeeper.operator.reconcile.QuorumClusterReconcilerApiTest.message;
+import static io.quorumkeeper.operator.reconcile.QuorumClusterReconcilerApiTest.reason;
 import static io.quorumkeeper.operator.testing.ApiHarness.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -211,10 +212,38 @@ class SpecRefusalApiTest {
     assertThat(api.get("inventory").getStatus().getLastAcceptedSpec())
         .isEqualTo(AcceptedSpec.write(fewer));
 
+    assertThat(reason(api.get("inventory"), Conditions.WARNING))
+        .isEqualTo("LastAcceptedSpecNotFollowed");
+
     // A voter lost while the count is kept is still replaced, to the count kept.
     quorum.dead(1);
     await().atMost(Duration.ofSeconds(20)).until(() -> quorum.voterIds().equals(List.of(0, 2, 3)));
     assertThat(quorum.changes).containsExactly("remove 1/dir1", "add 3/dir3");
+
+    // A stored spec that also drops the pod of voter 3, with node 1 back as a caught-up spare: no
+    // voter is moved off that pod (no pod goes while the spec is refused), so the count stays 3.
+    quorum.alive(1).observer(1, "dir1b");
+    QuorumClusterSpec smaller = api.get("inventory").getSpec();
+    smaller.getControllers().setReplicas(3);
+    smaller.getControllers().setVoters(1);
+    editStatus("inventory", cr -> cr.getStatus().setLastAcceptedSpec(AcceptedSpec.write(smaller)));
+    await()
+        .during(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> assertThat(quorum.changes).containsExactly("remove 1/dir1", "add 3/dir3"));
+
+    // A spec accepted again ends the warning.
+    edit("inventory", spec -> spec.getControllers().setVoters(3));
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get("inventory");
+              assertThat(condition(cr, Conditions.SPEC_INVALID)).isEqualTo("False");
+              assertThat(message(cr, Conditions.WARNING)).doesNotContain(Acceptance.VOTERS_KEPT);
+            });
+    assertThat(quorum.voterIds()).containsExactly(0, 2, 3);
     assertThat(api.reconciles().failures()).isEmpty();
   }
 
