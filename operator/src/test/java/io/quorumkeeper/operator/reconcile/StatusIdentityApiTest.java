@@ -1,0 +1,224 @@
+package io.quorumkeeper.operator.reconcile;
+
+import static io.quorumkeeper.operator.reconcile.ClusterEdits.COMBINED;
+import static io.quorumkeeper.operator.reconcile.QuorumClusterReconcilerApiTest.condition;
+import static io.quorumkeeper.operator.reconcile.QuorumClusterReconcilerApiTest.message;
+import static io.quorumkeeper.operator.testing.ApiHarness.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
+import io.quorumkeeper.operator.status.Conditions;
+import io.quorumkeeper.operator.testing.ApiHarness;
+import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import java.time.Duration;
+import org.apache.kafka.common.Uuid;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A cluster identity in status that was lost or edited (by hand, by a restore) is judged against
+ * the ConfigMaps and the disks' word, and never reaches a pod wrong.
+ */
+class StatusIdentityApiTest {
+
+  final ApiHarness api = ApiHarness.start();
+  final ClusterEdits cluster = new ClusterEdits(api);
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  @Test
+  void givenStatusLost_thenTheClusterIdIsReadBackFromItsConfigMapNotGeneratedAgain() {
+    api.quorum().script(NAMESPACE + "/orders", 3);
+    api.create(COMBINED);
+    cluster.awaitAccepted("orders", 1);
+    QuorumCluster running = api.get("orders");
+    String clusterId = running.getStatus().getClusterId();
+    var initialVoters = running.getStatus().getBootstrap().getInitialVoters();
+
+    cluster.editStatus("orders", cr -> cr.setStatus(new QuorumClusterStatus()));
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumClusterStatus status = api.get("orders").getStatus();
+              assertThat(status.getClusterId()).isEqualTo(clusterId);
+              assertThat(status.getBootstrap().getInitialVoters()).isEqualTo(initialVoters);
+            });
+    assertThat(api.bootstrapProperties("orders-node")).contains("cluster.id=" + clusterId);
+  }
+
+  @Test
+  void givenStatusClusterIdEditedWithALineBreak_thenReadBackFromTheConfigMapAndNothingInjected() {
+    api.quorum().script(NAMESPACE + "/orders", 3);
+    String clusterId = formedCluster();
+
+    cluster.editStatus(
+        "orders", cr -> cr.getStatus().setClusterId(clusterId + "\ncluster.formed=false"));
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> assertThat(api.get("orders").getStatus().getClusterId()).isEqualTo(clusterId));
+    assertThat(api.bootstrapProperties("orders-node"))
+        .contains("cluster.id=" + clusterId)
+        .contains("cluster.formed=true")
+        .doesNotContain("cluster.formed=false");
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  @Test
+  void givenStatusClusterIdEditedToAnotherValidId_thenRestoredFromTheDisksAndNoPodIsGivenIt() {
+    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/orders", 3);
+    String clusterId = formedCluster();
+    quorum.disksHold(clusterId);
+    String bootstrapVersion = bootstrapMap().getMetadata().getResourceVersion();
+    String wrong = Uuid.randomUuid().toString();
+
+    cluster.editStatus("orders", cr -> cr.getStatus().setClusterId(wrong));
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> assertThat(api.get("orders").getStatus().getClusterId()).isEqualTo(clusterId));
+    assertThat(cluster.events("IdentityRestored"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains(wrong).contains(clusterId));
+    assertThat(bootstrapMap().getMetadata().getResourceVersion())
+        .as("the bootstrap ConfigMap, never written with the edited id")
+        .isEqualTo(bootstrapVersion);
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  @Test
+  void givenStatusClusterIdEditedAndNoDiskSaysWhich_thenTheConfigMapIsKeptUntilOneDoes() {
+    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/orders", 3);
+    String clusterId = formedCluster();
+    String wrong = Uuid.randomUuid().toString();
+
+    cluster.editStatus("orders", cr -> cr.getStatus().setClusterId(wrong));
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get("orders");
+              assertThat(condition(cr, Conditions.READY)).isEqualTo("False");
+              assertThat(message(cr, Conditions.READY))
+                  .contains("ConfigMap orders-node-bootstrap keeps cluster id " + clusterId)
+                  .contains("status.clusterId is " + wrong);
+            });
+    assertThat(api.bootstrapProperties("orders-node"))
+        .contains("cluster.id=" + clusterId)
+        .doesNotContain(wrong);
+    await().untilAsserted(() -> assertThat(cluster.events("ObjectNotWritten")).isNotEmpty());
+
+    quorum.disksHold(clusterId);
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get("orders");
+              assertThat(cr.getStatus().getClusterId()).isEqualTo(clusterId);
+              assertThat(message(cr, Conditions.READY)).doesNotContain("keeps cluster id");
+            });
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  @Test
+  void givenTheConfigMapsClusterIdEditedAndTheDisksHoldStatuss_thenTheConfigMapIsRewritten() {
+    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/orders", 3);
+    String clusterId = formedCluster();
+    quorum.disksHold(clusterId);
+    String wrong = Uuid.randomUuid().toString();
+
+    editBootstrapClusterId(clusterId, wrong);
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(api.bootstrapProperties("orders-node"))
+                    .contains("cluster.id=" + clusterId));
+    assertThat(api.get("orders").getStatus().getClusterId()).isEqualTo(clusterId);
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  @Test
+  void givenStatusAndTheConfigMapBothEditedToAnotherId_thenTheDisksIdIsRestoredToBoth() {
+    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/orders", 3);
+    String clusterId = formedCluster();
+    String wrong = Uuid.randomUuid().toString();
+    // paused, the operator writes no object, so neither edit is undone before the other lands
+    api.edit(
+        "orders",
+        cr -> cr.getMetadata().getAnnotations().put(QuorumCluster.PAUSED_ANNOTATION, "true"));
+    await()
+        .untilAsserted(
+            () -> assertThat(condition(api.get("orders"), Conditions.PAUSED)).isEqualTo("True"));
+    cluster.editStatus("orders", cr -> cr.getStatus().setClusterId(wrong));
+    editBootstrapClusterId(clusterId, wrong);
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(api.bootstrapProperties("orders-node")).contains("cluster.id=" + wrong));
+    api.edit(
+        "orders", cr -> cr.getMetadata().getAnnotations().remove(QuorumCluster.PAUSED_ANNOTATION));
+    await()
+        .during(Duration.ofSeconds(2))
+        .untilAsserted(
+            () ->
+                assertThat(api.bootstrapProperties("orders-node")).contains("cluster.id=" + wrong));
+
+    quorum.disksHold(clusterId);
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(api.get("orders").getStatus().getClusterId()).isEqualTo(clusterId);
+              assertThat(api.bootstrapProperties("orders-node"))
+                  .contains("cluster.id=" + clusterId);
+            });
+    assertThat(cluster.events("IdentityRestored"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains(wrong).contains(clusterId));
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  /** The combined example created, accepted and formed; its cluster id. */
+  private String formedCluster() {
+    api.create(COMBINED);
+    cluster.awaitAccepted("orders", 1);
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(api.bootstrapProperties("orders-node")).contains("cluster.formed=true"));
+    return api.get("orders").getStatus().getClusterId();
+  }
+
+  /** Replaces the cluster id in the bootstrap ConfigMap as a user with rights on it would. */
+  private void editBootstrapClusterId(String from, String to) {
+    api.client()
+        .configMaps()
+        .inNamespace(NAMESPACE)
+        .withName("orders-node-bootstrap")
+        .edit(
+            map -> {
+              map.getData()
+                  .computeIfPresent("bootstrap.properties", (file, text) -> text.replace(from, to));
+              return map;
+            });
+  }
+
+  private io.fabric8.kubernetes.api.model.ConfigMap bootstrapMap() {
+    return api.client().configMaps().inNamespace(NAMESPACE).withName("orders-node-bootstrap").get();
+  }
+}
