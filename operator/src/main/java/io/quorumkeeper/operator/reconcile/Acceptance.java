@@ -92,7 +92,8 @@ record Acceptance(
     }
     List<String> warnings = new ArrayList<>(validation.warnings());
     warnings.add(
-        "status.lastAcceptedSpec asks for "
+        SpecValidator.LAST_ACCEPTED_SPEC_PREFIX
+            + "asks for "
             + asked
             + " voters and the quorum has "
             + voters
@@ -184,7 +185,7 @@ record Acceptance(
   }
 
   static final String STORED_SPEC_IGNORED =
-      "status.lastAcceptedSpec is not a spec the operator can run";
+      SpecValidator.LAST_ACCEPTED_SPEC_PREFIX + "is not a spec the operator can run";
 
   /**
    * Refuses a spec that lowers the voter count without saying so: with {@code controllers.voters}

@@ -75,7 +75,7 @@ class CaRotationApiTest {
     assertThat(rotationEvents()).hasSize(1);
 
     runPods(PODS.subList(0, 2), r1); // one pod still runs r0
-    awaitAnotherPass();
+    api.awaitAnotherPass("orders");
     assertThat(caKeys()).as("one pod on r0: still trust").contains("next-ca.crt");
     api.stopOperator(); // and a restarted operator continues from the Secrets
     api.startOperator();
@@ -119,7 +119,7 @@ class CaRotationApiTest {
                         "CA rotation 1/3 (trust)",
                         "CA rotation 2/3 (sign)",
                         "CA rotation 3/3 (done)"));
-    awaitAnotherPass();
+    api.awaitAnotherPass("orders");
     assertThat(caKeys()).doesNotContain("previous-ca.crt", "next-ca.crt");
     assertThat(certificatesOf(statefulSet())).isEqualTo(r2);
   }
@@ -149,10 +149,6 @@ class CaRotationApiTest {
                   .build())
           .create();
     }
-  }
-
-  private void awaitAnotherPass() {
-    api.awaitAnotherPass("orders");
   }
 
   private Map<String, String> podEntries() {
