@@ -18,6 +18,8 @@ public enum EventReason {
   RollingRestart,
   EvictionRefused,
   ScaleDownBlocked,
+  BrokersCordoned,
+  BrokerCordonLifted,
   MetadataVersionFinalized,
   CertificatesIssued,
   CaRotation,

@@ -46,6 +46,7 @@ public class AdminQuorumClient implements QuorumClient {
   private final Duration timeout;
   private final AgentClient agents;
   private final IsrReader isrs;
+  private final BrokerCordonWriter cordons;
   private final AdminConnections connections;
   private final ClusterTrust trust;
   private final ClientGrantWriter grantWriter;
@@ -61,7 +62,11 @@ public class AdminQuorumClient implements QuorumClient {
     this.timeout = timeout;
     this.trust = trust;
     this.agents = new AgentClient(AGENT_TIMEOUT.compareTo(timeout) < 0 ? AGENT_TIMEOUT : timeout);
-    this.isrs = new IsrReader(timeout, trust);
+    AdminConnections isrConnections =
+        new AdminConnections(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "quorum-keeper-isr-", timeout, trust);
+    this.isrs = new IsrReader(timeout, isrConnections);
+    this.cordons = new BrokerCordonWriter(timeout, isrConnections);
     this.grantWriter = new ClientGrantWriter(timeout);
     this.brokerConnections =
         new AdminConnections(
@@ -75,6 +80,18 @@ public class AdminQuorumClient implements QuorumClient {
   public List<PartitionIsr> partitions(String cluster, String bootstrapServers)
       throws QuorumUnavailableException {
     return isrs.partitions(cluster, bootstrapServers);
+  }
+
+  @Override
+  public Cordons cordonBrokers(String cluster, String bootstrapServers, Set<Integer> ids)
+      throws QuorumUnavailableException {
+    return cordons.cordon(cluster, bootstrapServers, ids);
+  }
+
+  @Override
+  public Set<Integer> uncordonBrokers(String cluster, String bootstrapServers, Set<Integer> ids)
+      throws QuorumUnavailableException {
+    return cordons.uncordon(cluster, bootstrapServers, ids);
   }
 
   @Override

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -32,11 +31,10 @@ final class IsrReader {
   private final Duration timeout;
   private final AdminConnections connections;
 
-  IsrReader(Duration timeout, ClusterTrust trust) {
+  /** On {@code connections}, which the broker cordons share ({@link BrokerCordonWriter}). */
+  IsrReader(Duration timeout, AdminConnections connections) {
     this.timeout = timeout;
-    this.connections =
-        new AdminConnections(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "quorum-keeper-isr-", timeout, trust);
+    this.connections = connections;
   }
 
   List<PartitionIsr> partitions(String cluster, String bootstrapServers)

@@ -8,6 +8,7 @@ import io.quorumkeeper.operator.quorum.PartitionIsr;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A quorum client that sends voter changes only while this operator replica may act (holds the
@@ -74,6 +75,20 @@ public final class LeaderOnlyQuorumClient implements QuorumClient {
   public List<PartitionIsr> partitions(String cluster, String bootstrapServers)
       throws QuorumUnavailableException {
     return delegate.partitions(cluster, bootstrapServers);
+  }
+
+  @Override
+  public Cordons cordonBrokers(String cluster, String bootstrapServers, Set<Integer> ids)
+      throws QuorumUnavailableException {
+    requireLeadership("cordon brokers");
+    return delegate.cordonBrokers(cluster, bootstrapServers, ids);
+  }
+
+  @Override
+  public Set<Integer> uncordonBrokers(String cluster, String bootstrapServers, Set<Integer> ids)
+      throws QuorumUnavailableException {
+    requireLeadership("lift a broker cordon");
+    return delegate.uncordonBrokers(cluster, bootstrapServers, ids);
   }
 
   @Override

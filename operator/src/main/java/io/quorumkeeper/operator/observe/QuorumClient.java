@@ -8,6 +8,7 @@ import io.quorumkeeper.operator.quorum.RaftQuorum;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads a cluster's controller quorum from Kafka and changes its voter set. Implementations bound
@@ -62,6 +63,38 @@ public interface QuorumClient extends AutoCloseable {
   default List<PartitionIsr> partitions(String cluster, String bootstrapServers)
       throws QuorumUnavailableException {
     throw new QuorumUnavailableException("this client does not read partition ISRs", null);
+  }
+
+  /**
+   * What the brokers said of a cordon (KIP-1066) the operator asked for.
+   *
+   * @param cordoned brokers that report every log directory of theirs cordoned
+   * @param absent brokers the cluster's metadata does not list as running (fenced, or gone): Kafka
+   *     places no new replica on them while they are away
+   */
+  record Cordons(Set<Integer> cordoned, Set<Integer> absent) {}
+
+  /**
+   * Cordons every log directory of the brokers {@code ids} that run ({@code cordoned.log.dirs=*},
+   * which needs metadata.version 4.3-IV0): each is asked what its directories say; one that reports
+   * them cordoned is left as it is, and one that does not is asked to be, so it counts as cordoned
+   * only at a later call, once it reports it.
+   *
+   * @param bootstrapServers host:port of the brokers, comma-separated
+   */
+  default Cordons cordonBrokers(String cluster, String bootstrapServers, Set<Integer> ids)
+      throws QuorumUnavailableException {
+    throw new QuorumUnavailableException("this client does not cordon brokers", null);
+  }
+
+  /**
+   * Lifts the cordon ({@code cordoned.log.dirs} deleted) of each broker of {@code ids} that runs.
+   *
+   * @return the brokers whose cordon is lifted
+   */
+  default Set<Integer> uncordonBrokers(String cluster, String bootstrapServers, Set<Integer> ids)
+      throws QuorumUnavailableException {
+    throw new QuorumUnavailableException("this client does not cordon brokers", null);
   }
 
   /**

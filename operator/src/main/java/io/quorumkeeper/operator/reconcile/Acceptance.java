@@ -9,17 +9,14 @@ import io.quorumkeeper.operator.api.v1alpha1.spec.PoolSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.StorageSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
-import io.quorumkeeper.operator.api.v1alpha1.status.KafkaStatus;
 import io.quorumkeeper.operator.model.AcceptedSpec;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.MetadataVersions;
 import io.quorumkeeper.operator.model.SpecValidator;
-import io.quorumkeeper.operator.observe.RaftObservation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -119,16 +116,7 @@ record Acceptance(
     if (cr.getSpec() == null || cr.getSpec().getKafka() == null) {
       return validation;
     }
-    KafkaStatus kafka = cr.getStatus() == null ? null : cr.getStatus().getKafka();
-    OptionalInt observed =
-        Observed.observation(context)
-            .map(RaftObservation::metadataVersion)
-            .orElse(OptionalInt.empty());
-    Integer recorded = kafka == null ? null : kafka.getMetadataVersionLevel();
-    Integer finalized =
-        observed.isPresent()
-            ? Integer.valueOf(Math.max(observed.getAsInt(), recorded == null ? 0 : recorded))
-            : recorded;
+    Integer finalized = Observed.finalizedLevel(cr, context);
     List<String> errors = new ArrayList<>(validation.errors());
     errors.addAll(
         MetadataVersions.check(

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.status.KafkaStatus;
 import io.quorumkeeper.operator.api.v1alpha1.status.OperationStatus;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.Pool;
@@ -22,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
@@ -53,6 +55,36 @@ final class Observed {
   /** The cached observation, empty until the first one of this cluster has come back. */
   static Optional<RaftObservation> observation(Context<QuorumCluster> context) {
     return context.getSecondaryResource(RaftObservation.class, QuorumObservation.NAME);
+  }
+
+  /**
+   * The highest finalized metadata.version level known: the one status last recorded, or the one
+   * the controllers reported in the latest observation, which a hand edit of status cannot lower
+   * (the level never goes down); null while neither knows.
+   */
+  static Integer finalizedLevel(QuorumCluster cr, Context<QuorumCluster> context) {
+    KafkaStatus kafka = cr.getStatus() == null ? null : cr.getStatus().getKafka();
+    Integer recorded = kafka == null ? null : kafka.getMetadataVersionLevel();
+    OptionalInt observed =
+        observation(context).map(RaftObservation::metadataVersion).orElse(OptionalInt.empty());
+    return observed.isPresent()
+        ? Integer.valueOf(Math.max(observed.getAsInt(), recorded == null ? 0 : recorded))
+        : recorded;
+  }
+
+  /**
+   * The finalized metadata.version level Kafka reported in the latest observation, or status's
+   * while no observation has read it: what the brokers run by, where acting on a level they do not
+   * run would fail (a hand edit of status raising it, say).
+   */
+  static Integer runningLevel(QuorumCluster cr, Context<QuorumCluster> context) {
+    OptionalInt observed =
+        observation(context).map(RaftObservation::metadataVersion).orElse(OptionalInt.empty());
+    if (observed.isPresent()) {
+      return observed.getAsInt();
+    }
+    KafkaStatus kafka = cr.getStatus() == null ? null : cr.getStatus().getKafka();
+    return kafka == null ? null : kafka.getMetadataVersionLevel();
   }
 
   /** Every node id the controller pool can hold (ordinals 0-99), with its pod's name. */

@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
+import io.quorumkeeper.operator.api.v1alpha1.status.BrokerCordon;
 import io.quorumkeeper.operator.api.v1alpha1.status.KafkaStatus;
 import io.quorumkeeper.operator.event.EventReason;
 import io.quorumkeeper.operator.event.EventRecorder;
@@ -20,9 +21,15 @@ import io.quorumkeeper.operator.status.StatusWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jboss.logging.Logger;
 
 /**
@@ -127,12 +134,56 @@ final class PassStatus {
           Observed.observation(context));
     }
     next.status().setKafka(kafka);
-    statusWriter.write(cr, next.status());
+    if (pass.cordons() != null) {
+      next.status().setBrokerCordons(new ArrayList<>(pass.cordons()));
+    }
+    List<BrokerCordon> cordonsBefore =
+        cr.getStatus() == null
+            ? List.of()
+            : cr.getStatus().getBrokerCordons().stream().filter(Objects::nonNull).toList();
+    statusWriter.write(cr, next.status()); // may replace cr's status with the one written
+    if (pass.cordons() != null) {
+      announceCordons(cr, cordonsBefore, next.status().getBrokerCordons());
+    }
     next.notices().forEach(n -> record(cr, n));
     if (!pass.refused().isEmpty()) {
       events.warningOnce(cr, EventReason.ObjectNotWritten, String.join("; ", pass.refused()));
     }
     return next.status();
+  }
+
+  /** A cordon confirmed, or lifted, since the status the pass started from. */
+  private void announceCordons(
+      QuorumCluster cr, List<BrokerCordon> before, List<BrokerCordon> after) {
+    Map<Integer, BrokerCordon> was = new HashMap<>();
+    before.stream()
+        .filter(b -> b.getNodeId() != null)
+        .forEach(b -> was.putIfAbsent(b.getNodeId(), b));
+    Set<Integer> confirmed = new TreeSet<>();
+    Set<Integer> lifted = new TreeSet<>(was.keySet());
+    for (BrokerCordon c : after) {
+      lifted.remove(c.getNodeId());
+      BrokerCordon b = was.get(c.getNodeId());
+      if (c.getCordonedAt() != null && (b == null || b.getCordonedAt() == null)) {
+        confirmed.add(c.getNodeId());
+      }
+    }
+    if (!confirmed.isEmpty()) {
+      events.normal(
+          cr,
+          EventReason.BrokersCordoned,
+          BrokerCordons.brokers(confirmed)
+              + " cordoned (cordoned.log.dirs=*): Kafka places no new partition there; the pods"
+              + " go once no partition has a replica on them");
+    }
+    if (!lifted.isEmpty()) {
+      events.normal(
+          cr,
+          EventReason.BrokerCordonLifted,
+          "the cordon of "
+              + BrokerCordons.brokers(lifted)
+              + " is lifted: the spec asks for it again, and Kafka may place partitions there");
+    }
   }
 
   private void record(QuorumCluster cr, QuorumReport.Notice notice) {

@@ -21,6 +21,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
+import io.quorumkeeper.operator.api.v1alpha1.status.BrokerCordon;
 import io.quorumkeeper.operator.config.OperatorConfig;
 import io.quorumkeeper.operator.config.OperatorSettings;
 import io.quorumkeeper.operator.event.EventReason;
@@ -277,11 +278,11 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     List<Pool> pools = ClusterModel.pools(running, keepControllerPods);
     BrokerScaleDown.Keep brokersKept =
         write
-            ? BrokerScaleDown.keep(running, pools, context, partitions)
+            ? BrokerScaleDown.keep(running, pools, context, partitions, clock.instant())
             : BrokerScaleDown.Keep.none();
     pools = brokersKept.apply(pools);
-    if (brokersKept.blocked().isPresent()) {
-      events.warningOnce(running, EventReason.ScaleDownBlocked, brokersKept.blocked().get());
+    if (brokersKept.held().filter(BrokerScaleDown.Hold::warn).isPresent()) {
+      events.warningOnce(running, EventReason.ScaleDownBlocked, brokersKept.held().get().message());
     }
     Certificates.Step tls =
         identity.tls()
@@ -321,8 +322,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 settings.roll().settle(),
                 clock.instant(),
                 partitions);
-    if (roll != null && brokersKept.blocked().isPresent()) {
-      roll = roll.withScaleDownBlocked(brokersKept.blocked().get());
+    if (roll != null && brokersKept.held().isPresent()) {
+      roll = roll.withScaleDownHeld(brokersKept.held().get());
     }
     Optional<String> clientsWait =
         identity.tls()
@@ -339,7 +340,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             refused,
             step,
             roll,
-            clientsWait);
+            clientsWait,
+            brokersKept.cordons());
     QuorumClusterStatus written = passStatus.write(pass, context, snapshot, view);
     if (step != null) {
       act(running, step, roll); // after the operation and the roll are in status, never before
@@ -364,7 +366,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     if (observation == null
         || written.getQuorum() == null
         || written.getQuorum().getObservedAt() == null
-        || (pass.roll() != null && pass.roll().scaleDownBlocked() != null)) {
+        || (pass.roll() != null && pass.roll().scaleDownHeld() != null)) {
       return; // a kept broker is let go by a pass that reads the partitions again
     }
     String key = QuorumObservation.key(pass.cr());
@@ -397,7 +399,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       List<String> refused,
       Healing.Step step,
       Rolling.Step roll,
-      Optional<String> clientsWait) {}
+      Optional<String> clientsWait,
+      List<BrokerCordon> cordons) {}
 
   /** Healing takes precedence: no pod restarts while a voter-set change is in flight or sent. */
   private static boolean healingActs(Healing.Step step) {

@@ -47,7 +47,11 @@ final class Rolling {
    * @param alone the pod to restart is its pool's only one: deleted, not evicted (see {@link #act})
    */
   record Step(
-      RollAction action, RollStatus roll, String summary, String scaleDownBlocked, boolean alone) {
+      RollAction action,
+      RollStatus roll,
+      String summary,
+      BrokerScaleDown.Hold scaleDownHeld,
+      boolean alone) {
 
     Step(RollAction action, RollStatus roll, String summary) {
       this(action, roll, summary, null, false);
@@ -56,13 +60,13 @@ final class Rolling {
     /**
      * The same step, saying why broker pods the spec dropped are kept ({@link BrokerScaleDown}).
      */
-    Step withScaleDownBlocked(String reason) {
-      return new Step(action, roll, summary, reason, alone);
+    Step withScaleDownHeld(BrokerScaleDown.Hold held) {
+      return new Step(action, roll, summary, held, alone);
     }
 
     /** The same step, for a pod that is its pool's only one. */
     Step inPoolOfOne() {
-      return new Step(action, roll, summary, scaleDownBlocked, true);
+      return new Step(action, roll, summary, scaleDownHeld, true);
     }
   }
 
@@ -216,8 +220,9 @@ final class Rolling {
     boolean rolling =
         action instanceof RollAction.Restart
             || action instanceof RollAction.Wait w && w.holding() != null;
-    if (action instanceof RollAction.None && step.scaleDownBlocked() != null) {
-      conditions.set(Conditions.PROGRESSING, true, "ScaleDownBlocked", step.scaleDownBlocked());
+    if (action instanceof RollAction.None && step.scaleDownHeld() != null) {
+      BrokerScaleDown.Hold held = step.scaleDownHeld();
+      conditions.set(Conditions.PROGRESSING, true, held.reason(), held.message());
     } else if (action instanceof RollAction.None) {
       conditions.set(Conditions.PROGRESSING, false, "UpToDate", step.summary());
     } else {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -85,6 +86,18 @@ public class FakeQuorumClient implements QuorumClient {
 
     /** Every revocation the operator sent, in order. */
     public final List<UserRevocation> revocations = new CopyOnWriteArrayList<>();
+
+    /** Brokers whose log directories Kafka holds cordoned (KIP-1066). */
+    public final Set<Integer> cordoned = ConcurrentHashMap.newKeySet();
+
+    /** The brokers that run, of those a cordon names; null: every one named. */
+    public volatile Set<Integer> runningBrokers;
+
+    /** Called with the brokers of each cordon call, before it is answered. */
+    public volatile java.util.function.Consumer<Set<Integer>> onCordon = ids -> {};
+
+    /** Every cordon set and lifted, in order: "cordon 102", "uncordon 102". */
+    public final List<String> cordonChanges = new CopyOnWriteArrayList<>();
 
     /** The finalized metadata.version level; 0 while the quorum does not report features. */
     public final AtomicInteger metadataVersion = new AtomicInteger();
@@ -337,6 +350,56 @@ public class FakeQuorumClient implements QuorumClient {
       throw new QuorumUnavailableException("no broker answered (scripted)", null);
     }
     return script.partitions.get();
+  }
+
+  /** As Kafka does: a broker newly asked counts as cordoned at the next call. */
+  @Override
+  public Cordons cordonBrokers(String cluster, String bootstrapServers, Set<Integer> ids)
+      throws QuorumUnavailableException {
+    Script script = brokersOf(cluster);
+    script.onCordon.accept(ids);
+    Set<Integer> running = running(script, ids);
+    Set<Integer> absent = new TreeSet<>(ids);
+    absent.removeAll(running);
+    Set<Integer> cordoned = new TreeSet<>();
+    for (int id : running) {
+      if (script.cordoned.contains(id)) {
+        cordoned.add(id);
+      } else {
+        script.cordoned.add(id);
+        script.cordonChanges.add("cordon " + id);
+      }
+    }
+    return new Cordons(cordoned, absent);
+  }
+
+  @Override
+  public Set<Integer> uncordonBrokers(String cluster, String bootstrapServers, Set<Integer> ids)
+      throws QuorumUnavailableException {
+    Script script = brokersOf(cluster);
+    Set<Integer> running = running(script, ids);
+    for (int id : running) {
+      script.cordoned.remove(id);
+      script.cordonChanges.add("uncordon " + id);
+    }
+    return running;
+  }
+
+  private Script brokersOf(String cluster) throws QuorumUnavailableException {
+    Script script = scripts.get(cluster);
+    if (script == null || script.partitions == null) {
+      throw new QuorumUnavailableException("no broker answered (scripted)", null);
+    }
+    return script;
+  }
+
+  private static Set<Integer> running(Script script, Set<Integer> ids) {
+    Set<Integer> running = new TreeSet<>(ids);
+    Set<Integer> up = script.runningBrokers;
+    if (up != null) {
+      running.retainAll(up);
+    }
+    return running;
   }
 
   @Override

@@ -2,8 +2,10 @@ package io.quorumkeeper.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.quorumkeeper.operator.api.v1alpha1.status.BootstrapStatus;
+import io.quorumkeeper.operator.api.v1alpha1.status.BrokerCordon;
 import io.quorumkeeper.operator.api.v1alpha1.status.KafkaStatus;
 import io.quorumkeeper.operator.api.v1alpha1.status.OperationStatus;
 import io.quorumkeeper.operator.api.v1alpha1.status.QuorumStatus;
@@ -15,6 +17,9 @@ import java.util.Objects;
 /** What the operator observed and decided; written only by the operator. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class QuorumClusterStatus {
+
+  /** Every node id two pools of at most 99 pods each can hold. */
+  public static final int MAX_BROKER_CORDONS = 200;
 
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
@@ -50,6 +55,22 @@ public class QuorumClusterStatus {
   @JsonPropertyDescription(
       "The spec the operator last accepted, as JSON: what runs while a newer spec is refused.")
   private String lastAcceptedSpec;
+
+  @JsonPropertyDescription(
+      "Brokers the operator cordoned (cordoned.log.dirs=*, KIP-1066) so that Kafka places no new"
+          + " partition on them before their pods go; each is lifted when the spec asks for the"
+          + " broker again (docs/operations.md).")
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @Size(max = MAX_BROKER_CORDONS)
+  private List<BrokerCordon> brokerCordons = new ArrayList<>();
+
+  public List<BrokerCordon> getBrokerCordons() {
+    return brokerCordons;
+  }
+
+  public void setBrokerCordons(List<BrokerCordon> brokerCordons) {
+    this.brokerCordons = brokerCordons == null ? new ArrayList<>() : brokerCordons;
+  }
 
   public String getLastAcceptedSpec() {
     return lastAcceptedSpec;
@@ -134,7 +155,8 @@ public class QuorumClusterStatus {
         && Objects.equals(operation, s.operation)
         && Objects.equals(roll, s.roll)
         && Objects.equals(kafka, s.kafka)
-        && Objects.equals(lastAcceptedSpec, s.lastAcceptedSpec);
+        && Objects.equals(lastAcceptedSpec, s.lastAcceptedSpec)
+        && Objects.equals(brokerCordons, s.brokerCordons);
   }
 
   @Override
@@ -148,6 +170,7 @@ public class QuorumClusterStatus {
         operation,
         roll,
         kafka,
-        lastAcceptedSpec);
+        lastAcceptedSpec,
+        brokerCordons);
   }
 }

@@ -1,0 +1,139 @@
+package io.quorumkeeper.operator.observe;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.config.ConfigResource;
+
+/**
+ * Cordons brokers' log directories and lifts their cordon (KIP-1066) through the brokers, on the
+ * Admin the partition reads use. A broker's own config is altered through that broker, so only
+ * brokers the cluster's metadata lists as running are asked; the others take no new replica anyway
+ * while they are away.
+ */
+final class BrokerCordonWriter {
+
+  /** Kafka's dynamic broker setting; {@code *} cordons every log directory of the broker. */
+  static final String CORDONED_LOG_DIRS = "cordoned.log.dirs";
+
+  private final Duration timeout;
+  private final AdminConnections connections;
+
+  BrokerCordonWriter(Duration timeout, AdminConnections connections) {
+    this.timeout = timeout;
+    this.connections = connections;
+  }
+
+  /**
+   * Every broker of {@code ids} that runs is asked what its log directories say, and those not
+   * cordoned are asked to be: a cordon lifted behind the operator's back is set again.
+   */
+  QuorumClient.Cordons cordon(String cluster, String bootstrapServers, Set<Integer> ids)
+      throws QuorumUnavailableException {
+    return call(
+        cluster,
+        () -> {
+          Admin admin = connections.admin(cluster, bootstrapServers);
+          Set<Integer> running = running(admin, ids);
+          Set<Integer> absent = new TreeSet<>(ids);
+          absent.removeAll(running);
+          if (running.isEmpty()) {
+            return new QuorumClient.Cordons(Set.of(), absent);
+          }
+          Map<Integer, Map<String, LogDirDescription>> dirs =
+              await(admin.describeLogDirs(running).allDescriptions(), "describe log dirs");
+          Set<Integer> cordoned = new TreeSet<>();
+          Set<Integer> ask = new TreeSet<>();
+          for (int id : running) {
+            if (cordoned(dirs.getOrDefault(id, Map.of()).values())) {
+              cordoned.add(id);
+            } else {
+              ask.add(id);
+            }
+          }
+          if (!ask.isEmpty()) {
+            await(
+                admin.incrementalAlterConfigs(ops(ask, AlterConfigOp.OpType.SET)).all(),
+                "cordon brokers " + ask);
+          }
+          return new QuorumClient.Cordons(cordoned, absent);
+        });
+  }
+
+  Set<Integer> uncordon(String cluster, String bootstrapServers, Set<Integer> ids)
+      throws QuorumUnavailableException {
+    return call(
+        cluster,
+        () -> {
+          Admin admin = connections.admin(cluster, bootstrapServers);
+          Set<Integer> running = running(admin, ids);
+          if (!running.isEmpty()) {
+            await(
+                admin.incrementalAlterConfigs(ops(running, AlterConfigOp.OpType.DELETE)).all(),
+                "lift the cordon of brokers " + running);
+          }
+          return running;
+        });
+  }
+
+  /**
+   * Whether a broker's log directories take no new replica: each online one is cordoned (an offline
+   * one takes none anyway), and it reported at least one.
+   */
+  static boolean cordoned(Collection<LogDirDescription> dirs) {
+    return !dirs.isEmpty() && dirs.stream().allMatch(d -> d.error() != null || d.isCordoned());
+  }
+
+  private Set<Integer> running(Admin admin, Set<Integer> ids) throws QuorumUnavailableException {
+    Collection<Node> nodes = await(admin.describeCluster().nodes(), "describe cluster");
+    Set<Integer> running =
+        nodes.stream().map(Node::id).collect(Collectors.toCollection(HashSet::new));
+    running.retainAll(ids);
+    return new TreeSet<>(running);
+  }
+
+  private static Map<ConfigResource, Collection<AlterConfigOp>> ops(
+      Set<Integer> ids, AlterConfigOp.OpType op) {
+    return ids.stream()
+        .collect(
+            Collectors.toMap(
+                id -> new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(id)),
+                id ->
+                    List.of(
+                        new AlterConfigOp(
+                            new ConfigEntry(
+                                CORDONED_LOG_DIRS, op == AlterConfigOp.OpType.SET ? "*" : null),
+                            op))));
+  }
+
+  private interface Call<T> {
+    T run() throws QuorumUnavailableException;
+  }
+
+  private <T> T call(String cluster, Call<T> call) throws QuorumUnavailableException {
+    try {
+      return call.run();
+    } catch (KafkaException | QuorumUnavailableException e) {
+      connections.forget(cluster); // a wedged Admin starts again from the bootstrap list
+      throw e instanceof QuorumUnavailableException q
+          ? q
+          : new QuorumUnavailableException("brokers not reachable: " + e.getMessage(), e);
+    }
+  }
+
+  private <T> T await(KafkaFuture<T> future, String what) throws QuorumUnavailableException {
+    return AdminCalls.await(future, timeout, what, "broker");
+  }
+}
