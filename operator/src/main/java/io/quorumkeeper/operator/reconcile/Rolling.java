@@ -122,7 +122,8 @@ final class Rolling {
    * @param askedAt when Kafka was asked for the quorum view (it describes the quorum as of some
    *     moment after this, however long the call took)
    * @param caughtUpWithin how recent a fetch makes a member caught up: a view asked for less than
-   *     this after the last restart may still show the old incarnation as caught up
+   *     this after the last restart may still show the old incarnation as caught up, and a
+   *     controller is restarted only on a view asked less than this before now
    * @param settle how long every pod must have been Ready before the next restart
    * @param partitions the partitions' ISRs, read only if a roll is on
    */
@@ -164,6 +165,24 @@ final class Rolling {
             now,
             settle);
     RollAction action = RollPlanner.plan(facts, Healing.blockedBecause(cr));
+    if (action instanceof RollAction.Restart r
+        && inControllerPool(r.pod(), pools)
+        && askedAt.isBefore(now.minus(caughtUpWithin))) {
+      // The voters the planner found caught up were caught up when Kafka was asked: one that has
+      // stalled since (a blocked disk) still looks caught up in an old view, and restarting another
+      // voter then leaves the leader alone. A view asked within the fetch timeout comes with the
+      // next observation.
+      action =
+          new RollAction.Wait(
+              "the quorum view was asked "
+                  + Duration.between(askedAt, now).toMillis()
+                  + " ms ago; "
+                  + r.pod()
+                  + " restarts on a view asked within "
+                  + caughtUpWithin.toMillis()
+                  + " ms",
+              null);
+    }
     if (refused != null) {
       boolean same = action instanceof RollAction.Restart r && r.uid().equals(refused.uid());
       if (same && now.isBefore(refused.retryAt())) {
@@ -176,6 +195,16 @@ final class Rolling {
     return action instanceof RollAction.Restart r && aloneInPool(r.pod(), pools)
         ? step.inPoolOfOne()
         : step;
+  }
+
+  /** Whether {@code pod} belongs to a pool with the controller role. */
+  private static boolean inControllerPool(String pod, List<Pool> pools) {
+    return pools.stream()
+        .filter(p -> p.kind().hasControllerRole())
+        .anyMatch(
+            p ->
+                pod.startsWith(p.name() + "-")
+                    && pod.substring(p.name().length() + 1).chars().allMatch(Character::isDigit));
   }
 
   /** Whether {@code pod} belongs to a pool of one pod. */

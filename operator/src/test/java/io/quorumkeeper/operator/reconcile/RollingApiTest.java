@@ -79,6 +79,37 @@ class RollingApiTest {
   }
 
   /**
+   * Kafka answers the quorum view 3 s after it was asked (a struggling controller): the voters it
+   * shows caught up were caught up 3 s ago, longer than the fetch timeout (2 s here), so a voter
+   * that stalled since would still look caught up. No pod restarts until a view asked within the
+   * fetch timeout comes, then the roll goes on.
+   */
+  @Test
+  void givenOnlyViewsOlderThanTheFetchTimeout_thenNoControllerRestarts_untilAFreshOneComes() {
+    Map<String, String> uids = uids();
+    quorum.slow(Duration.ofSeconds(3));
+    // one slow answer in: the operator's latest view was asked 3 s before it came
+    await().until(quorum::answering);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !quorum.answering());
+
+    changeConfig();
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(() -> assertThat(reason()).contains("restarts on a view asked within"));
+    await()
+        .during(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(7))
+        .until(() -> uids().equals(uids));
+
+    quorum.slow(Duration.ZERO);
+    assertThat(rollOnePod()).isEqualTo(2);
+    assertThat(rollOnePod()).isEqualTo(1);
+    assertThat(rollOnePod()).isEqualTo(0);
+    await().until(() -> "UpToDate".equals(progressing()));
+  }
+
+  /**
    * A pod counts as back only once it has been Ready for the settling time (10 s by default): a
    * template that fails only once the pod serves then fails the pod the roll restarted, before the
    * next voter goes. The kubelet's Ready transition says since when.
