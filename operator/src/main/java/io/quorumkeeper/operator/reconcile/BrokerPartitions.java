@@ -51,7 +51,8 @@ final class BrokerPartitions {
    * QuorumClient#cordonBrokers}); empty when no broker answers.
    */
   Optional<QuorumClient.Cordons> cordon(List<Pool> pools, Set<Integer> ids) {
-    return call("cordoning brokers " + ids, pools, b -> quorum.cordonBrokers(key(), b, ids));
+    return call(
+        "cordoning brokers " + ids, bootstrap(pools), b -> quorum.cordonBrokers(key(), b, ids));
   }
 
   /**
@@ -60,22 +61,24 @@ final class BrokerPartitions {
    */
   Optional<Set<Integer>> uncordon(List<Pool> pools, Set<Integer> ids) {
     return call(
-        "lifting the cordon of brokers " + ids, pools, b -> quorum.uncordonBrokers(key(), b, ids));
+        "lifting the cordon of brokers " + ids,
+        bootstrap(pools),
+        b -> quorum.uncordonBrokers(key(), b, ids));
   }
 
   private Optional<List<PartitionIsr>> readThrough(List<Pool> pools) {
-    if (bootstrap(pools).isEmpty()) {
-      return Optional.of(List.of());
+    String bootstrap = bootstrap(pools);
+    if (bootstrap.isEmpty()) {
+      return Optional.of(List.of()); // no broker, no partition
     }
-    return call("reading partition ISRs", pools, b -> quorum.partitions(key(), b));
+    return call("reading partition ISRs", bootstrap, b -> quorum.partitions(key(), b));
   }
 
   private interface BrokerCall<T> {
     T on(String bootstrap) throws QuorumUnavailableException;
   }
 
-  private <T> Optional<T> call(String what, List<Pool> pools, BrokerCall<T> call) {
-    String bootstrap = bootstrap(pools);
+  private <T> Optional<T> call(String what, String bootstrap, BrokerCall<T> call) {
     if (bootstrap.isEmpty()) {
       return Optional.empty();
     }
