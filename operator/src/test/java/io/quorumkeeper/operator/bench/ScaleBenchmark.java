@@ -9,7 +9,7 @@ import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.config.OperatorSettings;
 import io.quorumkeeper.operator.testing.ApiCall;
 import io.quorumkeeper.operator.testing.ApiHarness;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import io.quorumkeeper.operator.testing.ReconcileCounter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -113,7 +113,7 @@ public final class ScaleBenchmark {
   }
 
   private static String measure(ApiHarness api, int n, Duration idle) throws Exception {
-    Map<String, FakeQuorumClient.Script> scripts = new HashMap<>();
+    Map<String, QuorumScript> scripts = new HashMap<>();
     for (int i = 0; i < n; i++) {
       scripts.put(name(i), api.quorum().script(NAMESPACE + "/" + name(i), 3).leader(0, 1));
     }
@@ -127,11 +127,7 @@ public final class ScaleBenchmark {
   }
 
   private static String measure(
-      ApiHarness api,
-      int n,
-      Duration idle,
-      Map<String, FakeQuorumClient.Script> scripts,
-      LeaderWatch leaders)
+      ApiHarness api, int n, Duration idle, Map<String, QuorumScript> scripts, LeaderWatch leaders)
       throws Exception {
     long start = System.nanoTime();
     for (int i = 0; i < n; i++) {

@@ -10,6 +10,7 @@ import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumUnavailableException;
 import io.quorumkeeper.operator.quorum.Incarnation;
 import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -24,7 +25,7 @@ class LeadershipTest {
 
   final AtomicInteger exits = new AtomicInteger();
   final FakeQuorumClient kafka = new FakeQuorumClient(Clock.systemUTC());
-  final FakeQuorumClient.Script script = kafka.script(CLUSTER, 3).observer(3);
+  final QuorumScript script = kafka.script(CLUSTER, 3).observer(3);
 
   @Test
   void givenElectionOff_thenVoterChangesAreSentAndJosdkGetsNoElection() throws Exception {

@@ -15,7 +15,7 @@ import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.status.QuorumReport;
 import io.quorumkeeper.operator.testing.ApiHarness;
 import io.quorumkeeper.operator.testing.ArgoHealth;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class ArgoHealthApiTest {
 
   ApiHarness api;
-  FakeQuorumClient.Script quorum;
+  QuorumScript quorum;
 
   @BeforeEach
   void start() {

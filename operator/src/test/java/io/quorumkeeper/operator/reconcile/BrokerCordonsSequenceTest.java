@@ -10,6 +10,7 @@ import io.quorumkeeper.operator.model.Examples;
 import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +41,7 @@ class BrokerCordonsSequenceTest {
     QuorumCluster cr = Examples.load("separated.yaml"); // brokers 100-102
     cr.setStatus(new QuorumClusterStatus());
     FakeQuorumClient quorum = new FakeQuorumClient(Clock.systemUTC());
-    FakeQuorumClient.Script kafka = quorum.script(QuorumObservation.key(cr), 3);
+    QuorumScript kafka = quorum.script(QuorumObservation.key(cr), 3);
     kafka.partitions = List::of;
     Duration settle = BrokerCordons.settle(cr);
     List<String> violations = new ArrayList<>();

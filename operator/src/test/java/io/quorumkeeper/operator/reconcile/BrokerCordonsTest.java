@@ -9,6 +9,7 @@ import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.Examples;
 import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,7 +101,7 @@ class BrokerCordonsTest {
   @Test
   void givenALeavingBrokerThatDoesNotRun_whenCordoned_thenItDoesNotHoldTheRead() {
     QuorumCluster cr = recorded(new BrokerCordon(103, null));
-    FakeQuorumClient.Script brokers = brokers(cr);
+    QuorumScript brokers = brokers(cr);
     brokers.runningBrokers = Set.of(100, 101, 102);
 
     assertThat(cordons(cr).cordon(Set.of(103), NOW)).isEmpty();
@@ -111,7 +112,7 @@ class BrokerCordonsTest {
   void
       givenACordonLiftedBehindTheOperatorsBack_whenTheShrinkGoesOn_thenItIsSetAgainAndSettlesAgain() {
     QuorumCluster cr = recorded(new BrokerCordon(103, NOW.minusSeconds(60).toString()));
-    FakeQuorumClient.Script brokers = brokers(cr); // Kafka holds no cordon for 103
+    QuorumScript brokers = brokers(cr); // Kafka holds no cordon for 103
 
     BrokerCordons first = cordons(cr);
     Optional<BrokerScaleDown.Hold> asked = first.cordon(Set.of(103), NOW);
@@ -143,7 +144,7 @@ class BrokerCordonsTest {
         .setBrokerCordons(
             new ArrayList<>(
                 List.of(new BrokerCordon(2, NOW.toString()), new BrokerCordon(3, NOW.toString()))));
-    FakeQuorumClient.Script brokers = brokers(cr);
+    QuorumScript brokers = brokers(cr);
     BrokerCordons cordons = cordons(cr);
 
     cordons.liftWanted(ClusterModel.pools(cr));
@@ -167,8 +168,8 @@ class BrokerCordonsTest {
     return cr;
   }
 
-  private FakeQuorumClient.Script brokers(QuorumCluster cr) {
-    FakeQuorumClient.Script script = quorum.script(QuorumObservation.key(cr), 3);
+  private QuorumScript brokers(QuorumCluster cr) {
+    QuorumScript script = quorum.script(QuorumObservation.key(cr), 3);
     script.partitions = List::of; // the brokers answer
     return script;
   }

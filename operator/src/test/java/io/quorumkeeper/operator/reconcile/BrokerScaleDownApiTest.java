@@ -11,7 +11,7 @@ import io.quorumkeeper.operator.api.v1alpha1.status.BrokerCordon;
 import io.quorumkeeper.operator.quorum.PartitionIsr;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiHarness;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +33,7 @@ class BrokerScaleDownApiTest {
   static final Duration QUIET = Duration.ofSeconds(2);
 
   ApiHarness api;
-  FakeQuorumClient.Script quorum;
+  QuorumScript quorum;
   volatile List<PartitionIsr> partitions;
 
   @BeforeEach

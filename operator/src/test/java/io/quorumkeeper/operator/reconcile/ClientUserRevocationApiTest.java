@@ -15,8 +15,8 @@ import io.quorumkeeper.operator.model.UserRevocation;
 import io.quorumkeeper.operator.observe.AnonymousClientAcls;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiHarness;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
 import io.quorumkeeper.operator.testing.MovableClock;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.acl.AclBinding;
@@ -34,7 +34,7 @@ class ClientUserRevocationApiTest {
   final MovableClock clock = new MovableClock();
   @AutoClose final ApiHarness api = ApiHarness.start(clock);
 
-  FakeQuorumClient.Script script;
+  QuorumScript script;
 
   @BeforeEach
   void givenTheExampleRunningWithItsUsersGranted() {

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Meter;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.testing.ApiHarness;
 import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -88,7 +89,7 @@ class ClusterDeletionApiTest {
   @Test
   void givenPollUnderWay_whenClusterIsDeleted_thenWhatThePollLeavesBehindIsDroppedToo() {
     await().ignoreExceptions().until(() -> leader("orders") == 0);
-    FakeQuorumClient.Script orders = fake.script(ORDERS, 3).slow(Duration.ofMillis(800));
+    QuorumScript orders = fake.script(ORDERS, 3).slow(Duration.ofMillis(800));
     await().until(orders::answering);
 
     api.client().resource(api.get("orders")).delete();

@@ -13,7 +13,7 @@ import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiHarness;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -62,8 +62,8 @@ final class ClusterEdits {
   }
 
   /** The spare example (3 voters, one spare) accepted, its quorum able to lose one voter. */
-  FakeQuorumClient.Script runningSpare() {
-    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/inventory", 3).observer(3);
+  QuorumScript runningSpare() {
+    QuorumScript quorum = api.quorum().script(NAMESPACE + "/inventory", 3).observer(3);
     api.create(SPARE);
     awaitAccepted("inventory", 1);
     await()

@@ -19,7 +19,7 @@ import io.quorumkeeper.operator.model.StatefulSetModel;
 import io.quorumkeeper.operator.quorum.PartitionIsr;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiHarness;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +41,7 @@ class ConfigMapRollApiTest {
   static final String LEGACY = "orders-node-config";
 
   ApiHarness api;
-  FakeQuorumClient.Script quorum;
+  QuorumScript quorum;
   final Set<Integer> inSync = ConcurrentHashMap.newKeySet();
 
   @BeforeEach

@@ -10,8 +10,8 @@ import io.quorumkeeper.operator.config.OperatorSettings;
 import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiHarness;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
 import io.quorumkeeper.operator.testing.MovableClock;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +27,7 @@ class FirstLeaderObservationApiTest {
 
   final MovableClock clock = new MovableClock();
   ApiHarness api;
-  FakeQuorumClient.Script quorum;
+  QuorumScript quorum;
 
   private void start(OperatorSettings settings) {
     api = ApiHarness.start(clock, settings);

@@ -14,7 +14,7 @@ import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.spec.HealingMode;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiHarness;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +29,7 @@ class HealingApiTest {
   static final Path SPARE = Path.of("../examples/combined-spare.yaml");
 
   ApiHarness api;
-  FakeQuorumClient.Script quorum;
+  QuorumScript quorum;
 
   @BeforeEach
   void start() {
@@ -138,7 +138,7 @@ class HealingApiTest {
 
   @Test
   void givenDeadVoterOnPodStuckTerminatingPastGraceAndNoSpare_thenThePodIsDeleted() {
-    FakeQuorumClient.Script orders = ordersAtFullTolerance();
+    QuorumScript orders = ordersAtFullTolerance();
     // A finalizer keeps the deleted pod Terminating, as a kubelet on a dead node would.
     api.client()
         .resource(
@@ -173,7 +173,7 @@ class HealingApiTest {
 
   @Test
   void givenDeadVoterOnANotReadyNodePastGraceAndNoSpare_thenThePodIsDeleted() {
-    FakeQuorumClient.Script orders = ordersAtFullTolerance();
+    QuorumScript orders = ordersAtFullTolerance();
     api.client()
         .resource(
             new NodeBuilder(node("node-b", "b"))
@@ -212,7 +212,7 @@ class HealingApiTest {
 
   @Test
   void givenVotersAndPodsLowered_thenPodsShrinkOnlyAfterTheirVotersAreRemoved() {
-    FakeQuorumClient.Script five = api.quorum().script(NAMESPACE + "/orders", 5);
+    QuorumScript five = api.quorum().script(NAMESPACE + "/orders", 5);
     five.partitions = List::of; // no partition holds the pods to go (BrokerScaleDownApiTest)
     QuorumCluster cr = api.read(Path.of("../examples/combined.yaml"));
     cr.getSpec().getControllers().setReplicas(5);
@@ -251,8 +251,7 @@ class HealingApiTest {
 
   @Test
   void givenTwoCaughtUpSpares_whenAVoterDies_thenTheSpareInAZoneWithoutAVoterIsActivated() {
-    FakeQuorumClient.Script zoned =
-        api.quorum().script(NAMESPACE + "/orders", 3).observer(3).observer(4);
+    QuorumScript zoned = api.quorum().script(NAMESPACE + "/orders", 3).observer(3).observer(4);
     QuorumCluster cr = api.read(Path.of("../examples/combined.yaml"));
     cr.getSpec().getControllers().setReplicas(5);
     cr.getSpec().getControllers().setVoters(3);
@@ -275,8 +274,8 @@ class HealingApiTest {
   }
 
   /** examples/combined.yaml with three scripted voters, once status shows it tolerates one. */
-  private FakeQuorumClient.Script ordersAtFullTolerance() {
-    FakeQuorumClient.Script orders = api.quorum().script(NAMESPACE + "/orders", 3);
+  private QuorumScript ordersAtFullTolerance() {
+    QuorumScript orders = api.quorum().script(NAMESPACE + "/orders", 3);
     api.create(Path.of("../examples/combined.yaml"));
     await()
         .ignoreExceptions()

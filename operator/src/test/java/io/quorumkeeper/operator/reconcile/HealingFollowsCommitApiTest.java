@@ -9,7 +9,7 @@ import io.quorumkeeper.operator.config.OperatorSettings;
 import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.testing.ApiHarness;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -42,8 +42,7 @@ class HealingFollowsCommitApiTest {
 
   @Test
   void givenADeadVoterAndACaughtUpSpare_thenRemoveAddAndDoneFollowEachOtherWithoutATick() {
-    FakeQuorumClient.Script quorum =
-        api.quorum().script(NAMESPACE + "/inventory", 3).observer(3).dead(1);
+    QuorumScript quorum = api.quorum().script(NAMESPACE + "/inventory", 3).observer(3).dead(1);
 
     api.create(HealingApiTest.SPARE);
 
@@ -56,7 +55,7 @@ class HealingFollowsCommitApiTest {
 
   @Test
   void givenAnAddKafkaRefusedBeforeAppending_thenItIsSentAgainWithinASecondNotAfterTheSettleTime() {
-    FakeQuorumClient.Script quorum =
+    QuorumScript quorum =
         api.quorum().script(NAMESPACE + "/inventory", 3).observer(3).dead(1).refuseAdds(1);
 
     api.create(HealingApiTest.SPARE);
@@ -76,7 +75,7 @@ class HealingFollowsCommitApiTest {
   @Test
   void givenAVoterFallingSilent_thenItsSpareTakesOverWhenUnreachableAfterRunsOutNotBefore() {
     long silentFrom = System.currentTimeMillis();
-    FakeQuorumClient.Script quorum =
+    QuorumScript quorum =
         api.quorum().script(NAMESPACE + "/inventory", 3).observer(3).silentSince(1, silentFrom);
     QuorumCluster cr = api.read(HealingApiTest.SPARE);
     cr.getSpec().getHealing().setUnreachableAfter("5s");
@@ -102,7 +101,7 @@ class HealingFollowsCommitApiTest {
   @Test
   void givenAVoterLostItsDisk_thenTheReplacementFollowsItsNewIncarnationWithoutATick() {
     String cluster = NAMESPACE + "/orders";
-    FakeQuorumClient.Script quorum = ordersAtFullTolerance(cluster);
+    QuorumScript quorum = ordersAtFullTolerance(cluster);
 
     quorum.agents.put(1, new AgentReport(1, "dir1new", null, null, null));
     int before = api.quorum().describes(cluster);
@@ -134,7 +133,7 @@ class HealingFollowsCommitApiTest {
   void givenAVoterLostItsDisk_whenKafkaStillListsTheOldDisk_thenTheReplacementIsNeverUndone(
       boolean agentAnswers) {
     String cluster = NAMESPACE + "/orders";
-    FakeQuorumClient.Script quorum = ordersAtFullTolerance(cluster);
+    QuorumScript quorum = ordersAtFullTolerance(cluster);
 
     if (agentAnswers) {
       quorum.agents.put(1, new AgentReport(1, "dir1new", null, null, null));
@@ -170,8 +169,7 @@ class HealingFollowsCommitApiTest {
   @Test
   void givenANewClustersPodsRunning_thenItsFirstLeaderReachesStatusWithoutATick() {
     String cluster = NAMESPACE + "/orders";
-    FakeQuorumClient.Script quorum =
-        api.quorum().script(cluster, 3).noLeader(true).agentsKnowNoLeader();
+    QuorumScript quorum = api.quorum().script(cluster, 3).noLeader(true).agentsKnowNoLeader();
     api.create(java.nio.file.Path.of("../examples/combined.yaml"));
     for (int i = 0; i < 3; i++) {
       String pod = "orders-node-" + i;
@@ -199,8 +197,8 @@ class HealingFollowsCommitApiTest {
   }
 
   /** examples/combined.yaml on three scripted voters, once status shows it tolerates one. */
-  private FakeQuorumClient.Script ordersAtFullTolerance(String cluster) {
-    FakeQuorumClient.Script quorum = api.quorum().script(cluster, 3);
+  private QuorumScript ordersAtFullTolerance(String cluster) {
+    QuorumScript quorum = api.quorum().script(cluster, 3);
     api.create(java.nio.file.Path.of("../examples/combined.yaml"));
     await()
         .ignoreExceptions()

@@ -12,7 +12,7 @@ import io.quorumkeeper.operator.api.v1alpha1.status.VoterRef;
 import io.quorumkeeper.operator.event.EventRecorder;
 import io.quorumkeeper.operator.quorum.Action;
 import io.quorumkeeper.operator.testing.ApiHarness;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +33,7 @@ class HealingStaleApiTest {
 
   @Test
   void givenTheStatusWriteAfterTheRemovalIsRefused_thenOneRemovalAndOneAdditionInTotal() {
-    FakeQuorumClient.Script quorum = inventory();
+    QuorumScript quorum = inventory();
     api.refuseOnce("PUT", "/quorumclusters/inventory/status", "\"phase\":\"Adding\"");
 
     quorum.dead(1);
@@ -46,7 +46,7 @@ class HealingStaleApiTest {
 
   @Test
   void givenAUserWritesAnUnreadableOperation_thenItIsClearedWithAWarningAndNoVoterChanges() {
-    FakeQuorumClient.Script quorum = inventory();
+    QuorumScript quorum = inventory();
     // Read as it stands, this "AddVoter" in a Removing phase would add spare 3 at once.
     OperationStatus corrupt = new OperationStatus();
     corrupt.setType("AddVoter");
@@ -81,8 +81,7 @@ class HealingStaleApiTest {
 
   @Test
   void givenTheActivatedSpareDiesAfterTheRemoval_thenAbandonedAndTheOtherSpareIsAdded() {
-    FakeQuorumClient.Script quorum =
-        api.quorum().script(NAMESPACE + "/orders", 3).observer(3).observer(4);
+    QuorumScript quorum = api.quorum().script(NAMESPACE + "/orders", 3).observer(3).observer(4);
     QuorumCluster cr = api.read(Path.of("../examples/combined.yaml"));
     cr.getSpec().getControllers().setReplicas(5);
     cr.getSpec().getControllers().setVoters(3);
@@ -140,8 +139,8 @@ class HealingStaleApiTest {
   }
 
   /** examples/combined-spare.yaml (three voters, spare 3), once status shows it tolerates one. */
-  private FakeQuorumClient.Script inventory() {
-    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/inventory", 3).observer(3);
+  private QuorumScript inventory() {
+    QuorumScript quorum = api.quorum().script(NAMESPACE + "/inventory", 3).observer(3);
     api.create(SPARE);
     await()
         .ignoreExceptions()

@@ -14,9 +14,9 @@ import io.quorumkeeper.crds.Violation;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiHarness;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
 import io.quorumkeeper.operator.testing.HostileCase;
 import io.quorumkeeper.operator.testing.OwnedObjects;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +46,7 @@ class HostileSpecCorpusApiTest {
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   static ApiHarness api;
-  static FakeQuorumClient.Script quorum;
+  static QuorumScript quorum;
   static CelSchemaValidator schema;
   static JsonNode accepted;
   static Map<String, String> ownedBefore;

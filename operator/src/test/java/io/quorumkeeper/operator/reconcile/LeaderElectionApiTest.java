@@ -7,9 +7,9 @@ import static org.awaitility.Awaitility.await;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.config.Leadership;
 import io.quorumkeeper.operator.testing.ApiCall;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
 import io.quorumkeeper.operator.testing.OperatorReplicas;
 import io.quorumkeeper.operator.testing.OperatorReplicas.Replica;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class LeaderElectionApiTest {
 
   OperatorReplicas api;
-  FakeQuorumClient.Script inventory;
+  QuorumScript inventory;
   Replica first;
   Replica second;
 

@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.quorumkeeper.operator.api.v1alpha1.status.KafkaStatus;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiHarness;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,7 +31,7 @@ class MetadataVersionApiTest {
   static final Path COMBINED = Path.of("../examples/combined.yaml");
 
   ApiHarness api;
-  FakeQuorumClient.Script quorum;
+  QuorumScript quorum;
 
   @BeforeEach
   void start() {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.quorumkeeper.operator.testing.ApiHarness;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +28,7 @@ class ObservationFollowsPodsApiTest {
 
   @Test
   void givenAnHourlyTick_whenAControllerPodChanges_thenANewLeaderReachesStatusAtOnce() {
-    FakeQuorumClient.Script quorum = api.quorum().script(CLUSTER, 3).leader(0, 1);
+    QuorumScript quorum = api.quorum().script(CLUSTER, 3).leader(0, 1);
     api.create(Path.of("../examples/combined.yaml"));
     await().until(() -> leaderInStatus() == 0);
     int quiet = api.quorum().describes(CLUSTER);

@@ -10,7 +10,7 @@ import io.quorumkeeper.operator.api.v1alpha1.status.MemberStatus;
 import io.quorumkeeper.operator.config.OperatorSettings;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiHarness;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +27,7 @@ class QuietClusterApiTest {
   private static final String KEY = NAMESPACE + "/orders";
 
   ApiHarness api;
-  FakeQuorumClient.Script quorum;
+  QuorumScript quorum;
 
   /** Observed every 200 ms; the numbers in status refreshed every {@code refreshEvery}. */
   private void start(Duration refreshEvery) {

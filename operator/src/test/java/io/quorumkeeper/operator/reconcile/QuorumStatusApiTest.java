@@ -15,7 +15,7 @@ import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.status.QuorumReport;
 import io.quorumkeeper.operator.testing.ApiCall;
 import io.quorumkeeper.operator.testing.ApiHarness;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class QuorumStatusApiTest {
 
   ApiHarness api;
-  FakeQuorumClient.Script quorum;
+  QuorumScript quorum;
 
   @BeforeEach
   void start() {

@@ -24,7 +24,7 @@ import io.quorumkeeper.operator.model.SecretModel;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiCall;
 import io.quorumkeeper.operator.testing.ApiHarness;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ final class RbacScenario {
 
   /** Every call the operator made through the scenario. */
   static List<ApiCall> record(ApiHarness api) {
-    FakeQuorumClient.Script orders = api.quorum().script(NAMESPACE + "/orders", 3);
+    QuorumScript orders = api.quorum().script(NAMESPACE + "/orders", 3);
     api.create(Path.of("../examples/combined.yaml"));
     api.create(Path.of("../examples/separated.yaml"));
     await()
@@ -163,7 +163,7 @@ final class RbacScenario {
 
   /** A config change of a cluster whose pods run: the roll evicts its first pod. */
   private static void rollOnePod(ApiHarness api) {
-    FakeQuorumClient.Script audit = api.quorum().script(NAMESPACE + "/audit", 3);
+    QuorumScript audit = api.quorum().script(NAMESPACE + "/audit", 3);
     audit.partitions = List::of;
     QuorumCluster cr = api.read(Path.of("../examples/combined.yaml"));
     cr.getMetadata().setName("audit");
@@ -188,7 +188,7 @@ final class RbacScenario {
   }
 
   /** A finalizer keeps the deleted pod Terminating, as a kubelet on a dead node would. */
-  private static void strandVoterPod(ApiHarness api, FakeQuorumClient.Script orders) {
+  private static void strandVoterPod(ApiHarness api, QuorumScript orders) {
     api.client()
         .resource(
             new PodBuilder()

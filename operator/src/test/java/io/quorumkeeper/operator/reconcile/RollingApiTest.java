@@ -15,7 +15,7 @@ import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.quorum.PartitionIsr;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiHarness;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +40,7 @@ class RollingApiTest {
   static final Duration QUIET = Duration.ofSeconds(2);
 
   ApiHarness api;
-  FakeQuorumClient.Script quorum;
+  QuorumScript quorum;
   final Set<Integer> inSync = ConcurrentHashMap.newKeySet();
 
   @BeforeEach
@@ -197,7 +197,7 @@ class RollingApiTest {
    */
   @Test
   void givenAPoolOfOneWhosePodIsNotReady_whenTheConfigChanges_thenThePodIsRestarted() {
-    FakeQuorumClient.Script payments = api.quorum().script(NAMESPACE + "/payments", 3);
+    QuorumScript payments = api.quorum().script(NAMESPACE + "/payments", 3);
     payments.partitions = List::of;
     QuorumCluster cr = api.read(Path.of("../examples/separated.yaml"));
     cr.getSpec().getBrokers().setReplicas(1);
@@ -229,7 +229,7 @@ class RollingApiTest {
   @Test
   void
       givenAQuorumOfOneVoter_whenTheConfigChanges_thenItsPodIsRestartedAndTheReasonSaysWhatItCosts() {
-    FakeQuorumClient.Script single = api.quorum().script(NAMESPACE + "/single", 1);
+    QuorumScript single = api.quorum().script(NAMESPACE + "/single", 1);
     single.partitions = List::of;
     QuorumCluster cr = api.read(Path.of("../examples/combined.yaml"));
     cr.getMetadata().setName("single");

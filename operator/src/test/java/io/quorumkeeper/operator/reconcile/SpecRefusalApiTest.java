@@ -17,8 +17,8 @@ import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
 import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiHarness;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
 import io.quorumkeeper.operator.testing.OwnedObjects;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ class SpecRefusalApiTest {
   @Test
   void
       givenRunningCombined_whenTopologyChangedToSeparated_thenRefusedNothingCreatedQuorumObserved() {
-    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/orders", 3);
+    QuorumScript quorum = api.quorum().script(NAMESPACE + "/orders", 3);
     api.create(COMBINED);
     cluster.awaitAccepted("orders", 1);
     Map<String, String> before = OwnedObjects.resourceVersions(api.client());
@@ -143,7 +143,7 @@ class SpecRefusalApiTest {
 
   @Test
   void givenStrayPodNamedBeyondAnyOrdinal_thenIgnoredAndStatusKeepsRefreshing() {
-    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/orders", 3);
+    QuorumScript quorum = api.quorum().script(NAMESPACE + "/orders", 3);
     api.create(COMBINED);
     cluster.awaitAccepted("orders", 1);
 

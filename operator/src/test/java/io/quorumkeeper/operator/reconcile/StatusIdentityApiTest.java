@@ -11,7 +11,7 @@ import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiHarness;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.time.Duration;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.AfterEach;
@@ -74,7 +74,7 @@ class StatusIdentityApiTest {
 
   @Test
   void givenStatusClusterIdEditedToAnotherValidId_thenRestoredFromTheDisksAndNoPodIsGivenIt() {
-    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/orders", 3);
+    QuorumScript quorum = api.quorum().script(NAMESPACE + "/orders", 3);
     String clusterId = formedCluster();
     quorum.disksHold(clusterId);
     String bootstrapVersion = bootstrapMap().getMetadata().getResourceVersion();
@@ -97,7 +97,7 @@ class StatusIdentityApiTest {
 
   @Test
   void givenStatusClusterIdEditedAndNoDiskSaysWhich_thenTheConfigMapIsKeptUntilOneDoes() {
-    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/orders", 3);
+    QuorumScript quorum = api.quorum().script(NAMESPACE + "/orders", 3);
     String clusterId = formedCluster();
     String wrong = Uuid.randomUuid().toString();
 
@@ -133,7 +133,7 @@ class StatusIdentityApiTest {
 
   @Test
   void givenTheConfigMapsClusterIdEditedAndTheDisksHoldStatuss_thenTheConfigMapIsRewritten() {
-    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/orders", 3);
+    QuorumScript quorum = api.quorum().script(NAMESPACE + "/orders", 3);
     String clusterId = formedCluster();
     quorum.disksHold(clusterId);
     String wrong = Uuid.randomUuid().toString();
@@ -152,7 +152,7 @@ class StatusIdentityApiTest {
 
   @Test
   void givenStatusAndTheConfigMapBothEditedToAnotherId_thenTheDisksIdIsRestoredToBoth() {
-    FakeQuorumClient.Script quorum = api.quorum().script(NAMESPACE + "/orders", 3);
+    QuorumScript quorum = api.quorum().script(NAMESPACE + "/orders", 3);
     String clusterId = formedCluster();
     String wrong = Uuid.randomUuid().toString();
     // paused, the operator writes no object, so neither edit is undone before the other lands

@@ -11,7 +11,7 @@ import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
 import io.quorumkeeper.operator.model.AcceptedSpec;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiHarness;
-import io.quorumkeeper.operator.testing.FakeQuorumClient;
+import io.quorumkeeper.operator.testing.QuorumScript;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,7 @@ class StoredSpecApiTest {
 
   @Test
   void givenRefusedSpec_whenVoterDies_thenTheLastAcceptedSpecIsStillHealed() {
-    FakeQuorumClient.Script quorum = cluster.runningSpare();
+    QuorumScript quorum = cluster.runningSpare();
 
     cluster.editSpec("inventory", spec -> spec.getControllers().setVoters(2));
     cluster.awaitRefused("inventory", 2, "controllers.voters must be odd");
@@ -49,7 +49,7 @@ class StoredSpecApiTest {
 
   @Test
   void givenLastAcceptedSpecEditedToAnEvenQuorum_thenIgnoredTheSpecRunsAgainAndNoVoterMoves() {
-    FakeQuorumClient.Script quorum = cluster.runningSpare();
+    QuorumScript quorum = cluster.runningSpare();
     String accepted = api.get("inventory").getStatus().getLastAcceptedSpec();
     // Voters 2 (refused in a spec) and another volume size, which would make the spec itself
     // refused against it, so that the edited copy is what would run.
@@ -78,7 +78,7 @@ class StoredSpecApiTest {
   @Test
   void
       givenLastAcceptedSpecEditedIntoNonsense_whenTheSpecIsRefused_thenNothingRunsAndNoPassFails() {
-    FakeQuorumClient.Script quorum = cluster.runningSpare();
+    QuorumScript quorum = cluster.runningSpare();
     QuorumClusterSpec edited = api.get("inventory").getSpec();
     edited.getHealing().setUnreachableAfter("soon");
     // The spec refused first: while the spec is one it accepts, any pass writes it back as the
@@ -108,7 +108,7 @@ class StoredSpecApiTest {
    */
   @Test
   void givenAnAcceptedSpecANewerRuleRefuses_whenAVoterDies_thenItIsStillHealed() {
-    FakeQuorumClient.Script quorum = cluster.runningSpare();
+    QuorumScript quorum = cluster.runningSpare();
     QuorumClusterSpec older = api.get("inventory").getSpec();
     older.getKafka().setConfig(new java.util.HashMap<>(Map.of("super.users", "User:ops")));
     // Refused first, so that no pass writes the current spec back over the edited status.
@@ -141,7 +141,7 @@ class StoredSpecApiTest {
    */
   @Test
   void givenAStoredSpecWithFewerVoters_whenTheSpecIsRefused_thenNoVoterIsRemoved() {
-    FakeQuorumClient.Script quorum = cluster.runningSpare();
+    QuorumScript quorum = cluster.runningSpare();
     QuorumClusterSpec fewer = api.get("inventory").getSpec();
     fewer.getControllers().setVoters(1);
     cluster.editSpec("inventory", spec -> spec.getControllers().setVoters(2));

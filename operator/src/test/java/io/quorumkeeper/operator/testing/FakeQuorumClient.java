@@ -26,280 +26,16 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.acl.AclBinding;
 
 /**
- * A scripted quorum for *ApiTests: per cluster, voters and observers (as incarnations), a leader
- * and epoch, members that lag or are dead, with timestamps taken from the clock at each call as a
- * live leader reports them. Voter changes the operator asks for are applied and recorded. Clusters
- * without a script answer like unreachable controllers.
+ * A scripted quorum for *ApiTests: each cluster answers as its {@link QuorumScript} says (voters
+ * and observers as incarnations, a leader and epoch, members that lag or are dead), with timestamps
+ * taken from the clock at each call as a live leader reports them. Voter changes the operator asks
+ * for are applied and recorded in the script. Clusters without a script answer like unreachable
+ * controllers.
  */
 public class FakeQuorumClient implements QuorumClient {
 
-  /** What one cluster's controllers say. */
-  public static final class Script {
-    volatile int leader = 0;
-    volatile long epoch = 1;
-    volatile boolean noLeader;
-    volatile boolean crashAfterNextChange;
-    volatile java.time.Duration answerAfter = java.time.Duration.ZERO;
-    volatile boolean answering;
-    final List<Incarnation> voters = new CopyOnWriteArrayList<>();
-    final List<Incarnation> observers = new CopyOnWriteArrayList<>();
-    final Map<Integer, Long> laggingBy = new ConcurrentHashMap<>();
-    final Set<Integer> dead = ConcurrentHashMap.newKeySet();
-
-    /** What each pod's agent answers, by node id; absent ids do not answer. */
-    public final Map<Integer, AgentReport> agents = new ConcurrentHashMap<>();
-
-    /** How many times the operator asked the cluster's agents. */
-    public final AtomicInteger agentRounds = new AtomicInteger();
-
-    /** The bearer token the operator last presented to the agents. */
-    public volatile String agentToken;
-
-    /**
-     * What the brokers say of the partitions' ISRs, asked at each read; null: no broker answers.
-     */
-    public volatile java.util.function.Supplier<List<PartitionIsr>> partitions;
-
-    /** How many times the operator checked the client ACLs. */
-    public final AtomicInteger aclGrants = new AtomicInteger();
-
-    /** How many times the operator tried to write the client grants, answered or not. */
-    public final AtomicInteger grantAttempts = new AtomicInteger();
-
-    /**
-     * While true, Kafka's describe does not answer (the operator's Admin client still connecting,
-     * or a controller not yet able to answer) while its other calls do.
-     */
-    volatile boolean describeUnanswered;
-
-    /** The client ACLs granted so far. */
-    public final Set<AclBinding> acls = ConcurrentHashMap.newKeySet();
-
-    /** The SCRAM users Kafka holds, with the password each was last written with. */
-    public final Map<String, String> scramUsers = new ConcurrentHashMap<>();
-
-    /** How many times the operator listed the client users Kafka holds, to revoke. */
-    public final AtomicInteger clientUsersReads = new AtomicInteger();
-
-    /** While true, reading the client users fails as if the brokers did not answer. */
-    public volatile boolean clientUsersUnreadable;
-
-    /** Every revocation the operator sent, in order. */
-    public final List<UserRevocation> revocations = new CopyOnWriteArrayList<>();
-
-    /** Brokers whose log directories Kafka holds cordoned (KIP-1066). */
-    public final Set<Integer> cordoned = ConcurrentHashMap.newKeySet();
-
-    /** The brokers that run, of those a cordon names; null: every one named. */
-    public volatile Set<Integer> runningBrokers;
-
-    /** Called with the brokers of each cordon call, before it is answered. */
-    public volatile java.util.function.Consumer<Set<Integer>> onCordon = ids -> {};
-
-    /** Every cordon set and lifted, in order: "cordon 102", "uncordon 102". */
-    public final List<String> cordonChanges = new CopyOnWriteArrayList<>();
-
-    /** The finalized metadata.version level; 0 while the quorum does not report features. */
-    public final AtomicInteger metadataVersion = new AtomicInteger();
-
-    /** Every voter change asked for, as "add 3/dir3" or "remove 1/dir1". */
-    public final List<String> changes = new CopyOnWriteArrayList<>();
-
-    Script(int voters) {
-      for (int id = 0; id < voters; id++) {
-        this.voters.add(new Incarnation(id, "dir" + id));
-      }
-    }
-
-    public Script leader(int nodeId, long epoch) {
-      this.leader = nodeId;
-      this.epoch = epoch;
-      return this;
-    }
-
-    /**
-     * Every voter's agent answers and knows no leader, as while a new quorum's Kafka starts or
-     * elects: before a first leader the operator asks the agents only (ADR 003).
-     */
-    public Script agentsKnowNoLeader() {
-      return agentsSay(voter -> "unattached", null, epoch);
-    }
-
-    /** Every voter's agent answers and knows {@code leader} at {@code epoch}, as Kafka then. */
-    public Script agentsKnow(int leader, long epoch) {
-      return agentsSay(voter -> voter == leader ? "leader" : "follower", leader, epoch);
-    }
-
-    /**
-     * Every voter's agent answers as a running node whose disk holds {@code clusterId}, following
-     * the scripted leader.
-     */
-    public Script disksHold(String clusterId) {
-      return agentsSay(voter -> voter == leader ? "leader" : "follower", leader, epoch, clusterId);
-    }
-
-    private Script agentsSay(
-        java.util.function.IntFunction<String> state, Integer leader, long epoch) {
-      return agentsSay(state, leader, epoch, null);
-    }
-
-    private Script agentsSay(
-        java.util.function.IntFunction<String> state,
-        Integer leader,
-        long epoch,
-        String clusterId) {
-      for (Incarnation voter : voters) {
-        agents.put(
-            voter.nodeId(),
-            new AgentReport(
-                voter.nodeId(),
-                voter.directoryId(),
-                state.apply(voter.nodeId()),
-                leader,
-                (int) epoch,
-                null,
-                clusterId));
-      }
-      return this;
-    }
-
-    /** A controller outside the voter set that fetches (a hot spare). */
-    public Script observer(int nodeId) {
-      return observer(nodeId, "dir" + nodeId);
-    }
-
-    /** The incarnation no longer fetches at all (its disk is gone): Kafka stops listing it. */
-    public Script gone(int nodeId, String directoryId) {
-      observers.remove(new Incarnation(nodeId, directoryId));
-      return this;
-    }
-
-    /** An incarnation outside the voter set that fetches: a spare, or a wiped voter's new disk. */
-    public Script observer(int nodeId, String directoryId) {
-      observers.add(new Incarnation(nodeId, directoryId));
-      return this;
-    }
-
-    public Script lagging(int nodeId, long records) {
-      laggingBy.put(nodeId, records);
-      return this;
-    }
-
-    public Script caughtUp(int nodeId) {
-      laggingBy.remove(nodeId);
-      behindBy.remove(nodeId);
-      return this;
-    }
-
-    /**
-     * The node is {@code records} behind the leader's log end, yet fetches and was caught up a
-     * moment ago: a follower keeping up with a busy leader (its health does not change).
-     */
-    public Script behind(int nodeId, long records) {
-      behindBy.put(nodeId, records);
-      return this;
-    }
-
-    final Map<Integer, Long> behindBy = new ConcurrentHashMap<>();
-
-    /** The node stops fetching, as after kill -9 or a lost machine. */
-    public Script dead(int nodeId) {
-      dead.add(nodeId);
-      return this;
-    }
-
-    /**
-     * The node stopped fetching at {@code atMillis} (the leader's clock) and stays silent: its
-     * silence grows from then on, as after a freeze a moment ago.
-     */
-    public Script silentSince(int nodeId, long atMillis) {
-      silentSince.put(nodeId, atMillis);
-      return this;
-    }
-
-    final Map<Integer, Long> silentSince = new ConcurrentHashMap<>();
-
-    /**
-     * The incarnation stopped running at {@code atMillis} (its disk was wiped): as Kafka's leader
-     * does, it is still reported, voter or (once removed) observer, with its last fetch and
-     * catch-up at that moment, while another incarnation of its node id fetches now.
-     */
-    public Script stopped(int nodeId, String directoryId, long atMillis) {
-      stoppedAt.put(new Incarnation(nodeId, directoryId), atMillis);
-      return this;
-    }
-
-    final Map<Incarnation, Long> stoppedAt = new ConcurrentHashMap<>();
-
-    /** When each change was applied, by the script's clock. */
-    public final Map<String, Long> changedAt = new ConcurrentHashMap<>();
-
-    /**
-     * The next {@code times} adds are refused before Kafka appends anything, as a leader refuses a
-     * new voter that does not answer yet; each attempt's time is kept in {@link #addAttempts}.
-     */
-    public Script refuseAdds(int times) {
-      refuseAdds.set(times);
-      return this;
-    }
-
-    final AtomicInteger refuseAdds = new AtomicInteger();
-
-    /** When the operator asked to add a voter, refused or not (System.nanoTime()). */
-    public final List<Long> addAttempts = new CopyOnWriteArrayList<>();
-
-    /** The node fetches again, as after its pod came back. */
-    public Script alive(int nodeId) {
-      dead.remove(nodeId);
-      return this;
-    }
-
-    public Script noLeader(boolean lost) {
-      this.noLeader = lost;
-      return this;
-    }
-
-    /** Kafka's describe does not answer while {@code unanswered}; its other calls do. */
-    public Script describeUnanswered(boolean unanswered) {
-      this.describeUnanswered = unanswered;
-      return this;
-    }
-
-    /** The next voter change is applied by Kafka, then the operator crashes before noting it. */
-    public Script crashAfterNextChange() {
-      crashAfterNextChange = true;
-      return this;
-    }
-
-    /** Once Kafka applied {@code change} ("remove 1/dir1"), {@code then} changes the script. */
-    public Script whenChanged(String change, java.util.function.Consumer<Script> then) {
-      afterChange.put(change, then);
-      return this;
-    }
-
-    final Map<String, java.util.function.Consumer<Script>> afterChange = new ConcurrentHashMap<>();
-
-    /**
-     * Each describe takes this long, and goes on when interrupted, as a Kafka call already on the
-     * wire does.
-     */
-    public Script slow(java.time.Duration answerAfter) {
-      this.answerAfter = answerAfter;
-      return this;
-    }
-
-    /** Whether a describe is under way right now. */
-    public boolean answering() {
-      return answering;
-    }
-
-    public List<Integer> voterIds() {
-      return voters.stream().map(Incarnation::nodeId).sorted().toList();
-    }
-  }
-
   private final Clock clock;
-  private final Map<String, Script> scripts = new ConcurrentHashMap<>();
+  private final Map<String, QuorumScript> scripts = new ConcurrentHashMap<>();
   private final AtomicInteger calls = new AtomicInteger();
   private final Map<String, AtomicInteger> describes = new ConcurrentHashMap<>();
   private final List<String> forgotten = new CopyOnWriteArrayList<>();
@@ -309,8 +45,8 @@ public class FakeQuorumClient implements QuorumClient {
   }
 
   /** From now on cluster {@code namespace/name} has {@code voters} voters (ids 0..n-1). */
-  public Script script(String cluster, int voters) {
-    return scripts.computeIfAbsent(cluster, k -> new Script(voters));
+  public QuorumScript script(String cluster, int voters) {
+    return scripts.computeIfAbsent(cluster, k -> new QuorumScript(voters));
   }
 
   public int calls() {
@@ -331,7 +67,7 @@ public class FakeQuorumClient implements QuorumClient {
   @Override
   public Map<Integer, AgentReport> agents(
       String cluster, Map<Integer, String> hosts, String token, boolean tls) {
-    Script script = scripts.get(cluster);
+    QuorumScript script = scripts.get(cluster);
     if (script == null) {
       return Map.of();
     }
@@ -345,7 +81,7 @@ public class FakeQuorumClient implements QuorumClient {
   @Override
   public List<PartitionIsr> partitions(String cluster, String bootstrapServers)
       throws QuorumUnavailableException {
-    Script script = scripts.get(cluster);
+    QuorumScript script = scripts.get(cluster);
     if (script == null || script.partitions == null) {
       throw new QuorumUnavailableException("no broker answered (scripted)", null);
     }
@@ -356,7 +92,7 @@ public class FakeQuorumClient implements QuorumClient {
   @Override
   public Cordons cordonBrokers(String cluster, String bootstrapServers, Set<Integer> ids)
       throws QuorumUnavailableException {
-    Script script = brokersOf(cluster);
+    QuorumScript script = brokersOf(cluster);
     script.onCordon.accept(ids);
     Set<Integer> running = running(script, ids);
     Set<Integer> absent = new TreeSet<>(ids);
@@ -376,7 +112,7 @@ public class FakeQuorumClient implements QuorumClient {
   @Override
   public Set<Integer> uncordonBrokers(String cluster, String bootstrapServers, Set<Integer> ids)
       throws QuorumUnavailableException {
-    Script script = brokersOf(cluster);
+    QuorumScript script = brokersOf(cluster);
     Set<Integer> running = running(script, ids);
     for (int id : running) {
       script.cordoned.remove(id);
@@ -385,15 +121,15 @@ public class FakeQuorumClient implements QuorumClient {
     return running;
   }
 
-  private Script brokersOf(String cluster) throws QuorumUnavailableException {
-    Script script = scripts.get(cluster);
+  private QuorumScript brokersOf(String cluster) throws QuorumUnavailableException {
+    QuorumScript script = scripts.get(cluster);
     if (script == null || script.partitions == null) {
       throw new QuorumUnavailableException("no broker answered (scripted)", null);
     }
     return script;
   }
 
-  private static Set<Integer> running(Script script, Set<Integer> ids) {
+  private static Set<Integer> running(QuorumScript script, Set<Integer> ids) {
     Set<Integer> running = new TreeSet<>(ids);
     Set<Integer> up = script.runningBrokers;
     if (up != null) {
@@ -406,7 +142,7 @@ public class FakeQuorumClient implements QuorumClient {
   public int finalizedMetadataVersion(String cluster, String bootstrapControllers)
       throws QuorumUnavailableException {
     featureReaders.add(Thread.currentThread().getName());
-    Script script = scripts.get(cluster);
+    QuorumScript script = scripts.get(cluster);
     if (script == null || script.noLeader || script.metadataVersion.get() == 0) {
       throw new QuorumUnavailableException("no features (scripted)", null);
     }
@@ -417,7 +153,7 @@ public class FakeQuorumClient implements QuorumClient {
   @Override
   public void finalizeMetadataVersion(String cluster, String bootstrapControllers, short level)
       throws QuorumUnavailableException {
-    Script script = scripts.get(cluster);
+    QuorumScript script = scripts.get(cluster);
     if (script == null || script.noLeader || level < script.metadataVersion.get()) {
       throw new QuorumUnavailableException("features not updated (scripted)", null);
     }
@@ -429,7 +165,7 @@ public class FakeQuorumClient implements QuorumClient {
   public int grantClients(
       String cluster, String bootstrapControllers, String bootstrapBrokers, ClientGrants grants)
       throws QuorumUnavailableException {
-    Script script = scripts.get(cluster);
+    QuorumScript script = scripts.get(cluster);
     if (script != null) {
       script.grantAttempts.incrementAndGet();
     }
@@ -453,7 +189,7 @@ public class FakeQuorumClient implements QuorumClient {
   public KafkaClientUsers clientUsers(
       String cluster, String bootstrapControllers, String bootstrapBrokers)
       throws QuorumUnavailableException {
-    Script script = scripts.get(cluster);
+    QuorumScript script = scripts.get(cluster);
     if (script == null || script.noLeader) {
       throw new QuorumUnavailableException("no controller answered (scripted)", null);
     }
@@ -473,7 +209,7 @@ public class FakeQuorumClient implements QuorumClient {
       String bootstrapBrokers,
       UserRevocation revocation)
       throws QuorumUnavailableException {
-    Script script = scripts.get(cluster);
+    QuorumScript script = scripts.get(cluster);
     if (script == null || script.noLeader) {
       throw new QuorumUnavailableException("no controller answered (scripted)", null);
     }
@@ -503,7 +239,7 @@ public class FakeQuorumClient implements QuorumClient {
       throws QuorumUnavailableException {
     calls.incrementAndGet();
     describes.computeIfAbsent(cluster, k -> new AtomicInteger()).incrementAndGet();
-    Script script = scripts.get(cluster);
+    QuorumScript script = scripts.get(cluster);
     if (script != null && !script.answerAfter.isZero()) {
       answerSlowly(script);
     }
@@ -519,7 +255,7 @@ public class FakeQuorumClient implements QuorumClient {
         replicas(script, script.observers, now));
   }
 
-  private static void answerSlowly(Script script) {
+  private static void answerSlowly(QuorumScript script) {
     script.answering = true;
     long until = System.nanoTime() + script.answerAfter.toNanos();
     boolean interrupted = false;
@@ -536,7 +272,8 @@ public class FakeQuorumClient implements QuorumClient {
     }
   }
 
-  private static List<RaftReplica> replicas(Script script, List<Incarnation> members, long now) {
+  private static List<RaftReplica> replicas(
+      QuorumScript script, List<Incarnation> members, long now) {
     long end = 1000;
     List<RaftReplica> replicas = new ArrayList<>();
     for (Incarnation m : members) {
@@ -583,7 +320,7 @@ public class FakeQuorumClient implements QuorumClient {
   public void addVoter(
       String cluster, String bootstrapControllers, Incarnation voter, String host, int port)
       throws QuorumUnavailableException {
-    Script script = scripts.get(cluster);
+    QuorumScript script = scripts.get(cluster);
     script.addAttempts.add(System.nanoTime());
     if (script.refuseAdds.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new VoterChangeRefused(
@@ -599,7 +336,7 @@ public class FakeQuorumClient implements QuorumClient {
   @Override
   public void removeVoter(String cluster, String bootstrapControllers, Incarnation voter)
       throws QuorumUnavailableException {
-    Script script = scripts.get(cluster);
+    QuorumScript script = scripts.get(cluster);
     if (!script.voters.remove(voter)) {
       throw new QuorumUnavailableException("VoterNotFound " + voter, null);
     }
@@ -609,10 +346,10 @@ public class FakeQuorumClient implements QuorumClient {
     changed(script, "remove " + voter);
   }
 
-  private void changed(Script script, String change) {
+  private void changed(QuorumScript script, String change) {
     script.changedAt.put(change, clock.millis());
     script.changes.add(change);
-    java.util.function.Consumer<Script> then = script.afterChange.remove(change);
+    java.util.function.Consumer<QuorumScript> then = script.afterChange.remove(change);
     if (then != null) {
       then.accept(script);
     }
