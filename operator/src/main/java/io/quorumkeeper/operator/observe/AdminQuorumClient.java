@@ -83,9 +83,10 @@ public class AdminQuorumClient implements QuorumClient {
   }
 
   @Override
-  public Cordons cordonBrokers(String cluster, String bootstrapServers, Set<Integer> ids)
+  public Cordons cordonBrokers(
+      String cluster, String bootstrapServers, Set<Integer> ids, Set<Integer> mayAsk)
       throws QuorumUnavailableException {
-    return cordons.cordon(cluster, bootstrapServers, ids);
+    return cordons.cordon(cluster, bootstrapServers, ids, mayAsk);
   }
 
   @Override

@@ -38,9 +38,10 @@ final class BrokerCordonWriter {
 
   /**
    * Every broker of {@code ids} that runs is asked what its log directories say, and those not
-   * cordoned are asked to be: a cordon lifted behind the operator's back is set again.
+   * cordoned that are in {@code mayAsk} are asked to be.
    */
-  QuorumClient.Cordons cordon(String cluster, String bootstrapServers, Set<Integer> ids)
+  QuorumClient.Cordons cordon(
+      String cluster, String bootstrapServers, Set<Integer> ids, Set<Integer> mayAsk)
       throws QuorumUnavailableException {
     return call(
         cluster,
@@ -59,7 +60,7 @@ final class BrokerCordonWriter {
           for (int id : running) {
             if (cordoned(dirs.getOrDefault(id, Map.of()).values())) {
               cordoned.add(id);
-            } else {
+            } else if (mayAsk.contains(id)) {
               ask.add(id);
             }
           }

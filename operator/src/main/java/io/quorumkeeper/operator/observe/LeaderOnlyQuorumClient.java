@@ -78,10 +78,11 @@ public final class LeaderOnlyQuorumClient implements QuorumClient {
   }
 
   @Override
-  public Cordons cordonBrokers(String cluster, String bootstrapServers, Set<Integer> ids)
+  public Cordons cordonBrokers(
+      String cluster, String bootstrapServers, Set<Integer> ids, Set<Integer> mayAsk)
       throws QuorumUnavailableException {
     requireLeadership("cordon brokers");
-    return delegate.cordonBrokers(cluster, bootstrapServers, ids);
+    return delegate.cordonBrokers(cluster, bootstrapServers, ids, mayAsk);
   }
 
   @Override

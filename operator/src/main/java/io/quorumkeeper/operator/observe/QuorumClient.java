@@ -77,12 +77,13 @@ public interface QuorumClient extends AutoCloseable {
   /**
    * Cordons every log directory of the brokers {@code ids} that run ({@code cordoned.log.dirs=*},
    * which needs metadata.version 4.3-IV0): each is asked what its directories say; one that reports
-   * them cordoned is left as it is, and one that does not is asked to be, so it counts as cordoned
-   * only at a later call, once it reports it.
+   * them cordoned is left as it is, and one that does not is asked to be if it is in {@code
+   * mayAsk}, so it counts as cordoned only at a later call, once it reports it.
    *
    * @param bootstrapServers host:port of the brokers, comma-separated
    */
-  default Cordons cordonBrokers(String cluster, String bootstrapServers, Set<Integer> ids)
+  default Cordons cordonBrokers(
+      String cluster, String bootstrapServers, Set<Integer> ids, Set<Integer> mayAsk)
       throws QuorumUnavailableException {
     throw new QuorumUnavailableException("this client does not cordon brokers", null);
   }

@@ -27,9 +27,10 @@ import java.util.stream.Collectors;
  * know it, which the broker tells them in its next heartbeat. So a leaving broker is recorded in
  * status first (the pass's status write), cordoned by the next passes, counted as cordoned from
  * when it reports so, and its partitions are read only a settling time later: twice the broker
- * heartbeat interval. Each pass of a shrink asks the leaving brokers again, so a cordon lifted
- * behind the operator's back is set again and its time starts over. A broker that does not run is
- * not asked: Kafka places nothing on a fenced broker.
+ * heartbeat interval. Each pass of a shrink asks the leaving brokers again; a cordon found gone
+ * (lifted behind the operator's back, or by a lift whose status write was refused) has its time
+ * cleared in status before it is set again, and settles again. A broker that does not run is not
+ * asked: Kafka places nothing on a fenced broker.
  *
  * <p>Kafka keeps a cordon under the broker's id after its pod is gone, so a broker the spec asks
  * for again (a scale-down cancelled, a later scale-up) would start cordoned: the operator lifts the
@@ -155,7 +156,11 @@ final class BrokerCordons {
                   + " first (cordoned.log.dirs), so that Kafka places no new partition there"
                   + " before the partitions there are read"));
     }
-    Optional<QuorumClient.Cordons> answer = brokers.cordon(reading, leaving);
+    // Only a broker whose status entry has no time is asked to cordon: a pass that finds a timed
+    // cordon gone clears the time first, so a time in status is never older than the cordon even
+    // when that pass's status write is refused.
+    Set<Integer> mayAsk = ids(c -> leaving.contains(c.getNodeId()) && c.getCordonedAt() == null);
+    Optional<QuorumClient.Cordons> answer = brokers.cordon(reading, leaving, mayAsk);
     if (answer.isEmpty()) {
       return Optional.of(
           BrokerScaleDown.Hold.blocked(
@@ -173,7 +178,7 @@ final class BrokerCordons {
         continue;
       }
       if (!answer.get().cordoned().contains(id)) {
-        c.setCordonedAt(null); // asked (again); its time starts when it reports the cordon
+        c.setCordonedAt(null); // asked, or asked by the next pass; its time starts with the report
         waiting.add(id);
         continue;
       }

@@ -47,12 +47,14 @@ final class BrokerPartitions {
   }
 
   /**
-   * Cordons the brokers {@code ids} through every broker-role pod of {@code pools} ({@link
-   * QuorumClient#cordonBrokers}); empty when no broker answers.
+   * Cordons the brokers of {@code mayAsk} among {@code ids} through every broker-role pod of {@code
+   * pools} ({@link QuorumClient#cordonBrokers}); empty when no broker answers.
    */
-  Optional<QuorumClient.Cordons> cordon(List<Pool> pools, Set<Integer> ids) {
+  Optional<QuorumClient.Cordons> cordon(List<Pool> pools, Set<Integer> ids, Set<Integer> mayAsk) {
     return call(
-        "cordoning brokers " + ids, bootstrap(pools), b -> quorum.cordonBrokers(key(), b, ids));
+        "cordoning brokers " + ids,
+        bootstrap(pools),
+        b -> quorum.cordonBrokers(key(), b, ids, mayAsk));
   }
 
   /**

@@ -114,10 +114,18 @@ class BrokerCordonsTest {
     QuorumCluster cr = recorded(new BrokerCordon(103, NOW.minusSeconds(60).toString()));
     QuorumScript brokers = brokers(cr); // Kafka holds no cordon for 103
 
-    BrokerCordons first = cordons(cr);
-    Optional<BrokerScaleDown.Hold> asked = first.cordon(Set.of(103), NOW);
+    BrokerCordons found = cordons(cr);
+    Optional<BrokerScaleDown.Hold> cleared = found.cordon(Set.of(103), NOW);
 
-    assertThat(asked).hasValueSatisfying(h -> assertThat(h.reason()).isEqualTo("CordoningBrokers"));
+    // the time is cleared in status before the cordon is set again
+    assertThat(cleared)
+        .hasValueSatisfying(h -> assertThat(h.reason()).isEqualTo("CordoningBrokers"));
+    assertThat(brokers.cordonChanges).isEmpty();
+    assertThat(found.recorded()).containsExactly(new BrokerCordon(103, null));
+
+    cr.getStatus().setBrokerCordons(new ArrayList<>(found.recorded()));
+    BrokerCordons first = cordons(cr, NOW.plusSeconds(1));
+    assertThat(first.cordon(Set.of(103), NOW.plusSeconds(1))).isPresent();
     assertThat(brokers.cordonChanges).containsExactly("cordon 103");
     assertThat(first.recorded()).containsExactly(new BrokerCordon(103, null));
 

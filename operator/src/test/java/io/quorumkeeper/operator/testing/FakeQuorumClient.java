@@ -90,7 +90,8 @@ public class FakeQuorumClient implements QuorumClient {
 
   /** As Kafka does: a broker newly asked counts as cordoned at the next call. */
   @Override
-  public Cordons cordonBrokers(String cluster, String bootstrapServers, Set<Integer> ids)
+  public Cordons cordonBrokers(
+      String cluster, String bootstrapServers, Set<Integer> ids, Set<Integer> mayAsk)
       throws QuorumUnavailableException {
     QuorumScript script = brokersOf(cluster);
     script.onCordon.accept(ids);
@@ -101,7 +102,7 @@ public class FakeQuorumClient implements QuorumClient {
     for (int id : running) {
       if (script.cordoned.contains(id)) {
         cordoned.add(id);
-      } else {
+      } else if (mayAsk.contains(id)) {
         script.cordoned.add(id);
         script.cordonChanges.add("cordon " + id);
       }
