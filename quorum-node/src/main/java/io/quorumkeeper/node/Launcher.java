@@ -5,6 +5,7 @@ import io.quorumkeeper.node.agent.AgentRoutes;
 import io.quorumkeeper.node.agent.AgentServer;
 import io.quorumkeeper.node.agent.AgentTls;
 import io.quorumkeeper.node.agent.BearerToken;
+import io.quorumkeeper.node.agent.HighWatermarkWatch;
 import io.quorumkeeper.node.agent.NodeIdentity;
 import io.quorumkeeper.node.agent.NodeProbe;
 import io.quorumkeeper.node.agent.NodeStatus;
@@ -199,7 +200,12 @@ public final class Launcher {
             node.meta().directoryId(),
             node.meta().clusterId(),
             node.settings().roles());
-    probe.set(new JmxNodeProbe(identity, kafka::isAlive, recordsOnDisk));
+    probe.set(
+        new JmxNodeProbe(
+            identity,
+            kafka::isAlive,
+            recordsOnDisk,
+            HighWatermarkWatch.forServerProperties(rendered.server())));
 
     LOG.info("node {}: starting Kafka with {}", node.nodeId(), node.serverProperties());
     kafka.start();

@@ -1,6 +1,7 @@
 package io.quorumkeeper.node.agent;
 
 import io.quorumkeeper.node.config.ProcessRole;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -11,13 +12,27 @@ import java.util.Optional;
  * @param brokerRunning whether the broker role has reached RUNNING; empty for controller-only nodes
  * @param metadataRecordsOnDisk whether the metadata log on disk holds any record (empty when
  *     unknown): durable evidence that the quorum formed, from the moment the node starts (ADR 004)
+ * @param highWatermarkStalledFor for a controller, how long its high watermark has stood still
+ *     under the same leader and epoch, once that is long enough to be a stall ({@link
+ *     HighWatermarkWatch}); empty otherwise
  */
 public record NodeStatus(
     NodeIdentity identity,
     boolean kafkaAlive,
     Optional<RaftMetrics> raft,
     Optional<Boolean> brokerRunning,
-    Optional<Boolean> metadataRecordsOnDisk) {
+    Optional<Boolean> metadataRecordsOnDisk,
+    Optional<Duration> highWatermarkStalledFor) {
+
+  /** A status whose high watermark is not watched. */
+  public NodeStatus(
+      NodeIdentity identity,
+      boolean kafkaAlive,
+      Optional<RaftMetrics> raft,
+      Optional<Boolean> brokerRunning,
+      Optional<Boolean> metadataRecordsOnDisk) {
+    this(identity, kafkaAlive, raft, brokerRunning, metadataRecordsOnDisk, Optional.empty());
+  }
 
   /** A status that says nothing of the disk. */
   public NodeStatus(
@@ -34,7 +49,9 @@ public record NodeStatus(
    * reached RUNNING. A combined node needs both. The high watermark is known to a follower from its
    * first fetch answer on, so a restarted controller is not ready on the leader it remembers alone:
    * the PodDisruptionBudget counts it healthy, and lets a drain evict another voter, only once it
-   * has caught up.
+   * has caught up. A controller whose high watermark has stopped moving while it still names a
+   * leader (its raft thread stuck on a blocked disk, or a leader that cannot commit) is not ready
+   * either, however its last metrics read (ADR 031).
    */
   public Readiness readiness() {
     if (!kafkaAlive) {
@@ -62,6 +79,17 @@ public record NodeStatus(
                 + metrics.logEndOffset()
                 + " below the high watermark "
                 + metrics.highWatermark());
+      }
+      if (highWatermarkStalledFor.isPresent()) {
+        return Readiness.notReady(
+            "stalled: high watermark "
+                + metrics.highWatermark()
+                + " has not moved for "
+                + highWatermarkStalledFor.get().toMillis()
+                + " ms under leader "
+                + metrics.leaderId()
+                + " in epoch "
+                + metrics.epoch());
       }
     }
     if (identity.hasRole(ProcessRole.BROKER) && !brokerRunning.orElse(false)) {

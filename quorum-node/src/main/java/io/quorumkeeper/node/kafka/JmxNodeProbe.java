@@ -1,5 +1,6 @@
 package io.quorumkeeper.node.kafka;
 
+import io.quorumkeeper.node.agent.HighWatermarkWatch;
 import io.quorumkeeper.node.agent.NodeIdentity;
 import io.quorumkeeper.node.agent.NodeProbe;
 import io.quorumkeeper.node.agent.NodeStatus;
@@ -7,6 +8,7 @@ import io.quorumkeeper.node.agent.RaftMetrics;
 import io.quorumkeeper.node.config.ProcessRole;
 import io.quorumkeeper.node.storage.MetadataLogOnDisk;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -34,31 +36,41 @@ public final class JmxNodeProbe implements NodeProbe {
   private final NodeIdentity identity;
   private final BooleanSupplier kafkaAlive;
   private final Supplier<Optional<Boolean>> metadataRecordsOnDisk;
+  private final HighWatermarkWatch highWatermark;
 
   /**
    * @param metadataRecordsOnDisk whether the node's metadata log holds records on disk ({@link
    *     MetadataLogOnDisk#watching})
+   * @param highWatermark watches a controller's high watermark for a stall, one reading per status
    */
   public JmxNodeProbe(
       NodeIdentity identity,
       BooleanSupplier kafkaAlive,
-      Supplier<Optional<Boolean>> metadataRecordsOnDisk) {
-    this(ManagementFactory.getPlatformMBeanServer(), identity, kafkaAlive, metadataRecordsOnDisk);
+      Supplier<Optional<Boolean>> metadataRecordsOnDisk,
+      HighWatermarkWatch highWatermark) {
+    this(
+        ManagementFactory.getPlatformMBeanServer(),
+        identity,
+        kafkaAlive,
+        metadataRecordsOnDisk,
+        highWatermark);
   }
 
   JmxNodeProbe(MBeanServer server, NodeIdentity identity, BooleanSupplier kafkaAlive) {
-    this(server, identity, kafkaAlive, Optional::empty);
+    this(server, identity, kafkaAlive, Optional::empty, HighWatermarkWatch.off());
   }
 
   JmxNodeProbe(
       MBeanServer server,
       NodeIdentity identity,
       BooleanSupplier kafkaAlive,
-      Supplier<Optional<Boolean>> metadataRecordsOnDisk) {
+      Supplier<Optional<Boolean>> metadataRecordsOnDisk,
+      HighWatermarkWatch highWatermark) {
     this.server = server;
     this.identity = identity;
     this.kafkaAlive = kafkaAlive;
     this.metadataRecordsOnDisk = metadataRecordsOnDisk;
+    this.highWatermark = highWatermark;
   }
 
   @Override
@@ -67,12 +79,18 @@ public final class JmxNodeProbe implements NodeProbe {
         identity.hasRole(ProcessRole.BROKER)
             ? Optional.of(brokerState().orElse(-1) == BROKER_RUNNING)
             : Optional.empty();
+    Optional<RaftMetrics> raft = raftMetrics();
+    Optional<Duration> stalledFor =
+        identity.hasRole(ProcessRole.CONTROLLER)
+            ? raft.flatMap(highWatermark::stalledFor)
+            : Optional.empty();
     return new NodeStatus(
         identity,
         kafkaAlive.getAsBoolean(),
-        raftMetrics(),
+        raft,
         brokerRunning,
-        metadataRecordsOnDisk.get());
+        metadataRecordsOnDisk.get(),
+        stalledFor);
   }
 
   private Optional<RaftMetrics> raftMetrics() {

@@ -5,11 +5,13 @@ import static io.quorumkeeper.node.config.ProcessRole.CONTROLLER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quorumkeeper.node.config.ProcessRole;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -94,6 +96,35 @@ class NodeStatusTest {
         assertThat(readiness.reason())
             .containsAnyOf("high watermark not known yet", "catching up: log end offset");
       }
+    }
+  }
+
+  @Test
+  void aControllerWhoseHighWatermarkStalled_isNotReady_whateverItsLastMetricsSay() {
+    RaftMetrics caughtUp =
+        new RaftMetrics("follower", 1, 3, 500, 500, RaftMetrics.Latencies.unknown());
+    for (Set<ProcessRole> roles : List.of(EnumSet.of(CONTROLLER), EnumSet.of(BROKER, CONTROLLER))) {
+      Optional<Boolean> running = roles.contains(BROKER) ? Optional.of(true) : Optional.empty();
+      NodeIdentity identity = new NodeIdentity(0, "d", "c", roles);
+      NodeStatus moving =
+          new NodeStatus(
+              identity, true, Optional.of(caughtUp), running, Optional.empty(), Optional.empty());
+      NodeStatus stalled =
+          new NodeStatus(
+              identity,
+              true,
+              Optional.of(caughtUp),
+              running,
+              Optional.empty(),
+              Optional.of(Duration.ofMillis(6_200)));
+
+      assertThat(moving.readiness().ready()).as("%s", roles).isTrue();
+      assertThat(stalled.readiness())
+          .as("%s", roles)
+          .isEqualTo(
+              new NodeStatus.Readiness(
+                  false,
+                  "stalled: high watermark 500 has not moved for 6200 ms under leader 1 in epoch 3"));
     }
   }
 }

@@ -278,6 +278,22 @@ public final class NodeProcesses implements AutoCloseable {
   }
 
   /**
+   * Starts the pod with a JDWP agent listening on its own address and {@code port}, for a test that
+   * suspends one of Kafka's threads ({@link JvmThreads}); the JVM does not wait for it.
+   */
+  Process startDebuggable(Pod pod, int port) {
+    return start(
+        pod,
+        classpath,
+        Map.of(
+            "JAVA_TOOL_OPTIONS",
+            "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address="
+                + pod.ip()
+                + ":"
+                + port));
+  }
+
+  /**
    * Starts the pod's launcher on another Kafka version's distribution (system property {@code
    * quorum.node.classpath.<version>}, set by failsafe for every version the build bundles).
    */
@@ -291,6 +307,10 @@ public final class NodeProcesses implements AutoCloseable {
   }
 
   private Process start(Pod pod, String classpath) {
+    return start(pod, classpath, Map.of());
+  }
+
+  private Process start(Pod pod, String classpath, Map<String, String> extraEnv) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
@@ -312,6 +332,7 @@ public final class NodeProcesses implements AutoCloseable {
     if (tlsDir != null) {
       env.put("QK_TLS_DIR", tlsDir.toString());
     }
+    env.putAll(extraEnv);
     try {
       Process process = builder.start();
       synchronized (running) {
