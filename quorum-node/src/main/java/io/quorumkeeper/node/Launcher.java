@@ -5,11 +5,11 @@ import io.quorumkeeper.node.agent.AgentRoutes;
 import io.quorumkeeper.node.agent.AgentServer;
 import io.quorumkeeper.node.agent.AgentTls;
 import io.quorumkeeper.node.agent.BearerToken;
-import io.quorumkeeper.node.agent.HighWatermarkWatch;
 import io.quorumkeeper.node.agent.NodeIdentity;
 import io.quorumkeeper.node.agent.NodeProbe;
 import io.quorumkeeper.node.agent.NodeStatus;
 import io.quorumkeeper.node.agent.NodeView;
+import io.quorumkeeper.node.agent.RaftStallWatch;
 import io.quorumkeeper.node.agent.RequestCounter;
 import io.quorumkeeper.node.config.PodFacts;
 import io.quorumkeeper.node.config.ProcessRole;
@@ -205,7 +205,7 @@ public final class Launcher {
             identity,
             kafka::isAlive,
             recordsOnDisk,
-            HighWatermarkWatch.forServerProperties(rendered.server())));
+            RaftStallWatch.forServerProperties(rendered.server())));
 
     LOG.info("node {}: starting Kafka with {}", node.nodeId(), node.serverProperties());
     kafka.start();

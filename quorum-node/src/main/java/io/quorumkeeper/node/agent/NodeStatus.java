@@ -1,7 +1,6 @@
 package io.quorumkeeper.node.agent;
 
 import io.quorumkeeper.node.config.ProcessRole;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -12,9 +11,8 @@ import java.util.Optional;
  * @param brokerRunning whether the broker role has reached RUNNING; empty for controller-only nodes
  * @param metadataRecordsOnDisk whether the metadata log on disk holds any record (empty when
  *     unknown): durable evidence that the quorum formed, from the moment the node starts (ADR 004)
- * @param highWatermarkStalledFor for a controller, how long its high watermark has stood still
- *     under the same leader and epoch, once that is long enough to be a stall ({@link
- *     HighWatermarkWatch}); empty otherwise
+ * @param raftStalled for a controller whose raft thread has given no sign of life for the stall
+ *     time ({@link RaftStallWatch}), what it last showed; empty otherwise
  */
 public record NodeStatus(
     NodeIdentity identity,
@@ -22,7 +20,7 @@ public record NodeStatus(
     Optional<RaftMetrics> raft,
     Optional<Boolean> brokerRunning,
     Optional<Boolean> metadataRecordsOnDisk,
-    Optional<Duration> highWatermarkStalledFor) {
+    Optional<String> raftStalled) {
 
   /** A status whose high watermark is not watched. */
   public NodeStatus(
@@ -49,9 +47,8 @@ public record NodeStatus(
    * reached RUNNING. A combined node needs both. The high watermark is known to a follower from its
    * first fetch answer on, so a restarted controller is not ready on the leader it remembers alone:
    * the PodDisruptionBudget counts it healthy, and lets a drain evict another voter, only once it
-   * has caught up. A controller whose high watermark has stopped moving while it still names a
-   * leader (its raft thread stuck on a blocked disk, or a leader that cannot commit) is not ready
-   * either, however its last metrics read (ADR 031).
+   * has caught up. A controller whose raft thread has stopped (stuck on a blocked disk) is not
+   * ready either, however its last metrics read (ADR 031).
    */
   public Readiness readiness() {
     if (!kafkaAlive) {
@@ -80,16 +77,8 @@ public record NodeStatus(
                 + " below the high watermark "
                 + metrics.highWatermark());
       }
-      if (highWatermarkStalledFor.isPresent()) {
-        return Readiness.notReady(
-            "stalled: high watermark "
-                + metrics.highWatermark()
-                + " has not moved for "
-                + highWatermarkStalledFor.get().toMillis()
-                + " ms under leader "
-                + metrics.leaderId()
-                + " in epoch "
-                + metrics.epoch());
+      if (raftStalled.isPresent()) {
+        return Readiness.notReady(raftStalled.get());
       }
     }
     if (identity.hasRole(ProcessRole.BROKER) && !brokerRunning.orElse(false)) {

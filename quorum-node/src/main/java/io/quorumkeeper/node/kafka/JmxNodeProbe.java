@@ -1,17 +1,18 @@
 package io.quorumkeeper.node.kafka;
 
-import io.quorumkeeper.node.agent.HighWatermarkWatch;
 import io.quorumkeeper.node.agent.NodeIdentity;
 import io.quorumkeeper.node.agent.NodeProbe;
 import io.quorumkeeper.node.agent.NodeStatus;
 import io.quorumkeeper.node.agent.RaftMetrics;
+import io.quorumkeeper.node.agent.RaftStallWatch;
 import io.quorumkeeper.node.config.ProcessRole;
 import io.quorumkeeper.node.storage.MetadataLogOnDisk;
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import javax.management.AttributeNotFoundException;
 import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -27,6 +28,10 @@ import javax.management.ObjectName;
 public final class JmxNodeProbe implements NodeProbe {
 
   static final ObjectName RAFT_METRICS = name("kafka.server:type=raft-metrics");
+
+  /** The raft client's network channel, whose count of requests sent is a follower's pulse. */
+  static final ObjectName RAFT_CHANNEL = name("kafka.server:type=raft-channel-metrics");
+
   static final ObjectName BROKER_STATE = name("kafka.server:type=KafkaServer,name=BrokerState");
 
   /** {@code org.apache.kafka.metadata.BrokerState.RUNNING}. */
@@ -36,28 +41,28 @@ public final class JmxNodeProbe implements NodeProbe {
   private final NodeIdentity identity;
   private final BooleanSupplier kafkaAlive;
   private final Supplier<Optional<Boolean>> metadataRecordsOnDisk;
-  private final HighWatermarkWatch highWatermark;
+  private final RaftStallWatch stallWatch;
 
   /**
    * @param metadataRecordsOnDisk whether the node's metadata log holds records on disk ({@link
    *     MetadataLogOnDisk#watching})
-   * @param highWatermark watches a controller's high watermark for a stall, one reading per status
+   * @param stallWatch watches a controller's raft thread for a stall, one reading per status
    */
   public JmxNodeProbe(
       NodeIdentity identity,
       BooleanSupplier kafkaAlive,
       Supplier<Optional<Boolean>> metadataRecordsOnDisk,
-      HighWatermarkWatch highWatermark) {
+      RaftStallWatch stallWatch) {
     this(
         ManagementFactory.getPlatformMBeanServer(),
         identity,
         kafkaAlive,
         metadataRecordsOnDisk,
-        highWatermark);
+        stallWatch);
   }
 
   JmxNodeProbe(MBeanServer server, NodeIdentity identity, BooleanSupplier kafkaAlive) {
-    this(server, identity, kafkaAlive, Optional::empty, HighWatermarkWatch.off());
+    this(server, identity, kafkaAlive, Optional::empty, RaftStallWatch.off());
   }
 
   JmxNodeProbe(
@@ -65,12 +70,12 @@ public final class JmxNodeProbe implements NodeProbe {
       NodeIdentity identity,
       BooleanSupplier kafkaAlive,
       Supplier<Optional<Boolean>> metadataRecordsOnDisk,
-      HighWatermarkWatch highWatermark) {
+      RaftStallWatch stallWatch) {
     this.server = server;
     this.identity = identity;
     this.kafkaAlive = kafkaAlive;
     this.metadataRecordsOnDisk = metadataRecordsOnDisk;
-    this.highWatermark = highWatermark;
+    this.stallWatch = stallWatch;
   }
 
   @Override
@@ -80,9 +85,9 @@ public final class JmxNodeProbe implements NodeProbe {
             ? Optional.of(brokerState().orElse(-1) == BROKER_RUNNING)
             : Optional.empty();
     Optional<RaftMetrics> raft = raftMetrics();
-    Optional<Duration> stalledFor =
+    Optional<String> stalled =
         identity.hasRole(ProcessRole.CONTROLLER)
-            ? raft.flatMap(highWatermark::stalledFor)
+            ? raft.flatMap(r -> stallWatch.stalled(r, raftRequestsSent()))
             : Optional.empty();
     return new NodeStatus(
         identity,
@@ -90,7 +95,7 @@ public final class JmxNodeProbe implements NodeProbe {
         raft,
         brokerRunning,
         metadataRecordsOnDisk.get(),
-        stalledFor);
+        stalled);
   }
 
   private Optional<RaftMetrics> raftMetrics() {
@@ -119,6 +124,19 @@ public final class JmxNodeProbe implements NodeProbe {
   private double number(String attribute) throws JMException {
     Object value = server.getAttribute(RAFT_METRICS, attribute);
     return value instanceof Number n ? n.doubleValue() : Double.NaN;
+  }
+
+  private OptionalLong raftRequestsSent() {
+    try {
+      Object value = server.getAttribute(RAFT_CHANNEL, "request-total");
+      return value instanceof Number n && Double.isFinite(n.doubleValue())
+          ? OptionalLong.of(n.longValue())
+          : OptionalLong.empty();
+    } catch (InstanceNotFoundException | AttributeNotFoundException e) {
+      return OptionalLong.empty();
+    } catch (JMException e) {
+      throw new IllegalStateException("cannot read " + RAFT_CHANNEL + ": " + e, e);
+    }
   }
 
   private Optional<Integer> brokerState() {

@@ -5,7 +5,6 @@ import static io.quorumkeeper.node.config.ProcessRole.CONTROLLER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quorumkeeper.node.config.ProcessRole;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -100,7 +99,7 @@ class NodeStatusTest {
   }
 
   @Test
-  void aControllerWhoseHighWatermarkStalled_isNotReady_whateverItsLastMetricsSay() {
+  void aControllerWhoseRaftThreadStalled_isNotReady_whateverItsLastMetricsSay() {
     RaftMetrics caughtUp =
         new RaftMetrics("follower", 1, 3, 500, 500, RaftMetrics.Latencies.unknown());
     for (Set<ProcessRole> roles : List.of(EnumSet.of(CONTROLLER), EnumSet.of(BROKER, CONTROLLER))) {
@@ -116,7 +115,8 @@ class NodeStatusTest {
               Optional.of(caughtUp),
               running,
               Optional.empty(),
-              Optional.of(Duration.ofMillis(6_200)));
+              Optional.of(
+                  "stalled: as follower of leader 1 in epoch 3, no raft request sent for 5100 ms"));
 
       assertThat(moving.readiness().ready()).as("%s", roles).isTrue();
       assertThat(stalled.readiness())
@@ -124,7 +124,7 @@ class NodeStatusTest {
           .isEqualTo(
               new NodeStatus.Readiness(
                   false,
-                  "stalled: high watermark 500 has not moved for 6200 ms under leader 1 in epoch 3"));
+                  "stalled: as follower of leader 1 in epoch 3, no raft request sent for 5100 ms"));
     }
   }
 }
