@@ -170,7 +170,7 @@ public final class KafkaConfig {
           .withTls(pool.cluster(), clients)
           .withClientSecurity(pool.kind(), clients);
     } else {
-      config.withListeners(pool.kind(), clients);
+      config.withListeners(pool.kind(), clients).withVoterChangeGuard();
     }
     return config
         .withQuorum(controllerPool)
@@ -179,6 +179,10 @@ public final class KafkaConfig {
         .withUserConfig(userConfig, transport)
         .text();
   }
+
+  static final String VOTER_CHANGE_GUARD = "io.quorumkeeper.node.kafka.VoterChangeGuard";
+  static final String CONTROLLER_LISTENER_PRINCIPALS =
+      "io.quorumkeeper.node.kafka.ControllerListenerPrincipalBuilder";
 
   private KafkaConfig withRoles(PoolKind kind) {
     properties.put("node.id", "${QK_NODE_ID}");
@@ -207,6 +211,19 @@ public final class KafkaConfig {
     properties.put("advertised.listeners", String.join(",", advertised));
     properties.put("listener.security.protocol.map", String.join(",", protocols));
     properties.put("controller.listener.names", "CONTROLLER");
+    return this;
+  }
+
+  /**
+   * A Plaintext cluster authenticates no one, but the requests that change the voters or drop a
+   * broker are still only for whoever reaches the controller listener (the nodes and the operator,
+   * by the NetworkPolicy): a broker forwards a client's AddRaftVoter and RemoveRaftVoter to the
+   * controller, which without an authorizer asks no one (ADR 032). The quorum-node image holds both
+   * classes; every other request stays open to everyone, as before.
+   */
+  private KafkaConfig withVoterChangeGuard() {
+    properties.put("authorizer.class.name", VOTER_CHANGE_GUARD);
+    properties.put("principal.builder.class", CONTROLLER_LISTENER_PRINCIPALS);
     return this;
   }
 

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import java.io.IOException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -97,7 +98,39 @@ class TlsModelTest {
         serverProperties(ClusterModel.from(cr, Examples.identity(cr), Examples.SETTINGS), 0);
 
     assertThat(tls).contains("ssl.client.auth=required\n").doesNotContain("ANONYMOUS");
-    assertThat(plain).contains("ssl.client.auth=none\n").doesNotContain("authorizer");
+    assertThat(plain)
+        .contains("ssl.client.auth=none\n")
+        .doesNotContain("StandardAuthorizer")
+        .doesNotContain("super.users");
+  }
+
+  /**
+   * A Plaintext cluster's one authorizer keeps voter changes to the controller listener, whatever
+   * the spec says of authorizers (ADR 032); a TLS cluster has Kafka's own.
+   */
+  @Test
+  void givenAPlaintextCluster_thenVoterChangesAreGuardedOnEveryPool() {
+    for (String example : List.of("combined.yaml", "separated.yaml")) {
+      QuorumCluster cr = Examples.load(example);
+      cr.getSpec().getKafka().getConfig().put("authorizer.class.name", "");
+      cr.getSpec().getKafka().getConfig().put("principal.builder.class", "x.Y");
+      ClusterModel plain = ClusterModel.from(cr, Examples.identity(cr), Examples.SETTINGS);
+      for (int pool = 0; pool < plain.statefulSets().size(); pool++) {
+        assertThat(serverProperties(plain, pool))
+            .as("%s pool %d", example, pool)
+            .contains("authorizer.class.name=io.quorumkeeper.node.kafka.VoterChangeGuard\n")
+            .contains(
+                "principal.builder.class="
+                    + "io.quorumkeeper.node.kafka.ControllerListenerPrincipalBuilder\n")
+            .doesNotContain("x.Y");
+      }
+    }
+    QuorumCluster cr = Examples.load("combined.yaml");
+    assertThat(
+            serverProperties(
+                ClusterModel.from(cr, Examples.tlsIdentity(cr), Examples.SETTINGS, 0, "x.0"), 0))
+        .doesNotContain("VoterChangeGuard")
+        .doesNotContain("ControllerListenerPrincipalBuilder");
   }
 
   @Test

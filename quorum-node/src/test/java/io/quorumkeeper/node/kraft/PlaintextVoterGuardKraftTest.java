@@ -1,0 +1,134 @@
+package io.quorumkeeper.node.kraft;
+
+import static io.quorumkeeper.node.kraft.NodeProcesses.awaitForming;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.QuorumInfo;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * On a Plaintext cluster a client with no credentials reaches the brokers' client listener, and a
+ * broker forwards AddRaftVoter and RemoveRaftVoter to the active controller: the quorum must refuse
+ * them from such a client, while the operator's own calls on the controller listener, and every
+ * other request of the anonymous client, go through (ADR 032).
+ */
+class PlaintextVoterGuardKraftTest {
+
+  static final String NODES = "qk-guard";
+  static final List<Pod> PODS =
+      IntStream.range(0, 3).mapToObj(i -> new Pod(NODES, i, "127.0.83." + (10 + i))).toList();
+
+  /** What the operator renders for a Plaintext cluster (operator's KafkaConfig). */
+  static final String GUARD =
+      """
+      authorizer.class.name=io.quorumkeeper.node.kafka.VoterChangeGuard
+      principal.builder.class=io.quorumkeeper.node.kafka.ControllerListenerPrincipalBuilder
+      """;
+
+  @TempDir Path root;
+  private NodeProcesses nodes;
+
+  @RegisterExtension final TestWatcher logsOnFailure = NodeProcesses.logsOnFailure(() -> nodes);
+
+  @AfterEach
+  void stop() {
+    nodes.close();
+  }
+
+  @Test
+  void anAnonymousClientOfTheClientListener_cannotRemoveAVoter_theControllerListenerCan()
+      throws Exception {
+    String controllers = NodeProcesses.bootstrapControllers(PODS);
+    String brokers = String.join(",", PODS.stream().map(p -> p.host() + ":9092").toList());
+    nodes = NodeProcesses.forThisJvm(root);
+    nodes.writeHosts(PODS);
+    nodes.writeConfigMap(
+        NODES,
+        NodeProcesses.plaintextCombinedTemplate(controllers) + GUARD,
+        NodeProcesses.controllerBootstrap(
+                PODS, NodeProcesses.randomDirectoryIds(3), Uuid.randomUuid().toString(), false)
+            .replace("process.roles=controller", "process.roles=broker,controller"));
+    PODS.forEach(nodes::start);
+
+    try (ControllerAdmin operator = new ControllerAdmin(controllers);
+        ControllerAdmin anonymous =
+            new ControllerAdmin(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+      QuorumInfo formed =
+          awaitForming("a leader with two followers caught up")
+              .until(
+                  operator::quorum,
+                  q ->
+                      q.leaderId() >= 0 && q.voters().stream().allMatch(v -> v.logEndOffset() > 0));
+      awaitForming("three brokers registered")
+          .until(
+              () ->
+                  anonymous.call(
+                      a -> a.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == 3));
+      QuorumInfo.ReplicaState follower =
+          formed.voters().stream()
+              .filter(v -> v.replicaId() != formed.leaderId())
+              .findFirst()
+              .orElseThrow();
+
+      Throwable refused =
+          catchThrowable(
+              () ->
+                  anonymous
+                      .admin()
+                      .removeRaftVoter(follower.replicaId(), follower.replicaDirectoryId())
+                      .all()
+                      .get(10, TimeUnit.SECONDS));
+      assertThat(refused)
+          .as("RemoveRaftVoter from an anonymous client of the client listener")
+          .hasCauseInstanceOf(ClusterAuthorizationException.class);
+      assertThat(
+              NodeProcesses.voters(
+                  anonymous.call(
+                      a -> a.describeMetadataQuorum().quorumInfo().get(5, TimeUnit.SECONDS))))
+          .as("the voters, described by the same anonymous client")
+          .isEqualTo(NodeProcesses.voters(formed));
+      anonymous
+          .admin()
+          .createTopics(List.of(new NewTopic("anyone-may", 1, (short) 3)))
+          .all()
+          .get(10, TimeUnit.SECONDS);
+      assertThat(
+              PODS.stream()
+                  .map(p -> read(nodes.log(p)))
+                  .anyMatch(log -> log.contains("refused RemoveRaftVoter from User:ANONYMOUS")))
+          .as("the controller's log says who was refused")
+          .isTrue();
+
+      operator
+          .admin()
+          .removeRaftVoter(follower.replicaId(), follower.replicaDirectoryId())
+          .all()
+          .get(10, TimeUnit.SECONDS);
+      awaitForming("two voters left, by the operator's call on the controller listener")
+          .until(operator::quorum, q -> q.voters().size() == 2);
+    }
+  }
+
+  private static String read(Path log) {
+    try {
+      return Files.readString(log);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
