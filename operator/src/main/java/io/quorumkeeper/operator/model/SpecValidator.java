@@ -321,6 +321,7 @@ public final class SpecValidator {
               + " has none");
     }
     if (malformed.isEmpty() && nullValues.isEmpty()) {
+      errors.addAll(MetadataLogBounds.check(config));
       int size = KafkaConfig.renderedSize(config);
       if (size > KafkaConfig.MAX_USER_CONFIG_BYTES) {
         errors.add(

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SpecValidatorTest {
@@ -320,6 +321,69 @@ class SpecValidatorTest {
           .asString()
           .startsWith("kafka.config sets " + key + ", which decide whether the nodes' own votes");
     }
+  }
+
+  /**
+   * Values that shape the metadata log every node keeps: a bad one costs every node at once, late
+   * (open files, a disk that fills, snapshots without end), so it is refused before any node runs
+   * it.
+   */
+  @ParameterizedTest(name = "{0}={1} -> refused {2}")
+  @CsvSource({
+    "metadata.log.segment.ms, 1, true",
+    "metadata.log.segment.ms, 3599999, true",
+    "metadata.log.segment.ms, 3600000, false",
+    "metadata.log.segment.ms, 604800000, false",
+    "metadata.log.segment.ms, soon, true",
+    "metadata.max.idle.interval.ms, 0, true",
+    "metadata.max.idle.interval.ms, 1, true",
+    "metadata.max.idle.interval.ms, 100, false",
+    "metadata.max.idle.interval.ms, 500, false",
+    "metadata.max.idle.interval.ms, 60000, false",
+    "metadata.max.idle.interval.ms, 60001, true",
+    "metadata.max.idle.interval.ms, 99999999999999999999, true",
+    "metadata.log.max.record.bytes.between.snapshots, 1, true",
+    "metadata.log.max.record.bytes.between.snapshots, 20971520, false",
+    "metadata.log.max.record.bytes.between.snapshots, 1073741825, true",
+    "metadata.log.max.snapshot.interval.ms, 0, false",
+    "metadata.log.max.snapshot.interval.ms, 1, true",
+    "metadata.log.max.snapshot.interval.ms, 3600000, false",
+    "metadata.max.retention.bytes, -1, false",
+    "metadata.max.retention.bytes, 0, true",
+    "metadata.max.retention.bytes, 104857600, false",
+    "metadata.max.retention.ms, -1, false",
+    "metadata.max.retention.ms, 5, true",
+    "metadata.max.retention.ms, 604800000, false",
+    "metadata.log.segment.min.bytes, 8388608, true",
+    "metadata.log.segment.bytes, 1073741824, false",
+  })
+  void givenAValueThatShapesTheMetadataLog_thenOnlyLivableOnesPass(
+      String key, String value, boolean refused) {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    cr.getSpec().getKafka().getConfig().put(key, value);
+
+    var result = SpecValidator.validate("orders", cr.getSpec(), SUPPORTED, Optional.empty());
+
+    if (refused) {
+      assertThat(result.errors()).singleElement().asString().contains("kafka.config").contains(key);
+    } else {
+      assertThat(result.errors()).isEmpty();
+    }
+  }
+
+  @Test
+  void givenNoRetentionLimitAtAll_thenRefused_oneLimitIsEnough() {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    cr.getSpec().getKafka().getConfig().put("metadata.max.retention.bytes", "-1");
+    assertThat(SpecValidator.validate("orders", cr.getSpec(), SUPPORTED, Optional.empty()).errors())
+        .isEmpty();
+    cr.getSpec().getKafka().getConfig().put("metadata.max.retention.ms", "-1");
+    assertThat(SpecValidator.validate("orders", cr.getSpec(), SUPPORTED, Optional.empty()).errors())
+        .singleElement()
+        .asString()
+        .isEqualTo(
+            "kafka.config sets both metadata.max.retention.bytes and metadata.max.retention.ms to"
+                + " -1: the metadata log would never be trimmed; keep a limit on one of them");
   }
 
   @ParameterizedTest
