@@ -98,7 +98,7 @@ final class Healing {
       HealingPolicy policy,
       boolean lastSendRefused) {
     OperationStatus previous = cr.getStatus().getOperation();
-    String corrupt = previous == null ? null : unreadable(previous);
+    String corrupt = previous == null ? null : unreadable(previous, now);
     if (corrupt != null) {
       // No voter change this pass: what Kafka may still commit is unknown; the next pass plans.
       return new Step(
@@ -156,10 +156,18 @@ final class Healing {
   }
 
   /**
-   * What makes a status.operation unreadable (a user's edit, an older operator), or null if it
-   * reads as an operation this operator could have written.
+   * How far ahead of this operator's clock a time in status may be and still be read: replicas of
+   * the operator whose clocks differ by less hand over without losing an operation. A time further
+   * ahead (a user's edit, a replica with a clock far ahead) would hold its operation for as long:
+   * never resent, never settled, every roll blocked behind it.
    */
-  static String unreadable(OperationStatus s) {
+  static final Duration AHEAD_AT_MOST = Duration.ofSeconds(30);
+
+  /**
+   * What makes a status.operation unreadable (a user's edit, an older operator, a time far ahead of
+   * {@code now}), or null if it reads as an operation this operator could have written.
+   */
+  static String unreadable(OperationStatus s, Instant now) {
     Operation.Kind kind = enumValue(Operation.Kind.class, s.getType());
     Operation.Phase phase = enumValue(Operation.Phase.class, s.getPhase());
     if (kind == null) {
@@ -194,8 +202,8 @@ final class Healing {
     }
     for (String time : new String[] {s.getStartedAt(), s.getSentAt()}) {
       try {
-        if (time != null) {
-          Instant.parse(time);
+        if (time != null && Instant.parse(time).isAfter(now.plus(AHEAD_AT_MOST))) {
+          return "'" + time + "' is later than the operator's clock (" + now + ")";
         }
       } catch (DateTimeParseException e) {
         return "'" + time + "' is not an RFC 3339 time";

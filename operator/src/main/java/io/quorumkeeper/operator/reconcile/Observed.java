@@ -122,7 +122,12 @@ final class Observed {
     List<Integer> voterIds = new ArrayList<>();
     raft.get().voters().forEach(v -> voterIds.add(v.nodeId()));
     OperationStatus op = cr.getStatus() == null ? null : cr.getStatus().getOperation();
-    if (op != null && op.getAdd() != null) {
+    // The voter being added lives on a pod that exists: one beyond the StatefulSet's pods (a status
+    // edit naming node 98) would scale the pool up to it rather than keep it
+    if (op != null
+        && op.getAdd() != null
+        && op.getAdd().getNodeId() - controllers.kind().nodeIdOffset()
+            < statefulSetReplicas(cr, controllers, context)) {
       voterIds.add(op.getAdd().getNodeId());
     }
     for (int id : voterIds) {

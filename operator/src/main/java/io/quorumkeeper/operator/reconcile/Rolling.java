@@ -141,7 +141,7 @@ final class Rolling {
     RollStatus previous = cr.getStatus() == null ? null : cr.getStatus().getRoll();
     String key = QuorumObservation.key(cr);
     Refusal refused = refusals.get(key);
-    Instant restartedAt = startedAt(previous);
+    Instant restartedAt = startedAt(previous, now);
     // A refused eviction restarted nothing: no view newer than it is needed.
     boolean restarted =
         restartedAt != null && (refused == null || !refused.uid().equals(previous.getUid()));
@@ -212,9 +212,11 @@ final class Rolling {
     return pools.stream().anyMatch(p -> p.replicas() == 1 && p.podName(0).equals(pod));
   }
 
-  private static Instant startedAt(RollStatus roll) {
-    // an unreadable time (a user's edit) does not hold the roll
-    return roll == null ? null : time(roll.getStartedAt());
+  private static Instant startedAt(RollStatus roll, Instant now) {
+    // an unreadable time (a user's edit), or one far ahead of this clock, does not hold the roll:
+    // a wait for a view newer than it would last as long
+    Instant at = roll == null ? null : time(roll.getStartedAt());
+    return at == null || at.isAfter(now.plus(Healing.AHEAD_AT_MOST)) ? null : at;
   }
 
   static Step step(RollAction action, RollStatus previous, Instant now) {

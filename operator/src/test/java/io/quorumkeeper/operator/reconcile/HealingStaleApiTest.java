@@ -79,6 +79,56 @@ class HealingStaleApiTest {
     assertThat(quorum.voterIds()).containsExactly(0, 1, 2);
   }
 
+  /**
+   * A well-formed operation whose times lie far ahead of the operator's clock would never be resent
+   * nor settle, holding every heal and roll behind it; and an add of node 98 would have scaled the
+   * pool to 99 pods. It is cleared as unreadable, and a voter that dies is still replaced.
+   */
+  @Test
+  void givenAUserWritesAnOperationSentInTheFarFuture_thenItIsCleared_andADeadVoterIsReplaced() {
+    QuorumScript quorum = inventory();
+    OperationStatus future = new OperationStatus();
+    future.setType("AddVoter");
+    future.setPhase("Adding");
+    future.setAdd(new VoterRef(98, "dir98"));
+    future.setStartedAt("2999-01-01T00:00:00Z");
+    future.setSentAt("2999-01-01T00:00:00Z");
+
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get("inventory");
+              cr.getStatus().setOperation(future);
+              api.client().resource(cr).updateStatus();
+            });
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(events("OperationAbandoned"))
+                    .extracting(Event::getMessage)
+                    .singleElement()
+                    .asString()
+                    .contains("'2999-01-01T00:00:00Z' is later than the operator's clock"));
+    quorum.dead(1);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> quorum.voterIds().equals(List.of(0, 2, 3)));
+    assertThat(quorum.changes).containsExactly("remove 1/dir1", "add 3/dir3");
+    assertThat(
+            api.client()
+                .apps()
+                .statefulSets()
+                .inNamespace(NAMESPACE)
+                .withName("inventory-node")
+                .get()
+                .getSpec()
+                .getReplicas())
+        .as("the pool's pods: the spec's four, never up to node 98")
+        .isEqualTo(4);
+  }
+
   @Test
   void givenTheActivatedSpareDiesAfterTheRemoval_thenAbandonedAndTheOtherSpareIsAdded() {
     QuorumScript quorum = api.quorum().script(NAMESPACE + "/orders", 3).observer(3).observer(4);

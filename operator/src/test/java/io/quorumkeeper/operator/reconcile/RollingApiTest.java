@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatusBuilder;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.status.RollStatus;
 import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.quorum.PartitionIsr;
 import io.quorumkeeper.operator.status.Conditions;
@@ -286,6 +287,39 @@ class RollingApiTest {
     assertThat(rollOnePod()).isEqualTo(0);
     await().until(() -> "UpToDate".equals(progressing()));
     assertThat(events()).extracting(Event::getMessage).hasSize(3).doesNotHaveDuplicates();
+  }
+
+  /**
+   * A recorded restart far ahead of the operator's clock (a status edit, a replica whose clock ran
+   * ahead) would hold the roll until then: the wait for a view newer than the restart. It holds
+   * nothing: the record is done with, and a later change rolls.
+   */
+  @Test
+  void givenARecordedRestartFarInTheFuture_thenTheRollIsNotHeldByIt() {
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get("orders");
+              cr.getStatus()
+                  .setRoll(
+                      new RollStatus(
+                          "orders-node-2",
+                          "an-older-pod",
+                          "a status edit",
+                          "2999-01-01T00:00:00Z"));
+              api.client().resource(cr).updateStatus();
+            });
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> api.get("orders").getStatus().getRoll() == null);
+
+    changeConfig();
+
+    assertThat(rollOnePod()).isEqualTo(2);
+    assertThat(rollOnePod()).isEqualTo(1);
+    assertThat(rollOnePod()).isEqualTo(0);
+    await().until(() -> "UpToDate".equals(progressing()));
   }
 
   @Test
