@@ -479,23 +479,30 @@ public final class ApiHarness implements AutoCloseable {
             });
   }
 
-  /** The pod's container runs, and its readiness probe passes ({@code ready}) or fails. */
+  /**
+   * The pod's container runs, and its readiness probe passes ({@code ready}) or fails: its one
+   * Ready condition says so, as a kubelet keeps one condition of each type.
+   */
   public void podRunning(String pod, boolean ready) {
     client
         .pods()
         .inNamespace(NAMESPACE)
         .withName(pod)
         .editStatus(
-            p ->
-                new io.fabric8.kubernetes.api.model.PodBuilder(p)
-                    .editStatus()
-                    .withPhase("Running")
-                    .addNewCondition()
-                    .withType("Ready")
-                    .withStatus(ready ? "True" : "False")
-                    .endCondition()
-                    .endStatus()
-                    .build());
+            p -> {
+              Pod edited =
+                  new PodBuilder(p).editOrNewStatus().withPhase("Running").endStatus().build();
+              edited.getStatus().getConditions().removeIf(c -> "Ready".equals(c.getType()));
+              edited
+                  .getStatus()
+                  .getConditions()
+                  .add(
+                      new PodConditionBuilder()
+                          .withType("Ready")
+                          .withStatus(ready ? "True" : "False")
+                          .build());
+              return edited;
+            });
   }
 
   public QuorumCluster get(String name) {
