@@ -53,14 +53,7 @@ class HealingStaleApiTest {
     corrupt.setPhase("Removing");
     corrupt.setAdd(new VoterRef(3, "dir3"));
 
-    await()
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              QuorumCluster cr = api.get("inventory");
-              cr.getStatus().setOperation(corrupt);
-              api.client().resource(cr).updateStatus();
-            });
+    writeOperation(corrupt);
 
     await()
         .atMost(Duration.ofSeconds(20))
@@ -94,14 +87,7 @@ class HealingStaleApiTest {
     future.setStartedAt("2999-01-01T00:00:00Z");
     future.setSentAt("2999-01-01T00:00:00Z");
 
-    await()
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              QuorumCluster cr = api.get("inventory");
-              cr.getStatus().setOperation(future);
-              api.client().resource(cr).updateStatus();
-            });
+    writeOperation(future);
 
     await()
         .atMost(Duration.ofSeconds(20))
@@ -196,6 +182,18 @@ class HealingStaleApiTest {
         .ignoreExceptions()
         .until(() -> api.get("inventory").getStatus().getQuorum().getFaultTolerance() == 1);
     return quorum;
+  }
+
+  /** Writes status.operation as a user with access to the status subresource would. */
+  private void writeOperation(OperationStatus operation) {
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              QuorumCluster cr = api.get("inventory");
+              cr.getStatus().setOperation(operation);
+              api.client().resource(cr).updateStatus();
+            });
   }
 
   private Pod pod(String name) {

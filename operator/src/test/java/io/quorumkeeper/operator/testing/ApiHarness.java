@@ -455,6 +455,19 @@ public final class ApiHarness implements AutoCloseable {
    * last transition (it replaces any Ready condition the pod had).
    */
   public void podReadySince(String pod, Instant since) {
+    podReadyCondition(pod, "True", since.toString());
+  }
+
+  /**
+   * The pod's container runs, and its readiness probe passes ({@code ready}) or fails: its one
+   * Ready condition says so, as a kubelet keeps one condition of each type.
+   */
+  public void podRunning(String pod, boolean ready) {
+    podReadyCondition(pod, ready ? "True" : "False", null);
+  }
+
+  /** The pod Running, its Ready condition replaced by one of this status and transition time. */
+  private void podReadyCondition(String pod, String status, String since) {
     client
         .pods()
         .inNamespace(NAMESPACE)
@@ -472,34 +485,8 @@ public final class ApiHarness implements AutoCloseable {
                   .add(
                       new PodConditionBuilder()
                           .withType("Ready")
-                          .withStatus("True")
-                          .withLastTransitionTime(since.toString())
-                          .build());
-              return edited;
-            });
-  }
-
-  /**
-   * The pod's container runs, and its readiness probe passes ({@code ready}) or fails: its one
-   * Ready condition says so, as a kubelet keeps one condition of each type.
-   */
-  public void podRunning(String pod, boolean ready) {
-    client
-        .pods()
-        .inNamespace(NAMESPACE)
-        .withName(pod)
-        .editStatus(
-            p -> {
-              Pod edited =
-                  new PodBuilder(p).editOrNewStatus().withPhase("Running").endStatus().build();
-              edited.getStatus().getConditions().removeIf(c -> "Ready".equals(c.getType()));
-              edited
-                  .getStatus()
-                  .getConditions()
-                  .add(
-                      new PodConditionBuilder()
-                          .withType("Ready")
-                          .withStatus(ready ? "True" : "False")
+                          .withStatus(status)
+                          .withLastTransitionTime(since)
                           .build());
               return edited;
             });
