@@ -8,6 +8,7 @@ import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.status.RollStatus;
 import io.quorumkeeper.operator.event.EventReason;
 import io.quorumkeeper.operator.event.EventRecorder;
+import io.quorumkeeper.operator.model.DisruptionBudgetModel;
 import io.quorumkeeper.operator.model.KafkaVersions;
 import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.model.Pool;
@@ -44,7 +45,8 @@ final class Rolling {
   /**
    * The planner's step and what status should say about it.
    *
-   * @param alone the pod to restart is its pool's only one: deleted, not evicted (see {@link #act})
+   * @param alone the pod to restart is deleted, not evicted: its pool's only one, or one not Ready
+   *     while its pool's budget allows no eviction (see {@link #act})
    */
   record Step(
       RollAction action,
@@ -192,7 +194,8 @@ final class Rolling {
       }
     }
     Step step = step(action, previous, now);
-    return action instanceof RollAction.Restart r && aloneInPool(r.pod(), pools)
+    return action instanceof RollAction.Restart r
+            && (aloneInPool(r.pod(), pools) || downUnderAClosedBudget(cr, r.pod(), pools, rollPods))
         ? step.inPoolOfOne()
         : step;
   }
@@ -205,6 +208,19 @@ final class Rolling {
             p ->
                 pod.startsWith(p.name() + "-")
                     && pod.substring(p.name().length() + 1).chars().allMatch(Character::isDigit));
+  }
+
+  /**
+   * Whether {@code pod} is not Ready in a pool whose budget allows no eviction (ADR 035): the API
+   * would refuse evicting it, so a crash-looping voter could never get a fixed configuration. The
+   * planner restarts a voter only while the others keep a caught-up majority, so with no fault
+   * tolerance left the pod it picks carries no part of that majority: deleting it costs none.
+   */
+  private static boolean downUnderAClosedBudget(
+      QuorumCluster cr, String pod, List<Pool> pools, List<RollPod> rollPods) {
+    return rollPods.stream().anyMatch(p -> p.pod().equals(pod) && !p.ready())
+        && pools.stream()
+            .anyMatch(p -> DisruptionBudgetModel.closed(cr, p) && pod.startsWith(p.name() + "-"));
   }
 
   /** Whether {@code pod} belongs to a pool of one pod. */
@@ -275,7 +291,8 @@ final class Rolling {
       if (step.alone()) {
         // A pool of one has no second pod a drain could take with it, and its budget
         // (maxUnavailable 1 of 1 pod) refuses evicting that pod while it is not Ready: a
-        // crash-looping pod the roll must restart to run a fixed config would never go.
+        // crash-looping pod the roll must restart to run a fixed config would never go. The
+        // same holds for a pod not Ready under a closed budget (ADR 035).
         if (pods.delete(namespace, key, r.pod(), r.uid(), null, r.reason())) {
           events.normal(cr, EventReason.RollingRestart, r.pod() + ": " + r.reason());
         }

@@ -63,14 +63,12 @@ class DisruptionBudgetApiTest {
   @Test
   void givenAQuorumThatToleratesNoFailureWithEveryPodReady_thenNoReadyVoterMayBeEvicted() {
     assertThat(budget().getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
-    assertThat(budget().getSpec().getUnhealthyPodEvictionPolicy()).isEqualTo("IfHealthyBudget");
 
     quorum.dead(1); // Kafka: voter 1 fetches nothing; its pod still Ready (a lost disk, say)
 
     await()
         .atMost(Duration.ofSeconds(15))
         .until(() -> budget().getSpec().getMaxUnavailable().getIntVal() == 0);
-    assertThat(budget().getSpec().getUnhealthyPodEvictionPolicy()).isEqualTo("AlwaysAllow");
     assertThat(evict("orders-node-0")).as("a healthy voter's eviction").isFalse();
     assertThat(evict("orders-node-2")).as("the other healthy voter's").isFalse();
     assertThat(pod("orders-node-0")).isTrue();
@@ -80,22 +78,27 @@ class DisruptionBudgetApiTest {
     await()
         .atMost(Duration.ofSeconds(15))
         .until(() -> budget().getSpec().getMaxUnavailable().getIntVal() == 1);
-    assertThat(budget().getSpec().getUnhealthyPodEvictionPolicy()).isEqualTo("IfHealthyBudget");
     assertThat(evict("orders-node-0")).as("one eviction, with the quorum whole again").isTrue();
     await().until(() -> !pod("orders-node-0"));
   }
 
+  /**
+   * A live voter briefly not Ready (a slow disk trips its stall watch, ADR 031) while another is
+   * down: the API server's default policy keeps it, since fewer pods are healthy than the budget
+   * wants. A policy that let unready pods go would have let a drain take it and the quorum with it.
+   */
   @Test
-  void givenAQuorumThatToleratesNoFailure_thenAPodThatIsNotReadyMayStillGo() {
+  void givenAQuorumThatToleratesNoFailure_thenALiveVoterBrieflyNotReadyIsKeptToo() {
     quorum.dead(1);
     await()
         .atMost(Duration.ofSeconds(15))
         .until(() -> budget().getSpec().getMaxUnavailable().getIntVal() == 0);
 
-    api.podRunning("orders-node-1", false);
+    api.podRunning("orders-node-0", false);
 
-    assertThat(evict("orders-node-1")).as("the voter that carries nothing, not Ready").isTrue();
-    assertThat(evict("orders-node-0")).as("a healthy voter").isFalse();
+    assertThat(evict("orders-node-0")).as("a live voter, not Ready for a moment").isFalse();
+    assertThat(evict("orders-node-2")).as("the other live voter").isFalse();
+    assertThat(budget().getSpec().getUnhealthyPodEvictionPolicy()).isNull();
   }
 
   private PodDisruptionBudget budget() {

@@ -290,6 +290,50 @@ class RollingApiTest {
   }
 
   /**
+   * A voter that is down (a crash loop, say) leaves the quorum no fault tolerance, so its pool's
+   * budget allows no eviction at all (ADR 035): a config change that fixes it must still restart
+   * it, by a delete, and no other pod until it is back.
+   */
+  @Test
+  void
+      givenAVoterDownUnderAClosedBudget_whenTheConfigChanges_thenItIsDeleted_andNoOtherPodUntilBack() {
+    Map<String, String> uids = uids();
+    quorum.dead(1);
+    inSync.remove(1);
+    api.podRunning("orders-node-1", false);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> statefulSetBudget().getSpec().getMaxUnavailable().getIntVal() == 0);
+
+    changeConfig();
+
+    assertThat(awaitOneDeleted()).isEqualTo(1);
+    assertThat(events("EvictionRefused")).isEmpty();
+    await()
+        .during(QUIET)
+        .atMost(QUIET.multipliedBy(2))
+        .until(
+            () ->
+                uids.get("orders-node-0").equals(uids().get("orders-node-0"))
+                    && uids.get("orders-node-2").equals(uids().get("orders-node-2")));
+    createPod(1);
+    back(1);
+    assertThat(rollOnePod()).isEqualTo(2);
+    assertThat(rollOnePod()).isEqualTo(0);
+    await().until(() -> "UpToDate".equals(progressing()));
+  }
+
+  private PodDisruptionBudget statefulSetBudget() {
+    return api.client()
+        .policy()
+        .v1()
+        .podDisruptionBudget()
+        .inNamespace(NAMESPACE)
+        .withName("orders-node")
+        .get();
+  }
+
+  /**
    * A recorded restart far ahead of the operator's clock (a status edit, a replica whose clock ran
    * ahead) would hold the roll until then: the wait for a view newer than the restart. It holds
    * nothing: the record is done with, and a later change rolls.

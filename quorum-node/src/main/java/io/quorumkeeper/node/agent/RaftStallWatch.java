@@ -131,14 +131,17 @@ public final class RaftStallWatch {
     if (still.compareTo(stalledAfter.get()) < 0) {
       return Optional.empty();
     }
+    // The stall time, not the time so far: the agent logs the reason each time it changes, and a
+    // reason that grew every second would log every probe
+    long atLeastMs = stalledAfter.get().toMillis();
     return Optional.of(
         leader
             ? "stalled: as leader in epoch "
                 + epoch
                 + ", high watermark "
                 + pulse
-                + " has not moved for "
-                + still.toMillis()
+                + " has not moved for at least "
+                + atLeastMs
                 + " ms"
             : "stalled: as "
                 + state
@@ -146,8 +149,8 @@ public final class RaftStallWatch {
                 + leaderId
                 + " in epoch "
                 + epoch
-                + ", no raft request sent for "
-                + still.toMillis()
+                + ", no raft request sent for at least "
+                + atLeastMs
                 + " ms (high watermark "
                 + reading.highWatermark()
                 + ")");

@@ -33,8 +33,14 @@ class RaftStallWatchTest {
     advance(Duration.ofMillis(1));
     assertThat(watch.stalled(follower(3, 41), OptionalLong.of(100)))
         .contains(
-            "stalled: as follower of leader 1 in epoch 3, no raft request sent for 5000 ms"
-                + " (high watermark 41)");
+            "stalled: as follower of leader 1 in epoch 3, no raft request sent for at least 5000"
+                + " ms (high watermark 41)");
+    advance(Duration.ofSeconds(3));
+    assertThat(watch.stalled(follower(3, 41), OptionalLong.of(100)))
+        .as("the same words while the stall goes on: the agent logs each change of reason")
+        .contains(
+            "stalled: as follower of leader 1 in epoch 3, no raft request sent for at least 5000"
+                + " ms (high watermark 41)");
 
     assertThat(watch.stalled(follower(3, 41), OptionalLong.of(101))).isEmpty();
     advance(Duration.ofSeconds(4));
@@ -67,7 +73,8 @@ class RaftStallWatchTest {
     assertThat(watch.stalled(leader, OptionalLong.of(3))).isEmpty();
     advance(Duration.ofMillis(1));
     assertThat(watch.stalled(leader, OptionalLong.of(3)))
-        .contains("stalled: as leader in epoch 5, high watermark 900 has not moved for 7000 ms");
+        .contains(
+            "stalled: as leader in epoch 5, high watermark 900 has not moved for at least 7000 ms");
     RaftMetrics committed = new RaftMetrics("leader", 0, 5, 901, 905, unknown());
     assertThat(watch.stalled(committed, OptionalLong.of(3))).isEmpty();
   }

@@ -53,32 +53,11 @@ class PlaintextVoterGuardKraftTest {
   @Test
   void anAnonymousClientOfTheClientListener_cannotRemoveAVoter_theControllerListenerCan()
       throws Exception {
-    String controllers = NodeProcesses.bootstrapControllers(PODS);
-    String brokers = String.join(",", PODS.stream().map(p -> p.host() + ":9092").toList());
-    nodes = NodeProcesses.forThisJvm(root);
-    nodes.writeHosts(PODS);
-    nodes.writeConfigMap(
-        NODES,
-        NodeProcesses.plaintextCombinedTemplate(controllers) + GUARD,
-        NodeProcesses.controllerBootstrap(
-                PODS, NodeProcesses.randomDirectoryIds(3), Uuid.randomUuid().toString(), false)
-            .replace("process.roles=controller", "process.roles=broker,controller"));
-    PODS.forEach(nodes::start);
+    start(GUARD);
 
-    try (ControllerAdmin operator = new ControllerAdmin(controllers);
-        ControllerAdmin anonymous =
-            new ControllerAdmin(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
-      QuorumInfo formed =
-          awaitForming("a leader with two followers caught up")
-              .until(
-                  operator::quorum,
-                  q ->
-                      q.leaderId() >= 0 && q.voters().stream().allMatch(v -> v.logEndOffset() > 0));
-      awaitForming("three brokers registered")
-          .until(
-              () ->
-                  anonymous.call(
-                      a -> a.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == 3));
+    try (ControllerAdmin operator = new ControllerAdmin(controllers());
+        ControllerAdmin anonymous = anonymous()) {
+      QuorumInfo formed = formed(operator, anonymous);
       QuorumInfo.ReplicaState follower =
           formed.voters().stream()
               .filter(v -> v.replicaId() != formed.leaderId())
@@ -122,6 +101,71 @@ class PlaintextVoterGuardKraftTest {
       awaitForming("two voters left, by the operator's call on the controller listener")
           .until(operator::quorum, q -> q.voters().size() == 2);
     }
+  }
+
+  /**
+   * The premise, on the same Kafka: without the two keys the anonymous client's removal commits. If
+   * Kafka ever stops forwarding voter changes from brokers, this fails and says the guard's reason
+   * has changed.
+   */
+  @Test
+  void withoutTheGuard_anAnonymousClientOfTheClientListenerRemovesAVoter() throws Exception {
+    start("");
+
+    try (ControllerAdmin operator = new ControllerAdmin(controllers());
+        ControllerAdmin anonymous = anonymous()) {
+      QuorumInfo formed = formed(operator, anonymous);
+      QuorumInfo.ReplicaState follower =
+          formed.voters().stream()
+              .filter(v -> v.replicaId() != formed.leaderId())
+              .findFirst()
+              .orElseThrow();
+
+      anonymous
+          .admin()
+          .removeRaftVoter(follower.replicaId(), follower.replicaDirectoryId())
+          .all()
+          .get(10, TimeUnit.SECONDS);
+
+      awaitForming("two voters left, by an anonymous client of 9092")
+          .until(operator::quorum, q -> q.voters().size() == 2);
+    }
+  }
+
+  private void start(String extraConfig) {
+    nodes = NodeProcesses.forThisJvm(root);
+    nodes.writeHosts(PODS);
+    nodes.writeConfigMap(
+        NODES,
+        NodeProcesses.plaintextCombinedTemplate(controllers()) + extraConfig,
+        NodeProcesses.controllerBootstrap(
+                PODS, NodeProcesses.randomDirectoryIds(3), Uuid.randomUuid().toString(), false)
+            .replace("process.roles=controller", "process.roles=broker,controller"));
+    PODS.forEach(nodes::start);
+  }
+
+  private static String controllers() {
+    return NodeProcesses.bootstrapControllers(PODS);
+  }
+
+  /** An Admin of the brokers' client listener, with no credentials. */
+  private static ControllerAdmin anonymous() {
+    String brokers = String.join(",", PODS.stream().map(p -> p.host() + ":9092").toList());
+    return new ControllerAdmin(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers));
+  }
+
+  private static QuorumInfo formed(ControllerAdmin operator, ControllerAdmin anonymous) {
+    QuorumInfo formed =
+        awaitForming("a leader with two followers caught up")
+            .until(
+                operator::quorum,
+                q -> q.leaderId() >= 0 && q.voters().stream().allMatch(v -> v.logEndOffset() > 0));
+    awaitForming("three brokers registered")
+        .until(
+            () ->
+                anonymous.call(
+                    a -> a.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == 3));
+    return formed;
   }
 
   private static String read(Path log) {
