@@ -58,11 +58,7 @@ class PlaintextVoterGuardKraftTest {
     try (ControllerAdmin operator = new ControllerAdmin(controllers());
         ControllerAdmin anonymous = anonymous()) {
       QuorumInfo formed = formed(operator, anonymous);
-      QuorumInfo.ReplicaState follower =
-          formed.voters().stream()
-              .filter(v -> v.replicaId() != formed.leaderId())
-              .findFirst()
-              .orElseThrow();
+      QuorumInfo.ReplicaState follower = aFollower(formed);
 
       Throwable refused =
           catchThrowable(
@@ -93,11 +89,7 @@ class PlaintextVoterGuardKraftTest {
           .as("the controller's log says who was refused")
           .isTrue();
 
-      operator
-          .admin()
-          .removeRaftVoter(follower.replicaId(), follower.replicaDirectoryId())
-          .all()
-          .get(10, TimeUnit.SECONDS);
+      remove(operator, follower);
       awaitForming("two voters left, by the operator's call on the controller listener")
           .until(operator::quorum, q -> q.voters().size() == 2);
     }
@@ -115,21 +107,29 @@ class PlaintextVoterGuardKraftTest {
     try (ControllerAdmin operator = new ControllerAdmin(controllers());
         ControllerAdmin anonymous = anonymous()) {
       QuorumInfo formed = formed(operator, anonymous);
-      QuorumInfo.ReplicaState follower =
-          formed.voters().stream()
-              .filter(v -> v.replicaId() != formed.leaderId())
-              .findFirst()
-              .orElseThrow();
+      QuorumInfo.ReplicaState follower = aFollower(formed);
 
-      anonymous
-          .admin()
-          .removeRaftVoter(follower.replicaId(), follower.replicaDirectoryId())
-          .all()
-          .get(10, TimeUnit.SECONDS);
+      remove(anonymous, follower);
 
       awaitForming("two voters left, by an anonymous client of 9092")
           .until(operator::quorum, q -> q.voters().size() == 2);
     }
+  }
+
+  private static QuorumInfo.ReplicaState aFollower(QuorumInfo quorum) {
+    return quorum.voters().stream()
+        .filter(v -> v.replicaId() != quorum.leaderId())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static void remove(ControllerAdmin admin, QuorumInfo.ReplicaState voter)
+      throws Exception {
+    admin
+        .admin()
+        .removeRaftVoter(voter.replicaId(), voter.replicaDirectoryId())
+        .all()
+        .get(10, TimeUnit.SECONDS);
   }
 
   private void start(String extraConfig) {
