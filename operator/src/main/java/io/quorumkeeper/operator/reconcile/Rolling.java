@@ -202,12 +202,17 @@ final class Rolling {
 
   /** Whether {@code pod} belongs to a pool with the controller role. */
   private static boolean inControllerPool(String pod, List<Pool> pools) {
+    return poolOf(pod, pools).filter(p -> p.kind().hasControllerRole()).isPresent();
+  }
+
+  /** The pool whose pods are named {@code <pool>-<ordinal>} like {@code pod}, if any. */
+  private static Optional<Pool> poolOf(String pod, List<Pool> pools) {
     return pools.stream()
-        .filter(p -> p.kind().hasControllerRole())
-        .anyMatch(
+        .filter(
             p ->
                 pod.startsWith(p.name() + "-")
-                    && pod.substring(p.name().length() + 1).chars().allMatch(Character::isDigit));
+                    && pod.substring(p.name().length() + 1).chars().allMatch(Character::isDigit))
+        .findFirst();
   }
 
   /**
@@ -219,8 +224,7 @@ final class Rolling {
   private static boolean downUnderAClosedBudget(
       QuorumCluster cr, String pod, List<Pool> pools, List<RollPod> rollPods) {
     return rollPods.stream().anyMatch(p -> p.pod().equals(pod) && !p.ready())
-        && pools.stream()
-            .anyMatch(p -> DisruptionBudgetModel.closed(cr, p) && pod.startsWith(p.name() + "-"));
+        && poolOf(pod, pools).filter(p -> DisruptionBudgetModel.closed(cr, p)).isPresent();
   }
 
   /** Whether {@code pod} belongs to a pool of one pod. */

@@ -150,14 +150,7 @@ class RollingApiTest {
    */
   @Test
   void givenADrainsEvictionAdmittedFirst_thenTheRollWaitsForTheBudget_andGoesOnOnceItAllows() {
-    PodDisruptionBudget budget =
-        api.client()
-            .policy()
-            .v1()
-            .podDisruptionBudget()
-            .inNamespace(NAMESPACE)
-            .withName("orders-node")
-            .get();
+    PodDisruptionBudget budget = budget();
     budget.setStatus(
         new PodDisruptionBudgetStatusBuilder()
             .withDisruptedPods(Map.of("orders-node-0", Instant.now().toString()))
@@ -303,7 +296,7 @@ class RollingApiTest {
     api.podRunning("orders-node-1", false);
     await()
         .atMost(Duration.ofSeconds(15))
-        .until(() -> statefulSetBudget().getSpec().getMaxUnavailable().getIntVal() == 0);
+        .until(() -> budget().getSpec().getMaxUnavailable().getIntVal() == 0);
 
     changeConfig();
 
@@ -323,7 +316,7 @@ class RollingApiTest {
     await().until(() -> "UpToDate".equals(progressing()));
   }
 
-  private PodDisruptionBudget statefulSetBudget() {
+  private PodDisruptionBudget budget() {
     return api.client()
         .policy()
         .v1()
