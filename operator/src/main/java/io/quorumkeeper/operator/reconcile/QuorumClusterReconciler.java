@@ -295,6 +295,11 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     if (write && !tls.podsWait()) {
       refused.addAll(owned.applyAll(desired(running, model, context), running, context));
       configMaps.prune(running, model, context);
+    } else if (!write) {
+      // A pause or a refused spec holds the operator's own changes, not the cluster's guard
+      // against other people's drains: the budgets of the spec that runs still follow the
+      // quorum's fault tolerance (ADR 036).
+      refused.addAll(owned.applyAll(budgets(model), running, context));
     }
     Healing.Step step =
         snapshot.isPresent()
@@ -412,6 +417,12 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private static boolean isPaused(QuorumCluster cr) {
     Map<String, String> annotations = cr.getMetadata().getAnnotations();
     return annotations != null && "true".equals(annotations.get(QuorumCluster.PAUSED_ANNOTATION));
+  }
+
+  private static List<Supplier<HasMetadata>> budgets(ClusterModel model) {
+    return model.disruptionBudgets().stream()
+        .<Supplier<HasMetadata>>map(budget -> () -> budget)
+        .toList();
   }
 
   /** The agent token Secret while the cluster has none, then every object of the model. */

@@ -1,11 +1,14 @@
 package io.quorumkeeper.operator.reconcile;
 
+import static io.quorumkeeper.operator.reconcile.QuorumClusterReconcilerApiTest.condition;
 import static io.quorumkeeper.operator.testing.ApiHarness.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.spec.HealingMode;
+import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiHarness;
 import io.quorumkeeper.operator.testing.QuorumScript;
 import java.nio.file.Path;
@@ -13,6 +16,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The budget counts Ready pods; a voter can be Ready and carry nothing (its disk lost: it runs as
@@ -99,6 +104,45 @@ class DisruptionBudgetApiTest {
     assertThat(evict("orders-node-0")).as("a live voter, not Ready for a moment").isFalse();
     assertThat(evict("orders-node-2")).as("the other live voter").isFalse();
     assertThat(budget().getSpec().getUnhealthyPodEvictionPolicy()).isNull();
+  }
+
+  /**
+   * A pause, or a pasted value the operator refuses, holds every change the operator would make; it
+   * must not leave the budget open while the quorum loses its last spare voter, or a drain then
+   * takes a live one (ADR 036).
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"paused", "refused spec"})
+  void givenChangesHeld_whenTheQuorumLosesItsFaultTolerance_thenTheBudgetStillCloses(String held) {
+    String heldBy = held.equals("paused") ? Conditions.PAUSED : Conditions.SPEC_INVALID;
+    if (held.equals("paused")) {
+      api.edit(
+          "orders",
+          cr -> cr.getMetadata().getAnnotations().put(QuorumCluster.PAUSED_ANNOTATION, "true"));
+      await().ignoreExceptions().until(() -> condition(api.get("orders"), heldBy).equals("True"));
+    } else {
+      api.edit(
+          "orders",
+          cr -> cr.getSpec().getKafka().getConfig().put("metadata.log.segment.ms", "1\nx=y"));
+      await().ignoreExceptions().until(() -> condition(api.get("orders"), heldBy).equals("True"));
+    }
+    assertThat(budget().getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+
+    quorum.dead(1);
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> budget().getSpec().getMaxUnavailable().getIntVal() == 0);
+    assertThat(evict("orders-node-0")).as("a live voter's eviction while " + held).isFalse();
+    assertThat(condition(api.get("orders"), heldBy))
+        .as("the budget closed while the changes were still held")
+        .isEqualTo("True");
+
+    quorum.alive(1);
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> budget().getSpec().getMaxUnavailable().getIntVal() == 1);
   }
 
   private PodDisruptionBudget budget() {
