@@ -52,6 +52,19 @@ public record QuorumSnapshot(
         Instant.EPOCH);
   }
 
+  /** The same snapshot with Kafka's answer to a later ask, arrived at {@code answeredAt}. */
+  public QuorumSnapshot withRaft(RaftQuorum later, Instant answeredAt) {
+    return new QuorumSnapshot(
+        cluster,
+        answeredAt,
+        Optional.of(later),
+        controllerPodNames,
+        controllerPods,
+        null,
+        agents,
+        epochSeenSince);
+  }
+
   public boolean hasLeader() {
     return raft.isPresent() && raft.get().leaderId().isPresent();
   }

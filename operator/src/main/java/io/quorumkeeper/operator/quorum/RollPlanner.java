@@ -180,28 +180,9 @@ public final class RollPlanner {
 
   /** Why restarting this pod now would break invariant 2 or an ISR, or null if it would not. */
   static String unsafe(RollPod p, RollFacts facts, QuorumView view) {
-    Optional<Member> member = voter(p, view);
-    if (member.isPresent()) {
-      List<Member> voters = view.voterMembers();
-      if (voters.size() == 1) {
-        // A quorum of one voter has no restart that keeps it, whatever the order: as a partition
-        // of replication factor 1, it does not hold the roll, or a one-voter cluster would never
-        // load a renewed certificate or a new version. The restart's reason says what it costs.
-        return null;
-      }
-      long others =
-          voters.stream()
-              .filter(m -> m.nodeId() != p.nodeId() && m.health() == Health.CaughtUp)
-              .count();
-      if (others < QuorumMath.majority(voters.size())) {
-        return "restarting voter "
-            + p.nodeId()
-            + " would leave "
-            + others
-            + " of "
-            + voters.size()
-            + " voters caught up, fewer than a majority";
-      }
+    String voterUnsafe = p.controller() ? voterUnsafe(p.nodeId(), view) : null;
+    if (voterUnsafe != null) {
+      return voterUnsafe;
     }
     if (p.broker()) {
       if (facts.partitions().isEmpty()) {
@@ -221,6 +202,32 @@ public final class RollPlanner {
             + i.isr()
             + ")";
       }
+    }
+    return null;
+  }
+
+  /**
+   * Why restarting controller {@code nodeId} now would leave fewer than a majority of voters caught
+   * up in {@code view}, or null if it would not (or it is no voter).
+   */
+  public static String voterUnsafe(int nodeId, QuorumView view) {
+    List<Member> voters = view.voterMembers();
+    if (voters.stream().noneMatch(m -> m.nodeId() == nodeId) || voters.size() == 1) {
+      // A quorum of one voter has no restart that keeps it, whatever the order: as a partition
+      // of replication factor 1, it does not hold the roll, or a one-voter cluster would never
+      // load a renewed certificate or a new version. The restart's reason says what it costs.
+      return null;
+    }
+    long others =
+        voters.stream().filter(m -> m.nodeId() != nodeId && m.health() == Health.CaughtUp).count();
+    if (others < QuorumMath.majority(voters.size())) {
+      return "restarting voter "
+          + nodeId
+          + " would leave "
+          + others
+          + " of "
+          + voters.size()
+          + " voters caught up, fewer than a majority";
     }
     return null;
   }

@@ -36,12 +36,14 @@ import io.quorumkeeper.operator.observe.AgentTokens;
 import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumMetrics;
 import io.quorumkeeper.operator.observe.QuorumObservation;
+import io.quorumkeeper.operator.observe.QuorumUnavailableException;
 import io.quorumkeeper.operator.observe.RaftObservation;
 import io.quorumkeeper.operator.quorum.HealingPlanner;
 import io.quorumkeeper.operator.quorum.HealingPolicy;
 import io.quorumkeeper.operator.quorum.QuorumAssessor;
 import io.quorumkeeper.operator.quorum.QuorumSnapshot;
 import io.quorumkeeper.operator.quorum.QuorumView;
+import io.quorumkeeper.operator.quorum.RaftQuorum;
 import io.quorumkeeper.operator.security.ClusterCertificates;
 import io.quorumkeeper.operator.security.UserCredentials;
 import io.quorumkeeper.operator.status.Conditions;
@@ -349,7 +351,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             brokersKept.cordons());
     QuorumClusterStatus written = passStatus.write(pass, context, snapshot, view);
     if (step != null) {
-      act(running, step, roll); // after the operation and the roll are in status, never before
+      // after the operation and the roll are in status, never before
+      act(running, step, roll, snapshot.get());
       observeWhenSilenceCounts(running, snapshot.get(), view);
     }
     quietIfSteady(pass, tls.podsWait(), written, context, snapshot, view);
@@ -483,7 +486,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   }
 
   /** A failed step is logged, not thrown: the next pass re-observes and re-plans it. */
-  private void act(QuorumCluster cr, Healing.Step step, Rolling.Step roll) {
+  private void act(
+      QuorumCluster cr, Healing.Step step, Rolling.Step roll, QuorumSnapshot snapshot) {
     try {
       Healing.Next next = healing.act(cr, step, events);
       if (observation != null && next == Healing.Next.AT_ONCE) {
@@ -491,11 +495,31 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       } else if (observation != null && next == Healing.Next.SHORTLY) {
         observation.observeIn(cr, Healing.RESEND_REFUSED_AFTER);
       }
-      rolling.act(cr, roll, events, clock.instant());
+      rolling.act(cr, roll, events, clock.instant(), () -> askedNow(cr, snapshot));
     } catch (RuntimeException e) {
       LOG.warnf(
           "cluster=%s healing or roll step not carried out, the next pass plans again: %s",
           QuorumObservation.key(cr), e.getMessage());
+    }
+  }
+
+  /**
+   * Kafka's view of the quorum asked at this moment, given up after the fetch timeout (a view older
+   * than that may show a stalled voter caught up), with this pass's pods and agents; empty without
+   * an answer or a leader.
+   */
+  private Optional<QuorumView> askedNow(QuorumCluster cr, QuorumSnapshot snapshot) {
+    String key = QuorumObservation.key(cr);
+    try {
+      RaftQuorum raft =
+          quorumClient.describe(
+              key,
+              ClusterModel.pools(cr).get(0).controllerEndpoints(),
+              settings.observation().caughtUpWithin());
+      return assessor(cr).assess(snapshot.withRaft(raft, clock.instant()));
+    } catch (QuorumUnavailableException | RuntimeException e) {
+      LOG.debugf("cluster=%s quorum not asked again: %s", key, e.getMessage());
+      return Optional.empty();
     }
   }
 

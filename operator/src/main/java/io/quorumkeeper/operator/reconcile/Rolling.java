@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,28 +48,36 @@ final class Rolling {
    *
    * @param alone the pod to restart is deleted, not evicted: its pool's only one, or one not Ready
    *     while its pool's budget allows no eviction (see {@link #act})
+   * @param voter the controller node id of the pod to restart, asked about once more just before
+   *     its eviction (see {@link #act}); null for a pod without the controller role
    */
   record Step(
       RollAction action,
       RollStatus roll,
       String summary,
       BrokerScaleDown.Hold scaleDownHeld,
-      boolean alone) {
+      boolean alone,
+      Integer voter) {
 
     Step(RollAction action, RollStatus roll, String summary) {
-      this(action, roll, summary, null, false);
+      this(action, roll, summary, null, false, null);
     }
 
     /**
      * The same step, saying why broker pods the spec dropped are kept ({@link BrokerScaleDown}).
      */
     Step withScaleDownHeld(BrokerScaleDown.Hold held) {
-      return new Step(action, roll, summary, held, alone);
+      return new Step(action, roll, summary, held, alone, voter);
     }
 
     /** The same step, for a pod that is its pool's only one. */
     Step inPoolOfOne() {
-      return new Step(action, roll, summary, scaleDownHeld, true);
+      return new Step(action, roll, summary, scaleDownHeld, true, voter);
+    }
+
+    /** The same step, for the pod of controller {@code nodeId}. */
+    Step ofController(int nodeId) {
+      return new Step(action, roll, summary, scaleDownHeld, alone, nodeId);
     }
   }
 
@@ -194,8 +203,14 @@ final class Rolling {
       }
     }
     Step step = step(action, previous, now);
-    return action instanceof RollAction.Restart r
-            && (aloneInPool(r.pod(), pools) || downUnderAClosedBudget(cr, r.pod(), pools, rollPods))
+    if (!(action instanceof RollAction.Restart r)) {
+      return step;
+    }
+    Optional<RollPod> pod = rollPods.stream().filter(p -> p.pod().equals(r.pod())).findFirst();
+    if (pod.filter(RollPod::controller).isPresent()) {
+      step = step.ofController(pod.get().nodeId());
+    }
+    return aloneInPool(r.pod(), pools) || downUnderAClosedBudget(cr, r.pod(), pools, rollPods)
         ? step.inPoolOfOne()
         : step;
   }
@@ -288,10 +303,30 @@ final class Rolling {
    * is a Normal event (a budget whose status lags a pod that just came back refuses once), the next
    * ones Warnings.
    */
-  void act(QuorumCluster cr, Step step, EventRecorder events, Instant now) {
+  void act(
+      QuorumCluster cr,
+      Step step,
+      EventRecorder events,
+      Instant now,
+      Supplier<Optional<QuorumView>> askedNow) {
     if (step.action() instanceof RollAction.Restart r) {
       String key = QuorumObservation.key(cr);
       String namespace = cr.getMetadata().getNamespace();
+      if (step.voter() != null && !step.alone()) {
+        // The plan's view was asked before the partitions were read, which can take seconds on a
+        // struggling cluster: a voter that stalled meanwhile still looks caught up in it. The
+        // restart goes only if Kafka, asked now, still shows the others' majority (ADR 037); if
+        // not, nothing is evicted and the next pass plans again on the next view.
+        Optional<QuorumView> fresh = askedNow.get();
+        String unsafe =
+            fresh.isEmpty()
+                ? "Kafka did not show a led quorum when asked just before the eviction"
+                : RollPlanner.voterUnsafe(step.voter(), fresh.get());
+        if (unsafe != null) {
+          LOG.infof("cluster=%s %s not restarted: %s", key, r.pod(), unsafe);
+          return;
+        }
+      }
       if (step.alone()) {
         // A pool of one has no second pod a drain could take with it, and its budget
         // (maxUnavailable 1 of 1 pod) refuses evicting that pod while it is not Ready: a

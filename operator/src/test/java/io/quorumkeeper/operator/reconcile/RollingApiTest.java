@@ -316,6 +316,39 @@ class RollingApiTest {
     await().until(() -> "UpToDate".equals(progressing()));
   }
 
+  /**
+   * Voter 1 stalls while the pass reads the partitions (seconds, on a struggling cluster): the
+   * quorum view the pass planned on still shows it caught up, and evicting another voter then would
+   * leave the leader alone. Kafka is asked once more just before the eviction (ADR 037): no pod
+   * goes until voter 1 is caught up again, then the roll goes on.
+   */
+  @Test
+  void givenAVoterThatStallsWhileThePartitionsAreRead_thenNoVoterIsEvicted_untilItIsBack() {
+    Map<String, String> uids = uids();
+    var isr = quorum.partitions;
+    java.util.concurrent.atomic.AtomicBoolean stalled =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    quorum.partitions =
+        () -> {
+          if (stalled.compareAndSet(false, true)) {
+            quorum.dead(1); // after the observation the pass plans on, before its eviction
+          }
+          return isr.get();
+        };
+
+    changeConfig();
+
+    await().atMost(Duration.ofSeconds(15)).untilTrue(stalled);
+    await().during(QUIET).atMost(QUIET.multipliedBy(2)).until(() -> uids().equals(uids));
+    assertThat(events()).isEmpty();
+
+    quorum.alive(1);
+    assertThat(rollOnePod()).isEqualTo(2);
+    assertThat(rollOnePod()).isEqualTo(1);
+    assertThat(rollOnePod()).isEqualTo(0);
+    await().until(() -> "UpToDate".equals(progressing()));
+  }
+
   private PodDisruptionBudget budget() {
     return api.client()
         .policy()
