@@ -47,6 +47,7 @@ import io.quorumkeeper.operator.quorum.RaftQuorum;
 import io.quorumkeeper.operator.security.ClusterCertificates;
 import io.quorumkeeper.operator.security.UserCredentials;
 import io.quorumkeeper.operator.status.Conditions;
+import io.quorumkeeper.operator.status.QuorumReport;
 import io.quorumkeeper.operator.status.StatusWriter;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -371,16 +372,14 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       Context<QuorumCluster> context,
       Optional<QuorumSnapshot> snapshot,
       Optional<QuorumView> view) {
+    Instant observedAt = QuorumReport.observedAt(written.getQuorum(), clock.instant());
     if (observation == null
-        || written.getQuorum() == null
-        || written.getQuorum().getObservedAt() == null
+        || observedAt == null
         || (pass.roll() != null && pass.roll().scaleDownHeld() != null)) {
       return; // a kept broker is let go by a pass that reads the partitions again
     }
     String key = QuorumObservation.key(pass.cr());
-    Instant refreshDue =
-        Instant.parse(written.getQuorum().getObservedAt())
-            .plus(settings.observation().refreshEvery());
+    Instant refreshDue = observedAt.plus(settings.observation().refreshEvery());
     QuietPass.of(
             refreshDue,
             pass,

@@ -11,6 +11,7 @@ import io.quorumkeeper.operator.quorum.QuorumView;
 import io.quorumkeeper.operator.quorum.Role;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -139,12 +140,13 @@ public final class QuorumReport {
       QuorumStatus lost = copy(kept);
       lost.setLeaderId(null);
       lost.setFaultTolerance(0);
+      Instant last = observedAt(kept, now);
       String age =
           kept.getObservedAt() == null
               ? "never observed"
-              : "last observed "
-                  + Duration.between(Instant.parse(kept.getObservedAt()), now).toSeconds()
-                  + "s ago";
+              : last == null
+                  ? "last observed at an unreadable time"
+                  : "last observed " + Duration.between(last, now).toSeconds() + "s ago";
       return new QuorumReport(
           lost,
           new Verdict(false, "NoLeader", "no controller reports a leader: " + failure + "; " + age),
@@ -394,8 +396,33 @@ public final class QuorumReport {
   }
 
   private static boolean stale(QuorumStatus previous, Instant now, Duration refreshEvery) {
-    return previous.getObservedAt() == null
-        || !Instant.parse(previous.getObservedAt()).plus(refreshEvery).isAfter(now);
+    Instant at = observedAt(previous, now);
+    return at == null || !at.plus(refreshEvery).isAfter(now);
+  }
+
+  /**
+   * How far ahead of this operator's clock {@code observedAt} may be and still be read: replicas
+   * whose clocks differ by less hand over without a needless status write.
+   */
+  static final Duration AHEAD_AT_MOST = Duration.ofSeconds(30);
+
+  /**
+   * When {@code quorum} was observed, or null when status does not say, says it in a form that is
+   * no time, or says a time more than {@link #AHEAD_AT_MOST} ahead of {@code now}: status can be
+   * written by hand, and such a value would otherwise stop every pass (a parse error) or keep the
+   * numbers in status from being refreshed until then.
+   */
+  public static Instant observedAt(QuorumStatus quorum, Instant now) {
+    String text = quorum == null ? null : quorum.getObservedAt();
+    if (text == null) {
+      return null;
+    }
+    try {
+      Instant at = Instant.parse(text);
+      return at.isAfter(now.plus(AHEAD_AT_MOST)) ? null : at;
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   private static QuorumStatus copy(QuorumStatus s) {
