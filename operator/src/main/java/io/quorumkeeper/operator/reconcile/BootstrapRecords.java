@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import io.quorumkeeper.operator.api.v1alpha1.status.VoterRef;
 import io.quorumkeeper.operator.event.EventReason;
 import io.quorumkeeper.operator.event.EventRecorder;
@@ -110,6 +111,9 @@ final class BootstrapRecords {
     List<ConfigMap> maps = PoolConfigMaps.ofControllerPool(cr, context);
     Optional<ClusterIdentity> given =
         Identities.recover(maps).filter(id -> Identities.kafkaId(id.clusterId()));
+    if (given.isPresent() && given.get().transport() != kept.transport()) {
+      return transportConflict(cr, kept, given.get(), bootstrapMapName(maps));
+    }
     Map<Integer, AgentReport> agents =
         Observed.observation(context).map(RaftObservation::agents).orElse(Map.of());
     Optional<String> onDisks = Identities.onDisks(agents);
@@ -145,6 +149,41 @@ final class BootstrapRecords {
             + ")";
     // Ready=False and an ObjectNotWritten event carry the message (the reconciler's refusals).
     return new Checked(cr, Optional.of(new Held(given.get(), message)));
+  }
+
+  /**
+   * A transport in status that is not the one the controller pool's ConfigMaps run (ADR 038). It is
+   * fixed at creation, so one of the two was edited. A CONTROLLER listener over SSL is what the
+   * operator renders for a TLS cluster only, with the certificates its pods mount: status is
+   * restored to TLS. The other way round either may be the edited one, and rendering status's
+   * transport would restart pods into a quorum they cannot reach: nothing is written until a person
+   * mends the one that is wrong.
+   */
+  private Checked transportConflict(
+      QuorumCluster cr, ClusterIdentity kept, ClusterIdentity given, String map) {
+    if (given.transport() == Transport.TLS) {
+      QuorumClusterStatus next = statusWriter.copy(cr.getStatus());
+      next.getBootstrap().setTransport(Transport.TLS);
+      String message =
+          "status.bootstrap.transport "
+              + kept.transport()
+              + " is not the transport of the controllers (TLS, as in ConfigMap "
+              + map
+              + "): status restored to it";
+      LOG.warnf("cluster=%s %s", QuorumObservation.key(cr), message);
+      events.warning(cr, EventReason.IdentityRestored, message);
+      return new Checked(statusWriter.write(cr, next), Optional.empty());
+    }
+    String message =
+        "ConfigMap "
+            + map
+            + " runs the controllers over "
+            + given.transport()
+            + ": status.bootstrap.transport is "
+            + kept.transport()
+            + "; a cluster's transport never changes, so one of them was edited. Nothing is"
+            + " written until one is set back";
+    return new Checked(cr, Optional.of(new Held(kept, message, true)));
   }
 
   /**
@@ -197,9 +236,17 @@ final class BootstrapRecords {
   /** The cluster, status restored if it was; the ConfigMaps' identity held if it conflicts. */
   record Checked(QuorumCluster cr, Optional<Held> held) {
 
+    /** Whether nothing may be written this pass (a transport conflict, ADR 038). */
+    boolean holdsWrites() {
+      return held.filter(Held::holdsWrites).isPresent();
+    }
+
     /** The identity to render: status's, with the held cluster id and initial voters if any. */
     ClusterIdentity identity(QuorumCluster latest) {
       ClusterIdentity kept = Identities.kept(latest.getStatus());
+      if (holdsWrites()) {
+        return kept;
+      }
       return held.map(
               h ->
                   new ClusterIdentity(
@@ -212,6 +259,14 @@ final class BootstrapRecords {
     }
   }
 
-  /** A ConfigMap's cluster id kept against status's, and why. */
-  record Held(ClusterIdentity given, String message) {}
+  /**
+   * A ConfigMap's cluster id kept against status's, and why; or, with {@code holdsWrites}, a
+   * conflict for which nothing is written.
+   */
+  record Held(ClusterIdentity given, String message, boolean holdsWrites) {
+
+    Held(ClusterIdentity given, String message) {
+      this(given, message, false);
+    }
+  }
 }

@@ -276,7 +276,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     ClusterIdentity identity = checked.identity(running);
     int keepControllerPods = Observed.controllerPodsToKeep(running, snapshot, context);
     boolean paused = isPaused(running);
-    boolean write = acceptance.valid() && !paused;
+    boolean write = acceptance.valid() && !paused && !checked.holdsWrites();
     BrokerPartitions partitions = new BrokerPartitions(quorumClient, running);
     List<Pool> pools = ClusterModel.pools(running, keepControllerPods);
     BrokerScaleDown.Keep brokersKept =

@@ -9,13 +9,19 @@ import static org.awaitility.Awaitility.await;
 
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiHarness;
+import io.quorumkeeper.operator.testing.OwnedObjects;
 import io.quorumkeeper.operator.testing.QuorumScript;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A cluster identity in status that was lost or edited (by hand, by a restore) is judged against
@@ -194,6 +200,99 @@ class StatusIdentityApiTest {
   }
 
   /** The combined example created, accepted and formed; its cluster id. */
+  /**
+   * The transport is fixed at creation (ADR 012). Status edited to Plaintext, or the field dropped
+   * (read as a cluster from before transports), on a TLS cluster rendered every pod template
+   * without TLS: each pod a drain re-created could no longer reach its peers. The controllers'
+   * ConfigMaps run SSL, which the operator renders for a TLS cluster only: status is restored (ADR
+   * 038).
+   */
+  @ParameterizedTest(name = "transport {0}")
+  @NullSource
+  @ValueSource(strings = "Plaintext")
+  void givenATlsClustersStatusTransportEdited_thenRestoredFromItsConfigMaps_andNothingRendered(
+      String edited) {
+    api.quorum().script(NAMESPACE + "/orders", 3);
+    formedCluster();
+    String template = cluster.statefulSet("orders-node").getMetadata().getResourceVersion();
+    String config = api.poolConfigMap("orders-node").getMetadata().getName();
+
+    cluster.editStatus(
+        "orders",
+        cr ->
+            cr.getStatus()
+                .getBootstrap()
+                .setTransport(edited == null ? null : Transport.valueOf(edited)));
+
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(cluster.events("IdentityRestored"))
+                    .anySatisfy(e -> assertThat(e.getMessage()).contains("status restored to it")));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(api.get("orders").getStatus().getBootstrap().getTransport())
+                    .isEqualTo(Transport.TLS));
+    assertThat(api.poolConfigMap("orders-node").getMetadata().getName()).isEqualTo(config);
+    assertThat(cluster.statefulSet("orders-node").getMetadata().getResourceVersion())
+        .isEqualTo(template);
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  /**
+   * A TLS cluster whose controller ConfigMap was edited to run the controllers over PLAINTEXT (or a
+   * Plaintext cluster whose spec no longer names its transport and whose status says TLS): either
+   * may be the edited one, and rendering status's transport would restart pods into a quorum they
+   * cannot reach. Nothing is written and Ready says why, until one is set back (ADR 038).
+   */
+  @Test
+  void givenTheControllersConfigMapEditedToPlaintext_thenNothingIsWrittenUntilSetBack() {
+    api.quorum().script(NAMESPACE + "/orders", 3);
+    formedCluster();
+    String map = api.poolConfigMap("orders-node").getMetadata().getName();
+    editServerProperties(map, "CONTROLLER:SSL", "CONTROLLER:PLAINTEXT");
+    Map<String, String> before = OwnedObjects.resourceVersions(api.client());
+
+    cluster.editSpec("orders", spec -> spec.getKafka().getConfig().put("num.partitions", "12"));
+
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(message(api.get("orders"), Conditions.READY))
+                    .contains("ConfigMap orders-node-bootstrap runs the controllers over Plaintext")
+                    .contains("status.bootstrap.transport is TLS"));
+    await().untilAsserted(() -> assertThat(cluster.events("ObjectNotWritten")).isNotEmpty());
+    assertThat(OwnedObjects.resourceVersions(api.client())).isEqualTo(before);
+    assertThat(api.get("orders").getStatus().getBootstrap().getTransport())
+        .isEqualTo(Transport.TLS);
+
+    editServerProperties(map, "CONTROLLER:PLAINTEXT", "CONTROLLER:SSL");
+
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(api.poolConfigMap("orders-node").getData().get("server.properties"))
+                    .contains("num.partitions=12")
+                    .contains("CONTROLLER:SSL"));
+    assertThat(message(api.get("orders"), Conditions.READY)).doesNotContain("runs the controllers");
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  /** Edits the server.properties of ConfigMap {@code name} as a user with rights on it would. */
+  private void editServerProperties(String name, String from, String to) {
+    api.client()
+        .configMaps()
+        .inNamespace(NAMESPACE)
+        .withName(name)
+        .edit(
+            m -> {
+              m.getData()
+                  .put("server.properties", m.getData().get("server.properties").replace(from, to));
+              return m;
+            });
+  }
+
   private String formedCluster() {
     api.create(COMBINED);
     cluster.awaitAccepted("orders", 1);
