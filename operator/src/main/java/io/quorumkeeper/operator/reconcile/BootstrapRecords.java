@@ -111,7 +111,14 @@ final class BootstrapRecords {
     List<ConfigMap> maps = PoolConfigMaps.ofControllerPool(cr, context);
     Optional<ClusterIdentity> given =
         Identities.recover(maps).filter(id -> Identities.kafkaId(id.clusterId()));
-    if (given.isPresent() && given.get().transport() != kept.transport()) {
+    if (given.isPresent()
+        && given.get().transport() != kept.transport()
+        && maps.stream()
+            .anyMatch(
+                m ->
+                    m.getData() != null
+                        && m.getData().containsKey(ConfigMapModel.SERVER_PROPERTIES))) {
+      // judged only on a server.properties found: without one, recover reads Plaintext
       return transportConflict(cr, kept, given.get(), bootstrapMapName(maps));
     }
     Map<Integer, AgentReport> agents =
