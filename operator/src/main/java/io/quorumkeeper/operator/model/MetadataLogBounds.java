@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.LongPredicate;
 
 /**
  * The values of {@code kafka.config} that shape the metadata log, which every controller and broker
@@ -23,45 +21,45 @@ final class MetadataLogBounds {
   static final String RETENTION_BYTES = "metadata.max.retention.bytes";
   static final String RETENTION_MS = "metadata.max.retention.ms";
 
-  private record Bound(LongPredicate allows, String rule) {}
-
   private static final long HOUR_MS = 3_600_000L;
   private static final long MIB = 1024L * 1024;
 
-  private static final Map<String, Bound> BOUNDS = new LinkedHashMap<>();
+  private static final Map<String, ConfigBounds.Bound> BOUNDS = new LinkedHashMap<>();
 
   static {
     BOUNDS.put(
         "metadata.log.segment.ms",
-        new Bound(
+        new ConfigBounds.Bound(
             v -> v >= HOUR_MS,
             "at least 3600000 (1 h): shorter segments pile up, an open file each, on every node"
                 + " until the snapshot after them is as old as the retention"));
     BOUNDS.put(
         "metadata.max.idle.interval.ms",
-        new Bound(
+        new ConfigBounds.Bound(
             v -> v >= 100 && v <= 60_000,
             "from 100 to 60000: the active controller's no-op records are how a stalled controller"
                 + " is told from an idle quorum (ADR 031), and more often than every 100 ms they"
                 + " flood the log"));
     BOUNDS.put(
         "metadata.log.max.record.bytes.between.snapshots",
-        new Bound(
+        new ConfigBounds.Bound(
             v -> v >= MIB && v <= 1024 * MIB,
             "from 1048576 (1 MiB) to 1073741824 (1 GiB): below, the controllers write a snapshot"
                 + " every few records; above, a restarted node replays that much log"));
     BOUNDS.put(
         "metadata.log.max.snapshot.interval.ms",
-        new Bound(
+        new ConfigBounds.Bound(
             v -> v == 0 || v >= 60_000,
             "0 (no snapshot by time) or at least 60000 (1 min): more often, every no-op record"
                 + " brings a snapshot"));
     BOUNDS.put(
         RETENTION_BYTES,
-        new Bound(v -> v == -1 || v >= MIB, "-1 (no limit by size) or at least 1048576 (1 MiB)"));
+        new ConfigBounds.Bound(
+            v -> v == -1 || v >= MIB, "-1 (no limit by size) or at least 1048576 (1 MiB)"));
     BOUNDS.put(
         RETENTION_MS,
-        new Bound(v -> v == -1 || v >= 60_000, "-1 (no limit by time) or at least 60000 (1 min)"));
+        new ConfigBounds.Bound(
+            v -> v == -1 || v >= 60_000, "-1 (no limit by time) or at least 60000 (1 min)"));
   }
 
   private MetadataLogBounds() {}
@@ -75,27 +73,11 @@ final class MetadataLogBounds {
               + SEGMENT_MIN_BYTES
               + ", Kafka's testing-only floor for metadata.log.segment.bytes; remove it");
     }
-    BOUNDS.forEach(
-        (key, bound) -> {
-          String value = config.get(key);
-          if (value == null) {
-            return;
-          }
-          Optional<Long> number = parse(value);
-          if (number.isEmpty() || !bound.allows().test(number.get())) {
-            errors.add(
-                "kafka.config "
-                    + key
-                    + "="
-                    + KubernetesNames.shown(value)
-                    + " is outside what the metadata log lives with: "
-                    + bound.rule());
-          }
-        });
+    errors.addAll(ConfigBounds.check(config, BOUNDS, "what the metadata log lives with"));
     if (config.get(RETENTION_BYTES) != null
         && config.get(RETENTION_MS) != null
-        && parse(config.get(RETENTION_BYTES)).orElse(0L) == -1
-        && parse(config.get(RETENTION_MS)).orElse(0L) == -1) {
+        && ConfigBounds.parse(config.get(RETENTION_BYTES)).orElse(0L) == -1
+        && ConfigBounds.parse(config.get(RETENTION_MS)).orElse(0L) == -1) {
       errors.add(
           "kafka.config sets both "
               + RETENTION_BYTES
@@ -104,13 +86,5 @@ final class MetadataLogBounds {
               + " to -1: the metadata log would never be trimmed; keep a limit on one of them");
     }
     return errors;
-  }
-
-  private static Optional<Long> parse(String value) {
-    try {
-      return Optional.of(Long.parseLong(value.trim()));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
   }
 }

@@ -322,6 +322,7 @@ public final class SpecValidator {
     }
     if (malformed.isEmpty() && nullValues.isEmpty()) {
       errors.addAll(MetadataLogBounds.check(config));
+      errors.addAll(RaftChannelBounds.check(config));
       int size = KafkaConfig.renderedSize(config);
       if (size > KafkaConfig.MAX_USER_CONFIG_BYTES) {
         errors.add(

@@ -371,6 +371,50 @@ class SpecValidatorTest {
     }
   }
 
+  /**
+   * Broker-wide values Kafka also applies to the controllers' own raft connections (ADR 039): one
+   * that breaks them passes a follower's restart unnoticed and costs the quorum once every node
+   * runs it.
+   */
+  @ParameterizedTest(name = "{0}={1} -> refused {2}")
+  @CsvSource({
+    "connections.max.idle.ms, 200, true",
+    "connections.max.idle.ms, 29999, true",
+    "connections.max.idle.ms, -1, true",
+    "connections.max.idle.ms, 30000, false",
+    "connections.max.idle.ms, 600000, false",
+    "socket.connection.setup.timeout.ms, 1, true",
+    "socket.connection.setup.timeout.ms, 10000, false",
+    "socket.connection.setup.timeout.ms, 60001, true",
+    "socket.connection.setup.timeout.max.ms, 999, true",
+    "socket.connection.setup.timeout.max.ms, 30000, false",
+    "socket.connection.setup.timeout.max.ms, 120001, true",
+    "socket.receive.buffer.bytes, 1, true",
+    "socket.receive.buffer.bytes, -1, false",
+    "socket.receive.buffer.bytes, 102400, false",
+    "socket.send.buffer.bytes, 32767, true",
+    "socket.send.buffer.bytes, 32768, false",
+    "socket.send.buffer.bytes, lots, true",
+    "socket.listen.backlog.size, 50, false",
+  })
+  void givenAValueTheRaftConnectionsRunWith_thenOnlyLivableOnesPass(
+      String key, String value, boolean refused) {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    cr.getSpec().getKafka().getConfig().put(key, value);
+
+    var result = SpecValidator.validate("orders", cr.getSpec(), SUPPORTED, Optional.empty());
+
+    if (refused) {
+      assertThat(result.errors())
+          .singleElement()
+          .asString()
+          .contains("kafka.config " + key + "=")
+          .contains("what the controllers' raft connections live with");
+    } else {
+      assertThat(result.errors()).isEmpty();
+    }
+  }
+
   @Test
   void givenNoRetentionLimitAtAll_thenRefused_oneLimitIsEnough() {
     QuorumCluster cr = Examples.load("combined.yaml");
