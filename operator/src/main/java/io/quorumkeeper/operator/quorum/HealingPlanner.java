@@ -140,6 +140,9 @@ public final class HealingPlanner {
       if (delete.isPresent()) {
         return delete.get();
       }
+      if (voters.size() > policy.desiredVoters()) {
+        break; // the spec asks for fewer voters: the shrink below takes the silent ones first
+      }
       return new Action.Wait(
           "voter "
               + dead.nodeId()
@@ -147,11 +150,13 @@ public final class HealingPlanner {
               + tolerance(v));
     }
     if (voters.size() > policy.desiredVoters()) {
-      // Voters on pods the spec drops go first, followers before the leader, laggards first.
+      // Silent voters go first (removing one takes no live voter away, ADR 040), then voters on
+      // pods the spec drops, followers before the leader, laggards first.
       Member leaving =
           voters.stream()
               .min(
-                  Comparator.comparing(policy::stays)
+                  Comparator.comparing((Member m) -> m.health() != Health.Unreachable)
+                      .thenComparing(policy::stays)
                       .thenComparing((Member m) -> m.role() == Role.Leader)
                       .thenComparing((Member m) -> m.health() == Health.CaughtUp)
                       .thenComparing(Member::nodeId, Comparator.reverseOrder()))
@@ -187,6 +192,15 @@ public final class HealingPlanner {
     if (spare.isPresent()) {
       return new Action.Membership(
           Operation.start(Kind.AddVoter, null, Incarnation.of(spare.get())));
+    }
+    // With no spare to add, a voter whose disk was lost is still replaced by its new incarnation:
+    // the incarnation removed first fetches nothing, so no live voter goes and the majority of the
+    // fewer voters is no larger (ADR 040).
+    for (Member gone : lost) {
+      Optional<Member> reborn = reborn(v, gone);
+      if (reborn.isPresent() && reborn.get().health() == Health.CaughtUp) {
+        return removeThenAdd(v, Kind.ReplaceVoter, gone, reborn.get());
+      }
     }
     // No voter change, but a stranded voter's pod may still be rescheduled.
     return filter(voters, Health.Unreachable).stream()

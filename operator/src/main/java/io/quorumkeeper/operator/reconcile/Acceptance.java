@@ -13,10 +13,12 @@ import io.quorumkeeper.operator.model.AcceptedSpec;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.MetadataVersions;
 import io.quorumkeeper.operator.model.SpecValidator;
+import io.quorumkeeper.operator.observe.RaftObservation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -63,7 +65,7 @@ record Acceptance(
             transport);
     validation = withMetadataVersion(validation, cr, accepted, context);
     validation = withStorage(validation, cr, accepted);
-    validation = withVoters(validation, cr, accepted);
+    validation = withVoters(validation, cr, accepted, context);
     if (storedValidation != null && !storedValidation.valid()) {
       validation = withIgnoredStoredSpec(validation, storedValidation);
     }
@@ -179,21 +181,32 @@ record Acceptance(
    * Refuses a spec that lowers the voter count without saying so: with {@code controllers.voters}
    * unset the count follows {@code replicas} (the largest odd number not above it), so 3 replicas
    * lowered to 2 would silently make a quorum of one voter, which survives no failure. Shrinking
-   * the quorum takes {@code controllers.voters} set to the smaller count.
+   * the quorum takes {@code controllers.voters} set to the smaller count. The count it is held
+   * against is the accepted spec's, or, with none readable (status lost or edited), the voters
+   * Kafka last reported, or before any report the count the controller pool's pods imply (ADR 040).
    */
   private static SpecValidator.Result withVoters(
-      SpecValidator.Result validation, QuorumCluster cr, Optional<QuorumClusterSpec> accepted) {
-    if (accepted.isEmpty()
-        || cr.getSpec() == null
+      SpecValidator.Result validation,
+      QuorumCluster cr,
+      Optional<QuorumClusterSpec> accepted,
+      Context<QuorumCluster> context) {
+    if (cr.getSpec() == null
         || cr.getSpec().getControllers() == null
-        || accepted.get().getControllers() == null
         || cr.getSpec().getControllers().getVoters() != null
         || !validation.valid()) {
       return validation;
     }
-    int was = accepted.get().getControllers().desiredVoters();
+    OptionalInt was =
+        accepted.isPresent()
+            ? Optional.ofNullable(accepted.get().getControllers())
+                .map(c -> OptionalInt.of(c.desiredVoters()))
+                .orElse(OptionalInt.empty())
+            : Observed.observation(context)
+                .flatMap(RaftObservation::raft)
+                .map(raft -> OptionalInt.of(raft.voters().size()))
+                .orElseGet(() -> impliedByControllerPods(cr, context));
     int now = cr.getSpec().getControllers().desiredVoters();
-    if (now >= was) {
+    if (was.isEmpty() || now >= was.getAsInt()) {
       return validation;
     }
     List<String> errors = new ArrayList<>(validation.errors());
@@ -201,12 +214,31 @@ record Acceptance(
         "controllers.replicas "
             + cr.getSpec().getControllers().getReplicas()
             + " with controllers.voters unset would lower the quorum from "
-            + was
+            + was.getAsInt()
+            + (accepted.isPresent() ? "" : " (the voters the running cluster has)")
             + " to "
             + now
             + " voters; "
             + IMPLICIT_SHRINK);
     return new SpecValidator.Result(List.copyOf(errors), validation.warnings());
+  }
+
+  /**
+   * The voters that {@code replicas} imply (the largest odd number not above it) for the controller
+   * StatefulSet the cluster owns, if any.
+   */
+  private static OptionalInt impliedByControllerPods(
+      QuorumCluster cr, Context<QuorumCluster> context) {
+    var sets = OwnedResources.cache(StatefulSet.class, context);
+    return ownedTopology(cr, context)
+        .map(
+            topology ->
+                cr.getMetadata().getName() + "-" + ClusterModel.poolKinds(topology).get(0).suffix())
+        .flatMap(name -> sets.get(new ResourceID(name, cr.getMetadata().getNamespace())))
+        .map(set -> set.getSpec() == null ? null : set.getSpec().getReplicas())
+        .filter(replicas -> replicas != null && replicas > 0)
+        .map(replicas -> OptionalInt.of(replicas % 2 == 0 ? replicas - 1 : replicas))
+        .orElse(OptionalInt.empty());
   }
 
   static final String IMPLICIT_SHRINK =

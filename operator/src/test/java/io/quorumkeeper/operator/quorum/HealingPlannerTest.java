@@ -221,6 +221,55 @@ class HealingPlannerTest {
     assertThat(op.remove().nodeId()).isEqualTo(4);
   }
 
+  /**
+   * The spec lowers the voters because a node is gone for good and no spare exists: the silent
+   * voter is what the shrink removes, and it no longer waits for a spare that will not come (ADR
+   * 040). One that stays on the spec's pods goes before a live one that does not: removing it takes
+   * no live voter away.
+   */
+  @Test
+  void givenVotersLoweredWhileAVoterIsSilentAndNoSpare_thenTheSilentOneIsRemovedFirst() {
+    Operation dropped =
+        op(
+            plan(
+                AUTO3.withRetiring(Set.of(3, 4)),
+                Views.voters(CaughtUp, CaughtUp, CaughtUp, CaughtUp, Unreachable)));
+    Operation staying =
+        op(
+            plan(
+                AUTO3.withRetiring(Set.of(3, 4)),
+                Views.voters(CaughtUp, Unreachable, CaughtUp, CaughtUp, CaughtUp)));
+
+    assertThat(dropped.kind()).isEqualTo(Kind.RemoveVoter);
+    assertThat(dropped.remove()).isEqualTo(new Incarnation(4, "dir4"));
+    assertThat(staying.kind()).isEqualTo(Kind.RemoveVoter);
+    assertThat(staying.remove()).isEqualTo(new Incarnation(1, "dir1"));
+  }
+
+  /**
+   * Kafka has fewer voters than the spec (a raised count whose pod is Pending) and a voter loses
+   * its disk: with no spare to add, its new incarnation still replaces it, or healing waited for
+   * ever at a fault tolerance of 0 (ADR 040).
+   */
+  @Test
+  void givenShortOfAVoterWithoutSpare_whenAVoterLosesItsDisk_thenItIsStillReplaced() {
+    Operation op =
+        op(
+            plan(
+                policy(5, null, Map.of()),
+                Views.voters(CaughtUp, CaughtUp, CaughtUp, DiskLost).reborn(3, CaughtUp)));
+
+    assertThat(op.kind()).isEqualTo(Kind.ReplaceVoter);
+    assertThat(op.remove()).isEqualTo(new Incarnation(3, "dir3"));
+    assertThat(op.add()).isEqualTo(new Incarnation(3, "new3"));
+    assertThat(
+            plan(
+                policy(5, null, Map.of()),
+                Views.voters(CaughtUp, CaughtUp, CaughtUp, DiskLost).reborn(3, Lagging)))
+        .as("not before the new incarnation has caught up")
+        .isInstanceOf(Action.Wait.class);
+  }
+
   @Test
   void givenVotersLoweredWithALaggingFollower_thenTheLaggingOneGoesFirst() {
     Operation op = op(plan(AUTO3, Views.voters(CaughtUp, Lagging, CaughtUp, CaughtUp, CaughtUp)));

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
 import io.quorumkeeper.operator.api.v1alpha1.spec.BrokersSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
 import io.quorumkeeper.operator.model.Labels;
@@ -70,6 +71,29 @@ class SpecRefusalApiTest {
     assertThat(cluster.statefulSet("orders-broker")).isNull();
     assertThat(OwnedObjects.resourceVersions(api.client())).isEqualTo(before);
     assertThat(cluster.events("SpecInvalid")).hasSize(1);
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  /**
+   * Status lost (a restore without it, an edit) while the operator was down, and replicas lowered
+   * to 2 with voters unset: with no accepted spec to compare against, the count the running cluster
+   * has still refuses the silent shrink to one voter, and no voter is removed (ADR 040).
+   */
+  @Test
+  void givenStatusLost_whenReplicasLoweredWithVotersUnset_thenStillRefused() {
+    QuorumScript quorum = api.quorum().script(NAMESPACE + "/orders", 3);
+    api.create(COMBINED);
+    cluster.awaitAccepted("orders", 1);
+    api.stopOperator();
+
+    cluster.editStatus("orders", cr -> cr.setStatus(new QuorumClusterStatus()));
+    cluster.editSpec("orders", spec -> spec.getControllers().setReplicas(2));
+    api.startOperator();
+
+    cluster.awaitRefused(
+        "orders", 2, "would lower the quorum from 3 (the voters the running cluster has) to 1");
+    assertThat(quorum.voterIds()).hasSize(3);
+    assertThat(cluster.statefulSet("orders-node").getSpec().getReplicas()).isEqualTo(3);
     assertThat(api.reconciles().failures()).isEmpty();
   }
 
