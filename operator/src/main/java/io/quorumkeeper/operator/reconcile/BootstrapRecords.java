@@ -177,9 +177,7 @@ final class BootstrapRecords {
               + " is not the transport of the controllers (TLS, as in ConfigMap "
               + map
               + "): status restored to it";
-      LOG.warnf("cluster=%s %s", QuorumObservation.key(cr), message);
-      events.warning(cr, EventReason.IdentityRestored, message);
-      return new Checked(statusWriter.write(cr, next), Optional.empty());
+      return restored(cr, next, message);
     }
     String message =
         "ConfigMap "
@@ -216,6 +214,11 @@ final class BootstrapRecords {
             + " ("
             + where
             + "): status restored to it";
+    return restored(cr, next, message);
+  }
+
+  /** Writes status restored as {@code message} says, with a log line and a Warning event. */
+  private Checked restored(QuorumCluster cr, QuorumClusterStatus next, String message) {
     LOG.warnf("cluster=%s %s", QuorumObservation.key(cr), message);
     events.warning(cr, EventReason.IdentityRestored, message);
     return new Checked(statusWriter.write(cr, next), Optional.empty());
