@@ -23,10 +23,10 @@ final class RaftChannelBounds {
     BOUNDS.put(
         "connections.max.idle.ms",
         new ConfigBounds.Bound(
-            v -> v >= 30_000,
-            "at least 30000 (30 s): the controllers' raft connections idle while a fetch waits"
-                + " for records (500 ms at a time), and Kafka closes them when idle longer than"
-                + " this"));
+            v -> v == -1 || v >= 30_000,
+            "-1 (never closed as idle) or at least 30000 (30 s): the controllers' raft connections"
+                + " idle while a fetch waits for records (500 ms at a time), and Kafka closes them"
+                + " when idle longer than this"));
     BOUNDS.put(
         "socket.connection.setup.timeout.ms",
         new ConfigBounds.Bound(

@@ -150,12 +150,16 @@ public final class HealingPlanner {
               + tolerance(v));
     }
     if (voters.size() > policy.desiredVoters()) {
-      // Silent voters go first (removing one takes no live voter away, ADR 040), then voters on
+      // Voters Kafka has not heard from for unreachableAfter go first (removing one takes no live
+      // voter away, ADR 040; a pod on a NotReady node may still fetch), then voters on
       // pods the spec drops, followers before the leader, laggards first.
       Member leaving =
           voters.stream()
               .min(
-                  Comparator.comparing((Member m) -> m.health() != Health.Unreachable)
+                  Comparator.comparing(
+                          (Member m) ->
+                              !(m.health() == Health.Unreachable
+                                  && silentFor(m, policy.unreachableAfter())))
                       .thenComparing(policy::stays)
                       .thenComparing((Member m) -> m.role() == Role.Leader)
                       .thenComparing((Member m) -> m.health() == Health.CaughtUp)

@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.ControllersSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.PoolSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.StorageSpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Topology;
@@ -203,7 +204,7 @@ record Acceptance(
                 .orElse(OptionalInt.empty())
             : Observed.observation(context)
                 .flatMap(RaftObservation::raft)
-                .map(raft -> OptionalInt.of(raft.voters().size()))
+                .map(raft -> OptionalInt.of(impliedBy(raft.voters().size())))
                 .orElseGet(() -> impliedByControllerPods(cr, context));
     int now = cr.getSpec().getControllers().desiredVoters();
     if (was.isEmpty() || now >= was.getAsInt()) {
@@ -237,8 +238,18 @@ record Acceptance(
         .flatMap(name -> sets.get(new ResourceID(name, cr.getMetadata().getNamespace())))
         .map(set -> set.getSpec() == null ? null : set.getSpec().getReplicas())
         .filter(replicas -> replicas != null && replicas > 0)
-        .map(replicas -> OptionalInt.of(replicas % 2 == 0 ? replicas - 1 : replicas))
+        .map(replicas -> OptionalInt.of(impliedBy(replicas)))
         .orElse(OptionalInt.empty());
+  }
+
+  /**
+   * The voters {@code n} controllers imply as {@code replicas} with {@code voters} unset would: the
+   * largest odd number not above it, at most 9. Kafka's own count is read the same way, since it is
+   * one above the spec's while an add-first hand-over is in flight.
+   */
+  private static int impliedBy(int n) {
+    int largestOdd = n % 2 == 1 ? n : n - 1;
+    return Math.max(1, Math.min(largestOdd, ControllersSpec.MAX_VOTERS));
   }
 
   static final String IMPLICIT_SHRINK =

@@ -119,7 +119,7 @@ final class BootstrapRecords {
                     m.getData() != null
                         && m.getData().containsKey(ConfigMapModel.SERVER_PROPERTIES))) {
       // judged only on a server.properties found: without one, recover reads Plaintext
-      return transportConflict(cr, kept, given.get(), bootstrapMapName(maps));
+      return transportConflict(cr, kept, given.get(), serverMapName(maps));
     }
     Map<Integer, AgentReport> agents =
         Observed.observation(context).map(RaftObservation::agents).orElse(Map.of());
@@ -187,7 +187,8 @@ final class BootstrapRecords {
             + ": status.bootstrap.transport is "
             + kept.transport()
             + "; a cluster's transport never changes, so one of them was edited. Nothing is"
-            + " written until one is set back";
+            + " written until one is set back (the ConfigMap is immutable: delete it and it is"
+            + " rendered again from status)";
     return new Checked(cr, Optional.of(new Held(kept, message, true)));
   }
 
@@ -222,6 +223,16 @@ final class BootstrapRecords {
     LOG.warnf("cluster=%s %s", QuorumObservation.key(cr), message);
     events.warning(cr, EventReason.IdentityRestored, message);
     return new Checked(statusWriter.write(cr, next), Optional.empty());
+  }
+
+  /** The name of the newest controller ConfigMap that holds server.properties, for a message. */
+  private static String serverMapName(List<ConfigMap> maps) {
+    return maps.stream()
+        .filter(m -> m.getData() != null)
+        .filter(m -> m.getData().containsKey(ConfigMapModel.SERVER_PROPERTIES))
+        .findFirst()
+        .map(m -> m.getMetadata().getName())
+        .orElse("of the controller pool");
   }
 
   /** The name of the controller ConfigMap that holds bootstrap.properties, for a message. */

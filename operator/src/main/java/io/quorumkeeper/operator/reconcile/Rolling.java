@@ -49,7 +49,8 @@ final class Rolling {
    * @param alone the pod to restart is deleted, not evicted: its pool's only one, or one not Ready
    *     while its pool's budget allows no eviction (see {@link #act})
    * @param voter the controller node id of the pod to restart, asked about once more just before
-   *     its eviction (see {@link #act}); null for a pod without the controller role
+   *     its eviction or delete (see {@link #act}); null for a pod without the controller role or
+   *     alone in its pool
    */
   record Step(
       RollAction action,
@@ -207,7 +208,9 @@ final class Rolling {
       return step;
     }
     Optional<RollPod> pod = rollPods.stream().filter(p -> p.pod().equals(r.pod())).findFirst();
-    if (pod.filter(RollPod::controller).isPresent()) {
+    if (pod.filter(RollPod::controller).isPresent() && !aloneInPool(r.pod(), pools)) {
+      // a pool of one has no majority to keep, and a crash-looping sole controller would never
+      // answer the ask that its restart must fix
       step = step.ofController(pod.get().nodeId());
     }
     return aloneInPool(r.pod(), pools) || downUnderAClosedBudget(cr, r.pod(), pools, rollPods)
@@ -312,7 +315,7 @@ final class Rolling {
     if (step.action() instanceof RollAction.Restart r) {
       String key = QuorumObservation.key(cr);
       String namespace = cr.getMetadata().getNamespace();
-      if (step.voter() != null && !step.alone()) {
+      if (step.voter() != null) {
         // The plan's view was asked before the partitions were read, which can take seconds on a
         // struggling cluster: a voter that stalled meanwhile still looks caught up in it. The
         // restart goes only if Kafka, asked now, still shows the others' majority (ADR 037); if

@@ -371,7 +371,8 @@ class SpecValidatorTest {
   @CsvSource({
     "connections.max.idle.ms, 200, true",
     "connections.max.idle.ms, 29999, true",
-    "connections.max.idle.ms, -1, true",
+    "connections.max.idle.ms, -1, false",
+    "connections.max.idle.ms, -2, true",
     "connections.max.idle.ms, 30000, false",
     "connections.max.idle.ms, 600000, false",
     "socket.connection.setup.timeout.ms, 1, true",

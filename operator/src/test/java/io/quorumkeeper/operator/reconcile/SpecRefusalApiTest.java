@@ -97,6 +97,28 @@ class SpecRefusalApiTest {
     assertThat(api.reconciles().failures()).isEmpty();
   }
 
+  /**
+   * The count the running cluster has is read as the spec reads replicas (the largest odd number,
+   * at most 9): 12 controller pods with voters unset run 9 voters, and the same spec with status
+   * lost is not refused as a shrink from 11.
+   */
+  @Test
+  void givenStatusLost_whenTheSpecIsUnchanged_thenAcceptedWhateverTheReplicas() {
+    api.quorum().script(NAMESPACE + "/orders", 9);
+    QuorumCluster twelve = api.read(COMBINED);
+    twelve.getSpec().getControllers().setReplicas(12);
+    api.client().resource(twelve).create();
+    cluster.awaitAccepted("orders", 1);
+    api.stopOperator();
+
+    cluster.editStatus("orders", cr -> cr.setStatus(new QuorumClusterStatus()));
+    api.startOperator();
+
+    cluster.awaitAccepted("orders", 1);
+    assertThat(condition(api.get("orders"), Conditions.SPEC_INVALID)).isNotEqualTo("True");
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
   @Test
   void givenVotersUnset_whenReplicasLoweredToAnEvenCount_thenRefusedUntilVotersSayItOnPurpose() {
     api.quorum().script(NAMESPACE + "/orders", 3);

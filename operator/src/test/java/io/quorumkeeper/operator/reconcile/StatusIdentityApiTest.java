@@ -228,7 +228,11 @@ class StatusIdentityApiTest {
         .untilAsserted(
             () ->
                 assertThat(cluster.events("IdentityRestored"))
-                    .anySatisfy(e -> assertThat(e.getMessage()).contains("status restored to it")));
+                    .anySatisfy(
+                        e ->
+                            assertThat(e.getMessage())
+                                .contains("(TLS, as in ConfigMap " + config + ")")
+                                .contains("status restored to it")));
     await()
         .untilAsserted(
             () ->
@@ -260,7 +264,7 @@ class StatusIdentityApiTest {
         .untilAsserted(
             () ->
                 assertThat(message(api.get("orders"), Conditions.READY))
-                    .contains("ConfigMap orders-node-bootstrap runs the controllers over Plaintext")
+                    .contains("ConfigMap " + map + " runs the controllers over Plaintext")
                     .contains("status.bootstrap.transport is TLS"));
     await().untilAsserted(() -> assertThat(cluster.events("ObjectNotWritten")).isNotEmpty());
     assertThat(OwnedObjects.resourceVersions(api.client())).isEqualTo(before);
