@@ -20,6 +20,7 @@ import io.quorumkeeper.operator.quorum.HealingPolicy;
 import io.quorumkeeper.operator.quorum.Incarnation;
 import io.quorumkeeper.operator.quorum.Operation;
 import io.quorumkeeper.operator.quorum.QuorumView;
+import io.quorumkeeper.operator.status.StatusTimes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -156,14 +157,6 @@ final class Healing {
   }
 
   /**
-   * How far ahead of this operator's clock a time in status may be and still be read: replicas of
-   * the operator whose clocks differ by less hand over without losing an operation. A time further
-   * ahead (a user's edit, a replica with a clock far ahead) would hold its operation for as long:
-   * never resent, never settled, every roll blocked behind it.
-   */
-  static final Duration AHEAD_AT_MOST = Duration.ofSeconds(30);
-
-  /**
    * What makes a status.operation unreadable (a user's edit, an older operator, a time far ahead of
    * {@code now}), or null if it reads as an operation this operator could have written.
    */
@@ -202,7 +195,7 @@ final class Healing {
     }
     for (String time : new String[] {s.getStartedAt(), s.getSentAt()}) {
       try {
-        if (time != null && Instant.parse(time).isAfter(now.plus(AHEAD_AT_MOST))) {
+        if (time != null && Instant.parse(time).isAfter(now.plus(StatusTimes.AHEAD_AT_MOST))) {
           return "'" + time + "' is later than the operator's clock (" + now + ")";
         }
       } catch (DateTimeParseException e) {

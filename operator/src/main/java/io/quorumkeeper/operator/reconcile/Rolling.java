@@ -20,6 +20,7 @@ import io.quorumkeeper.operator.quorum.RollPlanner;
 import io.quorumkeeper.operator.quorum.RollPod;
 import io.quorumkeeper.operator.quorum.RollStep;
 import io.quorumkeeper.operator.status.Conditions;
+import io.quorumkeeper.operator.status.StatusTimes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -207,13 +208,14 @@ final class Rolling {
     if (!(action instanceof RollAction.Restart r)) {
       return step;
     }
+    boolean poolOfOne = aloneInPool(r.pod(), pools);
     Optional<RollPod> pod = rollPods.stream().filter(p -> p.pod().equals(r.pod())).findFirst();
-    if (pod.filter(RollPod::controller).isPresent() && !aloneInPool(r.pod(), pools)) {
+    if (pod.filter(RollPod::controller).isPresent() && !poolOfOne) {
       // a pool of one has no majority to keep, and a crash-looping sole controller would never
       // answer the ask that its restart must fix
       step = step.ofController(pod.get().nodeId());
     }
-    return aloneInPool(r.pod(), pools) || downUnderAClosedBudget(cr, r.pod(), pools, rollPods)
+    return poolOfOne || downUnderAClosedBudget(cr, r.pod(), pools, rollPods)
         ? step.inPoolOfOne()
         : step;
   }
@@ -253,8 +255,7 @@ final class Rolling {
   private static Instant startedAt(RollStatus roll, Instant now) {
     // an unreadable time (a user's edit), or one far ahead of this clock, does not hold the roll:
     // a wait for a view newer than it would last as long
-    Instant at = roll == null ? null : time(roll.getStartedAt());
-    return at == null || at.isAfter(now.plus(Healing.AHEAD_AT_MOST)) ? null : at;
+    return StatusTimes.readable(roll == null ? null : roll.getStartedAt(), now);
   }
 
   static Step step(RollAction action, RollStatus previous, Instant now) {

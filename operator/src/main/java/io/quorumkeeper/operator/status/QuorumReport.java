@@ -11,7 +11,6 @@ import io.quorumkeeper.operator.quorum.QuorumView;
 import io.quorumkeeper.operator.quorum.Role;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -401,28 +400,12 @@ public final class QuorumReport {
   }
 
   /**
-   * How far ahead of this operator's clock {@code observedAt} may be and still be read: replicas
-   * whose clocks differ by less hand over without a needless status write.
-   */
-  static final Duration AHEAD_AT_MOST = Duration.ofSeconds(30);
-
-  /**
-   * When {@code quorum} was observed, or null when status does not say, says it in a form that is
-   * no time, or says a time more than {@link #AHEAD_AT_MOST} ahead of {@code now}: status can be
-   * written by hand, and such a value would otherwise stop every pass (a parse error) or keep the
-   * numbers in status from being refreshed until then.
+   * When {@code quorum} was observed, or null when status does not say or says it unreadably
+   * ({@link StatusTimes#readable}): such a value would otherwise stop every pass (a parse error) or
+   * keep the numbers in status from being refreshed until then.
    */
   public static Instant observedAt(QuorumStatus quorum, Instant now) {
-    String text = quorum == null ? null : quorum.getObservedAt();
-    if (text == null) {
-      return null;
-    }
-    try {
-      Instant at = Instant.parse(text);
-      return at.isAfter(now.plus(AHEAD_AT_MOST)) ? null : at;
-    } catch (DateTimeParseException e) {
-      return null;
-    }
+    return StatusTimes.readable(quorum == null ? null : quorum.getObservedAt(), now);
   }
 
   private static QuorumStatus copy(QuorumStatus s) {

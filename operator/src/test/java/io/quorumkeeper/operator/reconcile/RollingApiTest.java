@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -326,8 +327,7 @@ class RollingApiTest {
   void givenAVoterThatStallsWhileThePartitionsAreRead_thenNoVoterIsEvicted_untilItIsBack() {
     Map<String, String> uids = uids();
     var isr = quorum.partitions;
-    java.util.concurrent.atomic.AtomicBoolean stalled =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean stalled = new AtomicBoolean();
     quorum.partitions =
         () -> {
           if (stalled.compareAndSet(false, true)) {
