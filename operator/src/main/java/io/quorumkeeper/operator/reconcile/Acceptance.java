@@ -50,7 +50,8 @@ record Acceptance(
     // what running it takes: status can be written by hand, and what is there runs (observed,
     // healed, rolled) while a newer spec is refused.
     Optional<QuorumClusterSpec> stored = AcceptedSpec.read(cr);
-    Optional<Topology> ownedTopology = ownedTopology(cr, context);
+    Optional<OwnedControllers> owned = ownedControllers(cr, context);
+    Optional<Topology> ownedTopology = owned.map(OwnedControllers::topology);
     SpecValidator.Result storedValidation =
         stored
             .map(s -> SpecValidator.validateRunning(cr.getMetadata().getName(), s, ownedTopology))
@@ -66,7 +67,7 @@ record Acceptance(
             transport);
     validation = withMetadataVersion(validation, cr, accepted, context);
     validation = withStorage(validation, cr, accepted);
-    validation = withVoters(validation, cr, accepted, context);
+    validation = withVoters(validation, cr, accepted, owned, context);
     if (storedValidation != null && !storedValidation.valid()) {
       validation = withIgnoredStoredSpec(validation, storedValidation);
     }
@@ -190,6 +191,7 @@ record Acceptance(
       SpecValidator.Result validation,
       QuorumCluster cr,
       Optional<QuorumClusterSpec> accepted,
+      Optional<OwnedControllers> owned,
       Context<QuorumCluster> context) {
     if (cr.getSpec() == null
         || cr.getSpec().getControllers() == null
@@ -204,8 +206,8 @@ record Acceptance(
                 .orElse(OptionalInt.empty())
             : Observed.observation(context)
                 .flatMap(RaftObservation::raft)
-                .map(raft -> OptionalInt.of(impliedBy(raft.voters().size())))
-                .orElseGet(() -> impliedByControllerPods(cr, context));
+                .map(raft -> OptionalInt.of(ControllersSpec.impliedVoters(raft.voters().size())))
+                .orElseGet(() -> impliedByControllerPods(owned));
     int now = cr.getSpec().getControllers().desiredVoters();
     if (was.isEmpty() || now >= was.getAsInt()) {
       return validation;
@@ -225,38 +227,26 @@ record Acceptance(
   }
 
   /**
-   * The voters that {@code replicas} imply (the largest odd number not above it) for the controller
-   * StatefulSet the cluster owns, if any.
+   * The voters the owned controller StatefulSet's replicas imply, as the spec's {@code replicas}
+   * would ({@link ControllersSpec#impliedVoters}); Kafka's own count is read the same way, since it
+   * is one above the spec's while an add-first hand-over is in flight.
    */
-  private static OptionalInt impliedByControllerPods(
-      QuorumCluster cr, Context<QuorumCluster> context) {
-    var sets = OwnedResources.cache(StatefulSet.class, context);
-    return ownedTopology(cr, context)
-        .map(
-            topology ->
-                cr.getMetadata().getName() + "-" + ClusterModel.poolKinds(topology).get(0).suffix())
-        .flatMap(name -> sets.get(new ResourceID(name, cr.getMetadata().getNamespace())))
-        .map(set -> set.getSpec() == null ? null : set.getSpec().getReplicas())
-        .filter(replicas -> replicas != null && replicas > 0)
-        .map(replicas -> OptionalInt.of(impliedBy(replicas)))
+  private static OptionalInt impliedByControllerPods(Optional<OwnedControllers> owned) {
+    return owned
+        .map(o -> o.set().getSpec() == null ? null : o.set().getSpec().getReplicas())
+        .filter(replicas -> replicas > 0)
+        .map(replicas -> OptionalInt.of(ControllersSpec.impliedVoters(replicas)))
         .orElse(OptionalInt.empty());
-  }
-
-  /**
-   * The voters {@code n} controllers imply as {@code replicas} with {@code voters} unset would: the
-   * largest odd number not above it, at most 9. Kafka's own count is read the same way, since it is
-   * one above the spec's while an add-first hand-over is in flight.
-   */
-  private static int impliedBy(int n) {
-    int largestOdd = n % 2 == 1 ? n : n - 1;
-    return Math.max(1, Math.min(largestOdd, ControllersSpec.MAX_VOTERS));
   }
 
   static final String IMPLICIT_SHRINK =
       "to shrink the quorum on purpose, set controllers.voters to the new count";
 
-  /** The topology of the StatefulSets the cluster owns, if any (status may have been lost). */
-  private static Optional<Topology> ownedTopology(
+  /** The controller StatefulSet the cluster owns, and the topology its name says. */
+  private record OwnedControllers(Topology topology, StatefulSet set) {}
+
+  /** The controller StatefulSet the cluster owns, if any (status may have been lost). */
+  private static Optional<OwnedControllers> ownedControllers(
       QuorumCluster cr, Context<QuorumCluster> context) {
     var sets = OwnedResources.cache(StatefulSet.class, context);
     for (Topology topology : Topology.values()) {
@@ -264,7 +254,7 @@ record Acceptance(
           cr.getMetadata().getName() + "-" + ClusterModel.poolKinds(topology).get(0).suffix();
       Optional<StatefulSet> set = sets.get(new ResourceID(name, cr.getMetadata().getNamespace()));
       if (set.isPresent() && OwnedResources.ownedBy(set.get(), cr)) {
-        return Optional.of(topology);
+        return Optional.of(new OwnedControllers(topology, set.get()));
       }
     }
     return Optional.empty();

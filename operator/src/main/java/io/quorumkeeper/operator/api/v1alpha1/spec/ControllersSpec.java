@@ -46,7 +46,12 @@ public class ControllersSpec extends PoolSpec {
     if (voters != null) {
       return voters;
     }
-    int largestOdd = getReplicas() % 2 == 1 ? getReplicas() : getReplicas() - 1;
+    return impliedVoters(getReplicas());
+  }
+
+  /** The voters {@code replicas} controllers imply: the largest odd number not above, 1 to 9. */
+  public static int impliedVoters(int replicas) {
+    int largestOdd = replicas % 2 == 1 ? replicas : replicas - 1;
     return Math.max(1, Math.min(largestOdd, MAX_VOTERS));
   }
 }
