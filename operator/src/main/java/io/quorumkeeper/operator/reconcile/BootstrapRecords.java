@@ -111,15 +111,10 @@ final class BootstrapRecords {
     List<ConfigMap> maps = PoolConfigMaps.ofControllerPool(cr, context);
     Optional<ClusterIdentity> given =
         Identities.recover(maps).filter(id -> Identities.kafkaId(id.clusterId()));
-    if (given.isPresent()
-        && given.get().transport() != kept.transport()
-        && maps.stream()
-            .anyMatch(
-                m ->
-                    m.getData() != null
-                        && m.getData().containsKey(ConfigMapModel.SERVER_PROPERTIES))) {
-      // judged only on a server.properties found: without one, recover reads Plaintext
-      return transportConflict(cr, kept, given.get(), serverMapName(maps));
+    // judged only on a server.properties found: without one, recover reads Plaintext
+    Optional<String> serverMap = mapHolding(maps, ConfigMapModel.SERVER_PROPERTIES);
+    if (given.isPresent() && given.get().transport() != kept.transport() && serverMap.isPresent()) {
+      return transportConflict(cr, kept, given.get(), serverMap.get());
     }
     Map<Integer, AgentReport> agents =
         Observed.observation(context).map(RaftObservation::agents).orElse(Map.of());
@@ -225,24 +220,17 @@ final class BootstrapRecords {
     return new Checked(statusWriter.write(cr, next), Optional.empty());
   }
 
-  /** The name of the newest controller ConfigMap that holds server.properties, for a message. */
-  private static String serverMapName(List<ConfigMap> maps) {
+  /** The name of the newest controller ConfigMap that holds {@code file}, if any. */
+  private static Optional<String> mapHolding(List<ConfigMap> maps, String file) {
     return maps.stream()
-        .filter(m -> m.getData() != null)
-        .filter(m -> m.getData().containsKey(ConfigMapModel.SERVER_PROPERTIES))
+        .filter(m -> m.getData() != null && m.getData().containsKey(file))
         .findFirst()
-        .map(m -> m.getMetadata().getName())
-        .orElse("of the controller pool");
+        .map(m -> m.getMetadata().getName());
   }
 
   /** The name of the controller ConfigMap that holds bootstrap.properties, for a message. */
   private static String bootstrapMapName(List<ConfigMap> maps) {
-    return maps.stream()
-        .filter(m -> m.getData() != null)
-        .filter(m -> m.getData().containsKey(ConfigMapModel.BOOTSTRAP_PROPERTIES))
-        .findFirst()
-        .map(m -> m.getMetadata().getName())
-        .orElse("of the controller pool");
+    return mapHolding(maps, ConfigMapModel.BOOTSTRAP_PROPERTIES).orElse("of the controller pool");
   }
 
   /** What the agents said of their disks' cluster ids, for a message. */
@@ -265,9 +253,6 @@ final class BootstrapRecords {
     /** The identity to render: status's, with the held cluster id and initial voters if any. */
     ClusterIdentity identity(QuorumCluster latest) {
       ClusterIdentity kept = Identities.kept(latest.getStatus());
-      if (holdsWrites()) {
-        return kept;
-      }
       return held.map(
               h ->
                   new ClusterIdentity(
