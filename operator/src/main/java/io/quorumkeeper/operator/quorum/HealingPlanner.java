@@ -107,13 +107,13 @@ public final class HealingPlanner {
   static Action decide(QuorumView v, HealingPolicy policy) {
     List<Member> voters = v.voterMembers();
     if (voters.size() < policy.desiredVoters()) {
-      // Short of a voter (an operation was abandoned after its removal): add before anything is
-      // removed, or a remove-first replacement would take the count two below the spec.
+      // Short of a voter (an operation was abandoned after its removal): add before anything live
+      // is removed, or a remove-first replacement would take the live count two below the spec.
       return addSpare(v, policy, voters);
     }
     for (Member lost : filter(voters, Health.DiskLost)) {
-      Optional<Member> reborn = reborn(v, lost);
-      if (reborn.isEmpty() || reborn.get().health() != Health.CaughtUp) {
+      Optional<Member> reborn = caughtUpReborn(v, lost);
+      if (reborn.isEmpty()) {
         return new Action.Wait(
             "voter "
                 + Incarnation.of(lost)
@@ -201,8 +201,8 @@ public final class HealingPlanner {
     // the incarnation removed first fetches nothing, so no live voter goes and the majority of the
     // fewer voters is no larger (ADR 040).
     for (Member gone : lost) {
-      Optional<Member> reborn = reborn(v, gone);
-      if (reborn.isPresent() && reborn.get().health() == Health.CaughtUp) {
+      Optional<Member> reborn = caughtUpReborn(v, gone);
+      if (reborn.isPresent()) {
         return removeThenAdd(v, Kind.ReplaceVoter, gone, reborn.get());
       }
     }
@@ -284,6 +284,11 @@ public final class HealingPlanner {
     return v.members().stream()
         .filter(m -> m.role() == Role.Observer && m.nodeId() == lost.nodeId())
         .findFirst();
+  }
+
+  /** The new incarnation of diskless voter {@code lost}, once it has caught up. */
+  private static Optional<Member> caughtUpReborn(QuorumView v, Member lost) {
+    return reborn(v, lost).filter(m -> m.health() == Health.CaughtUp);
   }
 
   /**
