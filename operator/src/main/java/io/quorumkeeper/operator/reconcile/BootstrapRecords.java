@@ -4,16 +4,19 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
+import io.quorumkeeper.operator.api.v1alpha1.spec.ListenerAuthentication;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import io.quorumkeeper.operator.api.v1alpha1.status.VoterRef;
 import io.quorumkeeper.operator.event.EventReason;
 import io.quorumkeeper.operator.event.EventRecorder;
 import io.quorumkeeper.operator.model.ClusterIdentity;
 import io.quorumkeeper.operator.model.ConfigMapModel;
+import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.observe.RaftObservation;
 import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.status.StatusWriter;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -116,6 +119,12 @@ final class BootstrapRecords {
     if (given.isPresent() && given.get().transport() != kept.transport() && serverMap.isPresent()) {
       return transportConflict(cr, kept, given.get(), serverMap.get());
     }
+    boolean transportRuns = given.isPresent() && serverMap.isPresent();
+    Optional<Checked> clients =
+        clientsConflict(cr, kept, transportRuns, PoolConfigMaps.ofClientPool(cr, context));
+    if (clients.isPresent()) {
+      return clients.get();
+    }
     Map<Integer, AgentReport> agents =
         Observed.observation(context).map(RaftObservation::agents).orElse(Map.of());
     Optional<String> onDisks = Identities.onDisks(agents);
@@ -185,6 +194,80 @@ final class BootstrapRecords {
             + " written until one is set back (the ConfigMap is immutable: delete it and it is"
             + " rendered again from status)";
     return new Checked(cr, Optional.of(new Held(kept, message, true)));
+  }
+
+  /**
+   * How the clients of a cluster without {@code spec.listeners} authenticate, judged against what
+   * the pool serving clients runs (ADR 041). Status says it and nothing else does once the cluster
+   * exists; rendered, a value edited to anything but {@code scram-sha-512} on a TLS cluster opens
+   * an anonymous 9092 at the next roll. A TLS cluster's default listener is anonymous only for a
+   * cluster from before authenticated default listeners, whose pods run that anonymous listener:
+   * where they do not, status is restored to {@code scram-sha-512}, which opens nothing. A
+   * Plaintext cluster's one listener is anonymous (it has no certificates for another): a different
+   * value there is restored to {@code none} once its ConfigMaps confirm the transport.
+   */
+  private Optional<Checked> clientsConflict(
+      QuorumCluster cr, ClusterIdentity kept, boolean transportRuns, List<ConfigMap> clientMaps) {
+    Optional<ConfigMap> server =
+        clientMaps.stream()
+            .filter(m -> m.getData() != null)
+            .filter(m -> m.getData().containsKey(ConfigMapModel.SERVER_PROPERTIES))
+            .findFirst();
+    if (server.isEmpty()) {
+      return Optional.empty();
+    }
+    String map = server.get().getMetadata().getName();
+    ListenerAuthentication inStatus = kept.clients();
+    QuorumClusterStatus next = statusWriter.copy(cr.getStatus());
+    if (!kept.tls()) {
+      if (inStatus == ListenerAuthentication.NONE || !transportRuns) {
+        return Optional.empty();
+      }
+      next.getBootstrap().setClientAuthentication(ListenerAuthentication.NONE);
+      return Optional.of(
+          restored(
+              cr,
+              next,
+              "status.bootstrap.clientAuthentication "
+                  + jsonName(inStatus)
+                  + " is not possible on a Plaintext cluster, whose one listener is anonymous"
+                  + " (as in ConfigMap "
+                  + map
+                  + "): status restored to none"));
+    }
+    boolean anonymousRuns;
+    try {
+      anonymousRuns =
+          Identities.anonymousListener(
+              server.get().getData().get(ConfigMapModel.SERVER_PROPERTIES));
+    } catch (IOException | RuntimeException unreadable) {
+      anonymousRuns = false;
+    }
+    if (inStatus == ListenerAuthentication.SCRAM_SHA_512 || anonymousRuns) {
+      return Optional.empty();
+    }
+    next.getBootstrap().setClientAuthentication(ListenerAuthentication.SCRAM_SHA_512);
+    return Optional.of(
+        restored(
+            cr,
+            next,
+            "status.bootstrap.clientAuthentication "
+                + jsonName(inStatus)
+                + " would open an anonymous listener on "
+                + Pool.KAFKA_PORT
+                + " that ConfigMap "
+                + map
+                + " does not run (a TLS cluster's default listener is anonymous only if it has"
+                + " run one since it was created): status restored to scram-sha-512"));
+  }
+
+  /** The name the resource gives {@code authentication}. */
+  private static String jsonName(ListenerAuthentication authentication) {
+    return switch (authentication) {
+      case NONE -> "none";
+      case SCRAM_SHA_512 -> "scram-sha-512";
+      case TLS -> "tls";
+    };
   }
 
   /**

@@ -180,19 +180,29 @@ final class Identities {
     return Transport.Plaintext;
   }
 
-  /** Whether {@code server.properties} has the anonymous plaintext client listener of before. */
+  /**
+   * Whether {@code server.properties} runs the anonymous listener a cluster without {@code
+   * spec.listeners} gets when its clients do not authenticate: {@code PLAINTEXT://} over Kafka's
+   * PLAINTEXT protocol (a listener a spec names {@code plaintext} may run SASL instead).
+   */
   static boolean anonymousListener(String serverProperties) throws IOException {
     if (serverProperties == null) {
       return true;
     }
     Properties server = new Properties();
     server.load(new StringReader(serverProperties));
+    boolean listed = false;
     for (String listener : server.getProperty("listeners", "").split(",")) {
-      if (listener.strip().startsWith("PLAINTEXT://")) {
-        return true;
+      listed |= listener.strip().startsWith("PLAINTEXT://");
+    }
+    String protocol = "PLAINTEXT"; // Kafka maps a listener named after a protocol to it
+    for (String entry : server.getProperty("listener.security.protocol.map", "").split(",")) {
+      String[] nameAndProtocol = entry.strip().split(":", 2);
+      if (nameAndProtocol.length == 2 && nameAndProtocol[0].equals("PLAINTEXT")) {
+        protocol = nameAndProtocol[1];
       }
     }
-    return false;
+    return listed && protocol.equals("PLAINTEXT");
   }
 
   /**

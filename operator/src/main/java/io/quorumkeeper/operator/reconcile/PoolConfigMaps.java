@@ -93,10 +93,23 @@ final class PoolConfigMaps {
    * bootstrap.properties, its server.properties of each config, the legacy one with both.
    */
   static List<ConfigMap> ofControllerPool(QuorumCluster cr, Context<QuorumCluster> context) {
-    Pool controllers = ClusterModel.pools(cr).get(0);
+    return ofPool(cr, ClusterModel.pools(cr).get(0), context);
+  }
+
+  /**
+   * The ConfigMaps of the pool that serves clients (the node pool, or the broker pool of a
+   * Separated cluster), the newest first.
+   */
+  static List<ConfigMap> ofClientPool(QuorumCluster cr, Context<QuorumCluster> context) {
+    List<Pool> pools = ClusterModel.pools(cr);
+    return ofPool(cr, pools.get(pools.size() - 1), context);
+  }
+
+  private static List<ConfigMap> ofPool(
+      QuorumCluster cr, Pool pool, Context<QuorumCluster> context) {
     return context.getSecondaryResources(ConfigMap.class).stream()
         .filter(map -> OwnedResources.ownedBy(map, cr))
-        .filter(map -> ofPool(map, List.of(controllers)))
+        .filter(map -> ofPool(map, List.of(pool)))
         .sorted(
             Comparator.comparing(
                     (ConfigMap map) ->

@@ -112,6 +112,32 @@ class IdentitiesTest {
         .isEqualTo(ListenerAuthentication.NONE);
   }
 
+  /**
+   * A listener a spec names {@code plaintext} is Kafka's PLAINTEXT listener whatever protocol it
+   * maps to: only over PLAINTEXT does it let anonymous clients in (ADR 041).
+   */
+  @Test
+  void givenAListenerNamedPlaintext_thenItIsAnonymousOnlyOverThePlaintextProtocol()
+      throws Exception {
+    String listeners = "listeners=CONTROLLER://h:9093,PLAINTEXT://h:9092\n";
+
+    assertThat(Identities.anonymousListener(listeners)).isTrue();
+    assertThat(
+            Identities.anonymousListener(
+                listeners + "listener.security.protocol.map=CONTROLLER:SSL,PLAINTEXT:PLAINTEXT\n"))
+        .isTrue();
+    assertThat(
+            Identities.anonymousListener(
+                listeners
+                    + "listener.security.protocol.map=CONTROLLER:SSL,PLAINTEXT:SASL_PLAINTEXT\n"))
+        .isFalse();
+    assertThat(
+            Identities.anonymousListener(
+                "listeners=CONTROLLER://h:9093,CLIENTS://h:9092\n"
+                    + "listener.security.protocol.map=CLIENTS:SASL_SSL,CONTROLLER:SSL\n"))
+        .isFalse();
+  }
+
   @Test
   void givenTheNewConfigMapsAndTheLegacyOne_thenEachFileComesFromTheNewest_andFormedFromAny() {
     QuorumCluster cr = Examples.load("combined.yaml");

@@ -9,17 +9,21 @@ import static org.awaitility.Awaitility.await;
 
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterStatus;
+import io.quorumkeeper.operator.api.v1alpha1.spec.ListenerAuthentication;
+import io.quorumkeeper.operator.api.v1alpha1.spec.SecuritySpec;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import io.quorumkeeper.operator.status.Conditions;
 import io.quorumkeeper.operator.testing.ApiHarness;
 import io.quorumkeeper.operator.testing.OwnedObjects;
 import io.quorumkeeper.operator.testing.QuorumScript;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -280,6 +284,94 @@ class StatusIdentityApiTest {
                     .contains("num.partitions=12")
                     .contains("CONTROLLER:SSL"));
     assertThat(message(api.get("orders"), Conditions.READY)).doesNotContain("runs the controllers");
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  /**
+   * Without {@code spec.listeners}, status alone says how the clients of 9092 authenticate (ADR
+   * 015). Edited to {@code none} or {@code tls}, or dropped (read as a cluster from before, so
+   * {@code none}), on a TLS cluster, the next roll opened an anonymous 9092. The pool serving
+   * clients runs no anonymous listener: status is restored and nothing is rendered (ADR 041).
+   */
+  @ParameterizedTest(name = "clientAuthentication {0} on {1}")
+  @CsvSource({
+    "NONE, combined.yaml, orders, orders-node",
+    "TLS, combined.yaml, orders, orders-node",
+    ", combined.yaml, orders, orders-node",
+    "NONE, separated.yaml, payments, payments-broker"
+  })
+  void givenATlsClustersClientAuthenticationEdited_thenRestored_andNo9092OpenedToAnyone(
+      ListenerAuthentication edited, String example, String name, String clientPool) {
+    api.quorum().script(NAMESPACE + "/" + name, 3);
+    api.create(Path.of("../examples/" + example));
+    cluster.awaitAccepted(name, 1);
+    await().until(() -> api.poolConfigMap(clientPool) != null);
+    String config = api.poolConfigMap(clientPool).getMetadata().getName();
+    String template = cluster.statefulSet(clientPool).getMetadata().getResourceVersion();
+
+    cluster.editStatus(name, cr -> cr.getStatus().getBootstrap().setClientAuthentication(edited));
+
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(cluster.events("IdentityRestored"))
+                    .anySatisfy(
+                        e ->
+                            assertThat(e.getMessage())
+                                .contains("would open an anonymous listener on 9092")
+                                .contains("ConfigMap " + config)
+                                .contains("status restored to scram-sha-512")));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(api.get(name).getStatus().getBootstrap().getClientAuthentication())
+                    .isEqualTo(ListenerAuthentication.SCRAM_SHA_512));
+    assertThat(api.poolConfigMap(clientPool).getMetadata().getName()).isEqualTo(config);
+    assertThat(api.poolConfigMap(clientPool).getData().get("server.properties"))
+        .contains("CLIENTS:SASL_SSL")
+        .doesNotContain("PLAINTEXT://");
+    assertThat(cluster.statefulSet(clientPool).getMetadata().getResourceVersion())
+        .isEqualTo(template);
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  /**
+   * A Plaintext cluster's one listener is anonymous, and it has no certificates for the SASL_SSL
+   * listener {@code scram-sha-512} renders: status edited so is restored to {@code none} (ADR 041).
+   */
+  @Test
+  void givenAPlaintextClustersClientAuthenticationEditedToScram_thenRestoredToNone() {
+    api.quorum().script(NAMESPACE + "/orders", 3);
+    QuorumCluster plain = api.read(COMBINED);
+    plain.getSpec().setSecurity(new SecuritySpec());
+    plain.getSpec().getSecurity().setTransport(Transport.Plaintext);
+    api.client().resource(plain).create();
+    cluster.awaitAccepted("orders", 1);
+    await().until(() -> api.poolConfigMap("orders-node") != null);
+    String config = api.poolConfigMap("orders-node").getMetadata().getName();
+
+    cluster.editStatus(
+        "orders",
+        cr ->
+            cr.getStatus()
+                .getBootstrap()
+                .setClientAuthentication(ListenerAuthentication.SCRAM_SHA_512));
+
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(cluster.events("IdentityRestored"))
+                    .anySatisfy(
+                        e ->
+                            assertThat(e.getMessage())
+                                .contains("scram-sha-512 is not possible on a Plaintext cluster")
+                                .contains("status restored to none")));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(api.get("orders").getStatus().getBootstrap().getClientAuthentication())
+                    .isEqualTo(ListenerAuthentication.NONE));
+    assertThat(api.poolConfigMap("orders-node").getMetadata().getName()).isEqualTo(config);
     assertThat(api.reconciles().failures()).isEmpty();
   }
 
