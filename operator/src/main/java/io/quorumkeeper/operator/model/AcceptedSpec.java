@@ -2,6 +2,7 @@ package io.quorumkeeper.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
@@ -18,7 +19,10 @@ public final class AcceptedSpec {
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .setSerializationInclusion(JsonInclude.Include.NON_NULL)
-          .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+          .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+          // a spec a newer operator stored (before a downgrade) runs with the fields this one
+          // knows, as the API server prunes the spec itself to the older CRD's fields
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private AcceptedSpec() {}
 

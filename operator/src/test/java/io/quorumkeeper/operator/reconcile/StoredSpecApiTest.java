@@ -6,6 +6,8 @@ import static io.quorumkeeper.operator.reconcile.QuorumClusterReconcilerApiTest.
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumClusterSpec;
 import io.quorumkeeper.operator.model.AcceptedSpec;
@@ -72,6 +74,33 @@ class StoredSpecApiTest {
             });
     assertThat(quorum.changes).isEmpty();
     assertThat(quorum.voterIds()).containsExactly(0, 1, 2);
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  /**
+   * A spec a newer operator accepted and stored, with a field this one does not know, after a
+   * downgrade: it read as no spec at all, so while the spec was refused nothing ran or healed. The
+   * fields it knows are what it runs (the API server prunes the same fields from the spec).
+   */
+  @Test
+  void givenAStoredSpecWithFieldsOfANewerOperator_whenTheSpecIsRefused_thenItStillHeals()
+      throws Exception {
+    QuorumScript quorum = cluster.runningSpare();
+    cluster.editSpec("inventory", spec -> spec.getControllers().setVoters(2));
+    cluster.awaitRefused("inventory", 2, "controllers.voters must be odd");
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode newer =
+        (ObjectNode) json.readTree(api.get("inventory").getStatus().getLastAcceptedSpec());
+    newer.put("tieredStorage", "enabled");
+    ((ObjectNode) newer.get("controllers")).putArray("zones").add("a").add("b");
+
+    String stored = json.writeValueAsString(newer);
+
+    cluster.editStatus("inventory", cr -> cr.getStatus().setLastAcceptedSpec(stored));
+    quorum.dead(1);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> quorum.voterIds().equals(List.of(0, 2, 3)));
+    assertThat(quorum.changes).containsExactly("remove 1/dir1", "add 3/dir3");
     assertThat(api.reconciles().failures()).isEmpty();
   }
 
