@@ -105,7 +105,8 @@ final class BootstrapRecords {
    * id; a conflict of theirs alone is not judged (they matter only to a quorum that has not
    * formed).
    */
-  Checked checkAgainstConfigMaps(QuorumCluster cr, Context<QuorumCluster> context) {
+  Checked checkAgainstConfigMaps(QuorumCluster read, Context<QuorumCluster> context) {
+    QuorumCluster cr = read;
     ClusterIdentity kept = Identities.kept(cr.getStatus());
     if (kept == null) {
       return new Checked(cr, Optional.empty());
@@ -117,14 +118,16 @@ final class BootstrapRecords {
     // judged only on a server.properties found: without one, recover reads Plaintext
     Optional<String> serverMap = mapHolding(maps, ConfigMapModel.SERVER_PROPERTIES);
     if (given.isPresent() && given.get().transport() != kept.transport() && serverMap.isPresent()) {
-      return transportConflict(cr, kept, given.get(), serverMap.get());
+      Checked transport = transportConflict(cr, kept, given.get(), serverMap.get());
+      if (transport.held().isPresent()) {
+        return transport;
+      }
+      // restored: what follows judges the restored status, in this same pass
+      cr = transport.cr();
+      kept = Identities.kept(cr.getStatus());
     }
     boolean transportRuns = given.isPresent() && serverMap.isPresent();
-    Optional<Checked> clients =
-        clientsConflict(cr, kept, transportRuns, PoolConfigMaps.ofClientPool(cr, context));
-    if (clients.isPresent()) {
-      return clients.get();
-    }
+    cr = clientsChecked(cr, kept, transportRuns, context);
     Map<Integer, AgentReport> agents =
         Observed.observation(context).map(RaftObservation::agents).orElse(Map.of());
     Optional<String> onDisks = Identities.onDisks(agents);
@@ -198,67 +201,71 @@ final class BootstrapRecords {
 
   /**
    * How the clients of a cluster without {@code spec.listeners} authenticate, judged against what
-   * the pool serving clients runs (ADR 041). Status says it and nothing else does once the cluster
-   * exists; rendered, a value edited to anything but {@code scram-sha-512} on a TLS cluster opens
-   * an anonymous 9092 at the next roll. A TLS cluster's default listener is anonymous only for a
-   * cluster from before authenticated default listeners, whose pods run that anonymous listener:
-   * where they do not, status is restored to {@code scram-sha-512}, which opens nothing. A
-   * Plaintext cluster's one listener is anonymous (it has no certificates for another): a different
-   * value there is restored to {@code none} once its ConfigMaps confirm the transport.
+   * the pool serving clients runs (ADR 041); the cluster, with status restored if it was. Status
+   * says it and nothing else does once the cluster exists; rendered, a value edited to anything but
+   * {@code scram-sha-512} on a TLS cluster opens an anonymous 9092 at the next roll. A TLS
+   * cluster's default listener is anonymous only for a cluster from before authenticated default
+   * listeners, whose pods run that anonymous listener: where they do not (or no ConfigMap of the
+   * pool exists yet, which such a cluster always has), status is restored to {@code scram-sha-512},
+   * which opens nothing. A Plaintext cluster's one listener is anonymous (it has no certificates
+   * for another): a different value there is restored to {@code none} once its ConfigMaps confirm
+   * the transport. With listeners declared the value is not rendered, and is judged when they are
+   * dropped, before that pass renders.
    */
-  private Optional<Checked> clientsConflict(
-      QuorumCluster cr, ClusterIdentity kept, boolean transportRuns, List<ConfigMap> clientMaps) {
-    Optional<ConfigMap> server =
-        clientMaps.stream()
-            .filter(m -> m.getData() != null)
-            .filter(m -> m.getData().containsKey(ConfigMapModel.SERVER_PROPERTIES))
-            .findFirst();
-    if (server.isEmpty()) {
-      return Optional.empty();
+  private QuorumCluster clientsChecked(
+      QuorumCluster cr,
+      ClusterIdentity kept,
+      boolean transportRuns,
+      Context<QuorumCluster> context) {
+    if (cr.getSpec().getListeners() != null && !cr.getSpec().getListeners().isEmpty()) {
+      return cr;
     }
-    String map = server.get().getMetadata().getName();
+    Optional<ConfigMap> server = PoolConfigMaps.servingClients(cr, context);
     ListenerAuthentication inStatus = kept.clients();
     QuorumClusterStatus next = statusWriter.copy(cr.getStatus());
     if (!kept.tls()) {
-      if (inStatus == ListenerAuthentication.NONE || !transportRuns) {
-        return Optional.empty();
+      if (inStatus == ListenerAuthentication.NONE || !transportRuns || server.isEmpty()) {
+        return cr;
       }
       next.getBootstrap().setClientAuthentication(ListenerAuthentication.NONE);
-      return Optional.of(
-          restored(
+      return restored(
               cr,
               next,
               "status.bootstrap.clientAuthentication "
                   + jsonName(inStatus)
                   + " is not possible on a Plaintext cluster, whose one listener is anonymous"
                   + " (as in ConfigMap "
-                  + map
-                  + "): status restored to none"));
+                  + server.get().getMetadata().getName()
+                  + "): status restored to none")
+          .cr();
     }
     boolean anonymousRuns;
     try {
       anonymousRuns =
-          Identities.anonymousListener(
-              server.get().getData().get(ConfigMapModel.SERVER_PROPERTIES));
+          server.isPresent()
+              && Identities.anonymousListener(
+                  server.get().getData().get(ConfigMapModel.SERVER_PROPERTIES));
     } catch (IOException | RuntimeException unreadable) {
       anonymousRuns = false;
     }
     if (inStatus == ListenerAuthentication.SCRAM_SHA_512 || anonymousRuns) {
-      return Optional.empty();
+      return cr;
     }
     next.getBootstrap().setClientAuthentication(ListenerAuthentication.SCRAM_SHA_512);
-    return Optional.of(
-        restored(
+    return restored(
             cr,
             next,
             "status.bootstrap.clientAuthentication "
                 + jsonName(inStatus)
                 + " would open an anonymous listener on "
                 + Pool.KAFKA_PORT
-                + " that ConfigMap "
-                + map
-                + " does not run (a TLS cluster's default listener is anonymous only if it has"
-                + " run one since it was created): status restored to scram-sha-512"));
+                + " that "
+                + server
+                    .map(map -> "ConfigMap " + map.getMetadata().getName() + " does not run")
+                    .orElse("no ConfigMap of the cluster runs yet")
+                + " (a TLS cluster's default listener is anonymous only if it has run one since it"
+                + " was created): status restored to scram-sha-512")
+        .cr();
   }
 
   /** The name the resource gives {@code authentication}. */

@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.model.ClusterModel;
+import io.quorumkeeper.operator.model.ConfigMapModel;
 import io.quorumkeeper.operator.model.Labels;
 import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.model.StatefulSetModel;
@@ -16,6 +17,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -97,12 +99,30 @@ final class PoolConfigMaps {
   }
 
   /**
-   * The ConfigMaps of the pool that serves clients (the node pool, or the broker pool of a
-   * Separated cluster), the newest first.
+   * The server.properties ConfigMap of the pool that serves clients (the node pool, or the broker
+   * pool of a Separated cluster): the one its StatefulSet's template mounts, else the newest.
    */
-  static List<ConfigMap> ofClientPool(QuorumCluster cr, Context<QuorumCluster> context) {
+  static Optional<ConfigMap> servingClients(QuorumCluster cr, Context<QuorumCluster> context) {
     List<Pool> pools = ClusterModel.pools(cr);
-    return ofPool(cr, pools.get(pools.size() - 1), context);
+    Pool pool = pools.get(pools.size() - 1);
+    List<ConfigMap> maps =
+        ofPool(cr, pool, context).stream()
+            .filter(m -> m.getData() != null)
+            .filter(m -> m.getData().containsKey(ConfigMapModel.SERVER_PROPERTIES))
+            .toList();
+    Set<String> mounted =
+        OwnedResources.cache(StatefulSet.class, context)
+            .get(new ResourceID(pool.name(), cr.getMetadata().getNamespace()))
+            .filter(set -> set.getSpec() != null && set.getSpec().getTemplate() != null)
+            .map(
+                set ->
+                    Set.copyOf(
+                        StatefulSetModel.configMapsOf(set.getSpec().getTemplate().getSpec())))
+            .orElse(Set.of());
+    return maps.stream()
+        .filter(m -> mounted.contains(m.getMetadata().getName()))
+        .findFirst()
+        .or(() -> maps.stream().findFirst());
   }
 
   private static List<ConfigMap> ofPool(

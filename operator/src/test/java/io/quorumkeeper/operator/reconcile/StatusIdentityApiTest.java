@@ -336,6 +336,48 @@ class StatusIdentityApiTest {
   }
 
   /**
+   * A TLS cluster created paused has status and no ConfigMap: an edit then had nothing to be judged
+   * against, and unpausing rendered the anonymous 9092, which from then on "ran". A cluster from
+   * before ADR 015 always has its ConfigMaps: status is restored (ADR 041).
+   */
+  @Test
+  void
+      givenAClusterCreatedPaused_whenItsClientAuthenticationIsEdited_thenRestoredBeforeAnyRender() {
+    api.quorum().script(NAMESPACE + "/orders", 3);
+    QuorumCluster paused = api.read(COMBINED);
+    paused.getMetadata().setAnnotations(Map.of(QuorumCluster.PAUSED_ANNOTATION, "true"));
+    api.client().resource(paused).create();
+    await()
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(api.get("orders").getStatus().getBootstrap().getClientAuthentication())
+                    .isEqualTo(ListenerAuthentication.SCRAM_SHA_512));
+
+    cluster.editStatus(
+        "orders",
+        cr -> cr.getStatus().getBootstrap().setClientAuthentication(ListenerAuthentication.NONE));
+
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(cluster.events("IdentityRestored"))
+                    .anySatisfy(
+                        e ->
+                            assertThat(e.getMessage())
+                                .contains("that no ConfigMap of the cluster runs yet")));
+    api.edit(
+        "orders", cr -> cr.getMetadata().getAnnotations().remove(QuorumCluster.PAUSED_ANNOTATION));
+    await().until(() -> api.poolConfigMap("orders-node") != null);
+    assertThat(api.poolConfigMap("orders-node").getData().get("server.properties"))
+        .contains("CLIENTS:SASL_SSL")
+        .doesNotContain("PLAINTEXT://");
+    assertThat(api.get("orders").getStatus().getBootstrap().getClientAuthentication())
+        .isEqualTo(ListenerAuthentication.SCRAM_SHA_512);
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  /**
    * A Plaintext cluster's one listener is anonymous, and it has no certificates for the SASL_SSL
    * listener {@code scram-sha-512} renders: status edited so is restored to {@code none} (ADR 041).
    */

@@ -4,7 +4,9 @@ import static io.quorumkeeper.operator.testing.ApiHarness.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -14,8 +16,10 @@ import io.quorumkeeper.operator.api.v1alpha1.spec.ListenerAuthentication;
 import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import io.quorumkeeper.operator.api.v1alpha1.status.BootstrapStatus;
 import io.quorumkeeper.operator.api.v1alpha1.status.VoterRef;
+import io.quorumkeeper.operator.model.ClusterIdentity;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.Labels;
+import io.quorumkeeper.operator.model.ModelSettings;
 import io.quorumkeeper.operator.model.TlsSecretModel;
 import io.quorumkeeper.operator.observe.AnonymousClientAcls;
 import io.quorumkeeper.operator.security.ClusterCa;
@@ -106,7 +110,8 @@ class TlsApiTest {
   @Test
   void givenATlsClusterThatPredatesAuthenticatedClients_thenItKeepsAnonymous9092() {
     var script = api.quorum().script(NAMESPACE + "/orders", 3);
-    createWithStatusFromBefore(Transport.TLS);
+    // with the ConfigMap its operator rendered: such a cluster has always had one (ADR 041)
+    createWithStatusFromBefore(Transport.TLS, true);
 
     await()
         .untilAsserted(
@@ -246,6 +251,14 @@ class TlsApiTest {
    * authentication; then the operator starts.
    */
   private void createWithStatusFromBefore(Transport transport) {
+    createWithStatusFromBefore(transport, false);
+  }
+
+  /**
+   * The same, with {@code withItsConfigMap} the server.properties ConfigMap an operator from before
+   * rendered for it (owned by it, as the operator's are).
+   */
+  private void createWithStatusFromBefore(Transport transport, boolean withItsConfigMap) {
     api.stopOperator();
     QuorumCluster cr = api.create(COMBINED);
     QuorumClusterStatus status = new QuorumClusterStatus();
@@ -260,6 +273,32 @@ class TlsApiTest {
     status.setBootstrap(bootstrap);
     cr.setStatus(status);
     api.client().resource(cr).updateStatus();
+    if (withItsConfigMap) {
+      ConfigMap rendered =
+          ClusterModel.from(
+                  cr,
+                  new ClusterIdentity(
+                      status.getClusterId(), bootstrap.getInitialVoters(), false, transport),
+                  new ModelSettings("quorum-keeper/quorum-node", "IfNotPresent"),
+                  0,
+                  "x.0")
+              .configMaps()
+              .get(0);
+      rendered.getMetadata().setNamespace(NAMESPACE);
+      rendered
+          .getMetadata()
+          .setOwnerReferences(
+              List.of(
+                  new OwnerReferenceBuilder()
+                      .withApiVersion(cr.getApiVersion())
+                      .withKind(cr.getKind())
+                      .withName(cr.getMetadata().getName())
+                      .withUid(cr.getMetadata().getUid())
+                      .withController(true)
+                      .build()));
+      assertThat(rendered.getData().get("server.properties")).contains("PLAINTEXT://");
+      api.client().resource(rendered).create();
+    }
     api.startOperator();
   }
 
