@@ -24,5 +24,6 @@ public enum EventReason {
   CertificatesIssued,
   CaRotation,
   ClientUserRevoked,
-  IdentityRestored
+  IdentityRestored,
+  CertificatesExpiring
 }

@@ -7,7 +7,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import org.jboss.logging.Logger;
 
 /**
@@ -79,6 +84,30 @@ public final class AgentClient {
     return ask(http, "http", hosts, token);
   }
 
+  /**
+   * When the certificate the agent presented expires: the pod loaded it at start, as its Kafka did,
+   * so this is what the pod runs whatever its Secret holds now.
+   */
+  private static Optional<Instant> presented(HttpResponse<String> response) {
+    try {
+      return response
+          .sslSession()
+          .map(session -> peerCertificate(session))
+          .map(certificate -> certificate.getNotAfter().toInstant());
+    } catch (RuntimeException unexpected) {
+      return Optional.empty();
+    }
+  }
+
+  private static X509Certificate peerCertificate(SSLSession session) {
+    try {
+      Certificate[] chain = session.getPeerCertificates();
+      return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? leaf : null;
+    } catch (SSLPeerUnverifiedException e) {
+      return null;
+    }
+  }
+
   private Map<Integer, AgentReport> ask(
       HttpClient http, String scheme, Map<Integer, String> hosts, String token) {
     Map<Integer, CompletableFuture<HttpResponse<String>>> calls = new HashMap<>();
@@ -109,7 +138,9 @@ public final class AgentClient {
                     TimeUnit.NANOSECONDS);
             silent.remove(host);
             if (response.statusCode() == 200) {
-              AgentReport report = JSON.readValue(response.body(), AgentReport.class);
+              AgentReport report =
+                  JSON.readValue(response.body(), AgentReport.class)
+                      .withCertificateNotAfter(presented(response).orElse(null));
               if (report.nodeId() == nodeId) {
                 reports.put(nodeId, report);
               }

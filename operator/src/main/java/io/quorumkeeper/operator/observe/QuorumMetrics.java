@@ -24,14 +24,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * fault tolerance, per member lag, a leader-change counter and how long observations take. A
  * cluster without a known leader reports leader -1. Each condition the operator writes is a 0/1
  * gauge {@code quorumkeeper_cluster_condition{type}}, with {@code HealingBlocked} for a Healing
- * condition whose reason is Blocked, so alerts need no access to the API. A member that leaves the
- * quorum loses its gauges; a deleted cluster loses all its meters ({@link #forget}).
+ * condition whose reason is Blocked and {@code CertificatesExpiring} for a Warning of that reason,
+ * so alerts need no access to the API. A member that leaves the quorum loses its gauges; a deleted
+ * cluster loses all its meters ({@link #forget}).
  */
 public class QuorumMetrics {
 
   static final String PREFIX = "quorumkeeper.";
   private static final String MEMBER_LAG = "quorum.member.lag";
   private static final String CONDITION = "cluster.condition";
+  private static final String CERTIFICATE_EXPIRY = "node.certificate.expiry.timestamp.seconds";
 
   /** The condition types reported, each 0 while absent from status. */
   static final List<String> CONDITION_TYPES =
@@ -45,6 +47,12 @@ public class QuorumMetrics {
 
   /** Derived type: the Healing condition's reason says the planned step is blocked. */
   static final String HEALING_BLOCKED = "HealingBlocked";
+
+  /**
+   * Derived type: the Warning condition's reason says controllers run certificates close to their
+   * end (ADR 042), judged with the operator's renewal window.
+   */
+  public static final String CERTIFICATES_EXPIRING = "CertificatesExpiring";
 
   /** A gauge's value and the gauge, so it can be removed again. */
   private record Held(AtomicLong value, Gauge gauge) {}
@@ -109,6 +117,32 @@ public class QuorumMetrics {
             .map(c -> "Blocked".equals(c.getReason()))
             .orElse(false);
     set(cluster, CONDITION, blocked ? 1 : 0, Tags.of("type", HEALING_BLOCKED));
+    boolean expiring =
+        Conditions.find(conditions, Conditions.WARNING)
+            .map(c -> "True".equals(c.getStatus()) && CERTIFICATES_EXPIRING.equals(c.getReason()))
+            .orElse(false);
+    set(cluster, CONDITION, expiring ? 1 : 0, Tags.of("type", CERTIFICATES_EXPIRING));
+  }
+
+  /**
+   * When the certificate each controller runs expires (seconds since the epoch), as its agent's TLS
+   * handshake showed it; a node no longer seen loses its gauge.
+   */
+  public void certificates(String cluster, Map<Integer, java.time.Instant> notAfter) {
+    Set<String> seen = new HashSet<>();
+    notAfter.forEach(
+        (nodeId, at) ->
+            seen.add(
+                set(
+                    cluster,
+                    CERTIFICATE_EXPIRY,
+                    at.getEpochSecond(),
+                    Tags.of("node_id", Integer.toString(nodeId)))));
+    Map<String, Held> held = gauges.getOrDefault(cluster, Map.of());
+    held.keySet().stream()
+        .filter(key -> key.startsWith(CERTIFICATE_EXPIRY) && !seen.contains(key))
+        .toList()
+        .forEach(key -> registry.remove(held.remove(key).gauge()));
   }
 
   public void leaderChanged(String cluster) {

@@ -1,5 +1,7 @@
 package io.quorumkeeper.operator.quorum;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -16,7 +18,11 @@ import java.util.Optional;
  * @param clusterId the cluster id on the node's disk once {@code directoryId} is known (the
  *     launcher refuses a disk of another), the one its pod was given before that; null from an
  *     agent that does not say
+ * @param certificateNotAfter when the certificate the node's agent presented in the TLS handshake
+ *     expires: the one its pod loaded at start, as Kafka did (never from what the agent says); null
+ *     over plain HTTP or when not known
  */
+@JsonIgnoreProperties({"certificateNotAfter"}) // the handshake's word, never the agent's
 public record AgentReport(
     int nodeId,
     String directoryId,
@@ -24,7 +30,19 @@ public record AgentReport(
     Integer leaderId,
     Integer leaderEpoch,
     String kafkaVersion,
-    String clusterId) {
+    String clusterId,
+    Instant certificateNotAfter) {
+
+  public AgentReport(
+      int nodeId,
+      String directoryId,
+      String raftState,
+      Integer leaderId,
+      Integer leaderEpoch,
+      String kafkaVersion,
+      String clusterId) {
+    this(nodeId, directoryId, raftState, leaderId, leaderEpoch, kafkaVersion, clusterId, null);
+  }
 
   public AgentReport(
       int nodeId, String directoryId, String raftState, Integer leaderId, Integer leaderEpoch) {
@@ -39,6 +57,12 @@ public record AgentReport(
       Integer leaderEpoch,
       String kafkaVersion) {
     this(nodeId, directoryId, raftState, leaderId, leaderEpoch, kafkaVersion, null);
+  }
+
+  /** The same report with the expiry of the certificate its agent presented. */
+  public AgentReport withCertificateNotAfter(Instant notAfter) {
+    return new AgentReport(
+        nodeId, directoryId, raftState, leaderId, leaderEpoch, kafkaVersion, clusterId, notAfter);
   }
 
   /** The cluster id of the disk this node has read, if it has read one and says. */

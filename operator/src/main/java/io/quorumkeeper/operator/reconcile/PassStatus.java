@@ -42,12 +42,14 @@ final class PassStatus {
   private static final Logger LOG = Logger.getLogger(QuorumClusterReconciler.class);
 
   private final Duration refreshEvery;
+  private final Duration certificatesWarnWithin;
   private final Clock clock;
   private final QuorumMetrics metrics;
   private final StatusWriter statusWriter;
   private final EventRecorder events;
   private final Finalization finalization;
   private final Map<String, Instant> leaderSeenAt;
+  private final Map<String, Map<Integer, Instant>> certificatesSeen;
 
   /**
    * @param leaderSeenAt when a leader was last observed, by cluster (the reconciler forgets a
@@ -55,19 +57,23 @@ final class PassStatus {
    */
   PassStatus(
       Duration refreshEvery,
+      Duration certificatesWarnWithin,
       Clock clock,
       QuorumMetrics metrics,
       StatusWriter statusWriter,
       EventRecorder events,
       Finalization finalization,
-      Map<String, Instant> leaderSeenAt) {
+      Map<String, Instant> leaderSeenAt,
+      Map<String, Map<Integer, Instant>> certificatesSeen) {
     this.refreshEvery = refreshEvery;
+    this.certificatesWarnWithin = certificatesWarnWithin;
     this.clock = clock;
     this.metrics = metrics;
     this.statusWriter = statusWriter;
     this.events = events;
     this.finalization = finalization;
     this.leaderSeenAt = leaderSeenAt;
+    this.certificatesSeen = certificatesSeen;
   }
 
   /** When a leader was last observed for this cluster by this operator process, if ever. */
@@ -93,6 +99,18 @@ final class PassStatus {
       current.put(
           pool.name(), sets.get(new ResourceID(pool.name(), cr.getMetadata().getNamespace())));
     }
+    Map<Integer, Instant> certificates =
+        snapshot
+            .map(
+                s ->
+                    certificatesSeen.compute(
+                        QuorumObservation.key(cr),
+                        (key, before) ->
+                            CertificateExpiry.seen(
+                                cr, before == null ? Map.of() : before, s.agents())))
+            .orElse(Map.of());
+    Optional<String> certificatesExpire =
+        CertificateExpiry.warning(cr, certificates, clock.instant(), certificatesWarnWithin);
     StatusComposer.Next next =
         StatusComposer.compose(
             new StatusComposer.Facts(
@@ -109,11 +127,13 @@ final class PassStatus {
                 pass.clientsWait(),
                 clock.instant(),
                 refreshEvery,
-                snapshot.isPresent() ? leaderSeen(cr, view) : null),
+                snapshot.isPresent() ? leaderSeen(cr, view) : null,
+                certificatesExpire),
             statusWriter.copy(cr.getStatus()),
             pass.conditions());
     if (snapshot.isPresent()) {
       metrics.update(QuorumObservation.key(cr), view); // never behind what status shows
+      metrics.certificates(QuorumObservation.key(cr), certificates);
     }
     KafkaStatus kafka =
         KafkaStatuses.of(
@@ -149,6 +169,8 @@ final class PassStatus {
     if (!pass.refused().isEmpty()) {
       events.warningOnce(cr, EventReason.ObjectNotWritten, String.join("; ", pass.refused()));
     }
+    certificatesExpire.ifPresent(
+        message -> events.warningOnce(cr, EventReason.CertificatesExpiring, message));
     return next.status();
   }
 

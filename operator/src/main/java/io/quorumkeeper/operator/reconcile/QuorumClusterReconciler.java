@@ -88,6 +88,11 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private final NodeCache nodes;
   private final AgentTokens agentTokens;
   private final Map<String, Instant> leaderSeenAt = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Per cluster, when the certificate each controller last showed expires (ADR 042). */
+  private final Map<String, Map<Integer, Instant>> certificatesSeen =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final KubernetesClient client;
   private final OperatorSettings settings;
   private final Clock clock;
@@ -143,12 +148,14 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.passStatus =
         new PassStatus(
             settings.observation().refreshEvery(),
+            settings.tls().renewBefore().dividedBy(2),
             clock,
             metrics,
             statusWriter,
             events,
             finalization,
-            leaderSeenAt);
+            leaderSeenAt,
+            certificatesSeen);
     this.nodes = new NodeCache(client);
     this.agentTokens = new AgentTokens(client);
     this.certificates =
@@ -198,6 +205,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 metrics,
                 agentTokens,
                 leaderSeenAt,
+                certificatesSeen,
                 events,
                 clientAccess,
                 finalization,

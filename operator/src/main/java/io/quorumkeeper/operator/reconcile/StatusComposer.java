@@ -31,6 +31,7 @@ final class StatusComposer {
    * @param roll the rolling-restart step, or null when none was planned
    * @param clientsWait why clients cannot use the cluster yet (its client ACLs are not granted)
    * @param leaderSeen when this operator last saw a leader for the cluster, or null
+   * @param certificatesExpire which controllers run a certificate close to its end (ADR 042)
    */
   record Facts(
       QuorumCluster cr,
@@ -46,7 +47,8 @@ final class StatusComposer {
       Optional<String> clientsWait,
       Instant now,
       Duration refreshEvery,
-      Instant leaderSeen) {}
+      Instant leaderSeen,
+      Optional<String> certificatesExpire) {}
 
   /** The status to write, and the events its quorum report announces. */
   record Next(QuorumClusterStatus status, List<QuorumReport.Notice> notices) {}
@@ -134,7 +136,26 @@ final class StatusComposer {
         f.paused()
             ? "annotation " + QuorumCluster.PAUSED_ANNOTATION + " is true: no changes are made"
             : "the operator acts on this cluster");
-    setWarning(conditions, f.acceptance().validation());
+    setWarning(conditions, f.acceptance().validation(), f.certificatesExpire());
+  }
+
+  /**
+   * The Warning condition: certificates close to their end first (the quorum is lost when they
+   * expire), then the validation's warnings.
+   */
+  static void setWarning(
+      Conditions conditions, SpecValidator.Result validation, Optional<String> certificates) {
+    if (certificates.isEmpty()) {
+      setWarning(conditions, validation);
+      return;
+    }
+    List<String> all = new java.util.ArrayList<>(List.of(certificates.get()));
+    all.addAll(validation.warnings());
+    conditions.set(
+        Conditions.WARNING,
+        true,
+        io.quorumkeeper.operator.observe.QuorumMetrics.CERTIFICATES_EXPIRING,
+        String.join("; ", all));
   }
 
   /** The Warning condition: the validation's warnings, or none. */

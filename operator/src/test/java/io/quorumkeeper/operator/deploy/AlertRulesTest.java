@@ -41,7 +41,7 @@ class AlertRulesTest {
   void givenRulesFile_whenPromtoolChecksIt_thenItIsValid() throws Exception {
     String out = promtool("check", "rules", RULES.getFileName().toString());
 
-    assertThat(out).contains("SUCCESS: 6 rules found");
+    assertThat(out).contains("SUCCESS: 7 rules found");
   }
 
   @Test
@@ -86,6 +86,7 @@ class AlertRulesTest {
             "QuorumKeeperLeaderFlapping",
             "QuorumKeeperHealingBlocked",
             "QuorumKeeperSpecInvalid",
+            "QuorumKeeperCertificateExpiring",
             "QuorumKeeperOperatorDown");
     for (JsonNode alert : alerts) {
       String name = alert.path("alert").asText();

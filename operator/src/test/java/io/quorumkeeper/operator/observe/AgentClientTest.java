@@ -40,7 +40,9 @@ class AgentClientTest {
         exchange -> {
           byte[] body =
               ("{\"nodeId\":0,\"directoryId\":\"d0\",\"clusterId\":\"c0\",\"roles\":[\"controller\"],"
-                      + "\"raftState\":\"leader\",\"leaderId\":0,\"leaderEpoch\":3}")
+                      + "\"raftState\":\"leader\",\"leaderId\":0,\"leaderEpoch\":3,"
+                      // what an agent says of its certificate is not read: the handshake is
+                      + "\"certificateNotAfter\":\"2020-01-01T00:00:00Z\"}")
                   .getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(200, body.length);
           exchange.getResponseBody().write(body);
@@ -98,6 +100,7 @@ class AgentClientTest {
     Duration secondRound = Duration.ofNanos(System.nanoTime() - second);
 
     assertThat(reports).containsOnlyKeys(0);
+    assertThat(reports.get(0).certificateNotAfter()).as("plain HTTP: no certificate").isNull();
     assertThat(reports.get(0).diskClusterId()).as("the /v1/node JSON's cluster id").contains("c0");
     assertThat(again).as("the live agent is still heard").containsOnlyKeys(0);
     assertThat(firstRound)

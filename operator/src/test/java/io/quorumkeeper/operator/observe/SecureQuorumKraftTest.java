@@ -6,12 +6,18 @@ import static org.awaitility.Awaitility.await;
 
 import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import io.quorumkeeper.operator.model.Pool;
+import io.quorumkeeper.operator.quorum.AgentReport;
 import io.quorumkeeper.operator.quorum.Incarnation;
 import io.quorumkeeper.operator.quorum.RaftQuorum;
 import io.quorumkeeper.operator.quorum.RaftReplica;
 import io.quorumkeeper.operator.security.IssuedCertificate;
 import io.quorumkeeper.operator.testing.KraftNodes;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -203,6 +209,60 @@ class SecureQuorumKraftTest {
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()
         .until(() -> quorum.describe().voters().size() == 3);
+  }
+
+  /**
+   * Each agent's report carries the end of the certificate its node loaded at start, read from the
+   * TLS handshake: a renewed certificate in the mounted files does not reach it before a restart,
+   * so the report says what the pod runs, not what its Secret holds (ADR 042).
+   */
+  @Test
+  @Order(5)
+  void givenAgentsOverTls_thenEachReportCarriesTheEndOfTheCertificateItsNodeLoaded()
+      throws Exception {
+    Map<Integer, Instant> loaded = new HashMap<>();
+    for (int ordinal = 0; ordinal < 3; ordinal++) {
+      loaded.put(pool.nodeId(ordinal), notAfter(pemOf(ordinal)));
+    }
+    String before = Files.readString(pemOf(1));
+    IssuedCertificate renewed =
+        nodes
+            .ca()
+            .issue(pool.podName(1), List.of(pool.podHost(1)), Duration.ofDays(3), Instant.now());
+    Files.writeString(pemOf(1), renewed.keyPem() + renewed.certificatePem());
+    try {
+      Map<Integer, AgentReport> reports =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () -> operator.agents(CLUSTER, nodes.podHosts(), KraftNodes.AGENT_TOKEN, true),
+                  a -> a.size() == 3);
+
+      reports.forEach(
+          (nodeId, report) ->
+              assertThat(report.certificateNotAfter()).isEqualTo(loaded.get(nodeId)));
+      assertThat(notAfter(pemOf(1)))
+          .as("the file holds another certificate now")
+          .isNotEqualTo(loaded.get(pool.nodeId(1)));
+    } finally {
+      Files.writeString(pemOf(1), before);
+    }
+  }
+
+  private static Path pemOf(int ordinal) {
+    return nodes.tlsDir().resolve(pool.podName(ordinal) + ".pem");
+  }
+
+  /** The end of the first certificate in a PEM file (after the key, in a node's file). */
+  private static Instant notAfter(Path pem) throws Exception {
+    String text = Files.readString(pem);
+    String certificates = text.substring(text.indexOf("-----BEGIN CERTIFICATE-----"));
+    X509Certificate leaf =
+        (X509Certificate)
+            CertificateFactory.getInstance("X.509")
+                .generateCertificate(
+                    new ByteArrayInputStream(certificates.getBytes(StandardCharsets.US_ASCII)));
+    return leaf.getNotAfter().toInstant();
   }
 
   private static void removeWith(Admin admin, RaftReplica voter) throws Exception {

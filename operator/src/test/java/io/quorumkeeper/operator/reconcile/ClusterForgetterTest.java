@@ -67,6 +67,9 @@ class ClusterForgetterTest {
     Map<String, Instant> leaderSeenAt = new ConcurrentHashMap<>();
     leaderSeenAt.put("kafka/orders", Instant.EPOCH);
     leaderSeenAt.put("kafka/payments", Instant.EPOCH);
+    Map<String, Map<Integer, Instant>> certificatesSeen = new ConcurrentHashMap<>();
+    certificatesSeen.put("kafka/orders", Map.of(0, Instant.EPOCH));
+    certificatesSeen.put("kafka/payments", Map.of(0, Instant.EPOCH));
     metrics.update("kafka/orders", Optional.empty());
     metrics.update("kafka/payments", Optional.empty());
 
@@ -75,6 +78,7 @@ class ClusterForgetterTest {
             metrics,
             new AgentTokens(null),
             leaderSeenAt,
+            certificatesSeen,
             new EventRecorder(null, Clock.systemUTC()),
             new ClientAccess(quorum, Clock.systemUTC()),
             new Finalization(quorum, Clock.systemUTC()),
@@ -84,6 +88,7 @@ class ClusterForgetterTest {
 
     assertThat(quorum.forgotten()).containsExactly("kafka/orders");
     assertThat(leaderSeenAt).containsOnlyKeys("kafka/payments");
+    assertThat(certificatesSeen).containsOnlyKeys("kafka/payments");
     assertThat(registry.getMeters())
         .extracting(m -> m.getId().getTag("cluster"))
         .containsOnly("payments");

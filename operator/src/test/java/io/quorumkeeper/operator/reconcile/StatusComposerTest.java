@@ -120,7 +120,8 @@ class StatusComposerTest {
                 clientsWait,
                 NOW,
                 Duration.ofSeconds(30),
-                null),
+                null,
+                Optional.empty()),
             copy,
             conditions)
         .status();
