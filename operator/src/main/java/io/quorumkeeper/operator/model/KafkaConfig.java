@@ -64,6 +64,27 @@ public final class KafkaConfig {
           "queued.max.requests",
           "queued.max.request.bytes");
 
+  /**
+   * Kafka's config providers (ADR 043): with them a value such as {@code
+   * ${dir:/etc/quorum/tls:...}} is replaced by a file's content when the node reads its
+   * configuration, and every pod mounts the cluster's TLS keys and the agent token. A value that
+   * reaches clients ({@code broker.rack} is in every Metadata response) would hand them out.
+   * Refused on every transport.
+   */
+  public static final String CONFIG_PROVIDERS = "config.providers";
+
+  /** Whether {@code key} configures Kafka's config providers. */
+  public static boolean isConfigProvider(String key) {
+    return key.equals(CONFIG_PROVIDERS) || key.startsWith(CONFIG_PROVIDERS + ".");
+  }
+
+  /**
+   * The reporter that makes Kafka's metrics MBeans: the agent reads the raft metrics over JMX to
+   * say whether a controller is ready, and Kafka 4 registers it only through {@code
+   * metric.reporters} (ADR 043).
+   */
+  public static final String JMX_REPORTER = "org.apache.kafka.common.metrics.JmxReporter";
+
   private static final String LISTENER_PREFIX = "listener.name.";
 
   /** Key prefixes of the same kind: {@code max.connections*}, {@code max.connection.*}. */

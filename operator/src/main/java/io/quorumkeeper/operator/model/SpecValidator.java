@@ -269,6 +269,7 @@ public final class SpecValidator {
     List<String> reserved = new ArrayList<>();
     List<String> reservedForTls = new ArrayList<>();
     List<String> quorumAccess = new ArrayList<>();
+    List<String> providers = new ArrayList<>();
     List<String> nullValues = new ArrayList<>();
     config.forEach(
         (key, value) -> {
@@ -278,6 +279,8 @@ public final class SpecValidator {
             reserved.add(key);
           } else if (KafkaConfig.isQuorumAccess(key)) {
             quorumAccess.add(key);
+          } else if (KafkaConfig.isConfigProvider(key)) {
+            providers.add(key);
           } else if (transport == Transport.TLS && KafkaConfig.isReservedForTls(key)) {
             reservedForTls.add(key);
           } else if (value == null) {
@@ -306,6 +309,15 @@ public final class SpecValidator {
               + " quorum when the leader restarts; the operator owns them, remove "
               + (quorumAccess.size() == 1 ? "it" : "them"));
     }
+    if (!providers.isEmpty()) {
+      errors.add(
+          "kafka.config sets "
+              + String.join(", ", providers.stream().sorted().toList())
+              + ": config providers replace a value by a file's content, every pod mounts the"
+              + " cluster's TLS keys and the agent token, and values such as broker.rack reach"
+              + " every client; remove "
+              + (providers.size() == 1 ? "it" : "them"));
+    }
     if (!reservedForTls.isEmpty()) {
       errors.add(
           "kafka.config sets "
@@ -323,6 +335,18 @@ public final class SpecValidator {
     if (malformed.isEmpty() && nullValues.isEmpty()) {
       errors.addAll(MetadataLogBounds.check(config));
       errors.addAll(RaftChannelBounds.check(config));
+      String reporters = config.get("metric.reporters");
+      if (reporters != null
+          && java.util.Arrays.stream(reporters.split(","))
+              .map(String::strip)
+              .noneMatch(KafkaConfig.JMX_REPORTER::equals)) {
+        errors.add(
+            "kafka.config metric.reporters must keep "
+                + KafkaConfig.JMX_REPORTER
+                + ": the agent reads the raft metrics over JMX to say whether a controller is"
+                + " ready, and without it every restarted controller stays not ready and a roll"
+                + " stops at the first; add it to the list");
+      }
       int size = KafkaConfig.renderedSize(config);
       if (size > KafkaConfig.MAX_USER_CONFIG_BYTES) {
         errors.add(

@@ -50,6 +50,13 @@ public final class HealingPlanner {
               ? new Action.Abandon(op, gone.get() + "; " + op.remove() + " stays a voter")
               : new Action.Wait(gone.get() + "; waiting for the removal already sent to settle");
         }
+        Optional<String> uncalled = removalUncalledFor(v, op.remove(), policy);
+        if (uncalled.isPresent()) {
+          return policy.settled(op)
+              ? new Action.Abandon(op, uncalled.get())
+              : new Action.Wait(
+                  uncalled.get() + "; waiting for the removal already sent to settle");
+        }
         return safeToRemove(v, op.remove())
             ? new Action.Membership(op)
             : new Action.Wait("removing " + op.remove() + " is not safe now: " + tolerance(v));
@@ -72,6 +79,40 @@ public final class HealingPlanner {
     return new Action.Wait(
         gone.map(g -> g + "; waiting for the addition already sent to settle")
             .orElse("waiting for " + op.add() + " to catch up before it votes"));
+  }
+
+  /**
+   * Why nothing calls for removing voter {@code remove} any more, if so (ADR 043). A removal is
+   * only ever planned for a voter that is unreachable or lost its disk, one the spec's pods no
+   * longer include, or while the quorum has more voters than asked: {@code status.operation} read
+   * back with a removal of a voter that is none of these (written by hand, or one that came back to
+   * life before its removal was sent) removes a live voter for nothing.
+   */
+  private static Optional<String> removalUncalledFor(
+      QuorumView v, Incarnation remove, HealingPolicy policy) {
+    Optional<Member> target =
+        v.voterMembers().stream().filter(m -> Incarnation.of(m).equals(remove)).findFirst();
+    if (target.isEmpty()) {
+      return Optional.empty();
+    }
+    Member m = target.get();
+    boolean called =
+        m.health() == Health.Unreachable
+            || m.health() == Health.DiskLost
+            || !policy.stays(m)
+            || v.voterMembers().size() > policy.desiredVoters();
+    return called
+        ? Optional.empty()
+        : Optional.of(
+            "voter "
+                + remove
+                + " is "
+                + m.health()
+                + " and the quorum has "
+                + v.voterMembers().size()
+                + " voters for "
+                + policy.desiredVoters()
+                + " asked: nothing calls for its removal");
   }
 
   /**

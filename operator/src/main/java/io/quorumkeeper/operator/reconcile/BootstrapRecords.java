@@ -128,6 +128,23 @@ final class BootstrapRecords {
     }
     boolean transportRuns = given.isPresent() && serverMap.isPresent();
     cr = clientsChecked(cr, kept, transportRuns, context);
+    if (given.isPresent()
+        && given.get().clusterId().equals(inStatus)
+        && given.get().formed()
+        && !kept.formed()) {
+      // a quorum that formed never unforms: rendered, false would let an empty initial voter's
+      // disk be formatted as a new quorum's (ADR 043)
+      QuorumClusterStatus next = statusWriter.copy(cr.getStatus());
+      next.getBootstrap().setFormed(true);
+      cr =
+          restored(
+                  cr,
+                  next,
+                  "status.bootstrap.formed false is not what the controllers were given: ConfigMap "
+                      + bootstrapMapName(maps)
+                      + " says the quorum formed, which never goes back: status restored to true")
+              .cr();
+    }
     Map<Integer, AgentReport> agents =
         Observed.observation(context).map(RaftObservation::agents).orElse(Map.of());
     Optional<String> onDisks = Identities.onDisks(agents);
@@ -222,22 +239,17 @@ final class BootstrapRecords {
     }
     Optional<ConfigMap> server = PoolConfigMaps.servingClients(cr, context);
     ListenerAuthentication inStatus = kept.clients();
-    QuorumClusterStatus next = statusWriter.copy(cr.getStatus());
     if (!kept.tls()) {
       if (inStatus == ListenerAuthentication.NONE || !transportRuns || server.isEmpty()) {
         return cr;
       }
-      next.getBootstrap().setClientAuthentication(ListenerAuthentication.NONE);
-      return restored(
-              cr,
-              next,
-              "status.bootstrap.clientAuthentication "
-                  + jsonName(inStatus)
-                  + " is not possible on a Plaintext cluster, whose one listener is anonymous"
-                  + " (as in ConfigMap "
-                  + server.get().getMetadata().getName()
-                  + "): status restored to none")
-          .cr();
+      return clientsRestored(
+          cr,
+          inStatus,
+          ListenerAuthentication.NONE,
+          "is not possible on a Plaintext cluster, whose one listener is anonymous (as in ConfigMap "
+              + server.get().getMetadata().getName()
+              + ")");
     }
     boolean anonymousRuns;
     try {
@@ -251,21 +263,33 @@ final class BootstrapRecords {
     if (inStatus == ListenerAuthentication.SCRAM_SHA_512 || anonymousRuns) {
       return cr;
     }
-    next.getBootstrap().setClientAuthentication(ListenerAuthentication.SCRAM_SHA_512);
-    return restored(
-            cr,
-            next,
-            "status.bootstrap.clientAuthentication "
-                + jsonName(inStatus)
-                + " would open an anonymous listener on "
-                + Pool.KAFKA_PORT
-                + " that "
-                + server
-                    .map(map -> "ConfigMap " + map.getMetadata().getName() + " does not run")
-                    .orElse("no ConfigMap of the cluster runs yet")
-                + " (a TLS cluster's default listener is anonymous only if it has run one since it"
-                + " was created): status restored to scram-sha-512")
-        .cr();
+    return clientsRestored(
+        cr,
+        inStatus,
+        ListenerAuthentication.SCRAM_SHA_512,
+        "would open an anonymous listener on "
+            + Pool.KAFKA_PORT
+            + " that "
+            + server
+                .map(map -> "ConfigMap " + map.getMetadata().getName() + " does not run")
+                .orElse("no ConfigMap of the cluster runs yet")
+            + " (a TLS cluster's default listener is anonymous only if it has run one since it"
+            + " was created)");
+  }
+
+  /** The cluster with its clients' authentication restored to {@code to}, {@code why} said. */
+  private QuorumCluster clientsRestored(
+      QuorumCluster cr, ListenerAuthentication was, ListenerAuthentication to, String why) {
+    QuorumClusterStatus next = statusWriter.copy(cr.getStatus());
+    next.getBootstrap().setClientAuthentication(to);
+    String message =
+        "status.bootstrap.clientAuthentication "
+            + jsonName(was)
+            + " "
+            + why
+            + ": status restored to "
+            + jsonName(to);
+    return restored(cr, next, message).cr();
   }
 
   /** The name the resource gives {@code authentication}. */

@@ -394,6 +394,44 @@ class SpecValidatorTest {
     assertRefusedOnlyIf(refused, key, value, "what the controllers' raft connections live with");
   }
 
+  /**
+   * Config providers would replace a value by a mounted file (the TLS keys, the agent token), and
+   * {@code broker.rack} reaches every client (ADR 043): refused on every transport.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"config.providers", "config.providers.dir.class", "config.providers.x"})
+  void givenAConfigProviderKey_thenRefusedOnEveryTransport(String key) {
+    QuorumCluster cr = Examples.load("combined.yaml");
+    cr.getSpec().getKafka().getConfig().put(key, "dir");
+
+    for (Transport transport : Transport.values()) {
+      var result =
+          SpecValidator.validate(
+              "orders", cr.getSpec(), SUPPORTED, Optional.empty(), Optional.of(transport));
+      assertThat(result.errors())
+          .as("on %s", transport)
+          .singleElement()
+          .asString()
+          .contains(key)
+          .contains("config providers replace a value by a file's content");
+    }
+  }
+
+  /**
+   * The agent reads the raft metrics over JMX, which Kafka 4 exposes only through a {@code
+   * metric.reporters} that names JmxReporter (ADR 043).
+   */
+  @ParameterizedTest(name = "metric.reporters={0} -> refused {1}")
+  @CsvSource({
+    "'', true",
+    "com.example.Reporter, true",
+    "org.apache.kafka.common.metrics.JmxReporter, false",
+    "'com.example.Reporter, org.apache.kafka.common.metrics.JmxReporter', false",
+  })
+  void givenMetricReporters_thenOnlyOnesKeepingJmxPass(String value, boolean refused) {
+    assertRefusedOnlyIf(refused, "metric.reporters", value, "JmxReporter");
+  }
+
   /** {@code key=value} in the example's kafka.config is refused, saying {@code why}, or passes. */
   private static void assertRefusedOnlyIf(boolean refused, String key, String value, String why) {
     QuorumCluster cr = Examples.load("combined.yaml");

@@ -29,6 +29,40 @@ class HealingPlannerStaleTest {
     return HealingPlanner.plan(AUTO3, Optional.of(views.view()), Optional.of(inFlight));
   }
 
+  /**
+   * {@code status.operation} is read back each pass: one written by hand to remove a caught-up
+   * voter of a quorum with the voters it asks for (or whose dead voter came back before the removal
+   * was sent) was driven to the end, removing a live voter for nothing (ADR 043). Only a removal
+   * something calls for is sent; the others are abandoned once nothing sent may commit.
+   */
+  @Test
+  void givenARemovalOfAHealthyVoterNothingCallsFor_thenAbandonedNeverSent() {
+    Views healthy = Views.voters(CaughtUp, CaughtUp, CaughtUp).spare(3, CaughtUp);
+    for (Kind kind : Kind.values()) {
+      Operation forged =
+          Operation.start(kind, new Incarnation(0, "dir0"), new Incarnation(3, "dir3"));
+
+      assertThat(resume(forged, healthy))
+          .as(kind.name())
+          .isInstanceOfSatisfying(
+              Action.Abandon.class,
+              a -> assertThat(a.reason()).contains("nothing calls for its removal"));
+      assertThat(resume(forged.sent(Duration.ofSeconds(2)), healthy))
+          .as("%s sent 2 s ago: it may still commit", kind)
+          .isInstanceOf(Action.Wait.class);
+    }
+    // what does call for it: the voter is unreachable, or the quorum has more voters than asked
+    assertThat(resume(ACTIVATE_3, Views.voters(CaughtUp, Unreachable, CaughtUp).spare(3, CaughtUp)))
+        .isInstanceOf(Action.Membership.class);
+    Operation shrink = Operation.start(Kind.RemoveVoter, new Incarnation(0, "dir0"), null);
+    assertThat(
+            HealingPlanner.plan(
+                policy(1, null, Map.of()),
+                Optional.of(Views.voters(CaughtUp, CaughtUp, CaughtUp).view()),
+                Optional.of(shrink)))
+        .isInstanceOf(Action.Membership.class);
+  }
+
   @Test
   void givenSpareDiedAfterTheRemovalCommitted_whenTheAddIsSettled_thenAbandon() {
     Operation adding = ACTIVATE_3.adding().sent(Duration.ofSeconds(11));

@@ -228,15 +228,7 @@ class StatusIdentityApiTest {
                 .getBootstrap()
                 .setTransport(edited == null ? null : Transport.valueOf(edited)));
 
-    await()
-        .untilAsserted(
-            () ->
-                assertThat(cluster.events("IdentityRestored"))
-                    .anySatisfy(
-                        e ->
-                            assertThat(e.getMessage())
-                                .contains("(TLS, as in ConfigMap " + config + ")")
-                                .contains("status restored to it")));
+    awaitIdentityRestored("(TLS, as in ConfigMap " + config + ")", "status restored to it");
     await()
         .untilAsserted(
             () ->
@@ -311,16 +303,10 @@ class StatusIdentityApiTest {
 
     cluster.editStatus(name, cr -> cr.getStatus().getBootstrap().setClientAuthentication(edited));
 
-    await()
-        .untilAsserted(
-            () ->
-                assertThat(cluster.events("IdentityRestored"))
-                    .anySatisfy(
-                        e ->
-                            assertThat(e.getMessage())
-                                .contains("would open an anonymous listener on 9092")
-                                .contains("ConfigMap " + config)
-                                .contains("status restored to scram-sha-512")));
+    awaitIdentityRestored(
+        "would open an anonymous listener on 9092",
+        "ConfigMap " + config,
+        "status restored to scram-sha-512");
     await()
         .untilAsserted(
             () ->
@@ -358,14 +344,7 @@ class StatusIdentityApiTest {
         "orders",
         cr -> cr.getStatus().getBootstrap().setClientAuthentication(ListenerAuthentication.NONE));
 
-    await()
-        .untilAsserted(
-            () ->
-                assertThat(cluster.events("IdentityRestored"))
-                    .anySatisfy(
-                        e ->
-                            assertThat(e.getMessage())
-                                .contains("that no ConfigMap of the cluster runs yet")));
+    awaitIdentityRestored("that no ConfigMap of the cluster runs yet");
     api.edit(
         "orders", cr -> cr.getMetadata().getAnnotations().remove(QuorumCluster.PAUSED_ANNOTATION));
     await().until(() -> api.poolConfigMap("orders-node") != null);
@@ -399,15 +378,8 @@ class StatusIdentityApiTest {
                 .getBootstrap()
                 .setClientAuthentication(ListenerAuthentication.SCRAM_SHA_512));
 
-    await()
-        .untilAsserted(
-            () ->
-                assertThat(cluster.events("IdentityRestored"))
-                    .anySatisfy(
-                        e ->
-                            assertThat(e.getMessage())
-                                .contains("scram-sha-512 is not possible on a Plaintext cluster")
-                                .contains("status restored to none")));
+    awaitIdentityRestored(
+        "scram-sha-512 is not possible on a Plaintext cluster", "status restored to none");
     await()
         .untilAsserted(
             () ->
@@ -415,6 +387,45 @@ class StatusIdentityApiTest {
                     .isEqualTo(ListenerAuthentication.NONE));
     assertThat(api.poolConfigMap("orders-node").getMetadata().getName()).isEqualTo(config);
     assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  /**
+   * A quorum that formed never unforms. {@code status.bootstrap.formed} edited to false was kept
+   * while no leader was seen, and rendered into the bootstrap ConfigMap: a wiped initial voter
+   * would then be formatted as a new quorum's first member (ADR 043). The ConfigMaps say it formed.
+   */
+  @Test
+  void givenStatusFormedEditedToFalseWhileNoLeaderIsSeen_thenRestoredAndNeverRendered() {
+    QuorumScript quorum = api.quorum().script(NAMESPACE + "/orders", 3);
+    formedCluster();
+    quorum.noLeader(true);
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(condition(api.get("orders"), Conditions.QUORUM_HEALTHY))
+                    .isEqualTo("False"));
+
+    cluster.editStatus("orders", cr -> cr.getStatus().getBootstrap().setFormed(false));
+    cluster.editSpec("orders", spec -> spec.getKafka().getConfig().put("num.partitions", "12"));
+
+    awaitIdentityRestored("status.bootstrap.formed false", "status restored to true");
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(api.poolConfigMap("orders-node").getData().get("server.properties"))
+                    .contains("num.partitions=12"));
+    assertThat(api.bootstrapProperties("orders-node")).contains("cluster.formed=true");
+    assertThat(api.get("orders").getStatus().getBootstrap().isFormed()).isTrue();
+    assertThat(api.reconciles().failures()).isEmpty();
+  }
+
+  /** Waits for an IdentityRestored event whose message contains every one of {@code parts}. */
+  private void awaitIdentityRestored(String... parts) {
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(cluster.events("IdentityRestored"))
+                    .anySatisfy(e -> assertThat(e.getMessage()).contains(parts)));
   }
 
   /** Edits the server.properties of ConfigMap {@code name} as a user with rights on it would. */
