@@ -52,6 +52,11 @@ public final class HealingPlanner {
         }
         Optional<String> uncalled = removalUncalledFor(v, op.remove(), policy);
         if (uncalled.isPresent()) {
+          // Lagging may be a dead voter a new leader has not yet led long enough to call silent:
+          // neither sent nor given up until Kafka says which
+          if (health(v, op.remove()) == Health.Lagging) {
+            return new Action.Wait(uncalled.get() + " yet; waiting until it is heard or silent");
+          }
           return policy.settled(op)
               ? new Action.Abandon(op, uncalled.get())
               : new Action.Wait(
@@ -113,6 +118,15 @@ public final class HealingPlanner {
                 + " voters for "
                 + policy.desiredVoters()
                 + " asked: nothing calls for its removal");
+  }
+
+  /** The health Kafka's view gives voter {@code voter}, or null if it is not a voter. */
+  private static Health health(QuorumView v, Incarnation voter) {
+    return v.voterMembers().stream()
+        .filter(m -> Incarnation.of(m).equals(voter))
+        .map(Member::health)
+        .findFirst()
+        .orElse(null);
   }
 
   /**

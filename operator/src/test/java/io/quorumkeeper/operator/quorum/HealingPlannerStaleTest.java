@@ -51,6 +51,12 @@ class HealingPlannerStaleTest {
           .as("%s sent 2 s ago: it may still commit", kind)
           .isInstanceOf(Action.Wait.class);
     }
+    // a Lagging voter may be a dead one a new leader has not led long enough to call silent: the
+    // removal waits, neither sent nor given up
+    assertThat(resume(ACTIVATE_3, Views.voters(CaughtUp, Lagging, CaughtUp).spare(3, CaughtUp)))
+        .isInstanceOfSatisfying(
+            Action.Wait.class,
+            w -> assertThat(w.reason()).contains("waiting until it is heard or silent"));
     // what does call for it: the voter is unreachable, or the quorum has more voters than asked
     assertThat(resume(ACTIVATE_3, Views.voters(CaughtUp, Unreachable, CaughtUp).spare(3, CaughtUp)))
         .isInstanceOf(Action.Membership.class);
