@@ -104,7 +104,7 @@ public class QuorumMetrics {
               m.lag(),
               Tags.of("node_id", Integer.toString(m.nodeId()), "directory_id", m.directoryId())));
     }
-    dropLeftMembers(cluster, members);
+    dropLeft(cluster, MEMBER_LAG, members);
   }
 
   /** The conditions of a status the operator computed: 1 for True, 0 otherwise or absent. */
@@ -138,11 +138,7 @@ public class QuorumMetrics {
                     CERTIFICATE_EXPIRY,
                     at.getEpochSecond(),
                     Tags.of("node_id", Integer.toString(nodeId)))));
-    Map<String, Held> held = gauges.getOrDefault(cluster, Map.of());
-    held.keySet().stream()
-        .filter(key -> key.startsWith(CERTIFICATE_EXPIRY) && !seen.contains(key))
-        .toList()
-        .forEach(key -> registry.remove(held.remove(key).gauge()));
+    dropLeft(cluster, CERTIFICATE_EXPIRY, seen);
   }
 
   public void leaderChanged(String cluster) {
@@ -169,11 +165,11 @@ public class QuorumMetrics {
     left.forEach(registry::remove);
   }
 
-  /** Member lag gauges of members the latest view no longer has (a removed voter, a lost disk). */
-  private void dropLeftMembers(String cluster, Set<String> current) {
+  /** Gauges named {@code name} whose key is not in {@code current}: a member or node gone. */
+  private void dropLeft(String cluster, String name, Set<String> current) {
     Map<String, Held> held = gauges.getOrDefault(cluster, Map.of());
     held.keySet().stream()
-        .filter(key -> key.startsWith(MEMBER_LAG) && !current.contains(key))
+        .filter(key -> key.startsWith(name) && !current.contains(key))
         .toList()
         .forEach(key -> registry.remove(held.remove(key).gauge()));
   }

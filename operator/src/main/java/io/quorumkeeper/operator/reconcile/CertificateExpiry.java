@@ -48,17 +48,13 @@ final class CertificateExpiry {
         soon.keySet().stream()
             .map(id -> controllers.podName(id - controllers.kind().nodeIdOffset()))
             .toList();
-    String who =
-        pods.size() == 1
-            ? pods.get(0) + " runs a certificate that"
-            : names(pods) + " run certificates that";
-    String when =
-        first.isAfter(now)
-            ? " expires at " + first.truncatedTo(ChronoUnit.SECONDS)
-            : " expired at " + first.truncatedTo(ChronoUnit.SECONDS);
+    boolean one = pods.size() == 1;
+    String verb = first.isAfter(now) ? (one ? "expires" : "expire") : "expired";
     return Optional.of(
-        who
-            + (pods.size() == 1 ? when : when.replace("expires", "expire"))
+        (one ? pods.get(0) + " runs a certificate that " : names(pods) + " run certificates that ")
+            + verb
+            + " at "
+            + first.truncatedTo(ChronoUnit.SECONDS)
             + ": a pod loads its renewed certificate only when it restarts, and the restart"
             + " waits (paused, healing ReportOnly, a blocked roll or a refused spec; see Progressing)."
             + " Once expired, the controllers cannot reach each other and the quorum is lost");
