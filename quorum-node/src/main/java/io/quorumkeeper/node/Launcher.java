@@ -49,6 +49,7 @@ public final class Launcher {
   static {
     DnsCaching.rememberAnswersBriefly(); // before the logger below, whose set-up looks names up
     InMemoryKeyStores.protectWithOneIteration();
+    NoConfigProviders.refuseAll();
   }
 
   /** How long the leader question may take when no controller peer is up yet. */

@@ -72,6 +72,7 @@ public final class NodePreparation {
                 heap),
             heap);
     Properties server = parse(rendered);
+    NoConfigProviders.refuseIn(server);
     checkConsistent(server, settings, nodeId);
     Path metadataLogDir = metadataLogDir(server);
     Path serverProperties = write(pod.workDir(), rendered);

@@ -3,6 +3,7 @@ package io.quorumkeeper.node.kraft;
 import static io.quorumkeeper.node.kraft.NodeProcesses.awaitForming;
 import static io.quorumkeeper.node.kraft.NodeProcesses.voters;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +18,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -26,6 +29,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.provider.DirectoryConfigProvider;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -303,6 +309,90 @@ class LauncherKraftTest {
     assertThat(nodes.readLog(pod))
         .contains("but the ConfigMap says " + clusterId + ": refusing to start");
     assertThat(Files.readString(nodes.dataDir(pod).resolve("meta.properties"))).isEqualTo(foreign);
+  }
+
+  /**
+   * A config provider that reached a node's ConfigMap (the operator refuses the keys, ADR 043)
+   * stops the node before Kafka reads its config (ADR 044): Kafka itself allows every provider that
+   * server.properties names. Without the launcher's check this node starts with the file's content
+   * in {@code broker.rack}.
+   */
+  @Test
+  @Order(9)
+  void aConfigProviderInTheConfigMapStopsTheNodeWithExitCode2BeforeItReadsAFile() throws Exception {
+    Pod pod = new Pod("qk-provider", 0, "127.0.77.32");
+    String secret = "secret-" + Uuid.randomUuid();
+    Path secrets = providerDirectory("node.key", secret);
+    String template =
+        controllerTemplate()
+            + "\nconfig.providers=dir"
+            + "\nconfig.providers.dir.class="
+            + DirectoryConfigProvider.class.getName()
+            // the operator writes every '$' of a value so: Kafka reads '${', the launcher does not
+            + "\nbroker.rack=\\u0024{dir:"
+            + secrets
+            + ":node.key}\n";
+    nodes.writeConfigMap("qk-provider", template, controllerBootstrap(true));
+
+    Process process = nodes.start(pod);
+
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the node stopped").isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(nodes.readLog(pod))
+        .contains(
+            "quorum-node cannot start: server.properties sets [config.providers,"
+                + " config.providers.dir.class]")
+        .doesNotContain(secret)
+        .doesNotContain("\tat ");
+    assertThat(nodes.dataDir(pod)).doesNotExist();
+  }
+
+  /**
+   * Kafka resolves config providers in dynamic broker configs too, with the classes the launcher's
+   * system property allows: none (ADR 044). Without it a client allowed to alter configs sets a
+   * provider and a value read from any file the node can read.
+   */
+  @Test
+  @Order(10)
+  void aConfigProviderSetThroughTheAdminApiIsRefusedByTheBroker() throws Exception {
+    Path secrets = providerDirectory("threads", "7");
+    ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "100");
+    List<AlterConfigOp> ops =
+        List.of(
+            new AlterConfigOp(new ConfigEntry("config.providers", "dir"), AlterConfigOp.OpType.SET),
+            new AlterConfigOp(
+                new ConfigEntry(
+                    "config.providers.dir.class", DirectoryConfigProvider.class.getName()),
+                AlterConfigOp.OpType.SET),
+            new AlterConfigOp(
+                new ConfigEntry("num.io.threads", "${dir:" + secrets + ":threads}"),
+                AlterConfigOp.OpType.SET));
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.host() + ":9092"))) {
+      assertThatThrownBy(
+              () ->
+                  admin
+                      .incrementalAlterConfigs(Map.of(broker, ops))
+                      .all()
+                      .get(30, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(InvalidRequestException.class)
+          .hasMessageContaining(DirectoryConfigProvider.class.getName() + " is not allowed");
+      assertThat(
+              admin
+                  .describeConfigs(List.of(broker))
+                  .all()
+                  .get(30, TimeUnit.SECONDS)
+                  .get(broker)
+                  .get("num.io.threads")
+                  .value())
+          .isNotEqualTo("7");
+    }
+  }
+
+  private static Path providerDirectory(String file, String content) throws Exception {
+    Path directory = Files.createDirectories(root.resolve("provider-" + file));
+    Files.writeString(directory.resolve(file), content);
+    return directory;
   }
 
   private Pod aFollower() throws Exception {
