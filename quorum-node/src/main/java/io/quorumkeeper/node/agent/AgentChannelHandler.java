@@ -48,6 +48,13 @@ final class AgentChannelHandler extends SimpleChannelInboundHandler<FullHttpRequ
     if (deadline != null) {
       deadline.requestComplete();
     }
+    if (!ctx.channel().isWritable()) {
+      // a new request while earlier answers wait unsent: the client does not read them, and each
+      // answer would be queued in memory (AgentServer.UNSENT_HIGH_BYTES); no real caller (the
+      // kubelet, the operator, Prometheus, a peer) sends before it has read its answer
+      ctx.close();
+      return;
+    }
     if (request.decoderResult().isFailure()) {
       Throwable cause = request.decoderResult().cause();
       String why =

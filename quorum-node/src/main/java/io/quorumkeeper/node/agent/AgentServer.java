@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -35,6 +36,17 @@ public final class AgentServer implements AutoCloseable {
   private static final int MAX_INITIAL_LINE = 4096;
   private static final int MAX_HEADER_SIZE = 8192;
   private static final int IDLE_SECONDS = 60;
+
+  /**
+   * Answers a connection may have waiting unsent, in bytes, before it counts as not reading them
+   * (Netty's write-buffer water marks): a connection that sends a request while more than {@link
+   * #UNSENT_HIGH_BYTES} wait is closed ({@link AgentChannelHandler}). Without a bound a client that
+   * sends requests and never reads the answers made the agent queue answers in direct memory until
+   * the pod ran out of memory. The largest answer (/metrics) is far below it.
+   */
+  static final int UNSENT_HIGH_BYTES = 64 * 1024;
+
+  static final int UNSENT_LOW_BYTES = 32 * 1024;
 
   private final EventLoopGroup group;
   private final Channel channel;
@@ -68,6 +80,9 @@ public final class AgentServer implements AutoCloseable {
             .group(group)
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(UNSENT_LOW_BYTES, UNSENT_HIGH_BYTES))
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override

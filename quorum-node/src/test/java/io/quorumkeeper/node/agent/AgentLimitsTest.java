@@ -219,6 +219,50 @@ class AgentLimitsTest {
     assertThat(exchange(request)).startsWith("HTTP/1.1 200 OK");
   }
 
+  /**
+   * A client that sends requests and never reads the answers: once more than {@link
+   * AgentServer#UNSENT_HIGH_BYTES} of answers wait unsent, its next request closes the connection
+   * (its writes then fail). Without the bound the agent read every request and queued every answer
+   * in memory: here 8 MiB of requests, about 30 MiB of answers.
+   */
+  @Test
+  void givenAClientThatNeverReadsItsAnswers_thenItIsClosedBeforeTheyPileUp() throws IOException {
+    byte[] batch = new byte[HEALTHZ.length * 1000];
+    for (int i = 0; i < 1000; i++) {
+      System.arraycopy(HEALTHZ, 0, batch, i * HEALTHZ.length, HEALTHZ.length);
+    }
+    Socket socket = sockets.plainWithSmallReceiveBuffer(server.address().getPort());
+    long sent = 0;
+    IOException refused = null;
+    OutputStream out = socket.getOutputStream();
+    while (refused == null && sent < 8L * 1024 * 1024) {
+      try {
+        out.write(batch);
+        out.flush();
+        sent += batch.length;
+      } catch (IOException e) {
+        refused = e;
+      }
+    }
+
+    assertThat(refused).as("the agent closed the connection; bytes sent: %d", sent).isNotNull();
+  }
+
+  @Test
+  void givenAFewPipelinedRequests_thenEachIsAnswered() throws IOException {
+    Socket socket = connect();
+    byte[] three = new byte[HEALTHZ.length * 3];
+    for (int i = 0; i < 3; i++) {
+      System.arraycopy(HEALTHZ, 0, three, i * HEALTHZ.length, HEALTHZ.length);
+    }
+    socket.getOutputStream().write(three);
+    socket.getOutputStream().flush();
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(RawHttp.readAnswer(socket)).startsWith("HTTP/1.1 200 OK");
+    }
+  }
+
   private Socket connect() throws IOException {
     return sockets.plain(server.address().getPort());
   }

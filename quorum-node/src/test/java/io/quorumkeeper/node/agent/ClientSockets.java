@@ -29,6 +29,14 @@ final class ClientSockets implements AutoCloseable {
             0));
   }
 
+  /** A plain connection whose receive buffer is small: a client that reads little or nothing. */
+  Socket plainWithSmallReceiveBuffer(int port) throws IOException {
+    Socket socket = kept(new Socket());
+    socket.setReceiveBufferSize(4096);
+    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), READ_TIMEOUT_MS);
+    return socket;
+  }
+
   /** A TLS connection trusting {@code trust}; its handshake starts with the first read or write. */
   SSLSocket tls(SSLContext trust, int port) throws IOException {
     return kept((SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", port));

@@ -15,6 +15,11 @@ final class RawHttp {
   static String request(Socket socket, byte[] request) throws IOException {
     socket.getOutputStream().write(request);
     socket.getOutputStream().flush();
+    return readAnswer(socket);
+  }
+
+  /** Reads exactly one answer (headers and body) from the connection. */
+  static String readAnswer(Socket socket) throws IOException {
     InputStream in = socket.getInputStream();
     StringBuilder head = new StringBuilder();
     while (!head.toString().endsWith("\r\n\r\n")) {
