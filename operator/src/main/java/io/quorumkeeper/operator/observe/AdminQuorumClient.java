@@ -66,7 +66,6 @@ public class AdminQuorumClient implements QuorumClient {
         new AdminConnections(
             AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "quorum-keeper-isr-", timeout, trust);
     this.isrs = new IsrReader(timeout, isrConnections);
-    this.cordons = new BrokerCordonWriter(timeout, isrConnections);
     this.grantWriter = new ClientGrantWriter(timeout);
     this.brokerConnections =
         new AdminConnections(
@@ -74,6 +73,7 @@ public class AdminQuorumClient implements QuorumClient {
     this.connections =
         new AdminConnections(
             AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, "quorum-keeper-", timeout, trust);
+    this.cordons = new BrokerCordonWriter(timeout, isrConnections, connections);
   }
 
   @Override
@@ -90,9 +90,10 @@ public class AdminQuorumClient implements QuorumClient {
   }
 
   @Override
-  public Set<Integer> uncordonBrokers(String cluster, String bootstrapServers, Set<Integer> ids)
+  public Set<Integer> uncordonBrokers(
+      String cluster, String bootstrapServers, String bootstrapControllers, Set<Integer> ids)
       throws QuorumUnavailableException {
-    return cordons.uncordon(cluster, bootstrapServers, ids);
+    return cordons.uncordon(cluster, bootstrapServers, bootstrapControllers, ids);
   }
 
   @Override

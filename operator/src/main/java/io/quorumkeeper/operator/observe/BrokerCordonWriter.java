@@ -18,10 +18,13 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
 
 /**
- * Cordons brokers' log directories and lifts their cordon (KIP-1066) through the brokers, on the
- * Admin the partition reads use. A broker's own config is altered through that broker, so only
- * brokers the cluster's metadata lists as running are asked; the others take no new replica anyway
- * while they are away.
+ * Cordons brokers' log directories (KIP-1066) through the brokers, on the Admin the partition reads
+ * use, and lifts their cordon through the controllers (ADR 045). A cordon is set through the broker
+ * it is for (Kafka's controllers refuse to set one, since they cannot check a broker's directories,
+ * and only brokers the cluster's metadata lists as running are asked: the others take no new
+ * replica anyway while they are away); lifting one needs no such check, and the controllers are
+ * where the operator may change broker configs on either transport (a Plaintext cluster's brokers
+ * refuse it from their client listener).
  */
 final class BrokerCordonWriter {
 
@@ -30,10 +33,16 @@ final class BrokerCordonWriter {
 
   private final Duration timeout;
   private final AdminConnections connections;
+  private final AdminConnections controllers;
 
-  BrokerCordonWriter(Duration timeout, AdminConnections connections) {
+  /**
+   * @param connections Admin clients of the brokers ({@code bootstrap.servers})
+   * @param controllers Admin clients of the controllers ({@code bootstrap.controllers})
+   */
+  BrokerCordonWriter(Duration timeout, AdminConnections connections, AdminConnections controllers) {
     this.timeout = timeout;
     this.connections = connections;
+    this.controllers = controllers;
   }
 
   /**
@@ -73,16 +82,19 @@ final class BrokerCordonWriter {
         });
   }
 
-  Set<Integer> uncordon(String cluster, String bootstrapServers, Set<Integer> ids)
+  Set<Integer> uncordon(
+      String cluster, String bootstrapServers, String bootstrapControllers, Set<Integer> ids)
       throws QuorumUnavailableException {
     return call(
         cluster,
         () -> {
-          Admin admin = connections.admin(cluster, bootstrapServers);
-          Set<Integer> running = running(admin, ids);
+          Set<Integer> running = running(connections.admin(cluster, bootstrapServers), ids);
           if (!running.isEmpty()) {
             await(
-                admin.incrementalAlterConfigs(ops(running, AlterConfigOp.OpType.DELETE)).all(),
+                controllers
+                    .admin(cluster, bootstrapControllers)
+                    .incrementalAlterConfigs(ops(running, AlterConfigOp.OpType.DELETE))
+                    .all(),
                 "lift the cordon of brokers " + running);
           }
           return running;

@@ -86,10 +86,11 @@ public final class LeaderOnlyQuorumClient implements QuorumClient {
   }
 
   @Override
-  public Set<Integer> uncordonBrokers(String cluster, String bootstrapServers, Set<Integer> ids)
+  public Set<Integer> uncordonBrokers(
+      String cluster, String bootstrapServers, String bootstrapControllers, Set<Integer> ids)
       throws QuorumUnavailableException {
     requireLeadership("lift a broker cordon");
-    return delegate.uncordonBrokers(cluster, bootstrapServers, ids);
+    return delegate.uncordonBrokers(cluster, bootstrapServers, bootstrapControllers, ids);
   }
 
   @Override

@@ -89,11 +89,16 @@ public interface QuorumClient extends AutoCloseable {
   }
 
   /**
-   * Lifts the cordon ({@code cordoned.log.dirs} deleted) of each broker of {@code ids} that runs.
+   * Lifts the cordon ({@code cordoned.log.dirs} deleted) of each broker of {@code ids} that runs
+   * (listed by the brokers), through the controllers, which Kafka lets lift a cordon (not set one)
+   * and where the operator is allowed on either transport (ADR 045).
    *
+   * @param bootstrapServers host:port of the brokers, comma-separated
+   * @param bootstrapControllers host:port of the controllers, comma-separated
    * @return the brokers whose cordon is lifted
    */
-  default Set<Integer> uncordonBrokers(String cluster, String bootstrapServers, Set<Integer> ids)
+  default Set<Integer> uncordonBrokers(
+      String cluster, String bootstrapServers, String bootstrapControllers, Set<Integer> ids)
       throws QuorumUnavailableException {
     throw new QuorumUnavailableException("this client does not cordon brokers", null);
   }

@@ -62,10 +62,16 @@ final class BrokerPartitions {
    * empty when no broker answers.
    */
   Optional<Set<Integer>> uncordon(List<Pool> pools, Set<Integer> ids) {
+    String controllers =
+        pools.stream()
+            .filter(p -> p.kind().hasControllerRole())
+            .findFirst()
+            .map(Pool::controllerEndpoints)
+            .orElse("");
     return call(
         "lifting the cordon of brokers " + ids,
         bootstrap(pools),
-        b -> quorum.uncordonBrokers(key(), b, ids));
+        b -> quorum.uncordonBrokers(key(), b, controllers, ids));
   }
 
   private Optional<List<PartitionIsr>> readThrough(List<Pool> pools) {

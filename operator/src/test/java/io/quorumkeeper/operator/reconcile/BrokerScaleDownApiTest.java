@@ -7,6 +7,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
+import io.quorumkeeper.operator.api.v1alpha1.spec.SecuritySpec;
+import io.quorumkeeper.operator.api.v1alpha1.spec.Transport;
 import io.quorumkeeper.operator.api.v1alpha1.status.BrokerCordon;
 import io.quorumkeeper.operator.quorum.PartitionIsr;
 import io.quorumkeeper.operator.status.Conditions;
@@ -38,6 +41,10 @@ class BrokerScaleDownApiTest {
 
   @BeforeEach
   void start() {
+    start(Transport.TLS);
+  }
+
+  private void start(Transport transport) {
     api = ApiHarness.start();
     quorum = api.quorum().script(NAMESPACE + "/payments", 3);
     quorum.partitions = () -> partitions;
@@ -45,7 +52,10 @@ class BrokerScaleDownApiTest {
         List.of(
             new PartitionIsr("events-0", Set.of(100, 101, 102), Set.of(100, 101, 102), 2),
             new PartitionIsr("events-1", Set.of(100, 101), Set.of(100, 101), 2));
-    api.create(SEPARATED);
+    QuorumCluster cr = api.read(SEPARATED);
+    cr.getSpec().setSecurity(new SecuritySpec());
+    cr.getSpec().getSecurity().setTransport(transport);
+    api.client().resource(cr).create();
     await().ignoreExceptions().until(() -> brokerPods() == 3);
     for (int i = 0; i < 3; i++) {
       running("payments-controller", "payments-controller-" + i);
@@ -118,6 +128,28 @@ class BrokerScaleDownApiTest {
 
     await().until(() -> brokerPods() == 2);
     assertThat(quorum.cordonChanges).isEmpty();
+  }
+
+  /**
+   * A Plaintext cluster's brokers refuse broker config changes from their client listener, the only
+   * one the operator reaches there, and the controllers refuse to set a cordon (ADR 045): the
+   * partition read alone decides, as below 4.3-IV0, instead of a cordon that could never be sent
+   * blocking the scale-down for good.
+   */
+  @Test
+  void givenAPlaintextCluster_whenTheSpecDropsABroker_thenItGoesWithoutACordon() {
+    api.close();
+    start(Transport.Plaintext);
+    partitions = List.of(new PartitionIsr("events-0", Set.of(100), Set.of(100), 1));
+    quorum.metadataVersion.set(33);
+    await().until(() -> level() == 33);
+
+    api.edit("payments", cr -> cr.getSpec().getBrokers().setReplicas(2));
+
+    await().until(() -> brokerPods() == 2);
+    assertThat(quorum.cordonChanges).isEmpty();
+    assertThat(cordons()).isEmpty();
+    assertThat(events("ScaleDownBlocked")).isEmpty();
   }
 
   @Test

@@ -111,9 +111,13 @@ public class FakeQuorumClient implements QuorumClient {
   }
 
   @Override
-  public Set<Integer> uncordonBrokers(String cluster, String bootstrapServers, Set<Integer> ids)
+  public Set<Integer> uncordonBrokers(
+      String cluster, String bootstrapServers, String bootstrapControllers, Set<Integer> ids)
       throws QuorumUnavailableException {
     QuorumScript script = brokersOf(cluster);
+    if (bootstrapControllers == null || bootstrapControllers.isBlank()) {
+      throw new QuorumUnavailableException("a cordon is lifted through the controllers", null);
+    }
     Set<Integer> running = running(script, ids);
     for (int id : running) {
       script.cordoned.remove(id);

@@ -11,8 +11,10 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.Endpoint;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.apache.kafka.server.authorizer.AclCreateResult;
 import org.apache.kafka.server.authorizer.AclDeleteResult;
@@ -25,15 +27,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Plaintext cluster's authorizer (ADR 032): the requests that change the quorum's membership or a
- * broker's registration are for the cluster's own nodes and the operator alone, {@code
- * User:quorum-keeper-node} ({@link ControllerListenerPrincipalBuilder}); every other request is
- * allowed to everyone, as on a Plaintext cluster without it.
+ * A Plaintext cluster's authorizer (ADR 032, ADR 045): the requests that change the quorum's
+ * membership or a broker's registration, and every change of the brokers' own configuration, are
+ * for the cluster's own nodes and the operator alone, {@code User:quorum-keeper-node} ({@link
+ * ControllerListenerPrincipalBuilder}); every other request is allowed to everyone, as on a
+ * Plaintext cluster without it.
  *
  * <p>Without it, a client with no credentials that reached a broker's client listener (open to
  * every pod) could remove voters: a broker forwards AddRaftVoter and RemoveRaftVoter to the active
  * controller, and with no authorizer the controller asks no one. A forwarded request is judged with
- * the principal of the client that sent it to the broker, so it is refused here.
+ * the principal of the client that sent it to the broker, so it is refused here. The same client
+ * could set dynamic broker configs (ALTER_CONFIGS on the cluster): the controllers apply them to
+ * their own listener too, and {@code max.connections.per.ip=0} committed to the metadata log keeps
+ * every new connection out of every node, restarts included, so the quorum is lost at the next
+ * reconnect and the operator cannot undo it. Topic configs stay open.
  */
 public final class VoterChangeGuard implements Authorizer {
 
@@ -71,12 +78,30 @@ public final class VoterChangeGuard implements Authorizer {
   @Override
   public List<AuthorizationResult> authorize(
       AuthorizableRequestContext context, List<Action> actions) {
-    AuthorizationResult result = allows(context) ? AuthorizationResult.ALLOWED : refuse(context);
-    return actions.stream().map(a -> result).toList();
+    if (isNode(context.principal())) {
+      return actions.stream().map(a -> AuthorizationResult.ALLOWED).toList();
+    }
+    if (GUARDED_IDS.contains((short) context.requestType())) {
+      AuthorizationResult refused = refuse(context, "change the voters");
+      return actions.stream().map(a -> refused).toList();
+    }
+    return actions.stream()
+        .map(
+            a ->
+                altersBrokerConfigs(a)
+                    ? refuse(context, "change the brokers' configuration")
+                    : AuthorizationResult.ALLOWED)
+        .toList();
   }
 
-  static boolean allows(AuthorizableRequestContext context) {
-    return !GUARDED_IDS.contains((short) context.requestType()) || isNode(context.principal());
+  /**
+   * ALTER_CONFIGS on the cluster: what Kafka asks for a broker's or the cluster-wide broker
+   * configuration (and client quotas, client metrics and group configs); a topic's is asked on the
+   * topic.
+   */
+  static boolean altersBrokerConfigs(Action action) {
+    return action.operation() == AclOperation.ALTER_CONFIGS
+        && action.resourcePattern().resourceType() == ResourceType.CLUSTER;
   }
 
   private static boolean isNode(KafkaPrincipal principal) {
@@ -86,7 +111,7 @@ public final class VoterChangeGuard implements Authorizer {
         && node.getName().equals(principal.getName());
   }
 
-  private AuthorizationResult refuse(AuthorizableRequestContext context) {
+  private AuthorizationResult refuse(AuthorizableRequestContext context, String what) {
     long refused = refusedSinceLog.incrementAndGet();
     long now = System.currentTimeMillis();
     long last = lastLogged.get();
@@ -95,12 +120,13 @@ public final class VoterChangeGuard implements Authorizer {
       refusedSinceLog.addAndGet(-refused);
       LOG.warn(
           "refused {} from {} at {} on listener {} ({} refused since the last line): only the"
-              + " cluster's nodes and the operator, on the controller listener, change the voters",
+              + " cluster's nodes and the operator, on the controller listener, {}",
           ApiKeys.forId(context.requestType()).name,
           context.principal(),
           context.clientAddress(),
           context.listenerName(),
-          refused);
+          refused,
+          what);
     }
     return AuthorizationResult.DENIED;
   }

@@ -81,6 +81,33 @@ class VoterChangeGuardTest {
             AuthorizationResult.DENIED, AuthorizationResult.DENIED, AuthorizationResult.DENIED);
   }
 
+  /**
+   * A broker's or the cluster-wide broker configuration (ALTER_CONFIGS on the cluster) is the
+   * nodes' and the operator's alone (ADR 045); a topic's stays open, each action of a request
+   * judged on its own.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = ApiKeys.class,
+      names = {"INCREMENTAL_ALTER_CONFIGS", "ALTER_CONFIGS", "ALTER_CLIENT_QUOTAS"})
+  void brokerConfigChanges_areKeptForTheNodes_topicConfigChangesAreNot(ApiKeys api) {
+    Action brokers = action(AclOperation.ALTER_CONFIGS, ResourceType.CLUSTER, "kafka-cluster");
+    Action topic = action(AclOperation.ALTER_CONFIGS, ResourceType.TOPIC, "orders");
+    Action describe = action(AclOperation.DESCRIBE_CONFIGS, ResourceType.CLUSTER, "kafka-cluster");
+
+    assertThat(guard.authorize(context(api, ANONYMOUS, "PLAINTEXT"), List.of(brokers, topic)))
+        .containsExactly(AuthorizationResult.DENIED, AuthorizationResult.ALLOWED);
+    assertThat(guard.authorize(context(api, ANONYMOUS, "PLAINTEXT"), List.of(describe)))
+        .containsExactly(AuthorizationResult.ALLOWED);
+    assertThat(guard.authorize(context(api, NODE, "CONTROLLER"), List.of(brokers, topic)))
+        .containsExactly(AuthorizationResult.ALLOWED, AuthorizationResult.ALLOWED);
+  }
+
+  private static Action action(AclOperation operation, ResourceType type, String name) {
+    return new Action(
+        operation, new ResourcePattern(type, name, PatternType.LITERAL), 1, true, true);
+  }
+
   @Test
   void itKeepsNoAcls_andStartsEveryListenerAtOnce() {
     assertThat(guard.acls(AclBindingFilter.ANY)).isEmpty();

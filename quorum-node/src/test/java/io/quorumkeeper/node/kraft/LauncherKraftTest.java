@@ -389,6 +389,55 @@ class LauncherKraftTest {
     }
   }
 
+  /**
+   * Kafka's rule the operator's broker cordons rest on (ADR 029, ADR 045): a cordon is set through
+   * the broker, the controllers refuse to set one, and lifting one through the controllers works.
+   */
+  @Test
+  @Order(11)
+  void aBrokerCordonIsSetThroughTheBrokerAndLiftedThroughTheControllers() throws Exception {
+    ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "100");
+    AlterConfigOp cordon =
+        new AlterConfigOp(new ConfigEntry("cordoned.log.dirs", "*"), AlterConfigOp.OpType.SET);
+    AlterConfigOp lift =
+        new AlterConfigOp(new ConfigEntry("cordoned.log.dirs", null), AlterConfigOp.OpType.DELETE);
+    try (Admin brokers =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.host() + ":9092"))) {
+      assertThatThrownBy(
+              () ->
+                  controllerAdmin
+                      .admin()
+                      .incrementalAlterConfigs(Map.of(broker, List.of(cordon)))
+                      .all()
+                      .get(30, TimeUnit.SECONDS))
+          .hasMessageContaining("must be a subset of the current configuration value");
+
+      brokers
+          .incrementalAlterConfigs(Map.of(broker, List.of(cordon)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      awaitForming("broker 100 cordoned").until(() -> cordoned(brokers), c -> c);
+
+      controllerAdmin
+          .admin()
+          .incrementalAlterConfigs(Map.of(broker, List.of(lift)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      awaitForming("broker 100's cordon lifted").until(() -> cordoned(brokers), c -> !c);
+    }
+  }
+
+  private static boolean cordoned(Admin brokers) throws Exception {
+    return brokers
+        .describeLogDirs(List.of(100))
+        .allDescriptions()
+        .get(30, TimeUnit.SECONDS)
+        .get(100)
+        .values()
+        .stream()
+        .allMatch(d -> d.isCordoned());
+  }
+
   private static Path providerDirectory(String file, String content) throws Exception {
     Path directory = Files.createDirectories(root.resolve("provider-" + file));
     Files.writeString(directory.resolve(file), content);

@@ -10,10 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +93,12 @@ class PlaintextVoterGuardKraftTest {
           .as("the controller's log says who was refused")
           .isTrue();
 
+      // ADR 045: the brokers' configuration is the nodes' and the operator's
+      assertThat(catchThrowable(() -> alter(anonymous, "", NO_NEW_CONNECTIONS)))
+          .as("a broker config change from an anonymous client of the client listener")
+          .hasCauseInstanceOf(ClusterAuthorizationException.class);
+      assertThat(describedByANewClient()).as("a new client still reaches the quorum").isTrue();
+
       remove(operator, follower);
       awaitForming("two voters left, by the operator's call on the controller listener")
           .until(operator::quorum, q -> q.voters().size() == 2);
@@ -113,6 +123,69 @@ class PlaintextVoterGuardKraftTest {
 
       awaitForming("two voters left, by an anonymous client of 9092")
           .until(operator::quorum, q -> q.voters().size() == 2);
+    }
+  }
+
+  /**
+   * The premise of ADR 045, on the same Kafka: without the guard an anonymous client of the client
+   * listener sets a broker-wide connection cap of 0, and the controllers apply it to their own
+   * listener: no new connection reaches the quorum (a restarted voter, a broker, the operator), and
+   * the setting lives in the metadata log.
+   */
+  @Test
+  void withoutTheGuard_anAnonymousClientClosesTheControllerListenerToNewConnections()
+      throws Exception {
+    start("");
+
+    try (ControllerAdmin operator = new ControllerAdmin(controllers());
+        ControllerAdmin anonymous = anonymous()) {
+      formed(operator, anonymous);
+      assertThat(describedByANewClient()).as("before").isTrue();
+
+      alter(anonymous, "", NO_NEW_CONNECTIONS);
+
+      awaitForming("no new client reaches the controller listener")
+          .until(() -> !describedByANewClient());
+    }
+  }
+
+  /** Sets dynamic broker configs ({@code broker} "" is the cluster-wide default). */
+  private static void alter(ControllerAdmin admin, String broker, Map<String, String> values)
+      throws Exception {
+    admin
+        .admin()
+        .incrementalAlterConfigs(
+            Map.of(
+                new ConfigResource(ConfigResource.Type.BROKER, broker),
+                values.entrySet().stream()
+                    .map(
+                        e ->
+                            new AlterConfigOp(
+                                new ConfigEntry(e.getKey(), e.getValue()),
+                                AlterConfigOp.OpType.SET))
+                    .toList()))
+        .all()
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * No new connection per address, but for one no node uses (Kafka takes a cap of 0 only with an
+   * override); connections already open stay.
+   */
+  private static final Map<String, String> NO_NEW_CONNECTIONS =
+      Map.of("max.connections.per.ip", "0", "max.connections.per.ip.overrides", "127.0.0.99:100");
+
+  /** Whether a client that connects now to the controller listener is told the quorum. */
+  private static boolean describedByANewClient() {
+    try (Admin fresh =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, controllers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000))) {
+      return fresh.describeMetadataQuorum().quorumInfo().get(5, TimeUnit.SECONDS).leaderId() >= 0;
+    } catch (Exception e) {
+      return false;
     }
   }
 
