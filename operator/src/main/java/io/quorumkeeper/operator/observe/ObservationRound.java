@@ -79,7 +79,20 @@ final class ObservationRound {
     return cr.getSpec() == null || SpecValidator.requested(cr.getSpec()) == Transport.TLS;
   }
 
+  /** One round for {@code cr}, marked as made for it ({@link RaftObservation#isAbout}). */
   static RaftObservation observe(
+      QuorumCluster cr,
+      QuorumClient client,
+      QuorumMetrics metrics,
+      Clock clock,
+      AgentTokens tokens,
+      EpochClock epochs,
+      Duration describeWithin) {
+    return round(cr, client, metrics, clock, tokens, epochs, describeWithin)
+        .madeFor(cr.getMetadata().getUid());
+  }
+
+  private static RaftObservation round(
       QuorumCluster cr,
       QuorumClient client,
       QuorumMetrics metrics,

@@ -20,6 +20,10 @@ import java.util.OptionalInt;
  *     moment between this and {@link #observedAt}, the answer's arrival. Evidence that must be
  *     newer than an event (a pod restarted by a roll) counts from here, never from the answer,
  *     since a call may take up to its bound.
+ * @param clusterUid the uid of the QuorumCluster the round was made for (null: not known). A
+ *     cluster deleted and created again under its name within a round is another cluster: a round
+ *     of the old one that ends after the new one exists must not count as the new one's ({@link
+ *     #isAbout}).
  */
 public record RaftObservation(
     String cluster,
@@ -29,10 +33,38 @@ public record RaftObservation(
     Map<Integer, AgentReport> agents,
     Instant epochSeenSince,
     OptionalInt metadataVersion,
-    Instant askedAt) {
+    Instant askedAt,
+    String clusterUid) {
 
   public RaftObservation {
     agents = Map.copyOf(agents);
+  }
+
+  public RaftObservation(
+      String cluster,
+      Instant observedAt,
+      Optional<RaftQuorum> raft,
+      String failure,
+      Map<Integer, AgentReport> agents,
+      Instant epochSeenSince,
+      OptionalInt metadataVersion,
+      Instant askedAt) {
+    this(
+        cluster, observedAt, raft, failure, agents, epochSeenSince, metadataVersion, askedAt, null);
+  }
+
+  /** This observation, made for the QuorumCluster whose uid is {@code uid}. */
+  public RaftObservation madeFor(String uid) {
+    return new RaftObservation(
+        cluster, observedAt, raft, failure, agents, epochSeenSince, metadataVersion, askedAt, uid);
+  }
+
+  /**
+   * Whether this observation may describe the QuorumCluster whose uid is {@code uid}: made for it,
+   * or for a cluster whose uid was not known.
+   */
+  public boolean isAbout(String uid) {
+    return clusterUid == null || uid == null || clusterUid.equals(uid);
   }
 
   public RaftObservation(

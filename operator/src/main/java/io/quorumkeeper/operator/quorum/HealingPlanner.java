@@ -52,9 +52,11 @@ public final class HealingPlanner {
         }
         Optional<String> uncalled = removalUncalledFor(v, op.remove(), policy);
         if (uncalled.isPresent()) {
-          // Lagging may be a dead voter a new leader has not yet led long enough to call silent:
-          // neither sent nor given up until Kafka says which
-          if (health(v, op.remove()) == Health.Lagging) {
+          // Lagging may be a dead voter a new leader has not yet led long enough to call silent,
+          // and Unreachable by its pod alone (a NotReady node, a pod marked for deletion) one
+          // Kafka still hears from: neither sent nor given up until Kafka says which
+          Health health = health(v, op.remove());
+          if (health == Health.Lagging || health == Health.Unreachable) {
             return new Action.Wait(uncalled.get() + " yet; waiting until it is heard or silent");
           }
           return policy.settled(op)
@@ -91,7 +93,10 @@ public final class HealingPlanner {
    * only ever planned for a voter that is unreachable or lost its disk, one the spec's pods no
    * longer include, or while the quorum has more voters than asked: {@code status.operation} read
    * back with a removal of a voter that is none of these (written by hand, or one that came back to
-   * life before its removal was sent) removes a live voter for nothing.
+   * life before its removal was sent) removes a live voter for nothing. Unreachable counts only
+   * with Kafka's own silence for {@code unreachableAfter}, as when the removal was planned: a pod
+   * on a NotReady node, or one marked for deletion, may fetch again before the removal is resumed
+   * (after an operator restart, say).
    */
   private static Optional<String> removalUncalledFor(
       QuorumView v, Incarnation remove, HealingPolicy policy) {
@@ -102,7 +107,7 @@ public final class HealingPlanner {
     }
     Member m = target.get();
     boolean called =
-        m.health() == Health.Unreachable
+        (m.health() == Health.Unreachable && silentFor(m, policy.unreachableAfter()))
             || m.health() == Health.DiskLost
             || !policy.stays(m)
             || v.voterMembers().size() > policy.desiredVoters();

@@ -204,7 +204,7 @@ record Acceptance(
             ? Optional.ofNullable(accepted.get().getControllers())
                 .map(c -> OptionalInt.of(c.desiredVoters()))
                 .orElse(OptionalInt.empty())
-            : Observed.observation(context)
+            : Observed.observation(cr, context)
                 .flatMap(RaftObservation::raft)
                 .map(raft -> OptionalInt.of(ControllersSpec.impliedVoters(raft.voters().size())))
                 .orElseGet(() -> impliedByControllerPods(owned));

@@ -146,7 +146,7 @@ final class BootstrapRecords {
               .cr();
     }
     Map<Integer, AgentReport> agents =
-        Observed.observation(context).map(RaftObservation::agents).orElse(Map.of());
+        Observed.observation(cr, context).map(RaftObservation::agents).orElse(Map.of());
     Optional<String> onDisks = Identities.onDisks(agents);
     if (onDisks.isPresent() && !onDisks.get().equals(inStatus)) {
       boolean asGiven = given.filter(id -> id.clusterId().equals(onDisks.get())).isPresent();

@@ -37,8 +37,7 @@ final class Observed {
   /** Empty until the first observation of this cluster has come back. */
   static Optional<QuorumSnapshot> snapshot(
       QuorumCluster cr, Context<QuorumCluster> context, NodeCache nodes) {
-    return context
-        .getSecondaryResource(RaftObservation.class, QuorumObservation.NAME)
+    return observation(cr, context)
         .map(
             o ->
                 new QuorumSnapshot(
@@ -52,9 +51,16 @@ final class Observed {
                     o.epochSeenSince()));
   }
 
-  /** The cached observation, empty until the first one of this cluster has come back. */
-  static Optional<RaftObservation> observation(Context<QuorumCluster> context) {
-    return context.getSecondaryResource(RaftObservation.class, QuorumObservation.NAME);
+  /**
+   * The cached observation, empty until the first one of this cluster has come back. One made for
+   * an earlier cluster of the same name (deleted and created again while a round of it ran) is
+   * none: its leader, agents and cluster id would have the new cluster taken for formed, and its
+   * controllers formatted as observers of a quorum that does not exist.
+   */
+  static Optional<RaftObservation> observation(QuorumCluster cr, Context<QuorumCluster> context) {
+    return context
+        .getSecondaryResource(RaftObservation.class, QuorumObservation.NAME)
+        .filter(o -> o.isAbout(cr.getMetadata().getUid()));
   }
 
   /**
@@ -66,7 +72,7 @@ final class Observed {
     KafkaStatus kafka = cr.getStatus() == null ? null : cr.getStatus().getKafka();
     Integer recorded = kafka == null ? null : kafka.getMetadataVersionLevel();
     OptionalInt observed =
-        observation(context).map(RaftObservation::metadataVersion).orElse(OptionalInt.empty());
+        observation(cr, context).map(RaftObservation::metadataVersion).orElse(OptionalInt.empty());
     return observed.isPresent()
         ? Integer.valueOf(Math.max(observed.getAsInt(), recorded == null ? 0 : recorded))
         : recorded;
@@ -79,7 +85,7 @@ final class Observed {
    */
   static Integer runningLevel(QuorumCluster cr, Context<QuorumCluster> context) {
     OptionalInt observed =
-        observation(context).map(RaftObservation::metadataVersion).orElse(OptionalInt.empty());
+        observation(cr, context).map(RaftObservation::metadataVersion).orElse(OptionalInt.empty());
     if (observed.isPresent()) {
       return observed.getAsInt();
     }

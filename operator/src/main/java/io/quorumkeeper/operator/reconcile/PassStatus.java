@@ -151,7 +151,7 @@ final class PassStatus {
           pass.roll(),
           mayAct,
           events,
-          Observed.observation(context));
+          Observed.observation(cr, context));
     }
     next.status().setKafka(kafka);
     if (pass.cordons() != null) {

@@ -331,7 +331,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 context,
                 view,
                 healingActs(step),
-                Observed.observation(context)
+                Observed.observation(running, context)
                     .map(RaftObservation::askedAt)
                     .orElse(snapshot.get().observedAt()),
                 settings.observation().caughtUpWithin(),
@@ -392,7 +392,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             refreshDue,
             pass,
             podsWait,
-            Observed.observation(context),
+            Observed.observation(pass.cr(), context),
             snapshot,
             view,
             assessor(pass.cr()),

@@ -57,7 +57,19 @@ class HealingPlannerStaleTest {
         .isInstanceOfSatisfying(
             Action.Wait.class,
             w -> assertThat(w.reason()).contains("waiting until it is heard or silent"));
-    // what does call for it: the voter is unreachable, or the quorum has more voters than asked
+    // a voter whose pod looks down but that Kafka heard from 5 s ago (its node NotReady, or the
+    // removal resumed after an operator restart once it fetched again): waits the same way
+    assertThat(
+            resume(
+                ACTIVATE_3,
+                Views.voters(CaughtUp, Unreachable, CaughtUp)
+                    .silentFor(1, 5_000)
+                    .spare(3, CaughtUp)))
+        .isInstanceOfSatisfying(
+            Action.Wait.class,
+            w -> assertThat(w.reason()).contains("waiting until it is heard or silent"));
+    // what does call for it: the voter is unreachable and silent for unreachableAfter, or the
+    // quorum has more voters than asked
     assertThat(resume(ACTIVATE_3, Views.voters(CaughtUp, Unreachable, CaughtUp).spare(3, CaughtUp)))
         .isInstanceOf(Action.Membership.class);
     Operation shrink = Operation.start(Kind.RemoveVoter, new Incarnation(0, "dir0"), null);

@@ -101,6 +101,40 @@ class ClusterDeletionApiTest {
         .untilAsserted(() -> assertThat(meters("orders")).isEmpty());
   }
 
+  /**
+   * A cluster deleted and created again under its name while a poll of the old one was under way
+   * (`kubectl replace --force`, a GitOps re-create): the old poll's answer, a leader of the old
+   * quorum, arrives after the new cluster exists. Taken for the new cluster's, it marked the new
+   * cluster formed, and its controllers would then format as observers of a quorum that never
+   * exists: no leader for ever. An observation counts only for the cluster it was made for.
+   */
+  @Test
+  void givenPollUnderWay_whenClusterIsDeletedAndCreatedAgain_thenItsAnswerIsNotTheNewClusters() {
+    await().ignoreExceptions().until(() -> api.get("orders").getStatus().getBootstrap().isFormed());
+    QuorumScript orders = fake.script(ORDERS, 3).slow(Duration.ofSeconds(2));
+    await().until(orders::answering);
+    String oldUid = api.get("orders").getMetadata().getUid();
+
+    api.client().resource(api.get("orders")).delete();
+    await().until(() -> api.get("orders") == null);
+    api.create(Path.of("../examples/combined.yaml"));
+    assertThat(api.get("orders").getMetadata().getUid()).isNotEqualTo(oldUid);
+
+    // the old poll ends with the old quorum's leader; the new cluster's quorum has none yet
+    await().atMost(Duration.ofSeconds(10)).until(() -> !orders.answering());
+    orders.noLeader(true);
+    await()
+        .during(Duration.ofSeconds(4))
+        .atMost(Duration.ofSeconds(6))
+        .until(
+            () -> {
+              QuorumCluster cr = api.get("orders");
+              return cr.getStatus() == null
+                  || cr.getStatus().getBootstrap() == null
+                  || !cr.getStatus().getBootstrap().isFormed();
+            });
+  }
+
   private void awaitPaymentsPolled(int times) {
     int from = fake.describes(PAYMENTS);
     await().atMost(Duration.ofSeconds(10)).until(() -> fake.describes(PAYMENTS) >= from + times);
