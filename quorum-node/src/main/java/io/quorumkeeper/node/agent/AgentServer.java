@@ -125,10 +125,20 @@ public final class AgentServer implements AutoCloseable {
         .addLast(new AgentChannelHandler(routes));
   }
 
+  /**
+   * The only TLS version the agent speaks. TLS 1.3 has no renegotiation: over TLS 1.2 one
+   * connection could ask for handshake after handshake, each a signature on the agent's one
+   * event-loop thread, past the per-source handshake limit ({@link ConnectionLimit}), which counts
+   * connections. Every caller speaks 1.3: the kubelet and Prometheus (Go), the operator and the
+   * peers' launchers (the JDK).
+   */
+  static final String TLS_VERSION = "TLSv1.3";
+
   /** Sits before {@link RequestDeadline}, which therefore sees the decrypted request bytes. */
   private static SslHandler sslHandler(SSLContext context, AgentLimits limits) {
     SSLEngine engine = context.createSSLEngine();
     engine.setUseClientMode(false);
+    engine.setEnabledProtocols(new String[] {TLS_VERSION});
     SslHandler handler = new SslHandler(engine);
     handler.setHandshakeTimeout(limits.requestDeadline().toMillis(), TimeUnit.MILLISECONDS);
     return handler;

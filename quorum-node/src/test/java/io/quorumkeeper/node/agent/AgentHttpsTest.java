@@ -98,6 +98,26 @@ class AgentHttpsTest {
   }
 
   /**
+   * The agent speaks TLS 1.3 alone: a client limited to TLS 1.2, whose connections could ask for
+   * one handshake after another on the agent's one thread (renegotiation), is refused.
+   */
+  @Test
+  void aClientLimitedToTls12IsRefused_tls13IsServed() throws Exception {
+    javax.net.ssl.SSLParameters tls12 = trustingTheCa.getDefaultSSLParameters();
+    tls12.setProtocols(new String[] {"TLSv1.2"});
+    HttpClient oldClient =
+        HttpClient.newBuilder().sslContext(trustingTheCa).sslParameters(tls12).build();
+
+    assertThatThrownBy(() -> get(oldClient, "/v1/readyz", null))
+        .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+    javax.net.ssl.SSLParameters tls13 = trustingTheCa.getDefaultSSLParameters();
+    tls13.setProtocols(new String[] {"TLSv1.3"});
+    HttpClient newClient =
+        HttpClient.newBuilder().sslContext(trustingTheCa).sslParameters(tls13).build();
+    assertThat(get(newClient, "/v1/readyz", null).statusCode()).isEqualTo(200);
+  }
+
+  /**
    * A TLS connection counts against the limit like any other, and a full agent makes room before
    * any handshake work: the idlest connection of the source holding the most is closed
    * (ConnectionLimit, AgentLimitsTest), and the newcomer's handshake and request go through.
