@@ -35,7 +35,8 @@ import org.jboss.logging.Logger;
  * write), then to Kafka; the next observation shows whether Kafka committed it, and the planner
  * moves it on. A phase already sent is not sent again for {@link #RESEND_AFTER}, so a change Kafka
  * is still committing is never doubled, unless Kafka refused that send before appending anything
- * ({@link VoterChangeRefused}): then the next pass sends it again.
+ * ({@link VoterChangeRefused}): then it is sent again after a back-off that starts at {@link
+ * #RESEND_REFUSED_AFTER}.
  */
 final class Healing {
 
@@ -66,6 +67,9 @@ final class Healing {
   /** Per cluster, the phase and sentAt of its last send Kafka refused before appending. */
   private final Map<String, String> refusedSends = new ConcurrentHashMap<>();
 
+  /** Per cluster, how many sends of its operation Kafka refused in a row. */
+  private final Map<String, Integer> refusalsInARow = new ConcurrentHashMap<>();
+
   Healing(KubernetesClient client, QuorumClient quorum) {
     this.quorum = quorum;
     this.pods = new PodDeletion(client);
@@ -82,6 +86,24 @@ final class Healing {
         && sendKey(op).equals(refusedSends.get(QuorumObservation.key(cr)));
   }
 
+  /**
+   * How soon the send status records is sent again after Kafka refused it, null if it was not
+   * refused: {@link #RESEND_REFUSED_AFTER} after the first refusal, twice as long after each
+   * further one in a row, at most {@link #RESEND_AFTER} (ADR 046). A refusal that never clears (a
+   * new voter the leader cannot reach) was sent four times a second for ever, each send a status
+   * write, an Admin call and a log line.
+   */
+  Duration resendRefusedAfter(QuorumCluster cr) {
+    return lastSendRefused(cr) ? refusedBackOff(QuorumObservation.key(cr)) : null;
+  }
+
+  /** The back-off after the refusals in a row of cluster {@code key} so far. */
+  Duration refusedBackOff(String key) {
+    int refusals = Math.max(1, refusalsInARow.getOrDefault(key, 1));
+    Duration backOff = RESEND_REFUSED_AFTER.multipliedBy(1L << Math.min(refusals - 1, 16));
+    return backOff.compareTo(RESEND_AFTER) < 0 ? backOff : RESEND_AFTER;
+  }
+
   private static String sendKey(OperationStatus op) {
     return op.getType() + "/" + op.getPhase() + "@" + op.getSentAt();
   }
@@ -89,15 +111,16 @@ final class Healing {
   /**
    * The planner's step for this pass.
    *
-   * @param lastSendRefused Kafka refused the phase status records as sent before appending it, so
-   *     it is sent again now rather than after {@link #RESEND_AFTER}
+   * @param resendRefusedAfter when Kafka refused the phase status records as sent before appending
+   *     it, how soon it is sent again ({@link #resendRefusedAfter}) rather than after {@link
+   *     #RESEND_AFTER}; null otherwise
    */
   static Step plan(
       QuorumCluster cr,
       Optional<QuorumView> view,
       Instant now,
       HealingPolicy policy,
-      boolean lastSendRefused) {
+      Duration resendRefusedAfter) {
     OperationStatus previous = cr.getStatus().getOperation();
     String corrupt = previous == null ? null : unreadable(previous, now);
     if (corrupt != null) {
@@ -110,22 +133,22 @@ final class Healing {
     }
     Optional<Operation> inFlight =
         Optional.ofNullable(previous).map(s -> toOperation(s).sent(sinceSent(s, now)));
-    return step(HealingPlanner.plan(policy, view, inFlight), previous, now, lastSendRefused);
+    return step(HealingPlanner.plan(policy, view, inFlight), previous, now, resendRefusedAfter);
   }
 
   /** What status says of the planner's action, and whether its phase goes to Kafka now. */
   private static Step step(
-      Action action, OperationStatus previous, Instant now, boolean lastSendRefused) {
+      Action action, OperationStatus previous, Instant now, Duration resendRefusedAfter) {
     if (action instanceof Action.Membership m) {
       OperationStatus next = toStatus(m.operation(), previous, now);
-      // A refusal is sent again sooner, but never more than once per RESEND_REFUSED_AFTER: each
-      // send writes status, whose watch event starts another pass at once.
+      // A refusal is sent again sooner, but never more often than its back-off: each send writes
+      // status, whose watch event starts another pass at once.
       boolean samePhaseSent =
           previous != null
               && previous.getSentAt() != null
               && previous.getPhase().equals(next.getPhase())
               && Instant.parse(previous.getSentAt())
-                  .plus(lastSendRefused ? RESEND_REFUSED_AFTER : RESEND_AFTER)
+                  .plus(resendRefusedAfter != null ? resendRefusedAfter : RESEND_AFTER)
                   .isAfter(now);
       if (samePhaseSent) {
         next.setSentAt(previous.getSentAt());
@@ -244,6 +267,7 @@ final class Healing {
     Action action = step.action();
     if (step.operation() == null) {
       refusedSends.remove(key);
+      refusalsInARow.remove(key);
     }
     if (action instanceof Action.Membership m && step.send()) {
       return send(cr, key, m.operation(), step.operation());
@@ -279,12 +303,14 @@ final class Healing {
             key, bootstrap, op.add(), controllers.podHost(ordinal), Pool.CONTROLLER_PORT);
       }
       refusedSends.remove(key);
+      refusalsInARow.remove(key);
       return Next.AT_ONCE;
     } catch (VoterChangeRefused e) {
-      // Nothing appended: the next observation's pass sends it again (lastSendRefused).
+      // Nothing appended: the pass of the observation asked for after the back-off sends it again
+      int refusals = refusalsInARow.merge(key, 1, Integer::sum);
       LOG.infof(
-          "cluster=%s %s refused by Kafka, sent again at the next observation: %s",
-          key, op.kind(), e.getMessage());
+          "cluster=%s %s refused by Kafka (%d in a row), sent again in %d ms: %s",
+          key, op.kind(), refusals, refusedBackOff(key).toMillis(), e.getMessage());
       refusedSends.put(key, sendKey(written));
       return Next.SHORTLY;
     } catch (QuorumUnavailableException e) {

@@ -472,7 +472,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
         acceptance.valid()
             ? policy.withRetiring(Observed.retiring(cr))
             : policy.withAtLeastVoters(acceptance.votersKept());
-    return Healing.plan(cr, view, now, policy, healing.lastSendRefused(cr));
+    return Healing.plan(cr, view, now, policy, healing.resendRefusedAfter(cr));
   }
 
   /**
@@ -500,7 +500,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
       if (observation != null && next == Healing.Next.AT_ONCE) {
         observation.observeSoon(cr); // the next step follows the commit, not the next tick
       } else if (observation != null && next == Healing.Next.SHORTLY) {
-        observation.observeIn(cr, Healing.RESEND_REFUSED_AFTER);
+        observation.observeIn(cr, healing.refusedBackOff(QuorumObservation.key(cr)));
       }
       rolling.act(cr, roll, events, clock.instant(), () -> askedNow(cr, snapshot));
     } catch (RuntimeException e) {

@@ -72,6 +72,32 @@ class HealingFollowsCommitApiTest {
     awaitHealed();
   }
 
+  /**
+   * A refusal that never clears (the leader cannot reach the new voter) is sent again after a
+   * back-off that doubles with each refusal in a row, up to {@link Healing#RESEND_AFTER} (ADR 046):
+   * it was sent four times a second for ever, each send a status write.
+   */
+  @Test
+  void givenAnAddKafkaKeepsRefusing_thenEachResendWaitsTwiceAsLongAsTheOneBefore() {
+    QuorumScript quorum =
+        api.quorum().script(NAMESPACE + "/inventory", 3).observer(3).dead(1).refuseAdds(1_000);
+
+    api.create(HealingApiTest.SPARE);
+
+    await().atMost(Duration.ofSeconds(40)).until(() -> quorum.addAttempts.size() >= 6);
+    List<Long> gaps = new java.util.ArrayList<>();
+    for (int i = 1; i < 6; i++) {
+      gaps.add(
+          TimeUnit.NANOSECONDS.toMillis(quorum.addAttempts.get(i) - quorum.addAttempts.get(i - 1)));
+    }
+    for (int i = 0; i < gaps.size(); i++) {
+      assertThat(gaps.get(i))
+          .as("resend %d after %s", i + 1, gaps)
+          .isGreaterThanOrEqualTo((Healing.RESEND_REFUSED_AFTER.toMillis() << i) - 100);
+    }
+    assertThat(quorum.voterIds()).as("never added while refused").isEqualTo(List.of(0, 2));
+  }
+
   @Test
   void givenAVoterFallingSilent_thenItsSpareTakesOverWhenUnreachableAfterRunsOutNotBefore() {
     long silentFrom = System.currentTimeMillis();
