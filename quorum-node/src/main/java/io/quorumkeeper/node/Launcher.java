@@ -188,7 +188,12 @@ public final class Launcher {
         agentTls);
 
     PreparedNode node = preparation.prepare(rendered);
-    if (node.decision() instanceof FormatDecision.FormatNoInitialControllers) {
+    if (node.decision() instanceof FormatDecision.FormatNoInitialControllers
+        || (node.settings().roles().contains(ProcessRole.CONTROLLER)
+            && recordsOnDisk.get().equals(Optional.of(false)))) {
+      // Also a controller whose disk holds no record yet that was not formatted now: a wiped
+      // leader's pod stopped during this wait (evicted, deleted by a roll, OOM) comes back to a
+      // formatted disk, and its peers may still name it their leader (ADR 019)
       awaitAnotherLeader(controllerAgents, node.nodeId(), ELECTED_WITHIN);
     }
     if (!node.settings().roles().contains(ProcessRole.CONTROLLER)) {
@@ -239,11 +244,12 @@ public final class Launcher {
   }
 
   /**
-   * A controller that formatted an empty disk starts Kafka once no peer names it the leader any
-   * more. A leader whose disk was lost and that comes back before its peers' fetch timeout is still
-   * their leader; Kafka, with an empty log at epoch 0, then reads a fetch answer naming itself the
-   * leader of a later epoch and stops the process on an IllegalStateException (ADR 019). Asked
-   * every {@link #AGENTS_EVERY}; after {@code within} Kafka starts anyway.
+   * A controller that formatted an empty disk, or whose metadata log holds no record yet, starts
+   * Kafka once no peer names it the leader any more. A leader whose disk was lost and that comes
+   * back before its peers' fetch timeout is still their leader; Kafka, with an empty log at epoch
+   * 0, then reads a fetch answer naming itself the leader of a later epoch and stops the process on
+   * an IllegalStateException (ADR 019). Asked every {@link #AGENTS_EVERY}; after {@code within}
+   * Kafka starts anyway.
    */
   static void awaitAnotherLeader(AgentFormationCheck controllers, int nodeId, Duration within)
       throws InterruptedException {

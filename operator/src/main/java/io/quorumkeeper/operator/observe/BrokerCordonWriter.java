@@ -85,20 +85,27 @@ final class BrokerCordonWriter {
   Set<Integer> uncordon(
       String cluster, String bootstrapServers, String bootstrapControllers, Set<Integer> ids)
       throws QuorumUnavailableException {
-    return call(
-        cluster,
-        () -> {
-          Set<Integer> running = running(connections.admin(cluster, bootstrapServers), ids);
-          if (!running.isEmpty()) {
-            await(
-                controllers
-                    .admin(cluster, bootstrapControllers)
-                    .incrementalAlterConfigs(ops(running, AlterConfigOp.OpType.DELETE))
-                    .all(),
-                "lift the cordon of brokers " + running);
-          }
-          return running;
-        });
+    Set<Integer> running =
+        call(cluster, () -> running(connections.admin(cluster, bootstrapServers), ids));
+    if (running.isEmpty()) {
+      return running;
+    }
+    try {
+      AdminCalls.await(
+          controllers
+              .admin(cluster, bootstrapControllers)
+              .incrementalAlterConfigs(ops(running, AlterConfigOp.OpType.DELETE))
+              .all(),
+          timeout,
+          "lift the cordon of brokers " + running,
+          "controller");
+      return running;
+    } catch (KafkaException | QuorumUnavailableException e) {
+      controllers.failed(cluster); // the observation's client: replaced only if it is wedged
+      throw e instanceof QuorumUnavailableException q
+          ? q
+          : new QuorumUnavailableException("controllers not reachable: " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -79,6 +79,27 @@ final class ObservationRound {
     return cr.getSpec() == null || SpecValidator.requested(cr.getSpec()) == Transport.TLS;
   }
 
+  /**
+   * The controller pool that runs, as the observation asks it; null without a usable spec. What
+   * runs: a refused newer spec names pods that may not exist, or another topology's. Without an
+   * accepted spec the raw one is used, which the operator may be refusing: a count beyond what any
+   * accepted spec has would size the hosts (a schema-less server can deliver 2147483647).
+   */
+  static Pool runningControllers(QuorumCluster cr) {
+    Pool controllers;
+    try {
+      controllers =
+          ClusterModel.pools(
+                  AcceptedSpec.read(cr).map(spec -> AcceptedSpec.running(cr, spec)).orElse(cr))
+              .get(0);
+    } catch (RuntimeException unusableSpec) {
+      return null;
+    }
+    return controllers.replicas() < 1 || controllers.replicas() > Pool.MAX_REPLICAS
+        ? null
+        : controllers;
+  }
+
   /** One round for {@code cr}, marked as made for it ({@link RaftObservation#isAbout}). */
   static RaftObservation observe(
       QuorumCluster cr,
@@ -101,22 +122,8 @@ final class ObservationRound {
       EpochClock epochs,
       Duration describeWithin) {
     String key = key(cr);
-    Pool controllers;
-    try {
-      // What runs: a refused newer spec names pods that may not exist, or another topology's.
-      controllers =
-          ClusterModel.pools(
-                  AcceptedSpec.read(cr).map(spec -> AcceptedSpec.running(cr, spec)).orElse(cr))
-              .get(0);
-    } catch (RuntimeException unusableSpec) {
-      controllers = null;
-    }
-    // Without an accepted spec the raw one is used, which the operator may be refusing: a count
-    // beyond what any accepted spec has would size the hosts below (a schema-less server can
-    // deliver 2147483647)
-    if (controllers == null
-        || controllers.replicas() < 1
-        || controllers.replicas() > Pool.MAX_REPLICAS) {
+    Pool controllers = runningControllers(cr);
+    if (controllers == null) {
       return new RaftObservation(
           key,
           clock.instant(),

@@ -500,6 +500,24 @@ public final class QuorumObservation {
     }
   }
 
+  /**
+   * Whether the cluster runs TLS: as its identity in status says, else as its spec asks (TLS unless
+   * it says Plaintext); the agents are asked so.
+   */
+  public static boolean runsTls(QuorumCluster cr) {
+    return ObservationRound.runsTls(cr);
+  }
+
+  /**
+   * The controllers' bootstrap list the observation asks ({@code host:port,...}), empty without a
+   * usable spec: calls on the same cluster's controllers use it too, so that they share its Admin
+   * client instead of replacing it.
+   */
+  public static String controllerBootstrap(QuorumCluster cr) {
+    var controllers = ObservationRound.runningControllers(cr);
+    return controllers == null ? "" : controllers.controllerEndpoints();
+  }
+
   /** Whether {@code cached} holds an observation made after every one of {@code incoming}. */
   static boolean newer(Set<RaftObservation> cached, Set<RaftObservation> incoming) {
     if (cached.size() != 1 || incoming.size() != 1) {

@@ -52,11 +52,11 @@ public final class HealingPlanner {
         }
         Optional<String> uncalled = removalUncalledFor(v, op.remove(), policy);
         if (uncalled.isPresent()) {
-          // Lagging may be a dead voter a new leader has not yet led long enough to call silent,
-          // and Unreachable by its pod alone (a NotReady node, a pod marked for deletion) one
-          // Kafka still hears from: neither sent nor given up until Kafka says which
-          Health health = health(v, op.remove());
-          if (health == Health.Lagging || health == Health.Unreachable) {
+          // Lagging may be a dead voter a new leader has not yet led long enough to call silent:
+          // neither sent nor given up until Kafka says which. One Unreachable by its pod alone (a
+          // NotReady node, a pod marked for deletion) that this leader heard from within
+          // unreachableAfter is alive: given up once settled, and planned again if it falls silent
+          if (health(v, op.remove()) == Health.Lagging) {
             return new Action.Wait(uncalled.get() + " yet; waiting until it is heard or silent");
           }
           return policy.settled(op)

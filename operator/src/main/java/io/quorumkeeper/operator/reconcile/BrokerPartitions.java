@@ -62,12 +62,7 @@ final class BrokerPartitions {
    * empty when no broker answers.
    */
   Optional<Set<Integer>> uncordon(List<Pool> pools, Set<Integer> ids) {
-    String controllers =
-        pools.stream()
-            .filter(p -> p.kind().hasControllerRole())
-            .findFirst()
-            .map(Pool::controllerEndpoints)
-            .orElse("");
+    String controllers = QuorumObservation.controllerBootstrap(cr);
     return call(
         "lifting the cordon of brokers " + ids,
         bootstrap(pools),

@@ -6,6 +6,7 @@ import io.quorumkeeper.operator.api.v1alpha1.status.BrokerCordon;
 import io.quorumkeeper.operator.model.ClusterModel;
 import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.model.PoolKind;
+import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.quorum.PartitionIsr;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -135,8 +136,7 @@ final class BrokerScaleDown {
    * There, as below metadata.version 4.3-IV0, the one read of the partitions decides.
    */
   static boolean cordonable(QuorumCluster cr) {
-    var identity = Identities.kept(cr.getStatus());
-    return identity == null || identity.tls();
+    return QuorumObservation.runsTls(cr);
   }
 
   private static Keep read(

@@ -45,7 +45,8 @@ final class ClusterForgetter implements Consumer<QuorumCluster> {
       ClientAccess clientAccess,
       Finalization finalization,
       StatusWriter statusWriter,
-      Rolling rolling) {
+      Rolling rolling,
+      Healing healing) {
     return new ClusterForgetter(
         List.of(
             new Held("Admin client", gone -> quorum.forget(gone.key())),
@@ -57,7 +58,8 @@ final class ClusterForgetter implements Consumer<QuorumCluster> {
             new Held("client ACLs checked", gone -> clientAccess.forget(gone.key())),
             new Held("metadata.version finalized", gone -> finalization.forget(gone.key())),
             new Held("status writes not yet cached", gone -> statusWriter.forget(gone.uid())),
-            new Held("refused evictions", gone -> rolling.forget(gone.key()))));
+            new Held("refused evictions", gone -> rolling.forget(gone.key())),
+            new Held("refused voter changes", gone -> healing.forget(gone.key()))));
   }
 
   /** Drops everything held for {@code cr}; one failure does not keep the rest. */

@@ -67,8 +67,11 @@ final class Healing {
   /** Per cluster, the phase and sentAt of its last send Kafka refused before appending. */
   private final Map<String, String> refusedSends = new ConcurrentHashMap<>();
 
-  /** Per cluster, how many sends of its operation Kafka refused in a row. */
-  private final Map<String, Integer> refusalsInARow = new ConcurrentHashMap<>();
+  /** Per cluster, how many sends of one phase of its operation Kafka refused in a row. */
+  private final Map<String, Refusals> refusalsInARow = new ConcurrentHashMap<>();
+
+  /** Refusals in a row of one phase of one operation (its type, phase and start). */
+  private record Refusals(String phase, int count) {}
 
   Healing(KubernetesClient client, QuorumClient quorum) {
     this.quorum = quorum;
@@ -99,9 +102,16 @@ final class Healing {
 
   /** The back-off after the refusals in a row of cluster {@code key} so far. */
   Duration refusedBackOff(String key) {
-    int refusals = Math.max(1, refusalsInARow.getOrDefault(key, 1));
+    Refusals held = refusalsInARow.get(key);
+    int refusals = held == null ? 1 : Math.max(1, held.count());
     Duration backOff = RESEND_REFUSED_AFTER.multipliedBy(1L << Math.min(refusals - 1, 16));
     return backOff.compareTo(RESEND_AFTER) < 0 ? backOff : RESEND_AFTER;
+  }
+
+  /** Drops what is held for a deleted cluster ({@link ClusterForgetter}). */
+  void forget(String key) {
+    refusedSends.remove(key);
+    refusalsInARow.remove(key);
   }
 
   private static String sendKey(OperationStatus op) {
@@ -307,7 +317,16 @@ final class Healing {
       return Next.AT_ONCE;
     } catch (VoterChangeRefused e) {
       // Nothing appended: the pass of the observation asked for after the back-off sends it again
-      int refusals = refusalsInARow.merge(key, 1, Integer::sum);
+      // counted per phase of one operation: another operation, or the next phase, starts afresh
+      String phase = written.getType() + "/" + written.getPhase() + "@" + written.getStartedAt();
+      int refusals =
+          refusalsInARow
+              .merge(
+                  key,
+                  new Refusals(phase, 1),
+                  (held, now) ->
+                      held.phase().equals(phase) ? new Refusals(phase, held.count() + 1) : now)
+              .count();
       LOG.infof(
           "cluster=%s %s refused by Kafka (%d in a row), sent again in %d ms: %s",
           key, op.kind(), refusals, refusedBackOff(key).toMillis(), e.getMessage());

@@ -210,7 +210,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 clientAccess,
                 finalization,
                 statusWriter,
-                rolling));
+                rolling,
+                healing));
     sources.add(observation);
     return sources;
   }

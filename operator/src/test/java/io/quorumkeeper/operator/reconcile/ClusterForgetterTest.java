@@ -83,7 +83,8 @@ class ClusterForgetterTest {
             new ClientAccess(quorum, Clock.systemUTC()),
             new Finalization(quorum, Clock.systemUTC()),
             new StatusWriter(null),
-            new Rolling(null))
+            new Rolling(null),
+            new Healing(new io.fabric8.kubernetes.client.KubernetesClientBuilder().build(), quorum))
         .accept(ORDERS);
 
     assertThat(quorum.forgotten()).containsExactly("kafka/orders");

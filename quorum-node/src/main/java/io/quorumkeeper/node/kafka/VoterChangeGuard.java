@@ -96,8 +96,8 @@ public final class VoterChangeGuard implements Authorizer {
 
   /**
    * ALTER_CONFIGS on the cluster: what Kafka asks for a broker's or the cluster-wide broker
-   * configuration (and client quotas, client metrics and group configs); a topic's is asked on the
-   * topic.
+   * configuration (and broker loggers, client quotas, client metrics); a topic's is asked on the
+   * topic, a group's on the group.
    */
   static boolean altersBrokerConfigs(Action action) {
     return action.operation() == AclOperation.ALTER_CONFIGS
