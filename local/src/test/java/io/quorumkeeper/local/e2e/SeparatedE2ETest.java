@@ -158,14 +158,22 @@ class SeparatedE2ETest {
           .createTopics(List.of(new NewTopic(spread, 8, (short) 1)))
           .all()
           .get(60, java.util.concurrent.TimeUnit.SECONDS);
-      assertThat(
-              admin
-                  .describeTopics(List.of(spread))
-                  .allTopicNames()
-                  .get(60, java.util.concurrent.TimeUnit.SECONDS)
-                  .get(spread)
-                  .partitions())
-          .hasSize(8)
+      // a broker that has not applied the new topic's records yet answers "does not host this
+      // topic-partition": asked again until the one asked knows it
+      var partitions =
+          await("topic " + spread + " described")
+              .atMost(Duration.ofSeconds(60))
+              .ignoreExceptions()
+              .until(
+                  () ->
+                      admin
+                          .describeTopics(List.of(spread))
+                          .allTopicNames()
+                          .get(10, java.util.concurrent.TimeUnit.SECONDS)
+                          .get(spread)
+                          .partitions(),
+                  p -> p.size() == 8);
+      assertThat(partitions)
           .allSatisfy(p -> assertThat(p.replicas()).extracting(n -> n.id()).doesNotContain(103));
       admin.deleteTopics(List.of(pinned)).all().get(60, java.util.concurrent.TimeUnit.SECONDS);
     } catch (Exception e) {
