@@ -212,7 +212,8 @@ final class ObservationRound {
     Instant epochSince =
         raft.map(r -> epochs.since(key, r.leaderEpoch(), now)).orElse(Instant.EPOCH);
     RaftObservation observation =
-        new RaftObservation(key, now, raft, failure, agents, epochSince, metadataVersion, askedAt);
+        new RaftObservation(
+            key, now, raft, failure, agents, epochSince, metadataVersion, askedAt, null);
     metrics.observed(
         key, Duration.ofNanos(System.nanoTime() - start), observation.raft().isPresent());
     return observation;

@@ -40,19 +40,6 @@ public record RaftObservation(
     agents = Map.copyOf(agents);
   }
 
-  public RaftObservation(
-      String cluster,
-      Instant observedAt,
-      Optional<RaftQuorum> raft,
-      String failure,
-      Map<Integer, AgentReport> agents,
-      Instant epochSeenSince,
-      OptionalInt metadataVersion,
-      Instant askedAt) {
-    this(
-        cluster, observedAt, raft, failure, agents, epochSeenSince, metadataVersion, askedAt, null);
-  }
-
   /** This observation, made for the QuorumCluster whose uid is {@code uid}. */
   public RaftObservation madeFor(String uid) {
     return new RaftObservation(
@@ -82,7 +69,8 @@ public record RaftObservation(
         agents,
         epochSeenSince,
         OptionalInt.empty(),
-        observedAt);
+        observedAt,
+        null);
   }
 
   public RaftObservation(

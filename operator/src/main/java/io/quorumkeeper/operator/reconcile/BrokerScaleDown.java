@@ -120,23 +120,19 @@ final class BrokerScaleDown {
         leaving.add(pool.nodeId(ordinal));
       }
     }
-    if (BrokerCordons.supported(Observed.finalizedLevel(cr, context)) && cordonable(cr)) {
+    // a cordon is set through the broker itself (Kafka's controllers only lift one), and a
+    // Plaintext
+    // cluster's brokers take no broker config change from their client listener, the only one the
+    // operator reaches there (ADR 045): there, as below 4.3-IV0, the one read of the partitions
+    // decides
+    if (BrokerCordons.supported(Observed.finalizedLevel(cr, context))
+        && QuorumObservation.runsTls(cr)) {
       Optional<Hold> wait = cordons.cordon(leaving, now);
       if (wait.isPresent()) {
         return new Keep(running, wait).with(cordons);
       }
     }
     return read(pools, running, partitions.through(reading)).with(cordons);
-  }
-
-  /**
-   * Whether the operator can cordon this cluster's brokers: a cordon is set through the broker
-   * itself (Kafka's controllers only lift one), and a Plaintext cluster's brokers take no broker
-   * config change from their client listener, the only one the operator reaches there (ADR 045).
-   * There, as below metadata.version 4.3-IV0, the one read of the partitions decides.
-   */
-  static boolean cordonable(QuorumCluster cr) {
-    return QuorumObservation.runsTls(cr);
   }
 
   private static Keep read(

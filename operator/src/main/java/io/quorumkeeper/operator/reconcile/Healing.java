@@ -64,14 +64,14 @@ final class Healing {
   private final QuorumClient quorum;
   private final PodDeletion pods;
 
-  /** Per cluster, the phase and sentAt of its last send Kafka refused before appending. */
-  private final Map<String, String> refusedSends = new ConcurrentHashMap<>();
+  /** Per cluster, its last send Kafka refused before appending, and how many in a row. */
+  private final Map<String, Refused> refused = new ConcurrentHashMap<>();
 
-  /** Per cluster, how many sends of one phase of its operation Kafka refused in a row. */
-  private final Map<String, Refusals> refusalsInARow = new ConcurrentHashMap<>();
-
-  /** Refusals in a row of one phase of one operation (its type, phase and start). */
-  private record Refusals(String phase, int count) {}
+  /**
+   * The last refused send (its type, phase and sentAt) and how many sends of that phase of that
+   * operation (its type, phase and start) Kafka refused in a row.
+   */
+  private record Refused(String send, String phase, int inARow) {}
 
   Healing(KubernetesClient client, QuorumClient quorum) {
     this.quorum = quorum;
@@ -86,7 +86,7 @@ final class Healing {
     OperationStatus op = cr.getStatus() == null ? null : cr.getStatus().getOperation();
     return op != null
         && op.getSentAt() != null
-        && sendKey(op).equals(refusedSends.get(QuorumObservation.key(cr)));
+        && refused.getOrDefault(QuorumObservation.key(cr), NONE).send().equals(sendKey(op));
   }
 
   /**
@@ -102,17 +102,17 @@ final class Healing {
 
   /** The back-off after the refusals in a row of cluster {@code key} so far. */
   Duration refusedBackOff(String key) {
-    Refusals held = refusalsInARow.get(key);
-    int refusals = held == null ? 1 : Math.max(1, held.count());
+    int refusals = Math.max(1, refused.getOrDefault(key, NONE).inARow());
     Duration backOff = RESEND_REFUSED_AFTER.multipliedBy(1L << Math.min(refusals - 1, 16));
     return backOff.compareTo(RESEND_AFTER) < 0 ? backOff : RESEND_AFTER;
   }
 
   /** Drops what is held for a deleted cluster ({@link ClusterForgetter}). */
   void forget(String key) {
-    refusedSends.remove(key);
-    refusalsInARow.remove(key);
+    refused.remove(key);
   }
+
+  private static final Refused NONE = new Refused("", "", 0);
 
   private static String sendKey(OperationStatus op) {
     return op.getType() + "/" + op.getPhase() + "@" + op.getSentAt();
@@ -276,8 +276,7 @@ final class Healing {
     String key = QuorumObservation.key(cr);
     Action action = step.action();
     if (step.operation() == null) {
-      refusedSends.remove(key);
-      refusalsInARow.remove(key);
+      refused.remove(key);
     }
     if (action instanceof Action.Membership m && step.send()) {
       return send(cr, key, m.operation(), step.operation());
@@ -312,25 +311,18 @@ final class Healing {
         quorum.addVoter(
             key, bootstrap, op.add(), controllers.podHost(ordinal), Pool.CONTROLLER_PORT);
       }
-      refusedSends.remove(key);
-      refusalsInARow.remove(key);
+      refused.remove(key);
       return Next.AT_ONCE;
     } catch (VoterChangeRefused e) {
       // Nothing appended: the pass of the observation asked for after the back-off sends it again
       // counted per phase of one operation: another operation, or the next phase, starts afresh
       String phase = written.getType() + "/" + written.getPhase() + "@" + written.getStartedAt();
-      int refusals =
-          refusalsInARow
-              .merge(
-                  key,
-                  new Refusals(phase, 1),
-                  (held, now) ->
-                      held.phase().equals(phase) ? new Refusals(phase, held.count() + 1) : now)
-              .count();
+      Refused before = refused.getOrDefault(key, NONE);
+      int refusals = before.phase().equals(phase) ? before.inARow() + 1 : 1;
+      refused.put(key, new Refused(sendKey(written), phase, refusals));
       LOG.infof(
           "cluster=%s %s refused by Kafka (%d in a row), sent again in %d ms: %s",
           key, op.kind(), refusals, refusedBackOff(key).toMillis(), e.getMessage());
-      refusedSends.put(key, sendKey(written));
       return Next.SHORTLY;
     } catch (QuorumUnavailableException e) {
       // Not an error to retry blindly: the next observation shows what Kafka committed.

@@ -227,10 +227,7 @@ class AgentLimitsTest {
    */
   @Test
   void givenAClientThatNeverReadsItsAnswers_thenItIsClosedBeforeTheyPileUp() throws IOException {
-    byte[] batch = new byte[HEALTHZ.length * 1000];
-    for (int i = 0; i < 1000; i++) {
-      System.arraycopy(HEALTHZ, 0, batch, i * HEALTHZ.length, HEALTHZ.length);
-    }
+    byte[] batch = healthzTimes(1000);
     Socket socket = sockets.plainWithSmallReceiveBuffer(server.address().getPort());
     long sent = 0;
     IOException refused = null;
@@ -251,16 +248,22 @@ class AgentLimitsTest {
   @Test
   void givenAFewPipelinedRequests_thenEachIsAnswered() throws IOException {
     Socket socket = connect();
-    byte[] three = new byte[HEALTHZ.length * 3];
-    for (int i = 0; i < 3; i++) {
-      System.arraycopy(HEALTHZ, 0, three, i * HEALTHZ.length, HEALTHZ.length);
-    }
+    byte[] three = healthzTimes(3);
     socket.getOutputStream().write(three);
     socket.getOutputStream().flush();
 
     for (int i = 0; i < 3; i++) {
       assertThat(RawHttp.readAnswer(socket)).startsWith("HTTP/1.1 200 OK");
     }
+  }
+
+  /** {@code n} keep-alive health requests back to back, as a client that pipelines sends them. */
+  private static byte[] healthzTimes(int n) {
+    byte[] requests = new byte[HEALTHZ.length * n];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(HEALTHZ, 0, requests, i * HEALTHZ.length, HEALTHZ.length);
+    }
+    return requests;
   }
 
   private Socket connect() throws IOException {
