@@ -121,10 +121,9 @@ final class BrokerScaleDown {
       }
     }
     // a cordon is set through the broker itself (Kafka's controllers only lift one), and a
-    // Plaintext
-    // cluster's brokers take no broker config change from their client listener, the only one the
-    // operator reaches there (ADR 045): there, as below 4.3-IV0, the one read of the partitions
-    // decides
+    // Plaintext cluster's brokers take no broker config change from their client listener, the
+    // only one the operator reaches there (ADR 045): there, as below 4.3-IV0, the one read of the
+    // partitions decides
     if (BrokerCordons.supported(Observed.finalizedLevel(cr, context))
         && QuorumObservation.runsTls(cr)) {
       Optional<Hold> wait = cordons.cordon(leaving, now);
