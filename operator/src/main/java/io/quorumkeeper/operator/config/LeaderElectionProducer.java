@@ -17,8 +17,9 @@ public class LeaderElectionProducer {
 
   @Produces
   @Singleton
-  Leadership leadership(OperatorConfig config) {
-    return new Leadership(LeaderElectionSettings.from(config));
+  Leadership leadership(
+      OperatorConfig config, io.fabric8.kubernetes.client.KubernetesClient kubernetes) {
+    return new Leadership(LeaderElectionSettings.from(config), kubernetes);
   }
 
   @Produces

@@ -11,9 +11,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A quorum client that sends voter changes only while this operator replica may act (holds the
- * leader Lease): a replica that lost the Lease may still be inside a reconcile until it exits, and
- * must not change the quorum the new leader now plans for. Reads pass through.
+ * A quorum client that sends voter changes (and every other write to Kafka) only while this
+ * operator replica may act: it holds the leader Lease, and the Lease read just before the change
+ * says so and was renewed by it within the renew deadline ({@link Leadership#whyNotActing}). A
+ * replica that lost the Lease, or was paused past it, may still be inside a reconcile until it
+ * exits, and must not change the quorum the new leader now plans for. Reads pass through.
  */
 public final class LeaderOnlyQuorumClient implements QuorumClient {
 
@@ -53,15 +55,10 @@ public final class LeaderOnlyQuorumClient implements QuorumClient {
   }
 
   private void requireLeadership(String change) throws QuorumUnavailableException {
-    if (!leadership.mayAct()) {
+    java.util.Optional<String> why = leadership.whyNotActing();
+    if (why.isPresent()) {
       throw new QuorumUnavailableException(
-          change
-              + " not sent: operator "
-              + leadership.identity()
-              + " does not hold the leader Lease ("
-              + leadership.state()
-              + ")",
-          null);
+          change + " not sent: operator " + leadership.identity() + " " + why.get(), null);
     }
   }
 

@@ -49,7 +49,7 @@ public final class OperatorReplicas implements AutoCloseable {
     private Replica(String identity, KubernetesClient client, FakeQuorumClient quorum) {
       this.identity = identity;
       this.client = client;
-      this.leadership = new Leadership(settings(identity));
+      this.leadership = new Leadership(settings(identity), client);
       this.operator =
           new Operator(
               o ->
