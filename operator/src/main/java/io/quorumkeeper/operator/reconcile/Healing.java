@@ -73,6 +73,15 @@ final class Healing {
    */
   private record Refused(String send, String phase, int inARow) {}
 
+  /**
+   * Per cluster, the send its status.operation records (type, phase, startedAt, sentAt) and when
+   * this replica first knew of it by its own clock: when it sent it, or when it first read it back
+   * from status written by another replica (or an earlier run of this one).
+   */
+  private final Map<String, Known> known = new ConcurrentHashMap<>();
+
+  private record Known(String send, Instant since) {}
+
   Healing(KubernetesClient client, QuorumClient quorum) {
     this.quorum = quorum;
     this.pods = new PodDeletion(client);
@@ -110,6 +119,32 @@ final class Healing {
   /** Drops what is held for a deleted cluster ({@link ClusterForgetter}). */
   void forget(String key) {
     refused.remove(key);
+    known.remove(key);
+  }
+
+  /**
+   * When this replica first knew of the send the cluster's status.operation records, by its own
+   * clock: {@code now} the first time it reads one it did not send itself; null when status holds
+   * no operation. A send is settled, and sent again, only once {@link #RESEND_AFTER} has passed on
+   * this clock too (ADR 047): the status time is another replica's clock, and a successor whose
+   * clock runs ahead of it would otherwise take a change sent a moment ago for one long settled.
+   */
+  Instant knownSince(QuorumCluster cr, Instant now) {
+    String key = QuorumObservation.key(cr);
+    OperationStatus op = cr.getStatus() == null ? null : cr.getStatus().getOperation();
+    if (op == null) {
+      known.remove(key);
+      return null;
+    }
+    String send = knownKey(op);
+    return known
+        .compute(
+            key, (k, had) -> had != null && had.send().equals(send) ? had : new Known(send, now))
+        .since();
+  }
+
+  private static String knownKey(OperationStatus op) {
+    return op.getType() + "/" + op.getPhase() + "@" + op.getStartedAt() + "/" + op.getSentAt();
   }
 
   private static final Refused NONE = new Refused("", "", 0);
@@ -124,13 +159,16 @@ final class Healing {
    * @param resendRefusedAfter when Kafka refused the phase status records as sent before appending
    *     it, how soon it is sent again ({@link #resendRefusedAfter}) rather than after {@link
    *     #RESEND_AFTER}; null otherwise
+   * @param knownSince when this replica first knew of the send status records ({@link
+   *     #knownSince}); its times count from no earlier than this
    */
   static Step plan(
       QuorumCluster cr,
       Optional<QuorumView> view,
       Instant now,
       HealingPolicy policy,
-      Duration resendRefusedAfter) {
+      Duration resendRefusedAfter,
+      Instant knownSince) {
     OperationStatus previous = cr.getStatus().getOperation();
     String corrupt = previous == null ? null : unreadable(previous, now);
     if (corrupt != null) {
@@ -142,13 +180,18 @@ final class Healing {
           "cleared an unreadable status.operation (" + corrupt + "); planning resumes next pass");
     }
     Optional<Operation> inFlight =
-        Optional.ofNullable(previous).map(s -> toOperation(s).sent(sinceSent(s, now)));
-    return step(HealingPlanner.plan(policy, view, inFlight), previous, now, resendRefusedAfter);
+        Optional.ofNullable(previous).map(s -> toOperation(s).sent(sinceSent(s, now, knownSince)));
+    return step(
+        HealingPlanner.plan(policy, view, inFlight), previous, now, resendRefusedAfter, knownSince);
   }
 
   /** What status says of the planner's action, and whether its phase goes to Kafka now. */
   private static Step step(
-      Action action, OperationStatus previous, Instant now, Duration resendRefusedAfter) {
+      Action action,
+      OperationStatus previous,
+      Instant now,
+      Duration resendRefusedAfter,
+      Instant knownSince) {
     if (action instanceof Action.Membership m) {
       OperationStatus next = toStatus(m.operation(), previous, now);
       // A refusal is sent again sooner, but never more often than its back-off: each send writes
@@ -157,7 +200,7 @@ final class Healing {
           previous != null
               && previous.getSentAt() != null
               && previous.getPhase().equals(next.getPhase())
-              && Instant.parse(previous.getSentAt())
+              && notBefore(Instant.parse(previous.getSentAt()), knownSince)
                   .plus(resendRefusedAfter != null ? resendRefusedAfter : RESEND_AFTER)
                   .isAfter(now);
       if (samePhaseSent) {
@@ -183,10 +226,17 @@ final class Healing {
     return new Step(action, previous, false, summary);
   }
 
-  /** How long ago the operation's current phase was sent (or, lacking that, started), if known. */
-  private static Duration sinceSent(OperationStatus s, Instant now) {
+  /**
+   * How long ago the operation's current phase was sent (or, lacking that, started), if known;
+   * counted from no earlier than {@code knownSince}, when this replica first knew of it.
+   */
+  private static Duration sinceSent(OperationStatus s, Instant now, Instant knownSince) {
     String at = s.getSentAt() != null ? s.getSentAt() : s.getStartedAt();
-    return at == null ? null : Duration.between(Instant.parse(at), now);
+    return at == null ? null : Duration.between(notBefore(Instant.parse(at), knownSince), now);
+  }
+
+  private static Instant notBefore(Instant at, Instant knownSince) {
+    return knownSince != null && knownSince.isAfter(at) ? knownSince : at;
   }
 
   /**
@@ -279,7 +329,10 @@ final class Healing {
       refused.remove(key);
     }
     if (action instanceof Action.Membership m && step.send()) {
-      return send(cr, key, m.operation(), step.operation());
+      // Sent now, by this replica's clock: its sentAt is when this replica first knew of it.
+      OperationStatus written = step.operation();
+      known.put(key, new Known(knownKey(written), Instant.parse(written.getSentAt())));
+      return send(cr, key, m.operation(), written);
     } else if (action instanceof Action.Complete c) {
       LOG.infof("cluster=%s %s", key, step.summary());
       events.normal(cr, reason(c.operation().kind()), step.summary());

@@ -473,7 +473,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
         acceptance.valid()
             ? policy.withRetiring(Observed.retiring(cr))
             : policy.withAtLeastVoters(acceptance.votersKept());
-    return Healing.plan(cr, view, now, policy, healing.resendRefusedAfter(cr));
+    return Healing.plan(
+        cr, view, now, policy, healing.resendRefusedAfter(cr), healing.knownSince(cr, now));
   }
 
   /**

@@ -99,6 +99,42 @@ class HealingStaleApiTest {
         .isEqualTo(4);
   }
 
+  /**
+   * A removal sent a moment ago by a replica whose clock ran a minute behind this one's (or read
+   * back after a restart on a node whose clock jumped): its sentAt reads as a minute ago. Judged by
+   * that time alone it was settled at once and abandoned while Kafka could still commit it; it is
+   * given the settle time by this replica's own clock, from when it first read it (ADR 047).
+   */
+  @Test
+  void givenARemovalSentByAReplicaWhoseClockRanBehind_thenItSettlesByThisReplicasClock() {
+    QuorumScript quorum = inventory();
+    OperationStatus sent = new OperationStatus();
+    sent.setType("ActivateSpare");
+    sent.setPhase("Removing");
+    sent.setRemove(new VoterRef(1, "dir1"));
+    sent.setAdd(new VoterRef(3, "dir3"));
+    String minuteAgo = java.time.Instant.now().minusSeconds(60).toString();
+    sent.setStartedAt(minuteAgo);
+    sent.setSentAt(minuteAgo);
+
+    writeOperation(sent);
+
+    await()
+        .during(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(8))
+        .untilAsserted(
+            () -> {
+              assertThat(events("OperationAbandoned")).isEmpty();
+              assertThat(api.get("inventory").getStatus().getOperation())
+                  .extracting(OperationStatus::getType)
+                  .isEqualTo("ActivateSpare");
+            });
+    awaitAbandoned("nothing calls for its removal");
+    await().until(() -> api.get("inventory").getStatus().getOperation() == null);
+    assertThat(quorum.changes).isEmpty();
+    assertThat(quorum.voterIds()).containsExactly(0, 1, 2);
+  }
+
   @Test
   void givenTheActivatedSpareDiesAfterTheRemoval_thenAbandonedAndTheOtherSpareIsAdded() {
     QuorumScript quorum = api.quorum().script(NAMESPACE + "/orders", 3).observer(3).observer(4);
