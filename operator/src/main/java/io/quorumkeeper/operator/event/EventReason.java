@@ -17,6 +17,7 @@ public enum EventReason {
   OperationAbandoned,
   RollingRestart,
   EvictionRefused,
+  RollBlocked,
   ScaleDownBlocked,
   BrokersCordoned,
   BrokerCordonLifted,

@@ -42,8 +42,15 @@ record Acceptance(
     return validation.valid();
   }
 
+  /**
+   * @param unsettledAsk a metadata.version level this operator asked Kafka to finalize whose
+   *     outcome Kafka has not shown yet ({@link Finalization#unsettledAsk}), empty when none
+   */
   static Acceptance judge(
-      QuorumCluster cr, Set<String> supportedVersions, Context<QuorumCluster> context) {
+      QuorumCluster cr,
+      Set<String> supportedVersions,
+      Context<QuorumCluster> context,
+      OptionalInt unsettledAsk) {
     Optional<Transport> transport =
         Optional.ofNullable(Identities.kept(cr.getStatus())).map(i -> i.transport());
     // status.lastAcceptedSpec, parsed once for every rule that compares against it, and checked for
@@ -65,7 +72,7 @@ record Acceptance(
             supportedVersions,
             accepted.map(QuorumClusterSpec::getTopology).or(() -> ownedTopology),
             transport);
-    validation = withMetadataVersion(validation, cr, accepted, context);
+    validation = withMetadataVersion(validation, cr, accepted, context, unsettledAsk);
     validation = withStorage(validation, cr, accepted);
     validation = withVoters(validation, cr, accepted, owned, context);
     if (storedValidation != null && !storedValidation.valid()) {
@@ -110,18 +117,37 @@ record Acceptance(
   /**
    * Adds the rules of metadata.version (ADR 014), against the highest finalized level known: the
    * one status last recorded, or the one the controllers reported in the latest observation, which
-   * a hand edit of status cannot lower (the level never goes down).
+   * a hand edit of status cannot lower (the level never goes down); and a Kafka version that cannot
+   * run a level this operator asked Kafka to finalize waits until Kafka shows whether it committed
+   * (ADR 048).
    */
   private static SpecValidator.Result withMetadataVersion(
       SpecValidator.Result validation,
       QuorumCluster cr,
       Optional<QuorumClusterSpec> accepted,
-      Context<QuorumCluster> context) {
+      Context<QuorumCluster> context,
+      OptionalInt unsettledAsk) {
     if (cr.getSpec() == null || cr.getSpec().getKafka() == null) {
       return validation;
     }
     Integer finalized = Observed.finalizedLevel(cr, context);
     List<String> errors = new ArrayList<>(validation.errors());
+    String version = cr.getSpec().getKafka().getVersion();
+    Optional<Integer> runs = MetadataVersions.latest(version);
+    if (unsettledAsk.isPresent()
+        && runs.isPresent()
+        && runs.get() < unsettledAsk.getAsInt()
+        && (finalized == null || finalized < unsettledAsk.getAsInt())) {
+      errors.add(
+          "kafka.version "
+              + version
+              + " runs metadata.version at most "
+              + MetadataVersions.name(runs.get())
+              + ", and the operator asked Kafka to finalize "
+              + MetadataVersions.name(unsettledAsk.getAsInt())
+              + " without seeing yet whether it committed; the downgrade waits until Kafka shows"
+              + " it (docs/upgrades.md)");
+    }
     errors.addAll(
         MetadataVersions.check(
             cr.getSpec().getKafka().getVersion(),

@@ -10,6 +10,7 @@ import io.quorumkeeper.operator.observe.QuorumClient;
 import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.observe.QuorumUnavailableException;
 import io.quorumkeeper.operator.observe.RaftObservation;
+import io.quorumkeeper.operator.quorum.HealingPolicy;
 import io.quorumkeeper.operator.quorum.RollAction;
 import java.time.Clock;
 import java.time.Instant;
@@ -41,6 +42,14 @@ final class Finalization {
 
   private record Confirmed(int level, Instant at) {}
 
+  /**
+   * Levels this operator asked Kafka to finalize, by cluster, until Kafka shows the outcome (ADR
+   * 048): a call that timed out may still commit, like a voter change (KAFKA-20740), and one that
+   * committed reaches status only with the status write after it, which a spec edit in between
+   * refuses. Until then a downgrade to a Kafka that cannot run the level waits.
+   */
+  private final Map<String, Confirmed> asked = new ConcurrentHashMap<>();
+
   Finalization(QuorumClient quorum, Clock clock) {
     this.quorum = quorum;
     this.clock = clock;
@@ -49,6 +58,32 @@ final class Finalization {
   /** Forgets a deleted cluster. */
   void forget(String key) {
     confirmed.remove(key);
+    asked.remove(key);
+  }
+
+  /**
+   * A level this operator asked Kafka to finalize for cluster {@code key} whose outcome Kafka has
+   * not shown yet: neither a level at least as high in an observation, nor the old level in one
+   * asked the settle time ({@link HealingPolicy#SETTLE_AFTER}) or longer after the call; empty when
+   * none. The entry is dropped once Kafka has shown either.
+   */
+  OptionalInt unsettledAsk(String key, Optional<RaftObservation> observation) {
+    Confirmed ask = asked.get(key);
+    if (ask == null) {
+      return OptionalInt.empty();
+    }
+    if (observation.isPresent()) {
+      OptionalInt level = observation.get().metadataVersion();
+      boolean committed = level.isPresent() && level.getAsInt() >= ask.level();
+      boolean settled =
+          level.isPresent()
+              && !observation.get().askedAt().isBefore(ask.at().plus(HealingPolicy.SETTLE_AFTER));
+      if (committed || settled) {
+        asked.remove(key, ask);
+        return OptionalInt.empty();
+      }
+    }
+    return OptionalInt.of(ask.level());
   }
 
   /**
@@ -113,6 +148,8 @@ final class Finalization {
       QuorumCluster cr, String key, String bootstrap, int from, int to, EventRecorder events) {
     String change =
         "metadata.version " + MetadataVersions.name(from) + " -> " + MetadataVersions.name(to);
+    // before the call: one that times out may still commit
+    asked.merge(key, new Confirmed(to, clock.instant()), (a, b) -> a.level() > b.level() ? a : b);
     try {
       quorum.finalizeMetadataVersion(key, bootstrap, (short) to);
     } catch (QuorumUnavailableException e) {

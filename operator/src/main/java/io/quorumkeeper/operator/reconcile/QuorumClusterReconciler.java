@@ -249,7 +249,13 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     QuorumClusterStatus previous =
         cr.getStatus() == null ? new QuorumClusterStatus() : cr.getStatus();
     Conditions conditions = new Conditions(previous.getConditions(), generation, clock);
-    Acceptance acceptance = Acceptance.judge(cr, settings.supportedKafkaVersions(), context);
+    Acceptance acceptance =
+        Acceptance.judge(
+            cr,
+            settings.supportedKafkaVersions(),
+            context,
+            finalization.unsettledAsk(
+                QuorumObservation.key(cr), Observed.observation(cr, context)));
     if (!acceptance.valid()) {
       refusals.report(cr, conditions, acceptance);
     }
@@ -338,7 +344,8 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 settings.observation().caughtUpWithin(),
                 settings.roll().settle(),
                 clock.instant(),
-                partitions);
+                partitions,
+                finalizedAtLeast(running, context));
     if (roll != null && brokersKept.held().isPresent()) {
       roll = roll.withScaleDownHeld(brokersKept.held().get());
     }
@@ -454,6 +461,21 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                             ? null
                             : object));
     return desired;
+  }
+
+  /**
+   * The highest metadata.version level the cluster has finalized (status, the last observation) or
+   * may have (a level this operator asked for whose outcome Kafka has not shown yet); null while
+   * unknown.
+   */
+  private Integer finalizedAtLeast(QuorumCluster cr, Context<QuorumCluster> context) {
+    Integer known = Observed.finalizedLevel(cr, context);
+    java.util.OptionalInt asked =
+        finalization.unsettledAsk(QuorumObservation.key(cr), Observed.observation(cr, context));
+    if (asked.isEmpty()) {
+      return known;
+    }
+    return known == null ? asked.getAsInt() : Math.max(known, asked.getAsInt());
   }
 
   private Healing.Step planHealing(

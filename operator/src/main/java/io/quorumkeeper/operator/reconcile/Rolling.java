@@ -11,6 +11,7 @@ import io.quorumkeeper.operator.event.EventRecorder;
 import io.quorumkeeper.operator.model.DisruptionBudgetModel;
 import io.quorumkeeper.operator.model.KafkaVersions;
 import io.quorumkeeper.operator.model.Labels;
+import io.quorumkeeper.operator.model.MetadataVersions;
 import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.observe.QuorumObservation;
 import io.quorumkeeper.operator.quorum.QuorumView;
@@ -139,6 +140,8 @@ final class Rolling {
    *     controller is restarted only on a view asked less than this before now
    * @param settle how long every pod must have been Ready before the next restart
    * @param partitions the partitions' ISRs, read only if a roll is on
+   * @param finalized the highest metadata.version level the cluster has or may have finalized (null
+   *     while unknown): no pod is restarted onto a Kafka that cannot run it
    */
   Step plan(
       QuorumCluster cr,
@@ -150,7 +153,8 @@ final class Rolling {
       Duration caughtUpWithin,
       Duration settle,
       Instant now,
-      BrokerPartitions partitions) {
+      BrokerPartitions partitions,
+      Integer finalized) {
     RollStatus previous = cr.getStatus() == null ? null : cr.getStatus().getRoll();
     String key = QuorumObservation.key(cr);
     Refusal refused = refusals.get(key);
@@ -178,6 +182,12 @@ final class Rolling {
             now,
             settle);
     RollAction action = RollPlanner.plan(facts, Healing.blockedBecause(cr));
+    if (action instanceof RollAction.Restart r) {
+      String wouldNotStart = wouldNotStart(cr, r.pod(), pools, context, finalized);
+      if (wouldNotStart != null) {
+        action = new RollAction.Blocked(action, wouldNotStart);
+      }
+    }
     if (action instanceof RollAction.Restart r
         && inControllerPool(r.pod(), pools)
         && askedAt.isBefore(now.minus(caughtUpWithin))) {
@@ -219,6 +229,50 @@ final class Rolling {
         ? step.inPoolOfOne()
         : step;
   }
+
+  /**
+   * Why {@code pod}, restarted, would run a Kafka that cannot run the finalized metadata.version,
+   * or null (ADR 048). Acceptance refuses such a downgrade, but a StatefulSet can carry one all the
+   * same: a spec accepted while a finalization was on its way, a level finalized by hand with
+   * {@code kafka-features} during a downgrade's roll, a {@code status.lastAcceptedSpec} written by
+   * hand. Each pod the roll restarted would stop at start, and the roll would wait on it with one
+   * voter fewer; this keeps every running pod as it is.
+   */
+  private static String wouldNotStart(
+      QuorumCluster cr,
+      String pod,
+      List<Pool> pools,
+      Context<QuorumCluster> context,
+      Integer finalized) {
+    if (finalized == null) {
+      return null;
+    }
+    String version =
+        poolOf(pod, pools)
+            .flatMap(
+                p ->
+                    OwnedResources.cache(StatefulSet.class, context)
+                        .get(new ResourceID(p.name(), cr.getMetadata().getNamespace())))
+            .map(s -> KafkaVersions.tag(image(s.getSpec().getTemplate().getSpec())))
+            .orElse(null);
+    Optional<Integer> runs = MetadataVersions.latest(version);
+    if (runs.isEmpty() || runs.get() >= finalized) {
+      return null;
+    }
+    return "its StatefulSet runs Kafka "
+        + version
+        + ", which runs metadata.version at most "
+        + MetadataVersions.name(runs.get())
+        + ", below the "
+        + MetadataVersions.name(finalized)
+        + " this cluster has or may have finalized: "
+        + WOULD_NOT_START
+        + ". Set"
+        + " spec.kafka.version to a release that runs it (docs/upgrades.md)";
+  }
+
+  /** How the reason of a restart {@link #wouldNotStart} held reads, for its event. */
+  static final String WOULD_NOT_START = "the pod would not start";
 
   /** Whether {@code pod} belongs to a pool with the controller role. */
   private static boolean inControllerPool(String pod, List<Pool> pools) {
@@ -313,6 +367,10 @@ final class Rolling {
       EventRecorder events,
       Instant now,
       Supplier<Optional<QuorumView>> askedNow) {
+    if (step.action() instanceof RollAction.Blocked b && b.reason().contains(WOULD_NOT_START)) {
+      events.warningOnce(cr, EventReason.RollBlocked, step.summary());
+      return;
+    }
     if (step.action() instanceof RollAction.Restart r) {
       String key = QuorumObservation.key(cr);
       String namespace = cr.getMetadata().getNamespace();

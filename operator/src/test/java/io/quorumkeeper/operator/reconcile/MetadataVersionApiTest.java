@@ -16,6 +16,7 @@ import io.quorumkeeper.operator.testing.QuorumScript;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,6 +90,38 @@ class MetadataVersionApiTest {
     assertThat(image()).endsWith(":4.4.0");
   }
 
+  /**
+   * A finalization whose call timed out may still commit (as a voter change may, KAFKA-20740); one
+   * that committed reaches status only with the write after it. A downgrade asked meanwhile was
+   * judged by the old level, accepted and rendered, and every pod the roll restarted onto it could
+   * not start once the level committed. It waits until Kafka shows the outcome: the level
+   * committed, or the old one still read the settle time (10 s) after the call (ADR 048).
+   */
+  @Test
+  void givenAFinalizationThatTimedOut_thenADowngradeWaitsUntilKafkaShowsTheOutcome() {
+    quorum.finalizeTimesOut = true;
+    api.edit("orders", cr -> cr.getSpec().getKafka().setMetadataVersion("4.4-IV2"));
+    await().until(() -> quorum.changes.contains("metadata.version 33 timed out"));
+
+    api.edit(
+        "orders",
+        cr -> {
+          cr.getSpec().getKafka().setMetadataVersion(null);
+          cr.getSpec().getKafka().setVersion("4.3.1");
+        });
+
+    await().until(() -> "True".equals(condition(api.get("orders"), Conditions.SPEC_INVALID)));
+    assertThat(message(api.get("orders"), Conditions.SPEC_INVALID))
+        .contains(
+            "the operator asked Kafka to finalize 4.4-IV2 without seeing yet whether it"
+                + " committed");
+    await()
+        .during(Duration.ofSeconds(3))
+        .untilAsserted(() -> assertThat(image()).endsWith(":4.4.0"));
+    // Kafka still at the old level well after the call: it did not commit, the downgrade runs
+    await().atMost(Duration.ofSeconds(20)).until(() -> image().endsWith(":4.3.1"));
+  }
+
   @Test
   void givenNotFinalized_thenADowngradeIsAccepted() {
     api.edit("orders", cr -> cr.getSpec().getKafka().setVersion("4.3.1"));
@@ -143,6 +176,45 @@ class MetadataVersionApiTest {
     await()
         .during(Duration.ofSeconds(2))
         .untilAsserted(() -> assertThat(image()).endsWith(":4.4.0"));
+  }
+
+  /**
+   * A StatefulSet that carries a Kafka the finalized level rules out: a downgrade accepted while
+   * the roll waited (here for the brokers to answer for the partitions), then the level finalized
+   * by hand with {@code kafka-features} (Kafka allows it: every node still runs 4.4.0). Each pod
+   * the roll restarted would stop at start; the roll restarts none (ADR 048). The same holds for a
+   * downgrade accepted while a finalization of the operator's own was on its way.
+   */
+  @Test
+  void givenTheStatefulSetsKafkaCannotRunTheFinalizedLevel_thenNoPodIsRestartedOntoIt() {
+    List<String> running = podUids();
+    api.edit("orders", cr -> cr.getSpec().getKafka().setVersion("4.3.1"));
+    await().until(() -> image().endsWith(":4.3.1"));
+    quorum.metadataVersion.set(33); // kafka-features upgrade --metadata 4.4-IV2, by hand
+    await().until(() -> Integer.valueOf(33).equals(kafka().getMetadataVersionLevel()));
+
+    quorum.partitions = List::of; // the brokers answer now: no partition holds the roll
+
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(message(api.get("orders"), Conditions.PROGRESSING))
+                    .contains("runs metadata.version at most 4.3-IV0, below the 4.4-IV2")
+                    .contains("the pod would not start"));
+    assertThat(api.client().v1().events().inNamespace(NAMESPACE).list().getItems())
+        .filteredOn(e -> "RollBlocked".equals(e.getReason()))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains("would restart orders-node-"));
+    await()
+        .during(Duration.ofSeconds(3))
+        .untilAsserted(() -> assertThat(podUids()).as("no pod restarted").isEqualTo(running));
+  }
+
+  private List<String> podUids() {
+    return api.client().pods().inNamespace(NAMESPACE).list().getItems().stream()
+        .map(p -> p.getMetadata().getName() + "/" + p.getMetadata().getUid())
+        .sorted()
+        .toList();
   }
 
   private KafkaStatus kafka() {

@@ -162,6 +162,10 @@ public class FakeQuorumClient implements QuorumClient {
     if (script == null || script.noLeader || level < script.metadataVersion.get()) {
       throw new QuorumUnavailableException("features not updated (scripted)", null);
     }
+    if (script.finalizeTimesOut) {
+      script.changes.add("metadata.version " + level + " timed out");
+      throw new QuorumUnavailableException("timed out waiting for the features (scripted)", null);
+    }
     script.metadataVersion.set(level);
     script.changes.add("metadata.version " + level);
   }

@@ -83,6 +83,13 @@ public final class QuorumScript {
   /** The finalized metadata.version level; 0 while the quorum does not report features. */
   public final AtomicInteger metadataVersion = new AtomicInteger();
 
+  /**
+   * While true, a finalization's call times out without the level committing yet (recorded as
+   * "metadata.version 33 timed out"): what Kafka does with a controller too slow to answer in time,
+   * which may still commit it later.
+   */
+  public volatile boolean finalizeTimesOut;
+
   /** Every voter change asked for, as "add 3/dir3" or "remove 1/dir1". */
   public final List<String> changes = new CopyOnWriteArrayList<>();
 
