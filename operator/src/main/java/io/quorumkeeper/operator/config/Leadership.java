@@ -2,7 +2,6 @@ package io.quorumkeeper.operator.config;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -93,8 +92,8 @@ public final class Leadership {
     Lease now;
     try {
       now = lease.get();
-    } catch (KubernetesClientException e) {
-      return Optional.of("could not read the leader Lease to confirm it: " + e.getMessage());
+    } catch (RuntimeException e) { // the API's refusal, a timeout, an unreadable answer
+      return Optional.of("could not read the leader Lease to confirm it: " + e);
     }
     String holder = now == null || now.getSpec() == null ? null : now.getSpec().getHolderIdentity();
     if (!identity().equals(holder)) {

@@ -55,11 +55,15 @@ public final class LeaderOnlyQuorumClient implements QuorumClient {
   }
 
   private void requireLeadership(String change) throws QuorumUnavailableException {
-    java.util.Optional<String> why = leadership.whyNotActing();
+    java.util.Optional<String> why = mayNotWrite();
     if (why.isPresent()) {
-      throw new QuorumUnavailableException(
-          change + " not sent: operator " + leadership.identity() + " " + why.get(), null);
+      throw new QuorumUnavailableException(change + " not sent: " + why.get(), null);
     }
+  }
+
+  @Override
+  public java.util.Optional<String> mayNotWrite() {
+    return leadership.whyNotActing().map(why -> "operator " + leadership.identity() + " " + why);
   }
 
   @Override

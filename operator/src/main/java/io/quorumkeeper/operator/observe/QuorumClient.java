@@ -193,4 +193,13 @@ public interface QuorumClient extends AutoCloseable {
    * what was read of it before is not used any more. Nothing by default.
    */
   default void tlsChanged(String cluster) {}
+
+  /**
+   * Why this operator replica may not change anything a quorum runs on now (a voter change, a pod's
+   * eviction or deletion), or empty when it may: the leader-only client asks the Lease (ADR 047); a
+   * client without leader election always may.
+   */
+  default java.util.Optional<String> mayNotWrite() {
+    return java.util.Optional.empty();
+  }
 }

@@ -145,8 +145,8 @@ record Acceptance(
               + MetadataVersions.name(runs.get())
               + ", and the operator asked Kafka to finalize "
               + MetadataVersions.name(unsettledAsk.getAsInt())
-              + " without seeing yet whether it committed; the downgrade waits until Kafka shows"
-              + " it (docs/upgrades.md)");
+              + " (or may have, before a restart) without seeing yet whether it committed; the"
+              + " downgrade waits until Kafka shows it (docs/upgrades.md)");
     }
     errors.addAll(
         MetadataVersions.check(

@@ -4,6 +4,7 @@ import io.quorumkeeper.operator.api.v1alpha1.QuorumCluster;
 import io.quorumkeeper.operator.api.v1alpha1.status.KafkaStatus;
 import io.quorumkeeper.operator.event.EventReason;
 import io.quorumkeeper.operator.event.EventRecorder;
+import io.quorumkeeper.operator.model.AcceptedSpec;
 import io.quorumkeeper.operator.model.MetadataVersions;
 import io.quorumkeeper.operator.model.Pool;
 import io.quorumkeeper.operator.observe.QuorumClient;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
@@ -43,12 +45,32 @@ final class Finalization {
   private record Confirmed(int level, Instant at) {}
 
   /**
-   * Levels this operator asked Kafka to finalize, by cluster, until Kafka shows the outcome (ADR
-   * 048): a call that timed out may still commit, like a voter change (KAFKA-20740), and one that
-   * committed reaches status only with the status write after it, which a spec edit in between
-   * refuses. Until then a downgrade to a Kafka that cannot run the level waits.
+   * Levels this operator asked Kafka to finalize, or a replica before it may have, by cluster,
+   * until Kafka shows the outcome (ADR 048): a call that timed out may still commit, like a voter
+   * change (KAFKA-20740), and one that committed reaches status only with the status write after
+   * it, which a spec edit in between refuses. Until then a downgrade to a Kafka that cannot run the
+   * level waits.
    */
-  private final Map<String, Confirmed> asked = new ConcurrentHashMap<>();
+  private final Map<String, Ask> asked = new ConcurrentHashMap<>();
+
+  /**
+   * A level asked for; {@code at}, when the call ended (or when this replica first saw an ask a
+   * replica before it may have made); {@code answered}, Kafka confirmed it committed.
+   */
+  private record Ask(int level, Instant at, boolean answered) {
+
+    /** The higher level; the later time; confirmed if the higher level's ask was. */
+    static Ask merge(Ask a, Ask b) {
+      int level = Math.max(a.level(), b.level());
+      return new Ask(
+          level,
+          a.at().isAfter(b.at()) ? a.at() : b.at(),
+          (a.level() == level && a.answered()) || (b.level() == level && b.answered()));
+    }
+  }
+
+  /** Clusters whose possible asks from before this replica's start were looked for. */
+  private final Set<String> seeded = ConcurrentHashMap.newKeySet();
 
   Finalization(QuorumClient quorum, Clock clock) {
     this.quorum = quorum;
@@ -59,16 +81,27 @@ final class Finalization {
   void forget(String key) {
     confirmed.remove(key);
     asked.remove(key);
+    seeded.remove(key);
   }
 
   /**
-   * A level this operator asked Kafka to finalize for cluster {@code key} whose outcome Kafka has
-   * not shown yet: neither a level at least as high in an observation, nor the old level in one
-   * asked the settle time ({@link HealingPolicy#SETTLE_AFTER}) or longer after the call; empty when
-   * none. The entry is dropped once Kafka has shown either.
+   * A level this operator asked Kafka to finalize for {@code cr} whose outcome Kafka has not shown
+   * yet: neither that level (or higher) in an observation, nor, for a call not confirmed, the old
+   * level in one asked the settle time ({@link HealingPolicy#SETTLE_AFTER}) or longer after the
+   * call ended; empty when none. An ask a replica before this one may have made (the running spec
+   * asks for a level above {@code known} when this replica first sees the cluster: it may have been
+   * sent just before a restart or a hand-over) counts from that first sight.
+   *
+   * @param known the highest finalized level status or the last observation knows, null if none
    */
-  OptionalInt unsettledAsk(String key, Optional<RaftObservation> observation) {
-    Confirmed ask = asked.get(key);
+  OptionalInt unsettledAsk(QuorumCluster cr, Optional<RaftObservation> observation, Integer known) {
+    String key = QuorumObservation.key(cr);
+    if (seeded.add(key)) {
+      requested(cr)
+          .filter(level -> known == null || level > known)
+          .ifPresent(level -> asked.putIfAbsent(key, new Ask(level, clock.instant(), false)));
+    }
+    Ask ask = asked.get(key);
     if (ask == null) {
       return OptionalInt.empty();
     }
@@ -76,7 +109,8 @@ final class Finalization {
       OptionalInt level = observation.get().metadataVersion();
       boolean committed = level.isPresent() && level.getAsInt() >= ask.level();
       boolean settled =
-          level.isPresent()
+          !ask.answered()
+              && level.isPresent()
               && !observation.get().askedAt().isBefore(ask.at().plus(HealingPolicy.SETTLE_AFTER));
       if (committed || settled) {
         asked.remove(key, ask);
@@ -84,6 +118,21 @@ final class Finalization {
       }
     }
     return OptionalInt.of(ask.level());
+  }
+
+  /** The highest level the running spec (status) or the spec asks for, if any. */
+  private static Optional<Integer> requested(QuorumCluster cr) {
+    Optional<Integer> stored =
+        AcceptedSpec.read(cr)
+            .map(s -> s.getKafka() == null ? null : s.getKafka().getMetadataVersion())
+            .flatMap(MetadataVersions::level);
+    Optional<Integer> asked =
+        cr.getSpec() == null || cr.getSpec().getKafka() == null
+            ? Optional.empty()
+            : MetadataVersions.level(cr.getSpec().getKafka().getMetadataVersion());
+    return stored.isPresent() && asked.isPresent()
+        ? Optional.of(Math.max(stored.get(), asked.get()))
+        : stored.or(() -> asked);
   }
 
   /**
@@ -148,11 +197,12 @@ final class Finalization {
       QuorumCluster cr, String key, String bootstrap, int from, int to, EventRecorder events) {
     String change =
         "metadata.version " + MetadataVersions.name(from) + " -> " + MetadataVersions.name(to);
-    // before the call: one that times out may still commit
-    asked.merge(key, new Confirmed(to, clock.instant()), (a, b) -> a.level() > b.level() ? a : b);
     try {
       quorum.finalizeMetadataVersion(key, bootstrap, (short) to);
+      asked.merge(key, new Ask(to, clock.instant(), true), Ask::merge);
     } catch (QuorumUnavailableException e) {
+      // may still commit: counted from now, when the call gave up
+      asked.merge(key, new Ask(to, clock.instant(), false), Ask::merge);
       LOG.infof("cluster=%s %s not confirmed yet: %s", key, change, e.getMessage());
       return false;
     }

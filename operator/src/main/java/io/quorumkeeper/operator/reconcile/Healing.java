@@ -84,7 +84,7 @@ final class Healing {
 
   Healing(KubernetesClient client, QuorumClient quorum) {
     this.quorum = quorum;
-    this.pods = new PodDeletion(client);
+    this.pods = new PodDeletion(client, quorum::mayNotWrite);
   }
 
   /**

@@ -11,9 +11,12 @@ import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.utils.URLUtils;
+import io.quorumkeeper.operator.observe.QuorumClient;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,14 +32,18 @@ final class PodDeletion {
 
   private final KubernetesClient client;
 
+  /** Why this replica may not delete or evict a pod now ({@link QuorumClient#mayNotWrite}). */
+  private final Supplier<Optional<String>> mayNotWrite;
+
   /**
    * The client's HTTP client without Fabric8's retries: it would send an eviction the budget
    * refused (429) again for up to a minute with the reconciler waiting; the next pass plans again.
    */
   private final HttpClient once;
 
-  PodDeletion(KubernetesClient client) {
+  PodDeletion(KubernetesClient client, Supplier<Optional<String>> mayNotWrite) {
     this.client = client;
+    this.mayNotWrite = mayNotWrite;
     this.once =
         client
             .getHttpClient()
@@ -55,6 +62,9 @@ final class PodDeletion {
    */
   boolean delete(
       String namespace, String key, String pod, String uid, Long graceSeconds, String reason) {
+    if (notActing(key, pod, "deleted")) {
+      return false;
+    }
     DeleteOptions options = preconditions(uid, graceSeconds);
     Answer answer =
         send(
@@ -92,6 +102,9 @@ final class PodDeletion {
    * two budgets select the pod) carries the API's reasons.
    */
   Evicted evict(String namespace, String key, String pod, String uid, String reason) {
+    if (notActing(key, pod, "evicted")) {
+      return Evicted.NOT_SENT;
+    }
     Eviction eviction =
         new EvictionBuilder()
             .withNewMetadata()
@@ -117,6 +130,16 @@ final class PodDeletion {
     }
     LOG.infof("cluster=%s evicted pod %s (uid %s): %s", key, pod, uid, reason);
     return Evicted.DONE;
+  }
+
+  /**
+   * Whether this replica may not act now (logged): a replica paused past its Lease must not take a
+   * voter's pod away while the one that took the Lease plans (ADR 047).
+   */
+  private boolean notActing(String key, String pod, String done) {
+    Optional<String> why = mayNotWrite.get();
+    why.ifPresent(w -> LOG.warnf("cluster=%s pod %s not %s: %s", key, pod, done, w));
+    return why.isPresent();
   }
 
   /** Delete options for the pod object {@code uid} only; null grace: the pod's own. */

@@ -135,7 +135,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     this.quorumClient = quorumClient;
     this.metrics = metrics;
     this.healing = new Healing(client, quorumClient);
-    this.rolling = new Rolling(new PodDeletion(client));
+    this.rolling = new Rolling(new PodDeletion(client, quorumClient::mayNotWrite));
     this.finalization = new Finalization(quorumClient, clock);
     this.clientAccess = new ClientAccess(quorumClient, clock);
     this.owned = new OwnedResources(client);
@@ -255,7 +255,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
             settings.supportedKafkaVersions(),
             context,
             finalization.unsettledAsk(
-                QuorumObservation.key(cr), Observed.observation(cr, context)));
+                cr, Observed.observation(cr, context), Observed.finalizedLevel(cr, context)));
     if (!acceptance.valid()) {
       refusals.report(cr, conditions, acceptance);
     }
@@ -471,7 +471,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
   private Integer finalizedAtLeast(QuorumCluster cr, Context<QuorumCluster> context) {
     Integer known = Observed.finalizedLevel(cr, context);
     java.util.OptionalInt asked =
-        finalization.unsettledAsk(QuorumObservation.key(cr), Observed.observation(cr, context));
+        finalization.unsettledAsk(cr, Observed.observation(cr, context), known);
     if (asked.isEmpty()) {
       return known;
     }

@@ -98,6 +98,45 @@ class LeadershipTest {
   }
 
   @Test
+  void givenTheLeaseCannotBeRead_thenNothingIsChanged() {
+    LeaderElectionSettings settings = settings(Optional.of("quorum-keeper"), false);
+    Leadership leadership =
+        new Leadership(
+            settings,
+            () -> {
+              throw new IllegalStateException("unreadable answer");
+            },
+            Clock.systemUTC(),
+            exits::incrementAndGet);
+    callbacks(leadership).onStartLeading();
+
+    assertThatThrownBy(() -> client(leadership).addVoter(CLUSTER, "b", SPARE, "host", 9093))
+        .isInstanceOf(QuorumUnavailableException.class)
+        .hasMessageContaining("could not read the leader Lease to confirm it");
+    assertThat(client(leadership).mayNotWrite())
+        .as("pods are neither evicted nor deleted either")
+        .isPresent();
+    assertThat(script.changes).isEmpty();
+  }
+
+  @Test
+  void givenElectionOff_thenTheLeaseIsNeverRead() {
+    AtomicInteger reads = new AtomicInteger();
+    Leadership leadership =
+        new Leadership(
+            LeaderElectionSettings.off(),
+            () -> {
+              reads.incrementAndGet();
+              return null;
+            },
+            Clock.systemUTC(),
+            exits::incrementAndGet);
+
+    assertThat(client(leadership).mayNotWrite()).isEmpty();
+    assertThat(reads).hasValue(0);
+  }
+
+  @Test
   void givenNoLeaseAtAll_thenNoVoterChangeIsSent() {
     Leadership leadership = leading();
 

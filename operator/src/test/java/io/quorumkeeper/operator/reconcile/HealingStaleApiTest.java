@@ -189,6 +189,30 @@ class HealingStaleApiTest {
     assertThat(events("StrandedPodDeleted")).hasSize(1);
   }
 
+  /**
+   * A replica paused past its Lease must not take a voter's pod away while the replica that took
+   * the Lease plans (ADR 047): neither the stranded pod's deletion nor a roll's eviction is sent.
+   */
+  @Test
+  void givenThisReplicaMayNotWrite_thenNoPodIsDeletedOrEvicted() {
+    Pod pod =
+        api.client().resource(HealingApiTest.runningPod("inventory-node-1", "x", "n")).create();
+    String uid = pod.getMetadata().getUid();
+    PodDeletion paused =
+        new PodDeletion(api.client(), () -> java.util.Optional.of("lost the Lease (test)"));
+
+    assertThat(paused.delete(NAMESPACE, "kafka/inventory", "inventory-node-1", uid, 0L, "test"))
+        .isFalse();
+    assertThat(paused.evict(NAMESPACE, "kafka/inventory", "inventory-node-1", uid, "test"))
+        .isEqualTo(PodDeletion.Evicted.NOT_SENT);
+    assertThat(pod("inventory-node-1").getMetadata().getUid()).isEqualTo(uid);
+
+    PodDeletion leading = new PodDeletion(api.client(), java.util.Optional::empty);
+    assertThat(leading.delete(NAMESPACE, "kafka/inventory", "inventory-node-1", uid, 0L, "test"))
+        .isTrue();
+    await().until(() -> pod("inventory-node-1") == null);
+  }
+
   private static Healing.Step deleteStep(String uid) {
     Action.DeletePod delete = new Action.DeletePod("inventory-node-1", uid, "stranded (test)");
     return new Healing.Step(delete, null, false, delete.reason());

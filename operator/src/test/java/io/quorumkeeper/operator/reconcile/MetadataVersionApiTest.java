@@ -112,13 +112,40 @@ class MetadataVersionApiTest {
 
     await().until(() -> "True".equals(condition(api.get("orders"), Conditions.SPEC_INVALID)));
     assertThat(message(api.get("orders"), Conditions.SPEC_INVALID))
-        .contains(
-            "the operator asked Kafka to finalize 4.4-IV2 without seeing yet whether it"
-                + " committed");
+        .contains("the operator asked Kafka to finalize 4.4-IV2 (or may have, before a restart)");
     await()
         .during(Duration.ofSeconds(3))
         .untilAsserted(() -> assertThat(image()).endsWith(":4.4.0"));
     // Kafka still at the old level well after the call: it did not commit, the downgrade runs
+    await().atMost(Duration.ofSeconds(20)).until(() -> image().endsWith(":4.3.1"));
+  }
+
+  /**
+   * The same ask made by the operator before a restart (or by the replica that lost the Lease): the
+   * new one cannot know whether it was sent, so a running spec that asks for a level above the
+   * finalized one counts as asked from the moment it first sees it (ADR 048).
+   */
+  @Test
+  void givenAFinalizationThatTimedOutBeforeAnOperatorRestart_thenADowngradeStillWaits() {
+    quorum.finalizeTimesOut = true;
+    api.edit("orders", cr -> cr.getSpec().getKafka().setMetadataVersion("4.4-IV2"));
+    await().until(() -> quorum.changes.contains("metadata.version 33 timed out"));
+    api.stopOperator();
+    api.edit(
+        "orders",
+        cr -> {
+          cr.getSpec().getKafka().setMetadataVersion(null);
+          cr.getSpec().getKafka().setVersion("4.3.1");
+        });
+
+    api.startOperator();
+
+    await().until(() -> "True".equals(condition(api.get("orders"), Conditions.SPEC_INVALID)));
+    assertThat(message(api.get("orders"), Conditions.SPEC_INVALID))
+        .contains("the operator asked Kafka to finalize 4.4-IV2 (or may have, before a restart)");
+    await()
+        .during(Duration.ofSeconds(3))
+        .untilAsserted(() -> assertThat(image()).endsWith(":4.4.0"));
     await().atMost(Duration.ofSeconds(20)).until(() -> image().endsWith(":4.3.1"));
   }
 
@@ -201,10 +228,13 @@ class MetadataVersionApiTest {
                 assertThat(message(api.get("orders"), Conditions.PROGRESSING))
                     .contains("runs metadata.version at most 4.3-IV0, below the 4.4-IV2")
                     .contains("the pod would not start"));
-    assertThat(api.client().v1().events().inNamespace(NAMESPACE).list().getItems())
-        .filteredOn(e -> "RollBlocked".equals(e.getReason()))
-        .singleElement()
-        .satisfies(e -> assertThat(e.getMessage()).contains("would restart orders-node-"));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(api.client().v1().events().inNamespace(NAMESPACE).list().getItems())
+                    .filteredOn(e -> "RollBlocked".equals(e.getReason()))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getMessage()).contains("would restart orders-")));
     await()
         .during(Duration.ofSeconds(3))
         .untilAsserted(() -> assertThat(podUids()).as("no pod restarted").isEqualTo(running));
