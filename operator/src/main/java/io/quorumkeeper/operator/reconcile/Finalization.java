@@ -126,13 +126,13 @@ final class Finalization {
         AcceptedSpec.read(cr)
             .map(s -> s.getKafka() == null ? null : s.getKafka().getMetadataVersion())
             .flatMap(MetadataVersions::level);
-    Optional<Integer> asked =
+    Optional<Integer> inSpec =
         cr.getSpec() == null || cr.getSpec().getKafka() == null
             ? Optional.empty()
             : MetadataVersions.level(cr.getSpec().getKafka().getMetadataVersion());
-    return stored.isPresent() && asked.isPresent()
-        ? Optional.of(Math.max(stored.get(), asked.get()))
-        : stored.or(() -> asked);
+    return stored.isPresent() && inSpec.isPresent()
+        ? Optional.of(Math.max(stored.get(), inSpec.get()))
+        : stored.or(() -> inSpec);
   }
 
   /**

@@ -136,21 +136,18 @@ final class Healing {
       known.remove(key);
       return null;
     }
-    String send = knownKey(op);
+    String send = sendKey(op);
     return known
         .compute(
             key, (k, had) -> had != null && had.send().equals(send) ? had : new Known(send, now))
         .since();
   }
 
-  private static String knownKey(OperationStatus op) {
-    return op.getType() + "/" + op.getPhase() + "@" + op.getStartedAt() + "/" + op.getSentAt();
-  }
-
   private static final Refused NONE = new Refused("", "", 0);
 
+  /** One send of one phase of one operation: its type, phase, start and sentAt. */
   private static String sendKey(OperationStatus op) {
-    return op.getType() + "/" + op.getPhase() + "@" + op.getSentAt();
+    return op.getType() + "/" + op.getPhase() + "@" + op.getStartedAt() + "/" + op.getSentAt();
   }
 
   /**
@@ -331,7 +328,7 @@ final class Healing {
     if (action instanceof Action.Membership m && step.send()) {
       // Sent now, by this replica's clock: its sentAt is when this replica first knew of it.
       OperationStatus written = step.operation();
-      known.put(key, new Known(knownKey(written), Instant.parse(written.getSentAt())));
+      known.put(key, new Known(sendKey(written), Instant.parse(written.getSentAt())));
       return send(cr, key, m.operation(), written);
     } else if (action instanceof Action.Complete c) {
       LOG.infof("cluster=%s %s", key, step.summary());

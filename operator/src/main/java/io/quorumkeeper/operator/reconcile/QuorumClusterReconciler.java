@@ -57,6 +57,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -249,13 +250,16 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
     QuorumClusterStatus previous =
         cr.getStatus() == null ? new QuorumClusterStatus() : cr.getStatus();
     Conditions conditions = new Conditions(previous.getConditions(), generation, clock);
+    Integer finalized = Observed.finalizedLevel(cr, context);
+    OptionalInt unsettledAsk =
+        finalization.unsettledAsk(cr, Observed.observation(cr, context), finalized);
+    // what the cluster has finalized or may have: no pod is restarted onto a Kafka below it
+    Integer finalizedAtLeast =
+        unsettledAsk.isPresent() && (finalized == null || finalized < unsettledAsk.getAsInt())
+            ? Integer.valueOf(unsettledAsk.getAsInt())
+            : finalized;
     Acceptance acceptance =
-        Acceptance.judge(
-            cr,
-            settings.supportedKafkaVersions(),
-            context,
-            finalization.unsettledAsk(
-                cr, Observed.observation(cr, context), Observed.finalizedLevel(cr, context)));
+        Acceptance.judge(cr, settings.supportedKafkaVersions(), context, unsettledAsk);
     if (!acceptance.valid()) {
       refusals.report(cr, conditions, acceptance);
     }
@@ -345,7 +349,7 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                 settings.roll().settle(),
                 clock.instant(),
                 partitions,
-                finalizedAtLeast(running, context));
+                finalizedAtLeast);
     if (roll != null && brokersKept.held().isPresent()) {
       roll = roll.withScaleDownHeld(brokersKept.held().get());
     }
@@ -461,21 +465,6 @@ public class QuorumClusterReconciler implements Reconciler<QuorumCluster> {
                             ? null
                             : object));
     return desired;
-  }
-
-  /**
-   * The highest metadata.version level the cluster has finalized (status, the last observation) or
-   * may have (a level this operator asked for whose outcome Kafka has not shown yet); null while
-   * unknown.
-   */
-  private Integer finalizedAtLeast(QuorumCluster cr, Context<QuorumCluster> context) {
-    Integer known = Observed.finalizedLevel(cr, context);
-    java.util.OptionalInt asked =
-        finalization.unsettledAsk(cr, Observed.observation(cr, context), known);
-    if (asked.isEmpty()) {
-      return known;
-    }
-    return known == null ? asked.getAsInt() : Math.max(known, asked.getAsInt());
   }
 
   private Healing.Step planHealing(
